@@ -1,0 +1,19 @@
+package org.netroot.server.api;
+
+/** The steps of a network boot, in the order the app's timeline draws them. */
+public enum BootEventType {
+    DHCP_DISCOVER,
+    DHCP_OFFER,
+    DHCP_REQUEST,
+    DHCP_ACK,
+    DHCP_NAK,
+    PROXY_OFFER,
+    PROXY_ACK,
+    TFTP_PROBE,
+    BOOT_FILE_SENT,
+    SCRIPT_SERVED,
+    ISCSI_LOGIN,
+    ISCSI_FIRST_READ,
+    ISCSI_LOGOUT,
+    ERROR
+}

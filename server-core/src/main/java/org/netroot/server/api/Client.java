@@ -1,0 +1,62 @@
+package org.netroot.server.api;
+
+import java.util.Locale;
+
+/**
+ * A machine that boots from the server: identified by its MAC, booting its own volume.
+ * CHAP fields are null when the client logs in without authentication.
+ */
+public record Client(
+        String name,
+        String mac,
+        String volumeName,
+        BootMode bootMode,
+        String initiatorIqn,
+        String chapUser,
+        String chapSecret,
+        String mutualChapUser,
+        String mutualChapSecret,
+        String reservedIp) {
+
+    public static final String IQN_PREFIX = "iqn.2026-01.org.netroot";
+
+    public Client {
+        mac = normalizeMac(mac);
+        if (bootMode == null) bootMode = BootMode.SANBOOT;
+        if (initiatorIqn == null || initiatorIqn.isBlank()) initiatorIqn = IQN_PREFIX + ":initiator:" + name;
+    }
+
+    public static Client sanboot(String name, String mac, String volumeName) {
+        return new Client(name, mac, volumeName, BootMode.SANBOOT, null, null, null, null, null, null);
+    }
+
+    /** The iSCSI target that exports this client's volume (one target per client, LUN 0). */
+    public String targetIqn() {
+        return IQN_PREFIX + ":" + name;
+    }
+
+    public boolean usesChap() {
+        return chapSecret != null && !chapSecret.isEmpty();
+    }
+
+    public boolean usesMutualChap() {
+        return usesChap() && mutualChapSecret != null && !mutualChapSecret.isEmpty();
+    }
+
+    /** Lower-case, colon-separated, 6 octets: the one spelling stored and compared everywhere. */
+    public static String normalizeMac(String mac) {
+        if (mac == null) return null;
+        String hex = mac.replaceAll("[^0-9A-Fa-f]", "").toLowerCase(Locale.ROOT);
+        if (hex.length() != 12) throw new IllegalArgumentException("not a MAC address: " + mac);
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 0; i < 12; i += 2) {
+            if (i > 0) sb.append(':');
+            sb.append(hex, i, i + 2);
+        }
+        return sb.toString();
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && name.matches("[a-z0-9][a-z0-9-]{0,62}");
+    }
+}

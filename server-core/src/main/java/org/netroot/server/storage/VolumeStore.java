@@ -1,0 +1,174 @@
+package org.netroot.server.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.netroot.server.api.Volume;
+import org.netroot.server.store.VolumeRepository;
+
+/**
+ * Volumes as raw sparse files in {@code <data>/volumes}, recorded in the database. Creating
+ * from an image copies it (keeping holes sparse); exporting copies the bytes back out.
+ */
+public final class VolumeStore {
+    private static final int COPY_CHUNK = 1 << 20;
+    private final Path dir;
+    private final VolumeRepository repository;
+
+    public VolumeStore(Path dataDir, VolumeRepository repository) {
+        this.dir = dataDir.resolve("volumes");
+        this.repository = repository;
+    }
+
+    public List<Volume> list() {
+        return repository.list();
+    }
+
+    public Optional<Volume> find(String name) {
+        return repository.byName(name);
+    }
+
+    public Path fileOf(Volume v) {
+        return dir.resolve(v.fileName());
+    }
+
+    public Volume create(String name, long sizeBytes) throws IOException {
+        checkName(name);
+        if (sizeBytes <= 0 || sizeBytes % BlockDevice.BLOCK_SIZE != 0) {
+            throw new IllegalArgumentException("volume size must be a positive multiple of 512 bytes, got " + sizeBytes);
+        }
+        Path file = newFile(name);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.SPARSE)) {
+            ch.truncate(0);
+            ch.write(ByteBuffer.allocate(1), sizeBytes - 1); // sets the size, leaves the rest a hole
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
+            throw diskError("create volume " + name, e);
+        }
+        return register(name, sizeBytes, file);
+    }
+
+    /** Creates a volume holding a copy of {@code image}, rounded up to whole 512-byte blocks. */
+    public Volume importImage(String name, Path image, long minSizeBytes) throws IOException {
+        checkName(name);
+        if (!Files.isRegularFile(image)) throw new NoSuchFileException(image.toString(), null, "no such image file");
+        long imageSize = Files.size(image);
+        long size = roundUp(Math.max(imageSize, minSizeBytes));
+        Path file = newFile(name);
+        try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                     StandardOpenOption.SPARSE)) {
+            copySparse(in, out, imageSize);
+            if (out.size() < size) out.write(ByteBuffer.allocate(1), size - 1);
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
+            throw diskError("import " + image + " as volume " + name, e);
+        }
+        return register(name, size, file);
+    }
+
+    public void export(String name, Path target) throws IOException {
+        Volume v = require(name);
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        try (FileChannel in = FileChannel.open(fileOf(v), StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SPARSE)) {
+            copySparse(in, out, in.size());
+            if (out.size() < in.size()) out.write(ByteBuffer.allocate(1), in.size() - 1);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw diskError("export volume " + name + " to " + target, e);
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public void exportTo(String name, OutputStream out) throws IOException {
+        try (InputStream in = Files.newInputStream(fileOf(require(name)))) {
+            in.transferTo(out);
+        }
+    }
+
+    public void remove(String name) throws IOException {
+        Volume v = require(name);
+        repository.remove(name); // fails while a client still uses it
+        Files.deleteIfExists(fileOf(v));
+    }
+
+    public BlockDevice open(String name, boolean readOnly) throws IOException {
+        return RawFileBlockDevice.open(fileOf(require(name)), readOnly);
+    }
+
+    public Volume require(String name) {
+        return repository.byName(name).orElseThrow(() -> new IllegalArgumentException("no volume named " + name));
+    }
+
+    private Volume register(String name, long size, Path file) throws IOException {
+        Volume v = new Volume(name, size, file.getFileName().toString(), Instant.now());
+        try {
+            repository.add(v);
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return v;
+    }
+
+    private Path newFile(String name) throws IOException {
+        Files.createDirectories(dir);
+        if (repository.byName(name).isPresent()) throw new IllegalArgumentException("a volume named " + name + " already exists");
+        Path file = dir.resolve(name + ".img");
+        if (Files.exists(file)) throw new IllegalArgumentException("file " + file + " already exists; remove it first");
+        return file;
+    }
+
+    /** Copies, skipping all-zero chunks so the target stays sparse. */
+    private static void copySparse(FileChannel in, FileChannel out, long length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
+        long pos = 0;
+        while (pos < length) {
+            buf.clear();
+            buf.limit((int) Math.min(COPY_CHUNK, length - pos));
+            int n = in.read(buf, pos);
+            if (n <= 0) break;
+            buf.flip();
+            if (!allZero(buf)) {
+                long p = pos;
+                while (buf.hasRemaining()) p += out.write(buf, p);
+            }
+            pos += n;
+        }
+    }
+
+    private static boolean allZero(ByteBuffer b) {
+        for (int i = b.position(); i < b.limit(); i++) if (b.get(i) != 0) return false;
+        return true;
+    }
+
+    private static long roundUp(long size) {
+        long bs = BlockDevice.BLOCK_SIZE;
+        return Math.max(bs, (size + bs - 1) / bs * bs);
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("volume names use letters, digits, '.', '_' and '-' (up to 64): " + name);
+        }
+    }
+
+    private static IOException diskError(String what, IOException e) {
+        String msg = e.getMessage() != null && e.getMessage().contains("No space left")
+                ? "the disk holding the data folder is full" : String.valueOf(e.getMessage());
+        return new IOException("could not " + what + ": " + msg, e);
+    }
+}

@@ -1,0 +1,54 @@
+package org.netroot.server.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.netroot.server.api.BootMode;
+import org.netroot.server.api.Client;
+
+public final class ClientRepository {
+    private static final String COLUMNS = "name, mac, volume_name, boot_mode, initiator_iqn, chap_user, chap_secret,"
+            + " mutual_chap_user, mutual_chap_secret, reserved_ip";
+    private final Jdbc jdbc;
+
+    public ClientRepository(Database db) {
+        this.jdbc = new Jdbc(db);
+    }
+
+    public void add(Client c) {
+        jdbc.update("INSERT INTO client (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)",
+                c.name(), c.mac(), c.volumeName(), c.bootMode(), c.initiatorIqn(), c.chapUser(), c.chapSecret(),
+                c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp());
+    }
+
+    public boolean remove(String name) {
+        return jdbc.update("DELETE FROM client WHERE name = ?", name) > 0;
+    }
+
+    public List<Client> list() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM client ORDER BY name", ClientRepository::map);
+    }
+
+    public Optional<Client> byName(String name) {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM client WHERE name = ?", ClientRepository::map, name);
+    }
+
+    public Optional<Client> byMac(String mac) {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM client WHERE mac = ?", ClientRepository::map,
+                Client.normalizeMac(mac));
+    }
+
+    public Optional<Client> byTargetIqn(String targetIqn) {
+        String prefix = Client.IQN_PREFIX + ":";
+        if (targetIqn == null || !targetIqn.startsWith(prefix)) return Optional.empty();
+        return byName(targetIqn.substring(prefix.length()));
+    }
+
+    private static Client map(ResultSet rs) throws SQLException {
+        return new Client(rs.getString("name"), rs.getString("mac"), rs.getString("volume_name"),
+                BootMode.valueOf(rs.getString("boot_mode")), rs.getString("initiator_iqn"),
+                rs.getString("chap_user"), rs.getString("chap_secret"), rs.getString("mutual_chap_user"),
+                rs.getString("mutual_chap_secret"), rs.getString("reserved_ip"));
+    }
+}
