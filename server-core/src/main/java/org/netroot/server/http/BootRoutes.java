@@ -1,0 +1,105 @@
+package org.netroot.server.http;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.Client;
+import org.netroot.server.events.BootEventSink;
+
+/**
+ * What the boot HTTP service answers, decided without Netty: per-client iPXE scripts under
+ * /boot/ and boot assets under /files/.
+ */
+public final class BootRoutes {
+    public sealed interface Answer permits Script, Asset, Failure {
+    }
+
+    public record Script(String body) implements Answer {
+    }
+
+    /** {@code range} null means the whole file. */
+    public record Asset(Path file, long size, ByteRange range) implements Answer {
+    }
+
+    public record Failure(int status, String message) implements Answer {
+    }
+
+    private final Function<String, Optional<Client>> clientByMac;
+    private final AssetResolver assets;
+    private final int iscsiPort;
+    private final BootEventSink events;
+
+    public BootRoutes(Function<String, Optional<Client>> clientByMac, AssetResolver assets, int iscsiPort,
+                      BootEventSink events) {
+        this.clientByMac = clientByMac;
+        this.assets = assets;
+        this.iscsiPort = iscsiPort;
+        this.events = events;
+    }
+
+    /**
+     * @param serverBase "http://host[:port]" as the client reached us, for retry URLs
+     * @param serverAddress our address on the client's network, for the iSCSI root path
+     */
+    public Answer answer(String method, String uri, String rangeHeader, String serverBase, String serverAddress) {
+        if (!method.equals("GET") && !method.equals("HEAD")) return new Failure(405, "only GET and HEAD are served");
+        String path = uri;
+        int q = path.indexOf('?');
+        if (q >= 0) path = path.substring(0, q);
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return new Failure(400, "bad URL encoding");
+        }
+        if (decoded.startsWith("/boot/") && decoded.endsWith(".ipxe")) {
+            return script(decoded.substring(6, decoded.length() - 5), serverBase, serverAddress);
+        }
+        if (decoded.startsWith("/files/")) return asset(decoded.substring(7), rangeHeader);
+        return new Failure(404, "not found");
+    }
+
+    private Answer script(String macText, String serverBase, String serverAddress) {
+        String mac;
+        try {
+            mac = Client.normalizeMac(macText);
+        } catch (IllegalArgumentException e) {
+            return new Failure(404, "not a MAC address: " + macText);
+        }
+        String self = serverBase + "/boot/" + mac + ".ipxe";
+        Optional<Client> client = clientByMac.apply(mac);
+        if (client.isEmpty()) {
+            events.record(BootEvent.of(mac, BootEventType.ERROR, "script requested by a machine that is not set up"));
+            return new Script(IpxeScriptBuilder.unknownClient(mac, self));
+        }
+        Client c = client.get();
+        events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, "sanboot " + c.targetIqn()));
+        return new Script(IpxeScriptBuilder.sanboot(c, serverAddress, iscsiPort, self));
+    }
+
+    private Answer asset(String relative, String rangeHeader) {
+        return switch (assets.resolve(relative)) {
+            case AssetResolver.Refused r -> new Failure(403, r.reason());
+            case AssetResolver.Missing m -> new Failure(404, "no such file: " + relative);
+            case AssetResolver.Found f -> {
+                long size;
+                try {
+                    size = Files.size(f.file());
+                } catch (IOException e) {
+                    yield new Failure(404, "cannot read " + relative);
+                }
+                yield switch (ByteRange.parse(rangeHeader, size)) {
+                    case ByteRange.Whole w -> new Asset(f.file(), size, null);
+                    case ByteRange.Partial p -> new Asset(f.file(), size, p.range());
+                    case ByteRange.Unsatisfiable u -> new Failure(416, "bytes */" + size);
+                };
+            }
+        };
+    }
+}

@@ -1,0 +1,50 @@
+package org.netroot.server.service;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.BindException;
+
+/** Epoll on Linux (sendfile, SO_BINDTODEVICE), NIO elsewhere: the one place that chooses. */
+public final class NettyTransport {
+    private NettyTransport() {
+    }
+
+    public static boolean epoll() {
+        return Epoll.isAvailable();
+    }
+
+    public static EventLoopGroup group(String name, int threads) {
+        IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+    }
+
+    public static Class<? extends ServerChannel> serverSocketChannel() {
+        return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** Turns a failed bind into words a user can act on. */
+    public static Exception bindFailure(String service, String proto, int port, Throwable cause) {
+        boolean denied = cause.getMessage() != null && cause.getMessage().toLowerCase().contains("permission denied");
+        if (denied || (port < 1024 && cause instanceof java.net.SocketException && !(cause instanceof BindException))) {
+            return new IllegalStateException(service + ": " + proto + " port " + port
+                    + " needs privileges: run as root, run the netroot system service, or grant the JVM the right"
+                    + " once with `sudo setcap cap_net_bind_service=+ep " + ProcessHandle.current().info().command()
+                    .orElse("<path to java>") + "`", cause);
+        }
+        if (cause instanceof BindException || (cause.getMessage() != null && cause.getMessage().contains("in use"))) {
+            return new IllegalStateException(service + ": " + proto + " port " + port
+                    + " is already in use by another program (another DHCP/TFTP/web server or Netroot already running?)",
+                    cause);
+        }
+        return new IllegalStateException(service + ": cannot listen on " + proto + " port " + port + ": "
+                + cause.getMessage(), cause);
+    }
+}
