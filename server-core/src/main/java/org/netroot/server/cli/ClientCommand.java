@@ -1,0 +1,76 @@
+package org.netroot.server.cli;
+
+import java.util.concurrent.Callable;
+import org.netroot.server.api.BootMode;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.NetrootControl;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "client", description = "Add, list and remove the machines that boot from this server.",
+        subcommands = {ClientCommand.Add.class, ClientCommand.ListClients.class, ClientCommand.Remove.class})
+final class ClientCommand {
+
+    @Command(name = "add", description = "Add a machine: its MAC address and the volume it boots.")
+    static final class Add implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "lower-case name, e.g. gaming-pc") String name;
+        @Option(names = "--mac", required = true, description = "the machine's MAC address") String mac;
+        @Option(names = "--volume", required = true, description = "the volume it boots") String volume;
+        @Option(names = "--initiator-iqn", description = "iSCSI initiator name (default: derived from NAME)") String iqn;
+        @Option(names = "--chap-user", description = "CHAP user name (default: the initiator name)") String chapUser;
+        @Option(names = "--chap-secret", description = "CHAP secret, 12+ characters: turns on CHAP") String chapSecret;
+        @Option(names = "--mutual-chap-user", description = "name the server proves itself with") String mutualUser;
+        @Option(names = "--mutual-chap-secret", description = "secret the server proves itself with") String mutualSecret;
+        @Option(names = "--ip", description = "reserved address (full DHCP mode)") String ip;
+
+        @Override
+        public Integer call() {
+            try (NetrootControl c = Connection.open(data.resolve())) {
+                Client added = c.addClient(new Client(name, mac, volume, BootMode.SANBOOT, iqn, chapUser, chapSecret,
+                        mutualUser, mutualSecret, ip));
+                System.out.println("added client " + added.name() + " (" + added.mac() + ") booting volume "
+                        + added.volumeName() + " as " + added.targetIqn());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the machines.")
+    static final class ListClients implements Callable<Integer> {
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() {
+            try (NetrootControl c = Connection.open(data.resolve())) {
+                var clients = c.clients();
+                if (clients.isEmpty()) {
+                    System.out.println("no clients yet: add one with `netroot client add NAME --mac MAC --volume VOLUME`");
+                }
+                for (Client cl : clients) {
+                    System.out.printf("%-20s %s  volume=%s  mode=%s  chap=%s%s%n", cl.name(), cl.mac(), cl.volumeName(),
+                            cl.bootMode().name().toLowerCase(), cl.usesMutualChap() ? "mutual" : cl.usesChap() ? "yes" : "no",
+                            cl.reservedIp() == null ? "" : "  ip=" + cl.reservedIp());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a machine (its volume stays).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+
+        @Override
+        public Integer call() {
+            try (NetrootControl c = Connection.open(data.resolve())) {
+                c.removeClient(name);
+                System.out.println("removed client " + name);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.netroot.server.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --data}: the folder holding the database, volumes and the control API token. */
+final class DataDirOption {
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Data folder (database, volumes). Default: $NETROOT_DATA, else /var/lib/netroot as root,"
+                    + " else ~/.local/share/netroot")
+    Path dataDir;
+
+    Path resolve() {
+        if (dataDir != null) return dataDir.toAbsolutePath();
+        String env = System.getenv("NETROOT_DATA");
+        if (env != null && !env.isBlank()) return Path.of(env).toAbsolutePath();
+        if ("root".equals(System.getProperty("user.name"))) return Path.of("/var/lib/netroot");
+        return Path.of(System.getProperty("user.home"), ".local", "share", "netroot");
+    }
+}

@@ -1,0 +1,64 @@
+package org.netroot.server.cli;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.NetrootControl;
+import org.netroot.server.control.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "events", description = "Show the boot events (DHCP, boot file, script, iSCSI login, errors).")
+final class EventsCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneId.systemDefault());
+
+    @Mixin DataDirOption data;
+    @Option(names = {"-f", "--follow"}, description = "keep printing new events as they happen") boolean follow;
+    @Option(names = "--json", description = "one JSON object per line") boolean json;
+    @Option(names = "--mac", description = "only this client's events") String mac;
+    @Option(names = "--after", description = "only events with a larger id", defaultValue = "0") long after;
+
+    @Override
+    public Integer call() throws Exception {
+        String onlyMac = mac == null ? null : org.netroot.server.api.Client.normalizeMac(mac);
+        try (NetrootControl c = Connection.open(data.resolve())) {
+            if (follow) {
+                CountDownLatch forever = new CountDownLatch(1);
+                try (AutoCloseable ignored = c.followEvents(after, e -> print(e, onlyMac))) {
+                    forever.await();
+                }
+            } else {
+                long last = after;
+                while (true) {
+                    var batch = c.events(last, 1000);
+                    for (BootEvent e : batch) print(e, onlyMac);
+                    if (batch.size() < 1000) break;
+                    last = batch.get(batch.size() - 1).id();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void print(BootEvent e, String onlyMac) {
+        if (onlyMac != null && !onlyMac.equals(e.mac())) return;
+        if (json) {
+            try {
+                System.out.println(Json.MAPPER.writeValueAsString(e));
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        } else {
+            System.out.printf("%6d %s %-17s %-12s %-16s %s%s%s%n", e.id(), TIME.format(e.at()),
+                    e.mac() == null ? "-" : e.mac(), e.clientName() == null ? "-" : e.clientName(), e.type(),
+                    e.detail() == null ? "" : e.detail(),
+                    e.durationMs() == null ? "" : " " + e.durationMs() + " ms",
+                    e.bytes() == null ? "" : " " + Sizes.human(e.bytes()));
+        }
+        System.out.flush();
+    }
+}

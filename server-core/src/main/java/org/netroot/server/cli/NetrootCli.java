@@ -1,0 +1,25 @@
+package org.netroot.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code netroot}: run the server, manage clients and volumes, watch boot events. */
+@Command(name = "netroot", mixinStandardHelpOptions = true, version = "Netroot 0.1.0",
+        description = "Diskless network boot: DHCP, TFTP, HTTP and iSCSI in one server.",
+        subcommands = {ServeCommand.class, ClientCommand.class, VolumeCommand.class, EventsCommand.class,
+                StatusCommand.class, CommandLine.HelpCommand.class})
+public final class NetrootCli {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new NetrootCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // user mistakes and environment problems get one clear line, not a stack trace
+            cmd.getErr().println("netroot: " + UserMessages.of(ex));
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cl.execute(args);
+    }
+}

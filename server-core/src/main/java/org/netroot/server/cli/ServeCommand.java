@@ -1,0 +1,116 @@
+package org.netroot.server.cli;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.netroot.server.service.NetrootServer;
+import org.netroot.server.service.PrivilegeCheck;
+import org.netroot.server.service.ServerConfig;
+import org.netroot.server.service.ServerConfig.DhcpMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run the server in the foreground: DHCP, TFTP, HTTP, iSCSI and the control API.")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin DataDirOption data;
+    @Option(names = {"-i", "--interface"}, paramLabel = "IF",
+            description = "network interface to answer DHCP on (repeatable); none: DHCP off") List<String> interfaces = new ArrayList<>();
+    @Option(names = "--dhcp", paramLabel = "MODE", defaultValue = "proxy",
+            description = "proxy (default: beside your router's DHCP, never assigns addresses), full (assigns"
+                    + " addresses from --range), off") String dhcp;
+    @Option(names = "--range", paramLabel = "START-END", description = "address range for --dhcp full") String range;
+    @Option(names = "--server-address", paramLabel = "IP",
+            description = "address clients reach this server at (default: first IPv4 of the first --interface)") String serverAddress;
+    @Option(names = "--dhcp-port", defaultValue = "67") int dhcpPort;
+    @Option(names = "--proxy-port", defaultValue = "4011") int proxyPort;
+    @Option(names = "--tftp-port", defaultValue = "69") int tftpPort;
+    @Option(names = "--http-port", defaultValue = "80") int httpPort;
+    @Option(names = "--iscsi-port", defaultValue = "3260") int iscsiPort;
+    @Option(names = "--control-port", defaultValue = "" + ServerConfig.DEFAULT_CONTROL_PORT,
+            description = "loopback port of the control API (0: any free port)") int controlPort;
+    @Option(names = "--ipxe-dir", defaultValue = "/usr/lib/ipxe", description = "folder with undionly.kpxe, snponly.efi ...") Path ipxeDir;
+    @Option(names = "--boot-files", description = "folder served over TFTP and at http://SERVER/files/") Path bootFiles;
+    @Option(names = "--lease-seconds", defaultValue = "3600") int leaseSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = config();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (config.dhcpMode() != DhcpMode.OFF && !interfaces.isEmpty()) {
+            ports.put(dhcpPort + "/udp (DHCP)", dhcpPort);
+            if (config.dhcpMode() == DhcpMode.PROXY) ports.put(proxyPort + "/udp (PXE boot server)", proxyPort);
+        }
+        ports.put(tftpPort + "/udp (TFTP)", tftpPort);
+        ports.put(httpPort + "/tcp (HTTP)", httpPort);
+        ports.put(iscsiPort + "/tcp (iSCSI)", iscsiPort);
+        var privilege = PrivilegeCheck.problem(ports);
+        if (privilege.isPresent()) {
+            System.err.println("netroot: " + privilege.get());
+            return 1;
+        }
+        NetrootServer server = NetrootServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "netroot-shutdown"));
+        server.warnings().forEach(w -> System.err.println("netroot: warning: " + w));
+        var states = server.status().services();
+        if (states.stream().anyMatch(s -> !s.running())) {
+            states.stream().filter(s -> !s.running()).forEach(s -> System.err.println("netroot: " + s.detail()));
+            System.exit(1);
+        }
+        StringBuilder ready = new StringBuilder("Netroot ready: ");
+        if (config.dhcpMode() == DhcpMode.OFF || interfaces.isEmpty()) {
+            ready.append("DHCP off (pass --interface to answer PXE clients)");
+        } else {
+            ready.append("DHCP ").append(config.dhcpMode().name().toLowerCase()).append(" on ").append(String.join(",", interfaces));
+        }
+        ready.append(", TFTP :").append(tftpPort).append(", HTTP :").append(httpPort).append(", iSCSI :").append(iscsiPort)
+                .append(", data ").append(config.dataDir());
+        System.out.println(ready);
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    ServerConfig config() {
+        DhcpMode mode = switch (dhcp.toLowerCase()) {
+            case "proxy" -> DhcpMode.PROXY;
+            case "full" -> DhcpMode.FULL;
+            case "off" -> DhcpMode.OFF;
+            default -> throw new IllegalArgumentException("--dhcp is proxy, full or off, not " + dhcp);
+        };
+        Inet4Address start = null;
+        Inet4Address end = null;
+        if (mode == DhcpMode.FULL) {
+            if (range == null || !range.contains("-")) {
+                throw new IllegalArgumentException("--dhcp full needs --range START-END, e.g. --range 192.168.50.100-192.168.50.200");
+            }
+            String[] r = range.split("-", 2);
+            start = ipv4(r[0].trim(), "--range");
+            end = ipv4(r[1].trim(), "--range");
+        }
+        return new ServerConfig(data.resolve(), List.copyOf(interfaces), mode, start, end,
+                serverAddress == null ? null : ipv4(serverAddress, "--server-address"), dhcpPort, proxyPort, tftpPort,
+                httpPort, iscsiPort, controlPort, ipxeDir.toAbsolutePath(),
+                bootFiles == null ? null : bootFiles.toAbsolutePath(), leaseSeconds);
+    }
+
+    private static Inet4Address ipv4(String s, String option) {
+        if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) throw new IllegalArgumentException(option + ": not an IPv4 address: " + s);
+        try {
+            return (Inet4Address) InetAddress.getByName(s);
+        } catch (UnknownHostException | ClassCastException e) {
+            throw new IllegalArgumentException(option + ": not an IPv4 address: " + s);
+        }
+    }
+}

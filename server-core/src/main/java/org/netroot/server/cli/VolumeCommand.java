@@ -1,0 +1,88 @@
+package org.netroot.server.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.netroot.server.api.NetrootControl;
+import org.netroot.server.api.Volume;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "volume", description = "Create, list, export and remove the virtual disks clients boot.",
+        subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Export.class,
+                VolumeCommand.Remove.class})
+final class VolumeCommand {
+
+    @Command(name = "create", description = "Create an empty volume of a size, or one holding a copy of an image file.")
+    static final class Create implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @ArgGroup(multiplicity = "1") Source source;
+
+        static final class Source {
+            @Option(names = "--size", description = "size, e.g. 32G") String size;
+            @Option(names = "--from", description = "raw disk image file to copy") Path from;
+        }
+
+        @Override
+        public Integer call() {
+            try (NetrootControl c = Connection.open(data.resolve())) {
+                Volume v = source.from != null
+                        ? c.importVolume(name, source.from.toAbsolutePath().toString())
+                        : c.createVolume(name, Sizes.parse(source.size));
+                System.out.println("created volume " + v.name() + " (" + Sizes.human(v.sizeBytes()) + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the volumes.")
+    static final class ListVolumes implements Callable<Integer> {
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() {
+            try (NetrootControl c = Connection.open(data.resolve())) {
+                var volumes = c.volumes();
+                if (volumes.isEmpty()) System.out.println("no volumes yet: `netroot volume create NAME --size 32G`");
+                for (Volume v : volumes) {
+                    System.out.printf("%-20s %10s  %s%n", v.name(), Sizes.human(v.sizeBytes()), v.createdAt());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "export", description = "Copy a volume's bytes to a raw image file.")
+    static final class Export implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1", paramLabel = "FILE") Path file;
+
+        @Override
+        public Integer call() {
+            try (NetrootControl c = Connection.open(data.resolve())) {
+                c.exportVolume(name, file.toAbsolutePath().toString());
+                System.out.println("exported volume " + name + " to " + file.toAbsolutePath());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Delete a volume and its data (refused while a client uses it).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+
+        @Override
+        public Integer call() {
+            try (NetrootControl c = Connection.open(data.resolve())) {
+                c.removeVolume(name);
+                System.out.println("removed volume " + name);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.netroot.server.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Where a running server's control API listens and the token it wants, kept in
+ * {@code <data>/control.json}, readable only by the user who runs the server.
+ */
+public record ControlEndpoint(int port, String token) {
+    public static final String FILE_NAME = "control.json";
+
+    public static ControlEndpoint fresh(int port) {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return new ControlEndpoint(port, HexFormat.of().formatHex(b));
+    }
+
+    public static Path file(Path dataDir) {
+        return dataDir.resolve(FILE_NAME);
+    }
+
+    public void write(Path dataDir) throws IOException {
+        Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
+        Files.writeString(tmp, new ObjectMapper().writeValueAsString(this));
+        Files.move(tmp, file(dataDir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static Optional<ControlEndpoint> read(Path dataDir) {
+        Path f = file(dataDir);
+        if (!Files.isRegularFile(f)) return Optional.empty();
+        try {
+            return Optional.of(new ObjectMapper().readValue(f.toFile(), ControlEndpoint.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static void remove(Path dataDir) {
+        try {
+            Files.deleteIfExists(file(dataDir));
+        } catch (IOException ignored) {
+            // a stale file is harmless: clients fall back when nothing answers
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package org.netroot.server.control;
+
+/** Request bodies of the control API that are not domain records. */
+public final class ControlRequests {
+    private ControlRequests() {
+    }
+
+    /** Either {@code sizeBytes} or {@code fromFile}. */
+    public record CreateVolume(String name, Long sizeBytes, String fromFile) {
+    }
+
+    public record ExportVolume(String file) {
+    }
+
+    public record Error(String error) {
+    }
+}

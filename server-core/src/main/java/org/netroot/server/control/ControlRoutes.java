@@ -1,0 +1,98 @@
+package org.netroot.server.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.NetrootControl;
+import org.netroot.server.service.ServiceManager;
+import org.netroot.server.store.StoreException;
+
+/** The control API's resources, decided without Netty: method + path + body -> status + JSON. */
+public final class ControlRoutes {
+    public record Reply(int status, String json) {
+    }
+
+    private final NetrootControl control;
+    private final ServiceManager services;
+
+    public ControlRoutes(NetrootControl control, ServiceManager services) {
+        this.control = control;
+        this.services = services;
+    }
+
+    public Reply handle(String method, String path, Map<String, String> query, String body) {
+        try {
+            String[] p = path.replaceAll("^/+|/+$", "").split("/");
+            if (p.length < 2 || !p[0].equals("api")) return error(404, "no such resource: " + path);
+            return switch (method + " " + p[1] + (p.length > 2 ? "/*" : "") + (p.length > 3 ? "/" + p[3] : "")) {
+                case "GET status" -> ok(control.status());
+                case "GET clients" -> ok(control.clients());
+                case "POST clients" -> created(control.addClient(Json.MAPPER.readValue(body, Client.class)));
+                case "DELETE clients/*" -> {
+                    control.removeClient(p[2]);
+                    yield ok(Map.of("removed", p[2]));
+                }
+                case "GET volumes" -> ok(control.volumes());
+                case "POST volumes" -> {
+                    var req = Json.MAPPER.readValue(body, ControlRequests.CreateVolume.class);
+                    if (req.fromFile() != null) yield created(control.importVolume(req.name(), req.fromFile()));
+                    if (req.sizeBytes() == null) throw new IllegalArgumentException("give sizeBytes or fromFile");
+                    yield created(control.createVolume(req.name(), req.sizeBytes()));
+                }
+                case "DELETE volumes/*" -> {
+                    control.removeVolume(p[2]);
+                    yield ok(Map.of("removed", p[2]));
+                }
+                case "POST volumes/*/export" -> {
+                    var req = Json.MAPPER.readValue(body, ControlRequests.ExportVolume.class);
+                    control.exportVolume(p[2], req.file());
+                    yield ok(Map.of("exported", req.file()));
+                }
+                case "GET leases" -> ok(control.leases());
+                case "GET events" -> ok(control.events(longParam(query, "after", 0), (int) longParam(query, "limit", 1000)));
+                case "POST services/*/start" -> {
+                    services.start(p[2]);
+                    yield ok(control.status());
+                }
+                case "POST services/*/stop" -> {
+                    services.stop(p[2]);
+                    yield ok(control.status());
+                }
+                default -> error(404, "no such resource: " + method + " " + path);
+            };
+        } catch (JsonProcessingException e) {
+            return error(400, "bad JSON: " + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            return error(400, e.getMessage());
+        } catch (UncheckedIOException | StoreException | IllegalStateException e) {
+            return error(500, e.getMessage());
+        }
+    }
+
+    static long longParam(Map<String, String> query, String name, long dflt) {
+        String v = query.get(name);
+        if (v == null) return dflt;
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number");
+        }
+    }
+
+    private static Reply ok(Object o) throws JsonProcessingException {
+        return new Reply(200, Json.MAPPER.writeValueAsString(o));
+    }
+
+    private static Reply created(Object o) throws JsonProcessingException {
+        return new Reply(201, Json.MAPPER.writeValueAsString(o));
+    }
+
+    static Reply error(int status, String message) {
+        try {
+            return new Reply(status, Json.MAPPER.writeValueAsString(new ControlRequests.Error(message)));
+        } catch (JsonProcessingException e) {
+            return new Reply(status, "{\"error\":\"internal\"}");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.netroot.server.service;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.ServerStatus;
+import org.netroot.server.control.ControlApiServer;
+import org.netroot.server.control.ControlEndpoint;
+import org.netroot.server.events.BootEventBus;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.store.BootEventRepository;
+import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.Database;
+import org.netroot.server.store.LeaseRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Netroot server: the database, the event bus, the protocol services and the control API,
+ * started together and stopped in reverse order.
+ */
+public final class NetrootServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NetrootServer.class);
+
+    private final ServerConfig config;
+    private final Database db;
+    private final BootEventBus bus;
+    private final PeerDirectory peers = new PeerDirectory();
+    private final InputErrors errors = new InputErrors();
+    private final ServiceManager services = new ServiceManager();
+    private final LocalControl control;
+    private final List<String> warnings = new ArrayList<>();
+    private ControlApiServer controlApi;
+
+    private NetrootServer(ServerConfig config) {
+        this.config = config;
+        this.db = Database.open(config.dataDir());
+        ClientRepository clients = new ClientRepository(db);
+        this.bus = new BootEventBus(new BootEventRepository(db),
+                mac -> clients.byMac(mac).map(Client::name).orElse(null));
+        this.control = new LocalControl(db, false, config.dataDir(), this::status);
+        warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
+        ServerConfig effective = withServerAddress(config);
+        ServiceWiring.addServices(services, effective, db, clients, new LeaseRepository(db), control.volumeStore(),
+                bus, peers, errors);
+    }
+
+    /** Opens the database, starts every service and the control API. Failing services are reported, not fatal. */
+    public static NetrootServer start(ServerConfig config) throws Exception {
+        NetrootServer s = new NetrootServer(config);
+        try {
+            s.warnings.addAll(s.services.startAll());
+            s.controlApi = new ControlApiServer(s.control, s.services, s.bus, s.errors, config.controlPort());
+            ControlEndpoint ep = s.controlApi.start();
+            ep.write(config.dataDir());
+            log.info("control API on 127.0.0.1:{}", ep.port());
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    public ServerStatus status() {
+        return new ServerStatus(true, services.states(), errors.snapshot(), List.copyOf(warnings));
+    }
+
+    public LocalControl control() {
+        return control;
+    }
+
+    public ServiceManager services() {
+        return services;
+    }
+
+    public InputErrors inputErrors() {
+        return errors;
+    }
+
+    public BootEventBus events() {
+        return bus;
+    }
+
+    public List<String> warnings() {
+        return Collections.unmodifiableList(warnings);
+    }
+
+    public <T extends ManagedService> T service(Class<T> type) {
+        return services.all().stream().filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no " + type.getSimpleName()));
+    }
+
+    @Override
+    public void close() {
+        ControlEndpoint.remove(config.dataDir());
+        if (controlApi != null) controlApi.close();
+        services.stopAll();
+        bus.close();
+        db.close();
+    }
+
+    /** The address clients reach us at: as configured, else the first IPv4 of the first served interface. */
+    static ServerConfig withServerAddress(ServerConfig c) {
+        if (c.serverAddress() != null || c.interfaces().isEmpty()) return c;
+        Inet4Address a = firstIpv4(c.interfaces().get(0));
+        return new ServerConfig(c.dataDir(), c.interfaces(), c.dhcpMode(), c.rangeStart(), c.rangeEnd(), a,
+                c.dhcpPort(), c.proxyDhcpPort(), c.tftpPort(), c.httpPort(), c.iscsiPort(), c.controlPort(),
+                c.ipxeDir(), c.bootFilesDir(), c.leaseSeconds());
+    }
+
+    static Inet4Address firstIpv4(String interfaceName) {
+        try {
+            NetworkInterface nif = NetworkInterface.getByName(interfaceName);
+            if (nif == null) {
+                throw new IllegalArgumentException("no network interface named " + interfaceName
+                        + "; see `ip -br addr` for the names on this machine");
+            }
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                if (a instanceof Inet4Address v4) return v4;
+            }
+            throw new IllegalArgumentException("interface " + interfaceName + " has no IPv4 address: give it one, or"
+                    + " pass --server-address");
+        } catch (SocketException e) {
+            throw new IllegalArgumentException("cannot read interface " + interfaceName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks, in words a user understands, that the iPXE binaries firmware needs are there. */
+    static final class BootFileCheck {
+        private BootFileCheck() {
+        }
+
+        static List<String> missingIpxeFiles(Path ipxeDir) {
+            List<String> w = new ArrayList<>();
+            if (ipxeDir == null || !Files.isDirectory(ipxeDir)) {
+                w.add("iPXE boot files folder " + ipxeDir + " does not exist: install the iPXE binaries (Debian/Ubuntu:"
+                        + " `sudo apt install ipxe`) or pass --ipxe-dir; PXE firmware cannot boot until then");
+                return w;
+            }
+            if (!Files.isRegularFile(ipxeDir.resolve("undionly.kpxe"))) {
+                w.add("undionly.kpxe is missing from " + ipxeDir + ": BIOS PXE clients cannot boot");
+            }
+            if (!Files.isRegularFile(ipxeDir.resolve("snponly.efi")) && !Files.isRegularFile(ipxeDir.resolve("ipxe.efi"))) {
+                w.add("snponly.efi and ipxe.efi are missing from " + ipxeDir + ": UEFI PXE clients cannot boot");
+            }
+            return w;
+        }
+    }
+}
