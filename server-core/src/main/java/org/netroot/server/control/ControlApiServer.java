@@ -77,7 +77,7 @@ public final class ControlApiServer implements AutoCloseable {
         try {
             channel = b.bind("127.0.0.1", endpoint.port()).sync().channel();
         } catch (Exception e) {
-            group.shutdownGracefully();
+            NettyTransport.shutdown(group);
             throw NettyTransport.bindFailure("control API", "TCP", endpoint.port(), e);
         }
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
@@ -87,7 +87,7 @@ public final class ControlApiServer implements AutoCloseable {
     @Override
     public void close() {
         if (channel != null) channel.close().syncUninterruptibly();
-        if (group != null) group.shutdownGracefully().syncUninterruptibly();
+        NettyTransport.shutdown(group);
         workers.shutdownNow();
     }
 

@@ -87,7 +87,7 @@ public final class HttpService implements ManagedService {
         try {
             channel = b.bind(settings.bindAddress(), settings.port()).sync().channel();
         } catch (Exception e) {
-            group.shutdownGracefully();
+            NettyTransport.shutdown(group);
             group = null;
             throw NettyTransport.bindFailure("HTTP", "TCP", settings.port(), e);
         }
@@ -102,7 +102,7 @@ public final class HttpService implements ManagedService {
     @Override
     public synchronized void stop() {
         if (channel != null) channel.close().syncUninterruptibly();
-        if (group != null) group.shutdownGracefully().syncUninterruptibly();
+        NettyTransport.shutdown(group);
         channel = null;
         group = null;
     }

@@ -30,6 +30,11 @@ public final class NettyTransport {
         return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
+    /** Stops a group at once: the default two-second quiet period only slows every stop and test. */
+    public static void shutdown(EventLoopGroup group) {
+        if (group != null) group.shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
     /** Turns a failed bind into words a user can act on. */
     public static Exception bindFailure(String service, String proto, int port, Throwable cause) {
         boolean denied = cause.getMessage() != null && cause.getMessage().toLowerCase().contains("permission denied");

@@ -1,0 +1,86 @@
+package org.netroot.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against a data folder with no server running (it opens the database itself). */
+class NetrootCliTest {
+    @TempDir Path tmp;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                    java.util.stream.Stream.of("--data", tmp.resolve("data").toString())).toArray(String[]::new);
+            int code = NetrootCli.run(all);
+            return new Run(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void volumeFromImageRoundTripsThroughExport() throws Exception {
+        byte[] image = new byte[1_000_000]; // not a multiple of 512: rounded up, zero padded
+        new Random(1).nextBytes(image);
+        Path img = Files.write(tmp.resolve("disk.img"), image);
+        Run created = cli("volume", "create", "v1", "--from", img.toString());
+        assertEquals(0, created.code(), created.err());
+        Path back = tmp.resolve("back.img");
+        assertEquals(0, cli("volume", "export", "v1", back.toString()).code());
+        byte[] exported = Files.readAllBytes(back);
+        assertEquals(1_000_448, exported.length);
+        assertArrayEquals(image, java.util.Arrays.copyOf(exported, image.length));
+        assertTrue(cli("volume", "list").out().contains("v1"));
+    }
+
+    @Test
+    void clientLifecycleAndClearErrors() {
+        assertEquals(0, cli("volume", "create", "v1", "--size", "16M").code());
+        Run added = cli("client", "add", "pc1", "--mac", "52:54:00:12:34:56", "--volume", "v1");
+        assertEquals(0, added.code(), added.err());
+        assertTrue(cli("client", "list").out().contains("pc1                  52:54:00:12:34:56  volume=v1"));
+
+        Run badMac = cli("client", "add", "pc2", "--mac", "nonsense", "--volume", "v1");
+        assertEquals(2, badMac.code());
+        assertTrue(badMac.err().contains("not a MAC address: nonsense"), badMac.err());
+
+        Run shortSecret = cli("client", "add", "pc3", "--mac", "52:54:00:12:34:57", "--volume", "v1",
+                "--chap-secret", "short");
+        assertEquals(2, shortSecret.code());
+
+        Run missingVolume = cli("client", "add", "pc4", "--mac", "52:54:00:12:34:58", "--volume", "nope");
+        assertTrue(missingVolume.err().contains("no volume named nope"), missingVolume.err());
+
+        Run inUse = cli("volume", "remove", "v1");
+        assertTrue(inUse.err().contains("remove the client first"), inUse.err());
+        assertEquals(0, cli("client", "remove", "pc1").code());
+        assertEquals(0, cli("volume", "remove", "v1").code());
+        assertTrue(cli("volume", "list").out().contains("no volumes yet"));
+    }
+
+    @Test
+    void statusSaysWhenNoServerRuns() {
+        Run s = cli("status");
+        assertEquals(3, s.code());
+        assertTrue(s.out().contains("no Netroot server is running"), s.out());
+    }
+}

@@ -1,0 +1,138 @@
+package org.netroot.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.Volume;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.InputErrors;
+import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.Database;
+import org.netroot.server.store.VolumeRepository;
+import org.netroot.server.testing.Processes;
+
+/** The boot HTTP service on loopback, with curl as the peer. */
+class HttpServiceTest {
+    @TempDir Path tmp;
+    private Database db;
+    private HttpService http;
+    private final List<BootEvent> events = new CopyOnWriteArrayList<>();
+    private final InputErrors errors = new InputErrors();
+    private byte[] asset;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Processes.has("curl"), "curl is not installed (Debian package curl): skipping HTTP peer tests");
+        db = Database.open(tmp.resolve("data"));
+        new VolumeRepository(db).add(new Volume("v1", 1 << 20, "v1.img", java.time.Instant.now()));
+        new ClientRepository(db).add(Client.sanboot("c1", "52:54:00:00:00:01", "v1"));
+        Path files = Files.createDirectories(tmp.resolve("files"));
+        asset = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(asset);
+        Files.write(files.resolve("vmlinuz"), asset);
+        Files.writeString(tmp.resolve("secret.txt"), "top secret");
+        Files.createSymbolicLink(files.resolve("escape"), tmp.resolve("secret.txt"));
+        http = new HttpService(new HttpSettings("127.0.0.1", 0, 3260, files, tmp), new ClientRepository(db),
+                events::add, new PeerDirectory(), errors);
+        http.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (http != null) http.stop();
+        if (db != null) db.close();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + http.port() + path;
+    }
+
+    @Test
+    void servesTheClientsScriptAndRecordsIt() throws Exception {
+        var r = Processes.run(10, "curl", "-sS", "-f", url("/boot/52-54-00-00-00-01.ipxe"));
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().startsWith("#!ipxe\n"), r.stdout());
+        assertTrue(r.stdout().contains("sanboot iscsi:127.0.0.1::::iqn.2026-01.org.netroot:c1"), r.stdout());
+        waitFor(() -> events.stream().anyMatch(e -> e.type() == BootEventType.SCRIPT_SERVED
+                && "52:54:00:00:00:01".equals(e.mac())));
+    }
+
+    @Test
+    void wholeFileAndRangesAreByteExact() throws Exception {
+        Path out = tmp.resolve("out");
+        var whole = Processes.run(20, "curl", "-sS", "-f", "-o", out.toString(), url("/files/vmlinuz"));
+        assertEquals(0, whole.exitCode(), whole.stderr());
+        assertArrayEquals(asset, Files.readAllBytes(out));
+        waitFor(() -> events.stream().anyMatch(e -> e.type() == BootEventType.BOOT_FILE_SENT
+                && e.bytes() == asset.length && e.durationMs() != null));
+
+        var part = Processes.run(20, "curl", "-sS", "-D", "-", "-o", out.toString(), "-r", "1000-1999", url("/files/vmlinuz"));
+        assertTrue(part.stdout().startsWith("HTTP/1.1 206"), part.stdout());
+        assertTrue(part.stdout().contains("content-range: bytes 1000-1999/" + asset.length), part.stdout());
+        assertArrayEquals(Arrays.copyOfRange(asset, 1000, 2000), Files.readAllBytes(out));
+
+        var head = Processes.run(10, "curl", "-sS", "-I", url("/files/vmlinuz"));
+        assertTrue(head.stdout().contains("content-length: " + asset.length), head.stdout());
+
+        var beyond = Processes.run(10, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-r",
+                asset.length + "-", url("/files/vmlinuz"));
+        assertEquals("416", beyond.stdout());
+    }
+
+    @Test
+    void pathsLeavingTheBootFilesFolderAreRefused() throws Exception {
+        for (String path : List.of("/files/../secret.txt", "/files/%2e%2e/secret.txt", "/files/escape",
+                "/files/..%5csecret.txt")) {
+            var r = Processes.run(10, "curl", "-sS", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", url(path));
+            assertTrue(r.stdout().equals("403") || r.stdout().equals("404"), path + " gave " + r.stdout());
+        }
+        var r = Processes.run(10, "curl", "-sS", "--path-as-is", url("/files/../secret.txt"));
+        assertTrue(!r.stdout().contains("top secret"), r.stdout());
+    }
+
+    @Test
+    void garbageIsCountedAndTheNextClientIsServed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", http.port())) {
+            OutputStream o = s.getOutputStream();
+            o.write("\u0001\u0002GARBAGE \u00ff\u00fe\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            o.flush();
+            s.getInputStream().readAllBytes();
+        }
+        waitFor(() -> errors.count("HTTP") >= 1);
+        var r = Processes.run(10, "curl", "-sS", "-f", url("/boot/52:54:00:00:00:01.ipxe"));
+        assertEquals(0, r.exitCode(), r.stderr());
+    }
+
+    @Test
+    void unknownMacGetsAScriptThatExplainsAndRetries() throws Exception {
+        var r = Processes.run(10, "curl", "-sS", "-f", url("/boot/52:54:00:00:00:99.ipxe"));
+        assertTrue(r.stdout().contains("is not set up yet"), r.stdout());
+        assertTrue(r.stdout().contains("chain --replace"), r.stdout());
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.netroot.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.Lease;
+
+class StoreTest {
+    @TempDir Path tmp;
+
+    @Test
+    void leasesMoveWithTheirMacAndSurviveReopening() {
+        Instant later = Instant.now().plusSeconds(3600);
+        try (Database db = Database.open(tmp)) {
+            LeaseRepository leases = new LeaseRepository(db);
+            leases.save(new Lease("52:54:00:00:00:01", "198.18.0.100", later, "pc1"));
+            leases.save(new Lease("52:54:00:00:00:01", "198.18.0.101", later, "pc1"));
+            leases.save(new Lease("52:54:00:00:00:02", "198.18.0.100", later, null));
+        }
+        try (Database db = Database.open(tmp)) {
+            LeaseRepository leases = new LeaseRepository(db);
+            assertEquals("198.18.0.101", leases.byMac("52:54:00:00:00:01").orElseThrow().ip());
+            assertEquals("52:54:00:00:00:02", leases.byIp("198.18.0.100").orElseThrow().mac());
+            assertEquals(2, leases.removeExpired(later.plusSeconds(1)));
+            assertTrue(leases.list().isEmpty());
+        }
+    }
+
+    @Test
+    void eventsComeBackInOrderWithTheirDetails() {
+        try (Database db = Database.open(tmp)) {
+            BootEventRepository events = new BootEventRepository(db);
+            BootEvent a = events.insert(BootEvent.of("52:54:00:00:00:01", BootEventType.DHCP_DISCOVER, "arch=bios"));
+            BootEvent b = events.insert(BootEvent.transfer("52:54:00:00:00:01", BootEventType.BOOT_FILE_SENT,
+                    "tftp undionly.kpxe", 120, 70_000));
+            events.insert(BootEvent.of(null, BootEventType.ERROR, "x".repeat(5000)));
+            List<BootEvent> all = events.after(0, 10);
+            assertEquals(List.of(a.id(), b.id()), all.subList(0, 2).stream().map(BootEvent::id).toList());
+            assertEquals(120L, all.get(1).durationMs());
+            assertEquals(70_000L, all.get(1).bytes());
+            assertEquals(2048, all.get(2).detail().length(), "long details are cut, not refused");
+            assertEquals(List.of(b.id()), events.after(a.id(), 1).stream().map(BootEvent::id).toList());
+            assertEquals(2, events.forMac("52:54:00:00:00:01").size());
+        }
+    }
+
+    @Test
+    void duplicateNamesAreWordedForTheUser() {
+        try (Database db = Database.open(tmp)) {
+            VolumeRepository volumes = new VolumeRepository(db);
+            volumes.add(new org.netroot.server.api.Volume("v1", 512, "v1.img", Instant.now()));
+            var e = assertThrows(StoreException.class,
+                    () -> volumes.add(new org.netroot.server.api.Volume("v1", 512, "v1.img", Instant.now())));
+            assertTrue(e.getMessage().startsWith("already exists"), e.getMessage());
+        }
+    }
+}
