@@ -1,0 +1,54 @@
+package org.netroot.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The layering STYLE.md describes, held by a test rather than by memory. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.netroot.server");
+    }
+
+    @Test
+    void apiIsSelfContainedSoTheAppCanUseItAlone() {
+        noClasses().that().resideInAPackage("..server.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("..server.dhcp..", "..server.tftp..",
+                        "..server.http..", "..server.iscsi..", "..server.scsi..", "..server.storage..",
+                        "..server.store..", "..server.events..", "..server.service..", "..server.control..",
+                        "..server.cli..", "io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void scsiAndStorageKnowNothingOfTheNetwork() {
+        noClasses().that().resideInAnyPackage("..server.scsi..", "..server.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "..server.iscsi..",
+                        "..server.dhcp..", "..server.tftp..", "..server.http..", "..server.control..")
+                .check(classes);
+    }
+
+    @Test
+    void theStoreKnowsNoProtocol() {
+        noClasses().that().resideInAPackage("..server.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "..server.iscsi..",
+                        "..server.dhcp..", "..server.tftp..", "..server.http..", "..server.control..")
+                .check(classes);
+    }
+
+    @Test
+    void httpDecisionsAreFreeOfNetty() {
+        noClasses().that().resideInAPackage("..server.http..").and().haveSimpleNameNotEndingWith("Service")
+                .and().areNotNestedClasses()
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(classes);
+    }
+}
