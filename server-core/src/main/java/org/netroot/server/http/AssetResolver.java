@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Maps a URL path under /files/ to a file in the boot-files folder, refusing anything that
+ * Maps a URL path to a file in one folder (boot files, iPXE binaries), refusing anything that
  * leaves it ({@code ..}, absolute paths, encoded tricks, symlinks pointing outside).
  */
 public final class AssetResolver {
@@ -33,11 +33,11 @@ public final class AssetResolver {
         if (root == null) return new Missing();
         if (relative.indexOf('\0') >= 0 || relative.contains("\\")) return new Refused("bad character in path");
         Path candidate = root.resolve(relative.startsWith("/") ? relative.substring(1) : relative).normalize();
-        if (!candidate.startsWith(root)) return new Refused("path leaves the boot-files folder");
+        if (!candidate.startsWith(root)) return new Refused("path leaves the served folder");
         if (!Files.isRegularFile(candidate)) return new Missing();
         try {
             Path real = candidate.toRealPath();
-            if (!real.startsWith(root.toRealPath())) return new Refused("link points outside the boot-files folder");
+            if (!real.startsWith(root.toRealPath())) return new Refused("link points outside the served folder");
             return new Found(real);
         } catch (IOException e) {
             return new Missing();

@@ -14,7 +14,7 @@ import org.netroot.server.events.BootEventSink;
 
 /**
  * What the boot HTTP service answers, decided without Netty: per-client iPXE scripts under
- * /boot/ and boot assets under /files/.
+ * /boot/ and boot assets under /files/, iPXE binaries under /ipxe/.
  */
 public final class BootRoutes {
     public sealed interface Answer permits Script, Asset, Failure {
@@ -32,13 +32,16 @@ public final class BootRoutes {
 
     private final Function<String, Optional<Client>> clientByMac;
     private final AssetResolver assets;
+    private final AssetResolver ipxeFiles;
     private final int iscsiPort;
     private final BootEventSink events;
 
-    public BootRoutes(Function<String, Optional<Client>> clientByMac, AssetResolver assets, int iscsiPort,
-                      BootEventSink events) {
+    /** @param ipxeFiles the iPXE binaries, served under /ipxe/ for UEFI HTTP boot clients */
+    public BootRoutes(Function<String, Optional<Client>> clientByMac, AssetResolver assets, AssetResolver ipxeFiles,
+                      int iscsiPort, BootEventSink events) {
         this.clientByMac = clientByMac;
         this.assets = assets;
+        this.ipxeFiles = ipxeFiles;
         this.iscsiPort = iscsiPort;
         this.events = events;
     }
@@ -61,7 +64,8 @@ public final class BootRoutes {
         if (decoded.startsWith("/boot/") && decoded.endsWith(".ipxe")) {
             return script(decoded.substring(6, decoded.length() - 5), serverBase, serverAddress);
         }
-        if (decoded.startsWith("/files/")) return asset(decoded.substring(7), rangeHeader);
+        if (decoded.startsWith("/files/")) return asset(assets, decoded.substring(7), rangeHeader);
+        if (decoded.startsWith("/ipxe/")) return asset(ipxeFiles, decoded.substring(6), rangeHeader);
         return new Failure(404, "not found");
     }
 
@@ -83,8 +87,8 @@ public final class BootRoutes {
         return new Script(IpxeScriptBuilder.sanboot(c, serverAddress, iscsiPort, self));
     }
 
-    private Answer asset(String relative, String rangeHeader) {
-        return switch (assets.resolve(relative)) {
+    private static Answer asset(AssetResolver folder, String relative, String rangeHeader) {
+        return switch (folder.resolve(relative)) {
             case AssetResolver.Refused r -> new Failure(403, r.reason());
             case AssetResolver.Missing m -> new Failure(404, "no such file: " + relative);
             case AssetResolver.Found f -> {

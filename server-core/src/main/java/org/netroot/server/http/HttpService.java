@@ -58,8 +58,8 @@ public final class HttpService implements ManagedService {
         this.events = events;
         this.peers = peers;
         this.errors = errors;
-        this.routes = new BootRoutes(clients::byMac, new AssetResolver(settings.bootFilesDir()), settings.iscsiPort(),
-                events);
+        this.routes = new BootRoutes(clients::byMac, new AssetResolver(settings.bootFilesDir()),
+                new AssetResolver(settings.ipxeDir()), settings.iscsiPort(), events);
     }
 
     @Override

@@ -122,6 +122,15 @@ class HttpServiceTest {
     }
 
     @Test
+    void ipxeBinariesAreServedForHttpBootClients() throws Exception {
+        Files.write(tmp.resolve("snponly.efi"), new byte[] {'M', 'Z', 1, 2});
+        Path out = tmp.resolve("snp");
+        var r = Processes.run(10, "curl", "-sS", "-f", "-o", out.toString(), url("/ipxe/snponly.efi"));
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertArrayEquals(new byte[] {'M', 'Z', 1, 2}, Files.readAllBytes(out));
+    }
+
+    @Test
     void unknownMacGetsAScriptThatExplainsAndRetries() throws Exception {
         var r = Processes.run(10, "curl", "-sS", "-f", url("/boot/52:54:00:00:00:99.ipxe"));
         assertTrue(r.stdout().contains("is not set up yet"), r.stdout());
