@@ -133,6 +133,13 @@ public final class DhcpService implements ManagedService {
             // set here, not through Bootstrap.option(): Bootstrap only logs a failed option, and an
             // unbound socket would answer every network on the machine
             ch.config().setOption(BIND_TO_DEVICE, deviceName(on.name()));
+        } catch (RuntimeException e) {
+            ch.close();
+            throw new IllegalStateException("DHCP cannot tie its socket to interface " + on.name() + " (SO_BINDTODEVICE;"
+                    + " Linux before 5.7 requires CAP_NET_RAW: `sudo setcap cap_net_bind_service,cap_net_raw=+ep "
+                    + javaBinary() + "`, or run Netroot as the system service): " + e.getMessage(), e);
+        }
+        try {
             ch.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[4]), port)).sync();
         } catch (Exception e) {
             ch.close();
@@ -154,8 +161,8 @@ public final class DhcpService implements ManagedService {
         String m = String.valueOf(e.getMessage());
         if (m.contains("Permission denied") || m.contains("EACCES") || m.contains("Operation not permitted")) {
             return new IllegalStateException("DHCP cannot bind UDP port " + port + " on " + on.name()
-                    + ": ports below 1024 and binding to an interface need privileges. Run `sudo setcap "
-                    + "cap_net_bind_service,cap_net_raw=+ep " + javaBinary() + "` or run Netroot as the system service"
+                    + ": ports below 1024 need the CAP_NET_BIND_SERVICE privilege. Run `sudo setcap "
+                    + "cap_net_bind_service=+ep " + javaBinary() + "` or run Netroot as the system service"
                     + " (" + m + ")", e);
         }
         if (m.contains("Address already in use")) {

@@ -140,8 +140,26 @@ class DhcpNamespaceTest {
         assertEquals(List.of("NO-REPLY"), probe(client1, MAC1, "bios", 1000, null));
     }
 
+    @Test
+    void withoutThePrivilegeForPort67TheErrorNamesThePortAndTheFix() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux) to drop a capability");
+        launchServer("proxy", List.of("setpriv", "--bounding-set", "-net_bind_service", "--"));
+        String failed = serverOut.stream().filter(l -> l.startsWith("FAILED")).findFirst().orElseThrow(
+                () -> new AssertionError("started without CAP_NET_BIND_SERVICE: " + serverOut));
+        assertTrue(failed.contains("UDP port 67 on br0"), failed);
+        assertTrue(failed.contains("sudo setcap cap_net_bind_service=+ep " + javaBin()), failed);
+        assertTrue(failed.contains("system service"), failed);
+    }
+
     private void startServer(String mode) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", serverNs, javaBin(), "-cp",
+        launchServer(mode, List.of());
+        assertTrue(serverOut.contains("READY true"), serverOut + "\n" + Files.readString(tmp.resolve("server.log")));
+    }
+
+    private void launchServer(String mode, List<String> wrapper) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", serverNs));
+        cmd.addAll(wrapper);
+        cmd.addAll(List.of(javaBin(), "-cp",
                 System.getProperty("java.class.path"), DhcpTestServer.class.getName(), "--data",
                 tmp.resolve("data").toString(), "--ipxe", tmp.resolve("ipxe").toString(), "--mode", mode,
                 "--interface", "br0"));
@@ -155,7 +173,6 @@ class DhcpNamespaceTest {
             }
         });
         awaitServer(l -> l.startsWith("READY") || l.startsWith("FAILED"));
-        assertTrue(serverOut.contains("READY true"), serverOut + "\n" + Files.readString(tmp.resolve("server.log")));
     }
 
     private void awaitServer(Predicate<String> line) throws Exception {
