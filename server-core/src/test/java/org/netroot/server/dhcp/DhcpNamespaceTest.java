@@ -206,11 +206,11 @@ class DhcpNamespaceTest {
         return Integer.parseInt(replyLine.replaceAll(".* length=(\\d+).*", "$1"));
     }
 
-    private static String javaBin() {
+    static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> run(List<String> cmd, int timeoutSeconds) throws Exception {
+    static List<String> run(List<String> cmd, int timeoutSeconds) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> out = new ArrayList<>();
         try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
@@ -223,7 +223,7 @@ class DhcpNamespaceTest {
         return out;
     }
 
-    private static void sh(String command) throws Exception {
+    static void sh(String command) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException(command + " failed: " + out);
