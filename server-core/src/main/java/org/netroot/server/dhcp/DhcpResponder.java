@@ -98,7 +98,8 @@ public final class DhcpResponder {
         };
         if (eventType == null) return;
         String detail = (as == DhcpMode.FULL ? "full" : "proxy") + (bootServer ? " (boot server port " + proxyPort + ")"
-                : "") + " on " + arrival.on().name() + ", " + boot.describeArchitecture()
+                : "") + " on " + arrival.on().name() + ", "
+                + (boot.wantsBoot() ? boot.describeArchitecture() : "plain DHCP client")
                 + (boot.vendorClass() == null ? "" : ", option 60 \"" + boot.vendorClass() + "\"");
         events.record(BootEvent.of(boot.mac(), eventType, detail));
     }

@@ -133,7 +133,8 @@ public final class FullDhcpResponder {
                 .string(DhcpOptions.MESSAGE, why)
                 .build();
         DhcpPacket reply = Replies.reply(request, DhcpPacket.ZERO, DhcpPacket.ZERO, DhcpPacket.ZERO, "", options);
-        events.record(BootEvent.of(boot.mac(), BootEventType.DHCP_NAK, "full, " + why));
+        events.record(BootEvent.of(boot.mac(), BootEventType.DHCP_NAK, "full, " + why
+                + (boot.wantsBoot() ? ", " + boot.describeArchitecture() : "")));
         return new DhcpReply(reply, ReplyAddressing.destination(request, DhcpMessageType.NAK, arrival, serverPort,
                 proxyPort));
     }

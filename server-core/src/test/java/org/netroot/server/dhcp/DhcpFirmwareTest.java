@@ -41,6 +41,29 @@ class DhcpFirmwareTest {
 
     @Test
     void biosIpxeAndOvmfBootThroughTheProxyBesideARouter() throws Exception {
+        boot(true);
+        // UEFI: the firmware asked the boot server on 4011 and then TFTP for the file from our ACK,
+        // from the address the router leased it
+        await(l -> l.startsWith("EVENT PROXY_ACK " + UEFI_MAC + " proxy (boot server port 4011)"), 150);
+        await(l -> l.startsWith("TFTP-RRQ snponly.efi from 198.18.30.1") && !l.endsWith(" 198.18.30.1"), 60);
+        String routerLeases = Files.readString(tmp.resolve("router.leases"));
+        assertTrue(routerLeases.contains(BIOS_MAC) && routerLeases.contains(UEFI_MAC),
+                "both addresses come from the router: " + routerLeases);
+        assertTrue(serverOut.stream().noneMatch(l -> l.startsWith("EVENT ERROR")), serverOut.toString());
+    }
+
+    @Test
+    void biosIpxeAndOvmfBootInFullMode() throws Exception {
+        boot(false);
+        // OVMF leased from us (range .100-.150) and asked TFTP for the file of our ACK from that address
+        await(l -> l.startsWith("EVENT DHCP_ACK " + UEFI_MAC) && l.contains("snponly.efi"), 150);
+        await(l -> l.matches("TFTP-RRQ snponly\\.efi from 198\\.18\\.30\\.1[0-4][0-9]"), 60);
+        assertTrue(serverOut.stream().anyMatch(l -> l.startsWith("EVENT DHCP_ACK " + BIOS_MAC)), serverOut.toString());
+        assertTrue(serverOut.stream().noneMatch(l -> l.startsWith("EVENT ERROR")), serverOut.toString());
+    }
+
+    /** Namespace, optional router, the service, both QEMU clients; waits for the BIOS client's script to run. */
+    private void boot(boolean proxy) throws Exception {
         assumeTrue(Boolean.getBoolean("netroot.firmware"), "slow QEMU firmware test: run with -Dnetroot.firmware=true");
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
         for (String tool : List.of("/usr/bin/qemu-system-x86_64", "/usr/sbin/dnsmasq", OVMF_CODE.toString(),
@@ -61,7 +84,7 @@ class DhcpFirmwareTest {
                 + " && ip -n " + routerNs + " addr add 198.18.30.2/24 dev eth0"
                 + " && ip -n " + routerNs + " link set eth0 up");
         Path leases = tmp.resolve("router.leases");
-        start(List.of("ip", "netns", "exec", routerNs, "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
+        if (proxy) start(List.of("ip", "netns", "exec", routerNs, "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
                 "--interface=eth0", "--bind-interfaces", "--dhcp-range=198.18.30.100,198.18.30.200,12h",
                 "--dhcp-leasefile=" + leases), tmp.resolve("dnsmasq.log"));
 
@@ -71,8 +94,9 @@ class DhcpFirmwareTest {
         Files.writeString(www.resolve(BIOS_MAC + ".ipxe"), "#!ipxe\nchain http://198.18.30.1/script-ran\n");
         Process server = start(List.of("ip", "netns", "exec", s, DhcpNamespaceTest.javaBin(), "-cp",
                 System.getProperty("java.class.path"), DhcpTestServer.class.getName(), "--data",
-                tmp.resolve("data").toString(), "--ipxe", ipxe.toString(), "--mode", "proxy", "--interface", "br0",
-                "--observe-tftp", "--http-dir", tmp.resolve("www").toString()), tmp.resolve("server.log"));
+                tmp.resolve("data").toString(), "--ipxe", ipxe.toString(), "--mode", proxy ? "proxy" : "full", "--range",
+                "198.18.30.100-198.18.30.150", "--interface", "br0", "--observe-tftp", "--http-dir",
+                tmp.resolve("www").toString()), tmp.resolve("server.log"));
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader r = server.inputReader(StandardCharsets.UTF_8)) {
                 for (String line; (line = r.readLine()) != null; ) serverOut.add(line);
@@ -97,13 +121,6 @@ class DhcpFirmwareTest {
         // BIOS: iPXE (the NIC ROM) took its script URL from our proxy offer and ran the script
         await(l -> l.equals("HTTP GET /boot/" + BIOS_MAC + ".ipxe"), 150);
         await(l -> l.equals("HTTP GET /script-ran"), 30);
-        // UEFI: the firmware asked the boot server on 4011 and then TFTP for the file from our ACK,
-        // from the address the router leased it
-        await(l -> l.startsWith("EVENT PROXY_ACK " + UEFI_MAC + " proxy (boot server port 4011)"), 150);
-        await(l -> l.startsWith("TFTP-RRQ snponly.efi from 198.18.30.1") && !l.endsWith(" 198.18.30.1"), 60);
-        String routerLeases = Files.readString(leases);
-        assertTrue(routerLeases.contains(BIOS_MAC) && routerLeases.contains(UEFI_MAC),
-                "both addresses come from the router: " + routerLeases);
     }
 
     private Process start(List<String> cmd, Path log) throws IOException {
