@@ -141,6 +141,18 @@ class DhcpNamespaceTest {
     }
 
     @Test
+    void eachServedBridgeAnswersWithItsOwnAddress() throws Exception {
+        launchServer("proxy", List.of(), "br0", "br1");
+        assertTrue(serverOut.contains("READY true"), serverOut.toString());
+        String br0 = only(probe(client0, MAC0, "bios", 1500, null), "REPLY OFFER");
+        assertTrue(br0.startsWith("REPLY OFFER 0.0.0.0 198.18.10.1 undionly.kpxe") && br0.contains("from=198.18.10.1:67"),
+                br0);
+        String br1 = only(probe(client1, MAC1, "bios", 1500, null), "REPLY OFFER");
+        assertTrue(br1.startsWith("REPLY OFFER 0.0.0.0 198.18.11.1 undionly.kpxe") && br1.contains("from=198.18.11.1:67"),
+                br1);
+    }
+
+    @Test
     void withoutThePrivilegeForPort67TheErrorNamesThePortAndTheFix() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux) to drop a capability");
         launchServer("proxy", List.of("setpriv", "--bounding-set", "-net_bind_service", "--"));
@@ -156,13 +168,14 @@ class DhcpNamespaceTest {
         assertTrue(serverOut.contains("READY true"), serverOut + "\n" + Files.readString(tmp.resolve("server.log")));
     }
 
-    private void launchServer(String mode, List<String> wrapper) throws Exception {
+    private void launchServer(String mode, List<String> wrapper, String... interfaces) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", serverNs));
         cmd.addAll(wrapper);
         cmd.addAll(List.of(javaBin(), "-cp",
                 System.getProperty("java.class.path"), DhcpTestServer.class.getName(), "--data",
-                tmp.resolve("data").toString(), "--ipxe", tmp.resolve("ipxe").toString(), "--mode", mode,
-                "--interface", "br0"));
+                tmp.resolve("data").toString(), "--ipxe", tmp.resolve("ipxe").toString(),
+                "--mode", mode));
+        for (String i : interfaces.length == 0 ? new String[] {"br0"} : interfaces) cmd.addAll(List.of("--interface", i));
         if (mode.equals("full")) cmd.addAll(List.of("--range", "198.18.10.100-198.18.10.150"));
         server = new ProcessBuilder(cmd).redirectError(tmp.resolve("server.log").toFile()).start();
         Thread.ofPlatform().daemon().start(() -> {
