@@ -69,7 +69,9 @@ public final class AddressPool {
 
         boolean mayHave(String mac, int ip, ServedInterface on) {
             Inet4Address address = DhcpPacket.ipv4(ServedInterface.toBytes(ip));
-            if (!on.isHostAddress(address) || address.equals(on.address())) return false;
+            if (!on.isHostAddress(address) || address.equals(on.address()) || address.equals(on.serverAddress())) {
+                return false;
+            }
             if (reservationOfMac != null) return reservationOfMac == ip; // a reservation is the only answer
             if (Integer.compareUnsigned(ip, start) < 0 || Integer.compareUnsigned(ip, end) > 0) return false;
             String reservedMac = reservedFor.get(ip);

@@ -109,14 +109,13 @@ public final class DhcpService implements ManagedService {
         return new DhcpResponder(settings.mode(), proxy, full, events, peers, errors, settings.proxyPort());
     }
 
-    /** The interface's first IPv4 address and prefix; the configured server address, when given, is announced instead. */
+    /** The interface's first IPv4 address and prefix; the configured server address, when given, is announced. */
     private ServedInterface resolve(String name) throws SocketException {
         NetworkInterface nif = NetworkInterface.getByName(name);
         if (nif == null) throw new IllegalStateException("DHCP: there is no network interface named " + name);
         for (InterfaceAddress a : nif.getInterfaceAddresses()) {
             if (a.getAddress() instanceof Inet4Address v4) {
-                Inet4Address announced = settings.serverAddress() != null ? settings.serverAddress() : v4;
-                return new ServedInterface(name, announced, a.getNetworkPrefixLength());
+                return new ServedInterface(name, v4, a.getNetworkPrefixLength(), settings.serverAddress());
             }
         }
         throw new IllegalStateException("DHCP: interface " + name + " has no IPv4 address; give it one (ip addr add"

@@ -71,7 +71,7 @@ public final class FullDhcpResponder {
 
     private Optional<DhcpReply> request(DhcpPacket request, BootRequest boot, Arrival arrival) {
         Inet4Address serverId = request.options().address(DhcpOptions.SERVER_ID);
-        Inet4Address ours = arrival.on().address();
+        Inet4Address ours = arrival.on().serverAddress();
         if (serverId != null && !serverId.equals(ours)) {
             // SELECTING another server's offer: stay quiet, free what we offered (§4.3.2)
             pool.forgetOffer(boot.mac());
@@ -92,7 +92,7 @@ public final class FullDhcpResponder {
 
     private DhcpReply grant(DhcpPacket request, BootRequest boot, Arrival arrival, DhcpMessageType type,
             Inet4Address ip, Inet4Address ciaddr) {
-        Inet4Address server = arrival.on().address();
+        Inet4Address server = arrival.on().serverAddress();
         DhcpOptions.Builder options = DhcpOptions.builder()
                 .uint8(DhcpOptions.MESSAGE_TYPE, type.code)
                 .address(DhcpOptions.SERVER_ID, server)
@@ -129,7 +129,7 @@ public final class FullDhcpResponder {
     private DhcpReply nak(DhcpPacket request, BootRequest boot, Arrival arrival, String why) {
         DhcpOptions options = DhcpOptions.builder()
                 .uint8(DhcpOptions.MESSAGE_TYPE, DhcpMessageType.NAK.code)
-                .address(DhcpOptions.SERVER_ID, arrival.on().address())
+                .address(DhcpOptions.SERVER_ID, arrival.on().serverAddress())
                 .string(DhcpOptions.MESSAGE, why)
                 .build();
         DhcpPacket reply = Replies.reply(request, DhcpPacket.ZERO, DhcpPacket.ZERO, DhcpPacket.ZERO, "", options);
@@ -143,7 +143,7 @@ public final class FullDhcpResponder {
     private Optional<DhcpReply> inform(DhcpPacket request, Arrival arrival) {
         DhcpOptions.Builder options = DhcpOptions.builder()
                 .uint8(DhcpOptions.MESSAGE_TYPE, DhcpMessageType.ACK.code)
-                .address(DhcpOptions.SERVER_ID, arrival.on().address())
+                .address(DhcpOptions.SERVER_ID, arrival.on().serverAddress())
                 .address(DhcpOptions.SUBNET_MASK, arrival.on().subnetMask());
         if (router != null) options.address(DhcpOptions.ROUTER, router);
         DhcpPacket reply = Replies.reply(request, request.ciaddr(), DhcpPacket.ZERO, DhcpPacket.ZERO, "",
@@ -154,6 +154,6 @@ public final class FullDhcpResponder {
 
     private static boolean isOurs(DhcpPacket request, Arrival arrival) {
         Inet4Address serverId = request.options().address(DhcpOptions.SERVER_ID);
-        return serverId == null || serverId.equals(arrival.on().address());
+        return serverId == null || serverId.equals(arrival.on().serverAddress());
     }
 }

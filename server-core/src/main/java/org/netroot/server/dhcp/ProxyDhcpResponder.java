@@ -37,7 +37,7 @@ public final class ProxyDhcpResponder {
         else if (type == DhcpMessageType.REQUEST) replyType = DhcpMessageType.ACK;
         else return Optional.empty();
 
-        Inet4Address server = arrival.on().address();
+        Inet4Address server = arrival.on().serverAddress();
         BootFile bootFile = chooser.choose(boot, server);
         String where = bootServer ? "proxy (boot server port " + proxyPort + ")" : "proxy";
         if (!bootFile.found()) {

@@ -3,12 +3,18 @@ package org.netroot.server.dhcp;
 import java.net.Inet4Address;
 
 /**
- * A network interface DHCP answers on: its name, the address we answer from (server id,
- * next-server) and its prefix length (gives the subnet mask, option 1).
+ * A network interface DHCP answers on: its name, its own address and prefix length (the subnet:
+ * option 1, which addresses may be leased) and the address clients are told to use (server id,
+ * next-server, script URLs) — the interface's own unless the user set --server-address.
  */
-public record ServedInterface(String name, Inet4Address address, int prefixLength) {
+public record ServedInterface(String name, Inet4Address address, int prefixLength, Inet4Address serverAddress) {
     public ServedInterface {
         if (prefixLength < 0 || prefixLength > 32) throw new IllegalArgumentException("prefix " + prefixLength);
+        if (serverAddress == null) serverAddress = address;
+    }
+
+    public ServedInterface(String name, Inet4Address address, int prefixLength) {
+        this(name, address, prefixLength, address);
     }
 
     public Inet4Address subnetMask() {

@@ -243,6 +243,20 @@ class FullDhcpTest {
     }
 
     @Test
+    void anExplicitServerAddressIsAnnouncedAndNeverLeased() throws Exception {
+        // --server-address 198.18.0.100 (inside the range): announced as server id and next-server
+        Arrival arrival = new Arrival(new ServedInterface("br0", DhcpPacket.ipv4("198.18.0.1"), 24,
+                DhcpPacket.ipv4("198.18.0.100")), 67, new InetSocketAddress("0.0.0.0", 68));
+        DhcpPacket offer = send(ClientPackets.biosFirmware(PC1, 1), arrival).orElseThrow();
+        assertEquals("198.18.0.101", offer.yiaddr().getHostAddress());
+        assertEquals("198.18.0.100", offer.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+        assertEquals("198.18.0.100", offer.siaddr().getHostAddress());
+        DhcpPacket ack = send(ClientPackets.biosFirmware(PC1, 3).address(50, "198.18.0.101")
+                .address(54, "198.18.0.100"), arrival).orElseThrow();
+        assertEquals(DhcpMessageType.ACK, ack.messageType());
+    }
+
+    @Test
     void thePxeBootServerPortAnswersInFullModeToo() throws Exception {
         Arrival on4011 = new Arrival(BR0, 4011, new InetSocketAddress("198.18.0.100", 68));
         DhcpPacket ack = send(ClientPackets.ovmfX64(PC1, 3).ciaddr("198.18.0.100"), on4011).orElseThrow();
