@@ -82,6 +82,10 @@ public final class DhcpService implements ManagedService {
         IpxeBinaries binaries = IpxeBinaries.scan(settings.ipxeDir());
         log.info("DHCP {} mode on {}; iPXE binaries in {}: {}", settings.mode(), served, settings.ipxeDir(),
                 binaries.present());
+        if (binaries.present().isEmpty()) {
+            log.warn("DHCP: no iPXE binaries in {}: PXE clients get no answer until you install them (Debian: apt"
+                    + " install ipxe) or pass --ipxe-dir", settings.ipxeDir());
+        }
         DhcpResponder responder = responder(binaries);
 
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
