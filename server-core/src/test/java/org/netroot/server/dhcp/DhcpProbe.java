@@ -10,11 +10,19 @@ import java.util.HexFormat;
  * Test-only main: a tiny PXE client run inside a client namespace. Sends (optionally garbage, then)
  * a DISCOVER from port 68 to 255.255.255.255:67 and prints each reply for its xid as
  * "REPLY type yiaddr siaddr file opt43=hex from=ip:port", or "NO-REPLY" after the timeout.
- * Args: MAC KIND(bios|ovmf) TIMEOUT_MS [garbage | 4011:SERVER_IP:CLIENT_IP]; the 4011 form sends the UEFI
- * boot server REQUEST unicast to SERVER_IP:4011 instead of the DISCOVER.
+ * Each argument is one step, run in order (one JVM start for several exchanges):
+ * MAC,KIND(bios|ovmf),TIMEOUT_MS[,garbage | ,4011:SERVER_IP:CLIENT_IP]; the 4011 form sends the
+ * UEFI boot server REQUEST unicast to SERVER_IP:4011 instead of the DISCOVER. Prints "STEP n" first.
  */
 public final class DhcpProbe {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] steps) throws Exception {
+        for (int i = 0; i < steps.length; i++) {
+            System.out.println("STEP " + i);
+            step(steps[i].split(","));
+        }
+    }
+
+    private static void step(String[] args) throws Exception {
         String mac = args[0];
         int xid = (int) System.nanoTime();
         ClientPackets discover = switch (args[1]) {
