@@ -1,0 +1,296 @@
+package org.netroot.server.tftp;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.events.BootEventSink;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.InputErrors;
+import org.netroot.server.service.ManagedService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read-only TFTP server that hands firmware its iPXE binary. One socket on the TFTP port
+ * takes requests; each read request gets its own ephemeral socket (its TID, RFC 1350 §4) and its
+ * own thread. Plain NIO rather than Netty: a transfer is a strictly sequential send/wait loop,
+ * which blocking reads express best, and the hot path is a positional file read into one reused
+ * direct buffer plus one send per block.
+ */
+public final class TftpService implements ManagedService {
+    private static final Logger log = LoggerFactory.getLogger(TftpService.class);
+    private static final String PROTOCOL = "TFTP";
+
+    private final TftpSettings settings;
+    private final BootEventSink events;
+    private final PeerDirectory peers;
+    private final InputErrors errors;
+    private final BootFileResolver resolver;
+    private final ThreadFactory transferThreads;
+    private final Set<TransferSession> active = ConcurrentHashMap.newKeySet();
+
+    private volatile DatagramChannel requests;
+    private volatile Thread listener;
+
+    public TftpService(TftpSettings settings, BootEventSink events, PeerDirectory peers, InputErrors errors) {
+        this.settings = settings;
+        this.events = events;
+        this.peers = peers;
+        this.errors = errors;
+        this.resolver = new BootFileResolver(settings.roots());
+        // platform threads: a transfer blocks in recv() for each ACK; a virtual thread would add a
+        // park/unpark through the poller per ACK, measurably slower in lock-step (windowsize 1) transfers
+        this.transferThreads = Thread.ofPlatform().name("tftp-transfer-", 0).daemon(true).factory();
+    }
+
+    @Override
+    public String name() {
+        return PROTOCOL;
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        if (isRunning()) return;
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(settings.bindAddress(), settings.port()));
+        } catch (IOException e) {
+            channel.close();
+            throw bindFailure(e);
+        }
+        requests = channel;
+        Thread thread = Thread.ofPlatform().name("tftp-requests").daemon(true).unstarted(() -> listen(channel));
+        listener = thread;
+        thread.start();
+        log.info("TFTP serving {} on {}:{}", settings.roots(), settings.bindAddress().getHostAddress(), port());
+    }
+
+    private IOException bindFailure(IOException e) {
+        int port = settings.port();
+        String where = settings.bindAddress().getHostAddress() + ":" + port;
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("ermission denied") || message.contains("Access denied")) {
+            return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): permission denied. Ports below 1024 "
+                    + "need root or CAP_NET_BIND_SERVICE: run `sudo setcap cap_net_bind_service=+ep <path to java>`, "
+                    + "run Netroot as its system service, or choose a port above 1023 with --tftp-port.", e);
+        }
+        if (e instanceof BindException || message.contains("in use")) {
+            return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): " + message
+                    + ". Another TFTP server (dnsmasq, tftpd-hpa, atftpd) may hold it: stop it or choose another --tftp-port.", e);
+        }
+        return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): " + message, e);
+    }
+
+    @Override
+    public synchronized void stop() {
+        DatagramChannel channel = requests;
+        requests = null;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        Thread thread = listener;
+        listener = null;
+        if (thread != null) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        active.forEach(TransferSession::close);
+    }
+
+    @Override
+    public boolean isRunning() {
+        DatagramChannel channel = requests;
+        return channel != null && channel.isOpen();
+    }
+
+    /** The bound port (useful when the settings asked for port 0). */
+    public int port() {
+        try {
+            DatagramChannel channel = requests;
+            return channel == null ? -1 : ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Transfers in progress. */
+    public int activeTransfers() {
+        return active.size();
+    }
+
+    private void listen(DatagramChannel channel) {
+        ByteBuffer buffer = ByteBuffer.allocate(65536);
+        while (channel.isOpen()) {
+            SocketAddress from;
+            buffer.clear();
+            try {
+                from = channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!channel.isOpen()) return;
+                log.warn("TFTP request socket: {}", e.toString());
+                continue;
+            }
+            if (!(from instanceof InetSocketAddress peer)) continue;
+            buffer.flip();
+            try {
+                onRequest(peer, TftpPacket.parse(buffer));
+            } catch (MalformedPacketException e) {
+                errors.dropped(PROTOCOL, peer, e.getMessage());
+            } catch (RuntimeException e) {
+                // one bad request must never stop the server
+                log.error("TFTP request from {} failed", peer, e);
+            }
+        }
+    }
+
+    private void onRequest(InetSocketAddress peer, TftpPacket packet) {
+        switch (packet) {
+            case TftpPacket.ReadRequest read -> onRead(peer, read);
+            case TftpPacket.WriteRequest write -> {
+                log.info("TFTP {} tried to write {}: refused, the server is read-only", peer, write.filename());
+                refuse(peer, write.filename(), TftpPacket.Error.ACCESS_VIOLATION, "read-only server", "write refused (read-only server)");
+            }
+            default -> errors.dropped(PROTOCOL, peer, "not a request on the request port: " + packet.getClass().getSimpleName());
+        }
+    }
+
+    private void onRead(InetSocketAddress peer, TftpPacket.ReadRequest read) {
+        String name = read.filename();
+        // RFC 1350 modes: netascii is served as octet (boot files are binary); "mail" is obsolete
+        if (!read.mode().equals("octet") && !read.mode().equals("netascii")) {
+            refuse(peer, name, TftpPacket.Error.ILLEGAL_OPERATION, "unsupported mode " + read.mode(), "unsupported mode " + read.mode());
+            return;
+        }
+        switch (resolver.resolve(name)) {
+            case BootFileResolver.NotFound notFound -> {
+                log.info("TFTP {} asked for {}: not found in {}", peer, name, settings.roots());
+                refuse(peer, name, TftpPacket.Error.FILE_NOT_FOUND, "file not found", "not found");
+            }
+            case BootFileResolver.AccessViolation violation -> {
+                log.warn("TFTP {} asked for {}: access violation ({})", peer, name, violation.reason());
+                refuse(peer, name, TftpPacket.Error.ACCESS_VIOLATION, "access violation", "access violation: " + violation.reason());
+            }
+            case BootFileResolver.Found found -> startTransfer(peer, read, found);
+        }
+    }
+
+    private void startTransfer(InetSocketAddress peer, TftpPacket.ReadRequest read, BootFileResolver.Found found) {
+        FileChannel file = null;
+        DatagramChannel channel = null;
+        try {
+            file = FileChannel.open(found.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            long size = file.size();
+            TransferOptions options = TransferOptions.negotiate(read.options(), size, settings.timeout().toMillis());
+            channel = transferChannel(peer, options);
+            TransferSession session = new TransferSession(channel, file, peer, read.filename(), options, size,
+                    settings.retries(), errors, this::finished);
+            active.add(session);
+            transferThreads.newThread(session).start();
+        } catch (IOException | RuntimeException e) {
+            log.warn("TFTP {} asked for {}: cannot start the transfer: {}", peer, read.filename(), e.toString());
+            closeQuietly(file);
+            closeQuietly(channel);
+            refuse(peer, read.filename(), TftpPacket.Error.NOT_DEFINED, "cannot read file", "cannot start: " + e.getMessage());
+        }
+    }
+
+    private DatagramChannel transferChannel(InetSocketAddress peer, TransferOptions options) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            // a whole window must fit in the socket buffers, or the kernel drops the window's tail
+            int window = options.windowSize() * (options.blockSize() + 32);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, Math.max(window * 2, 256 * 1024));
+            channel.bind(new InetSocketAddress(settings.bindAddress(), 0));
+            channel.connect(peer);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private void finished(TransferSession session, ReadTransfer.Outcome outcome, IOException failure, long durationNanos) {
+        active.remove(session);
+        ReadTransfer transfer = session.transfer();
+        String mac = peers.macOrNull(session.peer().getAddress());
+        String file = session.filename();
+        TransferOptions options = transfer.options();
+        long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);
+        if (failure != null) {
+            log.warn("TFTP {} transfer of {} aborted: {}", session.peer(), file, failure.getMessage());
+            events.record(BootEvent.of(mac, BootEventType.ERROR, "tftp " + file + ": transfer aborted: " + failure.getMessage()));
+            return;
+        }
+        switch (outcome) {
+            case COMPLETE -> {
+                log.info("TFTP sent {} ({} bytes) to {} in {} ms, blksize={} windowsize={}", file, transfer.fileSize(),
+                        session.peer(), millis, options.blockSize(), options.windowSize());
+                events.record(BootEvent.transfer(mac, BootEventType.BOOT_FILE_SENT,
+                        "tftp " + file + " blksize=" + options.blockSize() + " windowsize=" + options.windowSize(),
+                        millis, transfer.fileSize()));
+            }
+            case PROBED -> {
+                // UEFI reads the size from the OACK, then ends with ERROR 8 and asks again: normal
+                log.info("TFTP {} probed the size of {} ({} bytes)", session.peer(), file, transfer.fileSize());
+                events.record(BootEvent.of(mac, BootEventType.TFTP_PROBE, "tftp " + file + " tsize=" + transfer.fileSize()));
+            }
+            case CLIENT_ABORTED -> {
+                TftpPacket.Error error = transfer.clientError();
+                log.info("TFTP {} aborted the transfer of {}: ERROR {} {}", session.peer(), file, error.code(), error.message());
+                events.record(BootEvent.of(mac, BootEventType.ERROR,
+                        "tftp " + file + ": client aborted (ERROR " + error.code() + " " + error.message() + ")"));
+            }
+            case TIMED_OUT -> {
+                log.warn("TFTP {} stopped answering during {}: gave up after {} retransmissions", session.peer(), file, settings.retries());
+                events.record(BootEvent.of(mac, BootEventType.ERROR,
+                        "tftp " + file + ": client stopped answering (gave up after " + settings.retries() + " retransmissions)"));
+            }
+            case RUNNING -> { } // unreachable: the session only ends with an outcome or a failure
+        }
+    }
+
+    /** Answers a request with an ERROR from a fresh port, as a transfer would (RFC 1350 §4), and records why. */
+    private void refuse(InetSocketAddress peer, String file, int code, String message, String reason) {
+        events.record(BootEvent.of(peers.macOrNull(peer.getAddress()), BootEventType.ERROR, "tftp " + file + ": " + reason));
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.bind(new InetSocketAddress(settings.bindAddress(), 0));
+            channel.send(TftpPacket.encode(new TftpPacket.Error(code, message)), peer);
+        } catch (IOException e) {
+            log.debug("TFTP could not send ERROR {} to {}: {}", code, peer, e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) return;
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // already failing
+        }
+    }
+}
