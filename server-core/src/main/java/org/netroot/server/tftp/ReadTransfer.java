@@ -12,7 +12,9 @@ import java.nio.ByteBuffer;
  * the wire number is the index modulo 65536, i.e. 65535 is followed by 0 (the rollover every common
  * client expects, e.g. a 64 MiB file at blksize 512 is 131073 blocks).
  *
- * <p>The hot path allocates nothing: one DATA buffer per transfer is refilled in place.
+ * <p>The hot path allocates nothing and makes few system calls: each window is read from the file
+ * in one positional read into a buffer owned by the transfer, and each DATA goes out as one
+ * gathering write of a 4-byte header and a view of that buffer.
  */
 public final class ReadTransfer {
 
@@ -22,10 +24,12 @@ public final class ReadTransfer {
         int read(long offset, ByteBuffer dst) throws IOException;
     }
 
-    /** Sends one datagram to the client; the buffer is reused after the call returns. */
-    @FunctionalInterface
+    /** Sends datagrams to the client; the buffers are reused after each call returns. */
     public interface Datagrams {
         void send(ByteBuffer datagram) throws IOException;
+
+        /** One DATA packet: its 4-byte header followed by its payload, as one datagram. */
+        void sendData(ByteBuffer header, ByteBuffer payload) throws IOException;
     }
 
     public enum Outcome {
@@ -46,7 +50,12 @@ public final class ReadTransfer {
     private final Datagrams out;
     private final int maxRetries;
     private final long lastBlock;
-    private final ByteBuffer data;
+    /** the file bytes of the window in flight */
+    private final ByteBuffer window;
+    /** a view of {@link #window} for one block; positioned, never reallocated */
+    private final ByteBuffer payload;
+    private final ByteBuffer header = ByteBuffer.allocateDirect(4);
+    private long windowFirst;
     private final ByteBuffer oack;
 
     private boolean awaitingOackAck;
@@ -67,7 +76,9 @@ public final class ReadTransfer {
         this.maxRetries = maxRetries;
         // RFC 1350 §6: a block shorter than blksize (possibly empty) ends the transfer
         this.lastBlock = fileSize / options.blockSize() + 1;
-        this.data = ByteBuffer.allocateDirect(4 + options.blockSize());
+        long windowBytes = Math.min((long) options.windowSize() * options.blockSize(), Math.max(fileSize, 1));
+        this.window = ByteBuffer.allocateDirect((int) windowBytes);
+        this.payload = window.duplicate();
         this.oack = options.sendsOack() ? TftpPacket.encode(new TftpPacket.OptionAck(options.oack())) : null;
     }
 
@@ -134,19 +145,23 @@ public final class ReadTransfer {
 
     private void sendWindowFrom(long first) throws IOException {
         windowEnd = Math.min(first + options.windowSize() - 1, lastBlock);
+        windowFirst = first;
+        long offset = (first - 1) * options.blockSize();
+        long end = Math.min(windowEnd * options.blockSize(), fileSize);
+        window.clear().limit((int) (end - offset));
+        while (window.hasRemaining()) {
+            if (file.read(offset + window.position(), window) < 0) throw new IOException("file shrank during the transfer");
+        }
         for (long block = first; block <= windowEnd; block++) sendBlock(block);
     }
 
     private void sendBlock(long block) throws IOException {
-        long offset = (block - 1) * options.blockSize();
-        int length = (int) Math.min(options.blockSize(), fileSize - offset);
-        data.clear();
-        data.putShort((short) TftpPacket.DATA).putShort((short) block);
-        data.limit(4 + length);
-        while (data.hasRemaining()) {
-            if (file.read(offset + data.position() - 4, data) < 0) throw new IOException("file shrank during the transfer");
-        }
-        out.send(data.flip());
+        int start = (int) ((block - windowFirst) * options.blockSize());
+        int length = Math.min(options.blockSize(), window.limit() - start);
+        payload.limit(start + length).position(start);
+        header.clear();
+        header.putShort((short) TftpPacket.DATA).putShort((short) block).flip();
+        out.sendData(header, payload);
         blocksSent++;
     }
 

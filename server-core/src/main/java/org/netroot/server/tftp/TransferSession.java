@@ -1,21 +1,20 @@
 package org.netroot.server.tftp;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import org.netroot.server.service.InputErrors;
 
 /**
  * Drives one {@link ReadTransfer} over its own UDP socket: the transfer ID of RFC 1350 §4 is this
  * socket's ephemeral port, and the socket is connected to the client's, so the kernel drops
- * packets from anyone else. Runs on its own thread; blocking reads with a deadline give the
- * retransmission timeout without a timer thread.
+ * packets from anyone else. Runs on its own thread; waiting on its own selector with a deadline
+ * gives the retransmission timeout without a timer thread.
  */
 final class TransferSession implements Runnable {
 
@@ -31,6 +30,9 @@ final class TransferSession implements Runnable {
     private final ReadTransfer transfer;
     private final InputErrors errors;
     private final Finish finish;
+    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private Selector selector;
+    private SelectionKey key;
     private long datagramsSent;
 
     TransferSession(DatagramChannel channel, FileChannel file, InetSocketAddress peer, String filename,
@@ -41,12 +43,22 @@ final class TransferSession implements Runnable {
         this.filename = filename;
         this.errors = errors;
         this.finish = finish;
-        this.transfer = new ReadTransfer(options, fileSize, (offset, dst) -> file.read(dst, offset), this::send, retries);
-    }
+        this.transfer = new ReadTransfer(options, fileSize, (offset, dst) -> file.read(dst, offset), new ReadTransfer.Datagrams() {
+            @Override
+            public void send(ByteBuffer datagram) throws IOException {
+                while (channel.write(datagram) == 0) awaitWritable();
+                datagramsSent++;
+            }
 
-    private void send(ByteBuffer datagram) throws IOException {
-        channel.write(datagram);
-        datagramsSent++;
+            @Override
+            public void sendData(ByteBuffer header, ByteBuffer payload) throws IOException {
+                gather[0] = header;
+                gather[1] = payload;
+                // one writev on a connected UDP socket: one datagram, no copy
+                while (channel.write(gather) == 0 && header.hasRemaining()) awaitWritable();
+                datagramsSent++;
+            }
+        }, retries);
     }
 
     @Override
@@ -54,30 +66,33 @@ final class TransferSession implements Runnable {
         long started = System.nanoTime();
         ReadTransfer.Outcome outcome = ReadTransfer.Outcome.RUNNING;
         IOException failure = null;
-        try {
-            DatagramSocket socket = channel.socket();
-            byte[] buffer = new byte[1024];
-            DatagramPacket received = new DatagramPacket(buffer, buffer.length);
+        try (Selector opened = Selector.open()) {
+            selector = opened;
+            // non-blocking + a selector of its own: one epoll_wait and one recv per ACK, where a blocking
+            // read with a timeout costs the JDK extra fcntl/poll calls on every packet
+            channel.configureBlocking(false);
+            key = channel.register(selector, SelectionKey.OP_READ);
+            ByteBuffer received = ByteBuffer.allocate(1024);
             long timeout = transfer.timeoutMillis();
             outcome = transfer.start();
             long deadline = System.nanoTime() + timeout * 1_000_000;
             while (outcome == ReadTransfer.Outcome.RUNNING) {
-                long waitMillis = (deadline - System.nanoTime()) / 1_000_000;
-                if (waitMillis <= 0) {
-                    outcome = transfer.onTimeout();
-                    deadline = System.nanoTime() + timeout * 1_000_000;
-                    continue;
-                }
-                socket.setSoTimeout((int) Math.min(waitMillis, Integer.MAX_VALUE));
-                try {
-                    received.setLength(buffer.length);
-                    socket.receive(received);
-                } catch (SocketTimeoutException e) {
+                received.clear();
+                if (channel.read(received) <= 0) {
+                    long waitMillis = (deadline - System.nanoTime()) / 1_000_000;
+                    if (waitMillis <= 0) {
+                        outcome = transfer.onTimeout();
+                        deadline = System.nanoTime() + timeout * 1_000_000;
+                        continue;
+                    }
+                    selector.select(waitMillis);
+                    selector.selectedKeys().clear();
+                    if (!channel.isOpen()) throw new ClosedChannelException();
                     continue;
                 }
                 TftpPacket packet;
                 try {
-                    packet = TftpPacket.parse(ByteBuffer.wrap(buffer, 0, received.getLength()));
+                    packet = TftpPacket.parse(received.flip());
                 } catch (MalformedPacketException e) {
                     errors.dropped("TFTP", peer, e.getMessage());
                     continue;
@@ -100,6 +115,15 @@ final class TransferSession implements Runnable {
             close();
         }
         finish.finished(this, outcome, failure, System.nanoTime() - started);
+    }
+
+    /** A full socket send buffer refuses a non-blocking datagram (returns 0): wait, never drop it. */
+    private void awaitWritable() throws IOException {
+        key.interestOps(SelectionKey.OP_WRITE);
+        selector.select(1000);
+        selector.selectedKeys().clear();
+        key.interestOps(SelectionKey.OP_READ);
+        if (!channel.isOpen()) throw new ClosedChannelException();
     }
 
     void close() {

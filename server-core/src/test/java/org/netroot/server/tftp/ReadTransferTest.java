@@ -35,10 +35,21 @@ class ReadTransferTest {
             dst.put(file, (int) offset, n);
             return n;
         };
-        return new ReadTransfer(options, file.length, blocks, datagram -> {
-            byte[] copy = new byte[datagram.remaining()];
-            datagram.get(copy);
-            sent.add(copy);
+        return new ReadTransfer(options, file.length, blocks, new ReadTransfer.Datagrams() {
+            @Override
+            public void send(ByteBuffer datagram) {
+                byte[] copy = new byte[datagram.remaining()];
+                datagram.get(copy);
+                sent.add(copy);
+            }
+
+            @Override
+            public void sendData(ByteBuffer header, ByteBuffer payload) {
+                byte[] copy = new byte[header.remaining() + payload.remaining()];
+                header.get(copy, 0, 4);
+                payload.get(copy, 4, copy.length - 4);
+                sent.add(copy);
+            }
         }, retries);
     }
 
@@ -299,7 +310,13 @@ class ReadTransferTest {
             int n = (int) Math.min(dst.remaining(), file.length - offset);
             dst.put(file, (int) offset, n);
             return n;
-        }, d -> { }, 3);
+        }, new ReadTransfer.Datagrams() {
+            @Override
+            public void send(ByteBuffer datagram) { }
+
+            @Override
+            public void sendData(ByteBuffer header, ByteBuffer payload) { }
+        }, 3);
         org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> {
             t.start();
             for (int b = 1; b <= 8; b++) t.onPacket(ack(b));
