@@ -16,12 +16,7 @@ import org.netroot.server.service.InputErrors;
  * packets from anyone else. Runs on its own thread; waiting on its own selector with a deadline
  * gives the retransmission timeout without a timer thread.
  */
-final class TransferSession implements Runnable {
-
-    /** What the service learns when the transfer ends (events, logs). */
-    interface Finish {
-        void finished(TransferSession session, ReadTransfer.Outcome outcome, IOException failure, long durationNanos);
-    }
+final class TransferSession implements Runnable, ActiveTransfer {
 
     private final DatagramChannel channel;
     private final FileChannel file;
@@ -29,14 +24,14 @@ final class TransferSession implements Runnable {
     private final String filename;
     private final ReadTransfer transfer;
     private final InputErrors errors;
-    private final Finish finish;
+    private final ActiveTransfer.End finish;
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private Selector selector;
     private SelectionKey key;
     private long datagramsSent;
 
     TransferSession(DatagramChannel channel, FileChannel file, InetSocketAddress peer, String filename,
-                    TransferOptions options, long fileSize, int retries, InputErrors errors, Finish finish) {
+                    TransferOptions options, long fileSize, int retries, InputErrors errors, ActiveTransfer.End finish) {
         this.channel = channel;
         this.file = file;
         this.peer = peer;
@@ -114,7 +109,7 @@ final class TransferSession implements Runnable {
         } finally {
             close();
         }
-        finish.finished(this, outcome, failure, System.nanoTime() - started);
+        finish.finished(this, peer, filename, transfer, outcome, failure, System.nanoTime() - started);
     }
 
     /** A full socket send buffer refuses a non-blocking datagram (returns 0): wait, never drop it. */
@@ -126,7 +121,8 @@ final class TransferSession implements Runnable {
         if (!channel.isOpen()) throw new ClosedChannelException();
     }
 
-    void close() {
+    @Override
+    public void close() {
         try {
             channel.close();
         } catch (IOException ignored) {
@@ -137,17 +133,5 @@ final class TransferSession implements Runnable {
         } catch (IOException ignored) {
             // closing: nothing left to do
         }
-    }
-
-    InetSocketAddress peer() {
-        return peer;
-    }
-
-    String filename() {
-        return filename;
-    }
-
-    ReadTransfer transfer() {
-        return transfer;
     }
 }

@@ -59,7 +59,8 @@ class TftpPrivilegedPortTest {
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path source = Path.of(entry);
             boolean ours = Files.isDirectory(source);
-            boolean slf4j = source.getFileName().toString().startsWith("slf4j-api");
+            String jar = source.getFileName().toString();
+            boolean slf4j = jar.startsWith("slf4j-api") || jar.startsWith("netty-");
             if (!ours && !slf4j) continue;
             Path target = dir.resolve("cp" + n++ + (ours ? "" : ".jar"));
             copy(source, target);
