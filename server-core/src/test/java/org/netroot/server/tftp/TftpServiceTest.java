@@ -49,8 +49,13 @@ class TftpServiceTest {
         Files.write(root.resolve("small.bin"), small);
         peers.learn(InetAddress.getLoopbackAddress(), MAC);
         TftpSettings settings = new TftpSettings(InetAddress.getLoopbackAddress(), 0, List.of(root), Duration.ofMillis(200), 2);
-        service = new TftpService(settings, events::add, peers, errors);
+        service = newService(settings);
         service.start();
+    }
+
+    /** The default socket layer (epoll on Linux); {@link TftpServiceNioTest} runs the same tests on NIO. */
+    TftpService newService(TftpSettings settings) {
+        return new TftpService(settings, events::add, peers, errors);
     }
 
     @AfterEach
