@@ -40,6 +40,8 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     private int segments;
     private long datagramsSent;
     private ScheduledFuture<?> timer;
+    /** when the retransmission timeout expires; moved on progress, checked when the timer fires */
+    private long deadline;
     private boolean ended;
 
     EpollTransfer(InetSocketAddress peer, String filename, FileChannel file, TransferOptions options, long fileSize,
@@ -111,15 +113,22 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         if (outcome != ReadTransfer.Outcome.RUNNING) {
             finish(outcome, null);
         } else if (datagramsSent != before || timer == null) {
-            // only progress restarts the clock: stale ACKs must not keep a dead transfer alive
-            if (timer != null) timer.cancel(false);
-            timer = ctx.executor().schedule(this::timedOut, transfer.timeoutMillis(), TimeUnit.MILLISECONDS);
+            // only progress restarts the clock: stale ACKs must not keep a dead transfer alive.
+            // Moving a deadline instead of rescheduling keeps the per-ACK path free of timer churn.
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(transfer.timeoutMillis());
+            if (timer == null) timer = ctx.executor().schedule(this::timerFired, transfer.timeoutMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private void timedOut() {
+    private void timerFired() {
         timer = null;
-        step(transfer::onTimeout);
+        if (ended) return;
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            timer = ctx.executor().schedule(this::timerFired, left, TimeUnit.NANOSECONDS);
+        } else {
+            step(transfer::onTimeout);
+        }
     }
 
     @Override
