@@ -12,7 +12,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,13 @@ public final class TftpService implements ManagedService {
     private final BootFileResolver resolver;
     private final ThreadFactory transferThreads;
     private final boolean epoll;
-    private final Set<ActiveTransfer> active = ConcurrentHashMap.newKeySet();
+    /** by request: a client that repeats its RRQ before our first answer arrives gets one transfer, not two */
+    private final ConcurrentHashMap<TransferKey, ActiveTransfer> active = new ConcurrentHashMap<>();
+
+    /** Enough for a room of PCs booting at once; a flood of (spoofed) requests cannot open unbounded sockets. */
+    static final int MAX_TRANSFERS = 256;
+
+    private record TransferKey(InetSocketAddress peer, TftpPacket.ReadRequest request) { }
 
     private volatile DatagramChannel requests;
     private volatile Thread listener;
@@ -138,7 +143,7 @@ public final class TftpService implements ManagedService {
                 Thread.currentThread().interrupt();
             }
         }
-        active.forEach(ActiveTransfer::close);
+        active.values().forEach(ActiveTransfer::close);
         EventLoopGroup loops = transferLoops;
         transferLoops = null;
         if (loops != null) loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
@@ -210,6 +215,18 @@ public final class TftpService implements ManagedService {
             refuse(peer, name, TftpPacket.Error.ILLEGAL_OPERATION, "unsupported mode " + read.mode(), "unsupported mode " + read.mode());
             return;
         }
+        TransferKey key = new TransferKey(peer, read);
+        if (active.containsKey(key)) {
+            // RFC 1350 §4: the client repeated its request before our answer reached it; the transfer
+            // already running answers it (a second one would only collect the client's ERROR 5)
+            log.debug("TFTP {} repeated its request for {}", peer, name);
+            return;
+        }
+        if (active.size() >= MAX_TRANSFERS) {
+            log.warn("TFTP {} asked for {}: refused, {} transfers already running", peer, name, MAX_TRANSFERS);
+            refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "server busy, try again", "refused: server busy");
+            return;
+        }
         switch (resolver.resolve(name)) {
             case BootFileResolver.NotFound notFound -> {
                 log.info("TFTP {} asked for {}: not found in {}", peer, name, settings.roots());
@@ -219,11 +236,12 @@ public final class TftpService implements ManagedService {
                 log.warn("TFTP {} asked for {}: access violation ({})", peer, name, violation.reason());
                 refuse(peer, name, TftpPacket.Error.ACCESS_VIOLATION, "access violation", "access violation: " + violation.reason());
             }
-            case BootFileResolver.Found found -> startTransfer(peer, read, found);
+            case BootFileResolver.Found found -> startTransfer(key, read, found);
         }
     }
 
-    private void startTransfer(InetSocketAddress peer, TftpPacket.ReadRequest read, BootFileResolver.Found found) {
+    private void startTransfer(TransferKey key, TftpPacket.ReadRequest read, BootFileResolver.Found found) {
+        InetSocketAddress peer = key.peer();
         FileChannel file = null;
         DatagramChannel channel = null;
         try {
@@ -232,13 +250,13 @@ public final class TftpService implements ManagedService {
             TransferOptions options = TransferOptions.negotiate(read.options(), size, settings.timeout().toMillis());
             EventLoopGroup loops = transferLoops;
             if (loops != null) {
-                startEpollTransfer(loops, peer, read.filename(), file, options, size);
+                startEpollTransfer(loops, key, read.filename(), file, options, size);
                 return;
             }
             channel = transferChannel(peer, options);
             TransferSession session = new TransferSession(channel, file, peer, read.filename(), options, size,
                     settings.retries(), errors, this::finished);
-            active.add(session);
+            active.put(key, session);
             transferThreads.newThread(session).start();
         } catch (IOException | RuntimeException e) {
             log.warn("TFTP {} asked for {}: cannot start the transfer: {}", peer, read.filename(), e.toString());
@@ -248,18 +266,19 @@ public final class TftpService implements ManagedService {
         }
     }
 
-    private void startEpollTransfer(EventLoopGroup loops, InetSocketAddress peer, String name, FileChannel file,
+    private void startEpollTransfer(EventLoopGroup loops, TransferKey key, String name, FileChannel file,
                                     TransferOptions options, long size) {
+        InetSocketAddress peer = key.peer();
         EpollTransfer transfer = new EpollTransfer(peer, name, file, options, size, settings.retries(), errors,
                 SegmentedDatagramPacket.isSupported(), this::finished);
-        active.add(transfer);
+        active.put(key, transfer);
         new Bootstrap().group(loops).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.SO_SNDBUF, sendBuffer(options))
                 .handler(transfer)
                 .connect(peer, new InetSocketAddress(settings.bindAddress(), 0))
                 .addListener((ChannelFuture f) -> {
                     if (f.isSuccess()) return;
-                    active.remove(transfer);
+                    active.remove(key, transfer);
                     closeQuietly(file);
                     log.warn("TFTP {} asked for {}: cannot open a transfer socket: {}", peer, name, f.cause().toString());
                     refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "server error", "cannot start: " + f.cause().getMessage());
@@ -286,7 +305,7 @@ public final class TftpService implements ManagedService {
 
     private void finished(ActiveTransfer which, InetSocketAddress peer, String file, ReadTransfer transfer,
                           ReadTransfer.Outcome outcome, IOException failure, long durationNanos) {
-        active.remove(which);
+        active.values().remove(which);
         String mac = peers.macOrNull(peer.getAddress());
         TransferOptions options = transfer.options();
         long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);

@@ -133,6 +133,24 @@ class TftpServiceTest {
     }
 
     @Test
+    void aRepeatedRequestDoesNotStartASecondTransfer() throws Exception {
+        try (RawTftpPeer peer = new RawTftpPeer()) {
+            peer.send(rrq("small.bin", Map.of("blksize", "1024")), service.port());
+            peer.send(rrq("small.bin", Map.of("blksize", "1024")), service.port());
+            RawTftpPeer.Received oack = peer.receive();
+            assertInstanceOf(TftpPacket.OptionAck.class, oack.packet());
+            assertNull(peer.receiveWithin(100), "one OACK, from one TID");
+            peer.send(new TftpPacket.Ack(0), oack.from().getPort());
+            assertEquals(1, ((TftpPacket.Data) peer.receive().packet()).block());
+            // a different request from the same client is a new transfer (UEFI: the probe, then the real read)
+            peer.send(rrq("small.bin", Map.of("tsize", "0")), service.port());
+            RawTftpPeer.Received second = peer.receive();
+            assertInstanceOf(TftpPacket.OptionAck.class, second.packet());
+            assertNotEquals(oack.from().getPort(), second.from().getPort());
+        }
+    }
+
+    @Test
     void writesAreRefusedWithAccessViolation() throws Exception {
         try (RawTftpPeer peer = new RawTftpPeer()) {
             peer.send(new TftpPacket.WriteRequest("evil.bin", "octet", Map.of()), service.port());
