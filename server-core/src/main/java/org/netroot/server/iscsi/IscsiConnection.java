@@ -245,6 +245,12 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         Bhs h = pdu.bhs();
         PendingWrite w = writes.get(h.itt());
         if (w == null) return; // aborted, or refused up front: its data goes nowhere
+        if (h.int32(36) != w.nextDataSN) {
+            // ErrorRecoveryLevel 0 cannot recover a lost or repeated Data-Out (RFC 7143 §7.1.4.1)
+            throw new MalformedPduException("Data-Out DataSN " + h.int32(36) + " where " + w.nextDataSN
+                    + " was due for task " + Integer.toHexString(h.itt()));
+        }
+        w.nextDataSN++;
         int offset = h.int32(40);
         ByteBuffer data = pdu.data();
         int n = data.remaining();
@@ -283,6 +289,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         r2t.int32(40, w.received);
         r2t.int32(44, length);
         w.r2tOutstanding = true;
+        w.nextDataSN = 0; // each R2T starts its own Data-Out sequence
         out.send(r2t, null);
     }
 
@@ -344,6 +351,18 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         } else if (!r.isGood() && expected > 0) {
             flags |= 0x02;          // nothing was transferred
             residual = expected;
+        }
+        if (r.isGood() && (h.flags() & 0x20) != 0) {
+            // writes: compare what the CDB asked for with what the initiator said it would send
+            long needed = LogicalUnit.dataOutLength(h.cdb());
+            long offered = h.int32(20) & 0xffffffffL;
+            if (needed >= 0 && needed > offered) {
+                flags |= 0x04;
+                residual = (int) (needed - offered);
+            } else if (needed >= 0 && needed < offered) {
+                flags |= 0x02;
+                residual = (int) (offered - needed);
+            }
         }
         s.flags(flags);
         s.byte2(0);                 // command completed at target
@@ -490,6 +509,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         final int expected;
         int received;
         int r2tSN;
+        int nextDataSN;
         boolean awaitingUnsolicited;
         boolean r2tOutstanding;
 

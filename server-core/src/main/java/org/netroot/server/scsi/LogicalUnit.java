@@ -60,7 +60,7 @@ public final class LogicalUnit {
                 case 0x88 -> read(u64(cdb, 2), u32(cdb, 10), dataIn, cdb, true);
                 case 0x0a -> write(lba6(cdb), len6(cdb), dataOut, cdb, false);
                 case 0x2a, 0x2e -> write(u32(cdb, 2), u16(cdb, 7), dataOut, cdb, true);
-                case 0xaa -> write(u32(cdb, 2), u32(cdb, 6), dataOut, cdb, true);
+                case 0xaa, 0xae -> write(u32(cdb, 2), u32(cdb, 6), dataOut, cdb, true);
                 case 0x8a, 0x8e -> write(u64(cdb, 2), u32(cdb, 10), dataOut, cdb, true);
                 case 0x2f -> verify(u32(cdb, 2), u16(cdb, 7), dataOut, cdb);
                 case 0x8f -> verify(u64(cdb, 2), u32(cdb, 10), dataOut, cdb);
@@ -110,15 +110,20 @@ public final class LogicalUnit {
         return ScsiResult.good(length);
     }
 
+    /**
+     * Writes what arrived, at most the CDB's length: when the transport's expected length is
+     * shorter than the CDB's, only the whole blocks sent are written (the transport reports the
+     * residual; libiscsi's iSCSIResiduals tests hold this).
+     */
     private ScsiResult write(long lba, long count, ByteBuffer dataOut, byte[] cdb, boolean checkProtect) {
         if (checkProtect && (cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
         ScsiResult bad = checkRange(lba, count);
         if (bad != null) return bad;
-        if (count == 0) return ScsiResult.good(0);
         if (count > MAX_TRANSFER_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
-        int length = (int) count * BS;
-        if (dataOut == null || dataOut.remaining() < length) return ScsiResult.check(Sense.DATA_PHASE_ERROR);
+        long blocksSent = dataOut == null ? 0 : dataOut.remaining() / BS;
+        int length = (int) Math.min(count, blocksSent) * BS;
+        if (length == 0) return ScsiResult.good(0);
         ByteBuffer src = dataOut.duplicate();
         src.limit(src.position() + length);
         try {
@@ -128,6 +133,17 @@ public final class LogicalUnit {
             return ScsiResult.check(Sense.WRITE_ERROR);
         }
         return ScsiResult.good(0);
+    }
+
+    /** How many Data-Out bytes a command's CDB asks for (0 for commands that take none we know of). */
+    public static long dataOutLength(byte[] cdb) {
+        return switch (cdb[0] & 0xff) {
+            case 0x0a -> len6(cdb) * BS;
+            case 0x2a, 0x2e -> (long) u16(cdb, 7) * BS;
+            case 0xaa, 0xae -> u32(cdb, 6) * BS;
+            case 0x8a, 0x8e -> u32(cdb, 10) * BS;
+            default -> -1;
+        };
     }
 
     /** VERIFY: BYTCHK 0 checks the range only; BYTCHK 1 compares the Data-Out with the medium. */
@@ -158,7 +174,8 @@ public final class LogicalUnit {
         if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
         ScsiResult bad = checkRange(lba, count);
         if (bad != null) return bad;
-        if (count == 0) count = blocks - lba; // SBC-3: 0 means to the end of the medium
+        if ((cdb[1] & 0x18) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // UNMAP/ANCHOR: no thin provisioning
+        if (count == 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);             // WSNZ=1 in VPD 0xb0
         boolean ndob = (cdb[0] & 0xff) == 0x93 && (cdb[1] & 0x01) != 0;
         byte[] block = new byte[BS];
         if (!ndob) {
@@ -260,6 +277,7 @@ public final class LogicalUnit {
 
     private byte[] blockLimits() {
         byte[] p = new byte[0x3c];
+        p[0] = 0x01;                                    // WSNZ: WRITE SAME needs a block count
         put16(p, 6 - 4, 1);                            // optimal transfer length granularity: 1 block
         put32(p, 8 - 4, MAX_TRANSFER_BLOCKS);           // maximum transfer length
         put32(p, 12 - 4, 128 * 1024 / BS);              // optimal transfer length: 128 KiB
