@@ -30,6 +30,10 @@ public final class IscsiConnection implements ActiveSessions.Holder {
     /** How many commands an initiator may have outstanding (MaxCmdSN - ExpCmdSN + 1). */
     static final int COMMAND_WINDOW = 128;
     static final int MAX_WRITE_BYTES = LogicalUnit.MAX_TRANSFER_BLOCKS * BlockDevice.BLOCK_SIZE;
+    /** Data-Out buffered for writes still waiting for data, per connection: bounds what one initiator can pin. */
+    static final long MAX_PENDING_WRITE_BYTES = 256L << 20;
+    /** SAM status TASK SET FULL: the initiator retries the command later. */
+    static final int TASK_SET_FULL = 0x28;
 
     private final PduOutput out;
     private final TargetServices services;
@@ -52,6 +56,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
     private volatile boolean evicted;
     private boolean holdsTarget;
     private final Map<Integer, PendingWrite> writes = new HashMap<>();
+    private long pendingWriteBytes;
     private int nextTransferTag = 1;
 
     public IscsiConnection(PduOutput out, TargetServices services, InetSocketAddress local, InetSocketAddress peer) {
@@ -230,7 +235,17 @@ public final class IscsiConnection implements ActiveSessions.Holder {
             sendStatus(h, ScsiResult.check(Sense.INVALID_FIELD_IN_CDB), 0, 0);
             return;
         }
+        PendingWrite reused = writes.get(h.itt());
+        if (reused != null) { // a task tag used again: the old write is gone for the initiator
+            forget(reused);
+            reused.buffer.release();
+        }
+        if (pendingWriteBytes + expected > MAX_PENDING_WRITE_BYTES) {
+            sendStatus(h, new ScsiResult(TASK_SET_FULL, null, 0), 0, 0);
+            return;
+        }
         PendingWrite w = new PendingWrite(h.copy(), out.allocate(expected), expected);
+        pendingWriteBytes += expected;
         ByteBuffer immediate = pdu.data().duplicate();
         int n = Math.min(immediate.remaining(), expected);
         immediate.limit(immediate.position() + n);
@@ -269,7 +284,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
 
     private void advance(PendingWrite w) {
         if (w.received >= w.expected) {
-            writes.remove(w.command.itt());
+            forget(w);
             ByteBuffer data = w.buffer.nio().duplicate();
             data.position(0).limit(w.expected);
             Command c = new Command();
@@ -395,12 +410,16 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         int response = 0;
         switch (function) {
             case 1 -> {
-                PendingWrite w = writes.remove(h.int32(20));
-                if (w != null) w.buffer.release();
+                PendingWrite w = writes.get(h.int32(20));
+                if (w != null) {
+                    forget(w);
+                    w.buffer.release();
+                }
             }
             case 2, 3, 4, 5, 6, 7 -> {
                 for (PendingWrite w : writes.values()) w.buffer.release();
                 writes.clear();
+                pendingWriteBytes = 0;
             }
             case 8 -> response = 4; // task reassign: ErrorRecoveryLevel 0
             default -> response = 5;
@@ -479,6 +498,11 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         r.int32(28, expCmdSN);
         r.int32(32, expCmdSN + COMMAND_WINDOW - 1);
         out.send(r, ByteBuffer.wrap(h.bytes().clone()));
+    }
+
+    private void forget(PendingWrite w) {
+        writes.remove(w.command.itt());
+        pendingWriteBytes -= w.expected;
     }
 
     private void closeAfterFlush() {
