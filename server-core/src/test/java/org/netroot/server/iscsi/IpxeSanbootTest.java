@@ -60,6 +60,10 @@ class IpxeSanbootTest {
     }
 
     private IscsiLab.Run boot(Client pc, String... extraScriptLines) throws Exception {
+        return boot(pc, 240, extraScriptLines);
+    }
+
+    private IscsiLab.Run boot(Client pc, long timeoutSeconds, String... extraScriptLines) throws Exception {
         byte[] sector = bootSector();
         try (FileChannel ch = FileChannel.open(lab.volumeFile(pc), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(sector), 0);
@@ -71,11 +75,11 @@ class IpxeSanbootTest {
         script.add("sanboot iscsi:10.0.2.2::" + lab.service.port() + "::" + pc.targetIqn() + " || exit 1");
         Files.writeString(tftp.resolve("boot.ipxe"), String.join("\n", script) + "\n");
         Path serial = dir.resolve("serial.log");
-        IscsiLab.Run r = IscsiLab.run(240, "qemu-system-x86_64", "-accel", "tcg", "-display", "none", "-m", "256",
+        IscsiLab.Run r = IscsiLab.run(timeoutSeconds, "qemu-system-x86_64", "-accel", "tcg", "-display", "none", "-m", "256",
                 "-serial", "file:" + serial, "-no-reboot", "-monitor", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-netdev", "user,id=n0,tftp=" + tftp + ",bootfile=boot.ipxe",
-                "-device", "e1000,netdev=n0,mac=52:54:00:00:00:01", "-boot", "n");
+                "-device", "e1000,netdev=n0,mac=52:54:00:00:00:01", "-boot", "order=n,reboot-timeout=1000"); // a failed boot ends QEMU (-no-reboot)
         String log = Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "";
         return new IscsiLab.Run(r.exit(), log + "\n--- qemu ---\n" + r.output());
     }
@@ -104,5 +108,14 @@ class IpxeSanbootTest {
                 "set reverse-username netroot", "set reverse-password target-secret-456");
         assertEquals(99, r.exit(), r.output());
         assertTrue(r.output().contains("read from LBA 1 over iSCSI"), r.output());
+    }
+
+    @Test
+    void ipxeWithAWrongChapSecretIsRefusedAndTheUserIsTold() throws Exception {
+        Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20, "pc1user", "pc1-secret-123", null, null);
+        IscsiLab.Run r = boot(pc, 90, "set username pc1user", "set password not-the-secret");
+        assertTrue(!r.output().contains("read from LBA 1 over iSCSI"), r.output());
+        assertTrue(lab.awaitEvent(BootEventType.ERROR, "wrong CHAP secret for client pc1"), lab.events.toString());
+        assertTrue(lab.events(BootEventType.ISCSI_LOGIN).isEmpty());
     }
 }
