@@ -76,6 +76,10 @@ class LibiscsiPeerTest {
         assertEquals(0, r.exit(), r.output());
         assertEquals(String.valueOf(64L << 20), r.output().trim());
         assertTrue(lab.awaitEvent(BootEventType.ISCSI_LOGIN, pc.initiatorIqn()), lab.events.toString());
+        assertTrue(lab.awaitEvent(BootEventType.ISCSI_LOGOUT, pc.initiatorIqn()), lab.events.toString());
+        assertTrue(lab.events.stream().allMatch(e -> "52:54:00:00:00:01".equals(e.mac())), "events carry the client's MAC");
+        for (int i = 0; i < 100 && lab.service.activeSessions() > 0; i++) Thread.sleep(20);
+        assertEquals(0, lab.service.activeSessions(), "the target is free again");
     }
 
     @Test
