@@ -102,8 +102,8 @@ public final class IscsiConnection implements ActiveSessions.Holder {
                 acceptCmdSN(h);
                 logout(h);
             }
-            case Bhs.LOGIN -> reject(h, 0x0b); // invalid during full feature phase... only a broken initiator gets here
-            default -> reject(h, 0x05);        // SNACK: ErrorRecoveryLevel is 0
+            case Bhs.LOGIN -> reject(h, 0x04); // protocol error: login is over (§11.17.1)
+            default -> reject(h, 0x05);        // SNACK: not supported at ErrorRecoveryLevel 0
         }
     }
 

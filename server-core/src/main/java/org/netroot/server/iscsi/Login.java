@@ -274,10 +274,6 @@ final class Login {
         return r;
     }
 
-    int tsih() {
-        return tsih;
-    }
-
     private static int nextTsih() {
         int t;
         do {

@@ -507,4 +507,24 @@ class ConnectionTest {
         assertEquals(LoginStatus.SERVICE_UNAVAILABLE, status(third.last()));
         assertFalse(second.closed);
     }
+
+    @Test
+    void onlyPdusIpxeNeverSendsAreRejected() throws Exception {
+        loginLikeIpxe();
+        Bhs snack = Bhs.of(Bhs.SNACK).flags(0x80);
+        snack.itt(0x42);
+        conn.receive(Pdu.of(snack, new byte[0]));
+        RecordingOutput.Sent r = out.last();
+        assertEquals(Bhs.REJECT, r.opcode());
+        assertEquals(0x05, r.bhs().byte2(), "command not supported");
+        assertArrayEquals(snack.bytes(), r.data(), "the rejected header comes back");
+        out.take();
+        // everything iPXE sends in a boot gets a proper answer, never a Reject
+        conn.receive(scsi(new byte[6], 0x80, 0, null));
+        conn.receive(scsi(read10(0, 1), 0xc0, 512, null));
+        Bhs logout = Bhs.of(Bhs.LOGOUT).immediate(true).flags(0x80);
+        logout.itt(0x56).int32(24, cmdSN);
+        conn.receive(Pdu.of(logout, new byte[0]));
+        assertTrue(out.sent.stream().noneMatch(s -> s.opcode() == Bhs.REJECT));
+    }
 }

@@ -47,6 +47,15 @@ class LibiscsiPeerTest {
     }
 
     @Test
+    void discoveryWithChapCredentialsInTheUrl() throws Exception {
+        Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20, "pc1user", "secret-of-pc1", null, null);
+        IscsiLab.Run r = IscsiLab.run(30, "iscsi-ls", "-s", "-i", pc.initiatorIqn(),
+                "iscsi://pc1user%secret-of-pc1@127.0.0.1:" + lab.service.port());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains(pc.targetIqn()), r.output());
+    }
+
+    @Test
     void inquiryStandardAndVpdPages() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20);
         IscsiLab.Run std = IscsiLab.run(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url(pc));
