@@ -28,6 +28,8 @@ class QemuPeerTest {
     @BeforeEach
     void start() throws Exception {
         assumeTrue(IscsiLab.hasTool("qemu-io") && IscsiLab.hasTool("qemu-img"), "qemu-io/qemu-img missing: apt-get install qemu-utils");
+        IscsiLab.Run formats = IscsiLab.run(30, "qemu-img", "--help");
+        assumeTrue(formats.output().contains(" iscsi"), "qemu's iSCSI driver missing: apt-get install qemu-block-extra");
         lab = new IscsiLab(dir);
     }
 
