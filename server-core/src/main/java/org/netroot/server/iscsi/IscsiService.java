@@ -123,7 +123,7 @@ public final class IscsiService implements ManagedService {
         return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Normal sessions currently holding a target. */
+    /** Normal sessions currently holding a volume (one writer per volume). */
     public int activeSessions() {
         return services.sessions().count();
     }
