@@ -261,9 +261,12 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         PendingWrite w = writes.get(h.itt());
         if (w == null) return; // aborted, or refused up front: its data goes nowhere
         if (h.int32(36) != w.nextDataSN) {
-            // ErrorRecoveryLevel 0 cannot recover a lost or repeated Data-Out (RFC 7143 §7.1.4.1)
-            throw new MalformedPduException("Data-Out DataSN " + h.int32(36) + " where " + w.nextDataSN
-                    + " was due for task " + Integer.toHexString(h.itt()));
+            // a lost or repeated Data-Out: ErrorRecoveryLevel 0 cannot recover it, so the task ends
+            // with CHECK CONDITION (the session survives); its remaining Data-Out is ignored
+            forget(w);
+            w.buffer.release();
+            sendStatus(w.command, ScsiResult.check(Sense.DATA_PHASE_ERROR), 0, 0);
+            return;
         }
         w.nextDataSN++;
         int offset = h.int32(40);
