@@ -168,11 +168,13 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         }
         ctx.write(new SegmentedDatagramPacket(out, segmentSize, peer)).addListener(f -> {
             if (!f.isSuccess() && gso) {
-                // the kernel refuses GSO when a segment exceeds the path MTU (EINVAL; e.g. blksize 1468 on
-                // a 1450-byte overlay network) where a plain datagram would be fragmented: send this
-                // transfer's blocks one by one from now on; the timeout retransmits what was lost
+                // the kernel refuses GSO when a segment exceeds the path MTU (EMSGSIZE; e.g. blksize 1468
+                // on a 1450-byte overlay network) where a plain datagram would be fragmented: send this
+                // transfer's blocks one by one from now on, starting with the window just lost. Deferred:
+                // this listener may run inside the flush of the current step.
                 gso = false;
                 log.info("TFTP {}: UDP GSO refused ({}), sending {} block by block", peer, f.cause().toString(), filename);
+                ctx.executor().execute(() -> step(transfer::onTimeout));
             }
         });
     }
