@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real UEFI firmware as the TFTP client: OVMF's own PXE stack (EDK2 MTFTP4, on a virtio NIC
- * without iPXE's option ROM) first asks for tsize only and ends that with an ERROR (the probe),
- * then reads the file with blksize and windowsize. Runs in a network namespace it creates, with
+ * Real firmware as the TFTP client. OVMF's own PXE stack (EDK2 MTFTP4, on a virtio NIC without
+ * iPXE's option ROM) first asks for tsize only and ends that with an ERROR (the probe), then reads
+ * the file with blksize and windowsize; QEMU's BIOS iPXE ROM reads with blksize 1432. Runs in a network namespace it creates, with
  * dnsmasq for DHCP only (no TFTP) and our service as its own process on port 69.
- * Needs root and the Debian packages qemu-system-x86, ovmf, dnsmasq-base, ipxe, iproute2.
+ * Needs root and the Debian packages qemu-system-x86, ipxe-qemu, ovmf, dnsmasq-base, ipxe, iproute2.
  */
-class TftpUefiFirmwareTest {
+class TftpFirmwareClientsTest {
     @TempDir Path dir;
     final String ns = "nrtftp" + ProcessHandle.current().pid();
     final List<Process> started = new ArrayList<>();
@@ -57,16 +57,41 @@ class TftpUefiFirmwareTest {
 
     @Test
     void ovmfProbesTheSizeThenReadsTheFile() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/usr/share/OVMF/OVMF_CODE.fd")), "needs ovmf");
+        long size = boot(Path.of("/usr/lib/ipxe/ipxe.efi"), vars -> List.of(
+                "-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd",
+                "-drive", "if=pflash,format=raw,file=" + vars,
+                // romfile= : no iPXE ROM, so OVMF's own PXE (EDK2 MTFTP4) is the client
+                "-device", "virtio-net-pci,romfile=,netdev=n0,mac=52:54:00:00:09:01"));
+        String probe = waitFor(l -> l.startsWith("EVENT TFTP_PROBE"), 240);
+        assertTrue(probe.contains("tsize=" + size), probe);
+        String sent = waitFor(l -> l.startsWith("EVENT BOOT_FILE_SENT"), 120);
+        assertTrue(sent.contains("tftp ipxe.efi ") && sent.endsWith("|" + size), sent);
+        assertTrue(serverLines.stream().noneMatch(l -> l.startsWith("EVENT ERROR")), "a probe is not an error: " + serverLines);
+        System.out.println("OVMF PXE: " + probe + " / " + sent);
+    }
+
+    @Test
+    void biosIpxeRomReadsTheFile() throws Exception {
+        // QEMU's e1000 boot ROM is iPXE (package ipxe-qemu): the client of most BIOS lab boots
+        long size = boot(Path.of("/usr/lib/ipxe/undionly.kpxe"), vars -> List.of(
+                "-device", "e1000,netdev=n0,mac=52:54:00:00:09:02"));
+        String sent = waitFor(l -> l.startsWith("EVENT BOOT_FILE_SENT"), 240);
+        assertTrue(sent.contains("tftp undionly.kpxe ") && sent.endsWith("|" + size), sent);
+        System.out.println("BIOS iPXE ROM: " + sent);
+    }
+
+    /** Starts DHCP, our TFTP service and a QEMU client in a fresh namespace; returns the boot file's size. */
+    private long boot(Path bootFile, java.util.function.Function<Path, List<String>> machine) throws Exception {
         Assumptions.assumeTrue(Planted.runningAsRoot(), "needs root for a network namespace");
         Assumptions.assumeTrue(executable("/usr/bin/qemu-system-x86_64"), "needs qemu-system-x86");
         Assumptions.assumeTrue(executable("/usr/sbin/dnsmasq"), "needs dnsmasq-base (DHCP for the firmware)");
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/usr/share/OVMF/OVMF_CODE.fd")), "needs ovmf");
-        Path bootFile = Path.of("/usr/lib/ipxe/ipxe.efi");
-        Assumptions.assumeTrue(Files.isReadable(bootFile), "needs ipxe (/usr/lib/ipxe/ipxe.efi)");
+        Assumptions.assumeTrue(Files.isReadable(bootFile), "needs ipxe (" + bootFile + ")");
 
         Path root = Files.createDirectories(dir.resolve("root"));
-        Files.copy(bootFile, root.resolve("boot.efi"));
-        long size = Files.size(root.resolve("boot.efi"));
+        String name = bootFile.getFileName().toString();
+        Files.copy(bootFile, root.resolve(name));
+        long size = Files.size(root.resolve(name));
         sh("ip", "netns", "add", ns);
         sh("ip", "-n", ns, "link", "set", "lo", "up");
         sh("ip", "-n", ns, "link", "add", "br0", "type", "bridge");
@@ -77,7 +102,7 @@ class TftpUefiFirmwareTest {
         sh("ip", "-n", ns, "link", "set", "tap0", "up");
 
         start(List.of("ip", "netns", "exec", ns, "dnsmasq", "--no-daemon", "--port=0", "--interface=br0",
-                "--bind-interfaces", "--dhcp-range=198.18.9.100,198.18.9.200,1h", "--dhcp-boot=boot.efi,,198.18.9.1",
+                "--bind-interfaces", "--dhcp-range=198.18.9.100,198.18.9.200,1h", "--dhcp-boot=" + name + ",,198.18.9.1",
                 "--dhcp-leasefile=" + dir.resolve("leases"), "--pid-file=" + dir.resolve("dnsmasq.pid")), dir.resolve("dnsmasq.log"));
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -96,20 +121,13 @@ class TftpUefiFirmwareTest {
         waitFor(l -> l.equals("READY"), 30);
 
         Path vars = dir.resolve("vars.fd");
-        Files.copy(Path.of("/usr/share/OVMF/OVMF_VARS.fd"), vars);
-        start(List.of("ip", "netns", "exec", ns, "qemu-system-x86_64", "-accel", "tcg", "-display", "none", "-m", "256",
-                "-no-reboot", "-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd",
-                "-drive", "if=pflash,format=raw,file=" + vars,
-                "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
-                // romfile= : no iPXE ROM, so OVMF's own PXE (EDK2 MTFTP4) is the client
-                "-device", "virtio-net-pci,romfile=,netdev=n0,mac=52:54:00:00:09:01", "-boot", "n"), dir.resolve("qemu.log"));
-
-        String probe = waitFor(l -> l.startsWith("EVENT TFTP_PROBE"), 240);
-        assertTrue(probe.contains("tsize=" + size), probe);
-        String sent = waitFor(l -> l.startsWith("EVENT BOOT_FILE_SENT"), 120);
-        assertTrue(sent.contains("tftp boot.efi") && sent.endsWith("|" + size), sent);
-        assertTrue(serverLines.stream().noneMatch(l -> l.startsWith("EVENT ERROR")), "a probe is not an error: " + serverLines);
-        System.out.println("OVMF PXE: " + probe + " / " + sent);
+        if (Files.isReadable(Path.of("/usr/share/OVMF/OVMF_VARS.fd"))) Files.copy(Path.of("/usr/share/OVMF/OVMF_VARS.fd"), vars);
+        List<String> qemu = new ArrayList<>(List.of("ip", "netns", "exec", ns, "qemu-system-x86_64", "-accel", "tcg",
+                "-display", "none", "-m", "256", "-no-reboot", "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no"));
+        qemu.addAll(machine.apply(vars));
+        qemu.addAll(List.of("-boot", "n"));
+        start(qemu, dir.resolve("qemu.log"));
+        return size;
     }
 
     private String waitFor(java.util.function.Predicate<String> wanted, int seconds) throws Exception {
