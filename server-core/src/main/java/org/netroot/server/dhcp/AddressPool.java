@@ -7,11 +7,14 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.Lease;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.LeaseRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Full-mode addresses: a configured range, per-MAC reservations ({@link Client#reservedIp()}, which
@@ -19,6 +22,7 @@ import org.netroot.server.store.LeaseRepository;
  * clients discovering at once are not offered the same address (RFC 2131 §4.3.1).
  */
 public final class AddressPool {
+    private static final Logger log = LoggerFactory.getLogger(AddressPool.class);
     static final Duration OFFER_HOLD = Duration.ofSeconds(60);
     static final Duration DECLINE_HOLD = Duration.ofMinutes(10);
 
@@ -29,6 +33,8 @@ public final class AddressPool {
     private final Clock clock;
     private final Map<Integer, Hold> offered = new ConcurrentHashMap<>();
     private final Map<Integer, Instant> declined = new ConcurrentHashMap<>();
+    /** "name=value" of reservations already reported as unusable: the store is read on every packet. */
+    private final Set<String> reportedBadReservations = ConcurrentHashMap.newKeySet();
 
     private record Hold(String mac, Instant until) {
     }
@@ -61,7 +67,8 @@ public final class AddressPool {
             }
             for (Client c : clients.list()) {
                 if (c.reservedIp() == null || c.reservedIp().isBlank()) continue;
-                int ip = ServedInterface.toInt(DhcpPacket.ipv4(c.reservedIp()));
+                Integer ip = reservation(c);
+                if (ip == null) continue;
                 reservedFor.put(ip, c.mac());
                 if (c.mac().equals(mac)) reservationOfMac = ip;
             }
@@ -82,6 +89,23 @@ public final class AddressPool {
             if (hold != null && !hold.mac().equals(mac) && hold.until().isAfter(now)) return false;
             Instant declinedUntil = declined.get(ip);
             return declinedUntil == null || !declinedUntil.isAfter(now);
+        }
+    }
+
+    /**
+     * The client's reserved address, or null when the stored value is not an IPv4 address: one bad
+     * row (written before {@code client add} checked it, or by hand) must not stop DHCP for every
+     * other client. That client is then treated as having no reservation; reported once.
+     */
+    private Integer reservation(Client c) {
+        try {
+            return ServedInterface.toInt(DhcpPacket.ipv4(c.reservedIp().strip()));
+        } catch (IllegalArgumentException e) {
+            if (reportedBadReservations.add(c.name() + "=" + c.reservedIp())) {
+                log.warn("DHCP: client {} ({}) has an unusable reserved address \"{}\": ignored, the client gets an"
+                        + " address from the range", c.name(), c.mac(), c.reservedIp());
+            }
+            return null;
         }
     }
 

@@ -185,8 +185,9 @@ public record DhcpPacket(
 
     public static Inet4Address ipv4(String dotted) {
         try {
-            InetAddress a = InetAddress.getByName(dotted);
-            if (a instanceof Inet4Address v4 && dotted.matches("[0-9.]+")) return v4;
+            InetAddress a = dotted == null ? null : InetAddress.getByName(dotted);
+            // four dotted decimals only: InetAddress also takes "10.1" (= 10.0.0.1) and names
+            if (dotted.matches("\\d{1,3}(\\.\\d{1,3}){3}") && a instanceof Inet4Address v4) return v4;
         } catch (UnknownHostException e) {
             // fall through
         }

@@ -139,6 +139,24 @@ class FullDhcpTest {
     }
 
     @Test
+    void aMalformedReservationIsSkippedAndEveryoneElseIsStillServed() throws Exception {
+        ClientRepository clients = new ClientRepository(db);
+        // rows written before `client add` checked --ip (or by hand): none may stop DHCP for the others
+        clients.add(new Client("bad1", "52:54:00:00:01:09", null, BootMode.SANBOOT, null, null, null, null, null,
+                "not-an-ip"));
+        clients.add(new Client("bad2", "52:54:00:00:01:0a", null, BootMode.SANBOOT, null, null, null, null, null,
+                "198.18.0"));
+        clients.add(new Client("pc2", PC2, null, BootMode.SANBOOT, null, null, null, null, null, "198.18.0.50"));
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
+        assertEquals("198.18.0.100", offer.yiaddr().getHostAddress());
+        assertEquals(DhcpMessageType.ACK, lease(PC1).messageType());
+        assertEquals("198.18.0.50", lease(PC2).yiaddr().getHostAddress(), "good reservations still hold");
+        // the client with the bad row itself is served from the range
+        assertEquals("198.18.0.101", lease("52:54:00:00:01:09").yiaddr().getHostAddress());
+        assertFalse(events.types().contains(BootEventType.ERROR));
+    }
+
+    @Test
     void aWrongRequestedAddressIsNakedBroadcastWithOurServerId() throws Exception {
         lease(PC1);
         Optional<DhcpReply> reply = responder.handle(ClientPackets.plainLinux(PC2, 3).address(50, "198.18.0.100")
