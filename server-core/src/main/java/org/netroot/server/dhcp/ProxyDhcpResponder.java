@@ -8,8 +8,9 @@ import org.netroot.server.events.BootEventSink;
 
 /**
  * ProxyDHCP (PXE 2.1 §2.2.3): beside the network's own DHCP server, tells PXE clients what to boot
- * and never hands out an address. Port 67: DISCOVER -> proxy OFFER, REQUEST -> proxy ACK (as
- * dnsmasq does); port 4011: the UEFI boot server REQUEST -> ACK carrying the boot file, sent from 4011.
+ * and never hands out an address. Port 67: DISCOVER -> proxy OFFER, a REQUEST naming us (option 54)
+ * -> proxy ACK, any other REQUEST is the router's; port 4011: the boot server REQUEST (UEFI, iPXE's
+ * ProxyDHCPREQUEST) -> ACK carrying the boot file, sent from 4011.
  * Only decisions in memory here: iPXE waits about 2 s for a proxy offer.
  */
 public final class ProxyDhcpResponder {
@@ -33,11 +34,14 @@ public final class ProxyDhcpResponder {
         boolean bootServer = arrival.localPort() == proxyPort;
         if (!boot.pxeClient()) return Optional.empty(); // iPXE sends PXEClient too; plain clients are the router's
         DhcpMessageType replyType;
-        if (type == DhcpMessageType.DISCOVER && !bootServer) replyType = DhcpMessageType.OFFER;
-        else if (type == DhcpMessageType.REQUEST) replyType = DhcpMessageType.ACK;
-        else return Optional.empty();
-
         Inet4Address server = arrival.on().serverAddress();
+        if (type == DhcpMessageType.DISCOVER && !bootServer) replyType = DhcpMessageType.OFFER;
+        else if (type == DhcpMessageType.REQUEST && (bootServer || addressedToUs(request, server))) {
+            replyType = DhcpMessageType.ACK;
+        } else {
+            return Optional.empty();
+        }
+
         BootFile bootFile = chooser.choose(boot, server);
         String where = bootServer ? "proxy (boot server port " + proxyPort + ")" : "proxy";
         if (!bootFile.found()) {
@@ -63,5 +67,17 @@ public final class ProxyDhcpResponder {
                 : BootEventType.PROXY_ACK, where + ", " + boot.describeArchitecture() + ", boot file " + bootFile.file()));
         return Optional.of(new DhcpReply(reply,
                 ReplyAddressing.destination(request, replyType, arrival, serverPort, proxyPort)));
+    }
+
+    /**
+     * A REQUEST on port 67 is nearly always the client taking the router's offer (option 54 = the
+     * router) or renewing with it (no option 54): an ACK from us there would carry the router's xid
+     * and yiaddr 0.0.0.0, and a ROM that does not check the server id may take it. dnsmasq answers no
+     * REQUEST on port 67 in proxy mode (rfc2131.c: proxy replies only to DISCOVER, or to REQUEST on
+     * the PXE port); iPXE sends its ProxyDHCPREQUEST to port 4011 (dhcp.c dhcp_proxy_tx). We answer
+     * one only when the client names us as its server.
+     */
+    private static boolean addressedToUs(DhcpPacket request, Inet4Address server) {
+        return server.equals(request.options().address(DhcpOptions.SERVER_ID));
     }
 }

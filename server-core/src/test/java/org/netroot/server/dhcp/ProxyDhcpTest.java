@@ -104,15 +104,29 @@ class ProxyDhcpTest {
     }
 
     @Test
-    void aRequestBroadcastOnPort67GetsAProxyAckAndTeachesThePeerDirectory() throws Exception {
+    void aRequestForTheRoutersOfferOnPort67IsLeftAloneButTeachesThePeerDirectory() throws Exception {
+        // the ROM takes the router's offer (option 54 = the router): an ACK from us would carry the
+        // router's xid and yiaddr 0.0.0.0, and a ROM that does not check the server id may take it
+        ClientPackets selecting = ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.123")
+                .address(54, "198.18.0.2");
+        assertTrue(send(selecting, ON_67).isEmpty());
+        assertEquals(MAC, peers.macOrNull(DhcpPacket.ipv4("198.18.0.123")));
+        // INIT-REBOOT / RENEWING with the router: no option 54, still the router's
+        assertTrue(send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.123"), ON_67).isEmpty());
+        assertTrue(send(ClientPackets.ovmfX64(MAC, 3).ciaddr("198.18.0.123"), ON_67).isEmpty());
+        assertEquals(List.of(BootEventType.DHCP_REQUEST, BootEventType.DHCP_REQUEST, BootEventType.DHCP_REQUEST),
+                events.types());
+    }
+
+    @Test
+    void aRequestNamingUsOnPort67GetsAProxyAck() throws Exception {
         ClientPackets request = ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.123")
-                .address(54, "198.18.0.2"); // the router's offer
+                .address(54, "198.18.0.1");
         DhcpPacket p = wire(send(request, ON_67).orElseThrow());
         assertEquals(DhcpMessageType.ACK, p.messageType());
         assertNoAddressOptions(p);
         assertEquals("198.18.0.1", p.options().address(DhcpOptions.SERVER_ID).getHostAddress());
         assertEquals("undionly.kpxe", p.file());
-        assertEquals(MAC, peers.macOrNull(DhcpPacket.ipv4("198.18.0.123")));
         assertEquals(List.of(BootEventType.DHCP_REQUEST, BootEventType.PROXY_ACK), events.types());
     }
 
