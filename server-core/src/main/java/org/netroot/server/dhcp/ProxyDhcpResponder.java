@@ -14,8 +14,12 @@ import org.netroot.server.events.BootEventSink;
  * Only decisions in memory here: iPXE waits about 2 s for a proxy offer.
  */
 public final class ProxyDhcpResponder {
-    /** PXE_DISCOVERY_CONTROL (tag 6) = 8: no boot server discovery, boot the file in this packet now. */
-    static final byte[] BIOS_DISCOVERY_CONTROL = {6, 1, 8};
+    /**
+     * PXE_DISCOVERY_CONTROL (tag 6) = 8: no boot server discovery, boot the file in this packet now;
+     * then the PXE end tag 255: PXE 2.1 §2.4 ends the encapsulated vendor options with it, dnsmasq
+     * writes it (rfc2131.c do_encap_opts) and so does pixiecore (dhcp4 Options.Marshal).
+     */
+    static final byte[] BIOS_DISCOVERY_CONTROL = {6, 1, 8, (byte) 0xff};
 
     private final BootFileChooser chooser;
     private final BootEventSink events;

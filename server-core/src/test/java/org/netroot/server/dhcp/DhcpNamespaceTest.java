@@ -88,7 +88,7 @@ class DhcpNamespaceTest {
         List<List<String>> br0 = probeSteps(client0, MAC0 + ",bios,1500", "52:54:00:10:00:02,ovmf,1500",
                 "52:54:00:10:00:02,ovmf,1500,4011:198.18.10.1:198.18.10.50", "52:54:00:10:00:03,bios,1500,garbage");
         String offer = only(br0.get(0), "REPLY OFFER");
-        assertTrue(offer.startsWith("REPLY OFFER 0.0.0.0 198.18.10.1 undionly.kpxe opt43=060108"), offer);
+        assertTrue(offer.startsWith("REPLY OFFER 0.0.0.0 198.18.10.1 undionly.kpxe opt43=060108ff "), offer);
         assertTrue(offer.contains("from=198.18.10.1:67"), offer);
         assertTrue(lengthOf(offer) >= 300, offer);
 

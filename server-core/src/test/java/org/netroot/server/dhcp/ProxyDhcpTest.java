@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +68,10 @@ class ProxyDhcpTest {
         assertEquals("198.18.0.1", p.options().address(DhcpOptions.SERVER_ID).getHostAddress());
         assertEquals("PXEClient", p.options().string(DhcpOptions.VENDOR_CLASS));
         assertArrayEquals(ClientPackets.UUID, p.options().bytes(DhcpOptions.CLIENT_UUID));
-        assertArrayEquals(new byte[] {6, 1, 8}, p.options().bytes(DhcpOptions.VENDOR_SPECIFIC));
+        // PXE_DISCOVERY_CONTROL = 8, then the PXE end tag (PXE 2.1 §2.4, as dnsmasq sends it)
+        assertArrayEquals(new byte[] {6, 1, 8, (byte) 0xff}, p.options().bytes(DhcpOptions.VENDOR_SPECIFIC));
+        byte[] onTheWire = reply.packet().encode();
+        assertTrue(HexFormat.of().formatHex(onTheWire).contains("2b04060108ff"), "option 43 bytes on the wire");
         assertEquals("undionly.kpxe", p.file());
         assertEquals("198.18.0.1", p.siaddr().getHostAddress());
         assertEquals(new InetSocketAddress("255.255.255.255", 68), reply.destination());
