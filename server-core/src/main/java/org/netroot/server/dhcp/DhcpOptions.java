@@ -17,6 +17,7 @@ public final class DhcpOptions {
     public static final int PAD = 0;
     public static final int SUBNET_MASK = 1;
     public static final int ROUTER = 3;
+    public static final int DNS_SERVERS = 6;
     public static final int HOST_NAME = 12;
     public static final int VENDOR_SPECIFIC = 43;
     public static final int REQUESTED_ADDRESS = 50;
@@ -131,6 +132,13 @@ public final class DhcpOptions {
 
         public Builder address(int code, Inet4Address address) {
             return put(code, address.getAddress());
+        }
+
+        /** A list of addresses, 4 bytes each (options 3, 6: RFC 2132 §3.5, §3.8). */
+        public Builder addresses(int code, java.util.List<Inet4Address> addresses) {
+            byte[] all = new byte[4 * addresses.size()];
+            for (int i = 0; i < addresses.size(); i++) System.arraycopy(addresses.get(i).getAddress(), 0, all, 4 * i, 4);
+            return put(code, all);
         }
 
         public Builder string(int code, String value) {

@@ -107,7 +107,8 @@ public final class DhcpService implements ManagedService {
         if (settings.mode() == DhcpMode.FULL) {
             AddressPool pool = new AddressPool(settings.rangeStart(), settings.rangeEnd(), leases, clients,
                     Clock.systemUTC());
-            full = new FullDhcpResponder(pool, chooser, events, peers, settings.router(), settings.leaseSeconds(),
+            full = new FullDhcpResponder(pool, chooser, events, peers, settings.router(), settings.dns(),
+                    settings.leaseSeconds(),
                     settings.serverPort(), settings.proxyPort());
         }
         return new DhcpResponder(settings.mode(), proxy, full, events, peers, errors, settings.proxyPort());

@@ -13,6 +13,7 @@ import org.netroot.server.service.ServerConfig;
  * @param serverAddress the address clients are told to boot from (server id, next-server, script URLs);
  *        null: each interface's own first IPv4 address (for the first interface: its first address)
  * @param router option 3 in full mode, null for none
+ * @param dns option 6 (DNS servers, in order) in full mode, empty for none
  * @param ipxeDir where the iPXE binaries are (Debian: /usr/lib/ipxe)
  */
 public record DhcpSettings(
@@ -22,6 +23,7 @@ public record DhcpSettings(
         Inet4Address rangeEnd,
         Inet4Address serverAddress,
         Inet4Address router,
+        List<Inet4Address> dns,
         int leaseSeconds,
         int serverPort,
         int proxyPort,
@@ -34,6 +36,7 @@ public record DhcpSettings(
 
     public DhcpSettings {
         interfaces = List.copyOf(interfaces);
+        dns = dns == null ? List.of() : List.copyOf(dns);
         if (interfaces.isEmpty()) throw new IllegalArgumentException("DHCP needs at least one --interface to answer on");
         if (mode == null) mode = DhcpMode.PROXY;
         if (mode == DhcpMode.FULL && (rangeStart == null || rangeEnd == null)) {
@@ -57,7 +60,7 @@ public record DhcpSettings(
             case OFF -> throw new IllegalArgumentException("DHCP is off: no DHCP service to configure");
         };
         return new DhcpSettings(config.interfaces(), mode, config.rangeStart(), config.rangeEnd(),
-                config.serverAddress(), null, config.leaseSeconds(), config.dhcpPort(), config.proxyDhcpPort(),
+                config.serverAddress(), config.router(), config.dnsServers(), config.leaseSeconds(), config.dhcpPort(), config.proxyDhcpPort(),
                 config.httpPort(), config.ipxeDir());
     }
 }

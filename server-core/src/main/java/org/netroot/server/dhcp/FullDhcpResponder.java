@@ -1,6 +1,7 @@
 package org.netroot.server.dhcp;
 
 import java.net.Inet4Address;
+import java.util.List;
 import java.util.Optional;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
@@ -18,17 +19,19 @@ public final class FullDhcpResponder {
     private final BootEventSink events;
     private final PeerDirectory peers;
     private final Inet4Address router;
+    private final List<Inet4Address> dns;
     private final int leaseSeconds;
     private final int serverPort;
     private final int proxyPort;
 
     public FullDhcpResponder(AddressPool pool, BootFileChooser chooser, BootEventSink events, PeerDirectory peers,
-            Inet4Address router, int leaseSeconds, int serverPort, int proxyPort) {
+            Inet4Address router, List<Inet4Address> dns, int leaseSeconds, int serverPort, int proxyPort) {
         this.pool = pool;
         this.chooser = chooser;
         this.events = events;
         this.peers = peers;
         this.router = router;
+        this.dns = dns == null ? List.of() : List.copyOf(dns);
         this.leaseSeconds = leaseSeconds;
         this.serverPort = serverPort;
         this.proxyPort = proxyPort;
@@ -100,7 +103,7 @@ public final class FullDhcpResponder {
                 .uint32(DhcpOptions.RENEWAL_TIME, leaseSeconds / 2L)
                 .uint32(DhcpOptions.REBINDING_TIME, leaseSeconds * 7L / 8)
                 .address(DhcpOptions.SUBNET_MASK, arrival.on().subnetMask());
-        if (router != null) options.address(DhcpOptions.ROUTER, router);
+        networkOptions(options);
         String file = "";
         Inet4Address nextServer = DhcpPacket.ZERO;
         String detail = "full, " + ip.getHostAddress() + " on " + arrival.on().name();
@@ -145,11 +148,17 @@ public final class FullDhcpResponder {
                 .uint8(DhcpOptions.MESSAGE_TYPE, DhcpMessageType.ACK.code)
                 .address(DhcpOptions.SERVER_ID, arrival.on().serverAddress())
                 .address(DhcpOptions.SUBNET_MASK, arrival.on().subnetMask());
-        if (router != null) options.address(DhcpOptions.ROUTER, router);
+        networkOptions(options);
         DhcpPacket reply = Replies.reply(request, request.ciaddr(), DhcpPacket.ZERO, DhcpPacket.ZERO, "",
                 options.build());
         return Optional.of(new DhcpReply(reply, ReplyAddressing.destination(request, DhcpMessageType.ACK, arrival,
                 serverPort, proxyPort)));
+    }
+
+    /** Gateway and name servers when configured: without them a leased Linux can reach only its own subnet. */
+    private void networkOptions(DhcpOptions.Builder options) {
+        if (router != null) options.address(DhcpOptions.ROUTER, router);
+        if (!dns.isEmpty()) options.addresses(DhcpOptions.DNS_SERVERS, dns);
     }
 
     private static boolean isOurs(DhcpPacket request, Arrival arrival) {

@@ -32,6 +32,17 @@ class DhcpSettingsTest {
         assertEquals(Path.of("/usr/lib/ipxe"), s.ipxeDir());
         assertNull(s.serverAddress(), "null: each interface's own first IPv4 address");
         assertNull(s.router());
+        assertEquals(List.of(), s.dns());
+    }
+
+    @Test
+    void routerAndDnsServersComeFromServerConfig() {
+        ServerConfig c = new ServerConfig(Path.of("data"), List.of("br0"), ServerConfig.DhcpMode.FULL,
+                DhcpPacket.ipv4("10.0.0.10"), DhcpPacket.ipv4("10.0.0.20"), null, 0, 0, 69, 80, 3260, 7067, null, null,
+                0, DhcpPacket.ipv4("10.0.0.1"), List.of(DhcpPacket.ipv4("10.0.0.53"), DhcpPacket.ipv4("9.9.9.9")));
+        DhcpSettings s = DhcpSettings.from(c);
+        assertEquals(DhcpPacket.ipv4("10.0.0.1"), s.router());
+        assertEquals(List.of(DhcpPacket.ipv4("10.0.0.53"), DhcpPacket.ipv4("9.9.9.9")), s.dns());
     }
 
     @Test
@@ -47,7 +58,7 @@ class DhcpSettingsTest {
 
     @Test
     void anUnknownInterfaceIsNamedWhenStarting() {
-        DhcpSettings settings = new DhcpSettings(List.of("nr-nosuch0"), DhcpMode.PROXY, null, null, null, null, 0,
+        DhcpSettings settings = new DhcpSettings(List.of("nr-nosuch0"), DhcpMode.PROXY, null, null, null, null, null, 0,
                 0, 0, 0, null);
         DhcpService service = new DhcpService(settings, null, null, e -> { }, new org.netroot.server.events.PeerDirectory(),
                 new org.netroot.server.service.InputErrors());

@@ -43,7 +43,7 @@ public final class DhcpTestServer {
         }
         String[] r = range == null ? null : range.split("-");
         DhcpSettings settings = new DhcpSettings(interfaces, mode, r == null ? null : DhcpPacket.ipv4(r[0]),
-                r == null ? null : DhcpPacket.ipv4(r[1]), null, null, 600, 0, 0, 80, ipxe);
+                r == null ? null : DhcpPacket.ipv4(r[1]), null, null, List.of(), 600, 0, 0, 80, ipxe);
         InputErrors errors = new InputErrors();
         try (Database db = Database.open(data)) {
             DhcpService service = new DhcpService(settings, new ClientRepository(db), new LeaseRepository(db),

@@ -1,10 +1,12 @@
 package org.netroot.server.dhcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,7 @@ class FullDhcpTest {
     final InputErrors errors = new InputErrors();
     DhcpResponder responder;
     String router;
+    List<Inet4Address> dns = List.of();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -54,7 +57,7 @@ class FullDhcpTest {
         AddressPool pool = new AddressPool(DhcpPacket.ipv4("198.18.0.100"), DhcpPacket.ipv4("198.18.0.102"),
                 new LeaseRepository(db), new ClientRepository(db), Clock.systemUTC());
         FullDhcpResponder full = new FullDhcpResponder(pool, chooser, events, peers,
-                router == null ? null : DhcpPacket.ipv4(router), 600, 67, 4011);
+                router == null ? null : DhcpPacket.ipv4(router), dns, 600, 67, 4011);
         responder = new DhcpResponder(DhcpMode.FULL, new ProxyDhcpResponder(chooser, events, 67, 4011), full,
                 events, peers, errors, 4011);
     }
@@ -91,6 +94,7 @@ class FullDhcpTest {
                 | (offer.options().bytes(DhcpOptions.LEASE_TIME)[3] & 0xff));
         assertEquals("198.18.0.1", offer.options().address(DhcpOptions.SERVER_ID).getHostAddress());
         assertFalse(offer.options().has(DhcpOptions.ROUTER), "no router configured, none sent");
+        assertFalse(offer.options().has(DhcpOptions.DNS_SERVERS), "no DNS configured, none sent");
         assertEquals("", offer.file(), "a plain client gets no boot file");
         assertFalse(offer.options().has(DhcpOptions.VENDOR_CLASS));
         assertEquals(List.of(BootEventType.DHCP_DISCOVER, BootEventType.DHCP_OFFER), events.types());
@@ -102,6 +106,22 @@ class FullDhcpTest {
         build();
         DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
         assertEquals("198.18.0.254", offer.options().address(DhcpOptions.ROUTER).getHostAddress());
+    }
+
+    @Test
+    void dnsServersAreSentInOrderInOfferAckAndInform() throws Exception {
+        router = "198.18.0.254";
+        dns = List.of(DhcpPacket.ipv4("198.18.0.53"), DhcpPacket.ipv4("9.9.9.9"));
+        build();
+        byte[] expected = {(byte) 198, 18, 0, 53, 9, 9, 9, 9};
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
+        assertArrayEquals(expected, offer.options().bytes(DhcpOptions.DNS_SERVERS));
+        DhcpPacket ack = lease(PC1);
+        assertArrayEquals(expected, ack.options().bytes(DhcpOptions.DNS_SERVERS));
+        assertEquals("198.18.0.254", ack.options().address(DhcpOptions.ROUTER).getHostAddress());
+        DhcpPacket inform = send(ClientPackets.plainLinux(PC2, 8).ciaddr("198.18.0.33")).orElseThrow();
+        assertArrayEquals(expected, inform.options().bytes(DhcpOptions.DNS_SERVERS));
+        assertEquals("198.18.0.254", inform.options().address(DhcpOptions.ROUTER).getHostAddress());
     }
 
     @Test
