@@ -57,6 +57,11 @@ public final class TftpService implements ManagedService {
 
     /** Enough for a room of PCs booting at once; a flood of (spoofed) requests cannot open unbounded sockets. */
     static final int MAX_TRANSFERS = 256;
+    /**
+     * Per client address: a PC needs one or two at a time (UEFI's size probe, then the read), so one
+     * host (or one spoofing sender) cannot take every slot and lock TFTP for the room.
+     */
+    static final int MAX_TRANSFERS_PER_ADDRESS = 8;
 
     private record TransferKey(InetSocketAddress peer, TftpPacket.ReadRequest request) { }
 
@@ -225,6 +230,14 @@ public final class TftpService implements ManagedService {
         if (active.size() >= MAX_TRANSFERS) {
             log.warn("TFTP {} asked for {}: refused, {} transfers already running", peer, name, MAX_TRANSFERS);
             refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "server busy, try again", "refused: server busy");
+            return;
+        }
+        long fromThisAddress = active.keySet().stream().filter(k -> k.peer().getAddress().equals(peer.getAddress())).count();
+        if (fromThisAddress >= MAX_TRANSFERS_PER_ADDRESS) {
+            log.warn("TFTP {} asked for {}: refused, {} transfers to {} already running", peer, name,
+                    MAX_TRANSFERS_PER_ADDRESS, peer.getAddress().getHostAddress());
+            refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "too many transfers",
+                    "refused: too many transfers from " + peer.getAddress().getHostAddress());
             return;
         }
         switch (resolver.resolve(name)) {

@@ -18,6 +18,12 @@ public record TransferOptions(int blockSize, int windowSize, long timeoutMillis,
     public static final int MAX_BLOCK_SIZE = 1468;
     /** RFC 7440 allows up to 65535; more than this only fills socket buffers and makes loss costlier. */
     public static final int MAX_WINDOW_SIZE = 64;
+    /**
+     * RFC 2349 allows 1..255 s, and the server may decline the option. A transfer holds one of the
+     * service's slots until its retries run out: at 255 s that is ~25 minutes per silent peer, so
+     * longer values are declined (left out of the OACK) and our own timeout applies.
+     */
+    public static final int MAX_TIMEOUT_SECONDS = 10;
 
     /**
      * @param requested the RRQ's options (names lower case)
@@ -49,7 +55,7 @@ public record TransferOptions(int blockSize, int windowSize, long timeoutMillis,
                 }
                 case "timeout" -> { // RFC 2349: 1..255 seconds, the server must use it or not acknowledge it
                     long asked = number(value);
-                    if (asked >= 1 && asked <= 255) {
+                    if (asked >= 1 && asked <= MAX_TIMEOUT_SECONDS) {
                         timeout = asked * 1000;
                         oack.put("timeout", Long.toString(asked));
                     }

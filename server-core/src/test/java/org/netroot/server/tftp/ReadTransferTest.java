@@ -131,6 +131,19 @@ class ReadTransferTest {
     }
 
     @Test
+    void timeoutsAboveTenSecondsAreDeclined() {
+        // RFC 2349 lets the server decline: a 255 s timeout would hold a transfer slot ~25 minutes
+        TransferOptions ten = TransferOptions.negotiate(options("timeout", "10"), 10, 1000);
+        assertEquals(10_000, ten.timeoutMillis());
+        assertEquals("10", ten.oack().get("timeout"));
+        for (String asked : List.of("11", "255")) {
+            TransferOptions declined = TransferOptions.negotiate(options("timeout", asked, "blksize", "1024"), 10, 1000);
+            assertEquals(1000, declined.timeoutMillis(), asked);
+            assertEquals(Map.of("blksize", "1024"), declined.oack(), "timeout " + asked + " is left out of the OACK");
+        }
+    }
+
+    @Test
     void dataFollowsAckOfOackAndFileEndsWithShortBlock() throws Exception {
         byte[] file = randomFile(1024); // an exact multiple: RFC 1350 needs a final empty DATA
         ReadTransfer t = transfer(file, options("blksize", "512"), 3);

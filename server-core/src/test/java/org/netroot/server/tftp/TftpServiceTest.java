@@ -75,6 +75,12 @@ class TftpServiceTest {
         throw new AssertionError("no such event; got " + events);
     }
 
+    private void restartWithTimeout(Duration timeout) throws Exception {
+        service.stop();
+        service = newService(new TftpSettings(InetAddress.getLoopbackAddress(), 0, List.of(root), timeout, 2));
+        service.start();
+    }
+
     /** A lock-step RFC 1350 client: returns the file. */
     private byte[] fetch(RawTftpPeer peer, String name) throws Exception {
         peer.send(rrq(name, Map.of()), service.port());
@@ -147,6 +153,29 @@ class TftpServiceTest {
             RawTftpPeer.Received second = peer.receive();
             assertInstanceOf(TftpPacket.OptionAck.class, second.packet());
             assertNotEquals(oack.from().getPort(), second.from().getPort());
+        }
+    }
+
+    @Test
+    void oneAddressGetsAtMostEightTransfersAtOnce() throws Exception {
+        restartWithTimeout(Duration.ofSeconds(10)); // the eight must still be running when the ninth asks
+        List<RawTftpPeer> holders = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < TftpService.MAX_TRANSFERS_PER_ADDRESS; i++) {
+                RawTftpPeer p = new RawTftpPeer();
+                holders.add(p);
+                p.send(rrq("small.bin", Map.of()), service.port());
+                assertInstanceOf(TftpPacket.Data.class, p.receive().packet()); // running, waiting for ACK 1
+            }
+            try (RawTftpPeer ninth = new RawTftpPeer()) {
+                ninth.send(rrq("small.bin", Map.of()), service.port());
+                TftpPacket.Error error = assertInstanceOf(TftpPacket.Error.class, ninth.receive().packet());
+                assertEquals(TftpPacket.Error.NOT_DEFINED, error.code());
+                assertEquals("too many transfers", error.message());
+            }
+            awaitEvent(e -> e.type() == BootEventType.ERROR && e.detail().contains("too many transfers"));
+        } finally {
+            holders.forEach(RawTftpPeer::close);
         }
     }
 
