@@ -9,6 +9,9 @@ interface ActiveTransfer {
     /** Stops the transfer and frees its socket and file; safe to call twice. */
     void close();
 
+    /** Whether the client acknowledged the OACK or any DATA yet ({@link ReadTransfer#clientAcknowledged()}). */
+    boolean clientAcknowledged();
+
     /** What the service learns when a transfer ends (events, logs). */
     interface End {
         void finished(ActiveTransfer which, InetSocketAddress peer, String filename, ReadTransfer transfer,

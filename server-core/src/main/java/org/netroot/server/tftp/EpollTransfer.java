@@ -201,6 +201,11 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     }
 
     @Override
+    public boolean clientAcknowledged() {
+        return transfer.clientAcknowledged();
+    }
+
+    @Override
     public void close() {
         ChannelHandlerContext c = ctx;
         if (c != null) {

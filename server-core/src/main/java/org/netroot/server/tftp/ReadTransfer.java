@@ -67,6 +67,8 @@ public final class ReadTransfer {
     private long blocksSent;
     private Outcome outcome = Outcome.RUNNING;
     private TftpPacket.Error clientError;
+    /** volatile: the request listener reads it to decide whether a repeated RRQ may join this transfer */
+    private volatile boolean clientAcknowledged;
 
     public ReadTransfer(TransferOptions options, long fileSize, FileBlocks file, Datagrams out, int maxRetries) {
         this.options = options;
@@ -123,6 +125,7 @@ public final class ReadTransfer {
         if (awaitingOackAck) {
             if (wireBlock != 0) return;
             awaitingOackAck = false;
+            clientAcknowledged = true;
             retries = 0;
             sendWindowFrom(1);
             return;
@@ -133,6 +136,7 @@ public final class ReadTransfer {
         // Apprentice bug, RFC 1123 §4.2.3.1): only the timeout retransmits.
         if (ahead == 0 || acked + ahead > windowEnd) return;
         acked += ahead;
+        clientAcknowledged = true;
         retries = 0;
         if (acked == lastBlock) {
             outcome = Outcome.COMPLETE;
@@ -163,6 +167,14 @@ public final class ReadTransfer {
         header.putShort((short) TftpPacket.DATA).putShort((short) block).flip();
         out.sendData(header, payload);
         blocksSent++;
+    }
+
+    /**
+     * Whether the client has acknowledged anything (the OACK or a DATA block). Until then a repeated
+     * read request is the same request arriving twice; after it, the client started over.
+     */
+    public boolean clientAcknowledged() {
+        return clientAcknowledged;
     }
 
     public Outcome outcome() {

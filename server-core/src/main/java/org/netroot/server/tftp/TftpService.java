@@ -12,6 +12,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,8 @@ public final class TftpService implements ManagedService {
     private final boolean epoll;
     /** by request: a client that repeats its RRQ before our first answer arrives gets one transfer, not two */
     private final ConcurrentHashMap<TransferKey, ActiveTransfer> active = new ConcurrentHashMap<>();
+    /** transfers closed because their client asked again: their end is not a boot error */
+    private final Set<ActiveTransfer> restarted = ConcurrentHashMap.newKeySet();
 
     /** Enough for a room of PCs booting at once; a flood of (spoofed) requests cannot open unbounded sockets. */
     static final int MAX_TRANSFERS = 256;
@@ -221,11 +224,21 @@ public final class TftpService implements ManagedService {
             return;
         }
         TransferKey key = new TransferKey(peer, read);
-        if (active.containsKey(key)) {
-            // RFC 1350 §4: the client repeated its request before our answer reached it; the transfer
-            // already running answers it (a second one would only collect the client's ERROR 5)
-            log.debug("TFTP {} repeated its request for {}", peer, name);
-            return;
+        ActiveTransfer running = active.get(key);
+        if (running != null) {
+            if (!running.clientAcknowledged()) {
+                // RFC 1350 §4: the client repeated its request before our answer reached it; the transfer
+                // already running answers it (a second one would only collect the client's ERROR 5)
+                log.debug("TFTP {} repeated its request for {}", peer, name);
+                return;
+            }
+            // the client had acknowledged our OACK or DATA and asks again from the same port: it gave up
+            // on that transfer (its own timeout) and starts over. Answering from the old one would send
+            // it blocks from the middle of the file: close it and start afresh.
+            log.info("TFTP {} asked again for {} during its transfer: starting over", peer, name);
+            restarted.add(running);
+            if (active.remove(key, running)) running.close();
+            else restarted.remove(running); // it ended meanwhile
         }
         if (active.size() >= MAX_TRANSFERS) {
             log.warn("TFTP {} asked for {}: refused, {} transfers already running", peer, name, MAX_TRANSFERS);
@@ -319,6 +332,7 @@ public final class TftpService implements ManagedService {
     private void finished(ActiveTransfer which, InetSocketAddress peer, String file, ReadTransfer transfer,
                           ReadTransfer.Outcome outcome, IOException failure, long durationNanos) {
         active.values().remove(which);
+        if (restarted.remove(which)) return; // replaced by the client's new request (onRead)
         String mac = peers.macOrNull(peer.getAddress());
         TransferOptions options = transfer.options();
         long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);

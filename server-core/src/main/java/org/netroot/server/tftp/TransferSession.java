@@ -122,6 +122,11 @@ final class TransferSession implements Runnable, ActiveTransfer {
     }
 
     @Override
+    public boolean clientAcknowledged() {
+        return transfer.clientAcknowledged();
+    }
+
+    @Override
     public void close() {
         Selector waiting = selector;
         try {

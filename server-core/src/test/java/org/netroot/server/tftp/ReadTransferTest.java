@@ -2,6 +2,7 @@ package org.netroot.server.tftp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -128,6 +129,22 @@ class ReadTransferTest {
         assertTrue(garbage.oack().isEmpty());
         TransferOptions timeout = TransferOptions.negotiate(options("timeout", "3"), 10, 1000);
         assertEquals(3000, timeout.timeoutMillis());
+    }
+
+    @Test
+    void theClientHasAcknowledgedOnceItAckedTheOackOrABlock() throws Exception {
+        ReadTransfer withOack = transfer(randomFile(5000), options("blksize", "1024"), 3);
+        withOack.start();
+        withOack.onTimeout();
+        withOack.onPacket(ack(5)); // not the OACK's ACK 0
+        assertFalse(withOack.clientAcknowledged(), "a repeated RRQ may still join this transfer");
+        withOack.onPacket(ack(0));
+        assertTrue(withOack.clientAcknowledged());
+        ReadTransfer plain = transfer(randomFile(5000), options(), 3);
+        plain.start();
+        assertFalse(plain.clientAcknowledged());
+        plain.onPacket(ack(1));
+        assertTrue(plain.clientAcknowledged());
     }
 
     @Test

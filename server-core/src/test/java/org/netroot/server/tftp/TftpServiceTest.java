@@ -180,6 +180,38 @@ class TftpServiceTest {
     }
 
     @Test
+    void aRequestRepeatedAfterTheClientAcknowledgedStartsTheTransferOver() throws Exception {
+        restartWithTimeout(Duration.ofSeconds(2));
+        try (RawTftpPeer peer = new RawTftpPeer()) {
+            peer.send(rrq("small.bin", Map.of()), service.port());
+            RawTftpPeer.Received first = peer.receive();
+            int oldPort = first.from().getPort();
+            assertEquals(1, ((TftpPacket.Data) first.packet()).block());
+            peer.send(new TftpPacket.Ack(1), oldPort);
+            assertEquals(2, ((TftpPacket.Data) peer.receive().packet()).block());
+            // the firmware gave up on its side and asks again from the same port: it wants block 1, not 3
+            peer.send(rrq("small.bin", Map.of()), service.port());
+            RawTftpPeer.Received r = peer.receive();
+            assertNotEquals(oldPort, r.from().getPort(), "a new transfer, from a new TID");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int expected = 1;
+            while (true) {
+                TftpPacket.Data data = assertInstanceOf(TftpPacket.Data.class, r.packet());
+                assertEquals(expected++, data.block());
+                out.writeBytes(data.payload());
+                peer.send(new TftpPacket.Ack(data.block()), r.from().getPort());
+                if (data.payload().length < 512) break;
+                r = peer.receive();
+            }
+            assertArrayEquals(small, out.toByteArray());
+            assertNull(peer.receiveWithin(300), "the old transfer was closed, nothing more from it");
+        }
+        awaitEvent(e -> e.type() == BootEventType.BOOT_FILE_SENT);
+        assertTrue(events.stream().noneMatch(e -> e.type() == BootEventType.ERROR), "a restart is not an error: " + events);
+        assertEquals(0, service.activeTransfers());
+    }
+
+    @Test
     void writesAreRefusedWithAccessViolation() throws Exception {
         try (RawTftpPeer peer = new RawTftpPeer()) {
             peer.send(new TftpPacket.WriteRequest("evil.bin", "octet", Map.of()), service.port());
