@@ -57,6 +57,7 @@ public final class TftpService implements ManagedService {
     private final ConcurrentHashMap<TransferKey, ActiveTransfer> active = new ConcurrentHashMap<>();
     /** transfers closed because their client asked again: their end is not a boot error */
     private final Set<ActiveTransfer> restarted = ConcurrentHashMap.newKeySet();
+    private final Set<Class<?>> failureKindsLogged = ConcurrentHashMap.newKeySet();
 
     /** Enough for a room of PCs booting at once; a flood of (spoofed) requests cannot open unbounded sockets. */
     static final int MAX_TRANSFERS = 256;
@@ -199,8 +200,10 @@ public final class TftpService implements ManagedService {
             } catch (MalformedPacketException e) {
                 errors.dropped(PROTOCOL, peer, e.getMessage());
             } catch (RuntimeException e) {
-                // one bad request must never stop the server
-                log.error("TFTP request from {} failed", peer, e);
+                // one bad request must never stop the server; counted like any input we could not serve
+                // (InputErrors logs it, rate-limited), the stack trace once per kind of failure
+                errors.dropped(PROTOCOL, peer, "request failed: " + e);
+                if (failureKindsLogged.add(e.getClass())) log.error("TFTP request from {} failed", peer, e);
             }
         }
     }

@@ -212,6 +212,23 @@ class TftpServiceTest {
     }
 
     @Test
+    void aFailureOnTheRequestPathIsCountedAndTheNextRequestIsServed() throws Exception {
+        service.stop();
+        // the event sink failing while a refusal is recorded: a RuntimeException inside request handling
+        service = new TftpService(new TftpSettings(InetAddress.getLoopbackAddress(), 0, List.of(root),
+                Duration.ofMillis(200), 2), e -> {
+                    if (e.type() == BootEventType.ERROR) throw new IllegalStateException("event store down");
+                    events.add(e);
+                }, peers, errors);
+        service.start();
+        try (RawTftpPeer peer = new RawTftpPeer()) {
+            peer.send(rrq("missing.efi", Map.of()), service.port());
+            assertArrayEquals(small, fetch(peer, "small.bin"));
+        }
+        assertEquals(1, errors.count("TFTP"));
+    }
+
+    @Test
     void writesAreRefusedWithAccessViolation() throws Exception {
         try (RawTftpPeer peer = new RawTftpPeer()) {
             peer.send(new TftpPacket.WriteRequest("evil.bin", "octet", Map.of()), service.port());
