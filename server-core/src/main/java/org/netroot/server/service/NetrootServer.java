@@ -1,9 +1,5 @@
 package org.netroot.server.service;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +43,7 @@ public final class NetrootServer implements AutoCloseable {
                 mac -> clients.byMac(mac).map(Client::name).orElse(null));
         this.control = new LocalControl(db, false, config.dataDir(), this::status);
         warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
-        ServerConfig effective = withServerAddress(config);
-        ServiceWiring.addServices(services, effective, db, clients, new LeaseRepository(db), control.volumeStore(),
+        ServiceWiring.addServices(services, config, db, clients, new LeaseRepository(db), control.volumeStore(),
                 bus, peers, errors);
     }
 
@@ -104,32 +99,6 @@ public final class NetrootServer implements AutoCloseable {
         services.stopAll();
         bus.close();
         db.close();
-    }
-
-    /** The address clients reach us at: as configured, else the first IPv4 of the first served interface. */
-    static ServerConfig withServerAddress(ServerConfig c) {
-        if (c.serverAddress() != null || c.interfaces().isEmpty()) return c;
-        Inet4Address a = firstIpv4(c.interfaces().get(0));
-        return new ServerConfig(c.dataDir(), c.interfaces(), c.dhcpMode(), c.rangeStart(), c.rangeEnd(), a,
-                c.dhcpPort(), c.proxyDhcpPort(), c.tftpPort(), c.httpPort(), c.iscsiPort(), c.controlPort(),
-                c.ipxeDir(), c.bootFilesDir(), c.leaseSeconds());
-    }
-
-    static Inet4Address firstIpv4(String interfaceName) {
-        try {
-            NetworkInterface nif = NetworkInterface.getByName(interfaceName);
-            if (nif == null) {
-                throw new IllegalArgumentException("no network interface named " + interfaceName
-                        + "; see `ip -br addr` for the names on this machine");
-            }
-            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                if (a instanceof Inet4Address v4) return v4;
-            }
-            throw new IllegalArgumentException("interface " + interfaceName + " has no IPv4 address: give it one, or"
-                    + " pass --server-address");
-        } catch (SocketException e) {
-            throw new IllegalArgumentException("cannot read interface " + interfaceName + ": " + e.getMessage(), e);
-        }
     }
 
     /** Checks, in words a user understands, that the iPXE binaries firmware needs are there. */

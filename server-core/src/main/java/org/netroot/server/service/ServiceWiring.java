@@ -1,5 +1,7 @@
 package org.netroot.server.service;
 
+import org.netroot.server.dhcp.DhcpService;
+import org.netroot.server.dhcp.DhcpSettings;
 import org.netroot.server.events.BootEventBus;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.http.HttpService;
@@ -17,6 +19,9 @@ final class ServiceWiring {
     static void addServices(ServiceManager services, ServerConfig config, Database db, ClientRepository clients,
                             LeaseRepository leases, VolumeStore volumes, BootEventBus bus, PeerDirectory peers,
                             InputErrors errors) {
+        if (config.dhcpMode() != ServerConfig.DhcpMode.OFF && !config.interfaces().isEmpty()) {
+            services.add(new DhcpService(DhcpSettings.from(config), clients, leases, bus, peers, errors));
+        }
         services.add(new HttpService(HttpSettings.from(config), clients, bus, peers, errors));
     }
 }

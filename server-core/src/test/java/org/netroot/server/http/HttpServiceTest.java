@@ -73,6 +73,9 @@ class HttpServiceTest {
         assertTrue(r.stdout().contains("sanboot iscsi:127.0.0.1::::iqn.2026-01.org.netroot:c1"), r.stdout());
         waitFor(() -> events.stream().anyMatch(e -> e.type() == BootEventType.SCRIPT_SERVED
                 && "52:54:00:00:00:01".equals(e.mac())));
+        // real iPXE percent-encodes the colons of the URL it got from DHCP
+        var encoded = Processes.run(10, "curl", "-sS", "-f", url("/boot/52%3A54%3A00%3A00%3A00%3A01.ipxe"));
+        assertTrue(encoded.stdout().contains("iqn.2026-01.org.netroot:c1"), encoded.stdout());
     }
 
     @Test

@@ -1,0 +1,140 @@
+package org.netroot.server.dhcp;
+
+import java.net.Inet4Address;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.Lease;
+import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.LeaseRepository;
+
+/**
+ * Full-mode addresses: a configured range, per-MAC reservations ({@link Client#reservedIp()}, which
+ * win) and leases kept in H2 so they survive a restart. Offers are held in memory for a minute so two
+ * clients discovering at once are not offered the same address (RFC 2131 §4.3.1).
+ */
+public final class AddressPool {
+    static final Duration OFFER_HOLD = Duration.ofSeconds(60);
+    static final Duration DECLINE_HOLD = Duration.ofMinutes(10);
+
+    private final int start;
+    private final int end;
+    private final LeaseRepository leases;
+    private final ClientRepository clients;
+    private final Clock clock;
+    private final Map<Integer, Hold> offered = new ConcurrentHashMap<>();
+    private final Map<Integer, Instant> declined = new ConcurrentHashMap<>();
+
+    private record Hold(String mac, Instant until) {
+    }
+
+    public AddressPool(Inet4Address rangeStart, Inet4Address rangeEnd, LeaseRepository leases,
+            ClientRepository clients, Clock clock) {
+        this.start = ServedInterface.toInt(rangeStart);
+        this.end = ServedInterface.toInt(rangeEnd);
+        if (Integer.compareUnsigned(start, end) > 0) {
+            throw new IllegalArgumentException("DHCP range start " + rangeStart.getHostAddress() + " is after its end "
+                    + rangeEnd.getHostAddress());
+        }
+        this.leases = leases;
+        this.clients = clients;
+        this.clock = clock;
+    }
+
+    /** What the store says right now: one read of each table per packet. */
+    private final class View {
+        final Instant now = clock.instant();
+        final Map<Integer, Lease> leaseByIp = new HashMap<>();
+        final Map<Integer, String> reservedFor = new HashMap<>();
+        Integer reservationOfMac;
+        Lease leaseOfMac;
+
+        View(String mac) {
+            for (Lease l : leases.list()) {
+                leaseByIp.put(ServedInterface.toInt(DhcpPacket.ipv4(l.ip())), l);
+                if (l.mac().equals(mac)) leaseOfMac = l;
+            }
+            for (Client c : clients.list()) {
+                if (c.reservedIp() == null || c.reservedIp().isBlank()) continue;
+                int ip = ServedInterface.toInt(DhcpPacket.ipv4(c.reservedIp()));
+                reservedFor.put(ip, c.mac());
+                if (c.mac().equals(mac)) reservationOfMac = ip;
+            }
+        }
+
+        boolean mayHave(String mac, int ip, ServedInterface on) {
+            Inet4Address address = DhcpPacket.ipv4(ServedInterface.toBytes(ip));
+            if (!on.isHostAddress(address) || address.equals(on.address()) || address.equals(on.serverAddress())) {
+                return false;
+            }
+            if (reservationOfMac != null) return reservationOfMac == ip; // a reservation is the only answer
+            if (Integer.compareUnsigned(ip, start) < 0 || Integer.compareUnsigned(ip, end) > 0) return false;
+            String reservedMac = reservedFor.get(ip);
+            if (reservedMac != null && !reservedMac.equals(mac)) return false;
+            Lease lease = leaseByIp.get(ip);
+            if (lease != null && !lease.mac().equals(mac) && lease.expiresAt().isAfter(now)) return false;
+            Hold hold = offered.get(ip);
+            if (hold != null && !hold.mac().equals(mac) && hold.until().isAfter(now)) return false;
+            Instant declinedUntil = declined.get(ip);
+            return declinedUntil == null || !declinedUntil.isAfter(now);
+        }
+    }
+
+    /** The address to offer: the reservation, else this MAC's lease, else the one asked for, else the first free. */
+    public Optional<Inet4Address> offer(String mac, Inet4Address requested, ServedInterface on) {
+        View view = new View(mac);
+        Integer pick = null;
+        if (view.reservationOfMac != null) {
+            if (view.mayHave(mac, view.reservationOfMac, on)) pick = view.reservationOfMac;
+        } else {
+            if (view.leaseOfMac != null) {
+                int ip = ServedInterface.toInt(DhcpPacket.ipv4(view.leaseOfMac.ip()));
+                if (view.mayHave(mac, ip, on)) pick = ip;
+            }
+            if (pick == null && requested != null && view.mayHave(mac, ServedInterface.toInt(requested), on)) {
+                pick = ServedInterface.toInt(requested);
+            }
+            for (long ip = Integer.toUnsignedLong(start); pick == null && ip <= Integer.toUnsignedLong(end); ip++) {
+                if (view.mayHave(mac, (int) ip, on)) pick = (int) ip;
+            }
+        }
+        if (pick == null) return Optional.empty();
+        offered.put(pick, new Hold(mac, view.now.plus(OFFER_HOLD)));
+        return Optional.of(DhcpPacket.ipv4(ServedInterface.toBytes(pick)));
+    }
+
+    /** Whether this MAC may use this address on this interface (a REQUEST's check, RFC 2131 §4.3.2). */
+    public boolean mayHave(String mac, Inet4Address ip, ServedInterface on) {
+        return new View(mac).mayHave(mac, ServedInterface.toInt(ip), on);
+    }
+
+    /** Stores the lease (the DHCPACK's promise) before the ACK leaves. */
+    public Lease commit(String mac, Inet4Address ip, int leaseSeconds, String hostname) {
+        Lease lease = new Lease(mac, ip.getHostAddress(), clock.instant().plusSeconds(leaseSeconds), hostname);
+        leases.save(lease);
+        offered.remove(ServedInterface.toInt(ip));
+        return lease;
+    }
+
+    /** The client chose another server: free what we offered it. */
+    public void forgetOffer(String mac) {
+        offered.values().removeIf(h -> h.mac().equals(mac));
+    }
+
+    public boolean release(String mac, Inet4Address ip) {
+        Optional<Lease> lease = leases.byMac(mac);
+        if (lease.isPresent() && lease.get().ip().equals(ip.getHostAddress())) return leases.release(mac);
+        return false;
+    }
+
+    /** The client found the address in use (RFC 2131 §4.3.3): drop the lease, do not offer it for a while. */
+    public void decline(String mac, Inet4Address ip) {
+        release(mac, ip);
+        declined.put(ServedInterface.toInt(ip), clock.instant().plus(DECLINE_HOLD));
+    }
+}

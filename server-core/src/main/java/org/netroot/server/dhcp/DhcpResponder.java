@@ -1,0 +1,106 @@
+package org.netroot.server.dhcp;
+
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.events.BootEventSink;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.InputErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One datagram in, at most one reply out: parses, drops garbage (counted through {@link InputErrors}),
+ * records the request, and hands it to the proxy or full responder. No sockets here: the Netty
+ * binding ({@link DhcpService}) and the tests call {@link #handle} with bytes.
+ */
+public final class DhcpResponder {
+    private static final Logger log = LoggerFactory.getLogger(DhcpResponder.class);
+
+    private final DhcpMode mode;
+    private final ProxyDhcpResponder proxy;
+    private final FullDhcpResponder full;
+    private final BootEventSink events;
+    private final PeerDirectory peers;
+    private final InputErrors errors;
+    private final int proxyPort;
+
+    /** @param full the full-mode responder, null in proxy mode */
+    public DhcpResponder(DhcpMode mode, ProxyDhcpResponder proxy, FullDhcpResponder full, BootEventSink events,
+            PeerDirectory peers, InputErrors errors, int proxyPort) {
+        if (mode == DhcpMode.FULL && full == null) throw new IllegalArgumentException("full mode needs an address pool");
+        this.mode = mode;
+        this.proxy = proxy;
+        this.full = full;
+        this.events = events;
+        this.peers = peers;
+        this.errors = errors;
+        this.proxyPort = proxyPort;
+    }
+
+    public Optional<DhcpReply> handle(ByteBuffer datagram, Arrival arrival) {
+        Object peer = arrival.sender() == null ? arrival.on().name() : arrival.sender();
+        DhcpPacket request;
+        try {
+            request = DhcpPacket.parse(datagram);
+        } catch (MalformedDhcpPacketException e) {
+            errors.dropped("DHCP", peer, e.getMessage());
+            return Optional.empty();
+        }
+        if (request.op() != DhcpPacket.BOOTREQUEST) {
+            errors.dropped("DHCP", peer, "a BOOTREPLY sent to the server port");
+            return Optional.empty();
+        }
+        if (request.htype() != 1 || request.hlen() != 6) {
+            errors.dropped("DHCP", peer, "hardware type " + request.htype() + "/length " + request.hlen()
+                    + " is not Ethernet");
+            return Optional.empty();
+        }
+        DhcpMessageType type = request.messageType();
+        if (type == null) {
+            errors.dropped("DHCP", peer, "no known DHCP message type (option 53 = "
+                    + request.options().uint8(DhcpOptions.MESSAGE_TYPE) + ")");
+            return Optional.empty();
+        }
+        BootRequest boot = BootRequest.of(request);
+        boolean bootServer = arrival.localPort() == proxyPort;
+        DhcpMode answeringAs = bootServer ? DhcpMode.PROXY : mode;
+        if (answeringAs == DhcpMode.PROXY) learnFromProxyRequest(request, boot);
+        if (boot.wantsBoot() || answeringAs == DhcpMode.FULL) recordRequest(type, boot, answeringAs, bootServer, arrival);
+        try {
+            Optional<DhcpReply> reply = answeringAs == DhcpMode.FULL
+                    ? full.answer(request, boot, arrival) : proxy.answer(request, boot, arrival);
+            if (log.isDebugEnabled()) log.debug("{} on {} -> {}", request, arrival, reply);
+            return reply;
+        } catch (RuntimeException e) {
+            // e.g. the lease store failed: this client gets no answer, the next one is served
+            log.error("DHCP: could not answer {} from {} on {}", type, boot.mac(), arrival.on().name(), e);
+            events.record(BootEvent.of(boot.mac(), BootEventType.ERROR, "DHCP " + type + " not answered: " + e));
+            return Optional.empty();
+        }
+    }
+
+    /** In proxy mode the router gives the address: learn it from what the client asks for or uses. */
+    private void learnFromProxyRequest(DhcpPacket request, BootRequest boot) {
+        Inet4Address requested = request.options().address(DhcpOptions.REQUESTED_ADDRESS);
+        if (requested != null && !requested.isAnyLocalAddress()) peers.learn(requested, boot.mac());
+        else if (!request.ciaddr().isAnyLocalAddress()) peers.learn(request.ciaddr(), boot.mac());
+    }
+
+    private void recordRequest(DhcpMessageType type, BootRequest boot, DhcpMode as, boolean bootServer,
+            Arrival arrival) {
+        BootEventType eventType = switch (type) {
+            case DISCOVER -> BootEventType.DHCP_DISCOVER;
+            case REQUEST -> BootEventType.DHCP_REQUEST;
+            default -> null;
+        };
+        if (eventType == null) return;
+        String detail = (as == DhcpMode.FULL ? "full" : "proxy") + (bootServer ? " (boot server port " + proxyPort + ")"
+                : "") + " on " + arrival.on().name() + ", "
+                + (boot.wantsBoot() ? boot.describeArchitecture() : "plain DHCP client")
+                + (boot.vendorClass() == null ? "" : ", option 60 \"" + boot.vendorClass() + "\"");
+        events.record(BootEvent.of(boot.mac(), eventType, detail));
+    }
+}

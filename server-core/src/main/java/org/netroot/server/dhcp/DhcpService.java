@@ -1,0 +1,229 @@
+package org.netroot.server.dhcp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.RawUnixChannelOption;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.netroot.server.events.BootEventSink;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.InputErrors;
+import org.netroot.server.service.ManagedService;
+import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.LeaseRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the DHCP responder to the chosen interfaces: per interface one UDP channel on the server
+ * port (67) and one on the PXE boot server port (4011), each tied to its interface with
+ * SO_BINDTODEVICE. Netty has no IP_PKTINFO, so this is what keeps requests from other networks out
+ * and makes broadcast answers leave only through the interface they belong to; the 4011 channel
+ * makes the boot server ACK leave from source port 4011, as UEFI firmware requires.
+ */
+public final class DhcpService implements ManagedService {
+    private static final Logger log = LoggerFactory.getLogger(DhcpService.class);
+    /** setsockopt(SOL_SOCKET=1, SO_BINDTODEVICE=25, ifname, IFNAMSIZ=16) — Linux socket(7). */
+    static final RawUnixChannelOption BIND_TO_DEVICE = new RawUnixChannelOption("SO_BINDTODEVICE", 1, 25, 16);
+
+    private final DhcpSettings settings;
+    private final ClientRepository clients;
+    private final LeaseRepository leases;
+    private final BootEventSink events;
+    private final PeerDirectory peers;
+    private final InputErrors errors;
+    private final List<Channel> channels = new ArrayList<>();
+    private EventLoopGroup group;
+
+    public DhcpService(DhcpSettings settings, ClientRepository clients, LeaseRepository leases, BootEventSink events,
+            PeerDirectory peers, InputErrors errors) {
+        this.settings = settings;
+        this.clients = clients;
+        this.leases = leases;
+        this.events = events;
+        this.peers = peers;
+        this.errors = errors;
+    }
+
+    @Override
+    public String name() {
+        return "DHCP";
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (group != null) return;
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("DHCP needs Linux (Netty's epoll transport) to answer only on the chosen"
+                    + " interfaces: " + Epoll.unavailabilityCause());
+        }
+        List<ServedInterface> served = new ArrayList<>();
+        for (String name : settings.interfaces()) served.add(resolve(name));
+        IpxeBinaries binaries = IpxeBinaries.scan(settings.ipxeDir());
+        log.info("DHCP {} mode on {}; iPXE binaries in {}: {}", settings.mode(), served, settings.ipxeDir(),
+                binaries.present());
+        if (binaries.present().isEmpty()) {
+            log.warn("DHCP: no iPXE binaries in {}: PXE clients get no answer until you install them (Debian: apt"
+                    + " install ipxe) or pass --ipxe-dir", settings.ipxeDir());
+        }
+        DhcpResponder responder = responder(binaries);
+
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            for (ServedInterface on : served) {
+                channels.add(bind(on, settings.serverPort(), responder));
+                channels.add(bind(on, settings.proxyPort(), responder));
+            }
+        } catch (Exception e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private DhcpResponder responder(IpxeBinaries binaries) {
+        BootFileChooser chooser = new BootFileChooser(binaries, settings.httpPort());
+        ProxyDhcpResponder proxy = new ProxyDhcpResponder(chooser, events, settings.serverPort(), settings.proxyPort());
+        FullDhcpResponder full = null;
+        if (settings.mode() == DhcpMode.FULL) {
+            AddressPool pool = new AddressPool(settings.rangeStart(), settings.rangeEnd(), leases, clients,
+                    Clock.systemUTC());
+            full = new FullDhcpResponder(pool, chooser, events, peers, settings.router(), settings.leaseSeconds(),
+                    settings.serverPort(), settings.proxyPort());
+        }
+        return new DhcpResponder(settings.mode(), proxy, full, events, peers, errors, settings.proxyPort());
+    }
+
+    /** The interface's first IPv4 address and prefix; the configured server address, when given, is announced. */
+    private ServedInterface resolve(String name) throws SocketException {
+        NetworkInterface nif = NetworkInterface.getByName(name);
+        if (nif == null) throw new IllegalStateException("DHCP: there is no network interface named " + name);
+        for (InterfaceAddress a : nif.getInterfaceAddresses()) {
+            if (a.getAddress() instanceof Inet4Address v4) {
+                return new ServedInterface(name, v4, a.getNetworkPrefixLength(), settings.serverAddress());
+            }
+        }
+        throw new IllegalStateException("DHCP: interface " + name + " has no IPv4 address; give it one (ip addr add"
+                + " ADDRESS/PREFIX dev " + name + ") before serving on it");
+    }
+
+    private Channel bind(ServedInterface on, int port, DhcpResponder responder) throws Exception {
+        Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+                .option(ChannelOption.SO_BROADCAST, true)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new Handler(on, port, responder));
+        Channel ch = b.register().sync().channel();
+        try {
+            // set here, not through Bootstrap.option(): Bootstrap only logs a failed option, and an
+            // unbound socket would answer every network on the machine
+            ch.config().setOption(BIND_TO_DEVICE, deviceName(on.name()));
+        } catch (RuntimeException e) {
+            ch.close();
+            throw new IllegalStateException("DHCP cannot tie its socket to interface " + on.name() + " (SO_BINDTODEVICE;"
+                    + " Linux before 5.7 requires CAP_NET_RAW: `sudo setcap cap_net_bind_service,cap_net_raw=+ep "
+                    + javaBinary() + "`, or run Netroot as the system service): " + e.getMessage(), e);
+        }
+        try {
+            ch.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[4]), port)).sync();
+        } catch (Exception e) {
+            ch.close();
+            throw explain(on, port, e);
+        }
+        log.info("DHCP listening on {} port {}", on.name(), port);
+        return ch;
+    }
+
+    private static ByteBuffer deviceName(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length > 15) throw new IllegalArgumentException("interface name longer than 15 bytes: " + name);
+        ByteBuffer buf = ByteBuffer.allocateDirect(16); // NUL-padded, as the kernel expects
+        buf.put(bytes).position(0);
+        return buf;
+    }
+
+    private static Exception explain(ServedInterface on, int port, Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Permission denied") || m.contains("EACCES") || m.contains("Operation not permitted")) {
+            return new IllegalStateException("DHCP cannot bind UDP port " + port + " on " + on.name()
+                    + ": ports below 1024 need the CAP_NET_BIND_SERVICE privilege. Run `sudo setcap "
+                    + "cap_net_bind_service=+ep " + javaBinary() + "` or run Netroot as the system service"
+                    + " (" + m + ")", e);
+        }
+        if (m.contains("Address already in use")) {
+            return new IllegalStateException("DHCP cannot bind UDP port " + port + " on " + on.name() + ": another DHCP"
+                    + " server (dnsmasq? isc-dhcp-server?) is using it; stop it or use --dhcp off (" + m + ")", e);
+        }
+        return new IllegalStateException("DHCP cannot listen on " + on.name() + " port " + port + ": " + m, e);
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("<path to java>");
+    }
+
+    @Override
+    public synchronized void stop() {
+        for (Channel ch : channels) ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        channels.clear();
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            group = null;
+        }
+    }
+
+    /** True while every channel is bound: a closed socket means some interface is no longer answered. */
+    @Override
+    public synchronized boolean isRunning() {
+        return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive);
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final ServedInterface on;
+        private final int port;
+        private final DhcpResponder responder;
+
+        Handler(ServedInterface on, int port, DhcpResponder responder) {
+            this.on = on;
+            this.port = port;
+            this.responder = responder;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket in) {
+            Arrival arrival = new Arrival(on, port, in.sender());
+            responder.handle(in.content().nioBuffer(), arrival).ifPresent(reply -> {
+                DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(reply.packet().encode()),
+                        reply.destination());
+                ctx.writeAndFlush(out).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        log.warn("DHCP: could not send {} to {} on {}: {}", reply.packet().messageType(),
+                                reply.destination(), on.name(), f.cause().toString());
+                    }
+                });
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("DHCP channel {} port {}: {}", on.name(), port, cause.toString());
+        }
+    }
+}

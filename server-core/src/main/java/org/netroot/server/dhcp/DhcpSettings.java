@@ -1,0 +1,63 @@
+package org.netroot.server.dhcp;
+
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.util.List;
+import org.netroot.server.service.ServerConfig;
+
+/**
+ * How the DHCP service runs.
+ *
+ * @param interfaces the network interfaces answered on (no others, ever)
+ * @param rangeStart first address leased in full mode (null in proxy mode)
+ * @param serverAddress the address clients are told to boot from (server id, next-server, script URLs);
+ *        null: each interface's own first IPv4 address (for the first interface: its first address)
+ * @param router option 3 in full mode, null for none
+ * @param ipxeDir where the iPXE binaries are (Debian: /usr/lib/ipxe)
+ */
+public record DhcpSettings(
+        List<String> interfaces,
+        DhcpMode mode,
+        Inet4Address rangeStart,
+        Inet4Address rangeEnd,
+        Inet4Address serverAddress,
+        Inet4Address router,
+        int leaseSeconds,
+        int serverPort,
+        int proxyPort,
+        int httpPort,
+        Path ipxeDir) {
+
+    public static final int DEFAULT_SERVER_PORT = 67;
+    public static final int DEFAULT_PROXY_PORT = 4011;
+    public static final int DEFAULT_LEASE_SECONDS = 3600;
+
+    public DhcpSettings {
+        interfaces = List.copyOf(interfaces);
+        if (interfaces.isEmpty()) throw new IllegalArgumentException("DHCP needs at least one --interface to answer on");
+        if (mode == null) mode = DhcpMode.PROXY;
+        if (mode == DhcpMode.FULL && (rangeStart == null || rangeEnd == null)) {
+            throw new IllegalArgumentException("full DHCP needs an address range (--range START-END)");
+        }
+        if (leaseSeconds <= 0) leaseSeconds = DEFAULT_LEASE_SECONDS;
+        if (serverPort <= 0) serverPort = DEFAULT_SERVER_PORT;
+        if (proxyPort <= 0) proxyPort = DEFAULT_PROXY_PORT;
+        if (httpPort <= 0) httpPort = 80;
+        if (ipxeDir == null) ipxeDir = ServerConfig.DEFAULT_IPXE_DIR;
+    }
+
+    /**
+     * The DHCP part of what {@code netroot serve} was told. Only call it when DHCP is on
+     * ({@code dhcpMode != OFF} and at least one interface).
+     */
+    public static DhcpSettings from(ServerConfig config) {
+        DhcpMode mode = switch (config.dhcpMode() == null ? ServerConfig.DhcpMode.PROXY : config.dhcpMode()) {
+            case PROXY -> DhcpMode.PROXY;
+            case FULL -> DhcpMode.FULL;
+            case OFF -> throw new IllegalArgumentException("DHCP is off: no DHCP service to configure");
+        };
+        return new DhcpSettings(config.interfaces(), mode, config.rangeStart(), config.rangeEnd(),
+                config.serverAddress(), null, config.leaseSeconds(), config.dhcpPort(), config.proxyDhcpPort(),
+                config.httpPort(), config.ipxeDir());
+    }
+}

@@ -1,0 +1,67 @@
+package org.netroot.server.dhcp;
+
+import java.net.Inet4Address;
+import java.util.Optional;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.events.BootEventSink;
+
+/**
+ * ProxyDHCP (PXE 2.1 §2.2.3): beside the network's own DHCP server, tells PXE clients what to boot
+ * and never hands out an address. Port 67: DISCOVER -> proxy OFFER, REQUEST -> proxy ACK (as
+ * dnsmasq does); port 4011: the UEFI boot server REQUEST -> ACK carrying the boot file, sent from 4011.
+ * Only decisions in memory here: iPXE waits about 2 s for a proxy offer.
+ */
+public final class ProxyDhcpResponder {
+    /** PXE_DISCOVERY_CONTROL (tag 6) = 8: no boot server discovery, boot the file in this packet now. */
+    static final byte[] BIOS_DISCOVERY_CONTROL = {6, 1, 8};
+
+    private final BootFileChooser chooser;
+    private final BootEventSink events;
+    private final int serverPort;
+    private final int proxyPort;
+
+    public ProxyDhcpResponder(BootFileChooser chooser, BootEventSink events, int serverPort, int proxyPort) {
+        this.chooser = chooser;
+        this.events = events;
+        this.serverPort = serverPort;
+        this.proxyPort = proxyPort;
+    }
+
+    public Optional<DhcpReply> answer(DhcpPacket request, BootRequest boot, Arrival arrival) {
+        DhcpMessageType type = request.messageType();
+        boolean bootServer = arrival.localPort() == proxyPort;
+        if (!boot.pxeClient()) return Optional.empty(); // iPXE sends PXEClient too; plain clients are the router's
+        DhcpMessageType replyType;
+        if (type == DhcpMessageType.DISCOVER && !bootServer) replyType = DhcpMessageType.OFFER;
+        else if (type == DhcpMessageType.REQUEST) replyType = DhcpMessageType.ACK;
+        else return Optional.empty();
+
+        Inet4Address server = arrival.on().serverAddress();
+        BootFile bootFile = chooser.choose(boot, server);
+        String where = bootServer ? "proxy (boot server port " + proxyPort + ")" : "proxy";
+        if (!bootFile.found()) {
+            events.record(BootEvent.of(boot.mac(), BootEventType.ERROR, where + ", " + bootFile.missing()));
+            return Optional.empty();
+        }
+        ClientArchitecture arch = boot.architecture();
+        DhcpOptions.Builder options = DhcpOptions.builder()
+                .uint8(DhcpOptions.MESSAGE_TYPE, replyType.code)
+                .address(DhcpOptions.SERVER_ID, server)
+                // the server names itself PXEClient (PXE 2.1 §2.2.3): that is how clients spot a proxy answer
+                .string(DhcpOptions.VENDOR_CLASS, "PXEClient");
+        byte[] uuid = boot.uuid();
+        if (uuid != null) options.put(DhcpOptions.CLIENT_UUID, uuid);
+        // BIOS ROMs need option 43 to use the file now; UEFI firmware given option 43 here skips the
+        // port-4011 request that many builds need to read the file (PyPXE #125, pixiecore).
+        if (arch == ClientArchitecture.BIOS) options.put(DhcpOptions.VENDOR_SPECIFIC, BIOS_DISCOVERY_CONTROL);
+
+        // yiaddr stays 0.0.0.0: the address comes from the other DHCP server
+        Inet4Address ciaddr = replyType == DhcpMessageType.ACK ? request.ciaddr() : DhcpPacket.ZERO;
+        DhcpPacket reply = Replies.reply(request, ciaddr, DhcpPacket.ZERO, server, bootFile.file(), options.build());
+        events.record(BootEvent.of(boot.mac(), replyType == DhcpMessageType.OFFER ? BootEventType.PROXY_OFFER
+                : BootEventType.PROXY_ACK, where + ", " + boot.describeArchitecture() + ", boot file " + bootFile.file()));
+        return Optional.of(new DhcpReply(reply,
+                ReplyAddressing.destination(request, replyType, arrival, serverPort, proxyPort)));
+    }
+}

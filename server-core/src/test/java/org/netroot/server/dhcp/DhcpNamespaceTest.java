@@ -1,0 +1,264 @@
+package org.netroot.server.dhcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real sockets, in network namespaces this test creates: a server namespace with two bridges,
+ * br0 (served) and br1 (not served), and a client namespace on each through a veth pair. The
+ * service runs in its own JVM inside the server namespace ({@link DhcpTestServer}); clients are
+ * {@link DhcpProbe} and busybox udhcpc. Needs root (ip netns) and busybox; skipped otherwise.
+ */
+class DhcpNamespaceTest {
+    private static final String MAC0 = "52:54:00:10:00:01";
+    private static final String MAC1 = "52:54:00:11:00:01";
+
+    @TempDir
+    Path tmp;
+    private final String id = "nrd" + ProcessHandle.current().pid() % 100000;
+    private final String serverNs = id + "s";
+    private final String client0 = id + "c0";
+    private final String client1 = id + "c1";
+    private Process server;
+    private final List<String> serverOut = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void namespaces() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to create network namespaces");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
+                "needs iproute2 (ip)");
+        cleanup();
+        sh("ip netns add " + serverNs + " && ip -n " + serverNs + " link set lo up"
+                + " && ip -n " + serverNs + " link add br0 type bridge && ip -n " + serverNs + " link set br0 up"
+                + " && ip -n " + serverNs + " link add br1 type bridge && ip -n " + serverNs + " link set br1 up"
+                + " && ip -n " + serverNs + " addr add 198.18.10.1/24 dev br0"
+                + " && ip -n " + serverNs + " addr add 198.18.11.1/24 dev br1");
+        client(client0, "br0", "v0", "198.18.10.50/24");
+        client(client1, "br1", "v1", "198.18.11.50/24");
+        Path ipxe = Files.createDirectories(tmp.resolve("ipxe"));
+        for (String f : List.of("undionly.kpxe", "snponly.efi")) Files.write(ipxe.resolve(f), new byte[1]);
+    }
+
+    /** A client namespace whose interface "eth0" sits on the bridge; it gets an address so a plain
+     *  Java socket can send broadcasts (udhcpc uses a raw socket and does not need it). */
+    private void client(String ns, String bridge, String veth, String address) throws Exception {
+        sh("ip netns add " + ns + " && ip -n " + ns + " link set lo up"
+                + " && ip -n " + serverNs + " link add " + veth + " type veth peer name eth0 netns " + ns
+                + " && ip -n " + serverNs + " link set " + veth + " master " + bridge
+                + " && ip -n " + serverNs + " link set " + veth + " up"
+                + " && ip -n " + ns + " link set eth0 up && ip -n " + ns + " addr add " + address + " dev eth0"
+                + " && ip -n " + ns + " route add default dev eth0");
+    }
+
+    @AfterEach
+    void cleanup() throws Exception {
+        if (server != null) {
+            server.getOutputStream().close();
+            if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+            server = null;
+        }
+        if ("root".equals(System.getProperty("user.name"))) {
+            for (String ns : List.of(client0, client1, serverNs)) sh("ip netns del " + ns + " 2>/dev/null || true");
+        }
+    }
+
+    @Test
+    void proxyModeAnswersOnlyOnTheServedBridgeAndSurvivesGarbage() throws Exception {
+        startServer("proxy");
+
+        // one probe JVM runs the br0 client's exchanges in order; the br1 client runs meanwhile
+        var onBr1 = java.util.concurrent.CompletableFuture.supplyAsync(() -> probe(client1, MAC1 + ",bios,1500"));
+        List<List<String>> br0 = probeSteps(client0, MAC0 + ",bios,1500", "52:54:00:10:00:02,ovmf,1500",
+                "52:54:00:10:00:02,ovmf,1500,4011:198.18.10.1:198.18.10.50", "52:54:00:10:00:03,bios,1500,garbage");
+        String offer = only(br0.get(0), "REPLY OFFER");
+        assertTrue(offer.startsWith("REPLY OFFER 0.0.0.0 198.18.10.1 undionly.kpxe opt43=060108"), offer);
+        assertTrue(offer.contains("from=198.18.10.1:67"), offer);
+        assertTrue(lengthOf(offer) >= 300, offer);
+
+        assertTrue(only(br0.get(1), "REPLY OFFER").startsWith("REPLY OFFER 0.0.0.0 198.18.10.1 snponly.efi opt43=-"),
+                br0.toString());
+        String a = only(br0.get(2), "REPLY ACK");
+        assertTrue(a.startsWith("REPLY ACK 0.0.0.0 198.18.10.1 snponly.efi"), a);
+        assertTrue(a.contains("from=198.18.10.1:4011"), "the boot server ACK must leave from port 4011: " + a);
+
+        // garbage first, then a DISCOVER: still answered
+        assertTrue(only(br0.get(3), "REPLY OFFER").startsWith("REPLY OFFER 0.0.0.0"), br0.toString());
+
+        assertEquals(List.of("NO-REPLY"), onBr1.get(), "br1 is not served");
+        assertTrue(serverOut.stream().noneMatch(l -> l.contains(MAC1)), "no event for the br1 client: " + serverOut);
+        awaitServer(l -> l.equals("DROPPED 2"));
+        assertTrue(serverOut.stream().anyMatch(l -> l.startsWith("EVENT PROXY_OFFER " + MAC0)), serverOut.toString());
+        assertTrue(serverOut.stream().anyMatch(l -> l.startsWith("EVENT PROXY_ACK 52:54:00:10:00:02")));
+    }
+
+    @Test
+    void fullModeLeasesToUdhcpcOnTheServedBridgeOnly() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")) || Files.isExecutable(Path.of("/usr/bin/busybox")),
+                "needs busybox (udhcpc)");
+        startServer("full");
+
+        List<String> bios = probe(client0, MAC0 + ",bios,1500");
+        assertTrue(only(bios, "REPLY OFFER").startsWith("REPLY OFFER 198.18.10.100 198.18.10.1 undionly.kpxe opt43=-"),
+                bios.toString());
+
+        // busybox udhcpc, a real DHCP client, as a PXE BIOS client: DISCOVER, OFFER, REQUEST, ACK
+        Path script = tmp.resolve("udhcpc.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"UDHCPC $1 ip=$ip mask=$mask serverid=$serverid siaddr=$siaddr"
+                + " boot_file=$boot_file lease=$lease router=$router\"\n");
+        script.toFile().setExecutable(true);
+        List<String> udhcpc = run(List.of("ip", "netns", "exec", client0, "busybox", "udhcpc", "-i", "eth0", "-f",
+                "-q", "-n", "-t", "3", "-T", "1", "-s", script.toString(), "-V", ClientPackets.BIOS_VENDOR,
+                "-x", "0x5d:0000"), 10);
+        String bound = only(udhcpc, "UDHCPC bound");
+        assertTrue(bound.contains("ip=198.18.10.101 mask=24 serverid=198.18.10.1 siaddr=198.18.10.1"
+                + " boot_file=undionly.kpxe lease=600 router="), bound);
+        awaitServer(l -> l.startsWith("EVENT DHCP_ACK") && l.contains("198.18.10.101"));
+
+        List<String> plain = run(List.of("ip", "netns", "exec", client0, "busybox", "udhcpc", "-i", "eth0", "-f",
+                "-q", "-n", "-t", "3", "-T", "1", "-s", script.toString(), "-x", "0x3d:01525400100009",
+                "-x", "hostname:plainpc"), 10);
+        assertTrue(only(plain, "UDHCPC bound").contains("boot_file= "), "a plain client leases, no boot file: " + plain);
+
+        List<String> udhcpcOnBr1 = run(List.of("ip", "netns", "exec", client1, "busybox", "udhcpc", "-i", "eth0",
+                "-f", "-q", "-n", "-t", "2", "-T", "1", "-s", script.toString(), "-V", ClientPackets.BIOS_VENDOR), 10);
+        assertTrue(udhcpcOnBr1.stream().noneMatch(l -> l.startsWith("UDHCPC bound")), udhcpcOnBr1.toString());
+        assertEquals(List.of("NO-REPLY"), probe(client1, MAC1 + ",bios,1000"));
+    }
+
+    @Test
+    void eachServedBridgeAnswersWithItsOwnAddress() throws Exception {
+        launchServer("proxy", List.of(), "br0", "br1");
+        assertTrue(serverOut.contains("READY true"), serverOut.toString());
+        var onBr1 = java.util.concurrent.CompletableFuture.supplyAsync(() -> probe(client1, MAC1 + ",bios,1500"));
+        String br0 = only(probe(client0, MAC0 + ",bios,1500"), "REPLY OFFER");
+        assertTrue(br0.startsWith("REPLY OFFER 0.0.0.0 198.18.10.1 undionly.kpxe") && br0.contains("from=198.18.10.1:67"),
+                br0);
+        String br1 = only(onBr1.get(), "REPLY OFFER");
+        assertTrue(br1.startsWith("REPLY OFFER 0.0.0.0 198.18.11.1 undionly.kpxe") && br1.contains("from=198.18.11.1:67"),
+                br1);
+    }
+
+    @Test
+    void withoutThePrivilegeForPort67TheErrorNamesThePortAndTheFix() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux) to drop a capability");
+        launchServer("proxy", List.of("setpriv", "--bounding-set", "-net_bind_service", "--"));
+        String failed = serverOut.stream().filter(l -> l.startsWith("FAILED")).findFirst().orElseThrow(
+                () -> new AssertionError("started without CAP_NET_BIND_SERVICE: " + serverOut));
+        assertTrue(failed.contains("UDP port 67 on br0"), failed);
+        assertTrue(failed.contains("sudo setcap cap_net_bind_service=+ep " + javaBin()), failed);
+        assertTrue(failed.contains("system service"), failed);
+    }
+
+    private void startServer(String mode) throws Exception {
+        launchServer(mode, List.of());
+        assertTrue(serverOut.contains("READY true"), serverOut + "\n" + Files.readString(tmp.resolve("server.log")));
+    }
+
+    private void launchServer(String mode, List<String> wrapper, String... interfaces) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", serverNs));
+        cmd.addAll(wrapper);
+        cmd.addAll(List.of(javaBin(), "-cp",
+                System.getProperty("java.class.path"), DhcpTestServer.class.getName(), "--data",
+                tmp.resolve("data").toString(), "--ipxe", tmp.resolve("ipxe").toString(),
+                "--mode", mode));
+        for (String i : interfaces.length == 0 ? new String[] {"br0"} : interfaces) cmd.addAll(List.of("--interface", i));
+        if (mode.equals("full")) cmd.addAll(List.of("--range", "198.18.10.100-198.18.10.150"));
+        server = new ProcessBuilder(cmd).redirectError(tmp.resolve("server.log").toFile()).start();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = server.inputReader(StandardCharsets.UTF_8)) {
+                for (String line; (line = r.readLine()) != null; ) serverOut.add(line);
+            } catch (IOException e) {
+                // process ended
+            }
+        });
+        awaitServer(l -> l.startsWith("READY") || l.startsWith("FAILED"));
+    }
+
+    private void awaitServer(Predicate<String> line) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (serverOut.stream().noneMatch(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("server never printed the line; output: " + serverOut + "\nlog:\n"
+                        + Files.readString(tmp.resolve("server.log")));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** One exchange; unchecked so it can run in a CompletableFuture. */
+    private List<String> probe(String ns, String step) {
+        try {
+            return probeSteps(ns, step).getFirst();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs {@link DhcpProbe} in the namespace; one list of output lines per step. */
+    private List<List<String>> probeSteps(String ns, String... steps) throws Exception {
+        // only our classes and the JDK: starts fast
+        String cp = Path.of(DhcpProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()) + ":"
+                + Path.of(DhcpPacket.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaBin(), "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1", "-cp", cp, DhcpProbe.class.getName()));
+        cmd.addAll(List.of(steps));
+        List<List<String>> out = new ArrayList<>();
+        for (String line : run(cmd, 20)) {
+            if (line.startsWith("STEP ")) out.add(new ArrayList<>());
+            else if (!out.isEmpty()) out.getLast().add(line);
+            else throw new AssertionError("probe said before its first step: " + line);
+        }
+        assertEquals(steps.length, out.size(), "probe output: " + out);
+        return out;
+    }
+
+    private static String only(List<String> lines, String prefix) {
+        List<String> hits = lines.stream().filter(l -> l.startsWith(prefix)).toList();
+        assertEquals(1, hits.size(), "expected one line starting " + prefix + " in " + lines);
+        return hits.getFirst();
+    }
+
+    private static int lengthOf(String replyLine) {
+        return Integer.parseInt(replyLine.replaceAll(".* length=(\\d+).*", "$1"));
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static List<String> run(List<String> cmd, int timeoutSeconds) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
+            for (String line; (line = r.readLine()) != null; ) out.add(line);
+        }
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd + " " + out);
+        }
+        return out;
+    }
+
+    static void sh(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException(command + " failed: " + out);
+    }
+}

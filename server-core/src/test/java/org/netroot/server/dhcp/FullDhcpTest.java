@@ -1,0 +1,267 @@
+package org.netroot.server.dhcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.BootMode;
+import org.netroot.server.api.Client;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.InputErrors;
+import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.Database;
+import org.netroot.server.store.LeaseRepository;
+
+/** Full mode on bytes, leases in a real H2 database. */
+class FullDhcpTest {
+    static final String PC1 = "52:54:00:00:01:01";
+    static final String PC2 = "52:54:00:00:01:02";
+    static final ServedInterface BR0 = new ServedInterface("br0", DhcpPacket.ipv4("198.18.0.1"), 24);
+    static final Arrival ON_67 = new Arrival(BR0, 67, new InetSocketAddress("0.0.0.0", 68));
+
+    @TempDir
+    Path data;
+    @TempDir
+    Path ipxe;
+    Database db;
+    final RecordedEvents events = new RecordedEvents();
+    final PeerDirectory peers = new PeerDirectory();
+    final InputErrors errors = new InputErrors();
+    DhcpResponder responder;
+    String router;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        for (String f : List.of("undionly.kpxe", "snponly.efi")) Files.write(ipxe.resolve(f), new byte[1]);
+        db = Database.open(data);
+        build();
+    }
+
+    private void build() {
+        BootFileChooser chooser = new BootFileChooser(IpxeBinaries.scan(ipxe), 80);
+        AddressPool pool = new AddressPool(DhcpPacket.ipv4("198.18.0.100"), DhcpPacket.ipv4("198.18.0.102"),
+                new LeaseRepository(db), new ClientRepository(db), Clock.systemUTC());
+        FullDhcpResponder full = new FullDhcpResponder(pool, chooser, events, peers,
+                router == null ? null : DhcpPacket.ipv4(router), 600, 67, 4011);
+        responder = new DhcpResponder(DhcpMode.FULL, new ProxyDhcpResponder(chooser, events, 67, 4011), full,
+                events, peers, errors, 4011);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private Optional<DhcpPacket> send(ClientPackets client) throws Exception {
+        return send(client, ON_67);
+    }
+
+    private Optional<DhcpPacket> send(ClientPackets client, Arrival arrival) throws Exception {
+        Optional<DhcpReply> reply = responder.handle(client.buffer(), arrival);
+        return reply.isEmpty() ? Optional.empty() : Optional.of(ProxyDhcpTest.wire(reply.get()));
+    }
+
+    /** DISCOVER, then REQUEST (SELECTING) of what was offered; returns the ACK. */
+    private DhcpPacket lease(String mac) throws Exception {
+        DhcpPacket offer = send(ClientPackets.plainLinux(mac, 1)).orElseThrow();
+        return send(ClientPackets.plainLinux(mac, 3).address(50, offer.yiaddr().getHostAddress())
+                .address(54, "198.18.0.1")).orElseThrow();
+    }
+
+    @Test
+    void aPlainLinuxClientIsOfferedAnAddressWithMaskLeaseAndServerId() throws Exception {
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
+        assertEquals(DhcpMessageType.OFFER, offer.messageType());
+        assertEquals("198.18.0.100", offer.yiaddr().getHostAddress());
+        assertEquals("255.255.255.0", offer.options().address(DhcpOptions.SUBNET_MASK).getHostAddress());
+        assertEquals(600, ((long) offer.options().uint16(DhcpOptions.LEASE_TIME) << 16)
+                | (offer.options().bytes(DhcpOptions.LEASE_TIME)[2] & 0xff) << 8
+                | (offer.options().bytes(DhcpOptions.LEASE_TIME)[3] & 0xff));
+        assertEquals("198.18.0.1", offer.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+        assertFalse(offer.options().has(DhcpOptions.ROUTER), "no router configured, none sent");
+        assertEquals("", offer.file(), "a plain client gets no boot file");
+        assertFalse(offer.options().has(DhcpOptions.VENDOR_CLASS));
+        assertEquals(List.of(BootEventType.DHCP_DISCOVER, BootEventType.DHCP_OFFER), events.types());
+    }
+
+    @Test
+    void theRouterIsSentOnlyWhenConfigured() throws Exception {
+        router = "198.18.0.254";
+        build();
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
+        assertEquals("198.18.0.254", offer.options().address(DhcpOptions.ROUTER).getHostAddress());
+    }
+
+    @Test
+    void requestIsAckedStoredAndLearned() throws Exception {
+        DhcpPacket ack = lease(PC1);
+        assertEquals(DhcpMessageType.ACK, ack.messageType());
+        assertEquals("198.18.0.100", ack.yiaddr().getHostAddress());
+        assertEquals("198.18.0.100", new LeaseRepository(db).byMac(PC1).orElseThrow().ip());
+        assertEquals("pc1", new LeaseRepository(db).byMac(PC1).orElseThrow().hostname());
+        assertEquals(PC1, peers.macOrNull(DhcpPacket.ipv4("198.18.0.100")));
+        assertEquals("198.18.0.101", lease(PC2).yiaddr().getHostAddress(), "the next client gets the next address");
+        assertTrue(events.types().contains(BootEventType.DHCP_ACK));
+    }
+
+    @Test
+    void twoClientsDiscoveringAtOnceAreNotOfferedTheSameAddress() throws Exception {
+        DhcpPacket a = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
+        DhcpPacket b = send(ClientPackets.plainLinux(PC2, 1)).orElseThrow();
+        assertNotEquals(a.yiaddr(), b.yiaddr());
+    }
+
+    @Test
+    void aReservationWins() throws Exception {
+        new ClientRepository(db).add(new Client("pc2", PC2, null, BootMode.SANBOOT, null, null, null, null, null,
+                "198.18.0.50"));
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC2, 1).address(50, "198.18.0.101")).orElseThrow();
+        assertEquals("198.18.0.50", offer.yiaddr().getHostAddress());
+        // the reserved client may not take another address
+        DhcpPacket nak = send(ClientPackets.plainLinux(PC2, 3).address(50, "198.18.0.101")).orElseThrow();
+        assertEquals(DhcpMessageType.NAK, nak.messageType());
+        assertEquals("198.18.0.50", lease(PC2).yiaddr().getHostAddress());
+        // and nobody else is offered the reserved address even when asking for it
+        DhcpPacket other = send(ClientPackets.plainLinux(PC1, 1).address(50, "198.18.0.50")).orElseThrow();
+        assertEquals("198.18.0.100", other.yiaddr().getHostAddress());
+    }
+
+    @Test
+    void aWrongRequestedAddressIsNakedBroadcastWithOurServerId() throws Exception {
+        lease(PC1);
+        Optional<DhcpReply> reply = responder.handle(ClientPackets.plainLinux(PC2, 3).address(50, "198.18.0.100")
+                .buffer(), ON_67); // INIT-REBOOT into PC1's address
+        DhcpPacket nak = ProxyDhcpTest.wire(reply.orElseThrow());
+        assertEquals(DhcpMessageType.NAK, nak.messageType());
+        assertEquals("0.0.0.0", nak.yiaddr().getHostAddress());
+        assertEquals("198.18.0.1", nak.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+        assertEquals(new InetSocketAddress("255.255.255.255", 68), reply.get().destination());
+        assertEquals(BootEventType.DHCP_NAK, events.events.getLast().type());
+        // another network's address (a laptop moved over)
+        DhcpPacket moved = send(ClientPackets.plainLinux(PC2, 3).address(50, "10.0.0.5")).orElseThrow();
+        assertEquals(DhcpMessageType.NAK, moved.messageType());
+    }
+
+    @Test
+    void aRequestForAnotherServersOfferIsIgnored() throws Exception {
+        send(ClientPackets.plainLinux(PC1, 1));
+        assertTrue(send(ClientPackets.plainLinux(PC1, 3).address(50, "198.18.0.77").address(54, "198.18.0.2"))
+                .isEmpty());
+        assertFalse(events.types().contains(BootEventType.DHCP_NAK));
+        assertTrue(new LeaseRepository(db).byMac(PC1).isEmpty());
+        // what we had offered is free again
+        assertEquals("198.18.0.100", send(ClientPackets.plainLinux(PC2, 1)).orElseThrow().yiaddr().getHostAddress());
+    }
+
+    @Test
+    void leasesSurviveARestart() throws Exception {
+        lease(PC1);
+        lease(PC2);
+        db.close();
+        db = Database.open(data);
+        build();
+        assertEquals("198.18.0.101", send(ClientPackets.plainLinux(PC2, 1)).orElseThrow().yiaddr().getHostAddress());
+        assertEquals("198.18.0.100", send(ClientPackets.plainLinux(PC1, 1)).orElseThrow().yiaddr().getHostAddress());
+        assertEquals("198.18.0.102", send(ClientPackets.plainLinux("52:54:00:00:01:03", 1)).orElseThrow().yiaddr()
+                .getHostAddress(), "a new client does not get a stored lease");
+        // renewing (ciaddr, unicast) after the restart is acknowledged
+        DhcpPacket renew = send(ClientPackets.plainLinux(PC1, 3).ciaddr("198.18.0.100")).orElseThrow();
+        assertEquals(DhcpMessageType.ACK, renew.messageType());
+        assertEquals("198.18.0.100", renew.yiaddr().getHostAddress());
+    }
+
+    @Test
+    void theRangeRunsOut() throws Exception {
+        lease(PC1);
+        lease(PC2);
+        lease("52:54:00:00:01:03");
+        assertTrue(send(ClientPackets.plainLinux("52:54:00:00:01:04", 1)).isEmpty());
+        assertTrue(events.last(BootEventType.ERROR).detail().contains("no free address"));
+    }
+
+    @Test
+    void releaseAndDecline() throws Exception {
+        lease(PC1);
+        send(ClientPackets.plainLinux(PC1, 7).ciaddr("198.18.0.100").address(54, "198.18.0.1"));
+        assertTrue(new LeaseRepository(db).byMac(PC1).isEmpty());
+        DhcpPacket ack = lease(PC2);
+        assertEquals("198.18.0.100", ack.yiaddr().getHostAddress());
+        send(ClientPackets.plainLinux(PC2, 4).address(50, "198.18.0.100").address(54, "198.18.0.1"));
+        assertTrue(new LeaseRepository(db).byMac(PC2).isEmpty());
+        assertEquals("198.18.0.101", send(ClientPackets.plainLinux(PC2, 1)).orElseThrow().yiaddr().getHostAddress(),
+                "a declined address is not offered again right away");
+    }
+
+    @Test
+    void informGetsOptionsButNoLease() throws Exception {
+        Optional<DhcpReply> reply = responder.handle(ClientPackets.plainLinux(PC1, 8).ciaddr("198.18.0.33").buffer(),
+                ON_67);
+        DhcpPacket ack = ProxyDhcpTest.wire(reply.orElseThrow());
+        assertEquals(DhcpMessageType.ACK, ack.messageType());
+        assertEquals("0.0.0.0", ack.yiaddr().getHostAddress());
+        assertFalse(ack.options().has(DhcpOptions.LEASE_TIME));
+        assertEquals("255.255.255.0", ack.options().address(DhcpOptions.SUBNET_MASK).getHostAddress());
+        assertEquals(new InetSocketAddress("198.18.0.33", 68), reply.get().destination());
+    }
+
+    @Test
+    void pxeClientsGetAnAddressAndTheirBootFile() throws Exception {
+        DhcpPacket bios = send(ClientPackets.biosFirmware(PC1, 1)).orElseThrow();
+        assertEquals("198.18.0.100", bios.yiaddr().getHostAddress());
+        assertEquals("undionly.kpxe", bios.file());
+        assertEquals("198.18.0.1", bios.siaddr().getHostAddress());
+        assertTrue(events.last(BootEventType.DHCP_OFFER).detail().contains("undionly.kpxe"));
+        DhcpPacket efi = send(ClientPackets.ovmfX64(PC2, 1)).orElseThrow();
+        assertEquals("snponly.efi", efi.file());
+        assertFalse(efi.options().has(DhcpOptions.VENDOR_SPECIFIC));
+        DhcpPacket ipxe = send(ClientPackets.biosIpxeRom(PC1, 1)).orElseThrow();
+        assertEquals("http://198.18.0.1/boot/52:54:00:00:01:01.ipxe", ipxe.file());
+        assertEquals("198.18.0.100", ipxe.yiaddr().getHostAddress());
+        DhcpPacket http = send(ClientPackets.httpBoot("52:54:00:00:01:03", 1)).orElseThrow();
+        assertEquals("http://198.18.0.1/ipxe/snponly.efi", http.file());
+        assertEquals("HTTPClient", http.options().string(DhcpOptions.VENDOR_CLASS));
+    }
+
+    @Test
+    void aMissingBinaryStillLeasesButRecordsTheError() throws Exception {
+        DhcpPacket offer = send(ClientPackets.arm64(PC1, 1)).orElseThrow();
+        assertEquals("198.18.0.100", offer.yiaddr().getHostAddress());
+        assertEquals("", offer.file());
+        assertTrue(events.last(BootEventType.ERROR).detail().contains("arm64"));
+    }
+
+    @Test
+    void anExplicitServerAddressIsAnnouncedAndNeverLeased() throws Exception {
+        // --server-address 198.18.0.100 (inside the range): announced as server id and next-server
+        Arrival arrival = new Arrival(new ServedInterface("br0", DhcpPacket.ipv4("198.18.0.1"), 24,
+                DhcpPacket.ipv4("198.18.0.100")), 67, new InetSocketAddress("0.0.0.0", 68));
+        DhcpPacket offer = send(ClientPackets.biosFirmware(PC1, 1), arrival).orElseThrow();
+        assertEquals("198.18.0.101", offer.yiaddr().getHostAddress());
+        assertEquals("198.18.0.100", offer.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+        assertEquals("198.18.0.100", offer.siaddr().getHostAddress());
+        DhcpPacket ack = send(ClientPackets.biosFirmware(PC1, 3).address(50, "198.18.0.101")
+                .address(54, "198.18.0.100"), arrival).orElseThrow();
+        assertEquals(DhcpMessageType.ACK, ack.messageType());
+    }
+
+    @Test
+    void thePxeBootServerPortAnswersInFullModeToo() throws Exception {
+        Arrival on4011 = new Arrival(BR0, 4011, new InetSocketAddress("198.18.0.100", 68));
+        DhcpPacket ack = send(ClientPackets.ovmfX64(PC1, 3).ciaddr("198.18.0.100"), on4011).orElseThrow();
+        assertEquals(DhcpMessageType.ACK, ack.messageType());
+        assertEquals("snponly.efi", ack.file());
+        assertEquals("0.0.0.0", ack.yiaddr().getHostAddress());
+    }
+}

@@ -1,0 +1,175 @@
+package org.netroot.server.dhcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.InputErrors;
+
+/** Proxy mode, decided on bytes: what each kind of client gets on port 67 and on port 4011. */
+class ProxyDhcpTest {
+    static final String MAC = "52:54:00:00:00:01";
+    static final ServedInterface BR0 = new ServedInterface("br0", DhcpPacket.ipv4("198.18.0.1"), 24);
+    static final Arrival ON_67 = new Arrival(BR0, 67, new InetSocketAddress("0.0.0.0", 68));
+
+    @TempDir
+    Path ipxe;
+    final RecordedEvents events = new RecordedEvents();
+    final PeerDirectory peers = new PeerDirectory();
+    final InputErrors errors = new InputErrors();
+    DhcpResponder responder;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        for (String f : List.of("undionly.kpxe", "snponly.efi", "ipxe.efi")) Files.write(ipxe.resolve(f), new byte[1]);
+        BootFileChooser chooser = new BootFileChooser(IpxeBinaries.scan(ipxe), 80);
+        responder = new DhcpResponder(DhcpMode.PROXY, new ProxyDhcpResponder(chooser, events, 67, 4011), null, events,
+                peers, errors, 4011);
+    }
+
+    private Optional<DhcpReply> send(ClientPackets client, Arrival arrival) {
+        return responder.handle(client.buffer(), arrival);
+    }
+
+    /** Encodes and parses again: the tests look at what goes on the wire. */
+    static DhcpPacket wire(DhcpReply reply) throws Exception {
+        byte[] bytes = reply.packet().encode();
+        assertTrue(bytes.length >= 300, "reply of " + bytes.length + " bytes");
+        return DhcpPacket.parse(bytes);
+    }
+
+    static void assertNoAddressOptions(DhcpPacket p) {
+        assertEquals("0.0.0.0", p.yiaddr().getHostAddress(), "a proxy never hands out an address");
+        for (int code : new int[] {DhcpOptions.SUBNET_MASK, DhcpOptions.ROUTER, DhcpOptions.LEASE_TIME,
+                DhcpOptions.RENEWAL_TIME, DhcpOptions.REBINDING_TIME, DhcpOptions.REQUESTED_ADDRESS}) {
+            assertFalse(p.options().has(code), "proxy reply carries option " + code);
+        }
+    }
+
+    @Test
+    void biosFirmwareGetsAProxyOfferWithDiscoveryControlAndTheFile() throws Exception {
+        DhcpReply reply = send(ClientPackets.biosFirmware(MAC, 1), ON_67).orElseThrow();
+        DhcpPacket p = wire(reply);
+        assertEquals(DhcpMessageType.OFFER, p.messageType());
+        assertNoAddressOptions(p);
+        assertEquals("198.18.0.1", p.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+        assertEquals("PXEClient", p.options().string(DhcpOptions.VENDOR_CLASS));
+        assertArrayEquals(ClientPackets.UUID, p.options().bytes(DhcpOptions.CLIENT_UUID));
+        assertArrayEquals(new byte[] {6, 1, 8}, p.options().bytes(DhcpOptions.VENDOR_SPECIFIC));
+        assertEquals("undionly.kpxe", p.file());
+        assertEquals("198.18.0.1", p.siaddr().getHostAddress());
+        assertEquals(new InetSocketAddress("255.255.255.255", 68), reply.destination());
+        assertEquals(List.of(BootEventType.DHCP_DISCOVER, BootEventType.PROXY_OFFER), events.types());
+        String detail = events.last(BootEventType.PROXY_OFFER).detail();
+        assertTrue(detail.contains("proxy") && detail.contains("arch 0") && detail.contains("undionly.kpxe"), detail);
+        assertEquals(MAC, events.last(BootEventType.PROXY_OFFER).mac());
+    }
+
+    @Test
+    void uefiGetsNoOption43OnPort67AndItsFileInTheAckFromPort4011() throws Exception {
+        DhcpPacket offer = wire(send(ClientPackets.ovmfX64(MAC, 1), ON_67).orElseThrow());
+        assertEquals(DhcpMessageType.OFFER, offer.messageType());
+        assertNoAddressOptions(offer);
+        assertFalse(offer.options().has(DhcpOptions.VENDOR_SPECIFIC), "UEFI must not get option 43");
+        assertEquals("PXEClient", offer.options().string(DhcpOptions.VENDOR_CLASS));
+
+        // after the router's ACK the firmware asks the boot server on port 4011, from its new address
+        InetSocketAddress client = new InetSocketAddress("198.18.0.150", 68);
+        Arrival on4011 = new Arrival(BR0, 4011, client);
+        DhcpReply ack = send(ClientPackets.ovmfX64(MAC, 3).ciaddr("198.18.0.150"), on4011).orElseThrow();
+        DhcpPacket p = wire(ack);
+        assertEquals(DhcpMessageType.ACK, p.messageType());
+        assertNoAddressOptions(p);
+        assertFalse(p.options().has(DhcpOptions.VENDOR_SPECIFIC));
+        assertEquals("snponly.efi", p.file());
+        assertEquals("198.18.0.1", p.siaddr().getHostAddress());
+        assertEquals("198.18.0.1", p.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+        assertEquals("PXEClient", p.options().string(DhcpOptions.VENDOR_CLASS));
+        assertArrayEquals(ClientPackets.UUID, p.options().bytes(DhcpOptions.CLIENT_UUID));
+        assertEquals(client, ack.destination(), "the 4011 ACK goes back where the request came from");
+        assertTrue(events.last(BootEventType.PROXY_ACK).detail().contains("4011"));
+        assertEquals(MAC, peers.macOrNull(DhcpPacket.ipv4("198.18.0.150")));
+    }
+
+    @Test
+    void aRequestBroadcastOnPort67GetsAProxyAckAndTeachesThePeerDirectory() throws Exception {
+        ClientPackets request = ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.123")
+                .address(54, "198.18.0.2"); // the router's offer
+        DhcpPacket p = wire(send(request, ON_67).orElseThrow());
+        assertEquals(DhcpMessageType.ACK, p.messageType());
+        assertNoAddressOptions(p);
+        assertEquals("198.18.0.1", p.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+        assertEquals("undionly.kpxe", p.file());
+        assertEquals(MAC, peers.macOrNull(DhcpPacket.ipv4("198.18.0.123")));
+        assertEquals(List.of(BootEventType.DHCP_REQUEST, BootEventType.PROXY_ACK), events.types());
+    }
+
+    @Test
+    void ipxeGetsItsScriptAndNoLoop() throws Exception {
+        DhcpPacket bios = wire(send(ClientPackets.biosIpxeRom(MAC, 1), ON_67).orElseThrow());
+        assertEquals("http://198.18.0.1/boot/52:54:00:00:00:01.ipxe", bios.file());
+        assertNoAddressOptions(bios);
+        DhcpPacket efi = wire(send(ClientPackets.ipxeEfi(MAC, 1), ON_67).orElseThrow());
+        assertEquals("http://198.18.0.1/boot/52:54:00:00:00:01.ipxe", efi.file());
+        assertFalse(efi.options().has(DhcpOptions.VENDOR_SPECIFIC));
+        assertFalse(efi.options().has(DhcpOptions.CLIENT_UUID), "97 only when the client sent it");
+    }
+
+    @Test
+    void plainClientsAndHttpClientsAreLeftToTheRouter() {
+        assertTrue(send(ClientPackets.plainLinux(MAC, 1), ON_67).isEmpty());
+        assertTrue(send(ClientPackets.plainLinux(MAC, 3).address(50, "198.18.0.9"), ON_67).isEmpty());
+        assertTrue(send(ClientPackets.httpBoot(MAC, 1), ON_67).isEmpty());
+        assertEquals(List.of(BootEventType.DHCP_DISCOVER), events.types(), "only the HTTP boot client is a boot client");
+        assertEquals(0, errors.count("DHCP"), "a client for someone else is not garbage");
+    }
+
+    @Test
+    void aMissingArm64BinaryMeansNoAnswerAndAnErrorEvent() {
+        assertTrue(send(ClientPackets.arm64(MAC, 1), ON_67).isEmpty());
+        String detail = events.last(BootEventType.ERROR).detail();
+        assertTrue(detail.contains("EFI ARM64") && detail.contains("arm64-efi/snponly.efi"), detail);
+    }
+
+    @Test
+    void anArm64BinaryInTheFolderIsOffered() throws Exception {
+        Files.createDirectories(ipxe.resolve("arm64-efi"));
+        Files.write(ipxe.resolve("arm64-efi/snponly.efi"), new byte[1]);
+        setUp();
+        DhcpPacket p = wire(send(ClientPackets.arm64(MAC, 1), ON_67).orElseThrow());
+        assertEquals("arm64-efi/snponly.efi", p.file());
+        assertFalse(p.options().has(DhcpOptions.VENDOR_SPECIFIC));
+    }
+
+    @Test
+    void relayedRequestsGoBackToTheRelay() throws Exception {
+        DhcpReply reply = send(ClientPackets.biosFirmware(MAC, 1).giaddr("198.18.5.1"), ON_67).orElseThrow();
+        assertEquals(new InetSocketAddress("198.18.5.1", 67), reply.destination());
+        assertEquals("198.18.5.1", wire(reply).giaddr().getHostAddress());
+    }
+
+    @Test
+    void garbageIsCountedAndTheNextClientIsServed() {
+        assertTrue(responder.handle(ByteBuffer.wrap(new byte[] {1, 2, 3}), ON_67).isEmpty());
+        byte[] noType = ClientPackets.biosFirmware(MAC, 1).bytes();
+        noType[242] = 99; // option 53 value
+        assertTrue(responder.handle(ByteBuffer.wrap(noType), ON_67).isEmpty());
+        byte[] reply = ClientPackets.biosFirmware(MAC, 1).bytes();
+        reply[0] = 2;
+        assertTrue(responder.handle(ByteBuffer.wrap(reply), ON_67).isEmpty());
+        assertEquals(3, errors.count("DHCP"));
+        assertTrue(send(ClientPackets.biosFirmware(MAC, 1), ON_67).isPresent());
+    }
+}
