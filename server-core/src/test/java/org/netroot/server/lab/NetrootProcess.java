@@ -77,7 +77,8 @@ final class NetrootProcess implements AutoCloseable {
         List<String> cmd = java();
         cmd.addAll(List.of("serve", "--data", dataDir.toString(), "--ipxe-dir", LabPrerequisites.IPXE_DIR.toString()));
         cmd.addAll(options);
-        Files.writeString(log, "=== serve #" + ++serveCount + ": " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
+        String shown = String.join(" ", cmd).replace(System.getProperty("java.class.path"), "<test classpath>");
+        Files.writeString(log, "=== serve #" + ++serveCount + " in " + net.namespace() + ": " + shown + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         server = new ProcessBuilder(net.inNamespace(cmd)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
