@@ -23,7 +23,7 @@ final class LabBoot {
     /** What one boot left behind; {@code error} is set when the harness itself could not finish. */
     record Run(String label, QemuClient.Firmware firmware, Dhcp dhcp, String mac, QemuClient.Outcome outcome,
                String failureReport, List<BootEvent> events, String lba2, List<String> routerLeases,
-               String routerLog, Restart restart, Throwable error) {
+               String routerLog, Restart restart, Foreign foreign, Throwable error) {
         boolean booted() {
             return outcome != null && outcome.sawText() && outcome.exitedWith(BootDisks.SUCCESS_EXIT_CODE);
         }
@@ -31,6 +31,13 @@ final class LabBoot {
         List<BootEvent> eventsOfClient() {
             return events.stream().filter(e -> mac.equals(e.mac())).toList();
         }
+    }
+
+    /**
+     * A second PC, set up as a client too, on bridge br1 the server was not told to serve, powered on with
+     * the first: what the bridge received from it and what the server stored about it.
+     */
+    record Foreign(String mac, long packetsFromClient, List<BootEvent> events, String serial) {
     }
 
     /** The same data directory served a second time: what {@code client list}, {@code volume list}, {@code events} said. */
@@ -46,6 +53,11 @@ final class LabBoot {
      * afterwards and asked what it remembers.
      */
     static Run run(String label, QemuClient.Firmware firmware, Dhcp dhcp, String mac, boolean restart) {
+        return run(label, firmware, dhcp, mac, restart, null);
+    }
+
+    /** As above; with {@code foreignMac}, a second client boots at the same time on a network not served. */
+    static Run run(String label, QemuClient.Firmware firmware, Dhcp dhcp, String mac, boolean restart, String foreignMac) {
         QemuClient.Outcome outcome = null;
         String report = null;
         List<BootEvent> events = List.of();
@@ -53,6 +65,7 @@ final class LabBoot {
         List<String> routerLeases = List.of();
         String routerLog = "";
         Restart again = null;
+        Foreign foreign = null;
         try {
             Path work = Files.createDirectories(RUNS.resolve(label + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"))));
@@ -62,8 +75,18 @@ final class LabBoot {
                 LabNetwork.HomeRouter router = dhcp == Dhcp.PROXY ? net.startHomeRouter() : null;
                 netroot.createVolume("disk-" + label, disk);
                 netroot.addClient("pc-" + label, mac, "disk-" + label);
+                QemuClient stranger = null;
+                if (foreignMac != null) {
+                    net.addForeignBridge();
+                    netroot.createVolume("disk-foreign", disk);
+                    netroot.addClient("pc-foreign", foreignMac, "disk-foreign");
+                }
                 if (dhcp == Dhcp.FULL) netroot.serveFull(); else netroot.serveProxy();
                 try (QemuClient pc = firmware == QemuClient.Firmware.BIOS ? QemuClient.bios(net, mac) : QemuClient.uefi(net, mac)) {
+                    if (foreignMac != null) {
+                        stranger = firmware == QemuClient.Firmware.BIOS ? QemuClient.bios(net, foreignMac) : QemuClient.uefi(net, foreignMac);
+                        stranger.startOn("br1");
+                    }
                     pc.start();
                     String last = firmware == QemuClient.Firmware.BIOS ? BootDisks.DONE : BootDisks.UEFI_BANNER;
                     outcome = pc.awaitSerial(last, BOOT_TIMEOUT);
@@ -72,8 +95,19 @@ final class LabBoot {
                                 + (router == null ? "" : "\n--- home router (dnsmasq) log ---\n" + router.logText()));
                     }
                 }
+                long fromStranger = 0;
+                String strangerSerial = "";
+                if (stranger != null) {
+                    fromStranger = net.receivedPackets("br1");
+                    strangerSerial = stranger.serialText();
+                    stranger.close();
+                }
                 netroot.stop();
                 events = netroot.storedEvents();
+                if (stranger != null) {
+                    foreign = new Foreign(foreignMac, fromStranger,
+                            events.stream().filter(e -> foreignMac.equals(e.mac())).toList(), strangerSerial);
+                }
                 lba2 = BootDisks.lba2Text(netroot.exportVolume("disk-" + label, work.resolve("exported.img")));
                 if (router != null) {
                     routerLeases = router.leases();
@@ -82,9 +116,9 @@ final class LabBoot {
                 if (restart) again = restart(netroot, label);
                 if (report != null) report += "\n--- stored events ---\n" + String.join("\n", events.stream().map(Object::toString).toList());
             }
-            return new Run(label, firmware, dhcp, mac, outcome, report, events, lba2, routerLeases, routerLog, again, null);
+            return new Run(label, firmware, dhcp, mac, outcome, report, events, lba2, routerLeases, routerLog, again, foreign, null);
         } catch (Throwable t) {
-            return new Run(label, firmware, dhcp, mac, outcome, report, events, lba2, routerLeases, routerLog, again, t);
+            return new Run(label, firmware, dhcp, mac, outcome, report, events, lba2, routerLeases, routerLog, again, foreign, t);
         }
     }
 

@@ -81,11 +81,11 @@ final class LabNetwork implements AutoCloseable {
         return address(199);
     }
 
-    /** A new tap device on br0 for one QEMU client. */
-    synchronized String addTap() throws IOException, InterruptedException {
+    /** A new tap device on {@code bridge} for one QEMU client. */
+    synchronized String addTap(String bridge) throws IOException, InterruptedException {
         String tap = "tap" + taps++;
         ns("ip", "tuntap", "add", "dev", tap, "mode", "tap");
-        ns("ip", "link", "set", tap, "master", "br0");
+        ns("ip", "link", "set", tap, "master", bridge);
         ns("ip", "link", "set", tap, "up");
         return tap;
     }
@@ -94,6 +94,11 @@ final class LabNetwork implements AutoCloseable {
     String addForeignBridge() throws IOException, InterruptedException {
         addBridge("br1", "198.19." + subnet + ".1/24");
         return "br1";
+    }
+
+    /** Packets the bridge received from its ports: shows that a client on it did send (its DHCP discovers). */
+    long receivedPackets(String bridge) throws IOException, InterruptedException {
+        return Long.parseLong(ns("cat", "/sys/class/net/" + bridge + "/statistics/rx_packets").stdout().trim());
     }
 
     /**

@@ -31,6 +31,8 @@ import org.netroot.server.lab.QemuClient.Firmware;
 @Tag("lab")
 class NetworkBootLabTest {
     private static final int PARALLELISM = Integer.getInteger("lab.parallelism", 2);
+    /** A client set up on the server but plugged into br1, which {@code serve --interface br0} must ignore. */
+    private static final String FOREIGN_MAC = "52:54:00:4e:52:0f";
     private static ExecutorService pool;
     private static final Map<String, Future<LabBoot.Run>> RUNS = new ConcurrentHashMap<>();
 
@@ -42,7 +44,7 @@ class NetworkBootLabTest {
         pool = Executors.newFixedThreadPool(PARALLELISM);
         // longest first: the UEFI boots go through OVMF's PXE and a TFTP download of snponly.efi
         submit("uefi-full", Firmware.UEFI, Dhcp.FULL, "52:54:00:4e:52:03", false);
-        submit("bios-full", Firmware.BIOS, Dhcp.FULL, "52:54:00:4e:52:01", true);
+        submit("bios-full", Firmware.BIOS, Dhcp.FULL, "52:54:00:4e:52:01", true, FOREIGN_MAC);
         if (LabPrerequisites.hasHomeRouter()) {
             submit("bios-proxy", Firmware.BIOS, Dhcp.PROXY, "52:54:00:4e:52:02", false);
             submit("uefi-proxy", Firmware.UEFI, Dhcp.PROXY, "52:54:00:4e:52:04", false);
@@ -113,6 +115,21 @@ class NetworkBootLabTest {
                 BootEventType.SCRIPT_SERVED, BootEventType.ISCSI_LOGIN, BootEventType.ISCSI_FIRST_READ);
     }
 
+    /**
+     * LAB.md: a server must answer only on the interfaces it was told to serve. A set-up client on br1
+     * sent its DHCP discovers all through the br0 client's boot, and the server neither answered nor
+     * even noted it.
+     */
+    @Test
+    void aClientOnANetworkNotServedGetsNothing() throws Exception {
+        LabBoot.Foreign foreign = booted("bios-full").foreign();
+        assertNotNull(foreign, "the foreign client did not run");
+        assertTrue(foreign.packetsFromClient() > 0, "the client on br1 sent nothing: this test proves nothing");
+        assertEquals(List.of(), foreign.events(), "events of a client on a network not served");
+        assertFalse(foreign.serial().contains(BootDisks.BIOS_BANNER), foreign.serial());
+        System.out.printf("lab: the client on br1 sent %d packets, none answered%n", foreign.packetsFromClient());
+    }
+
     /** The data directory of the BIOS full-mode boot served again: nothing the boot left is forgotten. */
     @Test
     void aRestartedServerRemembersClientsVolumesLeasesAndEvents() throws Exception {
@@ -132,7 +149,11 @@ class NetworkBootLabTest {
     }
 
     private static void submit(String label, Firmware firmware, Dhcp dhcp, String mac, boolean restart) {
-        RUNS.put(label, pool.submit(() -> LabBoot.run(label, firmware, dhcp, mac, restart)));
+        submit(label, firmware, dhcp, mac, restart, null);
+    }
+
+    private static void submit(String label, Firmware firmware, Dhcp dhcp, String mac, boolean restart, String foreignMac) {
+        RUNS.put(label, pool.submit(() -> LabBoot.run(label, firmware, dhcp, mac, restart, foreignMac)));
     }
 
     /** Waits for the boot {@code label} and fails with the full evidence unless its program ran to the end. */

@@ -60,7 +60,12 @@ final class QemuClient implements AutoCloseable {
 
     /** Plugs a new tap into br0 and powers the PC on. */
     QemuClient start() throws IOException, InterruptedException {
-        String tap = net.addTap();
+        return startOn("br0");
+    }
+
+    /** Plugs a new tap into {@code bridge} and powers the PC on. */
+    QemuClient startOn(String bridge) throws IOException, InterruptedException {
+        String tap = net.addTap(bridge);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-display", "none",
                 "-m", "256", "-no-reboot", "-serial", "file:" + serial,
                 "-monitor", "unix:" + monitor + ",server,nowait",
