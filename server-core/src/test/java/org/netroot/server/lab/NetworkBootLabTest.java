@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.netroot.server.api.BootEvent;
@@ -38,7 +39,7 @@ class NetworkBootLabTest {
 
     @BeforeAll
     static void startTheBoots() throws Exception {
-        LabPrerequisites.assumeBootLab();
+        if (LabPrerequisites.bootLabMissing().isPresent()) return;
         BootDisks.biosDisk();
         BootDisks.uefiDisk();
         pool = Executors.newFixedThreadPool(PARALLELISM);
@@ -50,6 +51,11 @@ class NetworkBootLabTest {
             submit("uefi-proxy", Firmware.UEFI, Dhcp.PROXY, "52:54:00:4e:52:04", false);
         }
         pool.shutdown();
+    }
+
+    @BeforeEach
+    void labIsHere() {
+        LabPrerequisites.assumeBootLab();
     }
 
     @AfterAll
