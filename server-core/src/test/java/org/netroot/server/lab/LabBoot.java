@@ -15,7 +15,7 @@ import org.netroot.server.api.Lease;
  * program's last line, stop the server, collect the evidence. Several run side by side on the shared disks.
  */
 final class LabBoot {
-    static final Duration BOOT_TIMEOUT = Duration.ofSeconds(Long.getLong("lab.bootTimeoutSeconds", 300));
+    static final Duration BOOT_TIMEOUT = Duration.ofSeconds(Long.getLong("lab.bootTimeoutSeconds", 240));
     private static final Path RUNS = Path.of("target", "lab-runs").toAbsolutePath();
 
     enum Dhcp { FULL, PROXY }
