@@ -113,7 +113,7 @@ final class LabBoot {
                     routerLeases = router.leases();
                     routerLog = router.logText();
                 }
-                if (restart) again = restart(netroot, label);
+                if (restart) again = restart(netroot);
                 if (report != null) report += "\n--- stored events ---\n" + String.join("\n", events.stream().map(Object::toString).toList());
             }
             return new Run(label, firmware, dhcp, mac, outcome, report, events, lba2, routerLeases, routerLog, again, foreign, null);
@@ -122,7 +122,7 @@ final class LabBoot {
         }
     }
 
-    private static Restart restart(NetrootProcess netroot, String label) throws Exception {
+    private static Restart restart(NetrootProcess netroot) throws Exception {
         netroot.serveFull();
         String clients = netroot.cli("client", "list");
         String volumes = netroot.cli("volume", "list");

@@ -117,8 +117,12 @@ class NetworkBootLabTest {
                 BootEventType.ISCSI_FIRST_READ);
         LabPrerequisites.assumeHomeRouter();
         // UEFI ignores a boot file in the port-67 proxy offer: it asks the boot server on port 4011
-        assertBootSteps(booted("uefi-proxy"), BootEventType.PROXY_ACK, BootEventType.BOOT_FILE_SENT,
+        LabBoot.Run proxy = booted("uefi-proxy");
+        assertBootSteps(proxy, BootEventType.PROXY_ACK, BootEventType.BOOT_FILE_SENT,
                 BootEventType.SCRIPT_SERVED, BootEventType.ISCSI_LOGIN, BootEventType.ISCSI_FIRST_READ);
+        assertTrue(proxy.eventsOfClient().stream().anyMatch(e -> e.type() == BootEventType.PROXY_ACK
+                        && e.detail() != null && e.detail().contains("4011")),
+                "OVMF's boot-server request on port 4011 was answered: " + proxy.eventsOfClient());
     }
 
     /**
