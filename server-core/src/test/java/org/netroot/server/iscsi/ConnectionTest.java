@@ -323,6 +323,30 @@ class ConnectionTest {
     }
 
     @Test
+    void dataInSequencesEndAtEachMaxBurstLength() throws Exception {
+        // RFC 7143 §11.7.1/§13.14: F ends each MaxBurstLength sequence; DataSN runs on, S only at the end
+        send(login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None"), 1, cmdSN));
+        send(login(1, 3, true, keys("MaxRecvDataSegmentLength", "8192", "MaxBurstLength", "20000"), 1, cmdSN));
+        assertTrue(conn.inFullFeaturePhase());
+        out.take();
+        conn.receive(scsi(read10(0, 96), 0xc0, 96 * 512, null));
+        List<RecordingOutput.Sent> pdus = out.take();
+        int[] lengths = {8192, 8192, 3616, 8192, 8192, 3616, 8192, 960};
+        int[] flags = {0, 0, 0x80, 0, 0, 0x80, 0, 0x81};
+        assertEquals(lengths.length, pdus.size());
+        int offset = 0;
+        for (int i = 0; i < pdus.size(); i++) {
+            RecordingOutput.Sent d = pdus.get(i);
+            assertEquals(Bhs.DATA_IN, d.opcode());
+            assertEquals(lengths[i], d.data().length, "PDU " + i);
+            assertEquals(flags[i], d.bhs().flags(), "F at each 20000-byte boundary, S only on the last: PDU " + i);
+            assertEquals(i, d.bhs().int32(36), "DataSN counts on across sequences");
+            assertEquals(offset, d.bhs().int32(40), "buffer offset");
+            offset += lengths[i];
+        }
+    }
+
+    @Test
     void errorsGoInAScsiResponseWithSense() throws Exception {
         loginLikeIpxe();
         conn.receive(scsi(read10(1 << 20, 1), 0xc0, 512, null)); // past the 1 MiB volume
