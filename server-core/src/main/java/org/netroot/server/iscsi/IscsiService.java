@@ -52,7 +52,7 @@ public final class IscsiService implements ManagedService {
     public IscsiService(IscsiSettings settings, TargetCatalog targets, BootEventSink events, PeerDirectory peers,
                         InputErrors errors) {
         this.settings = settings;
-        this.services = new TargetServices(targets, new ActiveSessions(), events, peers);
+        this.services = new TargetServices(targets, new ActiveSessions(), events, peers, errors);
         this.errors = errors;
     }
 

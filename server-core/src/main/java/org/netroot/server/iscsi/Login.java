@@ -69,7 +69,7 @@ final class Login {
         int nsg = flags & 3;
         expCmdSN = h.int32(24); // login PDUs are immediate: ExpCmdSN stays at the initiator's CmdSN
         if (h.opcode() != Bhs.LOGIN) return fail(h, csg, LoginStatus.INVALID_DURING_LOGIN);
-        if (transit && cont) return fail(h, csg, LoginStatus.INITIATOR_ERROR);
+        if (transit && cont) return drop(h, csg, "login PDU with both T and C set (RFC 7143 §11.12.2)");
         if (first) {
             isid = h.lunField() >>> 16;
             tsih = h.int16(14);
@@ -81,7 +81,7 @@ final class Login {
         try {
             keys = TextParameters.parse(continued.toByteArray());
         } catch (MalformedPduException e) {
-            return fail(h, csg, LoginStatus.INITIATOR_ERROR);
+            return drop(h, csg, "malformed login text: " + e.getMessage());
         } finally {
             continued.reset();
         }
@@ -252,6 +252,12 @@ final class Login {
     private void error(String detail) {
         String mac = target != null && target.mac() != null ? target.mac() : services.peers().macOrNull(peer.getAddress());
         services.events().record(BootEvent.of(mac, BootEventType.ERROR, detail));
+    }
+
+    /** Input no initiator should send: counted as dropped, and the login fails (initiator error). */
+    private Reply drop(Bhs h, int csg, String reason) {
+        services.errors().dropped("iSCSI", peer, reason);
+        return fail(h, csg, LoginStatus.INITIATOR_ERROR);
     }
 
     private Reply fail(Bhs h, int csg, int status) {

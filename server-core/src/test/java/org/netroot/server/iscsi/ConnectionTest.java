@@ -26,6 +26,7 @@ import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.scsi.Sense;
+import org.netroot.server.service.InputErrors;
 import org.netroot.server.storage.BlockDevice;
 import org.netroot.server.storage.RawFileBlockDevice;
 
@@ -40,6 +41,7 @@ class ConnectionTest {
     @TempDir
     Path dir;
     final List<BootEvent> events = new ArrayList<>();
+    final InputErrors errors = new InputErrors();
     IscsiTarget target;
     ActiveSessions sessions = new ActiveSessions();
     RecordingOutput out = new RecordingOutput();
@@ -75,7 +77,7 @@ class ConnectionTest {
         };
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
         InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
-        return new IscsiConnection(o, new TargetServices(catalog, sessions, events::add, new PeerDirectory()), local, peer);
+        return new IscsiConnection(o, new TargetServices(catalog, sessions, events::add, new PeerDirectory(), errors), local, peer);
     }
 
     // ---- building initiator PDUs -----------------------------------------------------------
@@ -190,6 +192,16 @@ class ConnectionTest {
         // an initiator that skips the security stage and offers no MaxRecvDataSegmentLength
         RecordingOutput.Sent r = send(login(1, 3, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET), 1, 1));
         assertEquals(keys("TargetPortalGroupTag", "1", "MaxRecvDataSegmentLength", "262144"), text(r));
+    }
+
+    @Test
+    void malformedLoginTextFailsTheLoginAndIsCounted() throws Exception {
+        Bhs h = Bhs.of(Bhs.LOGIN).immediate(true).flags(0x81); // T=1, CSG=0, NSG=1
+        h.lunField(0x400001370000L << 16).itt(1).int32(24, 1);
+        RecordingOutput.Sent r = send(Pdu.of(h, "InitiatorName\0".getBytes()));
+        assertEquals(LoginStatus.INITIATOR_ERROR, status(r));
+        assertTrue(out.closed);
+        assertEquals(1, errors.count("iSCSI"), "counted through InputErrors");
     }
 
     @Test
