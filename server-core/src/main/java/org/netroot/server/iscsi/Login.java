@@ -32,6 +32,13 @@ final class Login {
 
     private enum Auth { NOT_CHOSEN, CHAP_CHOSEN, CHALLENGED, DONE }
 
+    /**
+     * The most login text one request may carry across its C-bit PDUs. RFC 7143 §6.1 lets a
+     * target bound it; real initiators send well under 2 KiB, and without a bound a peer that
+     * never clears C grows our heap for as long as it likes.
+     */
+    static final int MAX_LOGIN_TEXT = 65536;
+
     private static final AtomicInteger TSIH = new AtomicInteger();
 
     private final TargetServices services;
@@ -75,7 +82,12 @@ final class Login {
             tsih = h.int16(14);
             if (h.byte3() > 0) return fail(h, csg, LoginStatus.UNSUPPORTED_VERSION); // VersionMin: we speak 0x00
         }
-        continued.writeBytes(request.dataBytes());
+        byte[] text = request.dataBytes();
+        if (continued.size() + text.length > MAX_LOGIN_TEXT) {
+            continued.reset();
+            return drop(h, csg, "login text longer than " + MAX_LOGIN_TEXT + " bytes across continued PDUs");
+        }
+        continued.writeBytes(text);
         if (cont) return reply(h, false, csg, 0, Map.of(), Outcome.CONTINUE); // §6.3: ask for the rest
         Map<String, String> keys;
         try {

@@ -195,6 +195,25 @@ class ConnectionTest {
     }
 
     @Test
+    void continuedLoginTextIsBoundedFailedAndCounted() throws Exception {
+        // a peer that never clears C: without a bound every PDU grows the heap (RFC 7143 §6.1)
+        byte[] chunk = new byte[8192];
+        Arrays.fill(chunk, (byte) 'a');
+        int pdus = 0;
+        RecordingOutput.Sent r;
+        do {
+            Bhs h = Bhs.of(Bhs.LOGIN).immediate(true).flags(0x40 | (0 << 2)); // C=1, T=0, CSG=0
+            h.lunField(0x400001370000L << 16).itt(1).int32(24, 1);
+            r = send(Pdu.of(h, chunk));
+            pdus++;
+        } while (status(r) == 0 && pdus < 100);
+        assertEquals(LoginStatus.INITIATOR_ERROR, status(r));
+        assertEquals(65536 / chunk.length + 1, pdus, "refused as soon as the text passes 64 KiB");
+        assertTrue(out.closed);
+        assertEquals(1, errors.count("iSCSI"));
+    }
+
+    @Test
     void malformedLoginTextFailsTheLoginAndIsCounted() throws Exception {
         Bhs h = Bhs.of(Bhs.LOGIN).immediate(true).flags(0x81); // T=1, CSG=0, NSG=1
         h.lunField(0x400001370000L << 16).itt(1).int32(24, 1);
