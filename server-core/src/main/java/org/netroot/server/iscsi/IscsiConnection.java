@@ -55,6 +55,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
     private boolean closed;
     private volatile boolean evicted;
     private boolean holdsTarget;
+    private int tsih;
     private final Map<Integer, PendingWrite> writes = new HashMap<>();
     private long pendingWriteBytes;
     private int nextTransferTag = 1;
@@ -111,6 +112,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
     public void closed() {
         if (closed) return;
         closed = true;
+        if (tsih != 0) services.sessions().forget(tsih, this);
         for (PendingWrite w : writes.values()) w.buffer.release();
         writes.clear();
         if (device != null) {
@@ -178,6 +180,8 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         params = login.params;
         statSN = login.statSN;
         expCmdSN = login.expCmdSN;
+        tsih = login.tsih();
+        services.sessions().register(tsih, this);
         login = null;
     }
 

@@ -81,6 +81,12 @@ final class Login {
             isid = h.lunField() >>> 16;
             tsih = h.int16(14);
             if (h.byte3() > 0) return fail(h, csg, LoginStatus.UNSUPPORTED_VERSION); // VersionMin: we speak 0x00
+            if (tsih != 0 && !services.sessions().exists(tsih)) {
+                // §6.3.1: a non-zero TSIH names an existing session (adding or reinstating a
+                // connection); for one we do not know the answer is "session does not exist"
+                tsih = 0;
+                return fail(h, csg, LoginStatus.SESSION_DOES_NOT_EXIST);
+            }
         }
         byte[] text = request.dataBytes();
         if (continued.size() + text.length > MAX_LOGIN_TEXT) {
@@ -290,6 +296,11 @@ final class Login {
         r.int32(28, expCmdSN);
         r.int32(32, expCmdSN + IscsiConnection.COMMAND_WINDOW - 1);
         return r;
+    }
+
+    /** The session's identifying handle, set once the target admits the initiator. */
+    int tsih() {
+        return tsih;
     }
 
     private static int nextTsih() {

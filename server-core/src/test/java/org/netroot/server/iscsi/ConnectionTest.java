@@ -224,6 +224,34 @@ class ConnectionTest {
     }
 
     @Test
+    void nonZeroTsihOfAnUnknownSessionIsRefused() throws Exception {
+        // RFC 7143 §6.3.1: a TSIH names an existing session; one we never handed out does not exist
+        Pdu first = login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None"), 1, 1);
+        first.bhs().lunField((0x400001370000L << 16) | 0x1234);
+        RecordingOutput.Sent r = send(first);
+        assertEquals(LoginStatus.SESSION_DOES_NOT_EXIST, status(r));
+        assertEquals(0, r.bhs().int16(14), "the unknown TSIH is not echoed");
+        assertTrue(out.closed);
+        assertFalse(conn.inFullFeaturePhase());
+    }
+
+    @Test
+    void tsihOfALiveSessionIsKnownUntilItCloses() throws Exception {
+        send(login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None"), 1, 1));
+        int tsih = send(login(1, 3, true, keys("MaxRecvDataSegmentLength", "8192"), 1, 1)).bhs().int16(14);
+        assertTrue(conn.inFullFeaturePhase());
+        Pdu again = login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None"), 1, 1);
+        again.bhs().lunField((0x400001370000L << 16) | tsih);
+        RecordingOutput o2 = new RecordingOutput();
+        newConnection(o2).receive(again);
+        assertEquals(0, status(o2.last()), "the session exists");
+        conn.closed();
+        RecordingOutput o3 = new RecordingOutput();
+        newConnection(o3).receive(again);
+        assertEquals(LoginStatus.SESSION_DOES_NOT_EXIST, status(o3.last()), "a closed session is forgotten");
+    }
+
+    @Test
     void unknownTargetAndForeignInitiatorAreRefused() throws Exception {
         RecordingOutput.Sent r = send(login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName",
                 "iqn.2026-01.org.netroot:nobody", "AuthMethod", "None"), 1, 1));
