@@ -21,9 +21,14 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
@@ -41,6 +46,9 @@ public final class IscsiService implements ManagedService {
     /** Threads running SCSI commands; 0 runs them on the event loops (-Dnetroot.iscsi.commandThreads). */
     private static final int DISK_THREADS = Integer.getInteger("netroot.iscsi.commandThreads", 16);
 
+    /** Connections from one address still logging in: a peer cannot tie up the target with half-open logins. */
+    static final int MAX_LOGINS_PER_ADDRESS = 16;
+
     private final IscsiSettings settings;
     private final TargetServices services;
     private final InputErrors errors;
@@ -48,6 +56,9 @@ public final class IscsiService implements ManagedService {
     private EventExecutorGroup diskThreads;
     private Channel server;
     private ChannelGroup connections;
+    /** A connection not in full feature phase this long after connecting is closed (a login takes milliseconds). */
+    private volatile Duration loginTimeout = Duration.ofSeconds(30);
+    private final ConcurrentHashMap<InetAddress, Integer> loggingIn = new ConcurrentHashMap<>();
 
     public IscsiService(IscsiSettings settings, TargetCatalog targets, BootEventSink events, PeerDirectory peers,
                         InputErrors errors) {
@@ -78,9 +89,26 @@ public final class IscsiService implements ManagedService {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        LoginSlot slot = LoginSlot.take(loggingIn, ch.remoteAddress().getAddress());
+                        if (slot == null) {
+                            errors.dropped("iSCSI", ch.remoteAddress(), "more than " + MAX_LOGINS_PER_ADDRESS
+                                    + " connections from one address still logging in");
+                            ch.close();
+                            return;
+                        }
                         connections.add(ch);
                         ch.pipeline().addLast("framer", new Framer(errors));
-                        ch.pipeline().addLast(diskThreads, "connection", new ConnectionHandler());
+                        ch.pipeline().addLast(diskThreads, "connection", new ConnectionHandler(slot));
+                        var timeout = ch.eventLoop().schedule(() -> {
+                            if (slot.release()) {
+                                errors.dropped("iSCSI", ch.remoteAddress(), "no login within " + loginTimeout.toSeconds() + " s");
+                                ch.close();
+                            }
+                        }, loginTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                        ch.closeFuture().addListener(f -> {
+                            timeout.cancel(false);
+                            slot.release();
+                        });
                     }
                 });
         try {
@@ -121,6 +149,16 @@ public final class IscsiService implements ManagedService {
     /** The port actually bound (differs from the settings when they ask for port 0). */
     public synchronized int port() {
         return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** How long a connection may take to reach full feature phase; tests shorten it. */
+    void loginTimeout(Duration timeout) {
+        loginTimeout = timeout;
+    }
+
+    /** Connections from {@code address} that have not finished logging in. */
+    int loginsInProgress(InetAddress address) {
+        return loggingIn.getOrDefault(address, 0);
     }
 
     /** Normal sessions currently holding a volume (one writer per volume). */
@@ -167,7 +205,12 @@ public final class IscsiService implements ManagedService {
 
     /** Feeds whole PDUs to the connection's state machine, on the channel's event loop. */
     private final class ConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        private final LoginSlot slot;
         private IscsiConnection connection;
+
+        ConnectionHandler(LoginSlot slot) {
+            this.slot = slot;
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -180,6 +223,7 @@ public final class IscsiService implements ManagedService {
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             try {
                 connection.receive(PduFraming.parse(frame.nioBuffer()));
+                if (connection.inFullFeaturePhase()) slot.release();
             } catch (MalformedPduException e) {
                 errors.dropped("iSCSI", ctx.channel().remoteAddress(), e.getMessage());
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -254,6 +298,37 @@ public final class IscsiService implements ManagedService {
         @Override
         public void close() {
             ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** One connection's place among its address's logins in progress; given back once, at login or close. */
+    private static final class LoginSlot {
+        private final ConcurrentHashMap<InetAddress, Integer> counts;
+        private final InetAddress address;
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        private LoginSlot(ConcurrentHashMap<InetAddress, Integer> counts, InetAddress address) {
+            this.counts = counts;
+            this.address = address;
+        }
+
+        /** A slot, or null when the address already has {@link #MAX_LOGINS_PER_ADDRESS} logins in progress. */
+        static LoginSlot take(ConcurrentHashMap<InetAddress, Integer> counts, InetAddress address) {
+            boolean[] taken = {false};
+            counts.compute(address, (a, n) -> {
+                int c = n == null ? 0 : n;
+                if (c >= MAX_LOGINS_PER_ADDRESS) return n;
+                taken[0] = true;
+                return c + 1;
+            });
+            return taken[0] ? new LoginSlot(counts, address) : null;
+        }
+
+        /** True for the one call that gave the slot back. */
+        boolean release() {
+            if (!held.compareAndSet(true, false)) return false;
+            counts.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+            return true;
         }
     }
 

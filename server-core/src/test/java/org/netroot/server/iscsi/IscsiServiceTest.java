@@ -12,6 +12,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +121,54 @@ class IscsiServiceTest {
             assertEquals(String.valueOf(4 << 20), r.output().trim());
         }
         assertEquals(4, dropped(), "good sessions are not counted");
+    }
+
+    /** A NOP-Out ping on a logged-in socket; true once its NOP-In comes back. */
+    private static boolean pings(Socket s) throws Exception {
+        Bhs nop = Bhs.of(Bhs.NOP_OUT).immediate(true).flags(0x80);
+        nop.itt(7).int32(20, Bhs.NO_TAG).int32(24, 2);
+        s.getOutputStream().write(nop.bytes());
+        s.getOutputStream().flush();
+        byte[] header = new byte[48];
+        new DataInputStream(s.getInputStream()).readFully(header);
+        return new Bhs(header).opcode() == Bhs.NOP_IN;
+    }
+
+    @Test
+    void connectionsThatDoNotLogInInTimeAreClosedAndCounted() throws Exception {
+        lab.service.loginTimeout(Duration.ofMillis(500));
+        try (Socket session = connect()) {
+            assertEquals(0, login(session, pc.initiatorIqn()));
+            try (Socket silent = connect()) {
+                assertTrue(closedByServer(silent), "a connection that never logs in is closed");
+            }
+            awaitDropped(1);
+            assertTrue(pings(session), "the logged-in session outlives the login timeout");
+        }
+    }
+
+    @Test
+    void loginsInProgressPerAddressAreCapped() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<Socket> waiting = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < IscsiService.MAX_LOGINS_PER_ADDRESS; i++) waiting.add(connect());
+            for (int i = 0; i < 200 && lab.service.loginsInProgress(loopback) < 16; i++) Thread.sleep(25);
+            assertEquals(16, lab.service.loginsInProgress(loopback));
+            try (Socket one = connect()) {
+                assertTrue(closedByServer(one), "the 17th connection still logging in is refused");
+            }
+            awaitDropped(1);
+            assertEquals(0, login(waiting.get(0), pc.initiatorIqn()), "the waiting ones may still log in");
+            for (int i = 0; i < 200 && lab.service.loginsInProgress(loopback) > 15; i++) Thread.sleep(25);
+            try (Socket next = connect()) {
+                assertEquals(0, login(next, pc.initiatorIqn()), "a finished login frees its place");
+            }
+        } finally {
+            for (Socket s : waiting) s.close();
+        }
+        for (int i = 0; i < 200 && lab.service.loginsInProgress(loopback) > 0; i++) Thread.sleep(25);
+        assertEquals(0, lab.service.loginsInProgress(loopback), "closed connections give their place back");
     }
 
     @Test
