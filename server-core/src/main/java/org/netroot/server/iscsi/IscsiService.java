@@ -6,11 +6,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -25,10 +26,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
@@ -48,6 +51,11 @@ public final class IscsiService implements ManagedService {
 
     /** Connections from one address still logging in: a peer cannot tie up the target with half-open logins. */
     static final int MAX_LOGINS_PER_ADDRESS = 16;
+    /**
+     * Data-In queued for a peer before we stop taking its commands: a READ may be 16 MiB of direct
+     * memory, and an initiator that sends commands but does not read must not make us buffer them all.
+     */
+    static final WriteBufferWaterMark OUTPUT_WATER_MARK = new WriteBufferWaterMark(2 << 20, 8 << 20);
 
     private final IscsiSettings settings;
     private final TargetServices services;
@@ -59,6 +67,7 @@ public final class IscsiService implements ManagedService {
     /** A connection not in full feature phase this long after connecting is closed (a login takes milliseconds). */
     private volatile Duration loginTimeout = Duration.ofSeconds(30);
     private final ConcurrentHashMap<InetAddress, Integer> loggingIn = new ConcurrentHashMap<>();
+    private final AtomicInteger paused = new AtomicInteger();
 
     public IscsiService(IscsiSettings settings, TargetCatalog targets, BootEventSink events, PeerDirectory peers,
                         InputErrors errors) {
@@ -86,6 +95,7 @@ public final class IscsiService implements ManagedService {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, OUTPUT_WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -161,6 +171,11 @@ public final class IscsiService implements ManagedService {
         return loggingIn.getOrDefault(address, 0);
     }
 
+    /** Connections whose commands wait because the peer does not read what we sent. */
+    int pausedConnections() {
+        return paused.get();
+    }
+
     /** Normal sessions currently holding a volume (one writer per volume). */
     public int activeSessions() {
         return services.sessions().count();
@@ -203,9 +218,16 @@ public final class IscsiService implements ManagedService {
         }
     }
 
-    /** Feeds whole PDUs to the connection's state machine, on the channel's event loop. */
-    private final class ConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    /**
+     * Feeds whole PDUs to the connection's state machine, on its command thread. While the
+     * channel is not writable (more than the high water mark of output not yet taken by the peer)
+     * PDUs wait here and the socket is not read: TCP pushes back on the initiator instead of us
+     * buffering Data-In without bound. Writes from the command thread count against the water
+     * mark at once, so the check sees the output of the commands before.
+     */
+    private final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         private final LoginSlot slot;
+        private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
         private IscsiConnection connection;
 
         ConnectionHandler(LoginSlot slot) {
@@ -220,13 +242,44 @@ public final class IscsiService implements ManagedService {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = (ByteBuf) msg;
+            if (!waiting.isEmpty() || !ctx.channel().isWritable()) {
+                if (waiting.isEmpty()) {
+                    paused.incrementAndGet();
+                    ctx.channel().config().setAutoRead(false);
+                    ctx.flush(); // what is queued must drain for the channel to become writable again
+                }
+                waiting.add(frame);
+                return;
+            }
+            handle(ctx, frame);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && !waiting.isEmpty()) {
+                while (!waiting.isEmpty() && ctx.channel().isWritable() && ctx.channel().isActive()) {
+                    handle(ctx, waiting.poll());
+                }
+                ctx.flush();
+                if (waiting.isEmpty()) {
+                    paused.decrementAndGet();
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        private void handle(ChannelHandlerContext ctx, ByteBuf frame) {
             try {
                 connection.receive(PduFraming.parse(frame.nioBuffer()));
                 if (connection.inFullFeaturePhase()) slot.release();
             } catch (MalformedPduException e) {
                 errors.dropped("iSCSI", ctx.channel().remoteAddress(), e.getMessage());
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } finally {
+                frame.release();
             }
         }
 
@@ -237,6 +290,11 @@ public final class IscsiService implements ManagedService {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (!waiting.isEmpty()) {
+                paused.decrementAndGet();
+                waiting.forEach(ByteBuf::release);
+                waiting.clear();
+            }
             if (connection != null) connection.closed();
             ctx.fireChannelInactive();
         }

@@ -171,6 +171,59 @@ class IscsiServiceTest {
         assertEquals(0, lab.service.loginsInProgress(loopback), "closed connections give their place back");
     }
 
+    private static long usedDirectMemory() {
+        return ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT)
+                .metric().usedDirectMemory();
+    }
+
+    @Test
+    void aPeerThatDoesNotReadStopsItsCommandsInsteadOfFillingMemory() throws Exception {
+        Client big = lab.addClient("pc2", "52:54:00:00:00:02", 32 << 20);
+        int commands = 64;
+        int length = 2 << 20;
+        long before = usedDirectMemory();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(32 << 10);
+            s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), lab.service.port()));
+            s.setSoTimeout(30_000);
+            assertEquals(0, login(s, big.initiatorIqn(), big.targetIqn()));
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < commands; i++) { // 128 MiB of reads asked for, none of it read yet
+                Bhs read = Bhs.of(Bhs.SCSI_COMMAND).flags(0xc1);
+                read.itt(i + 1).int32(20, length).int32(24, 1 + i);
+                System.arraycopy(ConnectionTest.read10(0, length / 512), 0, read.bytes(), 32, 10);
+                out.write(read.bytes());
+            }
+            out.flush();
+            long bound = 48L << 20; // the 8 MiB water mark, one 2 MiB read over it, socket buffers, pool slack
+            long most = 0;
+            for (int i = 0; i < 1200 && lab.service.pausedConnections() == 0 && most <= bound; i++) {
+                Thread.sleep(25);
+                most = Math.max(most, usedDirectMemory() - before);
+            }
+            Thread.sleep(200); // whatever was already running when the connection paused has finished
+            most = Math.max(most, usedDirectMemory() - before);
+            assertTrue(most <= bound, "direct memory grew by " + (most >> 20) + " MiB for a peer that reads nothing");
+            assertEquals(1, lab.service.pausedConnections(), "the connection waits for the peer");
+
+            // the peer reads now: every command completes, nothing lost while paused
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] header = new byte[48];
+            long data = 0;
+            int done = 0;
+            while (done < commands) {
+                in.readFully(header);
+                Bhs r = new Bhs(header);
+                assertEquals(Bhs.DATA_IN, r.opcode());
+                in.readFully(new byte[PduFraming.padded(r.dataSegmentLength())]);
+                data += r.dataSegmentLength();
+                if ((r.flags() & 0x01) != 0) done++;
+            }
+            assertEquals((long) commands * length, data);
+            assertEquals(0, lab.service.pausedConnections());
+        }
+    }
+
     @Test
     void sameInitiatorReconnectingReplacesItsSession() throws Exception {
         try (Socket first = connect(); Socket second = connect()) {
