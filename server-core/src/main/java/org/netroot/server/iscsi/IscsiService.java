@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The iSCSI portal: binds TCP, frames PDUs and hands them to one {@link IscsiConnection} per
- * connection. Commands run on the connection's event loop (reads go from the volume into a
+ * connection. Commands run on the connection's command thread (reads go from the volume into a
  * pooled direct buffer and out without another copy); responses are flushed once per read.
+ * Limits a peer cannot talk its way past: a login within 30 s, 16 logins in progress per address,
+ * and at most the write water mark of unread output before its commands wait.
  */
 public final class IscsiService implements ManagedService {
     private static final Logger log = LoggerFactory.getLogger(IscsiService.class);
