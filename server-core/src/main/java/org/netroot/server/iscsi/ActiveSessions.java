@@ -24,6 +24,8 @@ public final class ActiveSessions {
     }
 
     private final Map<String, Holder> byVolume = new HashMap<>();
+    /** TSIH -> the connection of that session, for logins that name an existing session (§6.3.1). */
+    private final Map<Integer, Object> byTsih = new HashMap<>();
 
     public synchronized Outcome claim(String volumeName, Holder session) {
         String key = volumeName;
@@ -46,5 +48,18 @@ public final class ActiveSessions {
 
     public synchronized int count() {
         return byVolume.size();
+    }
+
+    /** Marks a session identifying handle as in use by {@code connection} until {@link #forget}. */
+    public synchronized void register(int tsih, Object connection) {
+        byTsih.put(tsih, connection);
+    }
+
+    public synchronized void forget(int tsih, Object connection) {
+        byTsih.remove(tsih, connection);
+    }
+
+    public synchronized boolean exists(int tsih) {
+        return byTsih.containsKey(tsih);
     }
 }

@@ -55,6 +55,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
     private boolean closed;
     private volatile boolean evicted;
     private boolean holdsTarget;
+    private int tsih;
     private final Map<Integer, PendingWrite> writes = new HashMap<>();
     private long pendingWriteBytes;
     private int nextTransferTag = 1;
@@ -111,6 +112,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
     public void closed() {
         if (closed) return;
         closed = true;
+        if (tsih != 0) services.sessions().forget(tsih, this);
         for (PendingWrite w : writes.values()) w.buffer.release();
         writes.clear();
         if (device != null) {
@@ -178,6 +180,8 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         params = login.params;
         statSN = login.statSN;
         expCmdSN = login.expCmdSN;
+        tsih = login.tsih();
+        services.sessions().register(tsih, this);
         login = null;
     }
 
@@ -328,10 +332,14 @@ public final class IscsiConnection implements ActiveSessions.Holder {
                     residualFlags = 0x04;          // O: overflow
                     residual = produced - expected;
                 }
+                // §11.7.1/§13.14: a Data-In sequence (ended by F) is at most MaxBurstLength bytes;
+                // DataSN keeps counting across sequences, S (status) only on the very last PDU
                 int segment = params.maxRecvDataSegmentLength;
+                long burst = params.maxBurstLength;
                 int dataSN = 0;
-                for (int offset = 0; offset < sent; offset += segment) {
-                    int n = Math.min(segment, sent - offset);
+                for (int offset = 0, n; offset < sent; offset += n) {
+                    int burstEnd = (int) Math.min(sent, (offset / burst + 1) * burst);
+                    n = Math.min(segment, burstEnd - offset);
                     boolean last = offset + n >= sent;
                     Bhs d = response(Bhs.DATA_IN, h, last);
                     d.lunField(h.lunField());
@@ -343,7 +351,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
                         d.byte3(ScsiResult.GOOD);
                         d.int32(44, residual);
                     } else {
-                        d.flags(0);
+                        d.flags(offset + n == burstEnd ? 0x80 : 0); // F: end of this burst
                         d.int32(24, 0);
                     }
                     out.send(d, c.buffer, offset, n);

@@ -6,11 +6,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -21,9 +22,16 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
@@ -33,13 +41,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The iSCSI portal: binds TCP, frames PDUs and hands them to one {@link IscsiConnection} per
- * connection. Commands run on the connection's event loop (reads go from the volume into a
+ * connection. Commands run on the connection's command thread (reads go from the volume into a
  * pooled direct buffer and out without another copy); responses are flushed once per read.
+ * Limits a peer cannot talk its way past: a login within 30 s, 16 logins in progress per address,
+ * and at most the write water mark of unread output before its commands wait.
  */
 public final class IscsiService implements ManagedService {
     private static final Logger log = LoggerFactory.getLogger(IscsiService.class);
     /** Threads running SCSI commands; 0 runs them on the event loops (-Dnetroot.iscsi.commandThreads). */
     private static final int DISK_THREADS = Integer.getInteger("netroot.iscsi.commandThreads", 16);
+
+    /** Connections from one address still logging in: a peer cannot tie up the target with half-open logins. */
+    static final int MAX_LOGINS_PER_ADDRESS = 16;
+    /**
+     * Data-In queued for a peer before we stop taking its commands: a READ may be 16 MiB of direct
+     * memory, and an initiator that sends commands but does not read must not make us buffer them all.
+     */
+    static final WriteBufferWaterMark OUTPUT_WATER_MARK = new WriteBufferWaterMark(2 << 20, 8 << 20);
 
     private final IscsiSettings settings;
     private final TargetServices services;
@@ -48,11 +66,15 @@ public final class IscsiService implements ManagedService {
     private EventExecutorGroup diskThreads;
     private Channel server;
     private ChannelGroup connections;
+    /** A connection not in full feature phase this long after connecting is closed (a login takes milliseconds). */
+    private volatile Duration loginTimeout = Duration.ofSeconds(30);
+    private final ConcurrentHashMap<InetAddress, Integer> loggingIn = new ConcurrentHashMap<>();
+    private final AtomicInteger paused = new AtomicInteger();
 
     public IscsiService(IscsiSettings settings, TargetCatalog targets, BootEventSink events, PeerDirectory peers,
                         InputErrors errors) {
         this.settings = settings;
-        this.services = new TargetServices(targets, new ActiveSessions(), events, peers);
+        this.services = new TargetServices(targets, new ActiveSessions(), events, peers, errors);
         this.errors = errors;
     }
 
@@ -75,12 +97,30 @@ public final class IscsiService implements ManagedService {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, OUTPUT_WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        LoginSlot slot = LoginSlot.take(loggingIn, ch.remoteAddress().getAddress());
+                        if (slot == null) {
+                            errors.dropped("iSCSI", ch.remoteAddress(), "more than " + MAX_LOGINS_PER_ADDRESS
+                                    + " connections from one address still logging in");
+                            ch.close();
+                            return;
+                        }
                         connections.add(ch);
                         ch.pipeline().addLast("framer", new Framer(errors));
-                        ch.pipeline().addLast(diskThreads, "connection", new ConnectionHandler());
+                        ch.pipeline().addLast(diskThreads, "connection", new ConnectionHandler(slot));
+                        var timeout = ch.eventLoop().schedule(() -> {
+                            if (slot.release()) {
+                                errors.dropped("iSCSI", ch.remoteAddress(), "no login within " + loginTimeout.toSeconds() + " s");
+                                ch.close();
+                            }
+                        }, loginTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                        ch.closeFuture().addListener(f -> {
+                            timeout.cancel(false);
+                            slot.release();
+                        });
                     }
                 });
         try {
@@ -121,6 +161,21 @@ public final class IscsiService implements ManagedService {
     /** The port actually bound (differs from the settings when they ask for port 0). */
     public synchronized int port() {
         return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** How long a connection may take to reach full feature phase; tests shorten it. */
+    void loginTimeout(Duration timeout) {
+        loginTimeout = timeout;
+    }
+
+    /** Connections from {@code address} that have not finished logging in. */
+    int loginsInProgress(InetAddress address) {
+        return loggingIn.getOrDefault(address, 0);
+    }
+
+    /** Connections whose commands wait because the peer does not read what we sent. */
+    int pausedConnections() {
+        return paused.get();
     }
 
     /** Normal sessions currently holding a volume (one writer per volume). */
@@ -165,9 +220,21 @@ public final class IscsiService implements ManagedService {
         }
     }
 
-    /** Feeds whole PDUs to the connection's state machine, on the channel's event loop. */
-    private final class ConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    /**
+     * Feeds whole PDUs to the connection's state machine, on its command thread. While the
+     * channel is not writable (more than the high water mark of output not yet taken by the peer)
+     * PDUs wait here and the socket is not read: TCP pushes back on the initiator instead of us
+     * buffering Data-In without bound. Writes from the command thread count against the water
+     * mark at once, so the check sees the output of the commands before.
+     */
+    private final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+        private final LoginSlot slot;
+        private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
         private IscsiConnection connection;
+
+        ConnectionHandler(LoginSlot slot) {
+            this.slot = slot;
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -177,12 +244,44 @@ public final class IscsiService implements ManagedService {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = (ByteBuf) msg;
+            if (!waiting.isEmpty() || !ctx.channel().isWritable()) {
+                if (waiting.isEmpty()) {
+                    paused.incrementAndGet();
+                    ctx.channel().config().setAutoRead(false);
+                    ctx.flush(); // what is queued must drain for the channel to become writable again
+                }
+                waiting.add(frame);
+                return;
+            }
+            handle(ctx, frame);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && !waiting.isEmpty()) {
+                while (!waiting.isEmpty() && ctx.channel().isWritable() && ctx.channel().isActive()) {
+                    handle(ctx, waiting.poll());
+                }
+                ctx.flush();
+                if (waiting.isEmpty()) {
+                    paused.decrementAndGet();
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        private void handle(ChannelHandlerContext ctx, ByteBuf frame) {
             try {
                 connection.receive(PduFraming.parse(frame.nioBuffer()));
+                if (connection.inFullFeaturePhase()) slot.release();
             } catch (MalformedPduException e) {
                 errors.dropped("iSCSI", ctx.channel().remoteAddress(), e.getMessage());
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } finally {
+                frame.release();
             }
         }
 
@@ -193,6 +292,11 @@ public final class IscsiService implements ManagedService {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (!waiting.isEmpty()) {
+                paused.decrementAndGet();
+                waiting.forEach(ByteBuf::release);
+                waiting.clear();
+            }
             if (connection != null) connection.closed();
             ctx.fireChannelInactive();
         }
@@ -254,6 +358,37 @@ public final class IscsiService implements ManagedService {
         @Override
         public void close() {
             ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** One connection's place among its address's logins in progress; given back once, at login or close. */
+    private static final class LoginSlot {
+        private final ConcurrentHashMap<InetAddress, Integer> counts;
+        private final InetAddress address;
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        private LoginSlot(ConcurrentHashMap<InetAddress, Integer> counts, InetAddress address) {
+            this.counts = counts;
+            this.address = address;
+        }
+
+        /** A slot, or null when the address already has {@link #MAX_LOGINS_PER_ADDRESS} logins in progress. */
+        static LoginSlot take(ConcurrentHashMap<InetAddress, Integer> counts, InetAddress address) {
+            boolean[] taken = {false};
+            counts.compute(address, (a, n) -> {
+                int c = n == null ? 0 : n;
+                if (c >= MAX_LOGINS_PER_ADDRESS) return n;
+                taken[0] = true;
+                return c + 1;
+            });
+            return taken[0] ? new LoginSlot(counts, address) : null;
+        }
+
+        /** True for the one call that gave the slot back. */
+        boolean release() {
+            if (!held.compareAndSet(true, false)) return false;
+            counts.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+            return true;
         }
     }
 

@@ -32,6 +32,13 @@ final class Login {
 
     private enum Auth { NOT_CHOSEN, CHAP_CHOSEN, CHALLENGED, DONE }
 
+    /**
+     * The most login text one request may carry across its C-bit PDUs. RFC 7143 §6.1 lets a
+     * target bound it; real initiators send well under 2 KiB, and without a bound a peer that
+     * never clears C grows our heap for as long as it likes.
+     */
+    static final int MAX_LOGIN_TEXT = 65536;
+
     private static final AtomicInteger TSIH = new AtomicInteger();
 
     private final TargetServices services;
@@ -69,19 +76,30 @@ final class Login {
         int nsg = flags & 3;
         expCmdSN = h.int32(24); // login PDUs are immediate: ExpCmdSN stays at the initiator's CmdSN
         if (h.opcode() != Bhs.LOGIN) return fail(h, csg, LoginStatus.INVALID_DURING_LOGIN);
-        if (transit && cont) return fail(h, csg, LoginStatus.INITIATOR_ERROR);
+        if (transit && cont) return drop(h, csg, "login PDU with both T and C set (RFC 7143 §11.12.2)");
         if (first) {
             isid = h.lunField() >>> 16;
             tsih = h.int16(14);
             if (h.byte3() > 0) return fail(h, csg, LoginStatus.UNSUPPORTED_VERSION); // VersionMin: we speak 0x00
+            if (tsih != 0 && !services.sessions().exists(tsih)) {
+                // §6.3.1: a non-zero TSIH names an existing session (adding or reinstating a
+                // connection); for one we do not know the answer is "session does not exist"
+                tsih = 0;
+                return fail(h, csg, LoginStatus.SESSION_DOES_NOT_EXIST);
+            }
         }
-        continued.writeBytes(request.dataBytes());
+        byte[] text = request.dataBytes();
+        if (continued.size() + text.length > MAX_LOGIN_TEXT) {
+            continued.reset();
+            return drop(h, csg, "login text longer than " + MAX_LOGIN_TEXT + " bytes across continued PDUs");
+        }
+        continued.writeBytes(text);
         if (cont) return reply(h, false, csg, 0, Map.of(), Outcome.CONTINUE); // §6.3: ask for the rest
         Map<String, String> keys;
         try {
             keys = TextParameters.parse(continued.toByteArray());
         } catch (MalformedPduException e) {
-            return fail(h, csg, LoginStatus.INITIATOR_ERROR);
+            return drop(h, csg, "malformed login text: " + e.getMessage());
         } finally {
             continued.reset();
         }
@@ -254,6 +272,12 @@ final class Login {
         services.events().record(BootEvent.of(mac, BootEventType.ERROR, detail));
     }
 
+    /** Input no initiator should send: counted as dropped, and the login fails (initiator error). */
+    private Reply drop(Bhs h, int csg, String reason) {
+        services.errors().dropped("iSCSI", peer, reason);
+        return fail(h, csg, LoginStatus.INITIATOR_ERROR);
+    }
+
     private Reply fail(Bhs h, int csg, int status) {
         Bhs r = header(h, false, csg, 0);
         r.byte2(0).int16(36, status);
@@ -272,6 +296,11 @@ final class Login {
         r.int32(28, expCmdSN);
         r.int32(32, expCmdSN + IscsiConnection.COMMAND_WINDOW - 1);
         return r;
+    }
+
+    /** The session's identifying handle, set once the target admits the initiator. */
+    int tsih() {
+        return tsih;
     }
 
     private static int nextTsih() {

@@ -10,6 +10,7 @@ public final class LoginStatus {
     public static final int UNSUPPORTED_VERSION = 0x0205;
     public static final int MISSING_PARAMETER = 0x0207;
     public static final int SESSION_TYPE_NOT_SUPPORTED = 0x0209;
+    public static final int SESSION_DOES_NOT_EXIST = 0x020a;
     public static final int INVALID_DURING_LOGIN = 0x020b;
     public static final int TARGET_ERROR = 0x0300;
     public static final int SERVICE_UNAVAILABLE = 0x0301;

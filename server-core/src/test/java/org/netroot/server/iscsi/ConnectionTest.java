@@ -26,6 +26,7 @@ import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.scsi.Sense;
+import org.netroot.server.service.InputErrors;
 import org.netroot.server.storage.BlockDevice;
 import org.netroot.server.storage.RawFileBlockDevice;
 
@@ -40,6 +41,7 @@ class ConnectionTest {
     @TempDir
     Path dir;
     final List<BootEvent> events = new ArrayList<>();
+    final InputErrors errors = new InputErrors();
     IscsiTarget target;
     ActiveSessions sessions = new ActiveSessions();
     RecordingOutput out = new RecordingOutput();
@@ -75,7 +77,7 @@ class ConnectionTest {
         };
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
         InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
-        return new IscsiConnection(o, new TargetServices(catalog, sessions, events::add, new PeerDirectory()), local, peer);
+        return new IscsiConnection(o, new TargetServices(catalog, sessions, events::add, new PeerDirectory(), errors), local, peer);
     }
 
     // ---- building initiator PDUs -----------------------------------------------------------
@@ -190,6 +192,63 @@ class ConnectionTest {
         // an initiator that skips the security stage and offers no MaxRecvDataSegmentLength
         RecordingOutput.Sent r = send(login(1, 3, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET), 1, 1));
         assertEquals(keys("TargetPortalGroupTag", "1", "MaxRecvDataSegmentLength", "262144"), text(r));
+    }
+
+    @Test
+    void continuedLoginTextIsBoundedFailedAndCounted() throws Exception {
+        // a peer that never clears C: without a bound every PDU grows the heap (RFC 7143 §6.1)
+        byte[] chunk = new byte[8192];
+        Arrays.fill(chunk, (byte) 'a');
+        int pdus = 0;
+        RecordingOutput.Sent r;
+        do {
+            Bhs h = Bhs.of(Bhs.LOGIN).immediate(true).flags(0x40 | (0 << 2)); // C=1, T=0, CSG=0
+            h.lunField(0x400001370000L << 16).itt(1).int32(24, 1);
+            r = send(Pdu.of(h, chunk));
+            pdus++;
+        } while (status(r) == 0 && pdus < 100);
+        assertEquals(LoginStatus.INITIATOR_ERROR, status(r));
+        assertEquals(65536 / chunk.length + 1, pdus, "refused as soon as the text passes 64 KiB");
+        assertTrue(out.closed);
+        assertEquals(1, errors.count("iSCSI"));
+    }
+
+    @Test
+    void malformedLoginTextFailsTheLoginAndIsCounted() throws Exception {
+        Bhs h = Bhs.of(Bhs.LOGIN).immediate(true).flags(0x81); // T=1, CSG=0, NSG=1
+        h.lunField(0x400001370000L << 16).itt(1).int32(24, 1);
+        RecordingOutput.Sent r = send(Pdu.of(h, "InitiatorName\0".getBytes()));
+        assertEquals(LoginStatus.INITIATOR_ERROR, status(r));
+        assertTrue(out.closed);
+        assertEquals(1, errors.count("iSCSI"), "counted through InputErrors");
+    }
+
+    @Test
+    void nonZeroTsihOfAnUnknownSessionIsRefused() throws Exception {
+        // RFC 7143 §6.3.1: a TSIH names an existing session; one we never handed out does not exist
+        Pdu first = login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None"), 1, 1);
+        first.bhs().lunField((0x400001370000L << 16) | 0x1234);
+        RecordingOutput.Sent r = send(first);
+        assertEquals(LoginStatus.SESSION_DOES_NOT_EXIST, status(r));
+        assertEquals(0, r.bhs().int16(14), "the unknown TSIH is not echoed");
+        assertTrue(out.closed);
+        assertFalse(conn.inFullFeaturePhase());
+    }
+
+    @Test
+    void tsihOfALiveSessionIsKnownUntilItCloses() throws Exception {
+        send(login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None"), 1, 1));
+        int tsih = send(login(1, 3, true, keys("MaxRecvDataSegmentLength", "8192"), 1, 1)).bhs().int16(14);
+        assertTrue(conn.inFullFeaturePhase());
+        Pdu again = login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None"), 1, 1);
+        again.bhs().lunField((0x400001370000L << 16) | tsih);
+        RecordingOutput o2 = new RecordingOutput();
+        newConnection(o2).receive(again);
+        assertEquals(0, status(o2.last()), "the session exists");
+        conn.closed();
+        RecordingOutput o3 = new RecordingOutput();
+        newConnection(o3).receive(again);
+        assertEquals(LoginStatus.SESSION_DOES_NOT_EXIST, status(o3.last()), "a closed session is forgotten");
     }
 
     @Test
@@ -320,6 +379,30 @@ class ConnectionTest {
         assertArrayEquals(content, all.array());
         assertEquals(BootEventType.ISCSI_FIRST_READ, events.get(events.size() - 1).type());
         assertEquals(out.allocated, out.released, "every read buffer goes back to the pool");
+    }
+
+    @Test
+    void dataInSequencesEndAtEachMaxBurstLength() throws Exception {
+        // RFC 7143 §11.7.1/§13.14: F ends each MaxBurstLength sequence; DataSN runs on, S only at the end
+        send(login(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None"), 1, cmdSN));
+        send(login(1, 3, true, keys("MaxRecvDataSegmentLength", "8192", "MaxBurstLength", "20000"), 1, cmdSN));
+        assertTrue(conn.inFullFeaturePhase());
+        out.take();
+        conn.receive(scsi(read10(0, 96), 0xc0, 96 * 512, null));
+        List<RecordingOutput.Sent> pdus = out.take();
+        int[] lengths = {8192, 8192, 3616, 8192, 8192, 3616, 8192, 960};
+        int[] flags = {0, 0, 0x80, 0, 0, 0x80, 0, 0x81};
+        assertEquals(lengths.length, pdus.size());
+        int offset = 0;
+        for (int i = 0; i < pdus.size(); i++) {
+            RecordingOutput.Sent d = pdus.get(i);
+            assertEquals(Bhs.DATA_IN, d.opcode());
+            assertEquals(lengths[i], d.data().length, "PDU " + i);
+            assertEquals(flags[i], d.bhs().flags(), "F at each 20000-byte boundary, S only on the last: PDU " + i);
+            assertEquals(i, d.bhs().int32(36), "DataSN counts on across sequences");
+            assertEquals(offset, d.bhs().int32(40), "buffer offset");
+            offset += lengths[i];
+        }
     }
 
     @Test

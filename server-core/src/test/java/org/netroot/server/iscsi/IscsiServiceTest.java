@@ -12,6 +12,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +121,107 @@ class IscsiServiceTest {
             assertEquals(String.valueOf(4 << 20), r.output().trim());
         }
         assertEquals(4, dropped(), "good sessions are not counted");
+    }
+
+    /** A NOP-Out ping on a logged-in socket; true once its NOP-In comes back. */
+    private static boolean pings(Socket s) throws Exception {
+        Bhs nop = Bhs.of(Bhs.NOP_OUT).immediate(true).flags(0x80);
+        nop.itt(7).int32(20, Bhs.NO_TAG).int32(24, 2);
+        s.getOutputStream().write(nop.bytes());
+        s.getOutputStream().flush();
+        byte[] header = new byte[48];
+        new DataInputStream(s.getInputStream()).readFully(header);
+        return new Bhs(header).opcode() == Bhs.NOP_IN;
+    }
+
+    @Test
+    void connectionsThatDoNotLogInInTimeAreClosedAndCounted() throws Exception {
+        lab.service.loginTimeout(Duration.ofMillis(500));
+        try (Socket session = connect()) {
+            assertEquals(0, login(session, pc.initiatorIqn()));
+            try (Socket silent = connect()) {
+                assertTrue(closedByServer(silent), "a connection that never logs in is closed");
+            }
+            awaitDropped(1);
+            assertTrue(pings(session), "the logged-in session outlives the login timeout");
+        }
+    }
+
+    @Test
+    void loginsInProgressPerAddressAreCapped() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<Socket> waiting = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < IscsiService.MAX_LOGINS_PER_ADDRESS; i++) waiting.add(connect());
+            for (int i = 0; i < 200 && lab.service.loginsInProgress(loopback) < 16; i++) Thread.sleep(25);
+            assertEquals(16, lab.service.loginsInProgress(loopback));
+            try (Socket one = connect()) {
+                assertTrue(closedByServer(one), "the 17th connection still logging in is refused");
+            }
+            awaitDropped(1);
+            assertEquals(0, login(waiting.get(0), pc.initiatorIqn()), "the waiting ones may still log in");
+            for (int i = 0; i < 200 && lab.service.loginsInProgress(loopback) > 15; i++) Thread.sleep(25);
+            try (Socket next = connect()) {
+                assertEquals(0, login(next, pc.initiatorIqn()), "a finished login frees its place");
+            }
+        } finally {
+            for (Socket s : waiting) s.close();
+        }
+        for (int i = 0; i < 200 && lab.service.loginsInProgress(loopback) > 0; i++) Thread.sleep(25);
+        assertEquals(0, lab.service.loginsInProgress(loopback), "closed connections give their place back");
+    }
+
+    private static long usedDirectMemory() {
+        return ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT)
+                .metric().usedDirectMemory();
+    }
+
+    @Test
+    void aPeerThatDoesNotReadStopsItsCommandsInsteadOfFillingMemory() throws Exception {
+        Client big = lab.addClient("pc2", "52:54:00:00:00:02", 32 << 20);
+        int commands = 64;
+        int length = 2 << 20;
+        long before = usedDirectMemory();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(32 << 10);
+            s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), lab.service.port()));
+            s.setSoTimeout(30_000);
+            assertEquals(0, login(s, big.initiatorIqn(), big.targetIqn()));
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < commands; i++) { // 128 MiB of reads asked for, none of it read yet
+                Bhs read = Bhs.of(Bhs.SCSI_COMMAND).flags(0xc1);
+                read.itt(i + 1).int32(20, length).int32(24, 1 + i);
+                System.arraycopy(ConnectionTest.read10(0, length / 512), 0, read.bytes(), 32, 10);
+                out.write(read.bytes());
+            }
+            out.flush();
+            long bound = 48L << 20; // the 8 MiB water mark, one 2 MiB read over it, socket buffers, pool slack
+            long most = 0;
+            for (int i = 0; i < 1200 && lab.service.pausedConnections() == 0 && most <= bound; i++) {
+                Thread.sleep(25);
+                most = Math.max(most, usedDirectMemory() - before);
+            }
+            Thread.sleep(200); // whatever was already running when the connection paused has finished
+            most = Math.max(most, usedDirectMemory() - before);
+            assertTrue(most <= bound, "direct memory grew by " + (most >> 20) + " MiB for a peer that reads nothing");
+            assertEquals(1, lab.service.pausedConnections(), "the connection waits for the peer");
+
+            // the peer reads now: every command completes, nothing lost while paused
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] header = new byte[48];
+            long data = 0;
+            int done = 0;
+            while (done < commands) {
+                in.readFully(header);
+                Bhs r = new Bhs(header);
+                assertEquals(Bhs.DATA_IN, r.opcode());
+                in.readFully(new byte[PduFraming.padded(r.dataSegmentLength())]);
+                data += r.dataSegmentLength();
+                if ((r.flags() & 0x01) != 0) done++;
+            }
+            assertEquals((long) commands * length, data);
+            assertEquals(0, lab.service.pausedConnections());
+        }
     }
 
     @Test
