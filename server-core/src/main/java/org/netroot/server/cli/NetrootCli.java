@@ -18,6 +18,7 @@ public final class NetrootCli {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // user mistakes and environment problems get one clear line, not a stack trace
             cmd.getErr().println("netroot: " + UserMessages.of(ex));
+            if (Boolean.getBoolean("netroot.debug")) ex.printStackTrace(cmd.getErr());
             return ex instanceof IllegalArgumentException ? 2 : 1;
         });
         return cl.execute(args);

@@ -20,8 +20,11 @@ public final class PrivilegeCheck {
 
     /** @param ports "67/udp (DHCP)" -> 67, in the order to report */
     public static Optional<String> problem(Map<String, Integer> ports) {
-        if (mayBindPrivilegedPorts()) return Optional.empty();
-        int firstUnprivileged = unprivilegedPortStart();
+        return problem(ports, mayBindPrivilegedPorts(), unprivilegedPortStart());
+    }
+
+    static Optional<String> problem(Map<String, Integer> ports, boolean privileged, int firstUnprivileged) {
+        if (privileged) return Optional.empty();
         List<String> blocked = new ArrayList<>();
         ports.forEach((label, port) -> {
             if (port > 0 && port < firstUnprivileged) blocked.add(label);
@@ -54,7 +57,8 @@ public final class PrivilegeCheck {
 
     static int unprivilegedPortStart() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).trim());
+            // readAllLines, not readString: /proc files report size 0 and readString returned only "1" of "1024"
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).get(0).trim());
         } catch (IOException | RuntimeException e) {
             return 1024;
         }
