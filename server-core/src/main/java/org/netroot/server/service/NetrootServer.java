@@ -43,7 +43,7 @@ public final class NetrootServer implements AutoCloseable {
                 mac -> clients.byMac(mac).map(Client::name).orElse(null));
         this.control = new LocalControl(db, false, config.dataDir(), this::status);
         warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
-        ServiceWiring.addServices(services, config, db, clients, new LeaseRepository(db), control.volumeStore(),
+        ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), control.volumeStore(),
                 bus, peers, errors);
     }
 

@@ -7,21 +7,20 @@ import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.iscsi.ClientTargetCatalog;
 import org.netroot.server.iscsi.IscsiService;
 import org.netroot.server.iscsi.IscsiSettings;
-import org.netroot.server.tftp.TftpService;
-import org.netroot.server.tftp.TftpSettings;
 import org.netroot.server.http.HttpService;
 import org.netroot.server.http.HttpSettings;
-import org.netroot.server.store.ClientRepository;
-import org.netroot.server.store.Database;
-import org.netroot.server.store.LeaseRepository;
 import org.netroot.server.storage.VolumeStore;
+import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.LeaseRepository;
+import org.netroot.server.tftp.TftpService;
+import org.netroot.server.tftp.TftpSettings;
 
 /** Builds the protocol services from the configuration: the one place that knows all of them. */
 final class ServiceWiring {
     private ServiceWiring() {
     }
 
-    static void addServices(ServiceManager services, ServerConfig config, Database db, ClientRepository clients,
+    static void addServices(ServiceManager services, ServerConfig config, ClientRepository clients,
                             LeaseRepository leases, VolumeStore volumes, BootEventBus bus, PeerDirectory peers,
                             InputErrors errors) {
         if (config.dhcpMode() != ServerConfig.DhcpMode.OFF && !config.interfaces().isEmpty()) {
