@@ -147,8 +147,12 @@ public final class IscsiService implements ManagedService {
         if (server == null) return;
         server.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        if (diskThreads != null) diskThreads.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        // the event loops and the command threads hand a closing channel's last events to each other:
+        // stop both together, each waiting for a short quiet spell, so neither refuses the other's task
+        var commandsDone = diskThreads == null ? null
+                : diskThreads.shutdownGracefully(100, 2000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        group.shutdownGracefully(100, 2000, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
+        if (commandsDone != null) commandsDone.syncUninterruptibly();
         server = null;
         group = null;
     }
