@@ -4,6 +4,11 @@ import org.netroot.server.dhcp.DhcpService;
 import org.netroot.server.dhcp.DhcpSettings;
 import org.netroot.server.events.BootEventBus;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.iscsi.ClientTargetCatalog;
+import org.netroot.server.iscsi.IscsiService;
+import org.netroot.server.iscsi.IscsiSettings;
+import org.netroot.server.tftp.TftpService;
+import org.netroot.server.tftp.TftpSettings;
 import org.netroot.server.http.HttpService;
 import org.netroot.server.http.HttpSettings;
 import org.netroot.server.store.ClientRepository;
@@ -22,6 +27,9 @@ final class ServiceWiring {
         if (config.dhcpMode() != ServerConfig.DhcpMode.OFF && !config.interfaces().isEmpty()) {
             services.add(new DhcpService(DhcpSettings.from(config), clients, leases, bus, peers, errors));
         }
+        services.add(new TftpService(TftpSettings.from(config), bus, peers, errors));
         services.add(new HttpService(HttpSettings.from(config), clients, bus, peers, errors));
+        services.add(new IscsiService(IscsiSettings.from(config), new ClientTargetCatalog(clients, volumes), bus, peers,
+                errors));
     }
 }

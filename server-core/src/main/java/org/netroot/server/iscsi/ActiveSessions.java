@@ -1,0 +1,49 @@
+package org.netroot.server.iscsi;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One writer per volume: at most one session per target. The same initiator logging in again
+ * replaces its old session (iPXE hands over to the booted OS, which logs in anew while the old
+ * TCP connection may still look alive); another initiator is refused.
+ */
+public final class ActiveSessions {
+    /** A session that holds a target. */
+    public interface Holder {
+        String initiatorName();
+
+        /** Drops the session's connection; called from another connection's thread. */
+        void evict();
+    }
+
+    public enum Claim { GRANTED, REPLACED, BUSY }
+
+    public record Outcome(Claim claim, String holder) {
+    }
+
+    private final Map<String, Holder> byTarget = new HashMap<>();
+
+    public synchronized Outcome claim(String targetIqn, Holder session) {
+        String key = targetIqn.toLowerCase(java.util.Locale.ROOT);
+        Holder current = byTarget.get(key);
+        if (current == null) {
+            byTarget.put(key, session);
+            return new Outcome(Claim.GRANTED, null);
+        }
+        if (current.initiatorName().equalsIgnoreCase(session.initiatorName())) {
+            byTarget.put(key, session);
+            current.evict();
+            return new Outcome(Claim.REPLACED, current.initiatorName());
+        }
+        return new Outcome(Claim.BUSY, current.initiatorName());
+    }
+
+    public synchronized void release(String targetIqn, Holder session) {
+        byTarget.remove(targetIqn.toLowerCase(java.util.Locale.ROOT), session);
+    }
+
+    public synchronized int count() {
+        return byTarget.size();
+    }
+}

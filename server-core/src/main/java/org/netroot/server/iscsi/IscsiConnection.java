@@ -1,0 +1,546 @@
+package org.netroot.server.iscsi;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.scsi.DataIn;
+import org.netroot.server.scsi.LogicalUnit;
+import org.netroot.server.scsi.ScsiResult;
+import org.netroot.server.scsi.Sense;
+import org.netroot.server.scsi.UnitIdentity;
+import org.netroot.server.storage.BlockDevice;
+
+/**
+ * One TCP connection to the target, which is one session (MaxConnections=1): login, then the
+ * full feature phase (RFC 7143 §4). Plain Java over {@link Pdu}s; the Netty binding feeds it
+ * PDUs from one thread and flushes after each read.
+ *
+ * <p>Rules from real initiators: never send NOP-In or Async on our own (iPXE cannot answer
+ * them and gives up); status rides in the last Data-In only for GOOD; Data-In is cut at the
+ * initiator's MaxRecvDataSegmentLength.
+ */
+public final class IscsiConnection implements ActiveSessions.Holder {
+    /** How many commands an initiator may have outstanding (MaxCmdSN - ExpCmdSN + 1). */
+    static final int COMMAND_WINDOW = 128;
+    static final int MAX_WRITE_BYTES = LogicalUnit.MAX_TRANSFER_BLOCKS * BlockDevice.BLOCK_SIZE;
+    /** Data-Out buffered for writes still waiting for data, per connection: bounds what one initiator can pin. */
+    static final long MAX_PENDING_WRITE_BYTES = 256L << 20;
+    /** SAM status TASK SET FULL: the initiator retries the command later. */
+    static final int TASK_SET_FULL = 0x28;
+
+    private final PduOutput out;
+    private final TargetServices services;
+    private final InetSocketAddress local;
+    private final InetSocketAddress peer;
+
+    private Login login;
+    private SessionParameters params;
+    private IscsiTarget target;
+    private String initiatorName;
+    private boolean discovery;
+    private BlockDevice device;
+    private LogicalUnit unit;
+    private int statSN;
+    private int expCmdSN;
+    private boolean readSeen;
+    private boolean loggedOut;
+    private boolean closing;
+    private boolean closed;
+    private volatile boolean evicted;
+    private boolean holdsTarget;
+    private final Map<Integer, PendingWrite> writes = new HashMap<>();
+    private long pendingWriteBytes;
+    private int nextTransferTag = 1;
+
+    public IscsiConnection(PduOutput out, TargetServices services, InetSocketAddress local, InetSocketAddress peer) {
+        this.out = out;
+        this.services = services;
+        this.local = local;
+        this.peer = peer;
+        this.login = new Login(services, peer, this::admit);
+    }
+
+    /** Handles one PDU. Throws when the stream is not iSCSI we can follow: the caller drops the connection. */
+    public void receive(Pdu pdu) throws MalformedPduException {
+        if (closing) return;
+        if (login != null) {
+            if (pdu.bhs().opcode() != Bhs.LOGIN) {
+                throw new MalformedPduException(String.format("opcode 0x%02x before login completed", pdu.bhs().opcode()));
+            }
+            Login.Reply reply = login.handle(pdu);
+            out.send(reply.header(), ByteBuffer.wrap(reply.data()));
+            switch (reply.outcome()) {
+                case FAILED -> closeAfterFlush();
+                case FULL_FEATURE -> enterFullFeature();
+                case CONTINUE -> { }
+            }
+            return;
+        }
+        Bhs h = pdu.bhs();
+        switch (h.opcode()) {
+            case Bhs.SCSI_COMMAND -> {
+                if (acceptCmdSN(h)) scsiCommand(pdu);
+            }
+            case Bhs.DATA_OUT -> dataOut(pdu);
+            case Bhs.NOP_OUT -> {
+                if (acceptCmdSN(h)) nopOut(pdu);
+            }
+            case Bhs.TASK_MANAGEMENT -> {
+                if (acceptCmdSN(h)) taskManagement(h);
+            }
+            case Bhs.TEXT -> {
+                if (acceptCmdSN(h)) text(pdu);
+            }
+            case Bhs.LOGOUT -> {
+                acceptCmdSN(h);
+                logout(h);
+            }
+            case Bhs.LOGIN -> reject(h, 0x04); // protocol error: login is over (§11.17.1)
+            default -> reject(h, 0x05);        // SNACK: not supported at ErrorRecoveryLevel 0
+        }
+    }
+
+    /** The connection is gone (closed by either side): give back the volume and the target. */
+    public void closed() {
+        if (closed) return;
+        closed = true;
+        for (PendingWrite w : writes.values()) w.buffer.release();
+        writes.clear();
+        if (device != null) {
+            try {
+                device.close();
+            } catch (IOException ignored) {
+                // nothing left to flush on a raw file; the next session opens it again
+            }
+        }
+        if (holdsTarget) {
+            services.sessions().release(target.iqn(), this);
+            if (!loggedOut) {
+                event(BootEventType.ISCSI_LOGOUT, evicted
+                        ? initiatorName + " logged in again to " + target.iqn() + ": old session closed"
+                        : initiatorName + " left " + target.iqn() + " without logout (connection closed)");
+            }
+        }
+    }
+
+    @Override
+    public String initiatorName() {
+        return initiatorName;
+    }
+
+    @Override
+    public void evict() {
+        evicted = true;
+        out.close();
+    }
+
+    public boolean inFullFeaturePhase() {
+        return login == null;
+    }
+
+    // ---- login -----------------------------------------------------------------------------
+
+    private int admit(Login l) {
+        initiatorName = l.initiatorName;
+        discovery = l.discovery;
+        target = l.target;
+        if (discovery) return LoginStatus.SUCCESS;
+        ActiveSessions.Outcome claim = services.sessions().claim(target.iqn(), this);
+        if (claim.claim() == ActiveSessions.Claim.BUSY) {
+            event(BootEventType.ERROR, "volume " + target.volumeName() + " of client " + target.clientName()
+                    + " is in use by " + claim.holder() + "; refused login from " + initiatorName);
+            return LoginStatus.SERVICE_UNAVAILABLE;
+        }
+        holdsTarget = true;
+        try {
+            device = services.catalog().open(target);
+        } catch (IOException | RuntimeException e) {
+            services.sessions().release(target.iqn(), this);
+            holdsTarget = false;
+            event(BootEventType.ERROR, "could not open volume " + target.volumeName() + " for client "
+                    + target.clientName() + ": " + e.getMessage());
+            return LoginStatus.TARGET_ERROR;
+        }
+        unit = new LogicalUnit(device, UnitIdentity.forVolume(target.volumeName()));
+        event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn()
+                + (claim.claim() == ActiveSessions.Claim.REPLACED ? " (replacing its previous session)" : ""));
+        return LoginStatus.SUCCESS;
+    }
+
+    private void enterFullFeature() {
+        params = login.params;
+        statSN = login.statSN;
+        expCmdSN = login.expCmdSN;
+        login = null;
+    }
+
+    // ---- command numbering -----------------------------------------------------------------
+
+    /**
+     * RFC 7143 §4.2.2.1: a non-immediate command must fall in [ExpCmdSN, MaxCmdSN]; outside it is
+     * dropped silently. Immediate commands do not advance CmdSN.
+     */
+    private boolean acceptCmdSN(Bhs h) {
+        if (h.immediate()) return true;
+        int sn = h.int32(24);
+        int ahead = sn - expCmdSN;
+        if (ahead < 0 || ahead >= COMMAND_WINDOW) return false;
+        expCmdSN = sn + 1;
+        return true;
+    }
+
+    private Bhs response(int opcode, Bhs request, boolean takesStatSN) {
+        Bhs r = Bhs.of(opcode).flags(0x80);
+        r.itt(request.itt());
+        r.int32(24, takesStatSN ? statSN++ : statSN);
+        r.int32(28, expCmdSN);
+        r.int32(32, expCmdSN + COMMAND_WINDOW - 1);
+        return r;
+    }
+
+    // ---- SCSI ------------------------------------------------------------------------------
+
+    private void scsiCommand(Pdu pdu) {
+        Bhs h = pdu.bhs();
+        if (unit == null) { // discovery sessions carry no SCSI (§4.3)
+            reject(h, 0x09);
+            return;
+        }
+        boolean write = (h.flags() & 0x20) != 0;
+        int expected = h.int32(20);
+        if (write && expected != 0) {
+            startWrite(pdu, expected);
+            return;
+        }
+        Command c = new Command();
+        ScsiResult r = unit.execute(h.lun(), h.cdb(), null, c);
+        if (!readSeen && r.isGood() && LogicalUnit.isRead(h.cdb())) {
+            readSeen = true;
+            event(BootEventType.ISCSI_FIRST_READ, initiatorName + " reads " + target.iqn());
+        }
+        complete(h, r, c);
+    }
+
+    /** A write: immediate data, unsolicited Data-Out, then R2Ts one burst at a time (MaxOutstandingR2T=1). */
+    private void startWrite(Pdu pdu, int expected) {
+        Bhs h = pdu.bhs();
+        if (expected < 0 || expected > MAX_WRITE_BYTES) {
+            sendStatus(h, ScsiResult.check(Sense.INVALID_FIELD_IN_CDB), 0, 0);
+            return;
+        }
+        PendingWrite reused = writes.get(h.itt());
+        if (reused != null) { // a task tag used again: the old write is gone for the initiator
+            forget(reused);
+            reused.buffer.release();
+        }
+        if (pendingWriteBytes + expected > MAX_PENDING_WRITE_BYTES) {
+            sendStatus(h, new ScsiResult(TASK_SET_FULL, null, 0), 0, 0);
+            return;
+        }
+        PendingWrite w = new PendingWrite(h.copy(), out.allocate(expected), expected);
+        pendingWriteBytes += expected;
+        ByteBuffer immediate = pdu.data().duplicate();
+        int n = Math.min(immediate.remaining(), expected);
+        immediate.limit(immediate.position() + n);
+        w.buffer.nio().duplicate().put(immediate);
+        w.received = n;
+        w.awaitingUnsolicited = (h.flags() & 0x80) == 0; // F=0: unsolicited Data-Out follows (§11.3.1)
+        writes.put(h.itt(), w);
+        advance(w);
+    }
+
+    private void dataOut(Pdu pdu) throws MalformedPduException {
+        Bhs h = pdu.bhs();
+        PendingWrite w = writes.get(h.itt());
+        if (w == null) return; // aborted, or refused up front: its data goes nowhere
+        if (h.int32(36) != w.nextDataSN) {
+            // ErrorRecoveryLevel 0 cannot recover a lost or repeated Data-Out (RFC 7143 §7.1.4.1)
+            throw new MalformedPduException("Data-Out DataSN " + h.int32(36) + " where " + w.nextDataSN
+                    + " was due for task " + Integer.toHexString(h.itt()));
+        }
+        w.nextDataSN++;
+        int offset = h.int32(40);
+        ByteBuffer data = pdu.data();
+        int n = data.remaining();
+        if (offset < 0 || offset + n > w.expected || n < 0) {
+            throw new MalformedPduException("Data-Out at " + offset + "+" + n + " outside the "
+                    + w.expected + "-byte transfer of task " + Integer.toHexString(h.itt()));
+        }
+        w.buffer.nio().duplicate().position(offset).put(data.duplicate());
+        w.received = Math.max(w.received, offset + n);
+        if (h.finalBit()) {
+            if (h.int32(20) == Bhs.NO_TAG) w.awaitingUnsolicited = false;
+            else w.r2tOutstanding = false;
+            advance(w);
+        }
+    }
+
+    private void advance(PendingWrite w) {
+        if (w.received >= w.expected) {
+            forget(w);
+            ByteBuffer data = w.buffer.nio().duplicate();
+            data.position(0).limit(w.expected);
+            Command c = new Command();
+            ScsiResult r = unit.execute(w.command.lun(), w.command.cdb(), data, c);
+            w.buffer.release();
+            complete(w.command, r, c);
+            return;
+        }
+        if (w.awaitingUnsolicited || w.r2tOutstanding) return;
+        int length = Math.min(params.maxBurstLength, w.expected - w.received);
+        int ttt = nextTransferTag++;
+        if (nextTransferTag == Bhs.NO_TAG) nextTransferTag = 1;
+        Bhs r2t = response(Bhs.R2T, w.command, false);
+        r2t.lunField(w.command.lunField());
+        r2t.int32(20, ttt);
+        r2t.int32(36, w.r2tSN++);
+        r2t.int32(40, w.received);
+        r2t.int32(44, length);
+        w.r2tOutstanding = true;
+        w.nextDataSN = 0; // each R2T starts its own Data-Out sequence
+        out.send(r2t, null);
+    }
+
+    /** Sends the command's data and status: Data-In with the status folded in if GOOD, else a SCSI Response. */
+    private void complete(Bhs h, ScsiResult r, Command c) {
+        boolean read = (h.flags() & 0x40) != 0;
+        int expected = read ? h.int32(20) : 0;
+        int produced = r.dataLength();
+        int sent = Math.min(produced, expected);
+        try {
+            if (r.isGood() && sent > 0) {
+                int residualFlags = 0;
+                int residual = 0;
+                if (produced < expected) {
+                    residualFlags = 0x02;          // U: underflow
+                    residual = expected - produced;
+                } else if (produced > expected) {
+                    residualFlags = 0x04;          // O: overflow
+                    residual = produced - expected;
+                }
+                int segment = params.maxRecvDataSegmentLength;
+                int dataSN = 0;
+                for (int offset = 0; offset < sent; offset += segment) {
+                    int n = Math.min(segment, sent - offset);
+                    boolean last = offset + n >= sent;
+                    Bhs d = response(Bhs.DATA_IN, h, last);
+                    d.lunField(h.lunField());
+                    d.int32(20, Bhs.NO_TAG);
+                    d.int32(36, dataSN++);
+                    d.int32(40, offset);
+                    if (last) {
+                        d.flags(0x80 | 0x01 | residualFlags); // F + S: status GOOD rides along
+                        d.byte3(ScsiResult.GOOD);
+                        d.int32(44, residual);
+                    } else {
+                        d.flags(0);
+                        d.int32(24, 0);
+                    }
+                    out.send(d, c.buffer, offset, n);
+                }
+                return;
+            }
+            sendStatus(h, r, expected, produced);
+        } finally {
+            if (c.buffer != null) c.buffer.release();
+        }
+    }
+
+    private void sendStatus(Bhs h, ScsiResult r, int expected, int produced) {
+        Bhs s = response(Bhs.SCSI_RESPONSE, h, true);
+        int flags = 0x80;
+        int residual = 0;
+        if (r.isGood() && produced < expected) {
+            flags |= 0x02;
+            residual = expected - produced;
+        } else if (r.isGood() && produced > expected) {
+            flags |= 0x04;
+            residual = produced - expected;
+        } else if (!r.isGood() && expected > 0) {
+            flags |= 0x02;          // nothing was transferred
+            residual = expected;
+        }
+        if (r.isGood() && (h.flags() & 0x20) != 0) {
+            // writes: compare what the CDB asked for with what the initiator said it would send
+            long needed = LogicalUnit.dataOutLength(h.cdb());
+            long offered = h.int32(20) & 0xffffffffL;
+            if (needed >= 0 && needed > offered) {
+                flags |= 0x04;
+                residual = (int) (needed - offered);
+            } else if (needed >= 0 && needed < offered) {
+                flags |= 0x02;
+                residual = (int) (offered - needed);
+            }
+        }
+        s.flags(flags);
+        s.byte2(0);                 // command completed at target
+        s.byte3(r.status());
+        s.int32(44, residual);
+        ByteBuffer sense = null;
+        if (r.sense() != null) {
+            sense = ByteBuffer.allocate(2 + r.sense().length);
+            sense.putShort((short) r.sense().length).put(r.sense()).flip();
+        }
+        out.send(s, sense);
+    }
+
+    // ---- other PDUs --------------------------------------------------------------------------
+
+    private void nopOut(Pdu pdu) {
+        Bhs h = pdu.bhs();
+        if (h.itt() == Bhs.NO_TAG) return; // a ping that wants no answer
+        Bhs in = response(Bhs.NOP_IN, h, true);
+        in.lunField(h.lunField());
+        in.int32(20, Bhs.NO_TAG);
+        ByteBuffer echo = pdu.data().duplicate();
+        if (echo.remaining() > params.maxRecvDataSegmentLength) echo.limit(echo.position() + params.maxRecvDataSegmentLength);
+        out.send(in, echo.hasRemaining() ? echo : null);
+    }
+
+    /** ABORT TASK, LUN RESET and the like: drop what is pending and answer "function complete" (§11.5). */
+    private void taskManagement(Bhs h) {
+        int function = h.flags() & 0x7f;
+        int response = 0;
+        switch (function) {
+            case 1 -> {
+                PendingWrite w = writes.get(h.int32(20));
+                if (w != null) {
+                    forget(w);
+                    w.buffer.release();
+                }
+            }
+            case 2, 3, 4, 5, 6, 7 -> {
+                for (PendingWrite w : writes.values()) w.buffer.release();
+                writes.clear();
+                pendingWriteBytes = 0;
+            }
+            case 8 -> response = 4; // task reassign: ErrorRecoveryLevel 0
+            default -> response = 5;
+        }
+        Bhs r = response(Bhs.TASK_MANAGEMENT_RESPONSE, h, true);
+        r.byte2(response);
+        out.send(r, null);
+    }
+
+    private void text(Pdu pdu) throws MalformedPduException {
+        Bhs h = pdu.bhs();
+        Map<String, String> keys = TextParameters.parse(pdu.dataBytes());
+        List<Map.Entry<String, String>> answers = new ArrayList<>();
+        for (Map.Entry<String, String> e : keys.entrySet()) {
+            if (e.getKey().equals("SendTargets")) {
+                answers.addAll(sendTargets(e.getValue()));
+            } else {
+                String a = Negotiation.answer(e.getKey(), e.getValue(), params);
+                if (a != null) answers.add(Map.entry(e.getKey(), a));
+            }
+        }
+        Bhs r = response(Bhs.TEXT_RESPONSE, h, true);
+        r.lunField(h.lunField());
+        r.int32(20, Bhs.NO_TAG);
+        out.send(r, ByteBuffer.wrap(TextParameters.encode(answers)));
+    }
+
+    /** SendTargets (§13.3 / Appendix C): the targets this initiator may use, at this connection's address. */
+    private List<Map.Entry<String, String>> sendTargets(String which) {
+        List<IscsiTarget> targets;
+        if (which.equals("All") && discovery) {
+            targets = services.catalog().visibleTo(initiatorName);
+        } else if (which.isEmpty()) {
+            targets = target == null ? List.of() : List.of(target);
+        } else {
+            targets = services.catalog().visibleTo(initiatorName).stream()
+                    .filter(t -> t.iqn().equalsIgnoreCase(which)).toList();
+        }
+        String address = portalAddress();
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (IscsiTarget t : targets) {
+            out.add(Map.entry("TargetName", t.iqn()));
+            out.add(Map.entry("TargetAddress", address));
+        }
+        return out;
+    }
+
+    /** The address the initiator reached us at, so it can come back the same way. */
+    private String portalAddress() {
+        String host = local.getAddress().getHostAddress();
+        if (local.getAddress() instanceof Inet6Address) {
+            int zone = host.indexOf('%');
+            host = "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]";
+        }
+        return host + ":" + local.getPort() + ",1";
+    }
+
+    private void logout(Bhs h) {
+        Bhs r = response(Bhs.LOGOUT_RESPONSE, h, true);
+        r.byte2(0);             // connection or session closed successfully
+        r.int16(40, 0);         // Time2Wait
+        r.int16(42, 0);         // Time2Retain
+        out.send(r, null);
+        if (holdsTarget) {
+            loggedOut = true;
+            event(BootEventType.ISCSI_LOGOUT, initiatorName + " logged out of " + target.iqn());
+        }
+        closeAfterFlush();
+    }
+
+    /** Only for PDUs iPXE never sends (SNACK, SCSI on discovery sessions): iPXE gives up on Reject. */
+    private void reject(Bhs h, int reason) {
+        Bhs r = Bhs.of(Bhs.REJECT).flags(0x80).byte2(reason);
+        r.itt(Bhs.NO_TAG);
+        r.int32(24, statSN++);
+        r.int32(28, expCmdSN);
+        r.int32(32, expCmdSN + COMMAND_WINDOW - 1);
+        out.send(r, ByteBuffer.wrap(h.bytes().clone()));
+    }
+
+    private void forget(PendingWrite w) {
+        writes.remove(w.command.itt());
+        pendingWriteBytes -= w.expected;
+    }
+
+    private void closeAfterFlush() {
+        closing = true;
+        out.close();
+    }
+
+    private void event(BootEventType type, String detail) {
+        String mac = target != null && target.mac() != null ? target.mac() : services.peers().macOrNull(peer.getAddress());
+        services.events().record(BootEvent.of(mac, type, detail));
+    }
+
+    /** The Data-In buffer of one command, taken from the output's pool when the command needs one. */
+    private final class Command implements DataIn {
+        PduOutput.DataBuffer buffer;
+
+        @Override
+        public ByteBuffer buffer(int length) {
+            buffer = out.allocate(length);
+            return buffer.nio();
+        }
+    }
+
+    /** A write waiting for its Data-Out. */
+    private static final class PendingWrite {
+        final Bhs command;
+        final PduOutput.DataBuffer buffer;
+        final int expected;
+        int received;
+        int r2tSN;
+        int nextDataSN;
+        boolean awaitingUnsolicited;
+        boolean r2tOutstanding;
+
+        PendingWrite(Bhs command, PduOutput.DataBuffer buffer, int expected) {
+            this.command = command;
+            this.buffer = buffer;
+            this.expected = expected;
+        }
+    }
+}

@@ -1,0 +1,497 @@
+package org.netroot.server.scsi;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.netroot.server.storage.BlockDevice;
+
+/**
+ * A direct-access block device (SBC-3) over a {@link BlockDevice}: the commands boot firmware,
+ * Linux, Windows and libiscsi send. Knows nothing of iSCSI: the transport hands in the CDB, the
+ * Data-Out bytes and a {@link DataIn} to fill. LUN 0 is the volume; other LUNs do not exist.
+ * Nothing here logs per command: this is the I/O path.
+ */
+public final class LogicalUnit {
+    /** VPD 0xb0 maximum transfer length in blocks (16 MiB); the transport caps commands near this. */
+    public static final int MAX_TRANSFER_BLOCKS = 32768;
+    private static final int BS = BlockDevice.BLOCK_SIZE;
+
+    private final BlockDevice device;
+    private final UnitIdentity identity;
+    private final long blocks;
+
+    public LogicalUnit(BlockDevice device, UnitIdentity identity) {
+        this.device = device;
+        this.identity = identity;
+        this.blocks = device.blockCount();
+    }
+
+    public BlockDevice device() {
+        return device;
+    }
+
+    public UnitIdentity identity() {
+        return identity;
+    }
+
+    /** True for opcodes that read blocks from the medium (the first one in a session is a boot event). */
+    public static boolean isRead(byte[] cdb) {
+        int op = cdb[0] & 0xff;
+        return op == 0x08 || op == 0x28 || op == 0xa8 || op == 0x88;
+    }
+
+    /**
+     * Runs one command. {@code dataOut} holds the bytes the initiator sent (position..limit), or
+     * null. The returned length says how much of the {@code dataIn} buffer to send.
+     */
+    public ScsiResult execute(long lun, byte[] cdb, ByteBuffer dataOut, DataIn dataIn) {
+        int op = cdb[0] & 0xff;
+        if (lun != 0) return otherLun(op, cdb, dataIn);
+        try {
+            return switch (op) {
+                case 0x00 -> ScsiResult.good(0);                                    // TEST UNIT READY
+                case 0x03 -> requestSense(cdb, dataIn);
+                case 0x12 -> inquiry(cdb, dataIn);
+                case 0x25 -> readCapacity10(cdb, dataIn);
+                case 0x9e -> serviceActionIn16(cdb, dataIn);
+                case 0x08 -> read(lba6(cdb), len6(cdb), dataIn, cdb, false);
+                case 0x28 -> read(u32(cdb, 2), u16(cdb, 7), dataIn, cdb, true);
+                case 0xa8 -> read(u32(cdb, 2), u32(cdb, 6), dataIn, cdb, true);
+                case 0x88 -> read(u64(cdb, 2), u32(cdb, 10), dataIn, cdb, true);
+                case 0x0a -> write(lba6(cdb), len6(cdb), dataOut, cdb, false);
+                case 0x2a, 0x2e -> write(u32(cdb, 2), u16(cdb, 7), dataOut, cdb, true);
+                case 0xaa, 0xae -> write(u32(cdb, 2), u32(cdb, 6), dataOut, cdb, true);
+                case 0x8a, 0x8e -> write(u64(cdb, 2), u32(cdb, 10), dataOut, cdb, true);
+                case 0x2f -> verify(u32(cdb, 2), u16(cdb, 7), dataOut, cdb);
+                case 0x8f -> verify(u64(cdb, 2), u32(cdb, 10), dataOut, cdb);
+                case 0x41 -> writeSame(u32(cdb, 2), u16(cdb, 7), dataOut, cdb);
+                case 0x93 -> writeSame(u64(cdb, 2), u32(cdb, 10), dataOut, cdb);
+                case 0x35 -> synchronizeCache(u32(cdb, 2), u16(cdb, 7));
+                case 0x91 -> synchronizeCache(u64(cdb, 2), u32(cdb, 10));
+                case 0xa0 -> reportLuns(cdb, dataIn);
+                case 0x1a -> modeSense(cdb, dataIn, false);
+                case 0x5a -> modeSense(cdb, dataIn, true);
+                case 0x15, 0x55 -> ScsiResult.good(0);  // MODE SELECT: nothing is changeable; accept
+                case 0x1b, 0x1e -> ScsiResult.good(0);  // START STOP UNIT, PREVENT ALLOW MEDIUM REMOVAL
+                default -> ScsiResult.check(Sense.INVALID_OPCODE);
+            };
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // CDB shorter than its opcode needs
+        }
+    }
+
+    /** A LUN that does not exist: INQUIRY says so (SPC-4 qualifier 011b), REPORT LUNS still works. */
+    private ScsiResult otherLun(int op, byte[] cdb, DataIn dataIn) {
+        if (op == 0xa0) return reportLuns(cdb, dataIn);
+        if (op == 0x12 && (cdb[1] & 1) == 0) {
+            byte[] d = standardInquiry();
+            d[0] = 0x7f;
+            return copyOut(d, u16(cdb, 3), dataIn);
+        }
+        if (op == 0x03) return copyOut(Sense.LUN_NOT_SUPPORTED.fixedFormat(), cdb[4] & 0xff, dataIn);
+        return ScsiResult.check(Sense.LUN_NOT_SUPPORTED);
+    }
+
+    // ---- data transfer --------------------------------------------------------------------
+
+    private ScsiResult read(long lba, long count, DataIn dataIn, byte[] cdb, boolean checkProtect) {
+        if (checkProtect && (cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // no PI
+        ScsiResult bad = checkRange(lba, count);
+        if (bad != null) return bad;
+        if (count == 0) return ScsiResult.good(0);
+        if (count > MAX_TRANSFER_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        int length = (int) count * BS;
+        ByteBuffer buf = dataIn.buffer(length);
+        try {
+            device.read(lba * BS, buf);
+        } catch (IOException e) {
+            return ScsiResult.check(Sense.UNRECOVERED_READ_ERROR);
+        }
+        return ScsiResult.good(length);
+    }
+
+    /**
+     * Writes what arrived, at most the CDB's length: when the transport's expected length is
+     * shorter than the CDB's, only the whole blocks sent are written (the transport reports the
+     * residual; libiscsi's iSCSIResiduals tests hold this).
+     */
+    private ScsiResult write(long lba, long count, ByteBuffer dataOut, byte[] cdb, boolean checkProtect) {
+        if (checkProtect && (cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
+        ScsiResult bad = checkRange(lba, count);
+        if (bad != null) return bad;
+        if (count > MAX_TRANSFER_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        long blocksSent = dataOut == null ? 0 : dataOut.remaining() / BS;
+        int length = (int) Math.min(count, blocksSent) * BS;
+        if (length == 0) return ScsiResult.good(0);
+        ByteBuffer src = dataOut.duplicate();
+        src.limit(src.position() + length);
+        try {
+            device.write(lba * BS, src);
+            if (checkProtect && (cdb[1] & 0x08) != 0) device.flush(); // FUA: durable before GOOD
+        } catch (IOException e) {
+            return ScsiResult.check(Sense.WRITE_ERROR);
+        }
+        return ScsiResult.good(0);
+    }
+
+    /** How many Data-Out bytes a command's CDB asks for (0 for commands that take none we know of). */
+    public static long dataOutLength(byte[] cdb) {
+        return switch (cdb[0] & 0xff) {
+            case 0x0a -> len6(cdb) * BS;
+            case 0x2a, 0x2e -> (long) u16(cdb, 7) * BS;
+            case 0xaa, 0xae -> u32(cdb, 6) * BS;
+            case 0x8a, 0x8e -> u32(cdb, 10) * BS;
+            default -> -1;
+        };
+    }
+
+    /** VERIFY: BYTCHK 0 checks the range only; BYTCHK 1 compares the Data-Out with the medium. */
+    private ScsiResult verify(long lba, long count, ByteBuffer dataOut, byte[] cdb) {
+        if ((cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        ScsiResult bad = checkRange(lba, count);
+        if (bad != null) return bad;
+        int bytchk = (cdb[1] >> 1) & 3;
+        if (bytchk == 0 || count == 0) return ScsiResult.good(0);
+        if (bytchk != 1 || count > MAX_TRANSFER_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        int length = (int) count * BS;
+        if (dataOut == null || dataOut.remaining() < length) return ScsiResult.check(Sense.DATA_PHASE_ERROR);
+        ByteBuffer medium = ByteBuffer.allocate(length);
+        try {
+            device.read(lba * BS, medium);
+        } catch (IOException e) {
+            return ScsiResult.check(Sense.UNRECOVERED_READ_ERROR);
+        }
+        medium.flip();
+        ByteBuffer expected = dataOut.duplicate();
+        expected.limit(expected.position() + length);
+        return medium.equals(expected) ? ScsiResult.good(0) : ScsiResult.check(Sense.MISCOMPARE_DURING_VERIFY);
+    }
+
+    /** WRITE SAME: one block of Data-Out repeated over the range (NDOB: zeros). UNMAP writes it too. */
+    private ScsiResult writeSame(long lba, long count, ByteBuffer dataOut, byte[] cdb) {
+        if ((cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
+        ScsiResult bad = checkRange(lba, count);
+        if (bad != null) return bad;
+        if ((cdb[1] & 0x18) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // UNMAP/ANCHOR: no thin provisioning
+        if (count == 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);             // WSNZ=1 in VPD 0xb0
+        boolean ndob = (cdb[0] & 0xff) == 0x93 && (cdb[1] & 0x01) != 0;
+        byte[] block = new byte[BS];
+        if (!ndob) {
+            if (dataOut == null || dataOut.remaining() < BS) return ScsiResult.check(Sense.DATA_PHASE_ERROR);
+            dataOut.duplicate().get(block);
+        }
+        int perChunk = 256;
+        ByteBuffer chunk = ByteBuffer.allocate(perChunk * BS);
+        for (int i = 0; i < perChunk; i++) chunk.put(block);
+        try {
+            for (long done = 0; done < count; ) {
+                int n = (int) Math.min(perChunk, count - done);
+                chunk.clear().limit(n * BS);
+                device.write((lba + done) * BS, chunk);
+                done += n;
+            }
+        } catch (IOException e) {
+            return ScsiResult.check(Sense.WRITE_ERROR);
+        }
+        return ScsiResult.good(0);
+    }
+
+    private ScsiResult synchronizeCache(long lba, long count) {
+        ScsiResult bad = checkRange(lba, count);
+        if (bad != null) return bad;
+        try {
+            device.flush();
+        } catch (IOException e) {
+            return ScsiResult.check(Sense.WRITE_ERROR);
+        }
+        return ScsiResult.good(0);
+    }
+
+    private ScsiResult checkRange(long lba, long count) {
+        if (lba < 0 || count < 0 || lba > blocks || count > blocks - lba) return ScsiResult.check(Sense.LBA_OUT_OF_RANGE);
+        return null;
+    }
+
+    // ---- inquiry and friends ----------------------------------------------------------------
+
+    private ScsiResult inquiry(byte[] cdb, DataIn dataIn) {
+        boolean evpd = (cdb[1] & 0x01) != 0;
+        int page = cdb[2] & 0xff;
+        int alloc = u16(cdb, 3);
+        if ((cdb[1] & 0xfe) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // obsolete CMDDT
+        if (!evpd) {
+            if (page != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+            return copyOut(standardInquiry(), alloc, dataIn);
+        }
+        byte[] d = switch (page) {
+            case 0x00 -> vpd(0x00, new byte[] {0x00, (byte) 0x80, (byte) 0x83, (byte) 0xb0, (byte) 0xb1, (byte) 0xb2});
+            case 0x80 -> vpd(0x80, ascii(identity.serial(), identity.serial().length()));
+            case 0x83 -> vpd(0x83, deviceIdentification());
+            case 0xb0 -> vpd(0xb0, blockLimits());
+            case 0xb1 -> vpd(0xb1, blockDeviceCharacteristics());
+            case 0xb2 -> vpd(0xb2, logicalBlockProvisioning());
+            default -> null;
+        };
+        if (d == null) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        return copyOut(d, alloc, dataIn);
+    }
+
+    byte[] standardInquiry() {
+        byte[] d = new byte[96];
+        d[0] = 0x00;                        // connected, direct-access block device
+        d[2] = 0x06;                        // SPC-4
+        d[3] = 0x12;                        // HISUP, response data format 2
+        d[4] = (byte) (d.length - 5);
+        d[7] = 0x02;                        // CMDQUE: initiators may queue (QD32 benchmarks)
+        System.arraycopy(ascii(identity.vendor(), 8), 0, d, 8, 8);
+        System.arraycopy(ascii(identity.product(), 16), 0, d, 16, 16);
+        System.arraycopy(ascii(identity.revision(), 4), 0, d, 32, 4);
+        int[] versions = {0x00a0 /* SAM-5 */, 0x0960 /* iSCSI */, 0x0460 /* SPC-4 */, 0x04c0 /* SBC-3 */};
+        for (int i = 0; i < versions.length; i++) put16(d, 58 + 2 * i, versions[i]);
+        return d;
+    }
+
+    private byte[] deviceIdentification() {
+        // NAA designator: binary, associated with the logical unit, type 3 (NAA)
+        byte[] naa = new byte[4 + 8];
+        naa[0] = 0x01;
+        naa[1] = 0x03;
+        naa[3] = 8;
+        for (int i = 0; i < 8; i++) naa[4 + i] = (byte) (identity.naa() >>> (56 - 8 * i));
+        // T10 vendor ID designator: ASCII, vendor (8 bytes) + serial
+        byte[] t10Id = ascii(identity.vendor(), 8);
+        byte[] serial = identity.serial().getBytes(StandardCharsets.US_ASCII);
+        byte[] t10 = new byte[4 + 8 + serial.length];
+        t10[0] = 0x02;
+        t10[1] = 0x01;
+        t10[3] = (byte) (8 + serial.length);
+        System.arraycopy(t10Id, 0, t10, 4, 8);
+        System.arraycopy(serial, 0, t10, 12, serial.length);
+        byte[] out = new byte[naa.length + t10.length];
+        System.arraycopy(naa, 0, out, 0, naa.length);
+        System.arraycopy(t10, 0, out, naa.length, t10.length);
+        return out;
+    }
+
+    private byte[] blockLimits() {
+        byte[] p = new byte[0x3c];
+        p[0] = 0x01;                                    // WSNZ: WRITE SAME needs a block count
+        put16(p, 6 - 4, 1);                            // optimal transfer length granularity: 1 block
+        put32(p, 8 - 4, MAX_TRANSFER_BLOCKS);           // maximum transfer length
+        put32(p, 12 - 4, 128 * 1024 / BS);              // optimal transfer length: 128 KiB
+        put64(p, 36 - 4, MAX_TRANSFER_BLOCKS);          // maximum WRITE SAME length
+        return p;
+    }
+
+    private static byte[] blockDeviceCharacteristics() {
+        byte[] p = new byte[0x3c];
+        put16(p, 0, 1);                                 // medium rotation rate 1: non-rotating
+        return p;
+    }
+
+    private static byte[] logicalBlockProvisioning() {
+        // no UNMAP yet: provisioning type 0 and no LBPU/LBPWS, matching LBPME=0 in READ CAPACITY 16
+        return new byte[4];
+    }
+
+    private static byte[] vpd(int page, byte[] payload) {
+        byte[] d = new byte[4 + payload.length];
+        d[1] = (byte) page;
+        put16(d, 2, payload.length);
+        System.arraycopy(payload, 0, d, 4, payload.length);
+        return d;
+    }
+
+    private ScsiResult readCapacity10(byte[] cdb, DataIn dataIn) {
+        byte[] d = new byte[8];
+        long last = blocks - 1;
+        put32(d, 0, last > 0xffffffffL ? 0xffffffff : (int) last); // > 2 TiB: ask READ CAPACITY 16
+        put32(d, 4, BS);
+        return copyOut(d, 8, dataIn);
+    }
+
+    private ScsiResult serviceActionIn16(byte[] cdb, DataIn dataIn) {
+        if ((cdb[1] & 0x1f) != 0x10) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        byte[] d = new byte[32];
+        put64(d, 0, blocks - 1);
+        put32(d, 8, BS);
+        return copyOut(d, u32(cdb, 10), dataIn);
+    }
+
+    private ScsiResult requestSense(byte[] cdb, DataIn dataIn) {
+        // no deferred errors are kept: every error went out with its own CHECK CONDITION
+        boolean desc = (cdb[1] & 0x01) != 0;
+        byte[] d;
+        if (desc) {
+            d = new byte[8];
+            d[0] = 0x72;
+        } else {
+            d = new Sense(Sense.NO_SENSE, 0, 0).fixedFormat();
+        }
+        return copyOut(d, cdb[4] & 0xff, dataIn);
+    }
+
+    private ScsiResult reportLuns(byte[] cdb, DataIn dataIn) {
+        int select = cdb[2] & 0xff;
+        long alloc = u32(cdb, 6);
+        if (alloc < 16) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // SPC-4 6.33
+        if (select > 2 && select != 0x10 && select != 0x11 && select != 0x12) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        byte[] d = new byte[16];
+        put32(d, 0, 8);                                 // one LUN: 0
+        return copyOut(d, alloc, dataIn);
+    }
+
+    // ---- mode pages --------------------------------------------------------------------------
+
+    private ScsiResult modeSense(byte[] cdb, DataIn dataIn, boolean ten) {
+        boolean dbd = (cdb[1] & 0x08) != 0;
+        boolean llbaa = ten && (cdb[1] & 0x10) != 0;
+        int pc = (cdb[2] >> 6) & 3;
+        int page = cdb[2] & 0x3f;
+        int subpage = cdb[3] & 0xff;
+        int alloc = ten ? u16(cdb, 7) : cdb[4] & 0xff;
+        if (pc == 3) return ScsiResult.check(Sense.SAVING_PARAMETERS_NOT_SUPPORTED);
+        boolean changeable = pc == 1;
+        byte[] pages;
+        if (page == 0x3f && (subpage == 0 || subpage == 0xff)) {
+            pages = concat(cachingPage(changeable), controlPage(changeable), informationalExceptionsPage(changeable));
+        } else if (subpage != 0) {
+            return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        } else if (page == 0x08) {
+            pages = cachingPage(changeable);
+        } else if (page == 0x0a) {
+            pages = controlPage(changeable);
+        } else if (page == 0x1c) {
+            pages = informationalExceptionsPage(changeable);
+        } else {
+            return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        }
+        byte[] descriptor = dbd ? new byte[0] : blockDescriptor(llbaa);
+        int header = ten ? 8 : 4;
+        byte[] d = new byte[header + descriptor.length + pages.length];
+        int deviceSpecific = (device.readOnly() ? 0x80 : 0) | 0x10;   // WP only when read-only; DPOFUA
+        if (ten) {
+            put16(d, 0, d.length - 2);
+            d[3] = (byte) deviceSpecific;
+            if (llbaa && !dbd) d[4] = 0x01;
+            put16(d, 6, descriptor.length);
+        } else {
+            d[0] = (byte) (d.length - 1);
+            d[2] = (byte) deviceSpecific;
+            d[3] = (byte) descriptor.length;
+        }
+        System.arraycopy(descriptor, 0, d, header, descriptor.length);
+        System.arraycopy(pages, 0, d, header + descriptor.length, pages.length);
+        return copyOut(d, alloc, dataIn);
+    }
+
+    private byte[] blockDescriptor(boolean longLba) {
+        if (longLba) {
+            byte[] b = new byte[16];
+            put64(b, 0, blocks);
+            put32(b, 12, BS);
+            return b;
+        }
+        byte[] b = new byte[8];
+        put32(b, 0, blocks > 0xffffffffL ? 0xffffffff : (int) blocks);
+        put32(b, 4, BS); // density code 0, block length in bytes 5..7
+        return b;
+    }
+
+    private static byte[] cachingPage(boolean changeable) {
+        byte[] p = new byte[20];
+        p[0] = 0x08;
+        p[1] = 0x12;
+        if (!changeable) p[2] = 0x04;   // WCE: writes sit in the page cache until SYNCHRONIZE CACHE
+        return p;
+    }
+
+    private static byte[] controlPage(boolean changeable) {
+        byte[] p = new byte[12];
+        p[0] = 0x0a;
+        p[1] = 0x0a;
+        if (!changeable) {
+            p[3] = 0x10;                // queue algorithm modifier 1: unrestricted reordering
+            put16(p, 8, 0xffff);        // busy timeout: unlimited
+        }
+        return p;
+    }
+
+    private static byte[] informationalExceptionsPage(boolean changeable) {
+        byte[] p = new byte[12];
+        p[0] = 0x1c;
+        p[1] = 0x0a;
+        return p;
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private static ScsiResult copyOut(byte[] d, long alloc, DataIn dataIn) {
+        int n = (int) Math.min(d.length, alloc);
+        if (n == 0) return ScsiResult.good(0);
+        ByteBuffer b = dataIn.buffer(n);
+        b.put(d, 0, n);
+        return ScsiResult.good(n);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) n += p.length;
+        byte[] out = new byte[n];
+        int o = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, o, p.length);
+            o += p.length;
+        }
+        return out;
+    }
+
+    private static byte[] ascii(String s, int width) {
+        byte[] out = new byte[width];
+        java.util.Arrays.fill(out, (byte) ' ');
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, out, 0, Math.min(width, b.length));
+        return out;
+    }
+
+    private static long lba6(byte[] c) {
+        return ((c[1] & 0x1fL) << 16) | ((c[2] & 0xffL) << 8) | (c[3] & 0xffL);
+    }
+
+    private static long len6(byte[] c) {
+        int n = c[4] & 0xff;
+        return n == 0 ? 256 : n; // SBC-3: 0 means 256 blocks for READ/WRITE 6
+    }
+
+    static int u16(byte[] b, int o) {
+        return ((b[o] & 0xff) << 8) | (b[o + 1] & 0xff);
+    }
+
+    static long u32(byte[] b, int o) {
+        return ((long) (b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16) | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff);
+    }
+
+    static long u64(byte[] b, int o) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (b[o + i] & 0xff);
+        return v;
+    }
+
+    private static void put16(byte[] b, int o, int v) {
+        b[o] = (byte) (v >>> 8);
+        b[o + 1] = (byte) v;
+    }
+
+    private static void put32(byte[] b, int o, int v) {
+        b[o] = (byte) (v >>> 24);
+        b[o + 1] = (byte) (v >>> 16);
+        b[o + 2] = (byte) (v >>> 8);
+        b[o + 3] = (byte) v;
+    }
+
+    private static void put64(byte[] b, int o, long v) {
+        for (int i = 0; i < 8; i++) b[o + i] = (byte) (v >>> (56 - 8 * i));
+    }
+}

@@ -1,0 +1,199 @@
+package org.netroot.server.tftp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.TimeUnit;
+import org.netroot.server.service.InputErrors;
+
+/**
+ * Drives one {@link ReadTransfer} on a connected epoll datagram channel of its own (its TID).
+ * Linux only, and there the fast path: a window's DATA packets leave in one UDP GSO send
+ * (UDP_SEGMENT, one system call and one trip through the stack for up to {@link #MAX_SEGMENTS}
+ * datagrams) or, without GSO, in one sendmmsg when the handler flushes.
+ * {@link TransferSession} does the same job with plain NIO where epoll is not available.
+ */
+final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTransfer.Datagrams, ActiveTransfer {
+    /** GSO sends one IP packet of at most 64 KiB before segmentation: 40 full TFTP segments fit */
+    static final int MAX_SEGMENTS = 40;
+
+    private final InetSocketAddress peer;
+    private final String filename;
+    private final FileChannel file;
+    private final InputErrors errors;
+    private final End end;
+    private final ReadTransfer transfer;
+    private final int segmentSize;
+    private final boolean gso;
+    private final long started = System.nanoTime();
+
+    private ChannelHandlerContext ctx;
+    private ByteBuf batch;
+    private int segments;
+    private long datagramsSent;
+    private ScheduledFuture<?> timer;
+    /** when the retransmission timeout expires; moved on progress, checked when the timer fires */
+    private long deadline;
+    private boolean ended;
+
+    EpollTransfer(InetSocketAddress peer, String filename, FileChannel file, TransferOptions options, long fileSize,
+                  int retries, InputErrors errors, boolean gso, End end) {
+        this.peer = peer;
+        this.filename = filename;
+        this.file = file;
+        this.errors = errors;
+        this.end = end;
+        this.gso = gso;
+        this.segmentSize = 4 + options.blockSize();
+        this.transfer = new ReadTransfer(options, fileSize, (offset, dst) -> file.read(dst, offset), this, retries);
+    }
+
+    private interface Step {
+        ReadTransfer.Outcome run() throws IOException;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        step(transfer::start);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket datagram)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        TftpPacket packet;
+        try {
+            packet = TftpPacket.parse(datagram.content().nioBuffer());
+        } catch (MalformedPacketException e) {
+            errors.dropped("TFTP", peer, e.getMessage());
+            return;
+        } finally {
+            datagram.release();
+        }
+        step(() -> transfer.onPacket(packet));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // e.g. ICMP port unreachable: the client is gone
+        finish(ReadTransfer.Outcome.RUNNING, cause instanceof IOException io ? io : new IOException(cause));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        finish(ReadTransfer.Outcome.RUNNING, new IOException("server stopped"));
+    }
+
+    private void step(Step step) {
+        if (ended) return;
+        long before = datagramsSent;
+        ReadTransfer.Outcome outcome;
+        try {
+            outcome = step.run();
+            flushBatch();
+            ctx.flush();
+        } catch (IOException e) {
+            releaseBatch();
+            ctx.writeAndFlush(new DatagramPacket(ctx.alloc().buffer().writeBytes(
+                    TftpPacket.encode(new TftpPacket.Error(TftpPacket.Error.NOT_DEFINED, "transfer aborted"))), peer));
+            finish(ReadTransfer.Outcome.RUNNING, e);
+            return;
+        }
+        if (outcome != ReadTransfer.Outcome.RUNNING) {
+            finish(outcome, null);
+        } else if (datagramsSent != before || timer == null) {
+            // only progress restarts the clock: stale ACKs must not keep a dead transfer alive.
+            // Moving a deadline instead of rescheduling keeps the per-ACK path free of timer churn.
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(transfer.timeoutMillis());
+            if (timer == null) timer = ctx.executor().schedule(this::timerFired, transfer.timeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void timerFired() {
+        timer = null;
+        if (ended) return;
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            timer = ctx.executor().schedule(this::timerFired, left, TimeUnit.NANOSECONDS);
+        } else {
+            step(transfer::onTimeout);
+        }
+    }
+
+    @Override
+    public void send(ByteBuffer datagram) {
+        flushBatch();
+        ctx.write(new DatagramPacket(ctx.alloc().directBuffer(datagram.remaining()).writeBytes(datagram), peer));
+        datagramsSent++;
+    }
+
+    @Override
+    public void sendData(ByteBuffer header, ByteBuffer payload) {
+        boolean shortBlock = payload.remaining() + 4 < segmentSize;
+        if (!gso) {
+            ByteBuf one = ctx.alloc().directBuffer(header.remaining() + payload.remaining());
+            ctx.write(new DatagramPacket(one.writeBytes(header).writeBytes(payload), peer));
+        } else {
+            if (batch == null) batch = ctx.alloc().directBuffer(segmentSize * MAX_SEGMENTS);
+            batch.writeBytes(header).writeBytes(payload);
+            // GSO: every segment but the last has the full size, so a short block ends the batch
+            if (++segments == MAX_SEGMENTS || shortBlock) flushBatch();
+        }
+        datagramsSent++;
+    }
+
+    private void flushBatch() {
+        if (batch == null) return;
+        ByteBuf out = batch;
+        int count = segments;
+        batch = null;
+        segments = 0;
+        ctx.write(count == 1 ? new DatagramPacket(out, peer) : new SegmentedDatagramPacket(out, segmentSize, peer));
+    }
+
+    private void releaseBatch() {
+        if (batch != null) batch.release();
+        batch = null;
+        segments = 0;
+    }
+
+    private void finish(ReadTransfer.Outcome outcome, IOException failure) {
+        if (ended) return;
+        ended = true;
+        if (timer != null) timer.cancel(false);
+        releaseBatch();
+        Channel channel = ctx.channel();
+        channel.close();
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        end.finished(this, peer, filename, transfer, outcome, failure, System.nanoTime() - started);
+    }
+
+    @Override
+    public void close() {
+        ChannelHandlerContext c = ctx;
+        if (c != null) {
+            c.executor().execute(() -> finish(ReadTransfer.Outcome.RUNNING, new IOException("server stopped")));
+        } else {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+}

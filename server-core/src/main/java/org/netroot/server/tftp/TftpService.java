@@ -1,0 +1,364 @@
+package org.netroot.server.tftp;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.events.BootEventSink;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.InputErrors;
+import org.netroot.server.service.ManagedService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read-only TFTP server that hands firmware its iPXE binary. One socket on the TFTP port
+ * takes requests; each read request gets its own ephemeral socket (its TID, RFC 1350 §4) and its
+ * own socket. On Linux transfers run on Netty's epoll transport ({@link EpollTransfer}: a window
+ * leaves in one UDP GSO send); elsewhere on plain NIO, a thread per transfer ({@link TransferSession}).
+ * Either way the hot path is one positional file read per window into a buffer the transfer owns.
+ */
+public final class TftpService implements ManagedService {
+    private static final Logger log = LoggerFactory.getLogger(TftpService.class);
+    private static final String PROTOCOL = "TFTP";
+
+    private final TftpSettings settings;
+    private final BootEventSink events;
+    private final PeerDirectory peers;
+    private final InputErrors errors;
+    private final BootFileResolver resolver;
+    private final ThreadFactory transferThreads;
+    private final boolean epoll;
+    /** by request: a client that repeats its RRQ before our first answer arrives gets one transfer, not two */
+    private final ConcurrentHashMap<TransferKey, ActiveTransfer> active = new ConcurrentHashMap<>();
+
+    /** Enough for a room of PCs booting at once; a flood of (spoofed) requests cannot open unbounded sockets. */
+    static final int MAX_TRANSFERS = 256;
+
+    private record TransferKey(InetSocketAddress peer, TftpPacket.ReadRequest request) { }
+
+    private volatile DatagramChannel requests;
+    private volatile Thread listener;
+    private volatile EventLoopGroup transferLoops;
+
+    public TftpService(TftpSettings settings, BootEventSink events, PeerDirectory peers, InputErrors errors) {
+        this(settings, events, peers, errors, Epoll.isAvailable());
+    }
+
+    /** @param epoll drive transfers with Netty's epoll transport (Linux: GSO/sendmmsg), else plain NIO */
+    TftpService(TftpSettings settings, BootEventSink events, PeerDirectory peers, InputErrors errors, boolean epoll) {
+        this.epoll = epoll;
+        this.settings = settings;
+        this.events = events;
+        this.peers = peers;
+        this.errors = errors;
+        this.resolver = new BootFileResolver(settings.roots());
+        // platform threads: a transfer blocks in recv() for each ACK; a virtual thread would add a
+        // park/unpark through the poller per ACK, measurably slower in lock-step (windowsize 1) transfers
+        this.transferThreads = Thread.ofPlatform().name("tftp-transfer-", 0).daemon(true).factory();
+    }
+
+    @Override
+    public String name() {
+        return PROTOCOL;
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        if (isRunning()) return;
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(settings.bindAddress(), settings.port()));
+        } catch (IOException e) {
+            channel.close();
+            throw bindFailure(e);
+        }
+        requests = channel;
+        if (epoll) transferLoops = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("tftp-transfer", true), EpollIoHandler.newFactory());
+        Thread thread = Thread.ofPlatform().name("tftp-requests").daemon(true).unstarted(() -> listen(channel));
+        listener = thread;
+        thread.start();
+        log.info("TFTP serving {} on {}:{} ({})", settings.roots(), settings.bindAddress().getHostAddress(), port(),
+                epoll ? "epoll" + (SegmentedDatagramPacket.isSupported() ? " with UDP GSO" : "") : "NIO");
+    }
+
+    private IOException bindFailure(IOException e) {
+        int port = settings.port();
+        String where = settings.bindAddress().getHostAddress() + ":" + port;
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("ermission denied") || message.contains("Access denied")) {
+            return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): permission denied. Ports below 1024 "
+                    + "need root or CAP_NET_BIND_SERVICE: run `sudo setcap cap_net_bind_service=+ep <path to java>`, "
+                    + "run Netroot as its system service, or choose a port above 1023 with --tftp-port.", e);
+        }
+        if (e instanceof BindException || message.contains("in use")) {
+            return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): " + message
+                    + ". Another TFTP server (dnsmasq, tftpd-hpa, atftpd) may hold it: stop it or choose another --tftp-port.", e);
+        }
+        return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): " + message, e);
+    }
+
+    @Override
+    public synchronized void stop() {
+        DatagramChannel channel = requests;
+        requests = null;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        Thread thread = listener;
+        listener = null;
+        if (thread != null) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        active.values().forEach(ActiveTransfer::close);
+        EventLoopGroup loops = transferLoops;
+        transferLoops = null;
+        if (loops != null) loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public boolean isRunning() {
+        DatagramChannel channel = requests;
+        return channel != null && channel.isOpen();
+    }
+
+    /** The bound port (useful when the settings asked for port 0). */
+    public int port() {
+        try {
+            DatagramChannel channel = requests;
+            return channel == null ? -1 : ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Transfers in progress. */
+    public int activeTransfers() {
+        return active.size();
+    }
+
+    private void listen(DatagramChannel channel) {
+        ByteBuffer buffer = ByteBuffer.allocate(65536);
+        while (channel.isOpen()) {
+            SocketAddress from;
+            buffer.clear();
+            try {
+                from = channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!channel.isOpen()) return;
+                log.warn("TFTP request socket: {}", e.toString());
+                continue;
+            }
+            if (!(from instanceof InetSocketAddress peer)) continue;
+            buffer.flip();
+            try {
+                onRequest(peer, TftpPacket.parse(buffer));
+            } catch (MalformedPacketException e) {
+                errors.dropped(PROTOCOL, peer, e.getMessage());
+            } catch (RuntimeException e) {
+                // one bad request must never stop the server
+                log.error("TFTP request from {} failed", peer, e);
+            }
+        }
+    }
+
+    private void onRequest(InetSocketAddress peer, TftpPacket packet) {
+        switch (packet) {
+            case TftpPacket.ReadRequest read -> onRead(peer, read);
+            case TftpPacket.WriteRequest write -> {
+                log.info("TFTP {} tried to write {}: refused, the server is read-only", peer, write.filename());
+                refuse(peer, write.filename(), TftpPacket.Error.ACCESS_VIOLATION, "read-only server", "write refused (read-only server)");
+            }
+            default -> errors.dropped(PROTOCOL, peer, "not a request on the request port: " + packet.getClass().getSimpleName());
+        }
+    }
+
+    private void onRead(InetSocketAddress peer, TftpPacket.ReadRequest read) {
+        String name = read.filename();
+        // RFC 1350 modes: netascii is served as octet (boot files are binary); "mail" is obsolete
+        if (!read.mode().equals("octet") && !read.mode().equals("netascii")) {
+            refuse(peer, name, TftpPacket.Error.ILLEGAL_OPERATION, "unsupported mode " + read.mode(), "unsupported mode " + read.mode());
+            return;
+        }
+        TransferKey key = new TransferKey(peer, read);
+        if (active.containsKey(key)) {
+            // RFC 1350 §4: the client repeated its request before our answer reached it; the transfer
+            // already running answers it (a second one would only collect the client's ERROR 5)
+            log.debug("TFTP {} repeated its request for {}", peer, name);
+            return;
+        }
+        if (active.size() >= MAX_TRANSFERS) {
+            log.warn("TFTP {} asked for {}: refused, {} transfers already running", peer, name, MAX_TRANSFERS);
+            refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "server busy, try again", "refused: server busy");
+            return;
+        }
+        switch (resolver.resolve(name)) {
+            case BootFileResolver.NotFound notFound -> {
+                log.info("TFTP {} asked for {}: not found in {}", peer, name, settings.roots());
+                refuse(peer, name, TftpPacket.Error.FILE_NOT_FOUND, "file not found", "not found");
+            }
+            case BootFileResolver.AccessViolation violation -> {
+                log.warn("TFTP {} asked for {}: access violation ({})", peer, name, violation.reason());
+                refuse(peer, name, TftpPacket.Error.ACCESS_VIOLATION, "access violation", "access violation: " + violation.reason());
+            }
+            case BootFileResolver.Found found -> startTransfer(key, read, found);
+        }
+    }
+
+    private void startTransfer(TransferKey key, TftpPacket.ReadRequest read, BootFileResolver.Found found) {
+        InetSocketAddress peer = key.peer();
+        FileChannel file = null;
+        DatagramChannel channel = null;
+        try {
+            file = FileChannel.open(found.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            long size = file.size();
+            TransferOptions options = TransferOptions.negotiate(read.options(), size, settings.timeout().toMillis());
+            EventLoopGroup loops = transferLoops;
+            if (loops != null) {
+                startEpollTransfer(loops, key, read.filename(), file, options, size);
+                return;
+            }
+            channel = transferChannel(peer, options);
+            TransferSession session = new TransferSession(channel, file, peer, read.filename(), options, size,
+                    settings.retries(), errors, this::finished);
+            active.put(key, session);
+            transferThreads.newThread(session).start();
+        } catch (IOException | RuntimeException e) {
+            log.warn("TFTP {} asked for {}: cannot start the transfer: {}", peer, read.filename(), e.toString());
+            closeQuietly(file);
+            closeQuietly(channel);
+            refuse(peer, read.filename(), TftpPacket.Error.NOT_DEFINED, "cannot read file", "cannot start: " + e.getMessage());
+        }
+    }
+
+    private void startEpollTransfer(EventLoopGroup loops, TransferKey key, String name, FileChannel file,
+                                    TransferOptions options, long size) {
+        InetSocketAddress peer = key.peer();
+        EpollTransfer transfer = new EpollTransfer(peer, name, file, options, size, settings.retries(), errors,
+                SegmentedDatagramPacket.isSupported(), this::finished);
+        active.put(key, transfer);
+        new Bootstrap().group(loops).channel(EpollDatagramChannel.class)
+                .option(ChannelOption.SO_SNDBUF, sendBuffer(options))
+                .handler(transfer)
+                .connect(peer, new InetSocketAddress(settings.bindAddress(), 0))
+                .addListener((ChannelFuture f) -> {
+                    if (f.isSuccess()) return;
+                    active.remove(key, transfer);
+                    closeQuietly(file);
+                    log.warn("TFTP {} asked for {}: cannot open a transfer socket: {}", peer, name, f.cause().toString());
+                    refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "server error", "cannot start: " + f.cause().getMessage());
+                });
+    }
+
+    /** A whole window must fit in the socket send buffer, or the kernel drops the window's tail. */
+    private static int sendBuffer(TransferOptions options) {
+        return Math.max(options.windowSize() * (options.blockSize() + 32) * 2, 256 * 1024);
+    }
+
+    private DatagramChannel transferChannel(InetSocketAddress peer, TransferOptions options) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer(options));
+            channel.bind(new InetSocketAddress(settings.bindAddress(), 0));
+            channel.connect(peer);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private void finished(ActiveTransfer which, InetSocketAddress peer, String file, ReadTransfer transfer,
+                          ReadTransfer.Outcome outcome, IOException failure, long durationNanos) {
+        active.values().remove(which);
+        String mac = peers.macOrNull(peer.getAddress());
+        TransferOptions options = transfer.options();
+        long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);
+        if (failure != null) {
+            log.warn("TFTP {} transfer of {} aborted: {}", peer, file, failure.getMessage());
+            events.record(BootEvent.of(mac, BootEventType.ERROR, "tftp " + file + ": transfer aborted: " + failure.getMessage()));
+            return;
+        }
+        switch (outcome) {
+            case COMPLETE -> {
+                log.info("TFTP sent {} ({} bytes) to {} in {} ms, blksize={} windowsize={}", file, transfer.fileSize(),
+                        peer, millis, options.blockSize(), options.windowSize());
+                events.record(BootEvent.transfer(mac, BootEventType.BOOT_FILE_SENT,
+                        "tftp " + file + " blksize=" + options.blockSize() + " windowsize=" + options.windowSize(),
+                        millis, transfer.fileSize()));
+            }
+            case PROBED -> {
+                // UEFI reads the size from the OACK, then ends with ERROR 8 and asks again: normal
+                log.info("TFTP {} probed the size of {} ({} bytes)", peer, file, transfer.fileSize());
+                events.record(BootEvent.of(mac, BootEventType.TFTP_PROBE, "tftp " + file + " tsize=" + transfer.fileSize()));
+            }
+            case CLIENT_ABORTED -> {
+                TftpPacket.Error error = transfer.clientError();
+                log.info("TFTP {} aborted the transfer of {}: ERROR {} {}", peer, file, error.code(), error.message());
+                events.record(BootEvent.of(mac, BootEventType.ERROR,
+                        "tftp " + file + ": client aborted (ERROR " + error.code() + " " + error.message() + ")"));
+            }
+            case TIMED_OUT -> {
+                log.warn("TFTP {} stopped answering during {}: gave up after {} retransmissions", peer, file, settings.retries());
+                events.record(BootEvent.of(mac, BootEventType.ERROR,
+                        "tftp " + file + ": client stopped answering (gave up after " + settings.retries() + " retransmissions)"));
+            }
+            case RUNNING -> { } // unreachable: the session only ends with an outcome or a failure
+        }
+    }
+
+    /** Answers a request with an ERROR from a fresh port, as a transfer would (RFC 1350 §4), and records why. */
+    private void refuse(InetSocketAddress peer, String file, int code, String message, String reason) {
+        events.record(BootEvent.of(peers.macOrNull(peer.getAddress()), BootEventType.ERROR, "tftp " + file + ": " + reason));
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.bind(new InetSocketAddress(settings.bindAddress(), 0));
+            channel.send(TftpPacket.encode(new TftpPacket.Error(code, message)), peer);
+        } catch (IOException e) {
+            log.debug("TFTP could not send ERROR {} to {}: {}", code, peer, e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) return;
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // already failing
+        }
+    }
+}

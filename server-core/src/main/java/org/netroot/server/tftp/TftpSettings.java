@@ -1,0 +1,42 @@
+package org.netroot.server.tftp;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.netroot.server.service.ServerConfig;
+
+/**
+ * How the TFTP service runs. {@code roots} are searched in order; {@code timeout} is the
+ * retransmission timeout when the client does not ask for one (RFC 2349), {@code retries} how many
+ * times a window or OACK is sent again before the transfer is given up.
+ */
+public record TftpSettings(InetAddress bindAddress, int port, List<Path> roots, Duration timeout, int retries) {
+
+    public static final int DEFAULT_PORT = 69;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+    public static final int DEFAULT_RETRIES = 5;
+
+    public TftpSettings {
+        roots = List.copyOf(roots);
+        if (roots.isEmpty()) throw new IllegalArgumentException("TFTP needs at least one folder to serve");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("TFTP port out of range: " + port);
+    }
+
+    /** The iPXE folder first, then the boot-files folder when one was given. */
+    public static TftpSettings from(ServerConfig config) {
+        List<Path> roots = new ArrayList<>();
+        roots.add(config.ipxeDir() != null ? config.ipxeDir() : ServerConfig.DEFAULT_IPXE_DIR);
+        if (config.bootFilesDir() != null) roots.add(config.bootFilesDir());
+        return new TftpSettings(anyAddress(), config.tftpPort(), roots, DEFAULT_TIMEOUT, DEFAULT_RETRIES);
+    }
+
+    public static InetAddress anyAddress() {
+        try {
+            return InetAddress.getByAddress(new byte[4]); // 0.0.0.0: every interface
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
