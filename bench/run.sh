@@ -316,7 +316,7 @@ boot_once() { # ns name -> prints seconds from QEMU start to its exit through is
 
 # ---------------------------------------------------------------- result rows
 # A row: label|netroot|reference|ratio|target|verdict ; sample lists go to $W/samples.md
-ROWS_TFTP=(); ROWS_HTTP=(); ROWS_BOOT=(); NOTES=()
+ROWS_TFTP=(); ROWS_HTTP=(); ROWS_BOOT=(); NOTES=(); CPU_NOTES=()
 samples() { echo "- $*" >>"$W/samples.md"; }
 
 # measure_pair KIND LABEL REPS NR_CMD... -- REF_CMD...  -> fills NR_S/REF_S (space-separated "secs ccpu scpu" per line)
@@ -392,6 +392,7 @@ tftp_row() {
       verdict=$(awk -v r="$(calc "$ref / $nr")" 'BEGIN {print (r >= 10 ? "**met**" : "**missed**")}')
     fi
     client_limit_note "TFTP $label (Netroot)" "$NR_S" "$nr"
+    cpu_note "TFTP $label" dnsmasq
     if [ "$target" != "—" ]; then
       # can this client show the target at all? atftp's own CPU time per transfer is a floor.
       local need ccpu scpu
@@ -405,6 +406,12 @@ tftp_row() {
 }
 
 # If the client used (nearly) a whole core for the whole transfer, the client is what we measured.
+cpu_note() { # label ref_name -- compares the servers' CPU per sample (medians) from NR_S/REF_S
+  local n r
+  n=$(col "$NR_S" 3 | median); r=$(col "$REF_S" 3 | median)
+  CPU_NOTES+=("$1: server CPU per sample (median, user+system): Netroot $(fmt "$n" 3) s, $2 $(fmt "$r" 3) s; client CPU: $(fmt "$(col "$NR_S" 2 | median)" 3) s with Netroot, $(fmt "$(col "$REF_S" 2 | median)" 3) s with $2.")
+}
+
 client_limit_note() { # label samples median_secs
   local ccpu
   ccpu=$(col "$2" 2 | median)
@@ -460,6 +467,7 @@ http_row() {
   else nrtxt="not measured: $NR_ERR"; fi
   if [ -n "$NR_S" ] && [ -n "$REF_S" ]; then
     ratio="$(fmt "$(calc "$ref / $nr")") × nginx"
+    cpu_note "HTTP $label" nginx
     [ "$target" != "—" ] && verdict=$(awk -v r="$(calc "$ref / $nr")" 'BEGIN {print (r >= 0.8 ? "**met**" : "**missed**")}')
   elif [ "$target" != "—" ]; then verdict="not measured"; fi
   ROWS_HTTP+=("$label|$nrtxt|$reftxt|$ratio|$target|$verdict")
@@ -551,9 +559,11 @@ write_report() {
     echo
     echo "## TFTP, ${SIZE_MIB} MiB random file, atftp from the client namespace"
     echo
-    echo "Median of $TFTP_REPS repetitions after 3 untimed warm-ups each. Same atftp command for both servers. dnsmasq does not implement"
-    echo "RFC 7440 windowsize: it ignores the option and sends one block per ACK, so its windowsize row is"
-    echo "what atftp gets from dnsmasq with the same command. Ratio = dnsmasq time / Netroot time."
+    echo "Median of $TFTP_REPS repetitions after 3 untimed warm-ups each, output written to tmpfs and its"
+    echo "sha256 checked every time. Same atftp command for both servers. dnsmasq does not implement RFC 7440"
+    echo "windowsize: it ignores the option and sends one block per ACK, so its windowsize row is what atftp"
+    echo "gets from dnsmasq with the same command. The rows without windowsize are lock-step TFTP, what BIOS"
+    echo "PXE ROMs do. Ratio = dnsmasq time / Netroot time."
     echo
     if want tftp; then table "${ROWS_TFTP[@]}"; else echo "Not run (BENCH_ONLY=$ONLY)."; fi
     echo
@@ -581,7 +591,7 @@ write_report() {
     echo "## Notes"
     echo
     if [ ${#NOTES[@]} = 0 ]; then echo "- No client-side limit seen (the client used well under one core per transfer)."; fi
-    local n; for n in "${NOTES[@]}"; do echo "- $n"; done
+    local n; for n in "${NOTES[@]}" "${CPU_NOTES[@]}"; do echo "- $n"; done
     echo "- Every repetition's figures (seconds; client and server CPU seconds, user+system, all threads):"
     echo
     cat "$W/samples.md" 2>/dev/null || true
