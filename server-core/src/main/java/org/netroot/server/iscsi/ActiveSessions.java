@@ -4,9 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One writer per volume: at most one session per target. The same initiator logging in again
- * replaces its old session (iPXE hands over to the booted OS, which logs in anew while the old
- * TCP connection may still look alive); another initiator is refused.
+ * One writer per volume: at most one session per volume, whichever target exports it (two PCs
+ * writing one ext4/NTFS volume destroy it). The same initiator logging in again replaces its old
+ * session (iPXE hands over to the booted OS, which logs in anew while the old TCP connection may
+ * still look alive); another initiator is refused.
  */
 public final class ActiveSessions {
     /** A session that holds a target. */
@@ -22,28 +23,28 @@ public final class ActiveSessions {
     public record Outcome(Claim claim, String holder) {
     }
 
-    private final Map<String, Holder> byTarget = new HashMap<>();
+    private final Map<String, Holder> byVolume = new HashMap<>();
 
-    public synchronized Outcome claim(String targetIqn, Holder session) {
-        String key = targetIqn.toLowerCase(java.util.Locale.ROOT);
-        Holder current = byTarget.get(key);
+    public synchronized Outcome claim(String volumeName, Holder session) {
+        String key = volumeName;
+        Holder current = byVolume.get(key);
         if (current == null) {
-            byTarget.put(key, session);
+            byVolume.put(key, session);
             return new Outcome(Claim.GRANTED, null);
         }
         if (current.initiatorName().equalsIgnoreCase(session.initiatorName())) {
-            byTarget.put(key, session);
+            byVolume.put(key, session);
             current.evict();
             return new Outcome(Claim.REPLACED, current.initiatorName());
         }
         return new Outcome(Claim.BUSY, current.initiatorName());
     }
 
-    public synchronized void release(String targetIqn, Holder session) {
-        byTarget.remove(targetIqn.toLowerCase(java.util.Locale.ROOT), session);
+    public synchronized void release(String volumeName, Holder session) {
+        byVolume.remove(volumeName, session);
     }
 
     public synchronized int count() {
-        return byTarget.size();
+        return byVolume.size();
     }
 }

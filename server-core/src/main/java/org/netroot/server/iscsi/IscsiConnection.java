@@ -121,7 +121,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
             }
         }
         if (holdsTarget) {
-            services.sessions().release(target.iqn(), this);
+            services.sessions().release(target.volumeName(), this);
             if (!loggedOut) {
                 event(BootEventType.ISCSI_LOGOUT, evicted
                         ? initiatorName + " logged in again to " + target.iqn() + ": old session closed"
@@ -152,7 +152,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         discovery = l.discovery;
         target = l.target;
         if (discovery) return LoginStatus.SUCCESS;
-        ActiveSessions.Outcome claim = services.sessions().claim(target.iqn(), this);
+        ActiveSessions.Outcome claim = services.sessions().claim(target.volumeName(), this);
         if (claim.claim() == ActiveSessions.Claim.BUSY) {
             event(BootEventType.ERROR, "volume " + target.volumeName() + " of client " + target.clientName()
                     + " is in use by " + claim.holder() + "; refused login from " + initiatorName);
@@ -162,7 +162,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         try {
             device = services.catalog().open(target);
         } catch (IOException | RuntimeException e) {
-            services.sessions().release(target.iqn(), this);
+            services.sessions().release(target.volumeName(), this);
             holdsTarget = false;
             event(BootEventType.ERROR, "could not open volume " + target.volumeName() + " for client "
                     + target.clientName() + ": " + e.getMessage());
@@ -261,9 +261,12 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         PendingWrite w = writes.get(h.itt());
         if (w == null) return; // aborted, or refused up front: its data goes nowhere
         if (h.int32(36) != w.nextDataSN) {
-            // ErrorRecoveryLevel 0 cannot recover a lost or repeated Data-Out (RFC 7143 §7.1.4.1)
-            throw new MalformedPduException("Data-Out DataSN " + h.int32(36) + " where " + w.nextDataSN
-                    + " was due for task " + Integer.toHexString(h.itt()));
+            // a lost or repeated Data-Out: ErrorRecoveryLevel 0 cannot recover it, so the task ends
+            // with CHECK CONDITION (the session survives); its remaining Data-Out is ignored
+            forget(w);
+            w.buffer.release();
+            sendStatus(w.command, ScsiResult.check(Sense.DATA_PHASE_ERROR), 0, 0);
+            return;
         }
         w.nextDataSN++;
         int offset = h.int32(40);

@@ -17,6 +17,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -36,11 +38,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class IscsiService implements ManagedService {
     private static final Logger log = LoggerFactory.getLogger(IscsiService.class);
+    /** Threads running SCSI commands; 0 runs them on the event loops (-Dnetroot.iscsi.commandThreads). */
+    private static final int DISK_THREADS = Integer.getInteger("netroot.iscsi.commandThreads", 16);
 
     private final IscsiSettings settings;
     private final TargetServices services;
     private final InputErrors errors;
     private EventLoopGroup group;
+    private EventExecutorGroup diskThreads;
     private Channel server;
     private ChannelGroup connections;
 
@@ -60,6 +65,9 @@ public final class IscsiService implements ManagedService {
     public synchronized void start() throws Exception {
         if (server != null) return;
         group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        // commands run on these threads (one per connection, in order), so a slow disk read for one
+        // client never stalls the sockets of the others sharing its event loop
+        diskThreads = DISK_THREADS > 0 ? new DefaultEventExecutorGroup(DISK_THREADS) : null;
         connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -72,13 +80,14 @@ public final class IscsiService implements ManagedService {
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
                         ch.pipeline().addLast("framer", new Framer(errors));
-                        ch.pipeline().addLast("connection", new ConnectionHandler());
+                        ch.pipeline().addLast(diskThreads, "connection", new ConnectionHandler());
                     }
                 });
         try {
             server = b.bind(new InetSocketAddress(settings.bindAddress(), settings.port())).sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully();
+            if (diskThreads != null) diskThreads.shutdownGracefully();
             group = null;
             if (e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
                 throw new BindException("iSCSI port " + settings.port() + " is in use (another iSCSI target such as tgt"
@@ -99,6 +108,7 @@ public final class IscsiService implements ManagedService {
         server.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        if (diskThreads != null) diskThreads.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         server = null;
         group = null;
     }
@@ -113,7 +123,7 @@ public final class IscsiService implements ManagedService {
         return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Normal sessions currently holding a target. */
+    /** Normal sessions currently holding a volume (one writer per volume). */
     public int activeSessions() {
         return services.sessions().count();
     }
@@ -231,9 +241,9 @@ public final class IscsiService implements ManagedService {
             ByteBuf head = ctx.alloc().directBuffer(Bhs.LENGTH).writeBytes(header.bytes());
             // a retained slice: the command releases its buffer right away, Netty releases the slice once written
             ByteBuf body = ((PooledBuffer) buffer).buf.retainedSlice(offset, length);
-            ctx.write(head, ctx.voidPromise());
-            ctx.write(body, ctx.voidPromise());
-            if (pad > 0) ctx.write(Unpooled.wrappedBuffer(PAD, 0, pad), ctx.voidPromise());
+            // one write per PDU: from the command threads each write is a task for the event loop
+            ctx.write(pad > 0 ? Unpooled.wrappedBuffer(head, body, Unpooled.wrappedBuffer(PAD, 0, pad))
+                    : Unpooled.wrappedBuffer(head, body), ctx.voidPromise());
         }
 
         @Override

@@ -396,13 +396,31 @@ class ConnectionTest {
     }
 
     @Test
-    void dataOutOutsideTheTransferOrOutOfSequenceDropsTheConnection() throws Exception {
+    void dataOutOutsideTheTransferDropsTheConnection() throws Exception {
         loginLikeIpxe();
         conn.receive(scsi(write10(0, 2), 0xa0, 1024, null));
         int ttt = out.last().bhs().int32(20);
         int task = itt;
         assertThrows(MalformedPduException.class, () -> conn.receive(dataOut(task, ttt, 0, 1000, new byte[512], true)));
-        assertThrows(MalformedPduException.class, () -> conn.receive(dataOut(task, ttt, 5, 0, new byte[512], true)));
+    }
+
+    @Test
+    void dataOutOutOfSequenceFailsOnlyItsTask() throws Exception {
+        loginLikeIpxe();
+        conn.receive(scsi(write10(0, 2), 0xa0, 1024, null));
+        int ttt = out.last().bhs().int32(20);
+        int task = itt;
+        conn.receive(dataOut(task, ttt, 5, 0, new byte[512], false)); // DataSN 5 where 0 is due
+        RecordingOutput.Sent r = out.last();
+        assertEquals(Bhs.SCSI_RESPONSE, r.opcode());
+        assertEquals(0x02, r.bhs().byte3());
+        assertEquals(Sense.DATA_PHASE_ERROR, Sense.parse(Arrays.copyOfRange(r.data(), 2, 20)));
+        out.take();
+        conn.receive(dataOut(task, ttt, 1, 512, new byte[512], true)); // the rest of the dead task
+        assertTrue(out.sent.isEmpty());
+        conn.receive(scsi(new byte[6], 0x80, 0, null));
+        assertEquals(0, out.last().bhs().byte3(), "the session goes on");
+        assertEquals(out.allocated, out.released);
     }
 
     @Test

@@ -61,10 +61,14 @@ class IscsiServiceTest {
         assertEquals(n, dropped());
     }
 
-    /** A login straight over a socket: the response's status (class and detail). */
     private int login(Socket s, String initiator) throws Exception {
+        return login(s, initiator, pc.targetIqn());
+    }
+
+    /** A login straight over a socket: the response's status (class and detail). */
+    private int login(Socket s, String initiator, String targetIqn) throws Exception {
         Pdu pdu = ConnectionTest.login(1, 3, true, ConnectionTest.keys("InitiatorName", initiator,
-                "TargetName", pc.targetIqn(), "MaxRecvDataSegmentLength", "8192"), 1, 1);
+                "TargetName", targetIqn, "MaxRecvDataSegmentLength", "8192"), 1, 1);
         OutputStream out = s.getOutputStream();
         out.write(pdu.bhs().bytes());
         byte[] data = pdu.dataBytes();
@@ -125,6 +129,19 @@ class IscsiServiceTest {
             assertEquals(0, login(second, pc.initiatorIqn()), "iPXE -> OS handover: the same initiator again");
             assertTrue(closedByServer(first), "the old connection is dropped");
             assertEquals(1, lab.service.activeSessions());
+        }
+    }
+
+    @Test
+    void oneWriterPerVolumeEvenAcrossTargets() throws Exception {
+        Client twin = new Client("twin", "52:54:00:00:00:09", pc.volumeName(), null, null, null, null, null, null, null);
+        lab.clients.add(twin);
+        try (Socket first = connect(); Socket second = connect()) {
+            assertEquals(0, login(first, pc.initiatorIqn()));
+            assertEquals(LoginStatus.SERVICE_UNAVAILABLE, login(second, twin.initiatorIqn(), twin.targetIqn()),
+                    "a second PC must not write the same volume");
+            assertTrue(lab.awaitEvent(org.netroot.server.api.BootEventType.ERROR, "volume pc1-disk of client twin is in use"),
+                    lab.events.toString());
         }
     }
 

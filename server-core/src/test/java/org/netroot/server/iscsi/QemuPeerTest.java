@@ -91,4 +91,26 @@ class QemuPeerTest {
                 "driver=raw,file.filename=" + image, imageOpts(pc));
         assertNotEquals(0, differ.exit(), differ.output());
     }
+
+    @Test
+    void twoClientsWriteTheirOwnVolumesAtTheSameTime() throws Exception {
+        Client pc1 = lab.addClient("pc1", "52:54:00:00:00:01", 16 << 20);
+        Client pc2 = lab.addClient("pc2", "52:54:00:00:00:02", 16 << 20);
+        var w1 = java.util.concurrent.CompletableFuture.supplyAsync(() -> qemuIo(pc1, "write -P 0x11 0 8M"));
+        var w2 = java.util.concurrent.CompletableFuture.supplyAsync(() -> qemuIo(pc2, "write -P 0x22 0 8M"));
+        assertEquals(0, w1.get().exit(), w1.get().output());
+        assertEquals(0, w2.get().exit(), w2.get().output());
+        assertEquals(0x11, LibiscsiPeerTest.readFile(lab.volumeFile(pc1), (8 << 20) - 1, 1)[0]);
+        assertEquals(0x22, LibiscsiPeerTest.readFile(lab.volumeFile(pc2), (8 << 20) - 1, 1)[0]);
+        assertTrue(qemuIo(pc1, "read -P 0x11 0 8M").output().contains("read 8388608/8388608"));
+        assertTrue(qemuIo(pc2, "read -P 0x22 0 8M").output().contains("read 8388608/8388608"));
+    }
+
+    private IscsiLab.Run qemuIo(Client c, String command) {
+        try {
+            return IscsiLab.run(120, "qemu-io", "--image-opts", imageOpts(c), "-c", command);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
