@@ -35,7 +35,12 @@ NS_C="${TAG}c"; NS_N="${TAG}n"; NS_R="${TAG}r"
 NR_IP=198.18.0.1; REF_IP=198.18.0.2; CLIENT_IP=198.18.0.10
 TGT_CTL=$(( 1000 + $$ % 8000 ))
 MAC=52:54:00:00:00:01
-BOOT_MARK="BENCH-BOOT:NETROOT-BENCH-LBA1-OK"
+# the lab's boot sector when main has it (prints "LBA1: <text>", writes LBA 2, "NETROOT-LAB DONE"),
+# else ours; both read LBA 1 through INT 13h, print its text on COM1 and exit QEMU with status 33
+LAB_ASM="$REPO/server-core/src/test/resources/lab/bootsector.asm"
+if [ -f "$LAB_ASM" ]; then BOOT_ASM=$LAB_ASM; BOOT_MARK="NETROOT-LAB DONE"
+else BOOT_ASM="$REPO/bench/bootsector.asm"; BOOT_MARK="BENCH-BOOT:NETROOT-BENCH-LBA1-OK"; fi
+LBA1_TEXT="NETROOT-BENCH-LBA1-OK"
 PIDS=()
 TGTD_PID=""
 
@@ -145,12 +150,12 @@ make_files() {
   BIG_SHA=$(sha256sum "$W/files/big.bin" | cut -d' ' -f1)
   head -c 4096 /dev/urandom >"$W/files/probe.bin"
   # boot disk: the boot sector (bench/bootsector.asm, or the lab's one if main has it) + text at LBA 1
-  nasm -f bin -o "$W/boot.bin" "$REPO/bench/bootsector.asm"
+  nasm -f bin -o "$W/boot.bin" "$BOOT_ASM"
   # 32 MiB: iPXE's INT 13h emulation guesses 255 heads x 63 sectors; a disk under one cylinder
   # (8 MiB) has zero cylinders and every CHS read of the MBR fails ("Input/output error").
   head -c $((32 * 1024 * 1024)) /dev/zero >"$W/disk.img"
   dd if="$W/boot.bin" of="$W/disk.img" conv=notrunc status=none
-  printf 'NETROOT-BENCH-LBA1-OK\0' | dd of="$W/disk.img" bs=512 seek=1 conv=notrunc status=none
+  printf '%s\0' "$LBA1_TEXT" | dd of="$W/disk.img" bs=512 seek=1 conv=notrunc status=none
   cp "$W/disk.img" "$W/disk-ref.img"
 }
 
@@ -303,7 +308,7 @@ boot_once() { # ns name -> prints seconds from QEMU start to its exit through is
   wait "$pid" || rc=$?
   t1=$(now)
   exec {mi}>&- {mo}>&-
-  if [ "$rc" = 33 ] && grep -q "$BOOT_MARK" "$serial" 2>/dev/null; then
+  if [ "$rc" = 33 ] && grep -q "$BOOT_MARK" "$serial" 2>/dev/null && grep -q "$LBA1_TEXT" "$serial"; then
     calc "$t1 - $t0"; return 0
   fi
   local shot=""
@@ -580,9 +585,9 @@ write_report() {
     echo
     echo "## BIOS PXE to sanboot, QEMU tcg diskless client"
     echo
-    echo "Median of $BOOT_REPS boots each: time from QEMU start until the boot sector (\`bench/bootsector.asm\`),"
-    echo "loaded from the iSCSI disk, has read LBA 1 through INT 13h and printed \`$BOOT_MARK\` to COM1"
-    echo "and left QEMU through isa-debug-exit. Netroot: \`serve --dhcp full\` (DHCP, HTTP script, iSCSI LUN 0)."
+    echo "Median of $BOOT_REPS boots each: time from QEMU start until the boot sector (\`${BOOT_ASM#$REPO/}\`),"
+    echo "loaded from the iSCSI disk, has read LBA 1 through INT 13h, printed its text (\`$LBA1_TEXT\`) and"
+    echo "\`$BOOT_MARK\` to COM1 and left QEMU through isa-debug-exit (exit status 33 checked). Netroot: \`serve --dhcp full\` (DHCP, HTTP script, iSCSI LUN 0)."
     echo "Reference: dnsmasq (DHCP + TFTP iPXE script) + tgt (\`tgtd -f -C N\`, LUN 1). QEMU's e1000 ROM is"
     echo "iPXE, so both start with iPXE's DHCP. Ratio = Netroot time / reference time."
     echo
