@@ -39,6 +39,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ipxe-dir", defaultValue = "/usr/lib/ipxe", description = "folder with undionly.kpxe, snponly.efi ...") Path ipxeDir;
     @Option(names = "--boot-files", description = "folder served over TFTP and at http://SERVER/files/") Path bootFiles;
     @Option(names = "--lease-seconds", defaultValue = "3600") int leaseSeconds;
+    @Option(names = "--router", paramLabel = "IP", description = "default gateway to announce in --dhcp full") String router;
+    @Option(names = "--dns", paramLabel = "IP", split = ",",
+            description = "DNS server(s) to announce in --dhcp full (comma-separated or repeated)") List<String> dns = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -102,7 +105,8 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(data.resolve(), List.copyOf(interfaces), mode, start, end,
                 serverAddress == null ? null : ipv4(serverAddress, "--server-address"), dhcpPort, proxyPort, tftpPort,
                 httpPort, iscsiPort, controlPort, ipxeDir.toAbsolutePath(),
-                bootFiles == null ? null : bootFiles.toAbsolutePath(), leaseSeconds);
+                bootFiles == null ? null : bootFiles.toAbsolutePath(), leaseSeconds,
+                router == null ? null : ipv4(router, "--router"), dns.stream().map(d -> ipv4(d.trim(), "--dns")).toList());
     }
 
     private static Inet4Address ipv4(String s, String option) {

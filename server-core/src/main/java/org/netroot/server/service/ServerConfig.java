@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What {@code netroot serve} was told. {@code interfaces} are the network interfaces DHCP answers on
  * (empty: DHCP off). {@code serverAddress} is the IPv4 address clients reach us at (next-server, script
- * URLs, iSCSI portal); null means "the first address of the first served interface".
+ * URLs, iSCSI portal); null means "each served interface's own first IPv4 address". {@code router} and
+ * {@code dnsServers} are announced to clients in full DHCP mode only.
  */
 public record ServerConfig(
         Path dataDir,
@@ -24,7 +25,22 @@ public record ServerConfig(
         int controlPort,
         Path ipxeDir,
         Path bootFilesDir,
-        int leaseSeconds) {
+        int leaseSeconds,
+        Inet4Address router,
+        List<Inet4Address> dnsServers) {
+
+    public ServerConfig {
+        interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
+        dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
+    }
+
+    /** Without a router or DNS servers to announce (proxy mode never announces them). */
+    public ServerConfig(Path dataDir, List<String> interfaces, DhcpMode dhcpMode, Inet4Address rangeStart,
+                        Inet4Address rangeEnd, Inet4Address serverAddress, int dhcpPort, int proxyDhcpPort, int tftpPort,
+                        int httpPort, int iscsiPort, int controlPort, Path ipxeDir, Path bootFilesDir, int leaseSeconds) {
+        this(dataDir, interfaces, dhcpMode, rangeStart, rangeEnd, serverAddress, dhcpPort, proxyDhcpPort, tftpPort,
+                httpPort, iscsiPort, controlPort, ipxeDir, bootFilesDir, leaseSeconds, null, List.of());
+    }
 
     public enum DhcpMode { PROXY, FULL, OFF }
 

@@ -6,13 +6,16 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns a requested TFTP file name into a file under one of the roots, searched in order
  * (the iPXE folder, then the boot-files folder), or says why not. Never lets a name out of
  * the roots: {@code ..}, absolute paths, backslash tricks and symlinks whose real path leaves
- * the root are access violations (ERROR 2).
+ * the root are access violations (ERROR 2) — except links only root could have placed (see
+ * {@link #placedBySystem}), because the distribution's iPXE folder is made of them.
  */
 public final class BootFileResolver {
 
@@ -63,6 +66,33 @@ public final class BootFileResolver {
         return found;
     }
 
+    /**
+     * Debian's ipxe package links {@code /usr/lib/ipxe/ipxe.efi} to {@code /boot/ipxe.efi}: a link out of
+     * the root is followed only when nobody but root could have made it, i.e. the link, its folder and
+     * the target are owned by root and the folder is writable by no one else. A link a user could
+     * plant (in a folder they can write) never leads out.
+     */
+    private static boolean placedBySystem(Path link, Path target) {
+        try {
+            if (!Files.isSymbolicLink(link)) return false; // a symlinked folder on the way: refuse
+            Path folder = link.toAbsolutePath().getParent();
+            return ownedByRoot(link) && ownedByRoot(folder) && ownedByRoot(target)
+                    && !writableByOthers(folder) && !writableByOthers(target);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static boolean ownedByRoot(Path path) throws IOException {
+        Object uid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        return uid instanceof Integer n && n == 0;
+    }
+
+    private static boolean writableByOthers(Path path) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        return permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+    }
+
     private Resolution lookUp(String requested, String relative) {
         Path path;
         try {
@@ -86,7 +116,9 @@ public final class BootFileResolver {
                 return new AccessViolation(requested, "cannot read: " + e.getMessage());
             }
             // a symlink (or a symlinked folder on the way) whose target is outside this root
-            if (!real.startsWith(realRoot)) return new AccessViolation(requested, "symlink leaves the root to " + real);
+            if (!real.startsWith(realRoot) && !placedBySystem(candidate, real)) {
+                return new AccessViolation(requested, "symlink leaves the root to " + real);
+            }
             if (!Files.isRegularFile(real)) continue;
             if (!Files.isReadable(real)) return new AccessViolation(requested, "not readable");
             try {

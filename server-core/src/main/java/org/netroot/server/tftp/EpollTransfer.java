@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
 import org.netroot.server.service.InputErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives one {@link ReadTransfer} on a connected epoll datagram channel of its own (its TID).
@@ -24,6 +26,7 @@ import org.netroot.server.service.InputErrors;
 final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTransfer.Datagrams, ActiveTransfer {
     /** GSO sends one IP packet of at most 64 KiB before segmentation: 40 full TFTP segments fit */
     static final int MAX_SEGMENTS = 40;
+    private static final Logger log = LoggerFactory.getLogger(EpollTransfer.class);
 
     private final InetSocketAddress peer;
     private final String filename;
@@ -32,7 +35,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     private final End end;
     private final ReadTransfer transfer;
     private final int segmentSize;
-    private final boolean gso;
+    private boolean gso;
     private final long started = System.nanoTime();
 
     private ChannelHandlerContext ctx;
@@ -159,7 +162,21 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         int count = segments;
         batch = null;
         segments = 0;
-        ctx.write(count == 1 ? new DatagramPacket(out, peer) : new SegmentedDatagramPacket(out, segmentSize, peer));
+        if (count == 1) {
+            ctx.write(new DatagramPacket(out, peer));
+            return;
+        }
+        ctx.write(new SegmentedDatagramPacket(out, segmentSize, peer)).addListener(f -> {
+            if (!f.isSuccess() && gso) {
+                // the kernel refuses GSO when a segment exceeds the path MTU (EMSGSIZE; e.g. blksize 1468
+                // on a 1450-byte overlay network) where a plain datagram would be fragmented: send this
+                // transfer's blocks one by one from now on, starting with the window just lost. Deferred:
+                // this listener may run inside the flush of the current step.
+                gso = false;
+                log.info("TFTP {}: UDP GSO refused ({}), sending {} block by block", peer, f.cause().toString(), filename);
+                ctx.executor().execute(() -> step(transfer::onTimeout));
+            }
+        });
     }
 
     private void releaseBatch() {

@@ -344,7 +344,12 @@ public final class TftpService implements ManagedService {
 
     /** Answers a request with an ERROR from a fresh port, as a transfer would (RFC 1350 §4), and records why. */
     private void refuse(InetSocketAddress peer, String file, int code, String message, String reason) {
-        events.record(BootEvent.of(peers.macOrNull(peer.getAddress()), BootEventType.ERROR, "tftp " + file + ": " + reason));
+        if (code == 1 && isOptionalIpxeProbe(file)) {
+            // iPXE's EFI builds look for autoexec.ipxe on every boot; its absence is normal, not a boot error
+            log.debug("TFTP {} looked for optional {}: not there", peer, file);
+        } else {
+            events.record(BootEvent.of(peers.macOrNull(peer.getAddress()), BootEventType.ERROR, "tftp " + file + ": " + reason));
+        }
         try (DatagramChannel channel = DatagramChannel.open()) {
             channel.bind(new InetSocketAddress(settings.bindAddress(), 0));
             channel.send(TftpPacket.encode(new TftpPacket.Error(code, message)), peer);
@@ -360,5 +365,10 @@ public final class TftpService implements ManagedService {
         } catch (Exception ignored) {
             // already failing
         }
+    }
+
+    static boolean isOptionalIpxeProbe(String file) {
+        String name = file.replace('\\', '/');
+        return name.equals("autoexec.ipxe") || name.endsWith("/autoexec.ipxe");
     }
 }

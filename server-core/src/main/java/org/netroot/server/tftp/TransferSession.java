@@ -26,7 +26,7 @@ final class TransferSession implements Runnable, ActiveTransfer {
     private final InputErrors errors;
     private final ActiveTransfer.End finish;
     private final ByteBuffer[] gather = new ByteBuffer[2];
-    private Selector selector;
+    private volatile Selector selector;
     private SelectionKey key;
     private long datagramsSent;
 
@@ -123,11 +123,13 @@ final class TransferSession implements Runnable, ActiveTransfer {
 
     @Override
     public void close() {
+        Selector waiting = selector;
         try {
             channel.close();
         } catch (IOException ignored) {
             // closing: nothing left to do
         }
+        if (waiting != null) waiting.wakeup(); // the transfer thread may sit in select() for up to its timeout
         try {
             file.close();
         } catch (IOException ignored) {

@@ -27,8 +27,8 @@ class BootFileResolverTest {
         Files.createDirectories(bootFiles.resolve("efi/boot"));
         Files.writeString(bootFiles.resolve("efi/boot/bootx64.efi"), "efi");
         Files.writeString(outside.resolve("passwd"), "root:x:0:0");
-        Files.createSymbolicLink(bootFiles.resolve("escape"), outside.resolve("passwd"));
-        Files.createSymbolicLink(bootFiles.resolve("escape-dir"), outside);
+        Planted.byUser(Files.createSymbolicLink(bootFiles.resolve("escape"), outside.resolve("passwd")));
+        Planted.byUser(Files.createSymbolicLink(bootFiles.resolve("escape-dir"), outside));
         Files.createSymbolicLink(bootFiles.resolve("alias.efi"), bootFiles.resolve("efi/boot/bootx64.efi"));
         Files.createSymbolicLink(bootFiles.resolve("relative-alias.efi"), Path.of("efi/boot/bootx64.efi"));
         resolver = new BootFileResolver(List.of(ipxe, bootFiles));
@@ -79,6 +79,35 @@ class BootFileResolverTest {
         refused("escape-dir/passwd");
         assertEquals("efi", Files.readString(found("alias.efi")));
         assertEquals("efi", Files.readString(found("relative-alias.efi")));
+    }
+
+    @Test
+    void aLinkOutInAFolderOthersCanWriteIsRefusedWhoeverOwnsIt() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.createSymbolicLink(shared.resolve("escape"), outside.resolve("passwd"));
+        assertInstanceOf(BootFileResolver.AccessViolation.class, new BootFileResolver(List.of(shared)).resolve("escape"));
+    }
+
+    @Test
+    void aLinkOutThatOnlyRootCouldPlaceIsFollowedLikeDebiansIpxeEfi() throws Exception {
+        // /usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi in Debian's ipxe package
+        org.junit.jupiter.api.Assumptions.assumeTrue(Planted.runningAsRoot(), "only root can make a root-owned link");
+        Path system = Files.createDirectories(dir.resolve("system"));
+        Files.setPosixFilePermissions(system, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path target = Files.writeString(outside.resolve("ipxe.efi"), "efi binary");
+        Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createSymbolicLink(system.resolve("ipxe.efi"), target);
+        var found = assertInstanceOf(BootFileResolver.Found.class, new BootFileResolver(List.of(system)).resolve("ipxe.efi"));
+        assertEquals("efi binary", Files.readString(found.file()));
+    }
+
+    @Test
+    void debiansIpxeFolderServesItsLinkedIpxeEfi() {
+        Path ipxeEfi = Path.of("/usr/lib/ipxe/ipxe.efi");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isSymbolicLink(ipxeEfi) && Files.isReadable(ipxeEfi),
+                "needs Debian's ipxe package (/usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi)");
+        assertInstanceOf(BootFileResolver.Found.class, new BootFileResolver(List.of(Path.of("/usr/lib/ipxe"))).resolve("ipxe.efi"));
     }
 
     @Test

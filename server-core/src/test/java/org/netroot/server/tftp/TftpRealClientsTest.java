@@ -64,7 +64,7 @@ class TftpRealClientsTest {
         Files.write(root.resolve("big.bin"), big);
         bigHash = sha256(root.resolve("big.bin"));
         Files.writeString(outside.resolve("passwd"), SECRET);
-        Files.createSymbolicLink(root.resolve("escape"), outside.resolve("passwd"));
+        Planted.byUser(Files.createSymbolicLink(root.resolve("escape"), outside.resolve("passwd")));
         Files.createDirectories(root.resolve("efi"));
         Files.writeString(root.resolve("efi/inside.txt"), "inside the root");
         Files.createSymbolicLink(root.resolve("alias.txt"), Path.of("efi/inside.txt"));
