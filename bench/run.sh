@@ -99,6 +99,9 @@ if [ ! -d "$CORE/classes" ] || [ ! -d "$CORE/lib" ] || \
 fi
 NETROOT=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CORE/classes:$CORE/lib/*" org.netroot.server.cli.NetrootCli)
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$REPO" status --porcelain --untracked-files=no -- server-core pom.xml 2>/dev/null)" ]; then COMMIT+=" + uncommitted changes"; fi
+MAIN_AT=$(git -C "$REPO" merge-base HEAD main 2>/dev/null | cut -c1-7 || true)
+[ -n "$MAIN_AT" ] && [ "$MAIN_AT" != "${COMMIT%% *}" ] && COMMIT+=", contains main $MAIN_AT"
 
 # ---------------------------------------------------------------- small helpers
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) exit 1; if (NR%2) printf "%.4f", a[(NR+1)/2]; else printf "%.4f", (a[NR/2]+a[NR/2+1])/2}'; }
@@ -392,7 +395,7 @@ tftp_row() {
     samples "TFTP $label, Netroot: seconds [$(list "$NR_S" 1)], atftp CPU s [$(list "$NR_S" 2)], Netroot CPU s [$(list "$NR_S" 3)]"
   else nrtxt="not measured: $NR_ERR"; fi
   if [ -n "$NR_S" ] && [ -n "$REF_S" ]; then
-    ratio="$(fmt "$(calc "$ref / $nr")") × faster"
+    ratio="$(fmt "$(calc "$ref / $nr")")× ($(awk -v r="$(calc "$ref / $nr")" 'BEGIN {print (r >= 1 ? "Netroot faster" : "Netroot slower")}'))"
     if [ "$target" != "—" ]; then
       verdict=$(awk -v r="$(calc "$ref / $nr")" 'BEGIN {print (r >= 10 ? "**met**" : "**missed**")}')
     fi
