@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,7 +122,15 @@ public final class ControlApiServer implements AutoCloseable {
             }
             String method = req.method().name();
             String body = req.content().toString(StandardCharsets.UTF_8);
-            workers.execute(() -> reply(ctx, routes.handle(method, q.path(), query, body), keepAlive));
+            workers.execute(() -> {
+                ControlRoutes.Reply r;
+                try {
+                    r = routes.handle(method, q.path(), query, body);
+                } catch (RuntimeException e) {
+                    r = ControlRoutes.error(500, "internal error: " + e);
+                }
+                reply(ctx, r, keepAlive);
+            });
         }
 
         @Override
@@ -136,20 +145,51 @@ public final class ControlApiServer implements AutoCloseable {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
         HttpUtil.setTransferEncodingChunked(head, true);
         ctx.writeAndFlush(head);
-        workers.execute(() -> {
-            long[] last = {afterId};
-            Object lock = new Object();
-            // subscribe first, then send the backlog: no event falls between the two; ids dedupe
-            Runnable unsubscribe = bus.subscribe(e -> send(ctx, e, last, lock));
-            ctx.channel().closeFuture().addListener(f -> unsubscribe.run());
-            for (BootEvent e : control.events(afterId, 10_000)) send(ctx, e, last, lock);
-        });
+        workers.execute(() -> new EventStream(ctx, afterId).run());
     }
 
-    private static void send(ChannelHandlerContext ctx, BootEvent e, long[] last, Object lock) {
-        synchronized (lock) {
-            if (e.id() <= last[0]) return;
-            last[0] = e.id();
+    /**
+     * One follower: live events are held back while the backlog is sent page by page, then
+     * released in order; ids dedupe the overlap. Nothing falls between backlog and live.
+     */
+    private final class EventStream {
+        private final ChannelHandlerContext ctx;
+        private final java.util.ArrayDeque<BootEvent> held = new java.util.ArrayDeque<>();
+        private long lastSent;
+        private boolean live;
+
+        EventStream(ChannelHandlerContext ctx, long afterId) {
+            this.ctx = ctx;
+            this.lastSent = afterId;
+        }
+
+        void run() {
+            Runnable unsubscribe = bus.subscribe(this::onLive);
+            ctx.channel().closeFuture().addListener(f -> unsubscribe.run());
+            try {
+                while (ctx.channel().isActive()) {
+                    List<BootEvent> page = control.events(lastSent, 1000);
+                    if (page.isEmpty()) break;
+                    for (BootEvent e : page) sendInOrder(e);
+                }
+                synchronized (this) {
+                    while (!held.isEmpty()) sendInOrder(held.poll());
+                    live = true;
+                }
+            } catch (RuntimeException e) {
+                log.warn("event stream failed", e);
+                ctx.close();
+            }
+        }
+
+        private synchronized void onLive(BootEvent e) {
+            if (live) sendInOrder(e);
+            else held.add(e);
+        }
+
+        private synchronized void sendInOrder(BootEvent e) {
+            if (e.id() <= lastSent) return;
+            lastSent = e.id();
             try {
                 String line = "id: " + e.id() + "\ndata: " + Json.MAPPER.writeValueAsString(e) + "\n\n";
                 ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8)));

@@ -23,12 +23,17 @@ public final class ControlRoutes {
 
     public Reply handle(String method, String path, Map<String, String> query, String body) {
         try {
+            if (body == null || body.isBlank()) body = "{}";
             String[] p = path.replaceAll("^/+|/+$", "").split("/");
             if (p.length < 2 || !p[0].equals("api")) return error(404, "no such resource: " + path);
             return switch (method + " " + p[1] + (p.length > 2 ? "/*" : "") + (p.length > 3 ? "/" + p[3] : "")) {
                 case "GET status" -> ok(control.status());
                 case "GET clients" -> ok(control.clients());
-                case "POST clients" -> created(control.addClient(Json.MAPPER.readValue(body, Client.class)));
+                case "POST clients" -> {
+                    Client c = Json.MAPPER.readValue(body, Client.class);
+                    if (c == null || c.name() == null) throw new IllegalArgumentException("give the client a name and a MAC");
+                    yield created(control.addClient(c));
+                }
                 case "DELETE clients/*" -> {
                     control.removeClient(p[2]);
                     yield ok(Map.of("removed", p[2]));
@@ -36,6 +41,7 @@ public final class ControlRoutes {
                 case "GET volumes" -> ok(control.volumes());
                 case "POST volumes" -> {
                     var req = Json.MAPPER.readValue(body, ControlRequests.CreateVolume.class);
+                    if (req == null || req.name() == null) throw new IllegalArgumentException("give the volume a name");
                     if (req.fromFile() != null) yield created(control.importVolume(req.name(), req.fromFile()));
                     if (req.sizeBytes() == null) throw new IllegalArgumentException("give sizeBytes or fromFile");
                     yield created(control.createVolume(req.name(), req.sizeBytes()));
@@ -46,6 +52,7 @@ public final class ControlRoutes {
                 }
                 case "POST volumes/*/export" -> {
                     var req = Json.MAPPER.readValue(body, ControlRequests.ExportVolume.class);
+                    if (req == null || req.file() == null) throw new IllegalArgumentException("give the file to export to");
                     control.exportVolume(p[2], req.file());
                     yield ok(Map.of("exported", req.file()));
                 }
@@ -67,6 +74,9 @@ public final class ControlRoutes {
             return error(400, e.getMessage());
         } catch (UncheckedIOException | StoreException | IllegalStateException e) {
             return error(500, e.getMessage());
+        } catch (RuntimeException e) {
+            // never leave a caller waiting for an answer that will not come
+            return error(500, "internal error: " + e);
         }
     }
 

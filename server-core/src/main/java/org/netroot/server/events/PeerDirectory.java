@@ -21,6 +21,11 @@ public final class PeerDirectory {
         return address == null ? Optional.empty() : Optional.ofNullable(macByAddress.get(address));
     }
 
+    /** True when DHCP has seen this MAC at some address. */
+    public boolean knowsMac(String mac) {
+        return mac != null && macByAddress.containsValue(mac);
+    }
+
     /** The MAC for an address, or null: the form event records take. */
     public String macOrNull(InetAddress address) {
         return macOf(address).orElse(null);

@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
@@ -43,6 +45,7 @@ import org.slf4j.LoggerFactory;
 /** The Netty binding of the boot HTTP service: scripts for iPXE and boot assets, zero-copy. */
 public final class HttpService implements ManagedService {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
+    private static final int IDLE_SECONDS = 60;
 
     private final HttpSettings settings;
     private final BootRoutes routes;
@@ -58,7 +61,7 @@ public final class HttpService implements ManagedService {
         this.events = events;
         this.peers = peers;
         this.errors = errors;
-        this.routes = new BootRoutes(clients::byMac, new AssetResolver(settings.bootFilesDir()),
+        this.routes = new BootRoutes(clients::byMac, peers, new AssetResolver(settings.bootFilesDir()),
                 new AssetResolver(settings.ipxeDir()), settings.iscsiPort(), events);
     }
 
@@ -79,6 +82,9 @@ public final class HttpService implements ManagedService {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        // a connection that neither sends nor receives for a minute is dropped: idle sockets
+                        // must not pile up until the process runs out of file descriptors
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
                         ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
                         ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
                         ch.pipeline().addLast(new RequestHandler());
@@ -127,12 +133,17 @@ public final class HttpService implements ManagedService {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             boolean head = req.method().equals(HttpMethod.HEAD);
             BootRoutes.Answer answer = routes.answer(req.method().name(), req.uri(),
-                    req.headers().get(HttpHeaderNames.RANGE), base, host);
+                    req.headers().get(HttpHeaderNames.RANGE), base, host, peer.getAddress());
             switch (answer) {
                 case BootRoutes.Script s -> sendScript(ctx, s.body(), keepAlive, head);
                 case BootRoutes.Failure f -> sendError(ctx, HttpResponseStatus.valueOf(f.status()), f.message(), keepAlive);
                 case BootRoutes.Asset a -> sendAsset(ctx, a, keepAlive, head, peer, req.uri());
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) ctx.close();
         }
 
         @Override

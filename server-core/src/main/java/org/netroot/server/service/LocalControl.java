@@ -80,6 +80,14 @@ public final class LocalControl implements NetrootControl {
             }
         }
         if (c.mutualChapUser() != null) checkIscsiValue("mutual CHAP user", c.mutualChapUser());
+        if (c.reservedIp() != null) {
+            if (!isDottedQuad(c.reservedIp())) {
+                throw new IllegalArgumentException("reserved address must be an IPv4 address like 192.168.1.50: " + c.reservedIp());
+            }
+            clients.list().stream().filter(o -> c.reservedIp().equals(o.reservedIp())).findFirst().ifPresent(o -> {
+                throw new IllegalArgumentException("address " + c.reservedIp() + " is already reserved for client " + o.name());
+            });
+        }
         clients.add(c);
         return c;
     }
@@ -177,6 +185,15 @@ public final class LocalControl implements NetrootControl {
     @Override
     public void close() {
         if (ownsDatabase) db.close();
+    }
+
+    static boolean isDottedQuad(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) return false;
+        for (String p : parts) {
+            if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) return false;
+        }
+        return true;
     }
 
     private static void checkSecret(String what, String secret) {

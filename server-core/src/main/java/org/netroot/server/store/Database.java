@@ -23,7 +23,7 @@ public final class Database implements AutoCloseable {
 
     public static Database open(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
+            createPrivate(dataDir);
         } catch (java.io.IOException e) {
             throw new StoreException("cannot create data folder " + dataDir + ": " + e.getMessage(), e);
         }
@@ -43,6 +43,22 @@ public final class Database implements AutoCloseable {
         }
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         return new Database(pool, Path.of(base + ".mv.db"));
+    }
+
+    /**
+     * The data folder holds CHAP secrets and every client's disk: a folder we create is the
+     * server user's alone (0700). A folder the user chose is left as it is.
+     */
+    static void createPrivate(Path dir) throws java.io.IOException {
+        if (Files.isDirectory(dir)) return;
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try {
+            Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dir);
+        }
     }
 
     public Connection connection() throws SQLException {

@@ -67,6 +67,11 @@ class NetrootCliTest {
                 "--chap-secret", "short");
         assertEquals(2, shortSecret.code());
 
+        assertEquals(0, cli("volume", "create", "v9", "--size", "1M").code());
+        Run badIp = cli("client", "add", "pc5", "--mac", "52:54:00:12:34:59", "--volume", "v9", "--ip", "foo");
+        assertEquals(2, badIp.code());
+        assertTrue(badIp.err().contains("must be an IPv4 address"), badIp.err());
+
         Run missingVolume = cli("client", "add", "pc4", "--mac", "52:54:00:12:34:58", "--volume", "nope");
         assertTrue(missingVolume.err().contains("no volume named nope"), missingVolume.err());
 
@@ -74,6 +79,7 @@ class NetrootCliTest {
         assertTrue(inUse.err().contains("remove the client first"), inUse.err());
         assertEquals(0, cli("client", "remove", "pc1").code());
         assertEquals(0, cli("volume", "remove", "v1").code());
+        assertEquals(0, cli("volume", "remove", "v9").code());
         assertTrue(cli("volume", "list").out().contains("no volumes yet"));
     }
 

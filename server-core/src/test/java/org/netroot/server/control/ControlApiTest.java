@@ -77,6 +77,44 @@ class ControlApiTest {
     }
 
     @Test
+    void brokenRequestsGetAnAnswerNotAHang() throws Exception {
+        Path data = tmp.resolve("data");
+        try (NetrootServer ignored = NetrootServer.start(TestConfigs.loopback(data, tmp))) {
+            ControlEndpoint ep = ControlEndpoint.read(data).orElseThrow();
+            HttpClient http = HttpClient.newHttpClient();
+            for (String[] call : new String[][] {{"/api/volumes/x/export", "{\"file\":null}"}, {"/api/clients", "null"},
+                    {"/api/volumes", "{not json"}, {"/api/clients", ""}}) {
+                var resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ep.port() + call[0]))
+                        .timeout(java.time.Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + ep.token())
+                        .POST(HttpRequest.BodyPublishers.ofString(call[1])).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, resp.statusCode(), call[0] + " " + call[1] + " -> " + resp.body());
+                assertTrue(resp.body().contains("\"error\""), resp.body());
+            }
+        }
+    }
+
+    @Test
+    void followersGetTheBacklogThenLiveEventsWithoutGapsOrRepeats() throws Exception {
+        Path data = tmp.resolve("data");
+        try (NetrootServer server = NetrootServer.start(TestConfigs.loopback(data, tmp));
+             RemoteControl api = RemoteControl.connect(data).orElseThrow()) {
+            for (int i = 0; i < 1500; i++) {
+                server.events().record(BootEvent.of(null, BootEventType.ERROR, "backlog " + i));
+            }
+            List<BootEvent> seen = new CopyOnWriteArrayList<>();
+            try (AutoCloseable ignored = api.followEvents(0, seen::add)) {
+                for (int i = 0; i < 300; i++) server.events().record(BootEvent.of(null, BootEventType.ERROR, "live " + i));
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (seen.size() < 1800 && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            }
+            List<Long> ids = seen.stream().map(BootEvent::id).toList();
+            assertEquals(1800, ids.size());
+            for (int i = 1; i < ids.size(); i++) assertEquals(ids.get(i - 1) + 1, ids.get(i), "gap or repeat at " + i);
+        }
+    }
+
+    @Test
     void restartKeepsClientsVolumesAndEvents() throws Exception {
         Path data = tmp.resolve("data");
         long eventId;

@@ -36,6 +36,7 @@ class HttpServiceTest {
     private HttpService http;
     private final List<BootEvent> events = new CopyOnWriteArrayList<>();
     private final InputErrors errors = new InputErrors();
+    private final PeerDirectory peers = new PeerDirectory();
     private byte[] asset;
 
     @BeforeEach
@@ -44,6 +45,9 @@ class HttpServiceTest {
         db = Database.open(tmp.resolve("data"));
         new VolumeRepository(db).add(new Volume("v1", 1 << 20, "v1.img", java.time.Instant.now()));
         new ClientRepository(db).add(Client.sanboot("c1", "52:54:00:00:00:01", "v1"));
+        new VolumeRepository(db).add(new Volume("v2", 1 << 20, "v2.img", java.time.Instant.now()));
+        new ClientRepository(db).add(new Client("c2", "52:54:00:00:00:02", "v2", null, null, null, "chap-secret-12",
+                null, null, null));
         Path files = Files.createDirectories(tmp.resolve("files"));
         asset = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(asset);
@@ -51,7 +55,7 @@ class HttpServiceTest {
         Files.writeString(tmp.resolve("secret.txt"), "top secret");
         Files.createSymbolicLink(files.resolve("escape"), tmp.resolve("secret.txt"));
         http = new HttpService(new HttpSettings("127.0.0.1", 0, 3260, files, tmp), new ClientRepository(db),
-                events::add, new PeerDirectory(), errors);
+                events::add, peers, errors);
         http.start();
     }
 
@@ -131,6 +135,28 @@ class HttpServiceTest {
         var r = Processes.run(10, "curl", "-sS", "-f", "-o", out.toString(), url("/ipxe/snponly.efi"));
         assertEquals(0, r.exitCode(), r.stderr());
         assertArrayEquals(new byte[] {'M', 'Z', 1, 2}, Files.readAllBytes(out));
+    }
+
+    @Test
+    void chapSecretsGoOnlyToTheAddressDhcpSawThatMacAt() throws Exception {
+        String c2 = url("/boot/52:54:00:00:00:02.ipxe");
+        peers.learn(java.net.InetAddress.getByName("127.0.0.1"), "52:54:00:00:00:77");
+        var stranger = Processes.run(10, "curl", "-sS", "-w", "\n%{http_code}", c2);
+        assertTrue(stranger.stdout().endsWith("403"), stranger.stdout());
+        assertTrue(!stranger.stdout().contains("chap-secret-12"), stranger.stdout());
+        waitFor(() -> events.stream().anyMatch(e -> e.type() == BootEventType.ERROR
+                && e.detail().contains("refused the CHAP secrets of c2")));
+
+        peers.learn(java.net.InetAddress.getByName("127.0.0.1"), "52:54:00:00:00:02");
+        var owner = Processes.run(10, "curl", "-sS", "-f", c2);
+        assertTrue(owner.stdout().contains("set password chap-secret-12"), owner.stdout());
+    }
+
+    @Test
+    void anUnknownMachineRetryingFillsTheTimelineOncePerMinute() throws Exception {
+        for (int i = 0; i < 3; i++) Processes.run(10, "curl", "-sS", "-f", url("/boot/52:54:00:00:00:98.ipxe"));
+        Thread.sleep(200);
+        assertEquals(1, events.stream().filter(e -> "52:54:00:00:00:98".equals(e.mac())).count());
     }
 
     @Test

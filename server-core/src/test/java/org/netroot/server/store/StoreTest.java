@@ -17,6 +17,15 @@ class StoreTest {
     @TempDir Path tmp;
 
     @Test
+    void aDataFolderWeCreateIsPrivateBecauseItHoldsSecretsAndDisks() throws Exception {
+        Path data = tmp.resolve("new-data");
+        try (Database ignored = Database.open(data)) {
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(data)));
+        }
+    }
+
+    @Test
     void leasesMoveWithTheirMacAndSurviveReopening() {
         Instant later = Instant.now().plusSeconds(3600);
         try (Database db = Database.open(tmp)) {
