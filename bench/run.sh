@@ -35,11 +35,10 @@ NS_C="${TAG}c"; NS_N="${TAG}n"; NS_R="${TAG}r"
 NR_IP=198.18.0.1; REF_IP=198.18.0.2; CLIENT_IP=198.18.0.10
 TGT_CTL=$(( 1000 + $$ % 8000 ))
 MAC=52:54:00:00:00:01
-# the lab's boot sector when main has it (prints "LBA1: <text>", writes LBA 2, "NETROOT-LAB DONE"),
-# else ours; both read LBA 1 through INT 13h, print its text on COM1 and exit QEMU with status 33
-LAB_ASM="$REPO/server-core/src/test/resources/lab/bootsector.asm"
-if [ -f "$LAB_ASM" ]; then BOOT_ASM=$LAB_ASM; BOOT_MARK="NETROOT-LAB DONE"
-else BOOT_ASM="$REPO/bench/bootsector.asm"; BOOT_MARK="BENCH-BOOT:NETROOT-BENCH-LBA1-OK"; fi
+# the lab's boot sector: reads LBA 1 through INT 13h, prints "LBA1: <text>" on COM1, writes LBA 2,
+# prints "NETROOT-LAB DONE" and exits QEMU with status 33
+BOOT_ASM="$REPO/server-core/src/test/resources/lab/bootsector.asm"
+BOOT_MARK="NETROOT-LAB DONE"
 LBA1_TEXT="NETROOT-BENCH-LBA1-OK"
 PIDS=()
 TGTD_PID=""
@@ -152,7 +151,7 @@ make_files() {
   head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$W/files/big.bin"
   BIG_SHA=$(sha256sum "$W/files/big.bin" | cut -d' ' -f1)
   head -c 4096 /dev/urandom >"$W/files/probe.bin"
-  # boot disk: the boot sector (bench/bootsector.asm, or the lab's one if main has it) + text at LBA 1
+  # boot disk: the lab's boot sector + text at LBA 1
   nasm -f bin -o "$W/boot.bin" "$BOOT_ASM"
   # 32 MiB: iPXE's INT 13h emulation guesses 255 heads x 63 sectors; a disk under one cylinder
   # (8 MiB) has zero cylinders and every CHS read of the MBR fails ("Input/output error").
