@@ -17,7 +17,7 @@ import org.netroot.server.api.Client;
 
 /**
  * libiscsi's conformance suite (iscsi-test-cu). The boot set (what firmware, iPXE and Linux need)
- * must pass; the full suite runs only with -Dnetroot.iscsi.fullConformance=true and reports its count.
+ * must pass; the full suite must not fall below this release's count.
  */
 @Tag("lab")
 class ConformanceTest {
@@ -66,12 +66,19 @@ class ConformanceTest {
         assertEquals(0, s.failed(), failures(s.output()));
     }
 
+    /**
+     * The whole libiscsi suite (about 30 s). It may not fall below today's count: 589 of 615. The 26
+     * known failures: 24 ProutReserve tests (persistent reservations, the next issue; they log in
+     * with a second initiator name the ACL refuses) and 2 AbortTaskSimpleAsync (we answer "function
+     * complete" for a task that already finished). tgt passes 598 here.
+     */
     @Test
-    void fullSuiteCount() throws Exception {
-        assumeTrue(Boolean.getBoolean("netroot.iscsi.fullConformance"), "full suite only with -Dnetroot.iscsi.fullConformance=true");
+    void fullSuiteDoesNotRegress() throws Exception {
         Summary s = run(null, 3000);
         System.out.printf("iscsi-test-cu full suite: %d of %d ran tests passed (%d failed, %d in the suite)%n",
                 s.passed(), s.ran(), s.failed(), s.total());
+        assertTrue(s.passed() >= 589, "iscsi-test-cu passed " + s.passed() + " of " + s.ran()
+                + ", fewer than the 589 of this release\n" + failures(s.output()));
     }
 
     static String failures(String output) {
