@@ -28,13 +28,12 @@ final class ClientCommand {
 
         @Override
         public Integer call() {
-            try (NetrootControl c = Connection.open(data.resolve())) {
+            return Connection.run(data, c -> {
                 Client added = c.addClient(new Client(name, mac, volume, BootMode.SANBOOT, iqn, chapUser, chapSecret,
                         mutualUser, mutualSecret, ip));
                 System.out.println("added client " + added.name() + " (" + added.mac() + ") booting volume "
                         + added.volumeName() + " as " + added.targetIqn());
-            }
-            return 0;
+            });
         }
     }
 
@@ -44,7 +43,7 @@ final class ClientCommand {
 
         @Override
         public Integer call() {
-            try (NetrootControl c = Connection.open(data.resolve())) {
+            return Connection.run(data, c -> {
                 var clients = c.clients();
                 if (clients.isEmpty()) {
                     System.out.println("no clients yet: add one with `netroot client add NAME --mac MAC --volume VOLUME`");
@@ -54,8 +53,7 @@ final class ClientCommand {
                             cl.bootMode().name().toLowerCase(), cl.usesMutualChap() ? "mutual" : cl.usesChap() ? "yes" : "no",
                             cl.reservedIp() == null ? "" : "  ip=" + cl.reservedIp());
                 }
-            }
-            return 0;
+            });
         }
     }
 
@@ -66,11 +64,10 @@ final class ClientCommand {
 
         @Override
         public Integer call() {
-            try (NetrootControl c = Connection.open(data.resolve())) {
+            return Connection.run(data, c -> {
                 c.removeClient(name);
                 System.out.println("removed client " + name);
-            }
-            return 0;
+            });
         }
     }
 }

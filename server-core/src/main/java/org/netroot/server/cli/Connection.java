@@ -10,6 +10,14 @@ final class Connection {
     private Connection() {
     }
 
+    /** Runs one command against the server or the data folder; 0 is the command's exit status. */
+    static int run(DataDirOption data, java.util.function.Consumer<NetrootControl> command) {
+        try (NetrootControl c = open(data.resolve())) {
+            command.accept(c);
+        }
+        return 0;
+    }
+
     static NetrootControl open(Path dataDir) {
         return RemoteControl.connect(dataDir).map(r -> (NetrootControl) r)
                 .orElseGet(() -> LocalControl.openOffline(dataDir));

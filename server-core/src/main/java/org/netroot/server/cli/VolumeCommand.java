@@ -28,13 +28,12 @@ final class VolumeCommand {
 
         @Override
         public Integer call() {
-            try (NetrootControl c = Connection.open(data.resolve())) {
+            return Connection.run(data, c -> {
                 Volume v = source.from != null
                         ? c.importVolume(name, source.from.toAbsolutePath().toString())
                         : c.createVolume(name, Sizes.parse(source.size));
                 System.out.println("created volume " + v.name() + " (" + Sizes.human(v.sizeBytes()) + ")");
-            }
-            return 0;
+            });
         }
     }
 
@@ -44,14 +43,13 @@ final class VolumeCommand {
 
         @Override
         public Integer call() {
-            try (NetrootControl c = Connection.open(data.resolve())) {
+            return Connection.run(data, c -> {
                 var volumes = c.volumes();
                 if (volumes.isEmpty()) System.out.println("no volumes yet: `netroot volume create NAME --size 32G`");
                 for (Volume v : volumes) {
                     System.out.printf("%-20s %10s  %s%n", v.name(), Sizes.human(v.sizeBytes()), v.createdAt());
                 }
-            }
-            return 0;
+            });
         }
     }
 
@@ -63,11 +61,10 @@ final class VolumeCommand {
 
         @Override
         public Integer call() {
-            try (NetrootControl c = Connection.open(data.resolve())) {
+            return Connection.run(data, c -> {
                 c.exportVolume(name, file.toAbsolutePath().toString());
                 System.out.println("exported volume " + name + " to " + file.toAbsolutePath());
-            }
-            return 0;
+            });
         }
     }
 
@@ -78,11 +75,10 @@ final class VolumeCommand {
 
         @Override
         public Integer call() {
-            try (NetrootControl c = Connection.open(data.resolve())) {
+            return Connection.run(data, c -> {
                 c.removeVolume(name);
                 System.out.println("removed volume " + name);
-            }
-            return 0;
+            });
         }
     }
 }
