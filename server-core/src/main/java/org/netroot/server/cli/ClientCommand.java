@@ -3,7 +3,6 @@ package org.netroot.server.cli;
 import java.util.concurrent.Callable;
 import org.netroot.server.api.BootMode;
 import org.netroot.server.api.Client;
-import org.netroot.server.api.NetrootControl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,7 +2,6 @@ package org.netroot.server.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Volume;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
