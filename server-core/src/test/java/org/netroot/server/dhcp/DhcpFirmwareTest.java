@@ -1,5 +1,6 @@
 package org.netroot.server.dhcp;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -65,7 +66,7 @@ class DhcpFirmwareTest {
     /** Namespace, optional router, the service, both QEMU clients; waits for the BIOS client's script to run. */
     private void boot(boolean proxy) throws Exception {
         assumeTrue(Boolean.getBoolean("netroot.firmware"), "slow QEMU firmware test: run with -Dnetroot.firmware=true");
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
+        assumeTrue(Processes.isRoot(), "needs root for network namespaces");
         for (String tool : List.of("/usr/bin/qemu-system-x86_64", "/usr/sbin/dnsmasq", OVMF_CODE.toString(),
                 "/usr/lib/ipxe/qemu/pxe-e1000.rom")) {
             assumeTrue(Files.exists(Path.of(tool)), "needs " + tool);
@@ -148,7 +149,7 @@ class DhcpFirmwareTest {
             p.destroy();
             if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-        if ("root".equals(System.getProperty("user.name"))) {
+        if (Processes.isRoot()) {
             for (String ns : List.of(routerNs, serverNs)) DhcpNamespaceTest.sh("ip netns del " + ns + " 2>/dev/null || true");
         }
     }

@@ -1,5 +1,6 @@
 package org.netroot.server.dhcp;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -41,7 +42,7 @@ class DhcpNamespaceTest {
 
     @BeforeEach
     void namespaces() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to create network namespaces");
+        assumeTrue(Processes.isRoot(), "needs root to create network namespaces");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
                 "needs iproute2 (ip)");
         cleanup();
@@ -74,7 +75,7 @@ class DhcpNamespaceTest {
             if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
             server = null;
         }
-        if ("root".equals(System.getProperty("user.name"))) {
+        if (Processes.isRoot()) {
             for (String ns : List.of(client0, client1, serverNs)) sh("ip netns del " + ns + " 2>/dev/null || true");
         }
     }

@@ -1,5 +1,6 @@
 package org.netroot.server.iscsi;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,7 +34,7 @@ class ConformanceTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(IscsiLab.hasTool("iscsi-test-cu"), "iscsi-test-cu missing: apt-get install libiscsi-bin");
+        assumeTrue(Processes.has("iscsi-test-cu"), "iscsi-test-cu missing: apt-get install libiscsi-bin");
         lab = new IscsiLab(dir);
         pc = lab.addClient("pc1", "52:54:00:00:00:01", 64L << 20);
     }
@@ -47,9 +48,9 @@ class ConformanceTest {
     }
 
     Summary run(String tests, long timeoutSeconds) throws Exception {
-        IscsiLab.Run r = tests == null
-                ? IscsiLab.run(timeoutSeconds, "iscsi-test-cu", "-d", "-n", "-i", pc.initiatorIqn(), lab.url(pc))
-                : IscsiLab.run(timeoutSeconds, "iscsi-test-cu", "-d", "-n", "-i", pc.initiatorIqn(), "-t", tests, lab.url(pc));
+        Processes.Combined r = tests == null
+                ? Processes.runCombined(timeoutSeconds, "iscsi-test-cu", "-d", "-n", "-i", pc.initiatorIqn(), lab.url(pc))
+                : Processes.runCombined(timeoutSeconds, "iscsi-test-cu", "-d", "-n", "-i", pc.initiatorIqn(), "-t", tests, lab.url(pc));
         Path log = Path.of("target", "iscsi-test-cu-" + (tests == null ? "all" : "bootset") + ".log");
         Files.createDirectories(log.getParent());
         Files.writeString(log, r.output());

@@ -1,5 +1,6 @@
 package org.netroot.server.iscsi;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,9 +38,9 @@ class IpxeSanbootTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(IscsiLab.hasTool("qemu-system-x86_64"), "qemu-system-x86_64 missing: apt-get install qemu-system-x86");
+        assumeTrue(Processes.has("qemu-system-x86_64"), "qemu-system-x86_64 missing: apt-get install qemu-system-x86");
         assumeTrue(Files.exists(Path.of("/usr/lib/ipxe/qemu/pxe-e1000.rom")), "iPXE ROMs missing: apt-get install ipxe-qemu");
-        assumeTrue(IscsiLab.hasTool("nasm"), "nasm missing: apt-get install nasm");
+        assumeTrue(Processes.has("nasm"), "nasm missing: apt-get install nasm");
         lab = new IscsiLab(dir.resolve("data"));
     }
 
@@ -54,16 +55,16 @@ class IpxeSanbootTest {
             Files.write(asm, in.readAllBytes());
         }
         Path bin = dir.resolve("sanboot-check.bin");
-        IscsiLab.Run r = IscsiLab.run(30, "nasm", "-f", "bin", "-o", bin.toString(), asm.toString());
+        Processes.Combined r = Processes.runCombined(30, "nasm", "-f", "bin", "-o", bin.toString(), asm.toString());
         assertEquals(0, r.exit(), r.output());
         return Files.readAllBytes(bin);
     }
 
-    private IscsiLab.Run boot(Client pc, String... extraScriptLines) throws Exception {
+    private Processes.Combined boot(Client pc, String... extraScriptLines) throws Exception {
         return boot(pc, 240, extraScriptLines);
     }
 
-    private IscsiLab.Run boot(Client pc, long timeoutSeconds, String... extraScriptLines) throws Exception {
+    private Processes.Combined boot(Client pc, long timeoutSeconds, String... extraScriptLines) throws Exception {
         byte[] sector = bootSector();
         try (FileChannel ch = FileChannel.open(lab.volumeFile(pc), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(sector), 0);
@@ -75,19 +76,19 @@ class IpxeSanbootTest {
         script.add("sanboot iscsi:10.0.2.2::" + lab.service.port() + "::" + pc.targetIqn() + " || exit 1");
         Files.writeString(tftp.resolve("boot.ipxe"), String.join("\n", script) + "\n");
         Path serial = dir.resolve("serial.log");
-        IscsiLab.Run r = IscsiLab.run(timeoutSeconds, "qemu-system-x86_64", "-accel", "tcg", "-display", "none", "-m", "256",
+        Processes.Combined r = Processes.runCombined(timeoutSeconds, "qemu-system-x86_64", "-accel", "tcg", "-display", "none", "-m", "256",
                 "-serial", "file:" + serial, "-no-reboot", "-monitor", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-netdev", "user,id=n0,tftp=" + tftp + ",bootfile=boot.ipxe",
                 "-device", "e1000,netdev=n0,mac=52:54:00:00:00:01", "-boot", "order=n,reboot-timeout=1000"); // a failed boot ends QEMU (-no-reboot)
         String log = Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "";
-        return new IscsiLab.Run(r.exit(), log + "\n--- qemu ---\n" + r.output());
+        return new Processes.Combined(r.exit(), log + "\n--- qemu ---\n" + r.output());
     }
 
     @Test
     void ipxeSanbootsTheVolumeReadsAndWrites() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20);
-        IscsiLab.Run r = boot(pc);
+        Processes.Combined r = boot(pc);
         assertTrue(r.output().contains("read from LBA 1 over iSCSI"), r.output());
         assertEquals(99, r.exit(), "isa-debug-exit 0x31: the boot sector wrote LBA 2\n" + r.output());
         byte[] disk = Files.readAllBytes(lab.volumeFile(pc));
@@ -104,7 +105,7 @@ class IpxeSanbootTest {
     @Test
     void ipxeSanbootsWithMutualChap() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20, "pc1user", "pc1-secret-123", "netroot", "target-secret-456");
-        IscsiLab.Run r = boot(pc, "set username pc1user", "set password pc1-secret-123",
+        Processes.Combined r = boot(pc, "set username pc1user", "set password pc1-secret-123",
                 "set reverse-username netroot", "set reverse-password target-secret-456");
         assertEquals(99, r.exit(), r.output());
         assertTrue(r.output().contains("read from LBA 1 over iSCSI"), r.output());
@@ -113,7 +114,7 @@ class IpxeSanbootTest {
     @Test
     void ipxeWithAWrongChapSecretIsRefusedAndTheUserIsTold() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20, "pc1user", "pc1-secret-123", null, null);
-        IscsiLab.Run r = boot(pc, 90, "set username pc1user", "set password not-the-secret");
+        Processes.Combined r = boot(pc, 90, "set username pc1user", "set password not-the-secret");
         assertTrue(!r.output().contains("read from LBA 1 over iSCSI"), r.output());
         assertTrue(lab.awaitEvent(BootEventType.ERROR, "wrong CHAP secret for client pc1"), lab.events.toString());
         assertTrue(lab.events(BootEventType.ISCSI_LOGIN).isEmpty());

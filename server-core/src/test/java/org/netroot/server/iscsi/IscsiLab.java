@@ -1,13 +1,9 @@
 package org.netroot.server.iscsi;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.BootMode;
@@ -79,40 +75,5 @@ final class IscsiLab implements AutoCloseable {
     public void close() {
         service.stop();
         db.close();
-    }
-
-    record Run(int exit, String output) {
-    }
-
-    static boolean hasTool(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) return true;
-        }
-        return Files.isExecutable(Path.of("/usr/sbin", tool));
-    }
-
-    static Run run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        Process p = pb.start();
-        byte[][] out = new byte[1][];
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                out[0] = p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                out[0] = new byte[0];
-            }
-        });
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            reader.join(5000);
-            return new Run(-1, "timed out: " + String.join(" ", command) + "\n"
-                    + (out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8)));
-        }
-        reader.join();
-        return new Run(p.exitValue(), new String(out[0], StandardCharsets.UTF_8));
-    }
-
-    static List<String> cmd(String... parts) {
-        return new ArrayList<>(List.of(parts));
     }
 }

@@ -1,5 +1,6 @@
 package org.netroot.server.iscsi;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -115,8 +116,8 @@ class IscsiServiceTest {
         try (Socket s = connect()) {
             assertEquals(0, login(s, pc.initiatorIqn()), "a proper login right after the junk");
         }
-        if (IscsiLab.hasTool("iscsi-readcapacity16")) { // and a real initiator too
-            IscsiLab.Run r = IscsiLab.run(30, "iscsi-readcapacity16", "-s", "-i", pc.initiatorIqn(), lab.url(pc));
+        if (Processes.has("iscsi-readcapacity16")) { // and a real initiator too
+            Processes.Combined r = Processes.runCombined(30, "iscsi-readcapacity16", "-s", "-i", pc.initiatorIqn(), lab.url(pc));
             assertEquals(0, r.exit(), r.output());
             assertEquals(String.valueOf(4 << 20), r.output().trim());
         }

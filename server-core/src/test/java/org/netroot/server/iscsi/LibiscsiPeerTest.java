@@ -1,5 +1,6 @@
 package org.netroot.server.iscsi;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,7 @@ class LibiscsiPeerTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(IscsiLab.hasTool("iscsi-inq"), "iscsi-inq missing: apt-get install libiscsi-bin");
+        assumeTrue(Processes.has("iscsi-inq"), "iscsi-inq missing: apt-get install libiscsi-bin");
         lab = new IscsiLab(dir);
     }
 
@@ -38,7 +39,7 @@ class LibiscsiPeerTest {
     void discoveryListsOnlyTheInitiatorsTarget() throws Exception {
         Client pc1 = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20);
         Client pc2 = lab.addClient("pc2", "52:54:00:00:00:02", 8 << 20);
-        IscsiLab.Run r = IscsiLab.run(30, "iscsi-ls", "-s", "-i", pc1.initiatorIqn(),
+        Processes.Combined r = Processes.runCombined(30, "iscsi-ls", "-s", "-i", pc1.initiatorIqn(),
                 "iscsi://127.0.0.1:" + lab.service.port());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("Target:" + pc1.targetIqn()) || r.output().contains(pc1.targetIqn()), r.output());
@@ -49,7 +50,7 @@ class LibiscsiPeerTest {
     @Test
     void discoveryWithChapCredentialsInTheUrl() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20, "pc1user", "secret-of-pc1", null, null);
-        IscsiLab.Run r = IscsiLab.run(30, "iscsi-ls", "-s", "-i", pc.initiatorIqn(),
+        Processes.Combined r = Processes.runCombined(30, "iscsi-ls", "-s", "-i", pc.initiatorIqn(),
                 "iscsi://pc1user%secret-of-pc1@127.0.0.1:" + lab.service.port());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains(pc.targetIqn()), r.output());
@@ -58,22 +59,22 @@ class LibiscsiPeerTest {
     @Test
     void inquiryStandardAndVpdPages() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20);
-        IscsiLab.Run std = IscsiLab.run(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url(pc));
+        Processes.Combined std = Processes.runCombined(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url(pc));
         assertEquals(0, std.exit(), std.output());
         assertTrue(std.output().contains("NETROOT"), std.output());
-        IscsiLab.Run pages = IscsiLab.run(30, "iscsi-inq", "-e", "1", "-c", "0", "-i", pc.initiatorIqn(), lab.url(pc));
+        Processes.Combined pages = Processes.runCombined(30, "iscsi-inq", "-e", "1", "-c", "0", "-i", pc.initiatorIqn(), lab.url(pc));
         assertEquals(0, pages.exit(), pages.output());
         for (String page : new String[] {"0x80", "0x83", "0xb0", "0xb1", "0xb2"}) {
             assertTrue(pages.output().toLowerCase().contains(page), page + " missing:\n" + pages.output());
         }
-        IscsiLab.Run serial = IscsiLab.run(30, "iscsi-inq", "-e", "1", "-c", "128", "-i", pc.initiatorIqn(), lab.url(pc));
+        Processes.Combined serial = Processes.runCombined(30, "iscsi-inq", "-e", "1", "-c", "128", "-i", pc.initiatorIqn(), lab.url(pc));
         assertEquals(0, serial.exit(), serial.output());
-        IscsiLab.Run ids = IscsiLab.run(30, "iscsi-inq", "-e", "1", "-c", "131", "-i", pc.initiatorIqn(), lab.url(pc));
+        Processes.Combined ids = Processes.runCombined(30, "iscsi-inq", "-e", "1", "-c", "131", "-i", pc.initiatorIqn(), lab.url(pc));
         assertEquals(0, ids.exit(), ids.output());
         assertTrue(ids.output().contains("NAA"), ids.output());
         assertTrue(serial.output().contains(UnitIdentityHolder.serialOf(pc)), serial.output());
         for (String page : new String[] {"176", "177", "178"}) { // iscsi-inq reads -c in decimal
-            IscsiLab.Run p = IscsiLab.run(30, "iscsi-inq", "-e", "1", "-c", page, "-i", pc.initiatorIqn(), lab.url(pc));
+            Processes.Combined p = Processes.runCombined(30, "iscsi-inq", "-e", "1", "-c", page, "-i", pc.initiatorIqn(), lab.url(pc));
             assertEquals(0, p.exit(), page + ": " + p.output());
         }
     }
@@ -81,7 +82,7 @@ class LibiscsiPeerTest {
     @Test
     void readCapacity16ReportsTheVolumeSize() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 64L << 20);
-        IscsiLab.Run r = IscsiLab.run(30, "iscsi-readcapacity16", "-s", "-i", pc.initiatorIqn(), lab.url(pc));
+        Processes.Combined r = Processes.runCombined(30, "iscsi-readcapacity16", "-s", "-i", pc.initiatorIqn(), lab.url(pc));
         assertEquals(0, r.exit(), r.output());
         assertEquals(String.valueOf(64L << 20), r.output().trim());
         assertTrue(lab.awaitEvent(BootEventType.ISCSI_LOGIN, pc.initiatorIqn()), lab.events.toString());
@@ -94,23 +95,23 @@ class LibiscsiPeerTest {
     @Test
     void chapRightSecretLogsInWrongSecretIsRefusedWithAnEvent() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20, "pc1user", "secret-of-pc1", null, null);
-        IscsiLab.Run ok = IscsiLab.run(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url("pc1user%secret-of-pc1", pc));
+        Processes.Combined ok = Processes.runCombined(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url("pc1user%secret-of-pc1", pc));
         assertEquals(0, ok.exit(), ok.output());
-        IscsiLab.Run bad = IscsiLab.run(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url("pc1user%not-the-secret", pc));
+        Processes.Combined bad = Processes.runCombined(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url("pc1user%not-the-secret", pc));
         assertNotEquals(0, bad.exit(), bad.output());
         assertTrue(lab.awaitEvent(BootEventType.ERROR, "wrong CHAP secret for client pc1"), lab.events.toString());
         assertTrue(lab.events(BootEventType.ERROR).stream().allMatch(e -> "52:54:00:00:00:01".equals(e.mac())));
-        IscsiLab.Run none = IscsiLab.run(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url(pc));
+        Processes.Combined none = Processes.runCombined(30, "iscsi-inq", "-i", pc.initiatorIqn(), lab.url(pc));
         assertNotEquals(0, none.exit(), "a client with a secret must not log in without CHAP:\n" + none.output());
     }
 
     @Test
     void mutualChapAuthenticatesTheTargetToo() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20, "pc1user", "secret-of-pc1", "target1", "target-secret");
-        IscsiLab.Run ok = IscsiLab.run(30, "iscsi-inq", "-i", pc.initiatorIqn(),
+        Processes.Combined ok = Processes.runCombined(30, "iscsi-inq", "-i", pc.initiatorIqn(),
                 lab.url("pc1user%secret-of-pc1", pc) + "?target_user=target1&target_password=target-secret");
         assertEquals(0, ok.exit(), ok.output());
-        IscsiLab.Run wrongTarget = IscsiLab.run(30, "iscsi-inq", "-i", pc.initiatorIqn(),
+        Processes.Combined wrongTarget = Processes.runCombined(30, "iscsi-inq", "-i", pc.initiatorIqn(),
                 lab.url("pc1user%secret-of-pc1", pc) + "?target_user=target1&target_password=another-secret");
         assertNotEquals(0, wrongTarget.exit(), "libiscsi must refuse a target that answers with the wrong secret:\n"
                 + wrongTarget.output());
@@ -119,7 +120,7 @@ class LibiscsiPeerTest {
     @Test
     void anotherInitiatorIsNotAuthorized() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 8 << 20);
-        IscsiLab.Run r = IscsiLab.run(30, "iscsi-inq", "-i", "iqn.2026-01.org.example:intruder", lab.url(pc));
+        Processes.Combined r = Processes.runCombined(30, "iscsi-inq", "-i", "iqn.2026-01.org.example:intruder", lab.url(pc));
         assertNotEquals(0, r.exit(), r.output());
         assertTrue(lab.awaitEvent(BootEventType.ERROR, "iqn.2026-01.org.example:intruder may not log in"),
                 lab.events.toString());

@@ -1,5 +1,6 @@
 package org.netroot.server.iscsi;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -21,15 +22,15 @@ class PerfSmokeTest {
     @Test
     void iscsiPerf() throws Exception {
         assumeTrue(Boolean.getBoolean("netroot.iscsi.perf"), "only with -Dnetroot.iscsi.perf=true");
-        assumeTrue(IscsiLab.hasTool("iscsi-perf"), "iscsi-perf missing: apt-get install libiscsi-bin");
+        assumeTrue(Processes.has("iscsi-perf"), "iscsi-perf missing: apt-get install libiscsi-bin");
         try (IscsiLab lab = new IscsiLab(dir)) {
             Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 256L << 20);
             String[][] runs = {{"-b", "256", "-m", "32"}, {"-b", "8", "-m", "32", "-r"}, {"-b", "1", "-m", "1", "-r"}};
             for (String[] args : runs) {
-                var cmd = IscsiLab.cmd("iscsi-perf", "-i", pc.initiatorIqn(), "-t", "5");
+                var cmd = new java.util.ArrayList<>(java.util.List.of("iscsi-perf", "-i", pc.initiatorIqn(), "-t", "5"));
                 cmd.addAll(java.util.List.of(args));
                 cmd.add(lab.url(pc));
-                IscsiLab.Run r = IscsiLab.run(30, cmd.toArray(String[]::new));
+                Processes.Combined r = Processes.runCombined(30, cmd.toArray(String[]::new));
                 System.out.println(String.join(" ", args) + "\n" + r.output());
                 assertEquals(0, r.exit(), r.output());
             }

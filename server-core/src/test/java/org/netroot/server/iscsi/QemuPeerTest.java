@@ -1,5 +1,6 @@
 package org.netroot.server.iscsi;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,8 +28,8 @@ class QemuPeerTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(IscsiLab.hasTool("qemu-io") && IscsiLab.hasTool("qemu-img"), "qemu-io/qemu-img missing: apt-get install qemu-utils");
-        IscsiLab.Run formats = IscsiLab.run(30, "qemu-img", "--help");
+        assumeTrue(Processes.has("qemu-io") && Processes.has("qemu-img"), "qemu-io/qemu-img missing: apt-get install qemu-utils");
+        Processes.Combined formats = Processes.runCombined(30, "qemu-img", "--help");
         assumeTrue(formats.output().contains(" iscsi"), "qemu's iSCSI driver missing: apt-get install qemu-block-extra");
         lab = new IscsiLab(dir);
     }
@@ -47,18 +48,18 @@ class QemuPeerTest {
     @Test
     void qemuIoWritesAPatternThatLandsInTheVolumeFileAndReadsItBack() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 16 << 20);
-        IscsiLab.Run w = IscsiLab.run(60, "qemu-io", "--image-opts", imageOpts(pc), "-c", "write -P 0xab 0 1M");
+        Processes.Combined w = Processes.runCombined(60, "qemu-io", "--image-opts", imageOpts(pc), "-c", "write -P 0xab 0 1M");
         assertEquals(0, w.exit(), w.output());
         assertTrue(w.output().contains("wrote 1048576/1048576 bytes"), w.output());
         byte[] onDisk = LibiscsiPeerTest.readFile(lab.volumeFile(pc), 0, 1 << 20);
         byte[] expected = new byte[1 << 20];
         Arrays.fill(expected, (byte) 0xab);
         assertArrayEquals(expected, onDisk, "the write must reach the volume's file");
-        IscsiLab.Run r = IscsiLab.run(60, "qemu-io", "--image-opts", imageOpts(pc), "-c", "read -P 0xab 0 1M");
+        Processes.Combined r = Processes.runCombined(60, "qemu-io", "--image-opts", imageOpts(pc), "-c", "read -P 0xab 0 1M");
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("read 1048576/1048576 bytes"), r.output());
         assertTrue(!r.output().contains("Pattern verification failed"), r.output());
-        IscsiLab.Run miss = IscsiLab.run(60, "qemu-io", "--image-opts", imageOpts(pc), "-c", "read -P 0xcd 0 4k");
+        Processes.Combined miss = Processes.runCombined(60, "qemu-io", "--image-opts", imageOpts(pc), "-c", "read -P 0xcd 0 4k");
         assertTrue(miss.output().contains("Pattern verification failed"), "a wrong pattern must be noticed:\n" + miss.output());
         assertTrue(lab.awaitEvent(BootEventType.ISCSI_FIRST_READ, pc.targetIqn()), lab.events.toString());
     }
@@ -72,22 +73,22 @@ class QemuPeerTest {
         new Random(42).nextBytes(bytes);
         Arrays.fill(bytes, 4 << 20, 6 << 20, (byte) 0); // a zero run, as real images have
         Files.write(image, bytes);
-        IscsiLab.Run convert = IscsiLab.run(120, "qemu-img", "convert", "-n", "-f", "raw", "--target-image-opts",
+        Processes.Combined convert = Processes.runCombined(120, "qemu-img", "convert", "-n", "-f", "raw", "--target-image-opts",
                 image.toString(), imageOpts(pc));
         assertEquals(0, convert.exit(), convert.output());
-        IscsiLab.Run compare = IscsiLab.run(120, "qemu-img", "compare", "--image-opts", 
+        Processes.Combined compare = Processes.runCombined(120, "qemu-img", "compare", "--image-opts", 
                 "driver=raw,file.filename=" + image, imageOpts(pc));
         assertEquals(0, compare.exit(), compare.output());
         assertTrue(compare.output().contains("Images are identical"), compare.output());
         assertArrayEquals(bytes, Files.readAllBytes(lab.volumeFile(pc)), "volume file must hold the image bytes");
         Path back = dir.resolve("back.raw");
-        IscsiLab.Run out = IscsiLab.run(120, "qemu-img", "convert", "-O", "raw", "--image-opts", imageOpts(pc), back.toString());
+        Processes.Combined out = Processes.runCombined(120, "qemu-img", "convert", "-O", "raw", "--image-opts", imageOpts(pc), back.toString());
         assertEquals(0, out.exit(), out.output());
         assertArrayEquals(bytes, Files.readAllBytes(back));
         // the check can fail: flip one byte on disk and compare again
         bytes[12345] ^= 1;
         Files.write(image, bytes);
-        IscsiLab.Run differ = IscsiLab.run(120, "qemu-img", "compare", "--image-opts",
+        Processes.Combined differ = Processes.runCombined(120, "qemu-img", "compare", "--image-opts",
                 "driver=raw,file.filename=" + image, imageOpts(pc));
         assertNotEquals(0, differ.exit(), differ.output());
     }
@@ -106,9 +107,9 @@ class QemuPeerTest {
         assertTrue(qemuIo(pc2, "read -P 0x22 0 8M").output().contains("read 8388608/8388608"));
     }
 
-    private IscsiLab.Run qemuIo(Client c, String command) {
+    private Processes.Combined qemuIo(Client c, String command) {
         try {
-            return IscsiLab.run(120, "qemu-io", "--image-opts", imageOpts(c), "-c", command);
+            return Processes.runCombined(120, "qemu-io", "--image-opts", imageOpts(c), "-c", command);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -27,6 +27,10 @@ public final class Processes {
         return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
     }
 
+    /** Exit code and stdout+stderr interleaved as the tool wrote them; exit -1 when it ran out of time. */
+    public record Combined(int exit, String output) {
+    }
+
     public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
@@ -51,5 +55,29 @@ public final class Processes {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /**
+     * Runs {@code command} with stderr merged into stdout. Unlike {@link #run}, a timeout is not an error:
+     * it returns exit -1 and what was written so far (a QEMU client that never ends its boot is an answer).
+     */
+    public static Combined runCombined(long timeoutSeconds, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[][] out = new byte[1][];
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                out[0] = p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                out[0] = new byte[0];
+            }
+        });
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            reader.join(5000);
+            return new Combined(-1, "timed out: " + String.join(" ", command) + "\n"
+                    + (out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8)));
+        }
+        reader.join();
+        return new Combined(p.exitValue(), new String(out[0], StandardCharsets.UTF_8));
     }
 }

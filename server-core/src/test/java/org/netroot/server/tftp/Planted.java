@@ -1,5 +1,6 @@
 package org.netroot.server.tftp;
 
+import org.netroot.server.testing.Processes;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ final class Planted {
     private Planted() { }
 
     static boolean runningAsRoot() {
-        return "root".equals(System.getProperty("user.name"));
+        return Processes.isRoot();
     }
 
     /** As root: lchown the link to nobody. Otherwise the link already belongs to a non-root user. */

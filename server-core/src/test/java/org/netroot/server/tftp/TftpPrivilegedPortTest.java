@@ -1,5 +1,6 @@
 package org.netroot.server.tftp;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -33,7 +34,7 @@ class TftpPrivilegedPortTest {
         }
         Assumptions.assumeTrue(Integer.parseInt(firstUnprivileged) > 69,
                 "net.ipv4.ip_unprivileged_port_start=" + firstUnprivileged + ": port 69 needs no privileges here");
-        String message = "root".equals(System.getProperty("user.name")) ? startAsNobody() : startHere();
+        String message = Processes.isRoot() ? startAsNobody() : startHere();
         assertTrue(message.startsWith("FAILED"), message);
         assertTrue(message.contains("port 69"), message);
         assertTrue(message.contains("CAP_NET_BIND_SERVICE") && message.contains("--tftp-port"), message);

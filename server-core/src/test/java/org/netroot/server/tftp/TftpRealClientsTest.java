@@ -1,5 +1,6 @@
 package org.netroot.server.tftp;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -85,13 +86,6 @@ class TftpRealClientsTest {
         return epoll ? service : nio;
     }
 
-    static boolean installed(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, tool))) return true;
-        }
-        return false;
-    }
-
     record Run(int exit, String output, long millis) { }
 
     static Run run(List<String> command) throws IOException, InterruptedException {
@@ -163,7 +157,7 @@ class TftpRealClientsTest {
     @ParameterizedTest(name = "epoll={0}")
     @ValueSource(booleans = {true, false})
     void curlFetches64MiBAtBlksize1468(boolean epoll) throws Exception {
-        Assumptions.assumeTrue(installed("curl"), "curl is not installed (Debian package curl)");
+        Assumptions.assumeTrue(Processes.has("curl"), "curl is not installed (Debian package curl)");
         Path out = dir.resolve("curl-1468.bin");
         fetchBig(layer(epoll) + ", curl blksize 1468",
                 List.of("curl", "-sS", "--tftp-blksize", "1468", "-o", out.toString(), url(server(epoll), "big.bin")),
@@ -173,7 +167,7 @@ class TftpRealClientsTest {
     @ParameterizedTest(name = "epoll={0}")
     @ValueSource(booleans = {true, false})
     void atftpFetches64MiBWithBlksize1468AndWindowsize16(boolean epoll) throws Exception {
-        Assumptions.assumeTrue(installed("atftp"), "atftp is not installed (Debian package atftp)");
+        Assumptions.assumeTrue(Processes.has("atftp"), "atftp is not installed (Debian package atftp)");
         Path out = dir.resolve("atftp-1468-w16.bin");
         fetchBig(layer(epoll) + ", atftp blksize 1468 windowsize 16",
                 atftp(server(epoll), "big.bin", out, "blksize 1468", "windowsize 16"),
@@ -183,7 +177,7 @@ class TftpRealClientsTest {
     @ParameterizedTest(name = "epoll={0}")
     @ValueSource(booleans = {true, false})
     void atftpFetches64MiBAtBlksize512AcrossTheBlockNumberRollover(boolean epoll) throws Exception {
-        Assumptions.assumeTrue(installed("atftp"), "atftp is not installed (Debian package atftp)");
+        Assumptions.assumeTrue(Processes.has("atftp"), "atftp is not installed (Debian package atftp)");
         Path out = dir.resolve("atftp-512.bin");
         // 131073 blocks: the block number wraps 65535 -> 0 once
         fetchBig(layer(epoll) + ", atftp blksize 512", atftp(server(epoll), "big.bin", out, "blksize 512"),
@@ -192,7 +186,7 @@ class TftpRealClientsTest {
 
     @Test
     void atftpIsRefusedEveryWayOutOfTheRoot() throws Exception {
-        Assumptions.assumeTrue(installed("atftp"), "atftp is not installed (Debian package atftp)");
+        Assumptions.assumeTrue(Processes.has("atftp"), "atftp is not installed (Debian package atftp)");
         String outsidePasswd = outside.resolve("passwd").toString();
         for (String name : List.of("../../etc/passwd", "/etc/passwd", "..\\..\\etc\\passwd", "escape",
                 "../outside/passwd", outsidePasswd)) {
@@ -211,7 +205,7 @@ class TftpRealClientsTest {
 
     @Test
     void curlIsRefusedOutOfTheRootAndFollowsSymlinksInside() throws Exception {
-        Assumptions.assumeTrue(installed("curl"), "curl is not installed (Debian package curl)");
+        Assumptions.assumeTrue(Processes.has("curl"), "curl is not installed (Debian package curl)");
         for (String path : List.of("../../etc/passwd", "/etc/passwd", "..%5C..%5Cetc%5Cpasswd", "escape")) {
             Path out = dir.resolve("curl-refused.out");
             Files.deleteIfExists(out);
@@ -229,7 +223,7 @@ class TftpRealClientsTest {
 
     @Test
     void curlAndAtftpTogether() throws Exception {
-        Assumptions.assumeTrue(installed("curl") && installed("atftp"), "needs curl and atftp");
+        Assumptions.assumeTrue(Processes.has("curl") && Processes.has("atftp"), "needs curl and atftp");
         // two transfers at once each on their own TID: neither disturbs the other
         Path a = dir.resolve("together-curl.bin");
         Path b = dir.resolve("together-atftp.bin");

@@ -1,5 +1,6 @@
 package org.netroot.server.tftp;
 
+import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,7 @@ class TftpSmallMtuTest {
     @Test
     void windowedTransferSurvivesAPathMtuBelowTheBlockSize() throws Exception {
         Assumptions.assumeTrue(Planted.runningAsRoot(), "needs root for a network namespace");
-        Assumptions.assumeTrue(TftpRealClientsTest.installed("atftp"), "atftp is not installed (Debian package atftp)");
+        Assumptions.assumeTrue(Processes.has("atftp"), "atftp is not installed (Debian package atftp)");
         Path root = Files.createDirectories(dir.resolve("root"));
         byte[] file = new byte[4 * 1024 * 1024 + 5];
         new Random(1400).nextBytes(file);
