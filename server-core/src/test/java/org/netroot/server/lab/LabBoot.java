@@ -1,5 +1,6 @@
 package org.netroot.server.lab;
 
+import org.netroot.server.testing.BootDisks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

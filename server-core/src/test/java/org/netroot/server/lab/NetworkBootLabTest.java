@@ -1,5 +1,6 @@
 package org.netroot.server.lab;
 
+import org.netroot.server.testing.BootDisks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

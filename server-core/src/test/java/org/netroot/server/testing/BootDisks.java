@@ -1,4 +1,4 @@
-package org.netroot.server.lab;
+package org.netroot.server.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.netroot.server.testing.Processes;
 
 /**
  * The SAN disks the lab clients boot, built once per test run into {@code target/lab-disks} and shared
@@ -23,14 +22,14 @@ import org.netroot.server.testing.Processes;
  * cylinder (about 8 MiB) has zero cylinders, so every CHS read of the boot sector fails with
  * "Input/output error".
  */
-final class BootDisks {
-    static final String BIOS_BANNER = "NETROOT-LAB BIOS boot sector running";
-    static final String LBA1_STRING = "NETROOT-LAB-LBA1 known string 7f3a";
-    static final String MARKER = "NETROOT-LAB-MARKER-LBA2 written by the boot sector";
-    static final String UEFI_BANNER = "NETROOT-LAB UEFI BOOTX64.EFI running from the SAN disk";
-    static final String DONE = "NETROOT-LAB DONE";
+public final class BootDisks {
+    public static final String BIOS_BANNER = "NETROOT-LAB BIOS boot sector running";
+    public static final String LBA1_STRING = "NETROOT-LAB-LBA1 known string 7f3a";
+    public static final String MARKER = "NETROOT-LAB-MARKER-LBA2 written by the boot sector";
+    public static final String UEFI_BANNER = "NETROOT-LAB UEFI BOOTX64.EFI running from the SAN disk";
+    public static final String DONE = "NETROOT-LAB DONE";
     /** isa-debug-exit status of a boot program that reached its end: (0x10 << 1) | 1. */
-    static final int SUCCESS_EXIT_CODE = 33;
+    public static final int SUCCESS_EXIT_CODE = 33;
 
     private static final long BIOS_DISK_BYTES = 16L << 20;
     private static final long UEFI_DISK_BYTES = 32L << 20;
@@ -43,7 +42,7 @@ final class BootDisks {
     private BootDisks() {
     }
 
-    static synchronized Path biosDisk() throws IOException, InterruptedException {
+    public static synchronized Path biosDisk() throws IOException, InterruptedException {
         if (biosDisk == null) {
             Files.createDirectories(DIR);
             Path sector = assemble("bootsector");
@@ -62,7 +61,7 @@ final class BootDisks {
         return biosDisk;
     }
 
-    static synchronized Path uefiDisk() throws IOException, InterruptedException {
+    public static synchronized Path uefiDisk() throws IOException, InterruptedException {
         if (uefiDisk == null) {
             Files.createDirectories(DIR);
             Path efi = assemble("bootx64");
@@ -85,11 +84,11 @@ final class BootDisks {
     }
 
     /** True when LBA 2 of {@code image} starts with {@link #MARKER}: the boot sector's write reached storage. */
-    static boolean hasMarker(Path image) throws IOException {
+    public static boolean hasMarker(Path image) throws IOException {
         return lba2Text(image).startsWith(MARKER);
     }
 
-    static String lba2Text(Path image) throws IOException {
+    public static String lba2Text(Path image) throws IOException {
         byte[] sector = new byte[512];
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "r")) {
             f.seek(1024);
