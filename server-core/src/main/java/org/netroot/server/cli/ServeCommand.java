@@ -65,8 +65,10 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "netroot-shutdown"));
-        server.warnings().forEach(w -> System.err.println("netroot: warning: " + w));
         var states = server.status().services();
+        var failures = states.stream().filter(s -> !s.running()).map(s -> s.detail()).toList();
+        server.warnings().stream().filter(w -> !failures.contains(w))
+                .forEach(w -> System.err.println("netroot: warning: " + w));
         if (states.stream().anyMatch(s -> !s.running())) {
             states.stream().filter(s -> !s.running()).forEach(s -> System.err.println("netroot: " + s.detail()));
             System.exit(1);
