@@ -1,6 +1,7 @@
 package org.netroot.server.api;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * One step of a client's boot. {@code mac} is null when the peer could not be tied to a MAC
@@ -16,6 +17,11 @@ public record BootEvent(
         String detail,
         Long durationMs,
         Long bytes) {
+
+    /** Microseconds, as the database keeps them: a live event and the same event read back are equal. */
+    public BootEvent {
+        if (at != null) at = at.truncatedTo(ChronoUnit.MICROS);
+    }
 
     public static BootEvent of(String mac, BootEventType type, String detail) {
         return new BootEvent(0, Instant.now(), mac, null, type, detail, null, null);

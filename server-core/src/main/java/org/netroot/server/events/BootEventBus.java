@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
 public final class BootEventBus implements BootEventSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BootEventBus.class);
     private static final BootEvent POISON = BootEvent.of(null, null, null);
+    /** Enough for months of boots; a flood of junk requests must not grow the database without end. */
+    static final long KEEP_EVENTS = 200_000;
+    private static final int PRUNE_EVERY = 1_000;
+    private final long keepEvents;
+    private long sincePrune;
 
     private final BootEventRepository repository;
     private final Function<String, String> clientNameByMac;
@@ -28,6 +33,11 @@ public final class BootEventBus implements BootEventSink, AutoCloseable {
     private final Thread writer;
 
     public BootEventBus(BootEventRepository repository, Function<String, String> clientNameByMac) {
+        this(repository, clientNameByMac, KEEP_EVENTS);
+    }
+
+    BootEventBus(BootEventRepository repository, Function<String, String> clientNameByMac, long keepEvents) {
+        this.keepEvents = keepEvents;
         this.repository = repository;
         this.clientNameByMac = clientNameByMac;
         this.writer = Thread.ofPlatform().daemon().name("boot-event-writer").start(this::drain);
@@ -56,6 +66,10 @@ public final class BootEventBus implements BootEventSink, AutoCloseable {
                 BootEvent named = event.clientName() == null && event.mac() != null
                         ? event.withClientName(clientNameByMac.apply(event.mac())) : event;
                 BootEvent stored = repository.insert(named);
+                if (++sincePrune >= Math.min(PRUNE_EVERY, keepEvents)) {
+                    sincePrune = 0;
+                    repository.keepNewest(keepEvents);
+                }
                 log.info("boot event {} {} {}{}", stored.type(), stored.mac() == null ? "-" : stored.mac(),
                         stored.detail() == null ? "" : stored.detail(),
                         stored.durationMs() == null ? "" : " (" + stored.durationMs() + " ms)");

@@ -23,6 +23,11 @@ public final class BootEventRepository {
         return e.withId(id);
     }
 
+    /** Deletes all but the newest {@code keep} events; returns how many went. */
+    public int keepNewest(long keep) {
+        return jdbc.update("DELETE FROM boot_event WHERE id <= (SELECT MAX(id) FROM boot_event) - ?", keep);
+    }
+
     /** Events with id greater than {@code afterId}, oldest first, at most {@code limit}. */
     public List<BootEvent> after(long afterId, int limit) {
         return jdbc.query("SELECT * FROM boot_event WHERE id > ? ORDER BY id LIMIT ?", BootEventRepository::map,
