@@ -1,19 +1,13 @@
 package org.netroot.server.tftp;
 
+import org.netroot.server.testing.AsNobody;
 import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,48 +47,9 @@ class TftpPrivilegedPortTest {
     }
 
     private String startAsNobody() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) is needed to drop root");
-        // nobody cannot read root's ~/.m2: copy our classes and slf4j to a world-readable folder
-        List<String> classpath = new ArrayList<>();
-        int n = 0;
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path source = Path.of(entry);
-            boolean ours = Files.isDirectory(source);
-            String jar = source.getFileName().toString();
-            boolean slf4j = jar.startsWith("slf4j-api") || jar.startsWith("netty-");
-            if (!ours && !slf4j) continue;
-            Path target = dir.resolve("cp" + n++ + (ours ? "" : ".jar"));
-            copy(source, target);
-            classpath.add(target.toString());
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-                java, "-cp", String.join(":", classpath), UnprivilegedStart.class.getName())
-                .redirectErrorStream(true).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Assumptions.assumeTrue(AsNobody.possible(), "setpriv (util-linux) is needed to drop root");
+        var r = Processes.run(60, AsNobody.command(dir, UnprivilegedStart.class.getName()));
+        String out = r.all();
         return out.lines().filter(l -> l.startsWith("FAILED") || l.startsWith("STARTED")).findFirst().orElse(out);
-    }
-
-    private static void copy(Path source, Path target) throws IOException {
-        if (!Files.isDirectory(source)) {
-            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(source)) {
-            for (Path p : tree.toList()) {
-                Path t = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(t);
-                else Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 }
