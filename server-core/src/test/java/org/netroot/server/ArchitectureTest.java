@@ -1,6 +1,8 @@
 package org.netroot.server;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -20,11 +22,25 @@ class ArchitectureTest {
 
     @Test
     void apiIsSelfContainedSoTheAppCanUseItAlone() {
-        noClasses().that().resideInAPackage("..server.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("..server.dhcp..", "..server.tftp..",
+        classes().that().resideInAPackage("..server.api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.fasterxml.jackson..",
+                        "..server.api..")
+                .check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("org.netroot.server.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    /** The kit below the protocols (service) never reaches up to the wiring above them (runtime, control, cli). */
+    @Test
+    void noPackageImportsUpward() {
+        noClasses().that().resideInAnyPackage("..server.service..", "..server.dhcp..", "..server.tftp..",
                         "..server.http..", "..server.iscsi..", "..server.scsi..", "..server.storage..",
-                        "..server.store..", "..server.events..", "..server.service..", "..server.control..",
-                        "..server.cli..", "io.netty..")
+                        "..server.store..", "..server.events..")
+                .should().dependOnClassesThat().resideInAnyPackage("..server.runtime..", "..server.control..",
+                        "..server.cli..")
                 .check(classes);
     }
 

@@ -2,8 +2,8 @@ package org.netroot.server.cli;
 
 import java.nio.file.Path;
 import org.netroot.server.api.NetrootControl;
-import org.netroot.server.control.RemoteControl;
-import org.netroot.server.service.LocalControl;
+import org.netroot.server.api.RemoteControl;
+import org.netroot.server.runtime.LocalControl;
 
 /** The running server's control API when one answers, else the data folder's database directly. */
 final class Connection {

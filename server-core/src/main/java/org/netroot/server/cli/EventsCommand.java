@@ -1,12 +1,13 @@
 package org.netroot.server.cli;
 
+import org.netroot.server.api.Client;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.NetrootControl;
-import org.netroot.server.control.Json;
+import org.netroot.server.api.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +25,7 @@ final class EventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String onlyMac = mac == null ? null : org.netroot.server.api.Client.normalizeMac(mac);
+        String onlyMac = mac == null ? null : Client.normalizeMac(mac);
         try (NetrootControl c = Connection.open(data.resolve())) {
             if (follow) {
                 CountDownLatch forever = new CountDownLatch(1);

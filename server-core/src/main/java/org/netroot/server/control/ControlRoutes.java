@@ -1,5 +1,7 @@
 package org.netroot.server.control;
 
+import org.netroot.server.api.ControlRequests;
+import org.netroot.server.api.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.UncheckedIOException;
 import java.util.Map;

@@ -3,7 +3,6 @@ package org.netroot.server.dhcp;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.List;
-import org.netroot.server.service.ServerConfig;
 
 /**
  * How the DHCP service runs.
@@ -39,6 +38,7 @@ public record DhcpSettings(
         dns = dns == null ? List.of() : List.copyOf(dns);
         if (interfaces.isEmpty()) throw new IllegalArgumentException("DHCP needs at least one --interface to answer on");
         if (mode == null) mode = DhcpMode.PROXY;
+        if (mode == DhcpMode.OFF) throw new IllegalArgumentException("DHCP is off: no DHCP service to configure");
         if (mode == DhcpMode.FULL && (rangeStart == null || rangeEnd == null)) {
             throw new IllegalArgumentException("full DHCP needs an address range (--range START-END)");
         }
@@ -46,21 +46,7 @@ public record DhcpSettings(
         if (serverPort <= 0) serverPort = DEFAULT_SERVER_PORT;
         if (proxyPort <= 0) proxyPort = DEFAULT_PROXY_PORT;
         if (httpPort <= 0) httpPort = 80;
-        if (ipxeDir == null) ipxeDir = ServerConfig.DEFAULT_IPXE_DIR;
+        if (ipxeDir == null) ipxeDir = IpxeBinaries.DEFAULT_DIR;
     }
 
-    /**
-     * The DHCP part of what {@code netroot serve} was told. Only call it when DHCP is on
-     * ({@code dhcpMode != OFF} and at least one interface).
-     */
-    public static DhcpSettings from(ServerConfig config) {
-        DhcpMode mode = switch (config.dhcpMode() == null ? ServerConfig.DhcpMode.PROXY : config.dhcpMode()) {
-            case PROXY -> DhcpMode.PROXY;
-            case FULL -> DhcpMode.FULL;
-            case OFF -> throw new IllegalArgumentException("DHCP is off: no DHCP service to configure");
-        };
-        return new DhcpSettings(config.interfaces(), mode, config.rangeStart(), config.rangeEnd(),
-                config.serverAddress(), config.router(), config.dnsServers(), config.leaseSeconds(), config.dhcpPort(), config.proxyDhcpPort(),
-                config.httpPort(), config.ipxeDir());
-    }
 }

@@ -13,6 +13,9 @@ import java.util.TreeSet;
  * Names are relative to the folder (what TFTP serves).
  */
 public final class IpxeBinaries {
+    /** Where Debian and Ubuntu install the iPXE binaries (package ipxe). */
+    public static final java.nio.file.Path DEFAULT_DIR = java.nio.file.Path.of("/usr/lib/ipxe");
+
     /** Candidates per firmware, best first. snponly.efi uses the firmware's own NIC driver (SNP). */
     static final List<String> BIOS = List.of("undionly.kpxe");
     static final List<String> EFI_IA32 = List.of("i386-efi/snponly.efi", "snponly-i386.efi", "ipxe-i386.efi",

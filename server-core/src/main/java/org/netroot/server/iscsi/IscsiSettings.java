@@ -2,7 +2,6 @@ package org.netroot.server.iscsi;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import org.netroot.server.service.ServerConfig;
 
 /** Where the iSCSI portal listens. Port 0 picks a free port (tests); 3260 is the IANA port. */
 public record IscsiSettings(InetAddress bindAddress, int port) {
@@ -17,9 +16,6 @@ public record IscsiSettings(InetAddress bindAddress, int port) {
         return new IscsiSettings(null, DEFAULT_PORT);
     }
 
-    public static IscsiSettings from(ServerConfig config) {
-        return new IscsiSettings(null, config.iscsiPort());
-    }
 
     private static InetAddress anyAddress() {
         try {

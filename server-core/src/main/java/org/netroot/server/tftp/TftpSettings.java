@@ -3,9 +3,7 @@ package org.netroot.server.tftp;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.netroot.server.service.ServerConfig;
 
 /**
  * How the TFTP service runs. {@code roots} are searched in order; {@code timeout} is the
@@ -24,13 +22,6 @@ public record TftpSettings(InetAddress bindAddress, int port, List<Path> roots, 
         if (port < 0 || port > 65535) throw new IllegalArgumentException("TFTP port out of range: " + port);
     }
 
-    /** The iPXE folder first, then the boot-files folder when one was given. */
-    public static TftpSettings from(ServerConfig config) {
-        List<Path> roots = new ArrayList<>();
-        roots.add(config.ipxeDir() != null ? config.ipxeDir() : ServerConfig.DEFAULT_IPXE_DIR);
-        if (config.bootFilesDir() != null) roots.add(config.bootFilesDir());
-        return new TftpSettings(anyAddress(), config.tftpPort(), roots, DEFAULT_TIMEOUT, DEFAULT_RETRIES);
-    }
 
     public static InetAddress anyAddress() {
         try {

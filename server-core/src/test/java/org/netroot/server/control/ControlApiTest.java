@@ -1,5 +1,7 @@
 package org.netroot.server.control;
 
+import org.netroot.server.api.RemoteControl;
+import org.netroot.server.api.ControlEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +22,7 @@ import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
 import org.netroot.server.http.HttpService;
-import org.netroot.server.service.NetrootServer;
+import org.netroot.server.runtime.NetrootServer;
 import org.netroot.server.testing.TestConfigs;
 
 /** A real server on loopback driven through its control API, the way the CLI and the app use it. */

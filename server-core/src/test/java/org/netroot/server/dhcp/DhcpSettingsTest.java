@@ -1,7 +1,6 @@
 package org.netroot.server.dhcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,51 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.netroot.server.service.ServerConfig;
 
 class DhcpSettingsTest {
-    private static ServerConfig config(ServerConfig.DhcpMode mode, String start, String end) {
-        return new ServerConfig(Path.of("data"), List.of("br0", "eth1"), mode,
-                start == null ? null : DhcpPacket.ipv4(start), end == null ? null : DhcpPacket.ipv4(end), null,
-                0, 0, 69, 8080, 3260, 7067, null, null, 0);
-    }
-
-    @Test
-    void fromServerConfigFillsTheDefaults() {
-        DhcpSettings s = DhcpSettings.from(config(ServerConfig.DhcpMode.PROXY, null, null));
-        assertEquals(List.of("br0", "eth1"), s.interfaces());
-        assertEquals(DhcpMode.PROXY, s.mode());
-        assertEquals(67, s.serverPort());
-        assertEquals(4011, s.proxyPort());
-        assertEquals(8080, s.httpPort());
-        assertEquals(3600, s.leaseSeconds());
-        assertEquals(Path.of("/usr/lib/ipxe"), s.ipxeDir());
-        assertNull(s.serverAddress(), "null: each interface's own first IPv4 address");
-        assertNull(s.router());
-        assertEquals(List.of(), s.dns());
-    }
-
-    @Test
-    void routerAndDnsServersComeFromServerConfig() {
-        ServerConfig c = new ServerConfig(Path.of("data"), List.of("br0"), ServerConfig.DhcpMode.FULL,
-                DhcpPacket.ipv4("10.0.0.10"), DhcpPacket.ipv4("10.0.0.20"), null, 0, 0, 69, 80, 3260, 7067, null, null,
-                0, DhcpPacket.ipv4("10.0.0.1"), List.of(DhcpPacket.ipv4("10.0.0.53"), DhcpPacket.ipv4("9.9.9.9")));
-        DhcpSettings s = DhcpSettings.from(c);
-        assertEquals(DhcpPacket.ipv4("10.0.0.1"), s.router());
-        assertEquals(List.of(DhcpPacket.ipv4("10.0.0.53"), DhcpPacket.ipv4("9.9.9.9")), s.dns());
-    }
-
-    @Test
-    void fullModeNeedsARangeAndOffHasNoSettings() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> DhcpSettings.from(config(ServerConfig.DhcpMode.FULL, null, null)));
-        assertTrue(e.getMessage().contains("--range"), e.getMessage());
-        DhcpSettings full = DhcpSettings.from(config(ServerConfig.DhcpMode.FULL, "10.0.0.10", "10.0.0.20"));
-        assertEquals("10.0.0.10", full.rangeStart().getHostAddress());
-        assertThrows(IllegalArgumentException.class, () -> DhcpSettings.from(config(ServerConfig.DhcpMode.OFF, null,
-                null)));
-    }
-
     @Test
     void anUnknownInterfaceIsNamedWhenStarting() {
         DhcpSettings settings = new DhcpSettings(List.of("nr-nosuch0"), DhcpMode.PROXY, null, null, null, null, null, 0,

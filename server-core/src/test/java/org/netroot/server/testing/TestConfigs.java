@@ -2,7 +2,7 @@ package org.netroot.server.testing;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.netroot.server.service.ServerConfig;
+import org.netroot.server.runtime.ServerConfig;
 
 /** Server configurations for tests on loopback: DHCP off, every port picked by the OS. */
 public final class TestConfigs {
@@ -10,7 +10,7 @@ public final class TestConfigs {
     }
 
     public static ServerConfig loopback(Path dataDir, Path ipxeDir) {
-        return new ServerConfig(dataDir, List.of(), ServerConfig.DhcpMode.OFF, null, null, null, 0, 0, 0, 0, 0, 0,
+        return new ServerConfig(dataDir, List.of(), org.netroot.server.dhcp.DhcpMode.OFF, null, null, null, 0, 0, 0, 0, 0, 0,
                 ipxeDir, null, 3600);
     }
 }

@@ -1,4 +1,4 @@
-package org.netroot.server.control;
+package org.netroot.server.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;

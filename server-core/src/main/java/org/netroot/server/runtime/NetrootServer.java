@@ -1,5 +1,8 @@
-package org.netroot.server.service;
+package org.netroot.server.runtime;
 
+import org.netroot.server.service.ServiceManager;
+import org.netroot.server.service.ManagedService;
+import org.netroot.server.service.InputErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,7 +11,7 @@ import java.util.List;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.ServerStatus;
 import org.netroot.server.control.ControlApiServer;
-import org.netroot.server.control.ControlEndpoint;
+import org.netroot.server.api.ControlEndpoint;
 import org.netroot.server.events.BootEventBus;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.store.BootEventRepository;

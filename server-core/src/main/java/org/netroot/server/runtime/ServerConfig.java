@@ -1,8 +1,9 @@
-package org.netroot.server.service;
+package org.netroot.server.runtime;
 
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.List;
+import org.netroot.server.dhcp.DhcpMode;
 
 /**
  * What {@code netroot serve} was told. {@code interfaces} are the network interfaces DHCP answers on
@@ -42,8 +43,6 @@ public record ServerConfig(
                 httpPort, iscsiPort, controlPort, ipxeDir, bootFilesDir, leaseSeconds, null, List.of());
     }
 
-    public enum DhcpMode { PROXY, FULL, OFF }
 
     public static final int DEFAULT_CONTROL_PORT = 7067;
-    public static final Path DEFAULT_IPXE_DIR = Path.of("/usr/lib/ipxe");
 }

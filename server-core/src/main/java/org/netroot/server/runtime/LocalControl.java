@@ -1,4 +1,4 @@
-package org.netroot.server.service;
+package org.netroot.server.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.netroot.server.control;
+package org.netroot.server.api;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

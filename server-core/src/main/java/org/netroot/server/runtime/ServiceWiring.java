@@ -1,19 +1,18 @@
-package org.netroot.server.service;
+package org.netroot.server.runtime;
 
+import org.netroot.server.service.ServiceManager;
+import org.netroot.server.service.InputErrors;
 import org.netroot.server.dhcp.DhcpService;
-import org.netroot.server.dhcp.DhcpSettings;
+import org.netroot.server.dhcp.DhcpMode;
 import org.netroot.server.events.BootEventBus;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.iscsi.ClientTargetCatalog;
 import org.netroot.server.iscsi.IscsiService;
-import org.netroot.server.iscsi.IscsiSettings;
 import org.netroot.server.http.HttpService;
-import org.netroot.server.http.HttpSettings;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.LeaseRepository;
 import org.netroot.server.tftp.TftpService;
-import org.netroot.server.tftp.TftpSettings;
 
 /** Builds the protocol services from the configuration: the one place that knows all of them. */
 final class ServiceWiring {
@@ -23,12 +22,12 @@ final class ServiceWiring {
     static void addServices(ServiceManager services, ServerConfig config, ClientRepository clients,
                             LeaseRepository leases, VolumeStore volumes, BootEventBus bus, PeerDirectory peers,
                             InputErrors errors) {
-        if (config.dhcpMode() != ServerConfig.DhcpMode.OFF && !config.interfaces().isEmpty()) {
-            services.add(new DhcpService(DhcpSettings.from(config), clients, leases, bus, peers, errors));
+        if (config.dhcpMode() != DhcpMode.OFF && !config.interfaces().isEmpty()) {
+            services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, bus, peers, errors));
         }
-        services.add(new TftpService(TftpSettings.from(config), bus, peers, errors));
-        services.add(new HttpService(HttpSettings.from(config), clients, bus, peers, errors));
-        services.add(new IscsiService(IscsiSettings.from(config), new ClientTargetCatalog(clients, volumes), bus, peers,
+        services.add(new TftpService(ServiceSettings.tftp(config), bus, peers, errors));
+        services.add(new HttpService(ServiceSettings.http(config), clients, bus, peers, errors));
+        services.add(new IscsiService(ServiceSettings.iscsi(config), new ClientTargetCatalog(clients, volumes), bus, peers,
                 errors));
     }
 }

@@ -1,4 +1,4 @@
-package org.netroot.server.control;
+package org.netroot.server.api;
 
 /** Request bodies of the control API that are not domain records. */
 public final class ControlRequests {
