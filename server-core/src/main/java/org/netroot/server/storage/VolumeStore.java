@@ -18,16 +18,24 @@ import org.netroot.server.store.VolumeRepository;
 
 /**
  * Volumes as raw sparse files in {@code <data>/volumes}, recorded in the database. Creating
- * from an image copies it (keeping holes sparse); exporting copies the bytes back out.
+ * from an image copies it (keeping holes sparse); exporting copies the bytes back out. The
+ * volumes clients have open live in {@link #openVolumes()}, which a resize tells.
  */
 public final class VolumeStore {
     private static final int COPY_CHUNK = 1 << 20;
     private final Path dir;
     private final VolumeRepository repository;
+    private final OpenVolumes openVolumes;
 
     public VolumeStore(Path dataDir, VolumeRepository repository) {
         this.dir = dataDir.resolve("volumes");
         this.repository = repository;
+        this.openVolumes = new OpenVolumes(name -> RawFileBlockDevice.open(fileOf(require(name)), false));
+    }
+
+    /** The volumes in use by clients, and the one-writer rule: protocols attach through it. */
+    public OpenVolumes openVolumes() {
+        return openVolumes;
     }
 
     public List<Volume> list() {
