@@ -12,6 +12,10 @@ public final class ControlRequests {
     public record ExportVolume(String file) {
     }
 
+    /** {@code allowShrink}: the caller confirmed that a smaller size drops the data past the new end. */
+    public record ResizeVolume(Long sizeBytes, boolean allowShrink) {
+    }
+
     public record Error(String error) {
     }
 }

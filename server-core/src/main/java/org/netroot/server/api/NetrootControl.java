@@ -28,6 +28,13 @@ public interface NetrootControl extends AutoCloseable {
 
     void removeVolume(String name);
 
+    /**
+     * Changes a volume's size (a positive multiple of 512). Growing works at any time, also while a
+     * client has the volume open: its disk reports the new capacity. Shrinking drops the data past
+     * the new end, so it needs {@code allowShrink} and no client attached.
+     */
+    Volume resizeVolume(String name, long newSizeBytes, boolean allowShrink);
+
     List<Lease> leases();
 
     /** Boot events with id greater than {@code afterId}, oldest first. */

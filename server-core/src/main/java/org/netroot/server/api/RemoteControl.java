@@ -81,6 +81,12 @@ public final class RemoteControl implements NetrootControl {
     }
 
     @Override
+    public Volume resizeVolume(String name, long newSizeBytes, boolean allowShrink) {
+        return call("POST", "/api/volumes/" + name + "/resize", new ControlRequests.ResizeVolume(newSizeBytes, allowShrink),
+                new TypeReference<>() { });
+    }
+
+    @Override
     public void removeVolume(String name) {
         call("DELETE", "/api/volumes/" + name, null, new TypeReference<Map<String, Object>>() { });
     }

@@ -9,9 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "volume", description = "Create, list, export and remove the virtual disks clients boot.",
+@Command(name = "volume", description = "Create, list, export, resize and remove the virtual disks clients boot.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Export.class,
-                VolumeCommand.Remove.class})
+                VolumeCommand.Remove.class, VolumeCommand.Resize.class})
 final class VolumeCommand {
 
     @Command(name = "create", description = "Create an empty volume of a size, or one holding a copy of an image file.")
@@ -46,7 +46,9 @@ final class VolumeCommand {
                 var volumes = c.volumes();
                 if (volumes.isEmpty()) System.out.println("no volumes yet: `netroot volume create NAME --size 32G`");
                 for (Volume v : volumes) {
-                    System.out.printf("%-20s %10s  %s%n", v.name(), Sizes.human(v.sizeBytes()), v.createdAt());
+                    String used = v.allocatedBytes() < 0 ? "?" : Sizes.human(v.allocatedBytes());
+                    System.out.printf("%-20s %10s  %10s on disk  %s%n", v.name(), Sizes.human(v.sizeBytes()), used,
+                            v.createdAt());
                 }
             });
         }
@@ -63,6 +65,27 @@ final class VolumeCommand {
             return Connection.run(data, c -> {
                 c.exportVolume(name, file.toAbsolutePath().toString());
                 System.out.println("exported volume " + name + " to " + file.toAbsolutePath());
+            });
+        }
+    }
+
+    @Command(name = "resize", description = {
+            "Change a volume's size. Growing works while a client runs: its disk reports the new size,"
+                    + " then grow the partition and file system inside the client.",
+            "Shrinking drops the data past the new end: only while no client uses the volume, and only with --shrink."})
+    static final class Resize implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume to resize") String name;
+        @Option(names = "--size", required = true, paramLabel = "SIZE",
+                description = "the new size, e.g. 64G or 40960M (a multiple of 512 bytes)") String size;
+        @Option(names = "--shrink", description = "confirm a smaller size: the data past the new end is lost")
+        boolean shrink;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                Volume v = c.resizeVolume(name, Sizes.parse(size), shrink);
+                System.out.println("volume " + v.name() + " is now " + Sizes.human(v.sizeBytes()));
             });
         }
     }

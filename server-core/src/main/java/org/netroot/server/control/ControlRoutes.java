@@ -58,6 +58,11 @@ public final class ControlRoutes {
                     control.exportVolume(p[2], req.file());
                     yield ok(Map.of("exported", req.file()));
                 }
+                case "POST volumes/*/resize" -> {
+                    var req = Json.MAPPER.readValue(body, ControlRequests.ResizeVolume.class);
+                    if (req == null || req.sizeBytes() == null) throw new IllegalArgumentException("give the new sizeBytes");
+                    yield ok(control.resizeVolume(p[2], req.sizeBytes(), req.allowShrink()));
+                }
                 case "GET leases" -> ok(control.leases());
                 case "GET events" -> ok(control.events(longParam(query, "after", 0), (int) longParam(query, "limit", 1000)));
                 case "POST services/*/start" -> {

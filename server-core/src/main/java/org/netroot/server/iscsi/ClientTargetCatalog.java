@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.netroot.server.api.Client;
-import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientRepository;
 
@@ -33,8 +33,8 @@ public final class ClientTargetCatalog implements TargetCatalog {
     }
 
     @Override
-    public BlockDevice open(IscsiTarget target) throws IOException {
-        return volumes.open(target.volumeName(), false);
+    public OpenVolumes.Attachment attach(IscsiTarget target, OpenVolumes.User session) throws IOException {
+        return volumes.openVolumes().attach(target.volumeName(), session);
     }
 
     static IscsiTarget toTarget(Client c) {

@@ -16,6 +16,8 @@ import org.netroot.server.scsi.ScsiResult;
 import org.netroot.server.scsi.Sense;
 import org.netroot.server.scsi.UnitIdentity;
 import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.OpenVolumes;
+import org.netroot.server.storage.VolumeHandle;
 
 /**
  * One TCP connection to the target, which is one session (MaxConnections=1): login, then the
@@ -26,7 +28,7 @@ import org.netroot.server.storage.BlockDevice;
  * them and gives up); status rides in the last Data-In only for GOOD; Data-In is cut at the
  * initiator's MaxRecvDataSegmentLength.
  */
-public final class IscsiConnection implements ActiveSessions.Holder {
+public final class IscsiConnection implements OpenVolumes.User {
     /** How many commands an initiator may have outstanding (MaxCmdSN - ExpCmdSN + 1). */
     static final int COMMAND_WINDOW = 128;
     static final int MAX_WRITE_BYTES = LogicalUnit.MAX_TRANSFER_BLOCKS * BlockDevice.BLOCK_SIZE;
@@ -45,7 +47,7 @@ public final class IscsiConnection implements ActiveSessions.Holder {
     private IscsiTarget target;
     private String initiatorName;
     private boolean discovery;
-    private BlockDevice device;
+    private VolumeHandle volume;
     private LogicalUnit unit;
     private int statSN;
     private int expCmdSN;
@@ -115,15 +117,12 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         if (tsih != 0) services.sessions().forget(tsih, this);
         for (PendingWrite w : writes.values()) w.buffer.release();
         writes.clear();
-        if (device != null) {
-            try {
-                device.close();
-            } catch (IOException ignored) {
-                // nothing left to flush on a raw file; the next session opens it again
-            }
+        if (volume != null) {
+            volume.removeListener(unit);
+            volume.release(this); // the last user out closes the device
         }
         if (holdsTarget) {
-            services.sessions().release(target.volumeName(), this);
+            services.sessions().released(target.volumeName(), this);
             if (!loggedOut) {
                 event(BootEventType.ISCSI_LOGOUT, evicted
                         ? initiatorName + " logged in again to " + target.iqn() + ": old session closed"
@@ -132,9 +131,18 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         }
     }
 
-    @Override
     public String initiatorName() {
         return initiatorName;
+    }
+
+    @Override
+    public String identity() {
+        return initiatorName;
+    }
+
+    @Override
+    public String description() {
+        return "client " + target.clientName() + " (" + initiatorName + ")";
     }
 
     @Override
@@ -154,25 +162,26 @@ public final class IscsiConnection implements ActiveSessions.Holder {
         discovery = l.discovery;
         target = l.target;
         if (discovery) return LoginStatus.SUCCESS;
-        ActiveSessions.Outcome claim = services.sessions().claim(target.volumeName(), this);
-        if (claim.claim() == ActiveSessions.Claim.BUSY) {
+        OpenVolumes.Attachment claim;
+        try {
+            claim = services.catalog().attach(target, this);
+        } catch (IOException | RuntimeException e) {
+            event(BootEventType.ERROR, "could not open volume " + target.volumeName() + " for client "
+                    + target.clientName() + ": " + e.getMessage());
+            return LoginStatus.TARGET_ERROR;
+        }
+        if (claim.claim() == OpenVolumes.Claim.BUSY) {
             event(BootEventType.ERROR, "volume " + target.volumeName() + " of client " + target.clientName()
                     + " is in use by " + claim.holder() + "; refused login from " + initiatorName);
             return LoginStatus.SERVICE_UNAVAILABLE;
         }
         holdsTarget = true;
-        try {
-            device = services.catalog().open(target);
-        } catch (IOException | RuntimeException e) {
-            services.sessions().release(target.volumeName(), this);
-            holdsTarget = false;
-            event(BootEventType.ERROR, "could not open volume " + target.volumeName() + " for client "
-                    + target.clientName() + ": " + e.getMessage());
-            return LoginStatus.TARGET_ERROR;
-        }
-        unit = new LogicalUnit(device, UnitIdentity.forVolume(target.volumeName()));
+        services.sessions().holds(target.volumeName(), this);
+        volume = claim.handle();
+        unit = new LogicalUnit(volume.device(), UnitIdentity.forVolume(target.volumeName()));
+        volume.addListener(unit); // a resize raises UNIT ATTENTION in this session
         event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn()
-                + (claim.claim() == ActiveSessions.Claim.REPLACED ? " (replacing its previous session)" : ""));
+                + (claim.claim() == OpenVolumes.Claim.REPLACED ? " (replacing its previous session)" : ""));
         return LoginStatus.SUCCESS;
     }
 

@@ -3,7 +3,7 @@ package org.netroot.server.iscsi;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.OpenVolumes;
 
 /** The targets the iSCSI service exports. Called on logins and discovery, never per command. */
 public interface TargetCatalog {
@@ -12,6 +12,9 @@ public interface TargetCatalog {
     /** The targets an initiator may log in to: what SendTargets=All lists for it. */
     List<IscsiTarget> visibleTo(String initiatorIqn);
 
-    /** Opens LUN 0 of the target for one session; the session closes it. */
-    BlockDevice open(IscsiTarget target) throws IOException;
+    /**
+     * Attaches a session to LUN 0's volume under the one-writer rule; the session releases the
+     * handle when it ends. Throws when the volume cannot be opened.
+     */
+    OpenVolumes.Attachment attach(IscsiTarget target, OpenVolumes.User session) throws IOException;
 }

@@ -132,6 +132,15 @@ public final class LocalControl implements NetrootControl {
     }
 
     @Override
+    public Volume resizeVolume(String name, long newSizeBytes, boolean allowShrink) {
+        try {
+            return volumes.resize(name, newSizeBytes, allowShrink);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void removeVolume(String name) {
         clients.list().stream().filter(c -> name.equals(c.volumeName())).findFirst().ifPresent(c -> {
             throw new IllegalArgumentException("volume " + name + " is the disk of client " + c.name()

@@ -3,7 +3,9 @@ package org.netroot.server.scsi;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.CapacityListener;
 
 /**
  * A direct-access block device (SBC-3) over a {@link BlockDevice}: the commands boot firmware,
@@ -11,19 +13,33 @@ import org.netroot.server.storage.BlockDevice;
  * Data-Out bytes and a {@link DataIn} to fill. LUN 0 is the volume; other LUNs do not exist.
  * Nothing here logs per command: this is the I/O path.
  */
-public final class LogicalUnit {
+public final class LogicalUnit implements CapacityListener {
     /** VPD 0xb0 maximum transfer length in blocks (16 MiB); the transport caps commands near this. */
     public static final int MAX_TRANSFER_BLOCKS = 32768;
     private static final int BS = BlockDevice.BLOCK_SIZE;
 
     private final BlockDevice device;
     private final UnitIdentity identity;
-    private final long blocks;
+    /** A capacity change this I_T nexus has not been told of yet (SAM-5 §5.14 unit attention). */
+    private final AtomicBoolean capacityChanged = new AtomicBoolean();
 
     public LogicalUnit(BlockDevice device, UnitIdentity identity) {
         this.device = device;
         this.identity = identity;
-        this.blocks = device.blockCount();
+    }
+
+    /**
+     * The volume's size changed: the next command, except INQUIRY, REPORT LUNS and REQUEST
+     * SENSE, ends in CHECK CONDITION, UNIT ATTENTION, CAPACITY DATA HAS CHANGED (SBC-3 §4.8,
+     * SPC-4 ASC 2Ah/09h), once; Linux then rereads the capacity (sd_revalidate_disk).
+     */
+    @Override
+    public void capacityChanged(long newSizeBytes) {
+        capacityChanged.set(true);
+    }
+
+    private long blocks() {
+        return device.blockCount();
     }
 
     public BlockDevice device() {
@@ -47,6 +63,12 @@ public final class LogicalUnit {
     public ScsiResult execute(long lun, byte[] cdb, ByteBuffer dataOut, DataIn dataIn) {
         int op = cdb[0] & 0xff;
         if (lun != 0) return otherLun(op, cdb, dataIn);
+        // SAM-5 §5.14 as Linux's initiator and LIO apply it: INQUIRY and REPORT LUNS run without
+        // reporting the attention, REQUEST SENSE returns (and clears) it, anything else reports it
+        if (op != 0x12 && op != 0xa0 && capacityChanged.get()) {
+            if (op == 0x03) return unitAttentionAsSense(cdb, dataIn);
+            if (capacityChanged.compareAndSet(true, false)) return ScsiResult.check(Sense.CAPACITY_DATA_HAS_CHANGED);
+        }
         try {
             return switch (op) {
                 case 0x00 -> ScsiResult.good(0);                                    // TEST UNIT READY
@@ -210,6 +232,7 @@ public final class LogicalUnit {
     }
 
     private ScsiResult checkRange(long lba, long count) {
+        long blocks = blocks();
         if (lba < 0 || count < 0 || lba > blocks || count > blocks - lba) return ScsiResult.check(Sense.LBA_OUT_OF_RANGE);
         return null;
     }
@@ -306,7 +329,7 @@ public final class LogicalUnit {
 
     private ScsiResult readCapacity10(byte[] cdb, DataIn dataIn) {
         byte[] d = new byte[8];
-        long last = blocks - 1;
+        long last = blocks() - 1;
         put32(d, 0, last > 0xffffffffL ? 0xffffffff : (int) last); // > 2 TiB: ask READ CAPACITY 16
         put32(d, 4, BS);
         return copyOut(d, 8, dataIn);
@@ -315,7 +338,7 @@ public final class LogicalUnit {
     private ScsiResult serviceActionIn16(byte[] cdb, DataIn dataIn) {
         if ((cdb[1] & 0x1f) != 0x10) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         byte[] d = new byte[32];
-        put64(d, 0, blocks - 1);
+        put64(d, 0, blocks() - 1);
         put32(d, 8, BS);
         return copyOut(d, u32(cdb, 10), dataIn);
     }
@@ -330,6 +353,14 @@ public final class LogicalUnit {
         } else {
             d = new Sense(Sense.NO_SENSE, 0, 0).fixedFormat();
         }
+        return copyOut(d, cdb[4] & 0xff, dataIn);
+    }
+
+    private ScsiResult unitAttentionAsSense(byte[] cdb, DataIn dataIn) {
+        if (!capacityChanged.compareAndSet(true, false)) return requestSense(cdb, dataIn);
+        boolean desc = (cdb[1] & 0x01) != 0;
+        Sense ua = Sense.CAPACITY_DATA_HAS_CHANGED;
+        byte[] d = desc ? ua.descriptorFormat() : ua.fixedFormat();
         return copyOut(d, cdb[4] & 0xff, dataIn);
     }
 
@@ -390,11 +421,12 @@ public final class LogicalUnit {
     private byte[] blockDescriptor(boolean longLba) {
         if (longLba) {
             byte[] b = new byte[16];
-            put64(b, 0, blocks);
+            put64(b, 0, blocks());
             put32(b, 12, BS);
             return b;
         }
         byte[] b = new byte[8];
+        long blocks = blocks();
         put32(b, 0, blocks > 0xffffffffL ? 0xffffffff : (int) blocks);
         put32(b, 4, BS); // density code 0, block length in bytes 5..7
         return b;

@@ -8,6 +8,7 @@ public record Sense(int key, int asc, int ascq) {
     public static final int NO_SENSE = 0x0;
     public static final int MEDIUM_ERROR = 0x3;
     public static final int ILLEGAL_REQUEST = 0x5;
+    public static final int UNIT_ATTENTION = 0x6;
     public static final int DATA_PROTECT = 0x7;
     public static final int ABORTED_COMMAND = 0xb;
     public static final int MISCOMPARE = 0xe;
@@ -25,6 +26,9 @@ public record Sense(int key, int asc, int ascq) {
     /** Data-Out shorter than the CDB asked for (iSCSI: the initiator sent less than the command needs). */
     public static final Sense DATA_PHASE_ERROR = new Sense(ABORTED_COMMAND, 0x4b, 0x00);
 
+    /** SPC-4 ASC 2Ah ASCQ 09h: the volume was resized; the initiator should read its capacity again. */
+    public static final Sense CAPACITY_DATA_HAS_CHANGED = new Sense(UNIT_ATTENTION, 0x2a, 0x09);
+
     public static final int FIXED_LENGTH = 18;
 
     public byte[] fixedFormat() {
@@ -34,6 +38,16 @@ public record Sense(int key, int asc, int ascq) {
         s[7] = FIXED_LENGTH - 8;      // additional sense length
         s[12] = (byte) asc;
         s[13] = (byte) ascq;
+        return s;
+    }
+
+    /** Descriptor format (response code 0x72, SPC-4 §4.5.2) without descriptors: for REQUEST SENSE with DESC=1. */
+    public byte[] descriptorFormat() {
+        byte[] s = new byte[8];
+        s[0] = 0x72;
+        s[1] = (byte) (key & 0x0f);
+        s[2] = (byte) asc;
+        s[3] = (byte) ascq;
         return s;
     }
 

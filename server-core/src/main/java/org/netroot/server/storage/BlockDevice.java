@@ -12,6 +12,7 @@ public interface BlockDevice extends AutoCloseable {
     /** Logical block size the device reports to initiators. */
     int BLOCK_SIZE = 512;
 
+    /** The current size; it changes only through {@link #resize}. */
     long sizeBytes();
 
     default long blockCount() {
@@ -26,6 +27,26 @@ public interface BlockDevice extends AutoCloseable {
 
     /** Makes every completed write durable. */
     void flush() throws IOException;
+
+    /**
+     * Changes the size to {@code newSizeBytes} (a positive multiple of {@link #BLOCK_SIZE}). Growing
+     * adds bytes that read as zeros; shrinking drops everything past the new end. Callers decide
+     * whether a shrink is allowed (no one may be using the blocks it drops).
+     */
+    void resize(long newSizeBytes) throws IOException;
+
+    /**
+     * Forgets the bytes of {@code [offset, offset + length)}: afterwards they read as zeros. Whether
+     * the space goes back to the disk is the implementation's to say (see its javadoc).
+     */
+    void discard(long offset, long length) throws IOException;
+
+    /**
+     * Bytes the device really occupies on the host's disk (less than {@link #sizeBytes()} for a
+     * sparse file), or -1 when that cannot be known. May be slow (it may ask the operating system
+     * outside the JVM): for management views, never the I/O path.
+     */
+    long allocatedBytes();
 
     boolean readOnly();
 

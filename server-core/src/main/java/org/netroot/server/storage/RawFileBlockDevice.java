@@ -2,18 +2,30 @@ package org.netroot.server.storage;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** A raw (sparse) image file. Positional FileChannel I/O: no shared file pointer, so no lock. */
+/**
+ * A raw (sparse) image file. Positional FileChannel I/O: no shared file pointer, so no lock.
+ *
+ * <p>{@link #discard} cannot give space back: that needs fallocate(FALLOC_FL_PUNCH_HOLE), which
+ * Java 21 reaches only through JNI or the FFM API (final in Java 22; this code base targets 21).
+ * It writes zeros where the range is not already zero, so discarded blocks read as zeros and a
+ * hole stays a hole (zeros are never written over zeros).
+ */
 public final class RawFileBlockDevice implements BlockDevice {
+    private static final int DISCARD_CHUNK = 1 << 20;
+
+    private final Path file;
     private final FileChannel channel;
-    private final long size;
+    private volatile long size;
     private final boolean readOnly;
 
-    private RawFileBlockDevice(FileChannel channel, long size, boolean readOnly) {
+    private RawFileBlockDevice(Path file, FileChannel channel, long size, boolean readOnly) {
+        this.file = file;
         this.channel = channel;
         this.size = size;
         this.readOnly = readOnly;
@@ -23,7 +35,7 @@ public final class RawFileBlockDevice implements BlockDevice {
         FileChannel ch = readOnly
                 ? FileChannel.open(file, StandardOpenOption.READ)
                 : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new RawFileBlockDevice(ch, ch.size(), readOnly);
+        return new RawFileBlockDevice(file, ch, ch.size(), readOnly);
     }
 
     @Override
@@ -55,6 +67,52 @@ public final class RawFileBlockDevice implements BlockDevice {
         channel.force(false);
     }
 
+    /**
+     * ftruncate(2) through {@link RandomAccessFile#setLength}: growing leaves a hole (no block is
+     * written), shrinking frees the blocks past the new end. The new size is published after
+     * the file has it, so no reader is ever allowed past the file's end.
+     */
+    @Override
+    public synchronized void resize(long newSizeBytes) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        if (newSizeBytes <= 0 || newSizeBytes % BLOCK_SIZE != 0) {
+            throw new IllegalArgumentException("a volume's size is a positive multiple of 512 bytes, got " + newSizeBytes);
+        }
+        if (newSizeBytes < size) size = newSizeBytes; // shrink: stop accesses first, then cut
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(newSizeBytes);
+        }
+        size = newSizeBytes;
+    }
+
+    /** Zeros the range where it is not zero already (see the class comment for why not a hole). */
+    @Override
+    public void discard(long offset, long length) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        if (length < 0 || offset < 0 || offset > size || length > size - offset) {
+            throw new IOException("discard at " + offset + "+" + length + " outside the " + size + "-byte volume");
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(DISCARD_CHUNK, Math.max(1, length)));
+        ByteBuffer zeros = ByteBuffer.allocateDirect(buf.capacity());
+        for (long pos = offset, end = offset + length; pos < end; ) {
+            int n = (int) Math.min(buf.capacity(), end - pos);
+            buf.clear().limit(n);
+            read(pos, buf);
+            buf.flip();
+            if (!allZero(buf)) {
+                zeros.clear().limit(n);
+                write(pos, zeros);
+            }
+            pos += n;
+        }
+    }
+
+    /** The file's real disk usage from {@code du} (a process spawn): -1 when unknown. */
+    @Override
+    public long allocatedBytes() {
+        return DiskUsage.allocatedBytes(file);
+    }
+
     @Override
     public boolean readOnly() {
         return readOnly;
@@ -66,8 +124,17 @@ public final class RawFileBlockDevice implements BlockDevice {
     }
 
     private void checkRange(long offset, int length) throws IOException {
-        if (offset < 0 || offset + length > size) {
-            throw new IOException("access at " + offset + "+" + length + " outside the " + size + "-byte volume");
+        long s = size;
+        if (offset < 0 || offset + length > s) {
+            throw new IOException("access at " + offset + "+" + length + " outside the " + s + "-byte volume");
         }
+    }
+
+    static boolean allZero(ByteBuffer b) {
+        int i = b.position();
+        int end = b.limit();
+        for (; i + 8 <= end; i += 8) if (b.getLong(i) != 0) return false;
+        for (; i < end; i++) if (b.get(i) != 0) return false;
+        return true;
     }
 }

@@ -12,26 +12,38 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.netroot.server.api.Volume;
 import org.netroot.server.store.VolumeRepository;
 
 /**
  * Volumes as raw sparse files in {@code <data>/volumes}, recorded in the database. Creating
- * from an image copies it (keeping holes sparse); exporting copies the bytes back out.
+ * from an image copies it (keeping holes sparse); exporting copies the bytes back out. The
+ * volumes clients have open live in {@link #openVolumes()}, which a resize tells.
  */
 public final class VolumeStore {
     private static final int COPY_CHUNK = 1 << 20;
     private final Path dir;
     private final VolumeRepository repository;
+    private final OpenVolumes openVolumes;
 
     public VolumeStore(Path dataDir, VolumeRepository repository) {
         this.dir = dataDir.resolve("volumes");
         this.repository = repository;
+        this.openVolumes = new OpenVolumes(name -> RawFileBlockDevice.open(fileOf(require(name)), false));
     }
 
+    /** The volumes in use by clients, and the one-writer rule: protocols attach through it. */
+    public OpenVolumes openVolumes() {
+        return openVolumes;
+    }
+
+    /** Every volume with its real disk usage (one {@code du} run for all files). */
     public List<Volume> list() {
-        return repository.list();
+        List<Volume> volumes = repository.list();
+        Map<Path, Long> usage = DiskUsage.allocatedBytes(volumes.stream().map(this::fileOf).toList());
+        return volumes.stream().map(v -> v.withAllocatedBytes(usage.getOrDefault(fileOf(v), DiskUsage.UNKNOWN))).toList();
     }
 
     public Optional<Volume> find(String name) {
@@ -44,9 +56,7 @@ public final class VolumeStore {
 
     public Volume create(String name, long sizeBytes) throws IOException {
         checkName(name);
-        if (sizeBytes <= 0 || sizeBytes % BlockDevice.BLOCK_SIZE != 0) {
-            throw new IllegalArgumentException("volume size must be a positive multiple of 512 bytes, got " + sizeBytes);
-        }
+        checkSize(sizeBytes);
         Path file = newFile(name);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.SPARSE)) {
@@ -105,6 +115,33 @@ public final class VolumeStore {
         Files.deleteIfExists(fileOf(v));
     }
 
+    /**
+     * Changes a volume's size. Growing works at any time: a client that has the volume open sees
+     * the new size (its logical unit reports UNIT ATTENTION, then the new capacity). Shrinking
+     * drops the data past the new end, so it needs {@code allowShrink} and no client attached.
+     */
+    public synchronized Volume resize(String name, long newSizeBytes, boolean allowShrink) throws IOException {
+        checkSize(newSizeBytes);
+        Volume v = require(name);
+        if (newSizeBytes < v.sizeBytes()) {
+            openVolumes.refuseIfInUse(name); // first: --shrink would not help; checked again while resizing
+            if (!allowShrink) {
+                throw new IllegalArgumentException("shrinking volume " + name + " from " + v.sizeBytes() + " to "
+                        + newSizeBytes + " bytes destroys the data past the new end: pass --shrink to confirm");
+            }
+        }
+        if (newSizeBytes != v.sizeBytes()) {
+            try {
+                openVolumes.resize(name, newSizeBytes);
+            } catch (IOException e) {
+                throw diskError("resize volume " + name, e);
+            }
+            if (!repository.updateSize(name, newSizeBytes)) throw new IllegalArgumentException("no volume named " + name);
+        }
+        Volume resized = require(name);
+        return resized.withAllocatedBytes(DiskUsage.allocatedBytes(fileOf(resized)));
+    }
+
     public BlockDevice open(String name, boolean readOnly) throws IOException {
         return RawFileBlockDevice.open(fileOf(require(name)), readOnly);
     }
@@ -151,13 +188,18 @@ public final class VolumeStore {
     }
 
     private static boolean allZero(ByteBuffer b) {
-        for (int i = b.position(); i < b.limit(); i++) if (b.get(i) != 0) return false;
-        return true;
+        return RawFileBlockDevice.allZero(b);
     }
 
     private static long roundUp(long size) {
         long bs = BlockDevice.BLOCK_SIZE;
         return Math.max(bs, (size + bs - 1) / bs * bs);
+    }
+
+    private static void checkSize(long sizeBytes) {
+        if (sizeBytes <= 0 || sizeBytes % BlockDevice.BLOCK_SIZE != 0) {
+            throw new IllegalArgumentException("volume size must be a positive multiple of 512 bytes, got " + sizeBytes);
+        }
     }
 
     private static void checkName(String name) {

@@ -14,12 +14,15 @@ public final class VolumeRepository {
     }
 
     public void add(Volume v) {
-        jdbc.update("INSERT INTO volume (name, size_bytes, file_name, created_at) VALUES (?,?,?,?)",
-                v.name(), v.sizeBytes(), v.fileName(), v.createdAt());
+        jdbc.update("INSERT INTO volume (name, size_bytes, file_name, created_at, format, updated_at) VALUES (?,?,?,?,?,?)",
+                v.name(), v.sizeBytes(), v.fileName(), v.createdAt(), v.format() == null ? Volume.RAW : v.format(),
+                v.createdAt());
     }
 
-    public void updateSize(String name, long sizeBytes) {
-        jdbc.update("UPDATE volume SET size_bytes = ? WHERE name = ?", sizeBytes, name);
+    /** Records a resized volume's new size; false when no volume has that name. */
+    public boolean updateSize(String name, long sizeBytes) {
+        return jdbc.update("UPDATE volume SET size_bytes = ?, updated_at = ? WHERE name = ?", sizeBytes,
+                java.time.Instant.now(), name) > 0;
     }
 
     public boolean remove(String name) {
@@ -36,6 +39,6 @@ public final class VolumeRepository {
 
     private static Volume map(ResultSet rs) throws SQLException {
         return new Volume(rs.getString("name"), rs.getLong("size_bytes"), rs.getString("file_name"),
-                Jdbc.instant(rs, "created_at"));
+                Jdbc.instant(rs, "created_at"), rs.getString("format"), -1);
     }
 }

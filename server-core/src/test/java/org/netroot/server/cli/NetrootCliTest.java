@@ -53,6 +53,49 @@ class NetrootCliTest {
     }
 
     @Test
+    void volumeResizeGrowsAndShrinksOnlyWhenConfirmed() throws Exception {
+        assertEquals(0, cli("volume", "create", "v1", "--size", "16M").code());
+        Path file = tmp.resolve("data").resolve("volumes").resolve("v1.img");
+
+        Run grown = cli("volume", "resize", "v1", "--size", "1G");
+        assertEquals(0, grown.code(), grown.err());
+        assertEquals("volume v1 is now 1 GiB", grown.out().trim());
+        assertEquals(1L << 30, Files.size(file));
+        assertTrue(cli("volume", "list").out().matches("(?s)v1\\s+1 GiB\\s+\\S+ \\S+ on disk.*"), cli("volume", "list").out());
+
+        Run unconfirmed = cli("volume", "resize", "v1", "--size", "512M");
+        assertEquals(2, unconfirmed.code(), "a user error");
+        assertTrue(unconfirmed.err().contains("destroys the data past the new end: pass --shrink to confirm"), unconfirmed.err());
+        assertEquals(1L << 30, Files.size(file), "nothing changed");
+
+        Run shrunk = cli("volume", "resize", "v1", "--size", "512M", "--shrink");
+        assertEquals(0, shrunk.code(), shrunk.err());
+        assertEquals(512L << 20, Files.size(file));
+
+        Run odd = cli("volume", "resize", "v1", "--size", "1000");
+        assertEquals(2, odd.code());
+        assertTrue(odd.err().contains("multiple of 512"), odd.err());
+        Run missing = cli("volume", "resize", "nope", "--size", "1G");
+        assertTrue(missing.err().contains("no volume named nope"), missing.err());
+        Run noSize = cli("volume", "resize", "v1");
+        assertTrue(noSize.code() != 0 && noSize.err().contains("--size"), noSize.err());
+    }
+
+    @Test
+    void everyOptionOfVolumeResizeIsDescribed() {
+        var resize = new picocli.CommandLine(new VolumeCommand()).getSubcommands().get("resize").getCommandSpec();
+        assertTrue(resize.usageMessage().description().length > 0);
+        for (var option : resize.options()) {
+            if (option.usageHelp() || option.versionHelp()) continue;
+            assertTrue(option.description().length > 0 && !option.description()[0].isBlank(),
+                    option.longestName() + " has no description");
+        }
+        for (var parameter : resize.positionalParameters()) {
+            assertTrue(parameter.description().length > 0, parameter.paramLabel() + " has no description");
+        }
+    }
+
+    @Test
     void clientLifecycleAndClearErrors() {
         assertEquals(0, cli("volume", "create", "v1", "--size", "16M").code());
         Run added = cli("client", "add", "pc1", "--mac", "52:54:00:12:34:56", "--volume", "v1");

@@ -66,6 +66,44 @@ class ControlApiTest {
     }
 
     @Test
+    void resizeAVolumeThroughTheApi() throws Exception {
+        Path data = tmp.resolve("data");
+        try (NetrootServer server = NetrootServer.start(TestConfigs.loopback(data, tmp));
+             RemoteControl api = RemoteControl.connect(data).orElseThrow()) {
+            api.createVolume("v1", 8 << 20);
+            var grown = api.resizeVolume("v1", 32 << 20, false);
+            assertEquals(32 << 20, grown.sizeBytes());
+            assertEquals("raw", grown.format());
+            assertTrue(grown.allocatedBytes() >= 0 && grown.allocatedBytes() < (1 << 20), "sparse: " + grown.allocatedBytes());
+            assertEquals(32 << 20, api.volumes().get(0).sizeBytes());
+
+            var refused = assertThrows(IllegalArgumentException.class, () -> api.resizeVolume("v1", 16 << 20, false));
+            assertTrue(refused.getMessage().endsWith("pass --shrink to confirm"), refused.getMessage());
+            assertEquals(16 << 20, api.resizeVolume("v1", 16 << 20, true).sizeBytes());
+
+            api.addClient(Client.sanboot("c1", "52:54:00:aa:bb:01", "v1"));
+            if (org.netroot.server.testing.Processes.has("iscsi-readcapacity16")) {
+                // the server's iSCSI target serves the size the API set
+                Client c1 = api.clients().get(0);
+                int port = server.service(org.netroot.server.iscsi.IscsiService.class).port();
+                var r = org.netroot.server.testing.Processes.runCombined(30, "iscsi-readcapacity16", "-s", "-i",
+                        c1.initiatorIqn(), "iscsi://127.0.0.1:" + port + "/" + c1.targetIqn() + "/0");
+                assertEquals(0, r.exit(), r.output());
+                assertEquals(String.valueOf(16 << 20), r.output().trim());
+            }
+
+            ControlEndpoint ep = ControlEndpoint.read(data).orElseThrow();
+            var noSize = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ep.port() + "/api/volumes/v1/resize"))
+                    .header("Authorization", "Bearer " + ep.token())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"allowShrink\":true}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, noSize.statusCode(), noSize.body());
+            assertTrue(noSize.body().contains("give the new sizeBytes"), noSize.body());
+        }
+    }
+
+    @Test
     void requestsWithoutTheTokenAreRefused() throws Exception {
         Path data = tmp.resolve("data");
         try (NetrootServer ignored = NetrootServer.start(TestConfigs.loopback(data, tmp))) {

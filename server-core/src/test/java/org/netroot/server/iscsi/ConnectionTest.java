@@ -27,7 +27,7 @@ import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.scsi.Sense;
 import org.netroot.server.service.InputErrors;
-import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.storage.RawFileBlockDevice;
 
 /**
@@ -44,6 +44,7 @@ class ConnectionTest {
     final InputErrors errors = new InputErrors();
     IscsiTarget target;
     ActiveSessions sessions = new ActiveSessions();
+    OpenVolumes volumes = new OpenVolumes(name -> RawFileBlockDevice.open(this.volume, false));
     RecordingOutput out = new RecordingOutput();
     IscsiConnection conn;
     Path volume;
@@ -71,8 +72,8 @@ class ConnectionTest {
             }
 
             @Override
-            public BlockDevice open(IscsiTarget t) throws IOException {
-                return RawFileBlockDevice.open(volume, false);
+            public OpenVolumes.Attachment attach(IscsiTarget t, OpenVolumes.User session) throws IOException {
+                return volumes.attach(t.volumeName(), session);
             }
         };
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
@@ -582,7 +583,9 @@ class ConnectionTest {
         assertEquals(0, out.last().bhs().byte2());
         assertTrue(out.closed);
         conn.closed();
+        assertEquals(0, volumes.count());
         assertEquals(0, sessions.count());
+        assertTrue(volumes.find("pc1-disk").isEmpty(), "the last session out closes the volume");
         assertEquals(1, events.stream().filter(e -> e.type() == BootEventType.ISCSI_LOGOUT).count());
     }
 
@@ -596,7 +599,8 @@ class ConnectionTest {
         assertEquals(0, status(second.last()));
         assertTrue(out.closed, "the old session is dropped (iPXE -> booted OS reconnect)");
         conn.closed();
-        assertEquals(1, sessions.count(), "the new session keeps the target");
+        assertEquals(1, volumes.count(), "the new session keeps the target");
+        assertEquals(1, sessions.count());
 
         // an initiator the catalog lets in but that is not the holder (e.g. the client's IQN changed)
         target = new IscsiTarget(TARGET, "iqn.2026-01.org.netroot:initiator:other", "pc1", null, "pc1-disk", null, null);

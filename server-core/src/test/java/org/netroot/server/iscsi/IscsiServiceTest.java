@@ -1,5 +1,6 @@
 package org.netroot.server.iscsi;
 
+import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -275,8 +276,18 @@ class IscsiServiceTest {
         assertTrue(catalog.find("iqn.2026-01.org.netroot:nobody").isEmpty());
         assertEquals(List.of(pc.targetIqn()), catalog.visibleTo(pc.initiatorIqn()).stream().map(IscsiTarget::iqn).toList());
         assertEquals(null, catalog.find(pc.targetIqn()).orElseThrow().chap(), "no secret: AuthMethod None");
-        try (var dev = catalog.open(t)) {
-            assertEquals(1 << 20, dev.sizeBytes());
-        }
+        OpenVolumes.User session = new OpenVolumes.User() {
+            @Override
+            public String identity() {
+                return chap.initiatorIqn();
+            }
+
+            @Override
+            public void evict() {
+            }
+        };
+        var attached = catalog.attach(t, session);
+        assertEquals(1 << 20, attached.handle().device().sizeBytes());
+        attached.handle().release(session);
     }
 }

@@ -242,4 +242,70 @@ class ScsiCommandsTest {
         assertEquals('a', disk[512], "the second block is untouched");
         assertEquals(1024, LogicalUnit.dataOutLength(new byte[] {0x2a, 0, 0, 0, 0, 0, 0, 0, 2, 0}));
     }
+
+    long lastLba10() {
+        return java.nio.ByteBuffer.wrap(data(run(0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0))).getInt(0) & 0xffffffffL;
+    }
+
+    long lastLba16() {
+        return java.nio.ByteBuffer.wrap(data(run(0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0))).getLong(0);
+    }
+
+    @Test
+    void aCapacityChangeIsReportedOnceAsUnitAttentionThenTheNewSizeIsRead() throws Exception {
+        assertEquals(BLOCKS - 1, lastLba16());
+        device.resize(4L * BLOCKS * 512);
+        unit.capacityChanged(device.sizeBytes());
+
+        // SAM-5 5.14: INQUIRY and REPORT LUNS neither report nor clear the attention
+        assertTrue(run(0x12, 0, 0, 0, 96, 0).isGood(), "INQUIRY");
+        assertTrue(run(0xa0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0).isGood(), "REPORT LUNS");
+        ScsiResult ua = run(0x00, 0, 0, 0, 0, 0);
+        assertSense(Sense.CAPACITY_DATA_HAS_CHANGED, ua);
+        assertEquals(0x6, ua.sense()[2] & 0x0f, "sense key UNIT ATTENTION");
+        assertEquals(0x2a, ua.sense()[12] & 0xff);
+        assertEquals(0x09, ua.sense()[13] & 0xff);
+
+        assertTrue(run(0x00, 0, 0, 0, 0, 0).isGood(), "reported once per nexus");
+        assertEquals(4L * BLOCKS - 1, lastLba10());
+        assertEquals(4L * BLOCKS - 1, lastLba16());
+        byte[] tail = new byte[512];
+        java.util.Arrays.fill(tail, (byte) 0x5a);
+        long lba = 4L * BLOCKS - 1;
+        assertTrue(run(tail, 0x2a, 0, (int) (lba >>> 24), (int) (lba >>> 16), (int) (lba >>> 8), (int) lba, 0, 0, 1, 0).isGood(),
+                "the new last block takes writes");
+        assertTrue(run(0x28, 0, (int) (lba >>> 24), (int) (lba >>> 16), (int) (lba >>> 8), (int) lba, 0, 0, 1, 0).isGood());
+        assertArrayEquals(tail, Arrays.copyOf(dataIn.array(), 512));
+    }
+
+    @Test
+    void theCommandThatMeetsTheAttentionIsNotRunAndRequestSenseReturnsIt() throws Exception {
+        device.resize(2L * BLOCKS * 512);
+        unit.capacityChanged(device.sizeBytes());
+        assertSense(Sense.CAPACITY_DATA_HAS_CHANGED, run(0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertEquals(null, dataIn, "READ CAPACITY did not run");
+
+        unit.capacityChanged(device.sizeBytes());
+        ScsiResult sense = run(0x03, 0, 0, 0, 18, 0);
+        assertTrue(sense.isGood(), "REQUEST SENSE returns the attention as its data");
+        assertEquals(Sense.CAPACITY_DATA_HAS_CHANGED, Sense.parse(data(sense)));
+        assertTrue(run(0x00, 0, 0, 0, 0, 0).isGood(), "and clears it");
+        assertEquals(Sense.NO_SENSE, Sense.parse(data(run(0x03, 0, 0, 0, 18, 0))).key());
+
+        unit.capacityChanged(device.sizeBytes());
+        byte[] desc = data(run(0x03, 1, 0, 0, 8, 0));
+        assertEquals(0x72, desc[0] & 0xff, "descriptor format when DESC=1");
+        assertEquals(new Sense(6, 0x2a, 0x09), new Sense(desc[1], desc[2] & 0xff, desc[3] & 0xff));
+    }
+
+    @Test
+    void eachLogicalUnitHasItsOwnAttention() throws Exception {
+        LogicalUnit other = new LogicalUnit(device, UnitIdentity.forVolume("disk"));
+        device.resize(2L * BLOCKS * 512);
+        unit.capacityChanged(device.sizeBytes());
+        other.capacityChanged(device.sizeBytes());
+        assertSense(Sense.CAPACITY_DATA_HAS_CHANGED, run(0x00, 0, 0, 0, 0, 0));
+        ScsiResult r = other.execute(0, new byte[16], null, n -> java.nio.ByteBuffer.allocate(n));
+        assertEquals(ScsiResult.CHECK_CONDITION, r.status(), "the other nexus still gets its own");
+    }
 }

@@ -48,4 +48,85 @@ class VolumeStoreTest {
             assertTrue(dup.getMessage().contains("already exists"));
         }
     }
+
+    @Test
+    void growingRecordsTheNewSizeAndAnOpenVolumeSeesIt() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("v", 1 << 20);
+            OpenVolumesTest.Session session = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
+            VolumeHandle h = store.openVolumes().attach("v", session).handle();
+            java.util.List<Long> heard = new java.util.ArrayList<>();
+            h.addListener(heard::add);
+
+            var grown = store.resize("v", 8 << 20, false);
+            assertEquals(8 << 20, grown.sizeBytes());
+            assertEquals("raw", grown.format());
+            assertTrue(grown.allocatedBytes() >= 0 && grown.allocatedBytes() < (1 << 20), "still sparse: " + grown.allocatedBytes());
+            assertEquals(8 << 20, store.require("v").sizeBytes(), "the database has the new size");
+            assertEquals(8 << 20, Files.size(store.fileOf(store.require("v"))));
+            assertEquals(java.util.List.of(8L << 20), heard, "the open volume was told");
+            assertEquals(8 << 20, h.device().sizeBytes());
+            h.release(session);
+        }
+        try (Database db = Database.open(tmp)) { // and after a restart
+            assertEquals(8 << 20, new VolumeStore(tmp, new VolumeRepository(db)).require("v").sizeBytes());
+        }
+    }
+
+    @Test
+    void shrinkingNeedsConfirmationAndNoClientAttached() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("v", 8 << 20);
+            var unconfirmed = assertThrows(IllegalArgumentException.class, () -> store.resize("v", 4 << 20, false));
+            assertEquals("shrinking volume v from 8388608 to 4194304 bytes destroys the data past the new end:"
+                    + " pass --shrink to confirm", unconfirmed.getMessage());
+
+            OpenVolumesTest.Session session = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
+            VolumeHandle h = store.openVolumes().attach("v", session).handle();
+            var inUse = assertThrows(IllegalArgumentException.class, () -> store.resize("v", 4 << 20, true));
+            assertEquals("volume v is in use by client pc1 (iqn.2026-01.org.netroot:initiator:pc1): shut it down first,"
+                    + " then shrink it", inUse.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> store.resize("v", 4 << 20, false),
+                    "in use wins: --shrink would not help");
+            assertEquals(8 << 20, store.require("v").sizeBytes(), "nothing changed");
+            assertEquals(8 << 20, Files.size(store.fileOf(store.require("v"))));
+            h.release(session);
+
+            assertEquals(4 << 20, store.resize("v", 4 << 20, true).sizeBytes());
+            assertEquals(4 << 20, store.require("v").sizeBytes());
+            assertEquals(4 << 20, Files.size(store.fileOf(store.require("v"))));
+        }
+    }
+
+    @Test
+    void resizeRefusesBadSizesAndUnknownVolumes() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("v", 1 << 20);
+            for (long bad : new long[] {0, -512, (1 << 20) + 1}) {
+                var e = assertThrows(IllegalArgumentException.class, () -> store.resize("v", bad, true));
+                assertTrue(e.getMessage().contains("positive multiple of 512"), e.getMessage());
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> store.resize("nope", 1 << 20, false));
+            assertEquals("no volume named nope", e.getMessage());
+            assertEquals(1 << 20, store.resize("v", 1 << 20, false).sizeBytes(), "the same size is a no-op");
+        }
+    }
+
+    @Test
+    void theListingCarriesFormatAndRealDiskUsage() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("empty", 64 << 20);
+            store.importImage("full", java.nio.file.Files.write(tmp.resolve("img"), RawFileBlockDeviceTest.pattern(1 << 20, 7)), 0);
+            var byName = new java.util.HashMap<String, org.netroot.server.api.Volume>();
+            for (var v : store.list()) byName.put(v.name(), v);
+            assertEquals("raw", byName.get("empty").format());
+            assertTrue(byName.get("empty").allocatedBytes() >= 0 && byName.get("empty").allocatedBytes() < (64 << 10),
+                    "an empty volume occupies (almost) nothing: " + byName.get("empty").allocatedBytes());
+            assertTrue(byName.get("full").allocatedBytes() >= (1 << 20), "1 MiB of data: " + byName.get("full").allocatedBytes());
+        }
+    }
 }

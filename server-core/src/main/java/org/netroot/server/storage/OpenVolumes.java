@@ -1,0 +1,117 @@
+package org.netroot.server.storage;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The volumes in use, one {@link VolumeHandle} each, and the one-writer rule: at most one user
+ * per volume, whichever target or protocol exports it (two PCs writing one ext4/NTFS volume
+ * destroy it). The same identity attaching again replaces its old user (iPXE hands over to the
+ * booted OS, which logs in anew while the old TCP connection may still look alive); anyone else
+ * is refused. iSCSI sessions are users today, NBD connections will be.
+ */
+public final class OpenVolumes {
+    /** Someone using a volume: an iSCSI session, later an NBD connection. */
+    public interface User {
+        /** Who is on the other end (the initiator IQN for iSCSI); the same identity may replace this user. */
+        String identity();
+
+        /** For messages: "client pc1 (iqn...)". */
+        default String description() {
+            return identity();
+        }
+
+        /** Drops the user's connection; called from another thread. The user then releases its handle. */
+        void evict();
+    }
+
+    public enum Claim { GRANTED, REPLACED, BUSY }
+
+    /** {@code handle} is null when BUSY; {@code holder} is the identity that held the volume (null when GRANTED). */
+    public record Attachment(Claim claim, String holder, VolumeHandle handle) {
+    }
+
+    /** Opens a volume's device for reading and writing. */
+    @FunctionalInterface
+    public interface Opener {
+        BlockDevice open(String volumeName) throws IOException;
+    }
+
+    private final Opener opener;
+    private final Map<String, VolumeHandle> open = new HashMap<>();
+
+    public OpenVolumes(Opener opener) {
+        this.opener = opener;
+    }
+
+    /** Gives {@code user} the volume, opening it when no one has it open. Throws when it cannot be opened. */
+    public synchronized Attachment attach(String volumeName, User user) throws IOException {
+        VolumeHandle h = open.get(volumeName);
+        if (h == null) {
+            h = new VolumeHandle(volumeName, opener.open(volumeName), this);
+            open.put(volumeName, h);
+        }
+        User current = h.writer();
+        if (current == null) {
+            h.grant(user);
+            return new Attachment(Claim.GRANTED, null, h);
+        }
+        if (current.identity().equalsIgnoreCase(user.identity())) {
+            h.grant(user);
+            current.evict();
+            return new Attachment(Claim.REPLACED, current.identity(), h);
+        }
+        return new Attachment(Claim.BUSY, current.identity(), null);
+    }
+
+    /** The handle of a volume someone has open. */
+    public synchronized Optional<VolumeHandle> find(String volumeName) {
+        return Optional.ofNullable(open.get(volumeName));
+    }
+
+    /** How many volumes have a writer. */
+    public synchronized int count() {
+        return (int) open.values().stream().filter(h -> h.writer() != null).count();
+    }
+
+    /**
+     * Resizes a volume's device under the registry's lock, so no user attaches between the check
+     * and the change. Open: every listener hears of it; shrinking an open volume is refused.
+     * Closed: the device is opened just for the resize.
+     */
+    public synchronized void resize(String volumeName, long newSizeBytes) throws IOException {
+        VolumeHandle h = open.get(volumeName);
+        if (h == null) {
+            try (BlockDevice d = opener.open(volumeName)) {
+                d.resize(newSizeBytes);
+            }
+            return;
+        }
+        if (newSizeBytes < h.device().sizeBytes()) refuseIfInUse(volumeName);
+        h.resize(newSizeBytes);
+    }
+
+    /** Throws what a user acts on when someone has the volume open (before a shrink). */
+    public synchronized void refuseIfInUse(String volumeName) {
+        VolumeHandle h = open.get(volumeName);
+        if (h == null) return;
+        User u = h.writer();
+        String who = u != null ? u.description() : "a session that is closing";
+        throw new IllegalArgumentException("volume " + volumeName + " is in use by " + who
+                + ": shut it down first, then shrink it");
+    }
+
+    synchronized void release(VolumeHandle h, User user) {
+        if (open.get(h.name()) != h || !h.inUse()) return;
+        if (h.leave(user)) {
+            open.remove(h.name());
+            try {
+                h.device().close();
+            } catch (IOException ignored) {
+                // positional writes went to the page cache already; close has nothing left to lose
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package org.netroot.server.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one-writer rule and the shared handle, over real files. */
+class OpenVolumesTest {
+    @TempDir Path dir;
+    int opens;
+    final List<RawFileBlockDevice> devices = new ArrayList<>();
+    OpenVolumes volumes;
+
+    /** A user like an iSCSI session: an initiator name, and whether someone evicted it. */
+    static final class Session implements OpenVolumes.User {
+        final String iqn;
+        boolean evicted;
+
+        Session(String iqn) {
+            this.iqn = iqn;
+        }
+
+        @Override
+        public String identity() {
+            return iqn;
+        }
+
+        @Override
+        public String description() {
+            return "client pc1 (" + iqn + ")";
+        }
+
+        @Override
+        public void evict() {
+            evicted = true;
+        }
+    }
+
+    @BeforeEach
+    void files() throws IOException {
+        for (String name : new String[] {"a", "b"}) {
+            try (RandomAccessFile raf = new RandomAccessFile(dir.resolve(name + ".img").toFile(), "rw")) {
+                raf.setLength(1 << 20);
+            }
+        }
+        volumes = new OpenVolumes(name -> {
+            Path f = dir.resolve(name + ".img");
+            if (!Files.exists(f)) throw new NoSuchFileException(f.toString());
+            opens++;
+            RawFileBlockDevice d = RawFileBlockDevice.open(f, false);
+            devices.add(d);
+            return d;
+        });
+    }
+
+    static boolean isClosed(RawFileBlockDevice d) {
+        try {
+            d.flush();
+            return false;
+        } catch (IOException e) {
+            return true; // ClosedChannelException
+        }
+    }
+
+    @Test
+    void oneWriterPerVolumeTheSameInitiatorReplacesItselfAnotherIsRefused() throws Exception {
+        Session ipxe = new Session("iqn.2026-01.org.netroot:initiator:pc1");
+        OpenVolumes.Attachment first = volumes.attach("a", ipxe);
+        assertEquals(OpenVolumes.Claim.GRANTED, first.claim());
+        assertNull(first.holder());
+
+        Session os = new Session("IQN.2026-01.org.netroot:initiator:PC1"); // IQNs compare case-insensitively
+        OpenVolumes.Attachment second = volumes.attach("a", os);
+        assertEquals(OpenVolumes.Claim.REPLACED, second.claim());
+        assertTrue(ipxe.evicted, "the old session is dropped (iPXE -> booted OS)");
+        assertSame(first.handle(), second.handle(), "one handle, the device opened once");
+        assertEquals(1, opens);
+
+        Session other = new Session("iqn.2026-01.org.netroot:initiator:pc2");
+        OpenVolumes.Attachment refused = volumes.attach("a", other);
+        assertEquals(OpenVolumes.Claim.BUSY, refused.claim());
+        assertEquals(os.iqn, refused.holder());
+        assertNull(refused.handle());
+        assertFalse(os.evicted);
+
+        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("b", other).claim(), "other volumes are free");
+        assertEquals(2, volumes.count());
+    }
+
+    @Test
+    void theLastUserOutClosesTheDeviceAndTheNextOneOpensItAgain() throws Exception {
+        Session old = new Session("iqn.x:pc1");
+        Session fresh = new Session("iqn.x:pc1");
+        VolumeHandle h = volumes.attach("a", old).handle();
+        volumes.attach("a", fresh);
+        h.release(old); // the evicted session's connection closes later
+        assertFalse(isClosed(devices.get(0)), "the new session still uses the device");
+        assertEquals(1, volumes.count());
+        h.release(fresh);
+        h.release(fresh); // twice is harmless
+        assertTrue(isClosed(devices.get(0)));
+        assertTrue(volumes.find("a").isEmpty());
+        assertEquals(0, volumes.count());
+
+        Session other = new Session("iqn.x:pc2");
+        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", other).claim(), "free again");
+        assertEquals(2, opens);
+    }
+
+    @Test
+    void aSessionEvictedButNotYetClosedDoesNotBlockOthersOnceItsReplacementLeft() throws Exception {
+        Session old = new Session("iqn.x:pc1");
+        Session fresh = new Session("iqn.x:pc1");
+        VolumeHandle h = volumes.attach("a", old).handle();
+        volumes.attach("a", fresh);
+        h.release(fresh);
+        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", new Session("iqn.x:pc2")).claim());
+    }
+
+    @Test
+    void aVolumeThatCannotBeOpenedIsNotRegistered() {
+        assertThrows(NoSuchFileException.class, () -> volumes.attach("missing", new Session("iqn.x:pc1")));
+        assertTrue(volumes.find("missing").isEmpty());
+        assertEquals(0, volumes.count());
+    }
+
+    @Test
+    void growingAnOpenVolumeTellsItsListenersShrinkingItIsRefused() throws Exception {
+        Session s = new Session("iqn.x:pc1");
+        VolumeHandle h = volumes.attach("a", s).handle();
+        List<Long> heard = new ArrayList<>();
+        CapacityListener l = heard::add;
+        h.addListener(l);
+        volumes.resize("a", 2 << 20);
+        assertEquals(List.of(2L << 20), heard);
+        assertEquals(2 << 20, h.device().sizeBytes(), "the open device has the new size");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> volumes.resize("a", 1 << 20));
+        assertEquals("volume a is in use by client pc1 (iqn.x:pc1): shut it down first, then shrink it", e.getMessage());
+        assertEquals(2 << 20, h.device().sizeBytes());
+
+        h.removeListener(l);
+        volumes.resize("a", 3 << 20);
+        assertEquals(1, heard.size(), "a removed listener hears nothing");
+        h.release(s);
+        volumes.resize("a", 1 << 20); // closed: shrinking is the caller's decision
+        assertEquals(1 << 20, Files.size(dir.resolve("a.img")));
+    }
+}
