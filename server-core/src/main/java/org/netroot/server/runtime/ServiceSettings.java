@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.netroot.server.dhcp.DhcpMode;
 import org.netroot.server.dhcp.DhcpSettings;
@@ -73,11 +74,12 @@ public final class ServiceSettings {
         } catch (SocketException e) {
             throw new IllegalArgumentException("cannot read network interface " + name + ": " + e.getMessage(), e);
         }
-        if (nif == null) {
+        // Java does not list an interface that has no address at all: /sys/class/net tells it exists (Linux)
+        if (nif == null && (name.contains("/") || !Files.isDirectory(Path.of("/sys/class/net", name)))) {
             throw new IllegalArgumentException("there is no network interface named " + name + " (see `ip -br addr`)");
         }
-        List<InetAddress> v4 = nif.getInterfaceAddresses().stream().map(InterfaceAddress::getAddress)
-                .filter(a -> a instanceof Inet4Address).toList();
+        List<InetAddress> v4 = nif == null ? List.of() : nif.getInterfaceAddresses().stream()
+                .map(InterfaceAddress::getAddress).filter(a -> a instanceof Inet4Address).toList();
         if (v4.isEmpty()) {
             throw new IllegalArgumentException("interface " + name + " has no IPv4 address, and TFTP, HTTP and iSCSI"
                     + " listen on the addresses of the --interface ones: give it one (ip addr add ADDRESS/PREFIX dev "
