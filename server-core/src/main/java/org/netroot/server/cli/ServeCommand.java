@@ -14,6 +14,7 @@ import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.runtime.NetrootServer;
 import org.netroot.server.service.PrivilegeCheck;
 import org.netroot.server.runtime.ServerConfig;
+import org.netroot.server.runtime.ServiceSettings;
 import org.netroot.server.dhcp.DhcpMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +86,10 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             ready.append("DHCP ").append(config.dhcpMode().name().toLowerCase()).append(" on ").append(String.join(",", interfaces));
         }
+        List<InetAddress> listening = ServiceSettings.bindAddresses(config);
         ready.append(", TFTP :").append(tftpPort).append(", HTTP :").append(httpPort).append(", iSCSI :").append(iscsiPort)
+                .append(listening.stream().allMatch(InetAddress::isAnyLocalAddress) ? " on every address"
+                        : " on " + String.join(", ", listening.stream().map(InetAddress::getHostAddress).toList()))
                 .append(", data ").append(config.dataDir());
         System.out.println(ready);
         System.out.flush();

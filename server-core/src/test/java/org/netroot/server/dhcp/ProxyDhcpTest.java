@@ -124,6 +124,14 @@ class ProxyDhcpTest {
     }
 
     @Test
+    void aDiscoversWishedForAddressTeachesNothing() throws Exception {
+        // option 50 in a DISCOVER is only a wish: anyone may send it with any MAC
+        send(ClientPackets.biosFirmware(MAC, 1).address(50, "198.18.0.124"), ON_67);
+        assertTrue(peers.macOf(DhcpPacket.ipv4("198.18.0.124")).isEmpty());
+        assertTrue(peers.addressOf(MAC).isEmpty());
+    }
+
+    @Test
     void aRequestNamingUsOnPort67GetsAProxyAck() throws Exception {
         ClientPackets request = ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.123")
                 .address(54, "198.18.0.1");
