@@ -151,6 +151,8 @@ public final class AddressPool {
     /**
      * Takes the lease (the DHCPACK's promise) at once in memory and stores it on the writer thread:
      * the ACK must leave only when the returned write has completed (a lease is on disk before its ACK).
+     * If the write fails the lease stays taken in memory and no ACK leaves; the client's next
+     * REQUEST writes it again.
      */
     public CompletableFuture<Lease> commit(String mac, Inet4Address ip, int leaseSeconds, String hostname) {
         Lease lease = new Lease(mac, ip.getHostAddress(), clock.instant().plusSeconds(leaseSeconds), hostname);

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.netroot.server.store.PeerAddressRepository;
 import org.netroot.server.store.PeerAddressRepository.PeerAddress;
 import org.netroot.server.store.StoreWriter;
@@ -34,6 +35,7 @@ public final class PeerDirectory {
     private final StoreWriter writer;
     private final Clock clock;
     private final int maxPeers;
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - 120_000_000_000L);
 
     /** In memory only (tests, tools). */
     public PeerDirectory() {
@@ -74,7 +76,12 @@ public final class PeerDirectory {
             store.save(seen);
             if (forgotten != null) store.forget(forgotten);
         }).exceptionally(e -> {
-            log.warn("could not store that {} is at {}: {}", mac, seen.ip(), e.toString());
+            long now = System.nanoTime();
+            long last = lastWarning.get();
+            // once a minute at most: a flood must not flood the log too
+            if (now - last > 60_000_000_000L && lastWarning.compareAndSet(last, now)) {
+                log.warn("could not store that {} is at {} (kept in memory): {}", mac, seen.ip(), e.toString());
+            }
             return null;
         });
     }
