@@ -55,7 +55,7 @@ public final class HttpService implements ManagedService {
     private final InputErrors errors;
     private EventLoopGroup group;
     /** One listening channel per bind address. */
-    private List<Channel> channels = List.of();
+    private volatile List<Channel> channels = List.of();
 
     /** @param clients read in memory: scripts are answered on the event loop */
     public HttpService(HttpSettings settings, ClientDirectory clients, BootEventSink events, PeerDirectory peers,
