@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.runtime.NetrootServer;
 import org.netroot.server.service.PrivilegeCheck;
 import org.netroot.server.runtime.ServerConfig;
+import org.netroot.server.runtime.ServiceSettings;
 import org.netroot.server.dhcp.DhcpMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,11 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Option(names = {"-i", "--interface"}, paramLabel = "IF",
-            description = "network interface to answer DHCP on (repeatable); none: DHCP off") List<String> interfaces = new ArrayList<>();
+            description = "network interface to serve (repeatable): DHCP answers on it, TFTP, HTTP and iSCSI listen on its"
+                    + " IPv4 addresses; none: DHCP off, the others listen on every address") List<String> interfaces = new ArrayList<>();
+    @Option(names = "--listen-all",
+            description = "TFTP, HTTP and iSCSI listen on every address of this machine (0.0.0.0), not only on the"
+                    + " --interface ones; DHCP still answers only on the --interface ones") boolean listenAll;
     @Option(names = "--dhcp", paramLabel = "MODE", defaultValue = "proxy",
             description = "proxy (default: beside your router's DHCP, never assigns addresses), full (assigns"
                     + " addresses from --range), off") String dhcp;
@@ -36,7 +42,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--iscsi-port", defaultValue = "3260") int iscsiPort;
     @Option(names = "--control-port", defaultValue = "" + ServerConfig.DEFAULT_CONTROL_PORT,
             description = "loopback port of the control API (0: any free port)") int controlPort;
-    @Option(names = "--ipxe-dir", defaultValue = "/usr/lib/ipxe", description = "folder with undionly.kpxe, snponly.efi ...") Path ipxeDir;
+    @Option(names = "--ipxe-dir", defaultValue = IpxeBinaries.DEFAULT_DIR_NAME,
+            description = "folder with the iPXE binaries firmware loads (Debian/Ubuntu: package ipxe; default ${DEFAULT-VALUE})") Path ipxeDir;
     @Option(names = "--boot-files", description = "folder served over TFTP and at http://SERVER/files/") Path bootFiles;
     @Option(names = "--lease-seconds", defaultValue = "3600") int leaseSeconds;
     @Option(names = "--router", paramLabel = "IP", description = "default gateway to announce in --dhcp full") String router;
@@ -79,7 +86,10 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             ready.append("DHCP ").append(config.dhcpMode().name().toLowerCase()).append(" on ").append(String.join(",", interfaces));
         }
+        List<InetAddress> listening = ServiceSettings.bindAddresses(config);
         ready.append(", TFTP :").append(tftpPort).append(", HTTP :").append(httpPort).append(", iSCSI :").append(iscsiPort)
+                .append(listening.stream().allMatch(InetAddress::isAnyLocalAddress) ? " on every address"
+                        : " on " + String.join(", ", listening.stream().map(InetAddress::getHostAddress).toList()))
                 .append(", data ").append(config.dataDir());
         System.out.println(ready);
         System.out.flush();
@@ -108,7 +118,8 @@ final class ServeCommand implements Callable<Integer> {
                 serverAddress == null ? null : ipv4(serverAddress, "--server-address"), dhcpPort, proxyPort, tftpPort,
                 httpPort, iscsiPort, controlPort, ipxeDir.toAbsolutePath(),
                 bootFiles == null ? null : bootFiles.toAbsolutePath(), leaseSeconds,
-                router == null ? null : ipv4(router, "--router"), dns.stream().map(d -> ipv4(d.trim(), "--dns")).toList());
+                router == null ? null : ipv4(router, "--router"), dns.stream().map(d -> ipv4(d.trim(), "--dns")).toList(),
+                listenAll);
     }
 
     private static Inet4Address ipv4(String s, String option) {

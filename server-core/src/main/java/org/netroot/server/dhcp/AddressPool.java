@@ -8,18 +8,23 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.Lease;
-import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.LeaseRepository;
+import org.netroot.server.store.StoreWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Full-mode addresses: a configured range, per-MAC reservations ({@link Client#reservedIp()}, which
- * win) and leases kept in H2 so they survive a restart. Offers are held in memory for a minute so two
- * clients discovering at once are not offered the same address (RFC 2131 §4.3.1).
+ * win) and leases kept in H2 so they survive a restart. Decisions are made in memory (the leases
+ * read once at start, reservations from the {@link ClientDirectory}); lease writes go to the
+ * {@link StoreWriter} and {@link #commit} hands back the write for the ACK to wait on. Offers are
+ * held in memory for a minute so two clients discovering at once are not offered the same
+ * address (RFC 2131 §4.3.1).
  */
 public final class AddressPool {
     private static final Logger log = LoggerFactory.getLogger(AddressPool.class);
@@ -29,18 +34,22 @@ public final class AddressPool {
     private final int start;
     private final int end;
     private final LeaseRepository leases;
-    private final ClientRepository clients;
+    private final StoreWriter writer;
+    private final ClientDirectory clients;
     private final Clock clock;
+    /** The leases as stored (and being stored), by MAC: the pool's own copy, the source for decisions. */
+    private final Map<String, Lease> leaseByMac = new ConcurrentHashMap<>();
     private final Map<Integer, Hold> offered = new ConcurrentHashMap<>();
     private final Map<Integer, Instant> declined = new ConcurrentHashMap<>();
-    /** "name=value" of reservations already reported as unusable: the store is read on every packet. */
+    /** "name=value" of reservations already reported as unusable: the directory is read on every packet. */
     private final Set<String> reportedBadReservations = ConcurrentHashMap.newKeySet();
 
     private record Hold(String mac, Instant until) {
     }
 
-    public AddressPool(Inet4Address rangeStart, Inet4Address rangeEnd, LeaseRepository leases,
-            ClientRepository clients, Clock clock) {
+    /** Reads the stored leases once (call it off the event loop, e.g. when the service starts). */
+    public AddressPool(Inet4Address rangeStart, Inet4Address rangeEnd, LeaseRepository leases, StoreWriter writer,
+            ClientDirectory clients, Clock clock) {
         this.start = ServedInterface.toInt(rangeStart);
         this.end = ServedInterface.toInt(rangeEnd);
         if (Integer.compareUnsigned(start, end) > 0) {
@@ -48,11 +57,13 @@ public final class AddressPool {
                     + rangeEnd.getHostAddress());
         }
         this.leases = leases;
+        this.writer = writer;
         this.clients = clients;
         this.clock = clock;
+        for (Lease l : leases.list()) leaseByMac.put(l.mac(), l);
     }
 
-    /** What the store says right now: one read of each table per packet. */
+    /** The leases and reservations right now, from memory. */
     private final class View {
         final Instant now = clock.instant();
         final Map<Integer, Lease> leaseByIp = new HashMap<>();
@@ -61,11 +72,11 @@ public final class AddressPool {
         Lease leaseOfMac;
 
         View(String mac) {
-            for (Lease l : leases.list()) {
+            for (Lease l : leaseByMac.values()) {
                 leaseByIp.put(ServedInterface.toInt(DhcpPacket.ipv4(l.ip())), l);
                 if (l.mac().equals(mac)) leaseOfMac = l;
             }
-            for (Client c : clients.list()) {
+            for (Client c : clients.all()) {
                 if (c.reservedIp() == null || c.reservedIp().isBlank()) continue;
                 Integer ip = reservation(c);
                 if (ip == null) continue;
@@ -137,12 +148,18 @@ public final class AddressPool {
         return new View(mac).mayHave(mac, ServedInterface.toInt(ip), on);
     }
 
-    /** Stores the lease (the DHCPACK's promise) before the ACK leaves. */
-    public Lease commit(String mac, Inet4Address ip, int leaseSeconds, String hostname) {
+    /**
+     * Takes the lease (the DHCPACK's promise) at once in memory and stores it on the writer thread:
+     * the ACK must leave only when the returned write has completed (a lease is on disk before its ACK).
+     * If the write fails the lease stays taken in memory and no ACK leaves; the client's next
+     * REQUEST writes it again.
+     */
+    public CompletableFuture<Lease> commit(String mac, Inet4Address ip, int leaseSeconds, String hostname) {
         Lease lease = new Lease(mac, ip.getHostAddress(), clock.instant().plusSeconds(leaseSeconds), hostname);
-        leases.save(lease);
+        leaseByMac.values().removeIf(l -> l.ip().equals(lease.ip()) && !l.mac().equals(mac));
+        leaseByMac.put(mac, lease);
         offered.remove(ServedInterface.toInt(ip));
-        return lease;
+        return writer.submit(() -> leases.save(lease)).thenApply(v -> lease);
     }
 
     /** The client chose another server: free what we offered it. */
@@ -151,9 +168,13 @@ public final class AddressPool {
     }
 
     public boolean release(String mac, Inet4Address ip) {
-        Optional<Lease> lease = leases.byMac(mac);
-        if (lease.isPresent() && lease.get().ip().equals(ip.getHostAddress())) return leases.release(mac);
-        return false;
+        Lease lease = leaseByMac.get(mac);
+        if (lease == null || !lease.ip().equals(ip.getHostAddress()) || !leaseByMac.remove(mac, lease)) return false;
+        writer.submit(() -> leases.release(mac)).exceptionally(e -> {
+            log.warn("DHCP: could not remove the released lease of {} from the store: {}", mac, e.toString());
+            return null;
+        });
+        return true;
     }
 
     /** The client found the address in use (RFC 2131 §4.3.3): drop the lease, do not offer it for a while. */

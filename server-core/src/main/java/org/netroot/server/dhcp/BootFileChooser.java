@@ -3,6 +3,8 @@ package org.netroot.server.dhcp;
 import java.net.Inet4Address;
 import java.util.List;
 import java.util.Optional;
+import org.netroot.server.boot.BootUrls;
+import org.netroot.server.boot.IpxeBinaries;
 
 /**
  * Picks the boot file for a client: firmware PXE gets the iPXE binary for its architecture (over
@@ -19,7 +21,7 @@ public final class BootFileChooser {
     }
 
     public BootFile choose(BootRequest request, Inet4Address server) {
-        if (request.ipxe()) return BootFile.of(httpBase(server) + "/boot/" + request.mac() + ".ipxe");
+        if (request.ipxe()) return BootFile.of(BootUrls.script(httpBase(server), request.mac()));
         ClientArchitecture arch = request.architecture();
         List<String> candidates = switch (arch) {
             case BIOS -> IpxeBinaries.BIOS;
@@ -39,12 +41,12 @@ public final class BootFileChooser {
         }
         // UEFI HTTP boot loads the binary itself over HTTP (UEFI 2.5 §24.7): the file field is a URL.
         if (arch.isHttpBoot() || request.httpClient()) {
-            return BootFile.of(httpBase(server) + "/ipxe/" + binary.get());
+            return BootFile.of(BootUrls.ipxeBinary(httpBase(server), binary.get()));
         }
         return BootFile.of(binary.get());
     }
 
     private String httpBase(Inet4Address server) {
-        return "http://" + server.getHostAddress() + (httpPort == 80 ? "" : ":" + httpPort);
+        return BootUrls.httpBase(server.getHostAddress(), httpPort);
     }
 }

@@ -67,7 +67,7 @@ public final class DhcpResponder {
         BootRequest boot = BootRequest.of(request);
         boolean bootServer = arrival.localPort() == proxyPort;
         DhcpMode answeringAs = bootServer ? DhcpMode.PROXY : mode;
-        if (answeringAs == DhcpMode.PROXY) learnFromProxyRequest(request, boot);
+        if (answeringAs == DhcpMode.PROXY) learnFromProxyRequest(request, type, boot);
         if (boot.wantsBoot() || answeringAs == DhcpMode.FULL) recordRequest(type, boot, answeringAs, bootServer, arrival);
         try {
             Optional<DhcpReply> reply = answeringAs == DhcpMode.FULL
@@ -82,11 +82,18 @@ public final class DhcpResponder {
         }
     }
 
-    /** In proxy mode the router gives the address: learn it from what the client asks for or uses. */
-    private void learnFromProxyRequest(DhcpPacket request, BootRequest boot) {
+    /**
+     * In proxy mode the router gives the address: learn it from the client's REQUEST (the address it
+     * takes, option 50) or from the address it already uses (ciaddr). A DISCOVER's option 50 is only
+     * a wish and teaches nothing.
+     */
+    private void learnFromProxyRequest(DhcpPacket request, DhcpMessageType type, BootRequest boot) {
         Inet4Address requested = request.options().address(DhcpOptions.REQUESTED_ADDRESS);
-        if (requested != null && !requested.isAnyLocalAddress()) peers.learn(requested, boot.mac());
-        else if (!request.ciaddr().isAnyLocalAddress()) peers.learn(request.ciaddr(), boot.mac());
+        if (type == DhcpMessageType.REQUEST && requested != null && !requested.isAnyLocalAddress()) {
+            peers.learn(requested, boot.mac());
+        } else if (!request.ciaddr().isAnyLocalAddress()) {
+            peers.learn(request.ciaddr(), boot.mac());
+        }
     }
 
     private void recordRequest(DhcpMessageType type, BootRequest boot, DhcpMode as, boolean bootServer,

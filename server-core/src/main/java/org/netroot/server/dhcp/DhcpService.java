@@ -25,12 +25,16 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.netroot.server.boot.IpxeBinaries;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.service.ManagedService;
-import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.LeaseRepository;
+import org.netroot.server.store.StoreWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,19 +51,25 @@ public final class DhcpService implements ManagedService {
     static final RawUnixChannelOption BIND_TO_DEVICE = new RawUnixChannelOption("SO_BINDTODEVICE", 1, 25, 16);
 
     private final DhcpSettings settings;
-    private final ClientRepository clients;
+    private final ClientDirectory clients;
     private final LeaseRepository leases;
+    private final StoreWriter writer;
     private final BootEventSink events;
     private final PeerDirectory peers;
     private final InputErrors errors;
     private final List<Channel> channels = new ArrayList<>();
     private EventLoopGroup group;
 
-    public DhcpService(DhcpSettings settings, ClientRepository clients, LeaseRepository leases, BootEventSink events,
-            PeerDirectory peers, InputErrors errors) {
+    /**
+     * @param clients reservations, read in memory
+     * @param leases read once at start (full mode); written through {@code writer}, never on the event loop
+     */
+    public DhcpService(DhcpSettings settings, ClientDirectory clients, LeaseRepository leases, StoreWriter writer,
+            BootEventSink events, PeerDirectory peers, InputErrors errors) {
         this.settings = settings;
         this.clients = clients;
         this.leases = leases;
+        this.writer = writer;
         this.events = events;
         this.peers = peers;
         this.errors = errors;
@@ -105,7 +115,7 @@ public final class DhcpService implements ManagedService {
         ProxyDhcpResponder proxy = new ProxyDhcpResponder(chooser, events, settings.serverPort(), settings.proxyPort());
         FullDhcpResponder full = null;
         if (settings.mode() == DhcpMode.FULL) {
-            AddressPool pool = new AddressPool(settings.rangeStart(), settings.rangeEnd(), leases, clients,
+            AddressPool pool = new AddressPool(settings.rangeStart(), settings.rangeEnd(), leases, writer, clients,
                     Clock.systemUTC());
             full = new FullDhcpResponder(pool, chooser, events, peers, settings.router(), settings.dns(),
                     settings.leaseSeconds(),
@@ -211,14 +221,32 @@ public final class DhcpService implements ManagedService {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket in) {
             Arrival arrival = new Arrival(on, port, in.sender());
             responder.handle(in.content().nioBuffer(), arrival).ifPresent(reply -> {
-                DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(reply.packet().encode()),
-                        reply.destination());
-                ctx.writeAndFlush(out).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        log.warn("DHCP: could not send {} to {} on {}: {}", reply.packet().messageType(),
-                                reply.destination(), on.name(), f.cause().toString());
+                if (reply.sendAfter().isDone() && !reply.sendAfter().isCompletedExceptionally()) {
+                    send(ctx, reply);
+                    return;
+                }
+                // an ACK: its lease is being stored on the writer thread; the loop serves others meanwhile
+                reply.sendAfter().whenComplete((stored, failure) -> ctx.channel().eventLoop().execute(() -> {
+                    if (failure == null) {
+                        send(ctx, reply);
+                        return;
                     }
-                });
+                    log.error("DHCP: could not store the lease for {} on {}: {} not sent", reply.packet().mac(),
+                            on.name(), reply.packet().messageType(), failure);
+                    events.record(BootEvent.of(reply.packet().mac(), BootEventType.ERROR, "DHCP "
+                            + reply.packet().messageType() + " not sent: the lease could not be stored: " + failure));
+                }));
+            });
+        }
+
+        private void send(ChannelHandlerContext ctx, DhcpReply reply) {
+            DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(reply.packet().encode()),
+                    reply.destination());
+            ctx.writeAndFlush(out).addListener(f -> {
+                if (!f.isSuccess()) {
+                    log.warn("DHCP: could not send {} to {} on {}: {}", reply.packet().messageType(),
+                            reply.destination(), on.name(), f.cause().toString());
+                }
             });
         }
 

@@ -3,6 +3,7 @@ package org.netroot.server.dhcp;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.List;
+import org.netroot.server.boot.IpxeBinaries;
 
 /**
  * How the DHCP service runs.

@@ -3,6 +3,7 @@ package org.netroot.server.dhcp;
 import java.net.Inet4Address;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
@@ -88,9 +89,10 @@ public final class FullDhcpResponder {
                     + arrival.on().name()));
         }
         String hostname = request.options().string(DhcpOptions.HOST_NAME);
-        pool.commit(boot.mac(), wanted, leaseSeconds, hostname);
+        CompletableFuture<?> stored = pool.commit(boot.mac(), wanted, leaseSeconds, hostname);
         peers.learn(wanted, boot.mac());
-        return Optional.of(grant(request, boot, arrival, DhcpMessageType.ACK, wanted, request.ciaddr()));
+        DhcpReply ack = grant(request, boot, arrival, DhcpMessageType.ACK, wanted, request.ciaddr());
+        return Optional.of(new DhcpReply(ack.packet(), ack.destination(), stored));
     }
 
     private DhcpReply grant(DhcpPacket request, BootRequest boot, Arrival arrival, DhcpMessageType type,

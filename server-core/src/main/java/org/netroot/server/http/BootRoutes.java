@@ -12,12 +12,13 @@ import java.util.function.Function;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
+import org.netroot.server.boot.BootUrls;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 
 /**
- * What the boot HTTP service answers, decided without Netty: per-client iPXE scripts under
- * /boot/ and boot assets under /files/, iPXE binaries under /ipxe/.
+ * What the boot HTTP service answers, decided without Netty: per-client iPXE scripts, boot assets
+ * and iPXE binaries, at the URLs {@link BootUrls} defines.
  */
 public final class BootRoutes {
     public sealed interface Answer permits Script, Asset, Failure {
@@ -43,7 +44,7 @@ public final class BootRoutes {
     private final int iscsiPort;
     private final BootEventSink events;
 
-    /** @param ipxeFiles the iPXE binaries, served under /ipxe/ for UEFI HTTP boot clients */
+    /** @param ipxeFiles the iPXE binaries, served for UEFI HTTP boot clients */
     public BootRoutes(Function<String, Optional<Client>> clientByMac, PeerDirectory peers, AssetResolver assets,
                       AssetResolver ipxeFiles, int iscsiPort, BootEventSink events) {
         this.clientByMac = clientByMac;
@@ -71,11 +72,14 @@ public final class BootRoutes {
         } catch (IllegalArgumentException e) {
             return new Failure(400, "bad URL encoding");
         }
-        if (decoded.startsWith("/boot/") && decoded.endsWith(".ipxe")) {
-            return script(decoded.substring(6, decoded.length() - 5), serverBase, serverAddress, peer);
+        Optional<String> scriptMac = BootUrls.scriptMac(decoded);
+        if (scriptMac.isPresent()) return script(scriptMac.get(), serverBase, serverAddress, peer);
+        if (decoded.startsWith(BootUrls.FILES)) {
+            return asset(assets, decoded.substring(BootUrls.FILES.length()), rangeHeader);
         }
-        if (decoded.startsWith("/files/")) return asset(assets, decoded.substring(7), rangeHeader);
-        if (decoded.startsWith("/ipxe/")) return asset(ipxeFiles, decoded.substring(6), rangeHeader);
+        if (decoded.startsWith(BootUrls.IPXE_BINARIES)) {
+            return asset(ipxeFiles, decoded.substring(BootUrls.IPXE_BINARIES.length()), rangeHeader);
+        }
         return new Failure(404, "not found");
     }
 
@@ -86,7 +90,7 @@ public final class BootRoutes {
         } catch (IllegalArgumentException e) {
             return new Failure(404, "not a MAC address: " + macText);
         }
-        String self = serverBase + "/boot/" + mac + ".ipxe";
+        String self = BootUrls.script(serverBase, mac);
         Optional<Client> client = clientByMac.apply(mac);
         if (client.isEmpty()) {
             // the unknown machine retries every few seconds: one timeline entry a minute is enough
@@ -101,23 +105,26 @@ public final class BootRoutes {
         }
         Client c = client.get();
         if (c.usesChap() && !mayReceiveSecrets(mac, peer)) {
-            events.record(BootEvent.of(mac, BootEventType.ERROR, "refused the CHAP secrets of " + c.name() + " to "
-                    + peer.getHostAddress() + ", which DHCP did not see as " + mac));
-            return new Failure(403, "this address is not the one DHCP gave " + mac);
+            String known = peers.addressOf(mac).map(InetAddress::getHostAddress).orElse(null);
+            events.record(BootEvent.of(mac, BootEventType.ERROR, "refused the script of CHAP client " + c.name()
+                    + " (it carries the secret) to " + peer.getHostAddress() + ": "
+                    + (known == null ? "DHCP has not seen " + mac + " at any address yet; boot it through Netroot's"
+                            + " DHCP (proxy or full) so its address is known"
+                            : "DHCP last saw " + mac + " at " + known)));
+            return new Failure(403, "the script of " + mac + " is served only to the address DHCP last gave or saw"
+                    + " that MAC at");
         }
         events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, "sanboot " + c.targetIqn()));
         return new Script(IpxeScriptBuilder.sanboot(c, serverAddress, iscsiPort, self));
     }
 
     /**
-     * The script of a CHAP client carries its secrets: hand them only to the address DHCP saw that
-     * MAC at. When our DHCP never saw the requester nor the MAC (DHCP off, another server), we
-     * cannot tell and serve it, as a plain web server would.
+     * The script of a CHAP client carries its secrets: hand them only to the address DHCP last gave
+     * or saw that MAC at (kept across restarts). A MAC DHCP never saw gets nothing: anyone can type
+     * a MAC into a URL.
      */
     private boolean mayReceiveSecrets(String mac, InetAddress peer) {
-        String seen = peers.macOrNull(peer);
-        if (seen != null) return seen.equals(mac);
-        return !peers.knowsMac(mac);
+        return peers.addressOf(mac).filter(a -> a.equals(peer)).isPresent();
     }
 
     private static Answer asset(AssetResolver folder, String relative, String rangeHeader) {

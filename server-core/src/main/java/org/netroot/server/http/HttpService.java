@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
@@ -38,7 +39,7 @@ import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.service.ManagedService;
 import org.netroot.server.service.NettyTransport;
-import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.ClientDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +54,11 @@ public final class HttpService implements ManagedService {
     private final PeerDirectory peers;
     private final InputErrors errors;
     private EventLoopGroup group;
-    private Channel channel;
+    /** One listening channel per bind address. */
+    private volatile List<Channel> channels = List.of();
 
-    public HttpService(HttpSettings settings, ClientRepository clients, BootEventSink events, PeerDirectory peers,
+    /** @param clients read in memory: scripts are answered on the event loop */
+    public HttpService(HttpSettings settings, ClientDirectory clients, BootEventSink events, PeerDirectory peers,
                        InputErrors errors) {
         this.settings = settings;
         this.events = events;
@@ -72,7 +75,7 @@ public final class HttpService implements ManagedService {
 
     @Override
     public synchronized void start() throws Exception {
-        if (channel != null) return;
+        if (!channels.isEmpty()) return;
         group = NettyTransport.group("http", 0);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -91,31 +94,32 @@ public final class HttpService implements ManagedService {
                     }
                 });
         try {
-            channel = b.bind(settings.bindAddress(), settings.port()).sync().channel();
+            channels = NettyTransport.bindAll(b, settings.bindAddresses(), settings.port());
         } catch (Exception e) {
             NettyTransport.shutdown(group);
             group = null;
             throw NettyTransport.bindFailure("HTTP", "TCP", settings.port(), e);
         }
-        log.info("HTTP listening on {}:{}", settings.bindAddress(), port());
+        log.info("HTTP listening on {} port {}", NettyTransport.describe(settings.bindAddresses()), port());
     }
 
     /** The bound port (useful when configured as 0). */
     public int port() {
-        return channel == null ? settings.port() : ((InetSocketAddress) channel.localAddress()).getPort();
+        return channels.isEmpty() ? settings.port() : ((InetSocketAddress) channels.get(0).localAddress()).getPort();
     }
 
     @Override
     public synchronized void stop() {
-        if (channel != null) channel.close().syncUninterruptibly();
+        for (Channel ch : channels) ch.close().syncUninterruptibly();
         NettyTransport.shutdown(group);
-        channel = null;
+        channels = List.of();
         group = null;
     }
 
     @Override
     public boolean isRunning() {
-        return channel != null && channel.isActive();
+        List<Channel> bound = channels;
+        return !bound.isEmpty() && bound.stream().allMatch(Channel::isActive);
     }
 
     private final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -1,7 +1,30 @@
 package org.netroot.server.http;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 
-/** What the boot HTTP service needs: where it listens, where iSCSI is, what files it may serve. */
-public record HttpSettings(String bindAddress, int port, int iscsiPort, Path bootFilesDir, Path ipxeDir) {
+/**
+ * What the boot HTTP service needs: the addresses it listens on (one socket each, all on
+ * {@code port}), where iSCSI is, what files it may serve.
+ */
+public record HttpSettings(List<InetAddress> bindAddresses, int port, int iscsiPort, Path bootFilesDir, Path ipxeDir) {
+    public HttpSettings {
+        bindAddresses = List.copyOf(bindAddresses);
+        if (bindAddresses.isEmpty()) throw new IllegalArgumentException("HTTP needs an address to listen on");
+    }
+
+    /** Listening on one address, e.g. "127.0.0.1" in tests or "0.0.0.0" for every address. */
+    public HttpSettings(String bindAddress, int port, int iscsiPort, Path bootFilesDir, Path ipxeDir) {
+        this(List.of(address(bindAddress)), port, iscsiPort, bootFilesDir, ipxeDir);
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: " + literal, e);
+        }
+    }
 }

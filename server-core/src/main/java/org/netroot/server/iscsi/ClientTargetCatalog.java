@@ -6,30 +6,30 @@ import java.util.Optional;
 import org.netroot.server.api.Client;
 import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.storage.VolumeStore;
-import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.ClientDirectory;
 
-/** One target per client ({@link Client#targetIqn()}), LUN 0 its volume, CHAP from its record. */
+/**
+ * One target per client ({@link Client#targetIqn()}), LUN 0 its volume, CHAP from its record; read
+ * from the in-memory {@link ClientDirectory}: logins run on the event loop.
+ */
 public final class ClientTargetCatalog implements TargetCatalog {
-    private final ClientRepository clients;
+    private final ClientDirectory clients;
     private final VolumeStore volumes;
 
-    public ClientTargetCatalog(ClientRepository clients, VolumeStore volumes) {
+    public ClientTargetCatalog(ClientDirectory clients, VolumeStore volumes) {
         this.clients = clients;
         this.volumes = volumes;
     }
 
     @Override
     public Optional<IscsiTarget> find(String targetIqn) {
-        Optional<IscsiTarget> exact = clients.byTargetIqn(targetIqn).map(ClientTargetCatalog::toTarget);
-        if (exact.isPresent() || targetIqn == null) return exact;
-        // IQNs compare case-insensitively (RFC 3722 stringprep lower-cases them)
-        return clients.list().stream().filter(c -> c.targetIqn().equalsIgnoreCase(targetIqn)).findFirst()
-                .map(ClientTargetCatalog::toTarget);
+        // IQNs compare case-insensitively (RFC 3722 stringprep lower-cases them): the directory does
+        return clients.byTargetIqn(targetIqn).map(ClientTargetCatalog::toTarget);
     }
 
     @Override
     public List<IscsiTarget> visibleTo(String initiatorIqn) {
-        return clients.list().stream().map(ClientTargetCatalog::toTarget).filter(t -> t.allows(initiatorIqn)).toList();
+        return clients.all().stream().map(ClientTargetCatalog::toTarget).filter(t -> t.allows(initiatorIqn)).toList();
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import org.netroot.server.service.NettyTransport;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,7 +65,8 @@ public final class IscsiService implements ManagedService {
     private final InputErrors errors;
     private EventLoopGroup group;
     private EventExecutorGroup diskThreads;
-    private Channel server;
+    /** One listening channel per bind address. */
+    private List<Channel> portals = List.of();
     private ChannelGroup connections;
     /** A connection not in full feature phase this long after connecting is closed (a login takes milliseconds). */
     private volatile Duration loginTimeout = Duration.ofSeconds(30);
@@ -85,7 +87,7 @@ public final class IscsiService implements ManagedService {
 
     @Override
     public synchronized void start() throws Exception {
-        if (server != null) return;
+        if (!portals.isEmpty()) return;
         group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         // commands run on these threads (one per connection, in order), so a slow disk read for one
         // client never stalls the sockets of the others sharing its event loop
@@ -124,7 +126,7 @@ public final class IscsiService implements ManagedService {
                     }
                 });
         try {
-            server = b.bind(new InetSocketAddress(settings.bindAddress(), settings.port())).sync().channel();
+            portals = NettyTransport.bindAll(b, settings.bindAddresses(), settings.port());
         } catch (Exception e) {
             group.shutdownGracefully();
             if (diskThreads != null) diskThreads.shutdownGracefully();
@@ -139,13 +141,13 @@ public final class IscsiService implements ManagedService {
             }
             throw e;
         }
-        log.info("iSCSI portal listening on {}", server.localAddress());
+        log.info("iSCSI portal listening on {} port {}", NettyTransport.describe(settings.bindAddresses()), port());
     }
 
     @Override
     public synchronized void stop() {
-        if (server == null) return;
-        server.close().syncUninterruptibly();
+        if (portals.isEmpty()) return;
+        for (Channel portal : portals) portal.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly();
         // the event loops and the command threads hand a closing channel's last events to each other:
         // stop both together, each waiting for a short quiet spell, so neither refuses the other's task
@@ -153,18 +155,18 @@ public final class IscsiService implements ManagedService {
                 : diskThreads.shutdownGracefully(100, 2000, java.util.concurrent.TimeUnit.MILLISECONDS);
         group.shutdownGracefully(100, 2000, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
         if (commandsDone != null) commandsDone.syncUninterruptibly();
-        server = null;
+        portals = List.of();
         group = null;
     }
 
     @Override
     public synchronized boolean isRunning() {
-        return server != null && server.isActive();
+        return !portals.isEmpty() && portals.stream().allMatch(Channel::isActive);
     }
 
     /** The port actually bound (differs from the settings when they ask for port 0). */
     public synchronized int port() {
-        return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
+        return portals.isEmpty() ? -1 : ((InetSocketAddress) portals.get(0).localAddress()).getPort();
     }
 
     /** How long a connection may take to reach full feature phase; tests shorten it. */

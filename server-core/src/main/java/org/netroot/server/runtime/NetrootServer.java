@@ -9,15 +9,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.netroot.server.api.Client;
+import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.api.ServerStatus;
 import org.netroot.server.control.ControlApiServer;
 import org.netroot.server.api.ControlEndpoint;
 import org.netroot.server.events.BootEventBus;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.store.BootEventRepository;
+import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
 import org.netroot.server.store.LeaseRepository;
+import org.netroot.server.store.PeerAddressRepository;
+import org.netroot.server.store.StoreWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +35,8 @@ public final class NetrootServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database db;
     private final BootEventBus bus;
-    private final PeerDirectory peers = new PeerDirectory();
+    private final StoreWriter writer = new StoreWriter();
+    private final PeerDirectory peers;
     private final InputErrors errors = new InputErrors();
     private final ServiceManager services = new ServiceManager();
     private final LocalControl control;
@@ -41,13 +46,14 @@ public final class NetrootServer implements AutoCloseable {
     private NetrootServer(ServerConfig config) {
         this.config = config;
         this.db = Database.open(config.dataDir());
-        ClientRepository clients = new ClientRepository(db);
+        ClientDirectory clients = new ClientRepository(db).directory();
+        this.peers = new PeerDirectory(new PeerAddressRepository(db), writer);
         this.bus = new BootEventBus(new BootEventRepository(db),
                 mac -> clients.byMac(mac).map(Client::name).orElse(null));
         this.control = new LocalControl(db, false, config.dataDir(), this::status);
         warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
-        ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), control.volumeStore(),
-                bus, peers, errors);
+        ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
+                control.volumeStore(), bus, peers, errors);
     }
 
     /** Opens the database, starts every service and the control API. Failing services are reported, not fatal. */
@@ -100,6 +106,7 @@ public final class NetrootServer implements AutoCloseable {
         ControlEndpoint.remove(config.dataDir());
         if (controlApi != null) controlApi.close();
         services.stopAll();
+        writer.close();
         bus.close();
         db.close();
     }
@@ -116,11 +123,14 @@ public final class NetrootServer implements AutoCloseable {
                         + " `sudo apt install ipxe`) or pass --ipxe-dir; PXE firmware cannot boot until then");
                 return w;
             }
-            if (!Files.isRegularFile(ipxeDir.resolve("undionly.kpxe"))) {
-                w.add("undionly.kpxe is missing from " + ipxeDir + ": BIOS PXE clients cannot boot");
+            IpxeBinaries found = IpxeBinaries.scan(ipxeDir);
+            if (!found.hasAny(IpxeBinaries.BIOS)) {
+                w.add(String.join(" and ", IpxeBinaries.BIOS) + " is missing from " + ipxeDir
+                        + ": BIOS PXE clients cannot boot");
             }
-            if (!Files.isRegularFile(ipxeDir.resolve("snponly.efi")) && !Files.isRegularFile(ipxeDir.resolve("ipxe.efi"))) {
-                w.add("snponly.efi and ipxe.efi are missing from " + ipxeDir + ": UEFI PXE clients cannot boot");
+            if (!found.hasAny(IpxeBinaries.EFI_X64)) {
+                w.add(String.join(" and ", IpxeBinaries.EFI_X64) + " are missing from " + ipxeDir
+                        + ": UEFI PXE clients cannot boot");
             }
             return w;
         }

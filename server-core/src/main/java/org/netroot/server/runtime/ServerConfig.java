@@ -9,7 +9,8 @@ import org.netroot.server.dhcp.DhcpMode;
  * What {@code netroot serve} was told. {@code interfaces} are the network interfaces DHCP answers on
  * (empty: DHCP off). {@code serverAddress} is the IPv4 address clients reach us at (next-server, script
  * URLs, iSCSI portal); null means "each served interface's own first IPv4 address". {@code router} and
- * {@code dnsServers} are announced to clients in full DHCP mode only.
+ * {@code dnsServers} are announced to clients in full DHCP mode only. TFTP, HTTP and iSCSI listen on
+ * the IPv4 addresses of {@code interfaces}; with none, or with {@code listenAll}, on every address.
  */
 public record ServerConfig(
         Path dataDir,
@@ -28,11 +29,21 @@ public record ServerConfig(
         Path bootFilesDir,
         int leaseSeconds,
         Inet4Address router,
-        List<Inet4Address> dnsServers) {
+        List<Inet4Address> dnsServers,
+        boolean listenAll) {
 
     public ServerConfig {
         interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
         dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
+    }
+
+    /** Listening on the interfaces' addresses (no --listen-all). */
+    public ServerConfig(Path dataDir, List<String> interfaces, DhcpMode dhcpMode, Inet4Address rangeStart,
+                        Inet4Address rangeEnd, Inet4Address serverAddress, int dhcpPort, int proxyDhcpPort, int tftpPort,
+                        int httpPort, int iscsiPort, int controlPort, Path ipxeDir, Path bootFilesDir, int leaseSeconds,
+                        Inet4Address router, List<Inet4Address> dnsServers) {
+        this(dataDir, interfaces, dhcpMode, rangeStart, rangeEnd, serverAddress, dhcpPort, proxyDhcpPort, tftpPort,
+                httpPort, iscsiPort, controlPort, ipxeDir, bootFilesDir, leaseSeconds, router, dnsServers, false);
     }
 
     /** Without a router or DNS servers to announce (proxy mode never announces them). */

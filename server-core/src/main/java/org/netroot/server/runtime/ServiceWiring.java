@@ -10,8 +10,9 @@ import org.netroot.server.iscsi.ClientTargetCatalog;
 import org.netroot.server.iscsi.IscsiService;
 import org.netroot.server.http.HttpService;
 import org.netroot.server.storage.VolumeStore;
-import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.LeaseRepository;
+import org.netroot.server.store.StoreWriter;
 import org.netroot.server.tftp.TftpService;
 
 /** Builds the protocol services from the configuration: the one place that knows all of them. */
@@ -19,11 +20,11 @@ final class ServiceWiring {
     private ServiceWiring() {
     }
 
-    static void addServices(ServiceManager services, ServerConfig config, ClientRepository clients,
-                            LeaseRepository leases, VolumeStore volumes, BootEventBus bus, PeerDirectory peers,
-                            InputErrors errors) {
+    static void addServices(ServiceManager services, ServerConfig config, ClientDirectory clients,
+                            LeaseRepository leases, StoreWriter writer, VolumeStore volumes, BootEventBus bus,
+                            PeerDirectory peers, InputErrors errors) {
         if (config.dhcpMode() != DhcpMode.OFF && !config.interfaces().isEmpty()) {
-            services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, bus, peers, errors));
+            services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, writer, bus, peers, errors));
         }
         services.add(new TftpService(ServiceSettings.tftp(config), bus, peers, errors));
         services.add(new HttpService(ServiceSettings.http(config), clients, bus, peers, errors));

@@ -10,7 +10,13 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.channel.Channel;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Epoll on Linux (sendfile, SO_BINDTODEVICE), NIO elsewhere: the one place that chooses. */
 public final class NettyTransport {
@@ -33,6 +39,31 @@ public final class NettyTransport {
     /** Stops a group at once: the default two-second quiet period only slows every stop and test. */
     public static void shutdown(EventLoopGroup group) {
         if (group != null) group.shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * Binds one listening channel per address, all on one port: when {@code port} is 0 the first bind
+     * picks it and the others follow. If one bind fails, the ones made are closed and the failure thrown.
+     */
+    public static List<Channel> bindAll(AbstractBootstrap<?, ?> bootstrap, List<InetAddress> addresses, int port)
+            throws Exception {
+        List<Channel> bound = new ArrayList<>();
+        try {
+            for (InetAddress address : addresses) {
+                Channel ch = bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
+                bound.add(ch);
+                if (port == 0) port = ((InetSocketAddress) ch.localAddress()).getPort();
+            }
+            return bound;
+        } catch (Exception e) {
+            for (Channel ch : bound) ch.close().awaitUninterruptibly();
+            throw e;
+        }
+    }
+
+    /** "a, b" of the addresses, for logs. */
+    public static String describe(List<InetAddress> addresses) {
+        return String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList());
     }
 
     /** Turns a failed bind into words a user can act on. */

@@ -7,23 +7,38 @@ import java.util.Optional;
 import org.netroot.server.api.BootMode;
 import org.netroot.server.api.Client;
 
+/**
+ * The client table. Every write ends by telling the {@link ClientDirectory} what is now stored
+ * ({@code directory.put(client)} after an insert or update, {@code directory.remove(name)} after a
+ * delete): the protocols read the directory, never this table.
+ */
 public final class ClientRepository {
     private static final String COLUMNS = "name, mac, volume_name, boot_mode, initiator_iqn, chap_user, chap_secret,"
             + " mutual_chap_user, mutual_chap_secret, reserved_ip";
     private final Jdbc jdbc;
+    private final ClientDirectory directory;
 
     public ClientRepository(Database db) {
         this.jdbc = new Jdbc(db);
+        this.directory = db.clientDirectory();
+    }
+
+    /** The in-memory, read-only view the protocols use. */
+    public ClientDirectory directory() {
+        return directory;
     }
 
     public void add(Client c) {
         jdbc.update("INSERT INTO client (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)",
                 c.name(), c.mac(), c.volumeName(), c.bootMode(), c.initiatorIqn(), c.chapUser(), c.chapSecret(),
                 c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp());
+        directory.put(c);
     }
 
     public boolean remove(String name) {
-        return jdbc.update("DELETE FROM client WHERE name = ?", name) > 0;
+        boolean removed = jdbc.update("DELETE FROM client WHERE name = ?", name) > 0;
+        if (removed) directory.remove(name);
+        return removed;
     }
 
     public List<Client> list() {

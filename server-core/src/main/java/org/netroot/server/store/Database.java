@@ -15,6 +15,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
 public final class Database implements AutoCloseable {
     private final JdbcConnectionPool pool;
     private final Path file;
+    private final ClientDirectory clients = new ClientDirectory();
 
     private Database(JdbcConnectionPool pool, Path file) {
         this.pool = pool;
@@ -42,7 +43,9 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot open database in " + dataDir + ": " + e.getMessage(), e);
         }
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-        return new Database(pool, Path.of(base + ".mv.db"));
+        Database db = new Database(pool, Path.of(base + ".mv.db"));
+        db.clients.load(new ClientRepository(db).list());
+        return db;
     }
 
     /**
@@ -63,6 +66,11 @@ public final class Database implements AutoCloseable {
 
     public Connection connection() throws SQLException {
         return pool.getConnection();
+    }
+
+    /** The clients of this database in memory, kept current by every {@link ClientRepository} over it. */
+    public ClientDirectory clientDirectory() {
+        return clients;
     }
 
     public Path file() {

@@ -2,6 +2,7 @@ package org.netroot.server.tftp;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -12,6 +13,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
@@ -69,8 +72,9 @@ public final class TftpService implements ManagedService {
 
     private record TransferKey(InetSocketAddress peer, TftpPacket.ReadRequest request) { }
 
-    private volatile DatagramChannel requests;
-    private volatile Thread listener;
+    /** One request socket per bind address, each with its listener thread. */
+    private volatile List<DatagramChannel> requests = List.of();
+    private volatile List<Thread> listeners = List.of();
     private volatile EventLoopGroup transferLoops;
 
     public TftpService(TftpSettings settings, BootEventSink events, PeerDirectory peers, InputErrors errors) {
@@ -98,27 +102,38 @@ public final class TftpService implements ManagedService {
     @Override
     public synchronized void start() throws IOException {
         if (isRunning()) return;
-        DatagramChannel channel = DatagramChannel.open();
-        try {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(new InetSocketAddress(settings.bindAddress(), settings.port()));
-        } catch (IOException e) {
-            channel.close();
-            throw bindFailure(e);
+        List<DatagramChannel> bound = new ArrayList<>();
+        int port = settings.port();
+        for (InetAddress address : settings.bindAddresses()) {
+            DatagramChannel channel = DatagramChannel.open();
+            try {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.bind(new InetSocketAddress(address, port));
+                bound.add(channel);
+                if (port == 0) port = ((InetSocketAddress) channel.getLocalAddress()).getPort(); // the others follow
+            } catch (IOException e) {
+                channel.close();
+                for (DatagramChannel c : bound) closeQuietly(c);
+                throw bindFailure(address, port, e);
+            }
         }
-        requests = channel;
+        requests = List.copyOf(bound);
         if (epoll) transferLoops = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("tftp-transfer", true), EpollIoHandler.newFactory());
-        Thread thread = Thread.ofPlatform().name("tftp-requests").daemon(true).unstarted(() -> listen(channel));
-        listener = thread;
-        thread.start();
-        log.info("TFTP serving {} on {}:{} ({})", settings.roots(), settings.bindAddress().getHostAddress(), port(),
+        List<Thread> threads = new ArrayList<>();
+        for (DatagramChannel channel : bound) {
+            Thread thread = Thread.ofPlatform().name("tftp-requests").daemon(true).unstarted(() -> listen(channel));
+            threads.add(thread);
+            thread.start();
+        }
+        listeners = List.copyOf(threads);
+        log.info("TFTP serving {} on {} port {} ({})", settings.roots(),
+                String.join(", ", settings.bindAddresses().stream().map(InetAddress::getHostAddress).toList()), port(),
                 epoll ? "epoll" + (SegmentedDatagramPacket.isSupported() ? " with UDP GSO" : "") : "NIO");
     }
 
-    private IOException bindFailure(IOException e) {
-        int port = settings.port();
-        String where = settings.bindAddress().getHostAddress() + ":" + port;
+    private static IOException bindFailure(InetAddress address, int port, IOException e) {
+        String where = address.getHostAddress() + ":" + port;
         String message = String.valueOf(e.getMessage());
         if (message.contains("ermission denied") || message.contains("Access denied")) {
             return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): permission denied. Ports below 1024 "
@@ -134,18 +149,12 @@ public final class TftpService implements ManagedService {
 
     @Override
     public synchronized void stop() {
-        DatagramChannel channel = requests;
-        requests = null;
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        Thread thread = listener;
-        listener = null;
-        if (thread != null) {
+        List<DatagramChannel> channels = requests;
+        requests = List.of();
+        for (DatagramChannel channel : channels) closeQuietly(channel);
+        List<Thread> threads = listeners;
+        listeners = List.of();
+        for (Thread thread : threads) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(2));
             } catch (InterruptedException e) {
@@ -160,15 +169,15 @@ public final class TftpService implements ManagedService {
 
     @Override
     public boolean isRunning() {
-        DatagramChannel channel = requests;
-        return channel != null && channel.isOpen();
+        List<DatagramChannel> channels = requests;
+        return !channels.isEmpty() && channels.stream().allMatch(DatagramChannel::isOpen);
     }
 
     /** The bound port (useful when the settings asked for port 0). */
     public int port() {
         try {
-            DatagramChannel channel = requests;
-            return channel == null ? -1 : ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            List<DatagramChannel> channels = requests;
+            return channels.isEmpty() ? -1 : ((InetSocketAddress) channels.get(0).getLocalAddress()).getPort();
         } catch (IOException e) {
             return -1;
         }
@@ -179,7 +188,14 @@ public final class TftpService implements ManagedService {
         return active.size();
     }
 
+    /** Serves the requests of one request socket; its transfers answer from its address. */
     private void listen(DatagramChannel channel) {
+        InetAddress local;
+        try {
+            local = ((InetSocketAddress) channel.getLocalAddress()).getAddress();
+        } catch (IOException e) {
+            return; // closed before it started
+        }
         ByteBuffer buffer = ByteBuffer.allocate(65536);
         while (channel.isOpen()) {
             SocketAddress from;
@@ -196,7 +212,7 @@ public final class TftpService implements ManagedService {
             if (!(from instanceof InetSocketAddress peer)) continue;
             buffer.flip();
             try {
-                onRequest(peer, TftpPacket.parse(buffer));
+                onRequest(local, peer, TftpPacket.parse(buffer));
             } catch (MalformedPacketException e) {
                 errors.dropped(PROTOCOL, peer, e.getMessage());
             } catch (RuntimeException e) {
@@ -208,22 +224,23 @@ public final class TftpService implements ManagedService {
         }
     }
 
-    private void onRequest(InetSocketAddress peer, TftpPacket packet) {
+    /** @param local the address the request came to: the transfer answers from it (the client expects that address) */
+    private void onRequest(InetAddress local, InetSocketAddress peer, TftpPacket packet) {
         switch (packet) {
-            case TftpPacket.ReadRequest read -> onRead(peer, read);
+            case TftpPacket.ReadRequest read -> onRead(local, peer, read);
             case TftpPacket.WriteRequest write -> {
                 log.info("TFTP {} tried to write {}: refused, the server is read-only", peer, write.filename());
-                refuse(peer, write.filename(), TftpPacket.Error.ACCESS_VIOLATION, "read-only server", "write refused (read-only server)");
+                refuse(local, peer, write.filename(), TftpPacket.Error.ACCESS_VIOLATION, "read-only server", "write refused (read-only server)");
             }
             default -> errors.dropped(PROTOCOL, peer, "not a request on the request port: " + packet.getClass().getSimpleName());
         }
     }
 
-    private void onRead(InetSocketAddress peer, TftpPacket.ReadRequest read) {
+    private void onRead(InetAddress local, InetSocketAddress peer, TftpPacket.ReadRequest read) {
         String name = read.filename();
         // RFC 1350 modes: netascii is served as octet (boot files are binary); "mail" is obsolete
         if (!read.mode().equals("octet") && !read.mode().equals("netascii")) {
-            refuse(peer, name, TftpPacket.Error.ILLEGAL_OPERATION, "unsupported mode " + read.mode(), "unsupported mode " + read.mode());
+            refuse(local, peer, name, TftpPacket.Error.ILLEGAL_OPERATION, "unsupported mode " + read.mode(), "unsupported mode " + read.mode());
             return;
         }
         TransferKey key = new TransferKey(peer, read);
@@ -245,31 +262,32 @@ public final class TftpService implements ManagedService {
         }
         if (active.size() >= MAX_TRANSFERS) {
             log.warn("TFTP {} asked for {}: refused, {} transfers already running", peer, name, MAX_TRANSFERS);
-            refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "server busy, try again", "refused: server busy");
+            refuse(local, peer, name, TftpPacket.Error.NOT_DEFINED, "server busy, try again", "refused: server busy");
             return;
         }
         long fromThisAddress = active.keySet().stream().filter(k -> k.peer().getAddress().equals(peer.getAddress())).count();
         if (fromThisAddress >= MAX_TRANSFERS_PER_ADDRESS) {
             log.warn("TFTP {} asked for {}: refused, {} transfers to {} already running", peer, name,
                     MAX_TRANSFERS_PER_ADDRESS, peer.getAddress().getHostAddress());
-            refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "too many transfers",
+            refuse(local, peer, name, TftpPacket.Error.NOT_DEFINED, "too many transfers",
                     "refused: too many transfers from " + peer.getAddress().getHostAddress());
             return;
         }
         switch (resolver.resolve(name)) {
             case BootFileResolver.NotFound notFound -> {
                 log.info("TFTP {} asked for {}: not found in {}", peer, name, settings.roots());
-                refuse(peer, name, TftpPacket.Error.FILE_NOT_FOUND, "file not found", "not found");
+                refuse(local, peer, name, TftpPacket.Error.FILE_NOT_FOUND, "file not found", "not found");
             }
             case BootFileResolver.AccessViolation violation -> {
                 log.warn("TFTP {} asked for {}: access violation ({})", peer, name, violation.reason());
-                refuse(peer, name, TftpPacket.Error.ACCESS_VIOLATION, "access violation", "access violation: " + violation.reason());
+                refuse(local, peer, name, TftpPacket.Error.ACCESS_VIOLATION, "access violation", "access violation: " + violation.reason());
             }
-            case BootFileResolver.Found found -> startTransfer(key, read, found);
+            case BootFileResolver.Found found -> startTransfer(local, key, read, found);
         }
     }
 
-    private void startTransfer(TransferKey key, TftpPacket.ReadRequest read, BootFileResolver.Found found) {
+    private void startTransfer(InetAddress local, TransferKey key, TftpPacket.ReadRequest read,
+                               BootFileResolver.Found found) {
         InetSocketAddress peer = key.peer();
         FileChannel file = null;
         DatagramChannel channel = null;
@@ -279,10 +297,10 @@ public final class TftpService implements ManagedService {
             TransferOptions options = TransferOptions.negotiate(read.options(), size, settings.timeout().toMillis());
             EventLoopGroup loops = transferLoops;
             if (loops != null) {
-                startEpollTransfer(loops, key, read.filename(), file, options, size);
+                startEpollTransfer(loops, local, key, read.filename(), file, options, size);
                 return;
             }
-            channel = transferChannel(peer, options);
+            channel = transferChannel(local, peer, options);
             TransferSession session = new TransferSession(channel, file, peer, read.filename(), options, size,
                     settings.retries(), errors, this::finished);
             active.put(key, session);
@@ -291,12 +309,12 @@ public final class TftpService implements ManagedService {
             log.warn("TFTP {} asked for {}: cannot start the transfer: {}", peer, read.filename(), e.toString());
             closeQuietly(file);
             closeQuietly(channel);
-            refuse(peer, read.filename(), TftpPacket.Error.NOT_DEFINED, "cannot read file", "cannot start: " + e.getMessage());
+            refuse(local, peer, read.filename(), TftpPacket.Error.NOT_DEFINED, "cannot read file", "cannot start: " + e.getMessage());
         }
     }
 
-    private void startEpollTransfer(EventLoopGroup loops, TransferKey key, String name, FileChannel file,
-                                    TransferOptions options, long size) {
+    private void startEpollTransfer(EventLoopGroup loops, InetAddress local, TransferKey key, String name,
+                                    FileChannel file, TransferOptions options, long size) {
         InetSocketAddress peer = key.peer();
         EpollTransfer transfer = new EpollTransfer(peer, name, file, options, size, settings.retries(), errors,
                 SegmentedDatagramPacket.isSupported(), this::finished);
@@ -304,13 +322,13 @@ public final class TftpService implements ManagedService {
         new Bootstrap().group(loops).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.SO_SNDBUF, sendBuffer(options))
                 .handler(transfer)
-                .connect(peer, new InetSocketAddress(settings.bindAddress(), 0))
+                .connect(peer, new InetSocketAddress(local, 0))
                 .addListener((ChannelFuture f) -> {
                     if (f.isSuccess()) return;
                     active.remove(key, transfer);
                     closeQuietly(file);
                     log.warn("TFTP {} asked for {}: cannot open a transfer socket: {}", peer, name, f.cause().toString());
-                    refuse(peer, name, TftpPacket.Error.NOT_DEFINED, "server error", "cannot start: " + f.cause().getMessage());
+                    refuse(local, peer, name, TftpPacket.Error.NOT_DEFINED, "server error", "cannot start: " + f.cause().getMessage());
                 });
     }
 
@@ -319,11 +337,12 @@ public final class TftpService implements ManagedService {
         return Math.max(options.windowSize() * (options.blockSize() + 32) * 2, 256 * 1024);
     }
 
-    private DatagramChannel transferChannel(InetSocketAddress peer, TransferOptions options) throws IOException {
+    private DatagramChannel transferChannel(InetAddress local, InetSocketAddress peer, TransferOptions options)
+            throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer(options));
-            channel.bind(new InetSocketAddress(settings.bindAddress(), 0));
+            channel.bind(new InetSocketAddress(local, 0));
             channel.connect(peer);
             return channel;
         } catch (IOException | RuntimeException e) {
@@ -373,7 +392,7 @@ public final class TftpService implements ManagedService {
     }
 
     /** Answers a request with an ERROR from a fresh port, as a transfer would (RFC 1350 §4), and records why. */
-    private void refuse(InetSocketAddress peer, String file, int code, String message, String reason) {
+    private void refuse(InetAddress local, InetSocketAddress peer, String file, int code, String message, String reason) {
         if (code == 1 && isOptionalIpxeProbe(file)) {
             // iPXE's EFI builds look for autoexec.ipxe on every boot; its absence is normal, not a boot error
             log.debug("TFTP {} looked for optional {}: not there", peer, file);
@@ -381,7 +400,7 @@ public final class TftpService implements ManagedService {
             events.record(BootEvent.of(peers.macOrNull(peer.getAddress()), BootEventType.ERROR, "tftp " + file + ": " + reason));
         }
         try (DatagramChannel channel = DatagramChannel.open()) {
-            channel.bind(new InetSocketAddress(settings.bindAddress(), 0));
+            channel.bind(new InetSocketAddress(local, 0));
             channel.send(TftpPacket.encode(new TftpPacket.Error(code, message)), peer);
         } catch (IOException e) {
             log.debug("TFTP could not send ERROR {} to {}: {}", code, peer, e.toString());

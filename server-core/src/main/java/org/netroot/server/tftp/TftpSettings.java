@@ -6,22 +6,33 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How the TFTP service runs. {@code roots} are searched in order; {@code timeout} is the
+ * How the TFTP service runs: one request socket per bind address, all on {@code port}. {@code roots} are searched in order; {@code timeout} is the
  * retransmission timeout when the client does not ask for one (RFC 2349), {@code retries} how many
  * times a window or OACK is sent again before the transfer is given up.
  */
-public record TftpSettings(InetAddress bindAddress, int port, List<Path> roots, Duration timeout, int retries) {
+public record TftpSettings(List<InetAddress> bindAddresses, int port, List<Path> roots, Duration timeout, int retries) {
 
     public static final int DEFAULT_PORT = 69;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
     public static final int DEFAULT_RETRIES = 5;
 
     public TftpSettings {
+        bindAddresses = List.copyOf(bindAddresses);
+        if (bindAddresses.isEmpty()) throw new IllegalArgumentException("TFTP needs an address to listen on");
         roots = List.copyOf(roots);
         if (roots.isEmpty()) throw new IllegalArgumentException("TFTP needs at least one folder to serve");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("TFTP port out of range: " + port);
     }
 
+    /** Listening on one address (0.0.0.0: every address). */
+    public TftpSettings(InetAddress bindAddress, int port, List<Path> roots, Duration timeout, int retries) {
+        this(List.of(bindAddress), port, roots, timeout, retries);
+    }
+
+    /** The first address listened on. */
+    public InetAddress bindAddress() {
+        return bindAddresses.get(0);
+    }
 
     public static InetAddress anyAddress() {
         try {

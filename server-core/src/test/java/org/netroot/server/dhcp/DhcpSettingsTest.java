@@ -16,7 +16,7 @@ class DhcpSettingsTest {
     void anUnknownInterfaceIsNamedWhenStarting() {
         DhcpSettings settings = new DhcpSettings(List.of("nr-nosuch0"), DhcpMode.PROXY, null, null, null, null, null, 0,
                 0, 0, 0, null);
-        DhcpService service = new DhcpService(settings, null, null, e -> { }, new org.netroot.server.events.PeerDirectory(),
+        DhcpService service = new DhcpService(settings, null, null, null, e -> { }, new org.netroot.server.events.PeerDirectory(),
                 new org.netroot.server.service.InputErrors());
         var e = assertThrows(IllegalStateException.class, service::start);
         assertTrue(e.getMessage().contains("no network interface named nr-nosuch0"), e.getMessage());

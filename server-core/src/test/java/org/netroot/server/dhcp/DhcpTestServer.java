@@ -8,6 +8,7 @@ import org.netroot.server.service.InputErrors;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
 import org.netroot.server.store.LeaseRepository;
+import org.netroot.server.store.StoreWriter;
 
 /**
  * Test-only main: runs {@link DhcpService} alone (started inside a network namespace by
@@ -45,8 +46,9 @@ public final class DhcpTestServer {
         DhcpSettings settings = new DhcpSettings(interfaces, mode, r == null ? null : DhcpPacket.ipv4(r[0]),
                 r == null ? null : DhcpPacket.ipv4(r[1]), null, null, List.of(), 600, 0, 0, 80, ipxe);
         InputErrors errors = new InputErrors();
-        try (Database db = Database.open(data)) {
-            DhcpService service = new DhcpService(settings, new ClientRepository(db), new LeaseRepository(db),
+        try (Database db = Database.open(data); StoreWriter writer = new StoreWriter()) {
+            DhcpService service = new DhcpService(settings, new ClientRepository(db).directory(),
+                    new LeaseRepository(db), writer,
                     e -> System.out.println("EVENT " + e.type() + " " + e.mac() + " " + e.detail()),
                     new PeerDirectory(), errors);
             try {

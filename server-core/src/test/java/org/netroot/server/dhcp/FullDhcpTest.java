@@ -1,5 +1,6 @@
 package org.netroot.server.dhcp;
 
+import org.netroot.server.boot.IpxeBinaries;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,7 @@ import org.netroot.server.service.InputErrors;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
 import org.netroot.server.store.LeaseRepository;
+import org.netroot.server.store.StoreWriter;
 
 /** Full mode on bytes, leases in a real H2 database. */
 class FullDhcpTest {
@@ -38,6 +42,7 @@ class FullDhcpTest {
     @TempDir
     Path ipxe;
     Database db;
+    final StoreWriter writer = new StoreWriter();
     final RecordedEvents events = new RecordedEvents();
     final PeerDirectory peers = new PeerDirectory();
     final InputErrors errors = new InputErrors();
@@ -55,7 +60,7 @@ class FullDhcpTest {
     private void build() {
         BootFileChooser chooser = new BootFileChooser(IpxeBinaries.scan(ipxe), 80);
         AddressPool pool = new AddressPool(DhcpPacket.ipv4("198.18.0.100"), DhcpPacket.ipv4("198.18.0.102"),
-                new LeaseRepository(db), new ClientRepository(db), Clock.systemUTC());
+                new LeaseRepository(db), writer, db.clientDirectory(), Clock.systemUTC());
         FullDhcpResponder full = new FullDhcpResponder(pool, chooser, events, peers,
                 router == null ? null : DhcpPacket.ipv4(router), dns, 600, 67, 4011);
         responder = new DhcpResponder(DhcpMode.FULL, new ProxyDhcpResponder(chooser, events, 67, 4011), full,
@@ -64,6 +69,7 @@ class FullDhcpTest {
 
     @AfterEach
     void tearDown() {
+        writer.close();
         db.close();
     }
 
@@ -73,6 +79,7 @@ class FullDhcpTest {
 
     private Optional<DhcpPacket> send(ClientPackets client, Arrival arrival) throws Exception {
         Optional<DhcpReply> reply = responder.handle(client.buffer(), arrival);
+        reply.ifPresent(r -> r.sendAfter().join()); // as DhcpService: the reply leaves once its lease is stored
         return reply.isEmpty() ? Optional.empty() : Optional.of(ProxyDhcpTest.wire(reply.get()));
     }
 
@@ -141,6 +148,54 @@ class FullDhcpTest {
         DhcpPacket a = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
         DhcpPacket b = send(ClientPackets.plainLinux(PC2, 1)).orElseThrow();
         assertNotEquals(a.yiaddr(), b.yiaddr());
+    }
+
+    @Test
+    void theLeaseIsOnDiskBeforeItsAckMayLeave() throws Exception {
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
+        CountDownLatch diskBusy = new CountDownLatch(1);
+        writer.submit(() -> {
+            try {
+                diskBusy.await(); // a slow disk: the writer is held up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        DhcpReply ack = responder.handle(ClientPackets.plainLinux(PC1, 3).address(50, offer.yiaddr().getHostAddress())
+                .address(54, "198.18.0.1").buffer(), ON_67).orElseThrow();
+        assertEquals(DhcpMessageType.ACK, ack.packet().messageType(), "the decision is made at once, in memory");
+        assertFalse(ack.sendAfter().isDone(), "the ACK waits while its lease is not stored");
+        assertTrue(new LeaseRepository(db).byMac(PC1).isEmpty());
+        // the moment the ACK may leave, the database has the lease
+        var storedWhenSendable = ack.sendAfter().thenApply(v -> new LeaseRepository(db).byMac(PC1).isPresent());
+        diskBusy.countDown();
+        assertTrue(storedWhenSendable.get(5, TimeUnit.SECONDS));
+        // an OFFER promises nothing: it may leave at once
+        assertTrue(responder.handle(ClientPackets.plainLinux(PC2, 1).buffer(), ON_67).orElseThrow().sendAfter().isDone());
+    }
+
+    @Test
+    void offersAndRenewalsAreDecidedWithoutTheDatabase() throws Exception {
+        new ClientRepository(db).add(new Client("pc2", PC2, null, BootMode.SANBOOT, null, null, null, null, null,
+                "198.18.0.50"));
+        lease(PC1);
+        db.close(); // any database read on the decision path now fails
+        assertEquals("198.18.0.50", send(ClientPackets.plainLinux(PC2, 1)).orElseThrow().yiaddr().getHostAddress(),
+                "the reservation comes from the client directory");
+        assertEquals("198.18.0.100", send(ClientPackets.plainLinux(PC1, 1)).orElseThrow().yiaddr().getHostAddress(),
+                "the lease comes from the pool's memory");
+        assertEquals("198.18.0.101", send(ClientPackets.plainLinux("52:54:00:00:01:03", 1)).orElseThrow().yiaddr()
+                .getHostAddress());
+    }
+
+    @Test
+    void aReservationAddedWhileRunningIsUsedAtOnce() throws Exception {
+        assertEquals("198.18.0.100", send(ClientPackets.plainLinux(PC2, 1)).orElseThrow().yiaddr().getHostAddress());
+        new ClientRepository(db).add(new Client("pc2", PC2, null, BootMode.SANBOOT, null, null, null, null, null,
+                "198.18.0.51"));
+        assertEquals("198.18.0.51", send(ClientPackets.plainLinux(PC2, 1)).orElseThrow().yiaddr().getHostAddress());
+        new ClientRepository(db).remove("pc2");
+        assertEquals("198.18.0.100", send(ClientPackets.plainLinux(PC2, 1)).orElseThrow().yiaddr().getHostAddress());
     }
 
     @Test
@@ -233,10 +288,12 @@ class FullDhcpTest {
     void releaseAndDecline() throws Exception {
         lease(PC1);
         send(ClientPackets.plainLinux(PC1, 7).ciaddr("198.18.0.100").address(54, "198.18.0.1"));
+        writer.submit(() -> { }).join(); // the release is written behind the event loop
         assertTrue(new LeaseRepository(db).byMac(PC1).isEmpty());
         DhcpPacket ack = lease(PC2);
         assertEquals("198.18.0.100", ack.yiaddr().getHostAddress());
         send(ClientPackets.plainLinux(PC2, 4).address(50, "198.18.0.100").address(54, "198.18.0.1"));
+        writer.submit(() -> { }).join();
         assertTrue(new LeaseRepository(db).byMac(PC2).isEmpty());
         assertEquals("198.18.0.101", send(ClientPackets.plainLinux(PC2, 1)).orElseThrow().yiaddr().getHostAddress(),
                 "a declined address is not offered again right away");

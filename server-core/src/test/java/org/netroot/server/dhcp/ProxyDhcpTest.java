@@ -1,5 +1,6 @@
 package org.netroot.server.dhcp;
 
+import org.netroot.server.boot.IpxeBinaries;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,6 +121,14 @@ class ProxyDhcpTest {
         assertTrue(send(ClientPackets.ovmfX64(MAC, 3).ciaddr("198.18.0.123"), ON_67).isEmpty());
         assertEquals(List.of(BootEventType.DHCP_REQUEST, BootEventType.DHCP_REQUEST, BootEventType.DHCP_REQUEST),
                 events.types());
+    }
+
+    @Test
+    void aDiscoversWishedForAddressTeachesNothing() throws Exception {
+        // option 50 in a DISCOVER is only a wish: anyone may send it with any MAC
+        send(ClientPackets.biosFirmware(MAC, 1).address(50, "198.18.0.124"), ON_67);
+        assertTrue(peers.macOf(DhcpPacket.ipv4("198.18.0.124")).isEmpty());
+        assertTrue(peers.addressOf(MAC).isEmpty());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
+import org.netroot.server.store.PeerAddressRepository;
+import org.netroot.server.store.StoreWriter;
 import org.netroot.server.store.VolumeRepository;
 import org.netroot.server.testing.Processes;
 
@@ -54,7 +57,7 @@ class HttpServiceTest {
         Files.write(files.resolve("vmlinuz"), asset);
         Files.writeString(tmp.resolve("secret.txt"), "top secret");
         Files.createSymbolicLink(files.resolve("escape"), tmp.resolve("secret.txt"));
-        http = new HttpService(new HttpSettings("127.0.0.1", 0, 3260, files, tmp), new ClientRepository(db),
+        http = new HttpService(new HttpSettings("127.0.0.1", 0, 3260, files, tmp), db.clientDirectory(),
                 events::add, peers, errors);
         http.start();
     }
@@ -140,16 +143,80 @@ class HttpServiceTest {
     @Test
     void chapSecretsGoOnlyToTheAddressDhcpSawThatMacAt() throws Exception {
         String c2 = url("/boot/52:54:00:00:00:02.ipxe");
-        peers.learn(java.net.InetAddress.getByName("127.0.0.1"), "52:54:00:00:00:77");
+        var unseen = Processes.run(10, "curl", "-sS", "-w", "\n%{http_code}", c2);
+        assertTrue(unseen.stdout().endsWith("403"), "DHCP never saw c2: no secrets. " + unseen.stdout());
+        waitFor(() -> events.stream().anyMatch(e -> e.type() == BootEventType.ERROR
+                && e.detail().contains("refused the script of CHAP client c2")
+                && e.detail().contains("has not seen 52:54:00:00:00:02")));
+
+        peers.learn(InetAddress.getByName("127.0.0.2"), "52:54:00:00:00:02");
         var stranger = Processes.run(10, "curl", "-sS", "-w", "\n%{http_code}", c2);
         assertTrue(stranger.stdout().endsWith("403"), stranger.stdout());
         assertTrue(!stranger.stdout().contains("chap-secret-12"), stranger.stdout());
         waitFor(() -> events.stream().anyMatch(e -> e.type() == BootEventType.ERROR
-                && e.detail().contains("refused the CHAP secrets of c2")));
+                && e.detail().contains("refused the script of CHAP client c2")
+                && e.detail().contains("last saw 52:54:00:00:00:02 at 127.0.0.2")));
 
-        peers.learn(java.net.InetAddress.getByName("127.0.0.1"), "52:54:00:00:00:02");
+        peers.learn(InetAddress.getByName("127.0.0.1"), "52:54:00:00:00:02");
         var owner = Processes.run(10, "curl", "-sS", "-f", c2);
         assertTrue(owner.stdout().contains("set password chap-secret-12"), owner.stdout());
+        // a client without CHAP carries no secret: served to anyone, as before
+        var plain = Processes.run(10, "curl", "-sS", "-f", url("/boot/52:54:00:00:00:01.ipxe"));
+        assertEquals(0, plain.exitCode(), plain.stderr());
+    }
+
+    @Test
+    void whereDhcpSawAChapClientIsKeptAcrossARestart() throws Exception {
+        new VolumeRepository(db).add(new Volume("v3", 1 << 20, "v3.img", java.time.Instant.now()));
+        new ClientRepository(db).add(new Client("c3", "52:54:00:00:00:03", "v3", null, null, null, "chap-secret-33",
+                null, null, null));
+        try (StoreWriter writer = new StoreWriter()) {
+            PeerDirectory before = new PeerDirectory(new PeerAddressRepository(db), writer);
+            before.learn(InetAddress.getByName("127.0.0.1"), "52:54:00:00:00:02");
+            before.learn(InetAddress.getByName("127.0.0.2"), "52:54:00:00:00:03");
+        } // closing the writer stores what it was given
+        restart();
+        try (StoreWriter writer = new StoreWriter()) {
+            startHttp(new PeerDirectory(new PeerAddressRepository(db), writer));
+            var owner = Processes.run(10, "curl", "-sS", "-f", url("/boot/52:54:00:00:00:02.ipxe"));
+            assertTrue(owner.stdout().contains("set password chap-secret-12"), "at its persisted address: "
+                    + owner.stdout() + owner.stderr());
+            var other = Processes.run(10, "curl", "-sS", "-w", "\n%{http_code}", url("/boot/52:54:00:00:00:03.ipxe"));
+            assertTrue(other.stdout().endsWith("403"), "c3 was seen at 127.0.0.2, not here: " + other.stdout());
+            assertTrue(!other.stdout().contains("chap-secret-33"), other.stdout());
+        }
+    }
+
+    @Test
+    void aRestartForgetsNoOneAndTrustsNoUnknownAddress() throws Exception {
+        restart();
+        try (StoreWriter writer = new StoreWriter()) {
+            startHttp(new PeerDirectory(new PeerAddressRepository(db), writer));
+            var r = Processes.run(10, "curl", "-sS", "-w", "\n%{http_code}", url("/boot/52:54:00:00:00:02.ipxe"));
+            assertTrue(r.stdout().endsWith("403"), "no address known after the restart: " + r.stdout());
+        }
+    }
+
+    @Test
+    void scriptsAreAnsweredFromMemoryWithoutTheDatabase() throws Exception {
+        db.close(); // any database read on the script path now fails
+        var r = Processes.run(10, "curl", "-sS", "-f", url("/boot/52:54:00:00:00:01.ipxe"));
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains("iqn.2026-01.org.netroot:c1"), r.stdout());
+    }
+
+    /** Stops HTTP and reopens the database, as a server restart does. */
+    private void restart() {
+        http.stop();
+        http = null;
+        db.close();
+        db = Database.open(tmp.resolve("data"));
+    }
+
+    private void startHttp(PeerDirectory directory) throws Exception {
+        http = new HttpService(new HttpSettings("127.0.0.1", 0, 3260, tmp.resolve("files"), tmp), db.clientDirectory(),
+                events::add, directory, errors);
+        http.start();
     }
 
     @Test

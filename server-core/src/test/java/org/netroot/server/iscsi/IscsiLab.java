@@ -28,7 +28,7 @@ final class IscsiLab implements AutoCloseable {
         db = Database.open(dir);
         clients = new ClientRepository(db);
         volumes = new VolumeStore(dir, new VolumeRepository(db));
-        service = new IscsiService(new IscsiSettings(null, 0), new ClientTargetCatalog(clients, volumes), events::add,
+        service = new IscsiService(new IscsiSettings((java.net.InetAddress) null, 0), new ClientTargetCatalog(clients.directory(), volumes), events::add,
                 new PeerDirectory(), errors);
         service.start();
     }

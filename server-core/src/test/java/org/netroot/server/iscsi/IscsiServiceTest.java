@@ -251,8 +251,8 @@ class IscsiServiceTest {
 
     @Test
     void aBusyPortSaysWhatToDo() throws Exception {
-        IscsiService second = new IscsiService(new IscsiSettings(null, lab.service.port()),
-                new ClientTargetCatalog(lab.clients, lab.volumes), e -> { }, new PeerDirectory(), lab.errors);
+        IscsiService second = new IscsiService(new IscsiSettings((java.net.InetAddress) null, lab.service.port()),
+                new ClientTargetCatalog(lab.clients.directory(), lab.volumes), e -> { }, new PeerDirectory(), lab.errors);
         BindException e = assertThrows(BindException.class, second::start);
         assertTrue(e.getMessage().contains("--iscsi-port"), e.getMessage());
         assertFalse(second.isRunning());
@@ -265,7 +265,7 @@ class IscsiServiceTest {
     @Test
     void catalogMapsClientsToTargets() throws Exception {
         Client chap = lab.addClient("pc2", "52:54:00:00:00:02", 1 << 20, "u2", "s2", "t2", "ts2");
-        ClientTargetCatalog catalog = new ClientTargetCatalog(lab.clients, lab.volumes);
+        ClientTargetCatalog catalog = new ClientTargetCatalog(lab.clients.directory(), lab.volumes);
         IscsiTarget t = catalog.find(chap.targetIqn()).orElseThrow();
         assertEquals("pc2", t.clientName());
         assertEquals("pc2-disk", t.volumeName());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.netroot.server.dhcp.DhcpMode;
 import org.netroot.server.dhcp.DhcpPacket;
 import org.netroot.server.dhcp.DhcpSettings;
-import org.netroot.server.dhcp.IpxeBinaries;
+import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.tftp.TftpSettings;
 
 class ServiceSettingsTest {
