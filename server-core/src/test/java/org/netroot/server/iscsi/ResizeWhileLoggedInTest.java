@@ -46,8 +46,8 @@ class ResizeWhileLoggedInTest {
     void start() throws Exception {
         db = Database.open(dir);
         control = new LocalControl(db, false, dir, ServerStatus::offline);
-        service = new IscsiService(new IscsiSettings(null, 0),
-                new ClientTargetCatalog(new ClientRepository(db), control.volumeStore()), e -> { }, new PeerDirectory(),
+        service = new IscsiService(new IscsiSettings((java.net.InetAddress) null, 0),
+                new ClientTargetCatalog(db.clientDirectory(), control.volumeStore()), e -> { }, new PeerDirectory(),
                 new InputErrors());
         service.start();
         control.createVolume("pc1-disk", 4 * MIB);
