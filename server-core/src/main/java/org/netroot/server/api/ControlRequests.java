@@ -12,6 +12,13 @@ public final class ControlRequests {
     public record ExportVolume(String file) {
     }
 
+    /** Starts an import (file: the image to read) or an export (file: the image to write). */
+    public record StartJob(Job.Kind kind, String volume, String file) {
+    }
+
+    public record Version(int apiVersion) {
+    }
+
     public record Error(String error) {
     }
 }

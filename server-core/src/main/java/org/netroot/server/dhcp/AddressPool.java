@@ -39,6 +39,13 @@ public final class AddressPool {
     private record Hold(String mac, Instant until) {
     }
 
+    private volatile org.netroot.server.events.ChangePublisher changes = org.netroot.server.events.ChangePublisher.NONE;
+
+    /** Where granted and released leases are announced (the live stream). */
+    public void publishTo(org.netroot.server.events.ChangePublisher publisher) {
+        this.changes = publisher;
+    }
+
     public AddressPool(Inet4Address rangeStart, Inet4Address rangeEnd, LeaseRepository leases,
             ClientRepository clients, Clock clock) {
         this.start = ServedInterface.toInt(rangeStart);
@@ -142,6 +149,7 @@ public final class AddressPool {
         Lease lease = new Lease(mac, ip.getHostAddress(), clock.instant().plusSeconds(leaseSeconds), hostname);
         leases.save(lease);
         offered.remove(ServedInterface.toInt(ip));
+        changes.publish(org.netroot.server.api.ChangeType.LEASE_GRANTED, lease.mac(), lease);
         return lease;
     }
 
@@ -152,7 +160,10 @@ public final class AddressPool {
 
     public boolean release(String mac, Inet4Address ip) {
         Optional<Lease> lease = leases.byMac(mac);
-        if (lease.isPresent() && lease.get().ip().equals(ip.getHostAddress())) return leases.release(mac);
+        if (lease.isPresent() && lease.get().ip().equals(ip.getHostAddress()) && leases.release(mac)) {
+            changes.publish(org.netroot.server.api.ChangeType.LEASE_RELEASED, lease.get().mac(), lease.get());
+            return true;
+        }
         return false;
     }
 

@@ -4,14 +4,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.ChangeEvent;
+import org.netroot.server.api.ChangeListener;
+import org.netroot.server.api.ChangeType;
 import org.netroot.server.api.Client;
+import org.netroot.server.api.ClientSecrets;
+import org.netroot.server.api.DiscoveredMachine;
+import org.netroot.server.api.Job;
 import org.netroot.server.api.Lease;
 import org.netroot.server.api.NetrootControl;
+import org.netroot.server.api.OfflineControlFactory;
 import org.netroot.server.api.ServerStatus;
 import org.netroot.server.api.Volume;
+import org.netroot.server.events.ChangeFeed;
+import org.netroot.server.events.DiscoveredMachines;
+import org.netroot.server.service.ServiceManager;
+import org.netroot.server.store.DiscoveredMachineRepository;
 import org.netroot.server.http.IpxeScriptBuilder;
 import org.netroot.server.store.BootEventRepository;
 import org.netroot.server.store.ClientRepository;
@@ -20,9 +32,21 @@ import org.netroot.server.store.LeaseRepository;
 import org.netroot.server.store.VolumeRepository;
 import org.netroot.server.storage.VolumeStore;
 
-/** {@link NetrootControl} over the database and volume files of this process. */
+/**
+ * {@link NetrootControl} over the database and volume files of this process. Every change it makes
+ * is published on its {@link ChangeFeed} (the live stream); in a server the services, DHCP and the
+ * boot event bus publish there too.
+ */
 public final class LocalControl implements NetrootControl {
     private static final long FOLLOW_POLL_MS = 200;
+
+    /** Found by {@link org.netroot.server.api.Netroot#offline} through {@link java.util.ServiceLoader}. */
+    public static final class Offline implements OfflineControlFactory {
+        @Override
+        public NetrootControl open(Path dataDir) {
+            return openOffline(dataDir);
+        }
+    }
 
     private final Database db;
     private final boolean ownsDatabase;
@@ -31,8 +55,22 @@ public final class LocalControl implements NetrootControl {
     private final BootEventRepository events;
     private final VolumeStore volumes;
     private final Supplier<ServerStatus> status;
+    private final ServiceManager services;
+    private final Path dataDir;
+    private final ChangeFeed feed = new ChangeFeed();
+    private final Jobs jobs = new Jobs(feed);
+    private final DiscoveredMachineRepository discoveredRepository;
+    private final DiscoveredMachines discovered;
 
     public LocalControl(Database db, boolean ownsDatabase, Path dataDir, Supplier<ServerStatus> status) {
+        this(db, ownsDatabase, dataDir, status, null);
+    }
+
+    /** @param services the server's services, null when no server runs (starting and stopping is refused) */
+    public LocalControl(Database db, boolean ownsDatabase, Path dataDir, Supplier<ServerStatus> status,
+                        ServiceManager services) {
+        this.services = services;
+        this.dataDir = dataDir;
         this.db = db;
         this.ownsDatabase = ownsDatabase;
         this.clients = new ClientRepository(db);
@@ -40,6 +78,18 @@ public final class LocalControl implements NetrootControl {
         this.events = new BootEventRepository(db);
         this.volumes = new VolumeStore(dataDir, new VolumeRepository(db));
         this.status = status;
+        this.discoveredRepository = new DiscoveredMachineRepository(db);
+        this.discovered = new DiscoveredMachines(discoveredRepository, mac -> clients.byMac(mac).isPresent(), feed);
+    }
+
+    /** The live stream's feed: boot events, services and DHCP publish here too. */
+    public ChangeFeed changes() {
+        return feed;
+    }
+
+    /** Where DHCP reports network-boot requests (remembered when the MAC is no client's). */
+    public DiscoveredMachines discovery() {
+        return discovered;
     }
 
     /** Opens the data folder's database for a CLI run while no server runs. */
@@ -49,24 +99,82 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public List<Client> clients() {
-        return clients.list();
+        return clients.list().stream().map(Client::withoutSecrets).toList();
     }
 
     @Override
-    public Client addClient(Client c) {
+    public synchronized Client addClient(Client c) {
+        check(c, null);
+        clients.add(c);
+        discovered.forget(c.mac());
+        feed.publish(ChangeType.CLIENT_ADDED, c.name(), c.withoutSecrets());
+        return c;
+    }
+
+    @Override
+    public synchronized Client updateClient(String name, Client edited) {
+        Client old = clients.byName(name).orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+        if (edited == null) throw new IllegalArgumentException("give the client's new settings");
+        if (edited.name() != null && !edited.name().equals(name)) {
+            throw new IllegalArgumentException("renaming a client is not supported: remove it and add it again as "
+                    + edited.name());
+        }
+        // lists carry no secrets: "CHAP on, no secret given" keeps the stored one
+        String secret = edited.chapSecret() == null && edited.chap() ? old.chapSecret() : edited.chapSecret();
+        String mutual = edited.mutualChapSecret() == null && edited.mutualChap() ? old.mutualChapSecret()
+                : edited.mutualChapSecret();
+        String iqn = edited.initiatorIqn() == null || edited.initiatorIqn().equals(Client.IQN_PREFIX + ":initiator:null")
+                ? old.initiatorIqn() : edited.initiatorIqn();
+        Client c = new Client(name, edited.mac() == null ? old.mac() : edited.mac(), edited.volumeName(),
+                edited.bootMode(), iqn, edited.chapUser(), secret, edited.mutualChapUser(), mutual,
+                edited.reservedIp());
+        check(c, name);
+        clients.update(c);
+        discovered.forget(c.mac());
+        feed.publish(ChangeType.CLIENT_UPDATED, c.name(), c.withoutSecrets());
+        return c.withoutSecrets();
+    }
+
+    @Override
+    public ClientSecrets clientSecrets(String name) {
+        return clients.byName(name).map(Client::secrets)
+                .orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+    }
+
+    @Override
+    public List<BootEvent> clientEvents(String nameOrMac, long afterId, int limit) {
+        Optional<Client> c = clients.byName(nameOrMac);
+        String mac;
+        if (c.isPresent()) {
+            mac = c.get().mac();
+        } else {
+            try {
+                mac = Client.normalizeMac(nameOrMac);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("no client named " + nameOrMac + " (and not a MAC address)");
+            }
+        }
+        return events.forMacAfter(mac, afterId, Math.max(1, Math.min(limit, 10_000)));
+    }
+
+    /** The checks add and edit share; {@code self} is the client being edited (its own values are no conflict). */
+    private void check(Client c, String self) {
         if (!Client.isValidName(c.name())) {
             throw new IllegalArgumentException("client names use lower-case letters, digits and '-' (up to 63), starting"
                     + " with a letter or digit: " + c.name());
         }
         if (c.volumeName() != null) {
             volumes.require(c.volumeName());
-            clients.list().stream().filter(o -> c.volumeName().equals(o.volumeName())).findFirst().ifPresent(o -> {
+            clients.list().stream().filter(o -> !o.name().equals(self) && c.volumeName().equals(o.volumeName()))
+                    .findFirst().ifPresent(o -> {
                 throw new IllegalArgumentException("volume " + c.volumeName() + " is already the disk of client "
                         + o.name() + ": two machines writing one disk destroy it; create another volume");
             });
         }
-        if (clients.byName(c.name()).isPresent()) throw new IllegalArgumentException("a client named " + c.name() + " already exists");
-        clients.byMac(c.mac()).ifPresent(o -> {
+        if (self == null && clients.byName(c.name()).isPresent()) {
+            throw new IllegalArgumentException("a client named " + c.name() + " already exists");
+        }
+        clients.byMac(c.mac()).filter(o -> !o.name().equals(self)).ifPresent(o -> {
             throw new IllegalArgumentException("MAC " + c.mac() + " already belongs to client " + o.name());
         });
         checkIscsiValue("initiator IQN", c.initiatorIqn());
@@ -84,17 +192,17 @@ public final class LocalControl implements NetrootControl {
             if (!isDottedQuad(c.reservedIp())) {
                 throw new IllegalArgumentException("reserved address must be an IPv4 address like 192.168.1.50: " + c.reservedIp());
             }
-            clients.list().stream().filter(o -> c.reservedIp().equals(o.reservedIp())).findFirst().ifPresent(o -> {
+            clients.list().stream().filter(o -> !o.name().equals(self) && c.reservedIp().equals(o.reservedIp()))
+                    .findFirst().ifPresent(o -> {
                 throw new IllegalArgumentException("address " + c.reservedIp() + " is already reserved for client " + o.name());
             });
         }
-        clients.add(c);
-        return c;
     }
 
     @Override
-    public void removeClient(String name) {
+    public synchronized void removeClient(String name) {
         if (!clients.remove(name)) throw new IllegalArgumentException("no client named " + name);
+        feed.publish(ChangeType.CLIENT_REMOVED, name, null);
     }
 
     @Override
@@ -105,7 +213,9 @@ public final class LocalControl implements NetrootControl {
     @Override
     public Volume createVolume(String name, long sizeBytes) {
         try {
-            return volumes.create(name, sizeBytes);
+            Volume v = volumes.create(name, sizeBytes);
+            feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+            return v;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -113,22 +223,57 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public Volume importVolume(String name, String imagePath) {
-        try {
-            return volumes.importImage(name, Path.of(imagePath), 0);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException("no such image file: " + imagePath);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        Job j = jobs.await(startImport(name, imagePath).id());
+        if (j.state() != Job.State.SUCCEEDED) throw failed(j);
+        return volumes.require(name);
     }
 
     @Override
     public void exportVolume(String name, String targetPath) {
-        try {
-            volumes.export(name, Path.of(targetPath));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        Job j = jobs.await(startExport(name, targetPath).id());
+        if (j.state() != Job.State.SUCCEEDED) throw failed(j);
+    }
+
+    private static RuntimeException failed(Job j) {
+        return j.message() != null && (j.message().startsWith("no ") || j.message().contains("already exists")
+                || j.message().startsWith("volume names")) ? new IllegalArgumentException(j.message())
+                : new IllegalStateException(j.message());
+    }
+
+    @Override
+    public Job startImport(String name, String imagePath) {
+        Path image = Path.of(imagePath);
+        if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + imagePath);
+        if (volumes.find(name).isPresent()) throw new IllegalArgumentException("a volume named " + name + " already exists");
+        return jobs.start(Job.Kind.IMPORT, name, progress -> {
+            Volume v = volumes.importImage(name, image, 0, progress);
+            feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+            return "imported " + imagePath + " as volume " + name;
+        });
+    }
+
+    @Override
+    public Job startExport(String name, String targetPath) {
+        volumes.require(name);
+        return jobs.start(Job.Kind.EXPORT, name, progress -> {
+            volumes.export(name, Path.of(targetPath), progress);
+            return "exported volume " + name + " to " + targetPath;
+        });
+    }
+
+    @Override
+    public Job job(long id) {
+        return jobs.get(id);
+    }
+
+    @Override
+    public List<Job> jobs() {
+        return jobs.list();
+    }
+
+    @Override
+    public Job cancelJob(long id) {
+        return jobs.cancel(id);
     }
 
     @Override
@@ -139,6 +284,7 @@ public final class LocalControl implements NetrootControl {
         });
         try {
             volumes.remove(name);
+            feed.publish(ChangeType.VOLUME_REMOVED, name, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -150,12 +296,26 @@ public final class LocalControl implements NetrootControl {
     }
 
     @Override
+    public List<DiscoveredMachine> discoveredMachines() {
+        return discoveredRepository.list();
+    }
+
+    @Override
+    public void forgetDiscovered(String mac) {
+        if (!discovered.forget(Client.normalizeMac(mac))) {
+            throw new IllegalArgumentException("no discovered machine with MAC " + mac);
+        }
+    }
+
+    @Override
     public List<BootEvent> events(long afterId, int limit) {
         return events.after(afterId, Math.max(1, Math.min(limit, 10_000)));
     }
 
     @Override
     public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink) {
+        if (services != null) return org.netroot.server.api.BootEventFollower.follow(this, afterId, sink);
+        // offline: no server writes boot events, so polling the database costs nothing on a live path
         Thread t = Thread.ofVirtual().name("follow-events").start(() -> {
             long last = afterId;
             while (!Thread.currentThread().isInterrupted()) {
@@ -174,8 +334,60 @@ public final class LocalControl implements NetrootControl {
     }
 
     @Override
+    public AutoCloseable subscribe(long afterId, ChangeListener listener) {
+        // In-process: the feed calls under its lock, so hand events to the listener's own thread.
+        var queue = new java.util.concurrent.LinkedBlockingQueue<ChangeEvent>();
+        ChangeFeed.Subscription sub = feed.subscribe(afterId, queue::add);
+        Thread t = Thread.ofVirtual().name("subscriber").start(() -> {
+            try {
+                while (true) listener.onEvent(queue.take());
+            } catch (InterruptedException e) {
+                listener.onClosed();
+            } catch (RuntimeException e) {
+                listener.onError(e);
+            }
+        });
+        return () -> {
+            sub.cancel().run();
+            t.interrupt();
+        };
+    }
+
+    @Override
     public ServerStatus status() {
         return status.get();
+    }
+
+    @Override
+    public ServerStatus startService(String name) {
+        requireServer().start(name);
+        return status();
+    }
+
+    @Override
+    public ServerStatus stopService(String name) {
+        requireServer().stop(name);
+        return status();
+    }
+
+    @Override
+    public ServerStatus startAllServices() {
+        requireServer().startAll();
+        return status();
+    }
+
+    @Override
+    public ServerStatus stopAllServices() {
+        requireServer().stopAll();
+        return status();
+    }
+
+    private ServiceManager requireServer() {
+        if (services == null) {
+            throw new IllegalStateException("no Netroot server runs for " + dataDir + ": start it (`netroot serve` or"
+                    + " the system service) to start or stop its services");
+        }
+        return services;
     }
 
     public VolumeStore volumeStore() {
@@ -184,6 +396,8 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public void close() {
+        jobs.close();
+        discovered.close();
         if (ownsDatabase) db.close();
     }
 

@@ -22,6 +22,14 @@ public final class ClientRepository {
                 c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp());
     }
 
+    /** Replaces the stored client of the same name. */
+    public boolean update(Client c) {
+        return jdbc.update("UPDATE client SET mac = ?, volume_name = ?, boot_mode = ?, initiator_iqn = ?, chap_user = ?,"
+                + " chap_secret = ?, mutual_chap_user = ?, mutual_chap_secret = ?, reserved_ip = ? WHERE name = ?",
+                c.mac(), c.volumeName(), c.bootMode(), c.initiatorIqn(), c.chapUser(), c.chapSecret(),
+                c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp(), c.name()) > 0;
+    }
+
     public boolean remove(String name) {
         return jdbc.update("DELETE FROM client WHERE name = ?", name) > 0;
     }
