@@ -18,7 +18,8 @@ public record Job(long id, Kind kind, String subject, State state, long bytesDon
         }
     }
 
-    public boolean isFinished() {
+    /** True once the job succeeded, failed or was cancelled (not a bean getter: JSON keeps only the components). */
+    public boolean ended() {
         return state.isFinal();
     }
 }

@@ -21,7 +21,7 @@ final class JobProgress {
             try {
                 c.cancelJob(job.id());
                 Job j = job;
-                for (int i = 0; i < 100 && !j.isFinished(); i++) {
+                for (int i = 0; i < 100 && !j.ended(); i++) {
                     Thread.sleep(100);
                     j = c.job(job.id());
                 }
@@ -33,7 +33,7 @@ final class JobProgress {
         try {
             Job j = job;
             long lastLine = 0;
-            while (!j.isFinished()) {
+            while (!j.ended()) {
                 long now = System.currentTimeMillis();
                 if (terminal) {
                     out.print("\r" + line(j));
@@ -70,6 +70,6 @@ final class JobProgress {
         return "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + String.format("%3d%%", pct) + "  "
                 + Sizes.human(j.bytesDone()) + " of " + Sizes.human(j.bytesTotal()) + "  "
                 + j.kind().name().toLowerCase() + " " + j.subject()
-                + (j.isFinished() ? "  " + j.state().name().toLowerCase() : "");
+                + (j.ended() ? "  " + j.state().name().toLowerCase() : "");
     }
 }

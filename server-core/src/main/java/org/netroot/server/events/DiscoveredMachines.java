@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class DiscoveredMachines implements DiscoverySink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DiscoveredMachines.class);
     static final long REFRESH_MS = TimeUnit.SECONDS.toMillis(10);
+    /** A flood of made-up MACs must not grow memory or the database without end. */
+    static final int KEEP = 1_000;
     private static final Sighting STOP = new Sighting(null, 0, null, null, null);
 
     private record Sighting(String mac, int architecture, String vendorClass, String interfaceName, Instant at) {
@@ -46,6 +48,7 @@ public final class DiscoveredMachines implements DiscoverySink, AutoCloseable {
         long now = System.currentTimeMillis();
         Long last = lastWritten.get(mac);
         if (last != null && now - last < REFRESH_MS) return;
+        if (lastWritten.size() >= KEEP * 10) lastWritten.clear();
         lastWritten.put(mac, now);
         if (!queue.offer(new Sighting(mac, architecture, vendorClass, interfaceName, Instant.now()))) {
             lastWritten.remove(mac);
@@ -73,6 +76,7 @@ public final class DiscoveredMachines implements DiscoverySink, AutoCloseable {
                 if (isClientMac.test(s.mac())) continue;
                 DiscoveredMachine stored = repository.seen(new DiscoveredMachine(s.mac(), s.architecture(),
                         s.vendorClass(), s.interfaceName(), s.at(), s.at()));
+                if (stored.firstSeen().equals(stored.lastSeen())) repository.keepNewest(KEEP);
                 changes.publish(ChangeType.DISCOVERED_SEEN, stored.mac(), stored);
             } catch (RuntimeException e) {
                 log.warn("could not remember discovered machine {}: {}", s.mac(), e.getMessage());

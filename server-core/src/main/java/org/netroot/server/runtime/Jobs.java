@@ -115,7 +115,7 @@ final class Jobs implements AutoCloseable {
     Job await(long id) {
         Running r = require(id);
         synchronized (r) {
-            while (!r.job.isFinished()) {
+            while (!r.job.ended()) {
                 try {
                     r.wait(1000);
                 } catch (InterruptedException e) {
@@ -137,10 +137,10 @@ final class Jobs implements AutoCloseable {
     }
 
     private void prune() {
-        long finished = jobs.values().stream().filter(r -> r.job.isFinished()).count();
+        long finished = jobs.values().stream().filter(r -> r.job.ended()).count();
         var it = jobs.values().iterator();
         while (finished > KEEP_FINISHED && it.hasNext()) {
-            if (it.next().job.isFinished()) {
+            if (it.next().job.ended()) {
                 it.remove();
                 finished--;
             }

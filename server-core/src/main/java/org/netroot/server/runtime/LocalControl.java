@@ -108,7 +108,7 @@ public final class LocalControl implements NetrootControl {
         clients.add(c);
         discovered.forget(c.mac());
         feed.publish(ChangeType.CLIENT_ADDED, c.name(), c.withoutSecrets());
-        return c;
+        return c.withoutSecrets();
     }
 
     @Override
@@ -178,6 +178,10 @@ public final class LocalControl implements NetrootControl {
             throw new IllegalArgumentException("MAC " + c.mac() + " already belongs to client " + o.name());
         });
         checkIscsiValue("initiator IQN", c.initiatorIqn());
+        if (c.chap() && c.chapSecret() == null) throw new IllegalArgumentException("CHAP is on: give a CHAP secret");
+        if (c.mutualChap() && c.mutualChapSecret() == null) {
+            throw new IllegalArgumentException("mutual CHAP is on: give a mutual CHAP secret");
+        }
         if (c.chapSecret() != null) checkSecret("CHAP secret", c.chapSecret());
         if (c.chapUser() != null) checkIscsiValue("CHAP user", c.chapUser());
         if (c.mutualChapSecret() != null) {

@@ -36,6 +36,12 @@ public final class DiscoveredMachineRepository {
         return jdbc.query("SELECT * FROM discovered_machine ORDER BY last_seen DESC, mac", DiscoveredMachineRepository::map);
     }
 
+    /** Deletes all but the {@code keep} most recently seen machines. */
+    public int keepNewest(int keep) {
+        return jdbc.update("DELETE FROM discovered_machine WHERE mac NOT IN (SELECT mac FROM discovered_machine"
+                + " ORDER BY last_seen DESC LIMIT ?)", keep);
+    }
+
     public boolean forget(String mac) {
         return jdbc.update("DELETE FROM discovered_machine WHERE mac = ?", Client.normalizeMac(mac)) > 0;
     }
