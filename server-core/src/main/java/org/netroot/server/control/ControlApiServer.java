@@ -58,6 +58,8 @@ public final class ControlApiServer implements AutoCloseable {
     private final InputErrors errors;
     private final ControlEndpoint endpoint;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    /** Open streams, ended cleanly (last chunk) on close so followers see the end, not a reset. */
+    private final java.util.Set<Channel> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private EventLoopGroup group;
     private Channel channel;
 
@@ -93,6 +95,10 @@ public final class ControlApiServer implements AutoCloseable {
     @Override
     public void close() {
         if (channel != null) channel.close().syncUninterruptibly();
+        for (Channel s : streams) {
+            s.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT)
+                    .addListener(ChannelFutureListener.CLOSE).awaitUninterruptibly(1000);
+        }
         NettyTransport.shutdown(group);
         workers.shutdownNow();
     }
@@ -169,6 +175,8 @@ public final class ControlApiServer implements AutoCloseable {
         head.headers().set(API_VERSION_HEADER, NetrootControl.API_VERSION);
         HttpUtil.setTransferEncodingChunked(head, true);
         ChangeStream stream = new ChangeStream(ctx.channel());
+        streams.add(ctx.channel());
+        ctx.channel().closeFuture().addListener(f -> streams.remove(ctx.channel()));
         ctx.channel().attr(STREAM).set(stream);
         stream.start(feed, afterId);
         ctx.writeAndFlush(head);
