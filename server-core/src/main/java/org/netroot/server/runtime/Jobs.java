@@ -71,8 +71,9 @@ final class Jobs implements AutoCloseable {
         }
     }
 
-    Job start(Job.Kind kind, String subject, Work work) {
-        Running r = new Running(new Job(ids.incrementAndGet(), kind, subject, Job.State.RUNNING, 0, 0, null,
+    /** @param bytesTotal what the work will copy, as far as known now (0: unknown) */
+    Job start(Job.Kind kind, String subject, long bytesTotal, Work work) {
+        Running r = new Running(new Job(ids.incrementAndGet(), kind, subject, Job.State.RUNNING, 0, bytesTotal, null,
                 Instant.now(), null));
         synchronized (jobs) {
             jobs.put(r.job.id(), r);

@@ -249,7 +249,13 @@ public final class LocalControl implements NetrootControl {
         Path image = Path.of(imagePath);
         if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + imagePath);
         if (volumes.find(name).isPresent()) throw new IllegalArgumentException("a volume named " + name + " already exists");
-        return jobs.start(Job.Kind.IMPORT, name, progress -> {
+        long size;
+        try {
+            size = java.nio.file.Files.size(image);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read image file " + imagePath + ": " + e.getMessage());
+        }
+        return jobs.start(Job.Kind.IMPORT, name, size, progress -> {
             Volume v = volumes.importImage(name, image, 0, progress);
             feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
             return "imported " + imagePath + " as volume " + name;
@@ -258,8 +264,8 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public Job startExport(String name, String targetPath) {
-        volumes.require(name);
-        return jobs.start(Job.Kind.EXPORT, name, progress -> {
+        Volume v = volumes.require(name);
+        return jobs.start(Job.Kind.EXPORT, name, v.sizeBytes(), progress -> {
             volumes.export(name, Path.of(targetPath), progress);
             return "exported volume " + name + " to " + targetPath;
         });
