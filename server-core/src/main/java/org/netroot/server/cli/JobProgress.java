@@ -43,7 +43,7 @@ final class JobProgress {
                     lastLine = now;
                 }
                 try {
-                    Thread.sleep(terminal ? 200 : 500);
+                    Thread.sleep(100);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;

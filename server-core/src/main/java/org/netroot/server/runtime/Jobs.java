@@ -41,7 +41,6 @@ final class Jobs implements AutoCloseable {
     private final class Running implements VolumeStore.CopyProgress {
         volatile Job job;
         volatile boolean cancel;
-        volatile Thread thread;
         long lastPublished;
 
         Running(Job job) {
@@ -79,8 +78,9 @@ final class Jobs implements AutoCloseable {
             jobs.put(r.job.id(), r);
             prune();
         }
-        changes.publish(ChangeType.JOB_PROGRESS, String.valueOf(r.job.id()), r.job);
-        r.thread = Thread.ofVirtual().name("job-" + r.job.id()).start(() -> {
+        Job initial = r.job;
+        changes.publish(ChangeType.JOB_PROGRESS, String.valueOf(initial.id()), initial);
+        Thread.ofVirtual().name("job-" + initial.id()).start(() -> {
             try {
                 String message = work.run(r);
                 r.finish(Job.State.SUCCEEDED, message);
@@ -91,7 +91,7 @@ final class Jobs implements AutoCloseable {
                 r.finish(Job.State.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
             }
         });
-        return r.job;
+        return initial;
     }
 
     Job get(long id) {

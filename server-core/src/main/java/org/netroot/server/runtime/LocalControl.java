@@ -265,6 +265,10 @@ public final class LocalControl implements NetrootControl {
     @Override
     public Job startExport(String name, String targetPath) {
         Volume v = volumes.require(name);
+        Path folder = Path.of(targetPath).toAbsolutePath().getParent();
+        if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("folder " + folder + " does not exist: create it, or export elsewhere");
+        }
         return jobs.start(Job.Kind.EXPORT, name, v.sizeBytes(), progress -> {
             volumes.export(name, Path.of(targetPath), progress);
             return "exported volume " + name + " to " + targetPath;

@@ -120,7 +120,12 @@ public final class VolumeStore {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw diskError("export volume " + name + " to " + target, e);
+        }
     }
 
     public void exportTo(String name, OutputStream out) throws IOException {
@@ -200,8 +205,11 @@ public final class VolumeStore {
     }
 
     private static IOException diskError(String what, IOException e) {
-        String msg = e.getMessage() != null && e.getMessage().contains("No space left")
-                ? "the disk holding the data folder is full" : String.valueOf(e.getMessage());
+        String msg;
+        if (e.getMessage() != null && e.getMessage().contains("No space left")) msg = "the disk holding the data folder is full";
+        else if (e instanceof java.nio.file.DirectoryNotEmptyException d) msg = d.getFile() + " is a folder";
+        else if (e instanceof NoSuchFileException n) msg = n.getFile() + " does not exist";
+        else msg = String.valueOf(e.getMessage());
         return new IOException("could not " + what + ": " + msg, e);
     }
 }

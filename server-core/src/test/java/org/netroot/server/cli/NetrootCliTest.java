@@ -53,9 +53,8 @@ class NetrootCliTest {
         assertEquals(0, exported1.code(), exported1.err());
         assertTrue(exported1.out().contains("export v1  succeeded"), exported1.out());
         Run failed = cli("volume", "export", "v1", tmp.resolve("no/such/dir/x.img").toString());
-        assertEquals(1, failed.code());
-        assertTrue(failed.out().contains("export v1  failed"), failed.out());
-        assertTrue(failed.err().contains("could not export volume v1"), failed.err());
+        assertTrue(failed.code() != 0);
+        assertTrue(failed.err().contains("no/such/dir does not exist: create it"), failed.err());
         byte[] exported = Files.readAllBytes(back);
         assertEquals(1_000_448, exported.length);
         assertArrayEquals(image, java.util.Arrays.copyOf(exported, image.length));

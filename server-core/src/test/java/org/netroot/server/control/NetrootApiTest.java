@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.BootMode;
+import org.netroot.server.api.ChangeType;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.ControlEndpoint;
 import org.netroot.server.api.Job;
@@ -174,7 +175,14 @@ class NetrootApiTest {
         Files.write(image, bytes);
         try (NetrootServer ignored = NetrootServer.start(TestConfigs.loopback(data, tmp));
              NetrootControl api = Netroot.attach(data)) {
+            ChangeStreamTest.Recorder stream = new ChangeStreamTest.Recorder();
+            AutoCloseable sub = api.subscribe(0, stream);
             Job job = awaitEnd(api, api.startImport("v1", image.toString()));
+            stream.await(l -> l.stream().anyMatch(e -> e.type() == ChangeType.JOB_FINISHED));
+            sub.close();
+            assertEquals(List.of(ChangeType.JOB_PROGRESS, ChangeType.VOLUME_CREATED, ChangeType.JOB_FINISHED),
+                    stream.types().stream().distinct().toList(), "progress, the new volume, the end");
+            assertEquals(job, stream.events.get(stream.events.size() - 1).payloadAs(Job.class));
             assertEquals(Job.State.SUCCEEDED, job.state(), job.toString());
             assertEquals(Job.Kind.IMPORT, job.kind());
             assertEquals("v1", job.subject());
@@ -187,9 +195,15 @@ class NetrootApiTest {
             assertEquals(Job.State.SUCCEEDED, awaitEnd(api, api.startExport("v1", out.toString())).state());
             assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(out)));
 
-            Job failed = awaitEnd(api, api.startExport("v1", tmp.resolve("no/such/dir/x.img").toString()));
+            Path folder = Files.createDirectories(tmp.resolve("a-folder"));
+            Files.write(folder.resolve("keep"), new byte[1]);
+            Job failed = awaitEnd(api, api.startExport("v1", folder.toString()));
             assertEquals(Job.State.FAILED, failed.state());
-            assertTrue(failed.message().contains("could not export volume v1"), failed.message());
+            assertEquals("could not export volume v1 to " + folder + ": " + folder + " is a folder", failed.message());
+            assertFalse(Files.exists(tmp.resolve("a-folder.part")), "no half file left");
+            var noFolder = assertThrows(IllegalArgumentException.class,
+                    () -> api.startExport("v1", tmp.resolve("no/such/dir/x.img").toString()));
+            assertTrue(noFolder.getMessage().contains("does not exist: create it"), noFolder.getMessage());
 
             // the blocking forms wait for the job
             api.importVolume("v2", image.toString());
