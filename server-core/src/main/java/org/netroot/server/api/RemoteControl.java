@@ -214,27 +214,7 @@ public final class RemoteControl implements NetrootControl {
             }
         }
         java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread.ofVirtual().name("netroot-stream").start(() -> {
-            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(body,
-                    java.nio.charset.StandardCharsets.UTF_8))) {
-                StringBuilder data = new StringBuilder();
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (line.isEmpty()) {
-                        if (!data.isEmpty()) listener.onEvent(Json.MAPPER.readValue(data.toString(), ChangeEvent.class));
-                        data.setLength(0);
-                    } else if (line.startsWith("data:")) {
-                        data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
-                    } // id: and event: repeat what the data says; ':' lines are comments
-                }
-                listener.onClosed();
-            } catch (IOException e) {
-                if (closed.get()) listener.onClosed();
-                else listener.onError(e);
-            } catch (RuntimeException e) {
-                listener.onError(e);
-            }
-        });
+        Thread.ofVirtual().name("netroot-stream").start(() -> ServerSentEvents.read(body, listener, closed::get));
         return () -> {
             if (closed.compareAndSet(false, true)) body.close();
         };

@@ -24,7 +24,6 @@ import org.netroot.server.events.ChangeFeed;
 import org.netroot.server.events.DiscoveredMachines;
 import org.netroot.server.service.ServiceManager;
 import org.netroot.server.store.DiscoveredMachineRepository;
-import org.netroot.server.http.IpxeScriptBuilder;
 import org.netroot.server.store.BootEventRepository;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
@@ -61,6 +60,7 @@ public final class LocalControl implements NetrootControl {
     private final Jobs jobs = new Jobs(feed);
     private final DiscoveredMachineRepository discoveredRepository;
     private final DiscoveredMachines discovered;
+    private final ClientRules rules;
 
     public LocalControl(Database db, boolean ownsDatabase, Path dataDir, Supplier<ServerStatus> status) {
         this(db, ownsDatabase, dataDir, status, null);
@@ -78,6 +78,7 @@ public final class LocalControl implements NetrootControl {
         this.events = new BootEventRepository(db);
         this.volumes = new VolumeStore(dataDir, new VolumeRepository(db));
         this.status = status;
+        this.rules = new ClientRules(clients, volumes);
         this.discoveredRepository = new DiscoveredMachineRepository(db);
         this.discovered = new DiscoveredMachines(discoveredRepository, mac -> clients.byMac(mac).isPresent(), feed);
     }
@@ -104,7 +105,7 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public synchronized Client addClient(Client c) {
-        check(c, null);
+        rules.check(c, null);
         clients.add(c);
         discovered.forget(c.mac());
         feed.publish(ChangeType.CLIENT_ADDED, c.name(), c.withoutSecrets());
@@ -128,7 +129,7 @@ public final class LocalControl implements NetrootControl {
         Client c = new Client(name, edited.mac() == null ? old.mac() : edited.mac(), edited.volumeName(),
                 edited.bootMode(), iqn, edited.chapUser(), secret, edited.mutualChapUser(), mutual,
                 edited.reservedIp());
-        check(c, name);
+        rules.check(c, name);
         clients.update(c);
         discovered.forget(c.mac());
         feed.publish(ChangeType.CLIENT_UPDATED, c.name(), c.withoutSecrets());
@@ -155,52 +156,6 @@ public final class LocalControl implements NetrootControl {
             }
         }
         return events.forMacAfter(mac, afterId, Math.max(1, Math.min(limit, 10_000)));
-    }
-
-    /** The checks add and edit share; {@code self} is the client being edited (its own values are no conflict). */
-    private void check(Client c, String self) {
-        if (!Client.isValidName(c.name())) {
-            throw new IllegalArgumentException("client names use lower-case letters, digits and '-' (up to 63), starting"
-                    + " with a letter or digit: " + c.name());
-        }
-        if (c.volumeName() != null) {
-            volumes.require(c.volumeName());
-            clients.list().stream().filter(o -> !o.name().equals(self) && c.volumeName().equals(o.volumeName()))
-                    .findFirst().ifPresent(o -> {
-                throw new IllegalArgumentException("volume " + c.volumeName() + " is already the disk of client "
-                        + o.name() + ": two machines writing one disk destroy it; create another volume");
-            });
-        }
-        if (self == null && clients.byName(c.name()).isPresent()) {
-            throw new IllegalArgumentException("a client named " + c.name() + " already exists");
-        }
-        clients.byMac(c.mac()).filter(o -> !o.name().equals(self)).ifPresent(o -> {
-            throw new IllegalArgumentException("MAC " + c.mac() + " already belongs to client " + o.name());
-        });
-        checkIscsiValue("initiator IQN", c.initiatorIqn());
-        if (c.chap() && c.chapSecret() == null) throw new IllegalArgumentException("CHAP is on: give a CHAP secret");
-        if (c.mutualChap() && c.mutualChapSecret() == null) {
-            throw new IllegalArgumentException("mutual CHAP is on: give a mutual CHAP secret");
-        }
-        if (c.chapSecret() != null) checkSecret("CHAP secret", c.chapSecret());
-        if (c.chapUser() != null) checkIscsiValue("CHAP user", c.chapUser());
-        if (c.mutualChapSecret() != null) {
-            if (c.chapSecret() == null) throw new IllegalArgumentException("mutual CHAP needs a CHAP secret too");
-            checkSecret("mutual CHAP secret", c.mutualChapSecret());
-            if (c.mutualChapSecret().equals(c.chapSecret())) {
-                throw new IllegalArgumentException("the mutual CHAP secret must differ from the CHAP secret (RFC 7143 §12.1.3)");
-            }
-        }
-        if (c.mutualChapUser() != null) checkIscsiValue("mutual CHAP user", c.mutualChapUser());
-        if (c.reservedIp() != null) {
-            if (!isDottedQuad(c.reservedIp())) {
-                throw new IllegalArgumentException("reserved address must be an IPv4 address like 192.168.1.50: " + c.reservedIp());
-            }
-            clients.list().stream().filter(o -> !o.name().equals(self) && c.reservedIp().equals(o.reservedIp()))
-                    .findFirst().ifPresent(o -> {
-                throw new IllegalArgumentException("address " + c.reservedIp() + " is already reserved for client " + o.name());
-            });
-        }
     }
 
     @Override
@@ -413,26 +368,5 @@ public final class LocalControl implements NetrootControl {
         jobs.close();
         discovered.close();
         if (ownsDatabase) db.close();
-    }
-
-    static boolean isDottedQuad(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) return false;
-        for (String p : parts) {
-            if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) return false;
-        }
-        return true;
-    }
-
-    private static void checkSecret(String what, String secret) {
-        checkIscsiValue(what, secret);
-        // Windows initiators demand 12-16 characters; RFC 7143 §12.1.3 wants secrets long enough to resist guessing
-        if (secret.length() < 12) throw new IllegalArgumentException(what + " must be at least 12 characters");
-    }
-
-    private static void checkIscsiValue(String what, String v) {
-        if (v != null && !IpxeScriptBuilder.isSafeValue(v)) {
-            throw new IllegalArgumentException(what + " may hold printable characters except spaces and $ { } # \" ' \\");
-        }
     }
 }
