@@ -27,18 +27,22 @@ final class ChangeStream {
     /** A dropped reader that does not read even the overflow notice is cut off after this. */
     private static final long CLOSE_AFTER_OVERFLOW_SECONDS = 5;
 
-    /** For tests and status: how many readers were dropped for reading too slowly, the longest queue seen. */
-    static final AtomicLong droppedSlowReaders = new AtomicLong();
-    static final AtomicInteger longestQueue = new AtomicInteger();
+    /** Per server, for status and tests: readers dropped for reading too slowly, the longest queue seen. */
+    static final class Stats {
+        final AtomicLong droppedSlowReaders = new AtomicLong();
+        final AtomicInteger longestQueue = new AtomicInteger();
+    }
 
     private final Channel channel;
+    private final Stats stats;
     private final ArrayDeque<ChangeEvent> queue = new ArrayDeque<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private boolean dropped;
     private Runnable cancel = () -> { };
 
-    ChangeStream(Channel channel) {
+    ChangeStream(Channel channel, Stats stats) {
         this.channel = channel;
+        this.stats = stats;
     }
 
     /** Subscribes; what the feed replays is queued before anything live. */
@@ -61,7 +65,7 @@ final class ChangeStream {
                 return;
             }
             queue.add(e);
-            longestQueue.accumulateAndGet(queue.size(), Math::max);
+            stats.longestQueue.accumulateAndGet(queue.size(), Math::max);
         }
         scheduleDrain();
     }
@@ -69,7 +73,7 @@ final class ChangeStream {
     private void overflow() {
         dropped = true;
         queue.clear();
-        droppedSlowReaders.incrementAndGet();
+        stats.droppedSlowReaders.incrementAndGet();
         cancel.run();
         channel.eventLoop().execute(() -> {
             channel.writeAndFlush(frame(new ChangeEvent(0, ChangeType.OVERFLOW, java.time.Instant.now(), null, null)))

@@ -55,6 +55,7 @@ public final class ControlApiServer implements AutoCloseable {
 
     private final ControlRoutes routes;
     private final ChangeFeed feed;
+    private final ChangeStream.Stats streamStats = new ChangeStream.Stats();
     private final InputErrors errors;
     private final ControlEndpoint endpoint;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -174,7 +175,7 @@ public final class ControlApiServer implements AutoCloseable {
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         head.headers().set(API_VERSION_HEADER, NetrootControl.API_VERSION);
         HttpUtil.setTransferEncodingChunked(head, true);
-        ChangeStream stream = new ChangeStream(ctx.channel());
+        ChangeStream stream = new ChangeStream(ctx.channel(), streamStats);
         streams.add(ctx.channel());
         ctx.channel().closeFuture().addListener(f -> streams.remove(ctx.channel()));
         ctx.channel().attr(STREAM).set(stream);
@@ -183,14 +184,14 @@ public final class ControlApiServer implements AutoCloseable {
         stream.drain();
     }
 
-    /** Readers dropped for reading too slowly since start, across servers of this process (tests). */
-    public static long droppedSlowReaders() {
-        return ChangeStream.droppedSlowReaders.get();
+    /** Stream readers dropped for reading too slowly since this server started. */
+    public long droppedSlowReaders() {
+        return streamStats.droppedSlowReaders.get();
     }
 
-    /** The longest subscriber queue seen: never above {@link #streamQueueBound()}. */
-    public static int longestStreamQueue() {
-        return ChangeStream.longestQueue.get();
+    /** The longest stream reader queue seen: never above {@link #streamQueueBound()}. */
+    public int longestStreamQueue() {
+        return streamStats.longestQueue.get();
     }
 
     public static int streamQueueBound() {

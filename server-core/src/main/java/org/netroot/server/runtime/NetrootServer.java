@@ -96,6 +96,11 @@ public final class NetrootServer implements AutoCloseable {
         return bus;
     }
 
+    /** The loopback control API (null until started). */
+    public ControlApiServer controlApi() {
+        return controlApi;
+    }
+
     public List<String> warnings() {
         return Collections.unmodifiableList(warnings);
     }
