@@ -1,6 +1,5 @@
 package org.netroot.server.control;
 
-import org.netroot.server.api.Json;
 import org.netroot.server.api.ControlEndpoint;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
