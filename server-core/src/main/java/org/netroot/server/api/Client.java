@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /**
  * A machine that boots from the server: identified by its MAC, booting its own volume.
- * CHAP fields are null when the client logs in without authentication.
+ * CHAP fields are null when the client logs in without authentication. Lists and the live stream
+ * carry no secrets ({@link #withoutSecrets}): {@code chap} and {@code mutualChap} still tell
+ * whether CHAP is on; {@link NetrootControl#clientSecrets} gives the secrets.
  */
 public record Client(
         String name,
@@ -16,7 +18,9 @@ public record Client(
         String chapSecret,
         String mutualChapUser,
         String mutualChapSecret,
-        String reservedIp) {
+        String reservedIp,
+        boolean chap,
+        boolean mutualChap) {
 
     public static final String IQN_PREFIX = "iqn.2026-01.org.netroot";
 
@@ -24,6 +28,24 @@ public record Client(
         mac = normalizeMac(mac);
         if (bootMode == null) bootMode = BootMode.SANBOOT;
         if (initiatorIqn == null || initiatorIqn.isBlank()) initiatorIqn = IQN_PREFIX + ":initiator:" + name;
+        chap = chap || (chapSecret != null && !chapSecret.isEmpty());
+        mutualChap = chap && (mutualChap || (mutualChapSecret != null && !mutualChapSecret.isEmpty()));
+    }
+
+    public Client(String name, String mac, String volumeName, BootMode bootMode, String initiatorIqn, String chapUser,
+                  String chapSecret, String mutualChapUser, String mutualChapSecret, String reservedIp) {
+        this(name, mac, volumeName, bootMode, initiatorIqn, chapUser, chapSecret, mutualChapUser, mutualChapSecret,
+                reservedIp, false, false);
+    }
+
+    /** This client as lists show it: CHAP on or off, but no secret. */
+    public Client withoutSecrets() {
+        return new Client(name, mac, volumeName, bootMode, initiatorIqn, chapUser, null, mutualChapUser, null,
+                reservedIp, chap, mutualChap);
+    }
+
+    public ClientSecrets secrets() {
+        return new ClientSecrets(name, chapUser, chapSecret, mutualChapUser, mutualChapSecret);
     }
 
     public static Client sanboot(String name, String mac, String volumeName) {
@@ -36,11 +58,11 @@ public record Client(
     }
 
     public boolean usesChap() {
-        return chapSecret != null && !chapSecret.isEmpty();
+        return chap;
     }
 
     public boolean usesMutualChap() {
-        return usesChap() && mutualChapSecret != null && !mutualChapSecret.isEmpty();
+        return mutualChap;
     }
 
     /** Lower-case, colon-separated, 6 octets: the one spelling stored and compared everywhere. */

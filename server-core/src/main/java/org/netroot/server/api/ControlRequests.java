@@ -16,6 +16,13 @@ public final class ControlRequests {
     public record ResizeVolume(Long sizeBytes, boolean allowShrink) {
     }
 
+    /** Starts an import (file: the image to read) or an export (file: the image to write). */
+    public record StartJob(Job.Kind kind, String volume, String file) {
+    }
+
+    public record Version(int apiVersion) {
+    }
+
     public record Error(String error) {
     }
 }

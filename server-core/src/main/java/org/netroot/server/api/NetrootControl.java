@@ -5,26 +5,58 @@ import java.util.function.Consumer;
 
 /**
  * Everything the CLI and the app can ask of Netroot. Two implementations: one over the database
- * directly (no server running) and one over the running server's loopback control API.
+ * directly (no server running) and one over the running server's loopback control API; get one
+ * with {@link Netroot#attach}.
  * Failures a user caused (unknown name, bad MAC, volume in use) are {@link IllegalArgumentException}
  * with a message worth showing as is.
  */
 public interface NetrootControl extends AutoCloseable {
+    /** Raised when the control API changes incompatibly; served at {@code GET /api/version}. */
+    int API_VERSION = 1;
+
+    /** Every client, CHAP secrets blanked ({@link Client#chap()} tells whether CHAP is on). */
     List<Client> clients();
 
     Client addClient(Client client);
 
+    /**
+     * Replaces the client named {@code name} (same checks as {@link #addClient}). A null secret with
+     * {@code chap} (or {@code mutualChap}) still true keeps the stored secret, so a client read from
+     * {@link #clients()} can be edited and saved back.
+     */
+    Client updateClient(String name, Client client);
+
     void removeClient(String name);
+
+    /** The client's CHAP user names and secrets. */
+    ClientSecrets clientSecrets(String name);
+
+    /** Boot events of one client (by name or MAC) with id greater than {@code afterId}, oldest first. */
+    List<BootEvent> clientEvents(String nameOrMac, long afterId, int limit);
 
     List<Volume> volumes();
 
     Volume createVolume(String name, long sizeBytes);
 
-    /** Creates a volume holding a copy of the image file at {@code imagePath} (a path on the server). */
+    /** Creates a volume holding a copy of the image file at {@code imagePath} (a path on the server); waits for it. */
     Volume importVolume(String name, String imagePath);
 
-    /** Copies the volume's bytes to {@code targetPath} (a path on the server). */
+    /** Copies the volume's bytes to {@code targetPath} (a path on the server); waits for it. */
     void exportVolume(String name, String targetPath);
+
+    /** Starts importing an image as a new volume; the job reports progress and may be cancelled. */
+    Job startImport(String name, String imagePath);
+
+    /** Starts exporting a volume to a raw image file. */
+    Job startExport(String name, String targetPath);
+
+    Job job(long id);
+
+    /** Running jobs and recently finished ones, oldest first. */
+    List<Job> jobs();
+
+    /** Asks a running job to stop; a cancelled import leaves no volume behind. Returns the job as it is now. */
+    Job cancelJob(long id);
 
     void removeVolume(String name);
 
@@ -37,13 +69,32 @@ public interface NetrootControl extends AutoCloseable {
 
     List<Lease> leases();
 
+    /** Machines that asked to network-boot with a MAC no client has, most recently seen first. */
+    List<DiscoveredMachine> discoveredMachines();
+
+    void forgetDiscovered(String mac);
+
     /** Boot events with id greater than {@code afterId}, oldest first. */
     List<BootEvent> events(long afterId, int limit);
 
     /** Calls {@code sink} for every event after {@code afterId}, then for each new one, until closed. */
     AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink);
 
+    /**
+     * The live stream of changes and boot events after change id {@code afterId} (0: from now).
+     * When the server no longer holds what was missed the first event is a {@link ChangeType#RESET}.
+     */
+    AutoCloseable subscribe(long afterId, ChangeListener listener);
+
     ServerStatus status();
+
+    ServerStatus startService(String name);
+
+    ServerStatus stopService(String name);
+
+    ServerStatus startAllServices();
+
+    ServerStatus stopAllServices();
 
     @Override
     void close();

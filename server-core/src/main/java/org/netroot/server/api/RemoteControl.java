@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.Lease;
@@ -31,16 +30,49 @@ public final class RemoteControl implements NetrootControl {
         this.token = endpoint.token();
     }
 
-    /** The running server's API if one answers at the endpoint published in the data folder. */
+    /**
+     * The running server's API if one answers at the endpoint published in the data folder.
+     *
+     * @throws IllegalStateException when it answers with another API version than this program's
+     */
     public static Optional<RemoteControl> connect(java.nio.file.Path dataDir) {
         Optional<ControlEndpoint> ep = ControlEndpoint.read(dataDir);
         if (ep.isEmpty()) return Optional.empty();
         RemoteControl rc = new RemoteControl(ep.get());
+        int version;
         try {
-            rc.status();
-            return Optional.of(rc);
+            version = rc.serverApiVersion();
         } catch (RuntimeException e) {
+            rc.close();
             return Optional.empty();
+        }
+        if (version != NetrootControl.API_VERSION) {
+            rc.close();
+            throw new IllegalStateException(versionMismatch(dataDir, version));
+        }
+        return Optional.of(rc);
+    }
+
+    static String versionMismatch(java.nio.file.Path dataDir, int serverVersion) {
+        return "the Netroot server running for " + dataDir + " speaks control API version "
+                + (serverVersion <= 0 ? "0 (a release before versions)" : serverVersion) + ", this program version "
+                + NetrootControl.API_VERSION + ": use the netroot command and app of the same release as the server"
+                + " (after an upgrade, restart the server)";
+    }
+
+    /** What {@code GET /api/version} says; 0 for a server too old to say. */
+    public int serverApiVersion() {
+        try {
+            HttpResponse<String> resp = http.send(request("GET", "/api/version", null)
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() == 404) return 0;
+            if (resp.statusCode() != 200) throw new IllegalStateException("control API answered " + resp.statusCode());
+            return Json.MAPPER.readValue(resp.body(), ControlRequests.Version.class).apiVersion();
+        } catch (IOException e) {
+            throw new IllegalStateException("the Netroot server does not answer at " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
@@ -52,6 +84,59 @@ public final class RemoteControl implements NetrootControl {
     @Override
     public Client addClient(Client client) {
         return call("POST", "/api/clients", client, new TypeReference<>() { });
+    }
+
+    @Override
+    public Client updateClient(String name, Client client) {
+        return call("PUT", "/api/clients/" + name, client, new TypeReference<>() { });
+    }
+
+    @Override
+    public ClientSecrets clientSecrets(String name) {
+        return call("GET", "/api/clients/" + name + "/secrets", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public List<BootEvent> clientEvents(String nameOrMac, long afterId, int limit) {
+        return call("GET", "/api/clients/" + nameOrMac + "/events?after=" + afterId + "&limit=" + limit, null,
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public Job startImport(String name, String imagePath) {
+        return call("POST", "/api/jobs", new ControlRequests.StartJob(Job.Kind.IMPORT, name, imagePath),
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public Job startExport(String name, String targetPath) {
+        return call("POST", "/api/jobs", new ControlRequests.StartJob(Job.Kind.EXPORT, name, targetPath),
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public Job job(long id) {
+        return call("GET", "/api/jobs/" + id, null, new TypeReference<>() { });
+    }
+
+    @Override
+    public List<Job> jobs() {
+        return call("GET", "/api/jobs", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public Job cancelJob(long id) {
+        return call("POST", "/api/jobs/" + id + "/cancel", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public List<DiscoveredMachine> discoveredMachines() {
+        return call("GET", "/api/discovered", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public void forgetDiscovered(String mac) {
+        call("DELETE", "/api/discovered/" + mac, null, new TypeReference<Map<String, Object>>() { });
     }
 
     @Override
@@ -103,22 +188,52 @@ public final class RemoteControl implements NetrootControl {
 
     @Override
     public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink) {
-        HttpRequest req = request("GET", "/api/events/stream?after=" + afterId, null).build();
-        Thread t = Thread.ofVirtual().name("follow-events").start(() -> {
-            try {
-                HttpResponse<Stream<String>> resp = http.send(req, HttpResponse.BodyHandlers.ofLines());
-                resp.body().filter(l -> l.startsWith("data: ")).forEach(l -> {
-                    try {
-                        sink.accept(Json.MAPPER.readValue(l.substring(6), BootEvent.class));
-                    } catch (IOException e) {
-                        throw new IllegalStateException("bad event from server: " + l, e);
-                    }
-                });
-            } catch (IOException | InterruptedException e) {
-                // stream ended: the server stopped or we were closed
+        return BootEventFollower.follow(this, afterId, sink);
+    }
+
+    /**
+     * Opens {@code GET /api/stream}; returns once the server has registered this subscriber, so
+     * nothing published after this call returns is missed. Events arrive on one virtual thread.
+     * The listener's {@code onClosed} runs when the stream ends or is closed, {@code onError} when
+     * it breaks or carries something unreadable; reconnect with the last id seen.
+     */
+    @Override
+    public AutoCloseable subscribe(long afterId, ChangeListener listener) {
+        HttpRequest.Builder b = request("GET", "/api/stream", null).header("Accept", "text/event-stream");
+        if (afterId > 0) b.header("Last-Event-ID", Long.toString(afterId));
+        HttpResponse<java.io.InputStream> resp;
+        try {
+            resp = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new IllegalStateException("the Netroot server stopped answering at " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        java.io.InputStream body = resp.body();
+        if (resp.statusCode() != 200) {
+            try (body) {
+                String text = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                throw new IllegalStateException("the live stream was refused (" + resp.statusCode() + "): " + text);
+            } catch (IOException e) {
+                throw new IllegalStateException("the live stream was refused (" + resp.statusCode() + ")", e);
             }
-        });
-        return t::interrupt;
+        }
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.ofVirtual().name("netroot-stream").start(() -> ServerSentEvents.read(body, listener, closed::get));
+        return () -> {
+            if (closed.compareAndSet(false, true)) body.close();
+        };
+    }
+
+    @Override
+    public ServerStatus startAllServices() {
+        return call("POST", "/api/services/start", "", new TypeReference<>() { });
+    }
+
+    @Override
+    public ServerStatus stopAllServices() {
+        return call("POST", "/api/services/stop", "", new TypeReference<>() { });
     }
 
     @Override
@@ -126,10 +241,12 @@ public final class RemoteControl implements NetrootControl {
         return call("GET", "/api/status", null, new TypeReference<>() { });
     }
 
+    @Override
     public ServerStatus startService(String name) {
         return call("POST", "/api/services/" + name + "/start", "", new TypeReference<>() { });
     }
 
+    @Override
     public ServerStatus stopService(String name) {
         return call("POST", "/api/services/" + name + "/stop", "", new TypeReference<>() { });
     }

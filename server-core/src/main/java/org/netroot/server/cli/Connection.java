@@ -1,9 +1,8 @@
 package org.netroot.server.cli;
 
 import java.nio.file.Path;
+import org.netroot.server.api.Netroot;
 import org.netroot.server.api.NetrootControl;
-import org.netroot.server.api.RemoteControl;
-import org.netroot.server.runtime.LocalControl;
 
 /** The running server's control API when one answers, else the data folder's database directly. */
 final class Connection {
@@ -19,7 +18,6 @@ final class Connection {
     }
 
     static NetrootControl open(Path dataDir) {
-        return RemoteControl.connect(dataDir).map(r -> (NetrootControl) r)
-                .orElseGet(() -> LocalControl.openOffline(dataDir));
+        return Netroot.attach(dataDir);
     }
 }

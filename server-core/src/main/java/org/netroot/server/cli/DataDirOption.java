@@ -12,9 +12,6 @@ final class DataDirOption {
 
     Path resolve() {
         if (dataDir != null) return dataDir.toAbsolutePath();
-        String env = System.getenv("NETROOT_DATA");
-        if (env != null && !env.isBlank()) return Path.of(env).toAbsolutePath();
-        if ("root".equals(System.getProperty("user.name"))) return Path.of("/var/lib/netroot");
-        return Path.of(System.getProperty("user.home"), ".local", "share", "netroot");
+        return org.netroot.server.api.DataFolder.defaultPath();
     }
 }

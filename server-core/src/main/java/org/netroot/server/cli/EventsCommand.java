@@ -35,7 +35,8 @@ final class EventsCommand implements Callable<Integer> {
             } else {
                 long last = after;
                 while (true) {
-                    var batch = c.events(last, 1000);
+                    // one client's events are picked by the server (index by MAC), not filtered here
+                    var batch = onlyMac != null ? c.clientEvents(onlyMac, last, 1000) : c.events(last, 1000);
                     for (BootEvent e : batch) print(e, onlyMac);
                     if (batch.size() < 1000) break;
                     last = batch.get(batch.size() - 1).id();

@@ -2,6 +2,7 @@ package org.netroot.server.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.netroot.server.api.Job;
 import org.netroot.server.api.Volume;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,9 +29,15 @@ final class VolumeCommand {
         @Override
         public Integer call() {
             return Connection.run(data, c -> {
-                Volume v = source.from != null
-                        ? c.importVolume(name, source.from.toAbsolutePath().toString())
-                        : c.createVolume(name, Sizes.parse(source.size));
+                Volume v;
+                if (source.from != null) {
+                    Job j = JobProgress.follow(c, c.startImport(name, source.from.toAbsolutePath().toString()),
+                            System.out, System.console() != null);
+                    if (j.state() != Job.State.SUCCEEDED) throw new IllegalStateException(j.message());
+                    v = c.volumes().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+                } else {
+                    v = c.createVolume(name, Sizes.parse(source.size));
+                }
                 System.out.println("created volume " + v.name() + " (" + Sizes.human(v.sizeBytes()) + ")");
             });
         }
@@ -63,7 +70,9 @@ final class VolumeCommand {
         @Override
         public Integer call() {
             return Connection.run(data, c -> {
-                c.exportVolume(name, file.toAbsolutePath().toString());
+                Job j = JobProgress.follow(c, c.startExport(name, file.toAbsolutePath().toString()), System.out,
+                        System.console() != null);
+                if (j.state() != Job.State.SUCCEEDED) throw new IllegalStateException(j.message());
                 System.out.println("exported volume " + name + " to " + file.toAbsolutePath());
             });
         }

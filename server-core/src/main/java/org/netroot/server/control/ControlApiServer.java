@@ -1,6 +1,5 @@
 package org.netroot.server.control;
 
-import org.netroot.server.api.Json;
 import org.netroot.server.api.ControlEndpoint;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -11,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -27,16 +25,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.netroot.server.api.BootEvent;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.AttributeKey;
 import org.netroot.server.api.NetrootControl;
-import org.netroot.server.events.BootEventBus;
+import org.netroot.server.events.ChangeFeed;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.service.NettyTransport;
-import org.netroot.server.service.ServiceManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,25 +42,30 @@ import org.slf4j.LoggerFactory;
  * The loopback control API (HTTP + JSON) the CLI and the app use. Every request carries
  * {@code Authorization: Bearer <token>} from {@code <data>/control.json}. Requests run on virtual
  * threads (they touch the database and volume files), never on the event loop.
- * {@code GET /api/events/stream?after=ID} is a server-sent-event stream of boot events.
+ * {@code GET /api/stream} (with {@code Last-Event-ID} or {@code ?after=ID}) is the live stream of
+ * boot events and changes, served from memory ({@link ChangeFeed}), never from the database.
  */
 public final class ControlApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlApiServer.class);
 
+    /** Every response carries the API version, so any caller can tell what it talks to. */
+    public static final String API_VERSION_HEADER = "Netroot-Api-Version";
+    private static final AttributeKey<ChangeStream> STREAM = AttributeKey.valueOf("netroot.stream");
+
     private final ControlRoutes routes;
-    private final NetrootControl control;
-    private final BootEventBus bus;
+    private final ChangeFeed feed;
+    private final ChangeStream.Stats streamStats = new ChangeStream.Stats();
     private final InputErrors errors;
     private final ControlEndpoint endpoint;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    /** Open streams, ended cleanly (last chunk) on close so followers see the end, not a reset. */
+    private final java.util.Set<Channel> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private EventLoopGroup group;
     private Channel channel;
 
-    public ControlApiServer(NetrootControl control, ServiceManager services, BootEventBus bus, InputErrors errors,
-                            int port) {
-        this.control = control;
-        this.routes = new ControlRoutes(control, services);
-        this.bus = bus;
+    public ControlApiServer(NetrootControl control, ChangeFeed feed, InputErrors errors, int port) {
+        this.routes = new ControlRoutes(control);
+        this.feed = feed;
         this.errors = errors;
         this.endpoint = ControlEndpoint.fresh(port);
     }
@@ -71,6 +74,8 @@ public final class ControlApiServer implements AutoCloseable {
     public ControlEndpoint start() throws Exception {
         group = NettyTransport.group("control", 1);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NettyTransport.serverSocketChannel())
+                // small: a stream reader that stops reading makes the channel unwritable soon
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -90,6 +95,10 @@ public final class ControlApiServer implements AutoCloseable {
     @Override
     public void close() {
         if (channel != null) channel.close().syncUninterruptibly();
+        for (Channel s : streams) {
+            s.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT)
+                    .addListener(ChannelFutureListener.CLOSE).awaitUninterruptibly(1000);
+        }
         NettyTransport.shutdown(group);
         workers.shutdownNow();
     }
@@ -118,8 +127,17 @@ public final class ControlApiServer implements AutoCloseable {
             QueryStringDecoder q = new QueryStringDecoder(req.uri());
             Map<String, String> query = new HashMap<>();
             q.parameters().forEach((k, v) -> query.put(k, v.get(0)));
-            if (q.path().equals("/api/events/stream")) {
-                stream(ctx, ControlRoutes.longParam(query, "after", 0));
+            if (q.path().equals("/api/stream")) {
+                long after;
+                try {
+                    String lastEventId = req.headers().get("Last-Event-ID");
+                    after = lastEventId != null && !lastEventId.isBlank() ? Long.parseLong(lastEventId.trim())
+                            : ControlRoutes.longParam(query, "after", 0);
+                } catch (IllegalArgumentException e) {
+                    reply(ctx, ControlRoutes.error(400, "Last-Event-ID and after must be change ids (numbers)"), false);
+                    return;
+                }
+                stream(ctx, after);
                 return;
             }
             String method = req.method().name();
@@ -136,69 +154,47 @@ public final class ControlApiServer implements AutoCloseable {
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            ChangeStream stream = ctx.channel().attr(STREAM).get();
+            if (stream != null && ctx.channel().isWritable()) stream.drain();
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("control connection failed", cause);
             ctx.close();
         }
     }
 
+    /** SSE: the head goes out once the subscriber is registered, so a caller that saw it misses nothing after. */
     private void stream(ChannelHandlerContext ctx, long afterId) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+        head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        head.headers().set(API_VERSION_HEADER, NetrootControl.API_VERSION);
         HttpUtil.setTransferEncodingChunked(head, true);
+        ChangeStream stream = new ChangeStream(ctx.channel(), streamStats);
+        streams.add(ctx.channel());
+        ctx.channel().closeFuture().addListener(f -> streams.remove(ctx.channel()));
+        ctx.channel().attr(STREAM).set(stream);
+        stream.start(feed, afterId);
         ctx.writeAndFlush(head);
-        workers.execute(() -> new EventStream(ctx, afterId).run());
+        stream.drain();
     }
 
-    /**
-     * One follower: live events are held back while the backlog is sent page by page, then
-     * released in order; ids dedupe the overlap. Nothing falls between backlog and live.
-     */
-    private final class EventStream {
-        private final ChannelHandlerContext ctx;
-        private final java.util.ArrayDeque<BootEvent> held = new java.util.ArrayDeque<>();
-        private long lastSent;
-        private boolean live;
+    /** Stream readers dropped for reading too slowly since this server started. */
+    public long droppedSlowReaders() {
+        return streamStats.droppedSlowReaders.get();
+    }
 
-        EventStream(ChannelHandlerContext ctx, long afterId) {
-            this.ctx = ctx;
-            this.lastSent = afterId;
-        }
+    /** The longest stream reader queue seen: never above {@link #streamQueueBound()}. */
+    public int longestStreamQueue() {
+        return streamStats.longestQueue.get();
+    }
 
-        void run() {
-            Runnable unsubscribe = bus.subscribe(this::onLive);
-            ctx.channel().closeFuture().addListener(f -> unsubscribe.run());
-            try {
-                while (ctx.channel().isActive()) {
-                    List<BootEvent> page = control.events(lastSent, 1000);
-                    if (page.isEmpty()) break;
-                    for (BootEvent e : page) sendInOrder(e);
-                }
-                synchronized (this) {
-                    while (!held.isEmpty()) sendInOrder(held.poll());
-                    live = true;
-                }
-            } catch (RuntimeException e) {
-                log.warn("event stream failed", e);
-                ctx.close();
-            }
-        }
-
-        private synchronized void onLive(BootEvent e) {
-            if (live) sendInOrder(e);
-            else held.add(e);
-        }
-
-        private synchronized void sendInOrder(BootEvent e) {
-            if (e.id() <= lastSent) return;
-            lastSent = e.id();
-            try {
-                String line = "id: " + e.id() + "\ndata: " + Json.MAPPER.writeValueAsString(e) + "\n\n";
-                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8)));
-            } catch (Exception ex) {
-                ctx.close();
-            }
-        }
+    public static int streamQueueBound() {
+        return ChangeStream.QUEUE_BOUND;
     }
 
     private static void reply(ChannelHandlerContext ctx, ControlRoutes.Reply r, boolean keepAlive) {
@@ -206,6 +202,7 @@ public final class ControlApiServer implements AutoCloseable {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
                 Unpooled.wrappedBuffer(bytes));
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        resp.headers().set(API_VERSION_HEADER, NetrootControl.API_VERSION);
         resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         var f = ctx.writeAndFlush(resp);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);

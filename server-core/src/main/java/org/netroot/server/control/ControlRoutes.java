@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.NetrootControl;
-import org.netroot.server.service.ServiceManager;
 import org.netroot.server.store.StoreException;
 
 /** The control API's resources, decided without Netty: method + path + body -> status + JSON. */
@@ -16,11 +15,9 @@ public final class ControlRoutes {
     }
 
     private final NetrootControl control;
-    private final ServiceManager services;
 
-    public ControlRoutes(NetrootControl control, ServiceManager services) {
+    public ControlRoutes(NetrootControl control) {
         this.control = control;
-        this.services = services;
     }
 
     public Reply handle(String method, String path, Map<String, String> query, String body) {
@@ -29,12 +26,37 @@ public final class ControlRoutes {
             String[] p = path.replaceAll("^/+|/+$", "").split("/");
             if (p.length < 2 || !p[0].equals("api")) return error(404, "no such resource: " + path);
             return switch (method + " " + p[1] + (p.length > 2 ? "/*" : "") + (p.length > 3 ? "/" + p[3] : "")) {
+                case "GET version" -> ok(Map.of("apiVersion", NetrootControl.API_VERSION));
                 case "GET status" -> ok(control.status());
                 case "GET clients" -> ok(control.clients());
                 case "POST clients" -> {
                     Client c = Json.MAPPER.readValue(body, Client.class);
                     if (c == null || c.name() == null) throw new IllegalArgumentException("give the client a name and a MAC");
                     yield created(control.addClient(c));
+                }
+                case "PUT clients/*" -> {
+                    Client c = Json.MAPPER.readValue(body, Client.class);
+                    if (c == null) throw new IllegalArgumentException("give the client's new settings");
+                    yield ok(control.updateClient(p[2], c));
+                }
+                case "GET clients/*/secrets" -> ok(control.clientSecrets(p[2]));
+                case "GET clients/*/events" -> ok(control.clientEvents(p[2], longParam(query, "after", 0),
+                        (int) longParam(query, "limit", 1000)));
+                case "GET discovered" -> ok(control.discoveredMachines());
+                case "DELETE discovered/*" -> {
+                    control.forgetDiscovered(p[2]);
+                    yield ok(Map.of("forgotten", p[2]));
+                }
+                case "GET jobs" -> ok(control.jobs());
+                case "GET jobs/*" -> ok(control.job(longParam(Map.of("id", p[2]), "id", 0)));
+                case "POST jobs/*/cancel" -> ok(control.cancelJob(longParam(Map.of("id", p[2]), "id", 0)));
+                case "POST jobs" -> {
+                    var req = Json.MAPPER.readValue(body, ControlRequests.StartJob.class);
+                    if (req == null || req.kind() == null || req.volume() == null || req.file() == null) {
+                        throw new IllegalArgumentException("give kind (IMPORT or EXPORT), volume and file");
+                    }
+                    yield created(req.kind() == org.netroot.server.api.Job.Kind.IMPORT
+                            ? control.startImport(req.volume(), req.file()) : control.startExport(req.volume(), req.file()));
                 }
                 case "DELETE clients/*" -> {
                     control.removeClient(p[2]);
@@ -65,14 +87,13 @@ public final class ControlRoutes {
                 }
                 case "GET leases" -> ok(control.leases());
                 case "GET events" -> ok(control.events(longParam(query, "after", 0), (int) longParam(query, "limit", 1000)));
-                case "POST services/*/start" -> {
-                    services.start(p[2]);
-                    yield ok(control.status());
-                }
-                case "POST services/*/stop" -> {
-                    services.stop(p[2]);
-                    yield ok(control.status());
-                }
+                case "POST services/*/start" -> ok(control.startService(p[2]));
+                case "POST services/*/stop" -> ok(control.stopService(p[2]));
+                case "POST services/*" -> switch (p[2]) {
+                    case "start" -> ok(control.startAllServices());
+                    case "stop" -> ok(control.stopAllServices());
+                    default -> error(404, "no such resource: " + method + " " + path);
+                };
                 default -> error(404, "no such resource: " + method + " " + path);
             };
         } catch (JsonProcessingException e) {

@@ -47,6 +47,13 @@ public final class AddressPool {
     private record Hold(String mac, Instant until) {
     }
 
+    private volatile org.netroot.server.events.ChangePublisher changes = org.netroot.server.events.ChangePublisher.NONE;
+
+    /** Where granted and released leases are announced (the live stream), once they are stored. */
+    public void publishTo(org.netroot.server.events.ChangePublisher publisher) {
+        this.changes = publisher;
+    }
+
     /** Reads the stored leases once (call it off the event loop, e.g. when the service starts). */
     public AddressPool(Inet4Address rangeStart, Inet4Address rangeEnd, LeaseRepository leases, StoreWriter writer,
             ClientDirectory clients, Clock clock) {
@@ -159,7 +166,10 @@ public final class AddressPool {
         leaseByMac.values().removeIf(l -> l.ip().equals(lease.ip()) && !l.mac().equals(mac));
         leaseByMac.put(mac, lease);
         offered.remove(ServedInterface.toInt(ip));
-        return writer.submit(() -> leases.save(lease)).thenApply(v -> lease);
+        return writer.submit(() -> leases.save(lease)).thenApply(v -> {
+            changes.publish(org.netroot.server.api.ChangeType.LEASE_GRANTED, lease.mac(), lease);
+            return lease;
+        });
     }
 
     /** The client chose another server: free what we offered it. */
@@ -170,10 +180,12 @@ public final class AddressPool {
     public boolean release(String mac, Inet4Address ip) {
         Lease lease = leaseByMac.get(mac);
         if (lease == null || !lease.ip().equals(ip.getHostAddress()) || !leaseByMac.remove(mac, lease)) return false;
-        writer.submit(() -> leases.release(mac)).exceptionally(e -> {
-            log.warn("DHCP: could not remove the released lease of {} from the store: {}", mac, e.toString());
-            return null;
-        });
+        writer.submit(() -> leases.release(mac)).thenRun(
+                () -> changes.publish(org.netroot.server.api.ChangeType.LEASE_RELEASED, lease.mac(), lease))
+                .exceptionally(e -> {
+                    log.warn("DHCP: could not remove the released lease of {} from the store: {}", mac, e.toString());
+                    return null;
+                });
         return true;
     }
 

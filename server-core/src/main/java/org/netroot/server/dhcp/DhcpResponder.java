@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
+import org.netroot.server.events.DiscoverySink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.slf4j.Logger;
@@ -26,10 +27,18 @@ public final class DhcpResponder {
     private final PeerDirectory peers;
     private final InputErrors errors;
     private final int proxyPort;
+    private final DiscoverySink discovered;
 
     /** @param full the full-mode responder, null in proxy mode */
     public DhcpResponder(DhcpMode mode, ProxyDhcpResponder proxy, FullDhcpResponder full, BootEventSink events,
             PeerDirectory peers, InputErrors errors, int proxyPort) {
+        this(mode, proxy, full, events, peers, errors, proxyPort, DiscoverySink.NONE);
+    }
+
+    /** @param discovered told of every PXE request, to remember machines that are no client's yet */
+    public DhcpResponder(DhcpMode mode, ProxyDhcpResponder proxy, FullDhcpResponder full, BootEventSink events,
+            PeerDirectory peers, InputErrors errors, int proxyPort, DiscoverySink discovered) {
+        this.discovered = discovered;
         if (mode == DhcpMode.FULL && full == null) throw new IllegalArgumentException("full mode needs an address pool");
         this.mode = mode;
         this.proxy = proxy;
@@ -69,6 +78,10 @@ public final class DhcpResponder {
         DhcpMode answeringAs = bootServer ? DhcpMode.PROXY : mode;
         if (answeringAs == DhcpMode.PROXY) learnFromProxyRequest(request, type, boot);
         if (boot.wantsBoot() || answeringAs == DhcpMode.FULL) recordRequest(type, boot, answeringAs, bootServer, arrival);
+        if (boot.pxeClient() && (type == DhcpMessageType.DISCOVER || type == DhcpMessageType.REQUEST)) {
+            // queued only; whether the MAC is a client's is decided off the event loop
+            discovered.seen(boot.mac(), boot.archOption93(), boot.vendorClass(), arrival.on().name());
+        }
         try {
             Optional<DhcpReply> reply = answeringAs == DhcpMode.FULL
                     ? full.answer(request, boot, arrival) : proxy.answer(request, boot, arrival);

@@ -29,6 +29,8 @@ import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
+import org.netroot.server.events.ChangePublisher;
+import org.netroot.server.events.DiscoverySink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.service.ManagedService;
@@ -58,6 +60,8 @@ public final class DhcpService implements ManagedService {
     private final PeerDirectory peers;
     private final InputErrors errors;
     private final List<Channel> channels = new ArrayList<>();
+    private ChangePublisher changes = ChangePublisher.NONE;
+    private DiscoverySink discovered = DiscoverySink.NONE;
     private EventLoopGroup group;
 
     /**
@@ -73,6 +77,13 @@ public final class DhcpService implements ManagedService {
         this.events = events;
         this.peers = peers;
         this.errors = errors;
+    }
+
+    /** Where lease changes and network-boot requests from unknown machines go; call before {@link #start}. */
+    public synchronized DhcpService observedBy(ChangePublisher changePublisher, DiscoverySink discoverySink) {
+        this.changes = changePublisher;
+        this.discovered = discoverySink;
+        return this;
     }
 
     @Override
@@ -117,11 +128,12 @@ public final class DhcpService implements ManagedService {
         if (settings.mode() == DhcpMode.FULL) {
             AddressPool pool = new AddressPool(settings.rangeStart(), settings.rangeEnd(), leases, writer, clients,
                     Clock.systemUTC());
+            pool.publishTo(changes);
             full = new FullDhcpResponder(pool, chooser, events, peers, settings.router(), settings.dns(),
                     settings.leaseSeconds(),
                     settings.serverPort(), settings.proxyPort());
         }
-        return new DhcpResponder(settings.mode(), proxy, full, events, peers, errors, settings.proxyPort());
+        return new DhcpResponder(settings.mode(), proxy, full, events, peers, errors, settings.proxyPort(), discovered);
     }
 
     /** The interface's first IPv4 address and prefix; the configured server address, when given, is announced. */

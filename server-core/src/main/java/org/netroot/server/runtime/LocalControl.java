@@ -4,15 +4,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.ChangeEvent;
+import org.netroot.server.api.ChangeListener;
+import org.netroot.server.api.ChangeType;
 import org.netroot.server.api.Client;
+import org.netroot.server.api.ClientSecrets;
+import org.netroot.server.api.DiscoveredMachine;
+import org.netroot.server.api.Job;
 import org.netroot.server.api.Lease;
 import org.netroot.server.api.NetrootControl;
+import org.netroot.server.api.OfflineControlFactory;
 import org.netroot.server.api.ServerStatus;
 import org.netroot.server.api.Volume;
-import org.netroot.server.http.IpxeScriptBuilder;
+import org.netroot.server.events.ChangeFeed;
+import org.netroot.server.events.DiscoveredMachines;
+import org.netroot.server.service.ServiceManager;
+import org.netroot.server.store.DiscoveredMachineRepository;
 import org.netroot.server.store.BootEventRepository;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
@@ -20,9 +31,21 @@ import org.netroot.server.store.LeaseRepository;
 import org.netroot.server.store.VolumeRepository;
 import org.netroot.server.storage.VolumeStore;
 
-/** {@link NetrootControl} over the database and volume files of this process. */
+/**
+ * {@link NetrootControl} over the database and volume files of this process. Every change it makes
+ * is published on its {@link ChangeFeed} (the live stream); in a server the services, DHCP and the
+ * boot event bus publish there too.
+ */
 public final class LocalControl implements NetrootControl {
     private static final long FOLLOW_POLL_MS = 200;
+
+    /** Found by {@link org.netroot.server.api.Netroot#offline} through {@link java.util.ServiceLoader}. */
+    public static final class Offline implements OfflineControlFactory {
+        @Override
+        public NetrootControl open(Path dataDir) {
+            return openOffline(dataDir);
+        }
+    }
 
     private final Database db;
     private final boolean ownsDatabase;
@@ -31,8 +54,23 @@ public final class LocalControl implements NetrootControl {
     private final BootEventRepository events;
     private final VolumeStore volumes;
     private final Supplier<ServerStatus> status;
+    private final ServiceManager services;
+    private final Path dataDir;
+    private final ChangeFeed feed = new ChangeFeed();
+    private final Jobs jobs = new Jobs(feed);
+    private final DiscoveredMachineRepository discoveredRepository;
+    private final DiscoveredMachines discovered;
+    private final ClientRules rules;
 
     public LocalControl(Database db, boolean ownsDatabase, Path dataDir, Supplier<ServerStatus> status) {
+        this(db, ownsDatabase, dataDir, status, null);
+    }
+
+    /** @param services the server's services, null when no server runs (starting and stopping is refused) */
+    public LocalControl(Database db, boolean ownsDatabase, Path dataDir, Supplier<ServerStatus> status,
+                        ServiceManager services) {
+        this.services = services;
+        this.dataDir = dataDir;
         this.db = db;
         this.ownsDatabase = ownsDatabase;
         this.clients = new ClientRepository(db);
@@ -40,6 +78,19 @@ public final class LocalControl implements NetrootControl {
         this.events = new BootEventRepository(db);
         this.volumes = new VolumeStore(dataDir, new VolumeRepository(db));
         this.status = status;
+        this.rules = new ClientRules(clients, volumes);
+        this.discoveredRepository = new DiscoveredMachineRepository(db);
+        this.discovered = new DiscoveredMachines(discoveredRepository, mac -> clients.byMac(mac).isPresent(), feed);
+    }
+
+    /** The live stream's feed: boot events, services and DHCP publish here too. */
+    public ChangeFeed changes() {
+        return feed;
+    }
+
+    /** Where DHCP reports network-boot requests (remembered when the MAC is no client's). */
+    public DiscoveredMachines discovery() {
+        return discovered;
     }
 
     /** Opens the data folder's database for a CLI run while no server runs. */
@@ -49,52 +100,68 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public List<Client> clients() {
-        return clients.list();
+        return clients.list().stream().map(Client::withoutSecrets).toList();
     }
 
     @Override
-    public Client addClient(Client c) {
-        if (!Client.isValidName(c.name())) {
-            throw new IllegalArgumentException("client names use lower-case letters, digits and '-' (up to 63), starting"
-                    + " with a letter or digit: " + c.name());
-        }
-        if (c.volumeName() != null) {
-            volumes.require(c.volumeName());
-            clients.list().stream().filter(o -> c.volumeName().equals(o.volumeName())).findFirst().ifPresent(o -> {
-                throw new IllegalArgumentException("volume " + c.volumeName() + " is already the disk of client "
-                        + o.name() + ": two machines writing one disk destroy it; create another volume");
-            });
-        }
-        if (clients.byName(c.name()).isPresent()) throw new IllegalArgumentException("a client named " + c.name() + " already exists");
-        clients.byMac(c.mac()).ifPresent(o -> {
-            throw new IllegalArgumentException("MAC " + c.mac() + " already belongs to client " + o.name());
-        });
-        checkIscsiValue("initiator IQN", c.initiatorIqn());
-        if (c.chapSecret() != null) checkSecret("CHAP secret", c.chapSecret());
-        if (c.chapUser() != null) checkIscsiValue("CHAP user", c.chapUser());
-        if (c.mutualChapSecret() != null) {
-            if (c.chapSecret() == null) throw new IllegalArgumentException("mutual CHAP needs a CHAP secret too");
-            checkSecret("mutual CHAP secret", c.mutualChapSecret());
-            if (c.mutualChapSecret().equals(c.chapSecret())) {
-                throw new IllegalArgumentException("the mutual CHAP secret must differ from the CHAP secret (RFC 7143 §12.1.3)");
-            }
-        }
-        if (c.mutualChapUser() != null) checkIscsiValue("mutual CHAP user", c.mutualChapUser());
-        if (c.reservedIp() != null) {
-            if (!isDottedQuad(c.reservedIp())) {
-                throw new IllegalArgumentException("reserved address must be an IPv4 address like 192.168.1.50: " + c.reservedIp());
-            }
-            clients.list().stream().filter(o -> c.reservedIp().equals(o.reservedIp())).findFirst().ifPresent(o -> {
-                throw new IllegalArgumentException("address " + c.reservedIp() + " is already reserved for client " + o.name());
-            });
-        }
+    public synchronized Client addClient(Client c) {
+        rules.check(c, null);
         clients.add(c);
-        return c;
+        discovered.forget(c.mac());
+        feed.publish(ChangeType.CLIENT_ADDED, c.name(), c.withoutSecrets());
+        return c.withoutSecrets();
     }
 
     @Override
-    public void removeClient(String name) {
+    public synchronized Client updateClient(String name, Client edited) {
+        Client old = clients.byName(name).orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+        if (edited == null) throw new IllegalArgumentException("give the client's new settings");
+        if (edited.name() != null && !edited.name().equals(name)) {
+            throw new IllegalArgumentException("renaming a client is not supported: remove it and add it again as "
+                    + edited.name());
+        }
+        // lists carry no secrets: "CHAP on, no secret given" keeps the stored one
+        String secret = edited.chapSecret() == null && edited.chap() ? old.chapSecret() : edited.chapSecret();
+        String mutual = edited.mutualChapSecret() == null && edited.mutualChap() ? old.mutualChapSecret()
+                : edited.mutualChapSecret();
+        String iqn = edited.initiatorIqn() == null || edited.initiatorIqn().equals(Client.IQN_PREFIX + ":initiator:null")
+                ? old.initiatorIqn() : edited.initiatorIqn();
+        Client c = new Client(name, edited.mac() == null ? old.mac() : edited.mac(), edited.volumeName(),
+                edited.bootMode(), iqn, edited.chapUser(), secret, edited.mutualChapUser(), mutual,
+                edited.reservedIp());
+        rules.check(c, name);
+        clients.update(c);
+        discovered.forget(c.mac());
+        feed.publish(ChangeType.CLIENT_UPDATED, c.name(), c.withoutSecrets());
+        return c.withoutSecrets();
+    }
+
+    @Override
+    public ClientSecrets clientSecrets(String name) {
+        return clients.byName(name).map(Client::secrets)
+                .orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+    }
+
+    @Override
+    public List<BootEvent> clientEvents(String nameOrMac, long afterId, int limit) {
+        Optional<Client> c = clients.byName(nameOrMac);
+        String mac;
+        if (c.isPresent()) {
+            mac = c.get().mac();
+        } else {
+            try {
+                mac = Client.normalizeMac(nameOrMac);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("no client named " + nameOrMac + " (and not a MAC address)");
+            }
+        }
+        return events.forMacAfter(mac, afterId, Math.max(1, Math.min(limit, 10_000)));
+    }
+
+    @Override
+    public synchronized void removeClient(String name) {
         if (!clients.remove(name)) throw new IllegalArgumentException("no client named " + name);
+        feed.publish(ChangeType.CLIENT_REMOVED, name, null);
     }
 
     @Override
@@ -105,7 +172,9 @@ public final class LocalControl implements NetrootControl {
     @Override
     public Volume createVolume(String name, long sizeBytes) {
         try {
-            return volumes.create(name, sizeBytes);
+            Volume v = volumes.create(name, sizeBytes);
+            feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+            return v;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -113,28 +182,75 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public Volume importVolume(String name, String imagePath) {
-        try {
-            return volumes.importImage(name, Path.of(imagePath), 0);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException("no such image file: " + imagePath);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        Job j = jobs.await(startImport(name, imagePath).id());
+        if (j.state() != Job.State.SUCCEEDED) throw failed(j);
+        return volumes.require(name);
     }
 
     @Override
     public void exportVolume(String name, String targetPath) {
+        Job j = jobs.await(startExport(name, targetPath).id());
+        if (j.state() != Job.State.SUCCEEDED) throw failed(j);
+    }
+
+    private static RuntimeException failed(Job j) {
+        return j.message() != null && (j.message().startsWith("no ") || j.message().contains("already exists")
+                || j.message().startsWith("volume names")) ? new IllegalArgumentException(j.message())
+                : new IllegalStateException(j.message());
+    }
+
+    @Override
+    public Job startImport(String name, String imagePath) {
+        Path image = Path.of(imagePath);
+        if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + imagePath);
+        if (volumes.find(name).isPresent()) throw new IllegalArgumentException("a volume named " + name + " already exists");
+        long size;
         try {
-            volumes.export(name, Path.of(targetPath));
+            size = java.nio.file.Files.size(image);
         } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read image file " + imagePath + ": " + e.getMessage());
         }
+        return jobs.start(Job.Kind.IMPORT, name, size, progress -> {
+            Volume v = volumes.importImage(name, image, 0, progress);
+            feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+            return "imported " + imagePath + " as volume " + name;
+        });
+    }
+
+    @Override
+    public Job startExport(String name, String targetPath) {
+        Volume v = volumes.require(name);
+        Path folder = Path.of(targetPath).toAbsolutePath().getParent();
+        if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("folder " + folder + " does not exist: create it, or export elsewhere");
+        }
+        return jobs.start(Job.Kind.EXPORT, name, v.sizeBytes(), progress -> {
+            volumes.export(name, Path.of(targetPath), progress);
+            return "exported volume " + name + " to " + targetPath;
+        });
+    }
+
+    @Override
+    public Job job(long id) {
+        return jobs.get(id);
+    }
+
+    @Override
+    public List<Job> jobs() {
+        return jobs.list();
+    }
+
+    @Override
+    public Job cancelJob(long id) {
+        return jobs.cancel(id);
     }
 
     @Override
     public Volume resizeVolume(String name, long newSizeBytes, boolean allowShrink) {
         try {
-            return volumes.resize(name, newSizeBytes, allowShrink);
+            Volume v = volumes.resize(name, newSizeBytes, allowShrink);
+            feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
+            return v;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -148,6 +264,7 @@ public final class LocalControl implements NetrootControl {
         });
         try {
             volumes.remove(name);
+            feed.publish(ChangeType.VOLUME_REMOVED, name, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -159,12 +276,26 @@ public final class LocalControl implements NetrootControl {
     }
 
     @Override
+    public List<DiscoveredMachine> discoveredMachines() {
+        return discoveredRepository.list();
+    }
+
+    @Override
+    public void forgetDiscovered(String mac) {
+        if (!discovered.forget(Client.normalizeMac(mac))) {
+            throw new IllegalArgumentException("no discovered machine with MAC " + mac);
+        }
+    }
+
+    @Override
     public List<BootEvent> events(long afterId, int limit) {
         return events.after(afterId, Math.max(1, Math.min(limit, 10_000)));
     }
 
     @Override
     public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink) {
+        if (services != null) return org.netroot.server.api.BootEventFollower.follow(this, afterId, sink);
+        // offline: no server writes boot events, so polling the database costs nothing on a live path
         Thread t = Thread.ofVirtual().name("follow-events").start(() -> {
             long last = afterId;
             while (!Thread.currentThread().isInterrupted()) {
@@ -183,8 +314,60 @@ public final class LocalControl implements NetrootControl {
     }
 
     @Override
+    public AutoCloseable subscribe(long afterId, ChangeListener listener) {
+        // In-process: the feed calls under its lock, so hand events to the listener's own thread.
+        var queue = new java.util.concurrent.LinkedBlockingQueue<ChangeEvent>();
+        ChangeFeed.Subscription sub = feed.subscribe(afterId, queue::add);
+        Thread t = Thread.ofVirtual().name("subscriber").start(() -> {
+            try {
+                while (true) listener.onEvent(queue.take());
+            } catch (InterruptedException e) {
+                listener.onClosed();
+            } catch (RuntimeException e) {
+                listener.onError(e);
+            }
+        });
+        return () -> {
+            sub.cancel().run();
+            t.interrupt();
+        };
+    }
+
+    @Override
     public ServerStatus status() {
         return status.get();
+    }
+
+    @Override
+    public ServerStatus startService(String name) {
+        requireServer().start(name);
+        return status();
+    }
+
+    @Override
+    public ServerStatus stopService(String name) {
+        requireServer().stop(name);
+        return status();
+    }
+
+    @Override
+    public ServerStatus startAllServices() {
+        requireServer().startAll();
+        return status();
+    }
+
+    @Override
+    public ServerStatus stopAllServices() {
+        requireServer().stopAll();
+        return status();
+    }
+
+    private ServiceManager requireServer() {
+        if (services == null) {
+            throw new IllegalStateException("no Netroot server runs for " + dataDir + ": start it (`netroot serve` or"
+                    + " the system service) to start or stop its services");
+        }
+        return services;
     }
 
     public VolumeStore volumeStore() {
@@ -193,27 +376,8 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public void close() {
+        jobs.close();
+        discovered.close();
         if (ownsDatabase) db.close();
-    }
-
-    static boolean isDottedQuad(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) return false;
-        for (String p : parts) {
-            if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) return false;
-        }
-        return true;
-    }
-
-    private static void checkSecret(String what, String secret) {
-        checkIscsiValue(what, secret);
-        // Windows initiators demand 12-16 characters; RFC 7143 §12.1.3 wants secrets long enough to resist guessing
-        if (secret.length() < 12) throw new IllegalArgumentException(what + " must be at least 12 characters");
-    }
-
-    private static void checkIscsiValue(String what, String v) {
-        if (v != null && !IpxeScriptBuilder.isSafeValue(v)) {
-            throw new IllegalArgumentException(what + " may hold printable characters except spaces and $ { } # \" ' \\");
-        }
     }
 }

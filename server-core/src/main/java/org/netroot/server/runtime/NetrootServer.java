@@ -14,6 +14,9 @@ import org.netroot.server.api.ServerStatus;
 import org.netroot.server.control.ControlApiServer;
 import org.netroot.server.api.ControlEndpoint;
 import org.netroot.server.events.BootEventBus;
+import org.netroot.server.events.ChangeFeed;
+import org.netroot.server.api.ChangeType;
+import org.netroot.server.dhcp.DhcpService;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.store.BootEventRepository;
 import org.netroot.server.store.ClientDirectory;
@@ -50,10 +53,17 @@ public final class NetrootServer implements AutoCloseable {
         this.peers = new PeerDirectory(new PeerAddressRepository(db), writer);
         this.bus = new BootEventBus(new BootEventRepository(db),
                 mac -> clients.byMac(mac).map(Client::name).orElse(null));
-        this.control = new LocalControl(db, false, config.dataDir(), this::status);
+        this.control = new LocalControl(db, false, config.dataDir(), this::status, services);
+        ChangeFeed feed = control.changes();
+        bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
+        services.listen((service, running, error) -> feed.publish(error != null ? ChangeType.SERVICE_FAILED
+                : running ? ChangeType.SERVICE_STARTED : ChangeType.SERVICE_STOPPED, service,
+                new ServerStatus.ServiceState(service, running, error)));
         warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
         ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
                 control.volumeStore(), bus, peers, errors);
+        services.all().stream().filter(s -> s instanceof DhcpService).map(s -> (DhcpService) s)
+                .forEach(d -> d.observedBy(feed, control.discovery()));
     }
 
     /** Opens the database, starts every service and the control API. Failing services are reported, not fatal. */
@@ -61,7 +71,7 @@ public final class NetrootServer implements AutoCloseable {
         NetrootServer s = new NetrootServer(config);
         try {
             s.warnings.addAll(s.services.startAll());
-            s.controlApi = new ControlApiServer(s.control, s.services, s.bus, s.errors, config.controlPort());
+            s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());
             ControlEndpoint ep = s.controlApi.start();
             ep.write(config.dataDir());
             log.info("control API on 127.0.0.1:{}", ep.port());
@@ -92,6 +102,11 @@ public final class NetrootServer implements AutoCloseable {
         return bus;
     }
 
+    /** The loopback control API (null until started). */
+    public ControlApiServer controlApi() {
+        return controlApi;
+    }
+
     public List<String> warnings() {
         return Collections.unmodifiableList(warnings);
     }
@@ -108,6 +123,7 @@ public final class NetrootServer implements AutoCloseable {
         services.stopAll();
         writer.close();
         bus.close();
+        control.close();
         db.close();
     }
 

@@ -14,6 +14,17 @@ public final class ServiceManager {
     private static final Logger log = LoggerFactory.getLogger(ServiceManager.class);
     private final Map<String, ManagedService> services = new LinkedHashMap<>();
     private final Map<String, String> lastError = new LinkedHashMap<>();
+    private volatile Listener listener = (name, running, error) -> { };
+
+    /** Told when a service starts, stops or fails to start (the live stream); must return at once. */
+    @FunctionalInterface
+    public interface Listener {
+        void changed(String service, boolean running, String error);
+    }
+
+    public void listen(Listener l) {
+        this.listener = l;
+    }
 
     public synchronized void add(ManagedService s) {
         services.put(key(s.name()), s);
@@ -26,8 +37,10 @@ public final class ServiceManager {
             try {
                 s.start();
                 lastError.remove(key(s.name()));
+                listener.changed(s.name(), true, null);
             } catch (Exception e) {
                 lastError.put(key(s.name()), e.getMessage());
+                listener.changed(s.name(), false, e.getMessage());
                 failures.add(e.getMessage());
                 log.error("{} did not start: {}", s.name(), e.getMessage());
             }
@@ -41,6 +54,7 @@ public final class ServiceManager {
         for (ManagedService s : reversed) {
             try {
                 s.stop();
+                listener.changed(s.name(), false, null);
             } catch (RuntimeException e) {
                 log.warn("{} did not stop cleanly", s.name(), e);
             }
@@ -52,14 +66,18 @@ public final class ServiceManager {
         try {
             s.start();
             lastError.remove(key(name));
+            listener.changed(s.name(), true, null);
         } catch (Exception e) {
             lastError.put(key(name), e.getMessage());
+            listener.changed(s.name(), false, e.getMessage());
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
     public synchronized void stop(String name) {
-        require(name).stop();
+        ManagedService s = require(name);
+        s.stop();
+        listener.changed(s.name(), false, null);
     }
 
     public synchronized List<ServerStatus.ServiceState> states() {

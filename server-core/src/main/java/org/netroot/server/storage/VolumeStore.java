@@ -24,6 +24,15 @@ import org.netroot.server.store.VolumeRepository;
  */
 public final class VolumeStore {
     private static final int COPY_CHUNK = 1 << 20;
+
+    /** Told after every chunk of a copy how far it got; answering false stops the copy (it then throws). */
+    @FunctionalInterface
+    public interface CopyProgress {
+        boolean proceed(long bytesDone, long bytesTotal);
+
+        CopyProgress NONE = (done, total) -> true;
+    }
+
     private final Path dir;
     private final VolumeRepository repository;
     private final OpenVolumes openVolumes;
@@ -71,6 +80,16 @@ public final class VolumeStore {
 
     /** Creates a volume holding a copy of {@code image}, rounded up to whole 512-byte blocks. */
     public Volume importImage(String name, Path image, long minSizeBytes) throws IOException {
+        return importImage(name, image, minSizeBytes, CopyProgress.NONE);
+    }
+
+    /**
+     * As {@link #importImage(String, Path, long)}, reporting progress; a copy that is stopped or fails
+     * leaves no file and no volume behind.
+     *
+     * @throws java.util.concurrent.CancellationException when {@code progress} stopped it
+     */
+    public Volume importImage(String name, Path image, long minSizeBytes, CopyProgress progress) throws IOException {
         checkName(name);
         if (!Files.isRegularFile(image)) throw new NoSuchFileException(image.toString(), null, "no such image file");
         long imageSize = Files.size(image);
@@ -79,28 +98,44 @@ public final class VolumeStore {
         try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                      StandardOpenOption.SPARSE)) {
-            copySparse(in, out, imageSize);
+            copySparse(in, out, imageSize, progress);
             if (out.size() < size) out.write(ByteBuffer.allocate(1), size - 1);
         } catch (IOException e) {
             Files.deleteIfExists(file);
             throw diskError("import " + image + " as volume " + name, e);
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
         }
         return register(name, size, file);
     }
 
     public void export(String name, Path target) throws IOException {
+        export(name, target, CopyProgress.NONE);
+    }
+
+    /** As {@link #export(String, Path)}, reporting progress; a stopped or failed export leaves no file behind. */
+    public void export(String name, Path target, CopyProgress progress) throws IOException {
         Volume v = require(name);
         Path tmp = target.resolveSibling(target.getFileName() + ".part");
         try (FileChannel in = FileChannel.open(fileOf(v), StandardOpenOption.READ);
              FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SPARSE)) {
-            copySparse(in, out, in.size());
+            copySparse(in, out, in.size(), progress);
             if (out.size() < in.size()) out.write(ByteBuffer.allocate(1), in.size() - 1);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             throw diskError("export volume " + name + " to " + target, e);
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw diskError("export volume " + name + " to " + target, e);
+        }
     }
 
     public void exportTo(String name, OutputStream out) throws IOException {
@@ -170,9 +205,11 @@ public final class VolumeStore {
     }
 
     /** Copies, skipping all-zero chunks so the target stays sparse. */
-    private static void copySparse(FileChannel in, FileChannel out, long length) throws IOException {
+    private static void copySparse(FileChannel in, FileChannel out, long length, CopyProgress progress)
+            throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
         long pos = 0;
+        if (!progress.proceed(0, length)) throw new java.util.concurrent.CancellationException("copy cancelled");
         while (pos < length) {
             buf.clear();
             buf.limit((int) Math.min(COPY_CHUNK, length - pos));
@@ -184,6 +221,7 @@ public final class VolumeStore {
                 while (buf.hasRemaining()) p += out.write(buf, p);
             }
             pos += n;
+            if (!progress.proceed(pos, length)) throw new java.util.concurrent.CancellationException("copy cancelled");
         }
     }
 
@@ -209,8 +247,11 @@ public final class VolumeStore {
     }
 
     private static IOException diskError(String what, IOException e) {
-        String msg = e.getMessage() != null && e.getMessage().contains("No space left")
-                ? "the disk holding the data folder is full" : String.valueOf(e.getMessage());
+        String msg;
+        if (e.getMessage() != null && e.getMessage().contains("No space left")) msg = "the disk holding the data folder is full";
+        else if (e instanceof java.nio.file.DirectoryNotEmptyException d) msg = d.getFile() + " is a folder";
+        else if (e instanceof NoSuchFileException n) msg = n.getFile() + " does not exist";
+        else msg = String.valueOf(e.getMessage());
         return new IOException("could not " + what + ": " + msg, e);
     }
 }

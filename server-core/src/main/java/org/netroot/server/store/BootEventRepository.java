@@ -34,6 +34,12 @@ public final class BootEventRepository {
                 afterId, limit);
     }
 
+    /** One machine's events with id greater than {@code afterId}, oldest first (index boot_event_by_mac). */
+    public List<BootEvent> forMacAfter(String mac, long afterId, int limit) {
+        return jdbc.query("SELECT * FROM boot_event WHERE mac = ? AND id > ? ORDER BY id LIMIT ?",
+                BootEventRepository::map, mac, afterId, limit);
+    }
+
     public List<BootEvent> forMac(String mac) {
         return jdbc.query("SELECT * FROM boot_event WHERE mac = ? ORDER BY id", BootEventRepository::map, mac);
     }

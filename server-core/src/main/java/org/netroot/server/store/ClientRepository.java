@@ -35,6 +35,16 @@ public final class ClientRepository {
         directory.put(c);
     }
 
+    /** Replaces the stored client of the same name. */
+    public boolean update(Client c) {
+        boolean updated = jdbc.update("UPDATE client SET mac = ?, volume_name = ?, boot_mode = ?, initiator_iqn = ?, chap_user = ?,"
+                + " chap_secret = ?, mutual_chap_user = ?, mutual_chap_secret = ?, reserved_ip = ? WHERE name = ?",
+                c.mac(), c.volumeName(), c.bootMode(), c.initiatorIqn(), c.chapUser(), c.chapSecret(),
+                c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp(), c.name()) > 0;
+        if (updated) directory.put(c);
+        return updated;
+    }
+
     public boolean remove(String name) {
         boolean removed = jdbc.update("DELETE FROM client WHERE name = ?", name) > 0;
         if (removed) directory.remove(name);

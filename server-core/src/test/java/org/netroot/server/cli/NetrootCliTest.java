@@ -44,8 +44,17 @@ class NetrootCliTest {
         Path img = Files.write(tmp.resolve("disk.img"), image);
         Run created = cli("volume", "create", "v1", "--from", img.toString());
         assertEquals(0, created.code(), created.err());
+        // not a terminal: plain progress lines, the last one says how it ended
+        assertTrue(created.out().contains("  0%  0 B of 976.6 KiB  import v1\n"), created.out());
+        assertTrue(created.out().contains("100%  976.6 KiB of 976.6 KiB  import v1  succeeded"), created.out());
+        assertTrue(created.out().contains("created volume v1"), created.out());
         Path back = tmp.resolve("back.img");
-        assertEquals(0, cli("volume", "export", "v1", back.toString()).code());
+        Run exported1 = cli("volume", "export", "v1", back.toString());
+        assertEquals(0, exported1.code(), exported1.err());
+        assertTrue(exported1.out().contains("export v1  succeeded"), exported1.out());
+        Run failed = cli("volume", "export", "v1", tmp.resolve("no/such/dir/x.img").toString());
+        assertTrue(failed.code() != 0);
+        assertTrue(failed.err().contains("no/such/dir does not exist: create it"), failed.err());
         byte[] exported = Files.readAllBytes(back);
         assertEquals(1_000_448, exported.length);
         assertArrayEquals(image, java.util.Arrays.copyOf(exported, image.length));

@@ -129,4 +129,29 @@ class VolumeStoreTest {
             assertTrue(byName.get("full").allocatedBytes() >= (1 << 20), "1 MiB of data: " + byName.get("full").allocatedBytes());
         }
     }
+
+    @Test
+    void aCopyReportsProgressAndOneStoppedHalfWayLeavesNothingBehind() throws Exception {
+        Path image = Files.write(tmp.resolve("img"), new byte[5 << 20]);
+        try (Database db = Database.open(tmp.resolve("data"))) {
+            VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
+            java.util.List<Long> seen = new java.util.ArrayList<>();
+            store.importImage("v1", image, 0, (done, total) -> {
+                assertEquals(5 << 20, total);
+                seen.add(done);
+                return true;
+            });
+            assertEquals(java.util.List.of(0L, 1L << 20, 2L << 20, 3L << 20, 4L << 20, 5L << 20), seen, "every MiB");
+
+            assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> store.importImage("v2", image, 0, (done, total) -> done < (2 << 20)));
+            assertTrue(store.find("v2").isEmpty(), "no volume");
+            assertTrue(Files.notExists(tmp.resolve("data/volumes/v2.img")), "no half file");
+
+            Path out = tmp.resolve("out.img");
+            assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> store.export("v1", out, (done, total) -> done == 0));
+            assertTrue(Files.notExists(out) && Files.notExists(tmp.resolve("out.img.part")), "no half export");
+        }
+    }
 }

@@ -1,0 +1,73 @@
+package org.netroot.server.events;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.netroot.server.api.ChangeEvent;
+import org.netroot.server.api.ChangeType;
+
+/**
+ * The live stream's source: every change gets the next id and is kept in a bounded ring of the
+ * newest ones, so a subscriber that reconnects with the last id it saw gets what it missed from
+ * memory, never from the database. Ids start at the server's start time in microseconds, so ids
+ * of an earlier run are older than the ring and a reconnect across a restart is told to reset.
+ * Subscribers are called under the feed's lock, in id order, and must only queue.
+ */
+public final class ChangeFeed implements ChangePublisher {
+    public static final int DEFAULT_CAPACITY = 10_000;
+
+    /** A subscription: {@code cancel} ends it. */
+    public record Subscription(long lastId, Runnable cancel) {
+    }
+
+    private final int capacity;
+    private final ArrayDeque<ChangeEvent> ring;
+    private final List<Consumer<ChangeEvent>> subscribers = new CopyOnWriteArrayList<>();
+    private long lastId;
+
+    public ChangeFeed() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    public ChangeFeed(int capacity) {
+        this.capacity = capacity;
+        this.ring = new ArrayDeque<>(Math.min(capacity, 1024));
+        this.lastId = System.currentTimeMillis() * 1000;
+    }
+
+    @Override
+    public synchronized void publish(ChangeType type, String subject, Object payload) {
+        ChangeEvent e = new ChangeEvent(++lastId, type, Instant.now(), subject, payload);
+        if (ring.size() == capacity) ring.removeFirst();
+        ring.addLast(e);
+        for (Consumer<ChangeEvent> s : subscribers) s.accept(e);
+    }
+
+    /**
+     * Subscribes for what follows {@code afterId} (0: only what happens from now). What the ring
+     * holds after that id is delivered first, before any new change; when the ring no longer holds
+     * all of it the subscriber gets one {@link ChangeType#RESET} (carrying the newest id) instead.
+     */
+    public synchronized Subscription subscribe(long afterId, Consumer<ChangeEvent> subscriber) {
+        if (afterId > 0 && afterId != lastId) {
+            long oldest = ring.isEmpty() ? lastId + 1 : ring.peekFirst().id();
+            if (afterId < oldest - 1 || afterId > lastId) {
+                subscriber.accept(new ChangeEvent(lastId, ChangeType.RESET, Instant.now(), null, null));
+            } else {
+                for (ChangeEvent e : ring) if (e.id() > afterId) subscriber.accept(e);
+            }
+        }
+        subscribers.add(subscriber);
+        return new Subscription(lastId, () -> subscribers.remove(subscriber));
+    }
+
+    public synchronized long lastId() {
+        return lastId;
+    }
+
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+}

@@ -1,0 +1,158 @@
+package org.netroot.server.runtime;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.netroot.server.api.ChangeType;
+import org.netroot.server.api.Job;
+import org.netroot.server.events.ChangePublisher;
+import org.netroot.server.storage.VolumeStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Long work (import, export) on its own virtual thread, with progress in bytes, cancel and a final
+ * state. Progress goes to the live stream at most every {@link #PROGRESS_EVERY_MS} (a copy reports
+ * every MiB); the newest {@link #KEEP_FINISHED} finished jobs stay listed.
+ */
+final class Jobs implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Jobs.class);
+    static final long PROGRESS_EVERY_MS = 250;
+    static final int KEEP_FINISHED = 100;
+
+    /** The work: copies, reporting through {@code progress}; returns the final message. */
+    @FunctionalInterface
+    interface Work {
+        String run(VolumeStore.CopyProgress progress) throws Exception;
+    }
+
+    private final ChangePublisher changes;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Running> jobs = new LinkedHashMap<>();
+
+    Jobs(ChangePublisher changes) {
+        this.changes = changes;
+    }
+
+    private final class Running implements VolumeStore.CopyProgress {
+        volatile Job job;
+        volatile boolean cancel;
+        long lastPublished;
+
+        Running(Job job) {
+            this.job = job;
+        }
+
+        @Override
+        public boolean proceed(long done, long total) {
+            Job j = job;
+            job = new Job(j.id(), j.kind(), j.subject(), j.state(), done, total, j.message(), j.started(), null);
+            long now = System.currentTimeMillis();
+            if (now - lastPublished >= PROGRESS_EVERY_MS) {
+                lastPublished = now;
+                changes.publish(ChangeType.JOB_PROGRESS, String.valueOf(j.id()), job);
+            }
+            return !cancel;
+        }
+
+        void finish(Job.State state, String message) {
+            Job j = job;
+            job = new Job(j.id(), j.kind(), j.subject(), state, j.bytesDone(), j.bytesTotal(), message, j.started(),
+                    Instant.now());
+            synchronized (this) {
+                notifyAll();
+            }
+            changes.publish(ChangeType.JOB_FINISHED, String.valueOf(j.id()), job);
+        }
+    }
+
+    /** @param bytesTotal what the work will copy, as far as known now (0: unknown) */
+    Job start(Job.Kind kind, String subject, long bytesTotal, Work work) {
+        Running r = new Running(new Job(ids.incrementAndGet(), kind, subject, Job.State.RUNNING, 0, bytesTotal, null,
+                Instant.now(), null));
+        synchronized (jobs) {
+            jobs.put(r.job.id(), r);
+            prune();
+        }
+        Job initial = r.job;
+        changes.publish(ChangeType.JOB_PROGRESS, String.valueOf(initial.id()), initial);
+        Thread.ofVirtual().name("job-" + initial.id()).start(() -> {
+            try {
+                String message = work.run(r);
+                r.finish(Job.State.SUCCEEDED, message);
+            } catch (CancellationException e) {
+                r.finish(Job.State.CANCELLED, "cancelled; nothing was kept");
+            } catch (Exception e) {
+                log.warn("{} {} failed: {}", kind, subject, e.getMessage());
+                r.finish(Job.State.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+        });
+        return initial;
+    }
+
+    Job get(long id) {
+        return require(id).job;
+    }
+
+    List<Job> list() {
+        synchronized (jobs) {
+            List<Job> out = new ArrayList<>();
+            for (Running r : jobs.values()) out.add(r.job);
+            return out;
+        }
+    }
+
+    Job cancel(long id) {
+        Running r = require(id);
+        r.cancel = true;
+        return r.job;
+    }
+
+    /** Waits until the job ends and returns it. */
+    Job await(long id) {
+        Running r = require(id);
+        synchronized (r) {
+            while (!r.job.ended()) {
+                try {
+                    r.wait(1000);
+                } catch (InterruptedException e) {
+                    r.cancel = true;
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for job " + id, e);
+                }
+            }
+        }
+        return r.job;
+    }
+
+    private Running require(long id) {
+        synchronized (jobs) {
+            Running r = jobs.get(id);
+            if (r == null) throw new IllegalArgumentException("no job with id " + id);
+            return r;
+        }
+    }
+
+    private void prune() {
+        long finished = jobs.values().stream().filter(r -> r.job.ended()).count();
+        var it = jobs.values().iterator();
+        while (finished > KEEP_FINISHED && it.hasNext()) {
+            if (it.next().job.ended()) {
+                it.remove();
+                finished--;
+            }
+        }
+    }
+
+    /** Cancels what runs; copies stop at their next chunk. */
+    @Override
+    public void close() {
+        synchronized (jobs) {
+            for (Running r : jobs.values()) r.cancel = true;
+        }
+    }
+}
