@@ -1,5 +1,7 @@
 package org.netroot.server.iscsi;
 
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.netroot.server.testing.BootDisks;
 import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +32,8 @@ import org.netroot.server.api.Client;
  * writes a marker to LBA 2, so the log proves reads and the volume file proves writes.
  */
 @Tag("lab")
+// longer than the default (junit-platform.properties): QEMU boots of up to 240 s each
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class IpxeSanbootTest {
     @TempDir
     Path dir;

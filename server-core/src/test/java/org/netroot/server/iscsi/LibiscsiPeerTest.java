@@ -1,5 +1,7 @@
 package org.netroot.server.iscsi;
 
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,6 +21,8 @@ import org.netroot.server.api.Client;
 
 /** Real initiators from Debian's libiscsi-bin against the target on loopback. */
 @Tag("lab")
+// longer than the default (junit-platform.properties): several libiscsi tool runs of up to 30 s each
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LibiscsiPeerTest {
     @TempDir
     Path dir;

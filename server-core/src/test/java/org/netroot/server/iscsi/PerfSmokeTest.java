@@ -1,5 +1,7 @@
 package org.netroot.server.iscsi;
 
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,6 +17,8 @@ import org.netroot.server.api.Client;
  * Not a timed assertion: only with -Dnetroot.iscsi.perf=true; the bench/ script compares with tgt.
  */
 @Tag("bench")
+// longer than the default (junit-platform.properties): iscsi-perf runs of up to 30 s each
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PerfSmokeTest {
     @TempDir
     Path dir;

@@ -1,5 +1,7 @@
 package org.netroot.server.iscsi;
 
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +23,8 @@ import org.netroot.server.api.Client;
 
 /** QEMU's iSCSI block driver (libiscsi inside qemu-io / qemu-img) writing and reading a volume. */
 @Tag("lab")
+// longer than the default (junit-platform.properties): qemu-img convert/compare of a volume, up to 120 s each
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class QemuPeerTest {
     @TempDir
     Path dir;

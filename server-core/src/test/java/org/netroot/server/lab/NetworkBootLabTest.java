@@ -1,5 +1,7 @@
 package org.netroot.server.lab;
 
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.netroot.server.testing.BootDisks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,6 +33,8 @@ import org.netroot.server.lab.QemuClient.Firmware;
  * 20 s and more; {@code -Dlab.parallelism=N}, default 2) and each test waits for its own.
  */
 @Tag("lab")
+// longer than the default (junit-platform.properties): each test may wait for boots of the shared pool (240 s boot limit each, a restart)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class NetworkBootLabTest {
     private static final int PARALLELISM = Integer.getInteger("lab.parallelism", 2);
     /** A client set up on the server but plugged into br1, which {@code serve --interface br0} must ignore. */

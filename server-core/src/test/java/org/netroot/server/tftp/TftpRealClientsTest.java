@@ -1,5 +1,6 @@
 package org.netroot.server.tftp;
 
+import org.junit.jupiter.api.Timeout;
 import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,6 +38,8 @@ import org.netroot.server.service.InputErrors;
  * (package atftp, which negotiates RFC 7440 windowsize). Each test skips when its tool is missing.
  * Times are printed for information only.
  */
+// longer than the default (junit-platform.properties): real clients fetching large files, up to 120 s each
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TftpRealClientsTest {
     static final int BIG = 64 * 1024 * 1024;
     static final String SECRET = "root:secret-hash-that-must-not-leak";
@@ -90,17 +93,9 @@ class TftpRealClientsTest {
 
     static Run run(List<String> command) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+        Processes.Combined r = Processes.runCombined(120, command);
+        if (r.exit() == -1) throw new AssertionError(r.output());
+        return new Run(r.exit(), r.output(), (System.nanoTime() - start) / 1_000_000);
     }
 
     static String sha256(Path file) throws Exception {
@@ -227,11 +222,11 @@ class TftpRealClientsTest {
         // two transfers at once each on their own TID: neither disturbs the other
         Path a = dir.resolve("together-curl.bin");
         Path b = dir.resolve("together-atftp.bin");
-        Process curl = new ProcessBuilder("curl", "-sS", "--tftp-blksize", "1468", "-o", a.toString(), url("big.bin"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder curlCommand = new ProcessBuilder("curl", "-sS", "--tftp-blksize", "1468", "-o", a.toString(), url("big.bin"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process curl = Processes.start(120, curlCommand);
         Run atftp = run(atftp("big.bin", b, "blksize 1468", "windowsize 8"));
-        assertTrue(curl.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, curl.exitValue());
+        assertEquals(0, Processes.waitFor(curl, 120, curlCommand.command()));
         assertEquals(0, atftp.exit(), atftp.output());
         assertEquals(bigHash, sha256(a));
         assertEquals(bigHash, sha256(b));
