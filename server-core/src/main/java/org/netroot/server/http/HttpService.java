@@ -118,7 +118,7 @@ public final class HttpService implements ManagedService {
         return channel != null && channel.isActive();
     }
 
-    private final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
