@@ -31,7 +31,7 @@ import org.netroot.server.testing.Mutations;
  * damaged input: a PDU or a {@link MalformedPduException} (the connection is dropped and counted),
  * nothing else; and what we encode reads back the same.
  */
-class PduProperties {
+class PduPropertyTest {
     private static final int MAX = SessionParameters.TARGET_MAX_RECV_DATA_SEGMENT_LENGTH;
     private static final String INITIATOR = "iqn.2026-01.org.netroot:initiator:pc1";
     private static final String TARGET = "iqn.2026-01.org.netroot:pc1";

@@ -21,7 +21,7 @@ import org.netroot.server.testing.Mutations;
  * The TFTP codec on random and damaged datagrams: a packet or a {@link MalformedPacketException}
  * (dropped, counted, never answered), nothing else; and every packet we encode parses back equal.
  */
-class TftpPacketProperties {
+class TftpPacketPropertyTest {
     @Property(tries = 1000)
     void randomDatagramsAreAPacketOrMalformed(@ForAll @Size(max = 600) byte[] datagram) {
         parseOrMalformed(datagram);

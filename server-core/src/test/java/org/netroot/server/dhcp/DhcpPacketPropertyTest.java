@@ -20,7 +20,7 @@ import org.netroot.server.testing.Mutations;
  * {@link MalformedDhcpPacketException} (dropped and counted), never another exception that would
  * reach the event loop; and what we encode parses back to the same packet.
  */
-class DhcpPacketProperties {
+class DhcpPacketPropertyTest {
     @Property(tries = 1000)
     void randomBytesAreAPacketOrMalformed(@ForAll @Size(max = 700) byte[] input) {
         parseOrMalformed(input);
