@@ -1,7 +1,5 @@
 package org.netroot.server.dhcp;
 
-import org.junit.jupiter.api.Timeout;
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Processes;
 
 /**
  * Real firmware against proxy mode, beside a "home router" (dnsmasq with a range and no boot

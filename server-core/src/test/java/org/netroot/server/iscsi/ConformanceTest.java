@@ -1,22 +1,22 @@
 package org.netroot.server.iscsi;
 
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.Client;
+import org.netroot.server.testing.Processes;
 
 /**
  * libiscsi's conformance suite (iscsi-test-cu). The boot set (what firmware, iPXE and Linux need)

@@ -1,16 +1,16 @@
 package org.netroot.server.iscsi;
 
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.Client;
+import org.netroot.server.testing.Processes;
 
 /**
  * Prints iscsi-perf figures for our target (sequential 128 KiB QD32, random 4 KiB QD32, 512 B QD1).

@@ -1,6 +1,5 @@
 package org.netroot.server.lab;
 
-import org.netroot.server.testing.Processes;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.netroot.server.testing.Processes;
 
 /**
  * A diskless QEMU PC on a tap device of a {@link LabNetwork}: real firmware, real PXE.

@@ -1,7 +1,5 @@
 package org.netroot.server.tftp;
 
-import org.netroot.server.testing.Processes;
-import org.junit.jupiter.api.Timeout;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -17,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Processes;
 
 /**
  * Real firmware as the TFTP client. OVMF's own PXE stack (EDK2 MTFTP4, on a virtio NIC without

@@ -1,7 +1,5 @@
 package org.netroot.server.tftp;
 
-import org.junit.jupiter.api.Timeout;
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Processes;
 
 /**
  * blksize 1468 on a path whose MTU is smaller (an overlay network, a VPN): plain datagrams get
