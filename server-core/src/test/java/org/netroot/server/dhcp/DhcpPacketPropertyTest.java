@@ -2,8 +2,14 @@ package org.netroot.server.dhcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -13,6 +19,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.InputErrors;
 import org.netroot.server.testing.Mutations;
 
 /**
@@ -56,6 +65,50 @@ class DhcpPacketPropertyTest {
         }
         // and the reply is as long as the oldest clients need
         assertEquals(true, wire.length >= DhcpPacket.MIN_REPLY_LENGTH);
+    }
+
+    /**
+     * Beyond the codec: the proxy responder fed damaged PXE requests (every firmware kind, ports 67
+     * and 4011) answers or drops them; it never throws and never fails inside (which it would record
+     * as an ERROR event "not answered"), and every answer it gives can be encoded.
+     */
+    @Property(tries = 1000)
+    void theProxyResponderAnswersOrDropsDamagedRequests(@ForAll("damagedPxeRequests") byte[] input,
+                                                      @ForAll boolean bootServerPort) throws Exception {
+        RecordedEvents events = new RecordedEvents();
+        Optional<DhcpReply> reply = proxyResponder(events).handle(ByteBuffer.wrap(input),
+                new Arrival(ProxyDhcpTest.BR0, bootServerPort ? 4011 : 67, new InetSocketAddress("0.0.0.0", 68)));
+        reply.ifPresent(r -> assertTrue(r.packet().encode().length >= DhcpPacket.MIN_REPLY_LENGTH));
+        // an ERROR "no boot file for this architecture" is an answer; "not answered: <exception>" is a crash
+        assertEquals(List.of(), events.events.stream().filter(e -> e.type() == BootEventType.ERROR
+                && e.detail().contains("not answered")).map(e -> e.detail()).toList(), "the responder failed inside");
+    }
+
+    private static DhcpResponder proxyResponder(RecordedEvents events) throws Exception {
+        if (ipxeDir == null) {
+            ipxeDir = Files.createTempDirectory("ipxe");
+            for (String f : List.of("undionly.kpxe", "snponly.efi", "ipxe.efi")) {
+                Files.write(ipxeDir.resolve(f), new byte[1]);
+                ipxeDir.resolve(f).toFile().deleteOnExit();
+            }
+            ipxeDir.toFile().deleteOnExit();
+        }
+        BootFileChooser chooser = new BootFileChooser(IpxeBinaries.scan(ipxeDir), 80);
+        return new DhcpResponder(DhcpMode.PROXY, new ProxyDhcpResponder(chooser, events, 67, 4011), null, events,
+                new PeerDirectory(), new InputErrors(), 4011);
+    }
+
+    private static Path ipxeDir;
+
+    @Provide
+    Arbitrary<byte[]> damagedPxeRequests() {
+        String mac = "52:54:00:00:00:01";
+        Arbitrary<byte[]> valid = Arbitraries.of(1, 3).flatMap(type -> Arbitraries.of(
+                ClientPackets.biosFirmware(mac, type).bytes(), ClientPackets.biosIpxeRom(mac, type).bytes(),
+                ClientPackets.ovmfX64(mac, type).bytes(), ClientPackets.arm64(mac, type).bytes(),
+                ClientPackets.ipxeEfi(mac, type).bytes(), ClientPackets.httpBoot(mac, type).bytes(),
+                ClientPackets.plainLinux(mac, type).bytes()));
+        return Mutations.of(valid);
     }
 
     private static void parseOrMalformed(byte[] input) {

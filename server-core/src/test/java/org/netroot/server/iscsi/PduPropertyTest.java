@@ -97,6 +97,66 @@ class PduPropertyTest {
         }
     }
 
+    /**
+     * A logged-in session (immediate data allowed) fed random PDUs: SCSI commands with random CDBs,
+     * lengths and immediate data, Data-Out, NOP-Out, task management, text and logout with random
+     * header bytes. It answers, rejects or closes; nothing but MalformedPduException escapes.
+     */
+    @Property(tries = 300)
+    void aLoggedInSessionTakesRandomCommandsWithoutCrashing(@ForAll("sessionPdus") List<Pdu> pdus) throws IOException {
+        RecordingOutput out = new RecordingOutput();
+        IscsiConnection conn = connection(out);
+        try {
+            conn.receive(login(0, 1, Map.of("InitiatorName", INITIATOR, "TargetName", TARGET, "SessionType", "Normal",
+                    "AuthMethod", "None"), 1));
+            conn.receive(login(1, 3, Map.of("InitialR2T", "No", "ImmediateData", "Yes",
+                    "MaxRecvDataSegmentLength", "262144", "MaxBurstLength", "262144", "FirstBurstLength", "65536"), 1));
+            assertEquals(true, conn.inFullFeaturePhase(), "the login itself failed: " + out.sent);
+            for (Pdu pdu : pdus) conn.receive(pdu);
+        } catch (MalformedPduException expected) {
+            // the service counts it and closes the connection
+        } finally {
+            conn.closed();
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Pdu>> sessionPdus() {
+        // the commands a disk sees, and any other opcode byte
+        Arbitrary<Integer> scsiOpcode = Arbitraries.oneOf(Arbitraries.of(0x00, 0x03, 0x12, 0x1a, 0x25, 0x28, 0x2a, 0x2f,
+                0x35, 0x5a, 0x88, 0x8a, 0x9e, 0xa0, 0x91, 0x41, 0x93, 0x42), Arbitraries.integers().between(0, 255));
+        Arbitrary<byte[]> cdb = Combinators.combine(scsiOpcode, Arbitraries.bytes().array(byte[].class).ofSize(16))
+                .as((op, rest) -> {
+                    rest[0] = (byte) (int) op;
+                    if (rest.length > 2 && (rest[1] & 1) == 0) { // often an LBA and length near the 64 KiB volume
+                        rest[2] = 0;
+                        rest[3] = 0;
+                    }
+                    return rest;
+                });
+        Arbitrary<Pdu> command = Combinators.combine(cdb, Arbitraries.integers().between(0, 255),
+                        Arbitraries.integers().between(0, 1 << 18), Arbitraries.bytes().array(byte[].class).ofMaxSize(1024),
+                        Arbitraries.integers().between(2, 40))
+                .as((c, flags, expected, data, cmdSN) -> {
+                    Bhs h = Bhs.of(Bhs.SCSI_COMMAND).flags(flags).itt(cmdSN).int32(20, expected).int32(24, cmdSN);
+                    System.arraycopy(c, 0, h.bytes(), 32, 16);
+                    return Pdu.of(h, data);
+                });
+        Arbitrary<Pdu> other = Combinators.combine(
+                        Arbitraries.of(Bhs.NOP_OUT, Bhs.TASK_MANAGEMENT, Bhs.DATA_OUT, Bhs.TEXT, Bhs.LOGOUT, Bhs.SNACK,
+                                Bhs.LOGIN),
+                        Arbitraries.bytes().array(byte[].class).ofSize(Bhs.LENGTH),
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(600))
+                .as((op, header, data) -> {
+                    Bhs h = new Bhs(header);
+                    h.bytes()[0] = (byte) ((header[0] & 0x40) | op);
+                    h.bytes()[4] = 0;
+                    return Pdu.of(h, data);
+                });
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, command), net.jqwik.api.Tuple.of(1, other))
+                .list().ofMaxSize(12);
+    }
+
     /** Cuts {@code stream} into PDUs as the service does; a malformed header ends the stream. */
     private static List<Pdu> frameAll(byte[] stream) {
         List<Pdu> out = new ArrayList<>();

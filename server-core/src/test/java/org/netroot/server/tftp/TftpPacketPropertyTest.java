@@ -3,6 +3,7 @@ package org.netroot.server.tftp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Collections;
@@ -51,6 +52,31 @@ class TftpPacketPropertyTest {
             assertEquals(packet, back);
         }
         assertEquals(0, wire.position(), "parse leaves the buffer's position alone");
+    }
+
+    /** Whatever options a read request carries, negotiation stays within what we serve and never throws. */
+    @Property(tries = 1000)
+    void anyRequestedOptionsNegotiateWithinOurLimits(@ForAll("requestedOptions") Map<String, String> requested,
+                                                      @ForAll @net.jqwik.api.constraints.LongRange(max = 1L << 40) long fileSize) {
+        TransferOptions o = TransferOptions.negotiate(requested, fileSize, 1000);
+        assertTrue(o.blockSize() >= TransferOptions.MIN_BLOCK_SIZE && o.blockSize() <= TransferOptions.MAX_BLOCK_SIZE,
+                "blksize " + o.blockSize());
+        assertTrue(o.windowSize() >= 1 && o.windowSize() <= TransferOptions.MAX_WINDOW_SIZE, "windowsize " + o.windowSize());
+        assertTrue(o.timeoutMillis() == 1000 || o.timeoutMillis() >= 1000 && o.timeoutMillis() <= TransferOptions.MAX_TIMEOUT_SECONDS * 1000L,
+                "timeout " + o.timeoutMillis());
+        assertTrue(requested.keySet().containsAll(o.oack().keySet()), "the OACK only answers what was asked: " + o.oack());
+        if (o.sendsOack()) TftpPacket.encode(new TftpPacket.OptionAck(o.oack()));
+    }
+
+    @Provide
+    Arbitrary<Map<String, String>> requestedOptions() {
+        Arbitrary<String> names = Arbitraries.oneOf(Arbitraries.of("blksize", "windowsize", "timeout", "tsize"),
+                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(10));
+        Arbitrary<String> values = Arbitraries.oneOf(
+                Arbitraries.longs().between(-100, 100_000).map(n -> Long.toString(n)),
+                Arbitraries.strings().numeric().ofMaxLength(25),
+                Arbitraries.strings().withCharRange((char) 1, (char) 0x7f).ofMaxLength(12));
+        return Arbitraries.maps(names, values).ofMaxSize(6);
     }
 
     private static void parseOrMalformed(byte[] datagram) {
