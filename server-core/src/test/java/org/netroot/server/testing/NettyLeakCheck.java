@@ -11,6 +11,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
  * Makes a Netty buffer leak fail the test class that leaked it. Netty's own detector only logs a
@@ -26,11 +28,28 @@ public final class NettyLeakCheck implements AfterAllCallback {
     private static final Queue<String> LEAKS = new ConcurrentLinkedQueue<>();
 
     static {
-        // before any ByteBuf class asks the factory for its detector: the extension loads when the run starts
+        install();
+    }
+
+    /**
+     * Installs the recording detector; it must come before any ByteBuf class asks the factory for its
+     * detector. {@link SessionStart} calls it when the test run opens, before any engine (JUnit
+     * Jupiter, jqwik) runs a test; the extension's own loading is the fallback.
+     */
+    static synchronized void install() {
+        if (installed()) return;
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID); // run from an IDE without the argLine
         }
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new RecordingFactory());
+    }
+
+    /** Registered in META-INF/services/org.junit.platform.launcher.LauncherSessionListener. */
+    public static final class SessionStart implements LauncherSessionListener {
+        @Override
+        public void launcherSessionOpened(LauncherSession session) {
+            install();
+        }
     }
 
     @Override
