@@ -122,7 +122,7 @@ public final class HttpService implements ManagedService {
         return !bound.isEmpty() && bound.stream().allMatch(Channel::isActive);
     }
 
-    private final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();

@@ -190,7 +190,7 @@ public final class IscsiService implements ManagedService {
     }
 
     /** Cuts the byte stream into whole PDUs; anything that cannot be a PDU is counted and the connection closed. */
-    private static final class Framer extends ByteToMessageDecoder {
+    static final class Framer extends ByteToMessageDecoder {
         private final InputErrors errors;
 
         Framer(InputErrors errors) {
@@ -233,7 +233,7 @@ public final class IscsiService implements ManagedService {
      * buffering Data-In without bound. Writes from the command thread count against the water
      * mark at once, so the check sees the output of the commands before.
      */
-    private final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         private final LoginSlot slot;
         private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
         private IscsiConnection connection;
@@ -368,7 +368,7 @@ public final class IscsiService implements ManagedService {
     }
 
     /** One connection's place among its address's logins in progress; given back once, at login or close. */
-    private static final class LoginSlot {
+    static final class LoginSlot {
         private final ConcurrentHashMap<InetAddress, Integer> counts;
         private final InetAddress address;
         private final AtomicBoolean held = new AtomicBoolean(true);

@@ -1,6 +1,5 @@
 package org.netroot.server.dhcp;
 
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Processes;
 
 /**
  * Real firmware against proxy mode, beside a "home router" (dnsmasq with a range and no boot
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP. Slow (QEMU under tcg, about a minute): runs only with -Dnetroot.firmware=true, as root,
  * with qemu-system-x86, ovmf, ipxe-qemu and dnsmasq-base installed.
  */
+// longer than the default (junit-platform.properties): two firmware boots under QEMU, up to 150 s each
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DhcpFirmwareTest {
     private static final String BIOS_MAC = "52:54:00:30:00:01";
     private static final String UEFI_MAC = "52:54:00:30:00:02";
@@ -125,9 +128,9 @@ class DhcpFirmwareTest {
     }
 
     private Process start(List<String> cmd, Path log) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile())
+        Process p = Processes.start(600, new ProcessBuilder(cmd).redirectError(log.toFile())
                 .redirectOutput(cmd.contains(DhcpTestServer.class.getName()) ? ProcessBuilder.Redirect.PIPE
-                        : ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                        : ProcessBuilder.Redirect.appendTo(log.toFile())));
         processes.add(p);
         return p;
     }
@@ -146,8 +149,7 @@ class DhcpFirmwareTest {
     @AfterEach
     void cleanup() throws Exception {
         for (Process p : processes.reversed()) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Processes.stop(p, 5);
         }
         if (Processes.isRoot()) {
             for (String ns : List.of(routerNs, serverNs)) DhcpNamespaceTest.sh("ip netns del " + ns + " 2>/dev/null || true");

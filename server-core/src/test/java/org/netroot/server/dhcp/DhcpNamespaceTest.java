@@ -1,13 +1,11 @@
 package org.netroot.server.dhcp;
 
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,9 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Processes;
 
 /**
  * The real sockets, in network namespaces this test creates: a server namespace with two bridges,
@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * service runs in its own JVM inside the server namespace ({@link DhcpTestServer}); clients are
  * {@link DhcpProbe} and busybox udhcpc. Needs root (ip netns) and busybox; skipped otherwise.
  */
+// longer than the default (junit-platform.properties): JVMs started in namespaces for the server and each probe
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DhcpNamespaceTest {
     private static final String MAC0 = "52:54:00:10:00:01";
     private static final String MAC1 = "52:54:00:11:00:01";
@@ -72,7 +74,7 @@ class DhcpNamespaceTest {
     void cleanup() throws Exception {
         if (server != null) {
             server.getOutputStream().close();
-            if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+            if (!server.waitFor(5, TimeUnit.SECONDS)) Processes.destroyTree(server);
             server = null;
         }
         if (Processes.isRoot()) {
@@ -181,7 +183,7 @@ class DhcpNamespaceTest {
                 "--mode", mode));
         for (String i : interfaces.length == 0 ? new String[] {"br0"} : interfaces) cmd.addAll(List.of("--interface", i));
         if (mode.equals("full")) cmd.addAll(List.of("--range", "198.18.10.100-198.18.10.150"));
-        server = new ProcessBuilder(cmd).redirectError(tmp.resolve("server.log").toFile()).start();
+        server = Processes.start(300, new ProcessBuilder(cmd).redirectError(tmp.resolve("server.log").toFile()));
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader r = server.inputReader(StandardCharsets.UTF_8)) {
                 for (String line; (line = r.readLine()) != null; ) serverOut.add(line);
@@ -245,21 +247,12 @@ class DhcpNamespaceTest {
     }
 
     static List<String> run(List<String> cmd, int timeoutSeconds) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> out = new ArrayList<>();
-        try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
-            for (String line; (line = r.readLine()) != null; ) out.add(line);
-        }
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd + " " + out);
-        }
-        return out;
+        Processes.Combined r = Processes.runCombined(timeoutSeconds, cmd);
+        if (r.exit() == -1) throw new AssertionError(r.output());
+        return r.output().lines().toList();
     }
 
     static void sh(String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IllegalStateException(command + " failed: " + out);
+        Processes.check(30, "sh", "-c", command);
     }
 }

@@ -1,26 +1,30 @@
 package org.netroot.server.iscsi;
 
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.Client;
+import org.netroot.server.testing.Processes;
 
 /**
  * libiscsi's conformance suite (iscsi-test-cu). The boot set (what firmware, iPXE and Linux need)
  * must pass; the full suite must not fall below this release's count.
  */
 @Tag("lab")
+// longer than the default (junit-platform.properties): the whole iscsi-test-cu suite (about 30 s on a quiet machine, minutes on a busy one)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ConformanceTest {
     static final String BOOT_SET = String.join(",",
             "SCSI.TestUnitReady", "SCSI.Inquiry", "SCSI.ReadCapacity10", "SCSI.ReadCapacity16", "SCSI.Read10",
@@ -75,7 +79,7 @@ class ConformanceTest {
      */
     @Test
     void fullSuiteDoesNotRegress() throws Exception {
-        Summary s = run(null, 3000);
+        Summary s = run(null, 540); // below the class @Timeout: on a hang the message names the command
         System.out.printf("iscsi-test-cu full suite: %d of %d ran tests passed (%d failed, %d in the suite)%n",
                 s.passed(), s.ran(), s.failed(), s.total());
         assertTrue(s.passed() >= 589, "iscsi-test-cu passed " + s.passed() + " of " + s.ran()

@@ -1,7 +1,5 @@
 package org.netroot.server.iscsi;
 
-import org.netroot.server.testing.BootDisks;
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,13 +13,17 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
+import org.netroot.server.testing.BootDisks;
+import org.netroot.server.testing.Processes;
 
 /**
  * Real firmware: QEMU's SeaBIOS + iPXE NIC ROM sanboots the client's volume from our target.
@@ -30,6 +32,8 @@ import org.netroot.server.api.Client;
  * writes a marker to LBA 2, so the log proves reads and the volume file proves writes.
  */
 @Tag("lab")
+// longer than the default (junit-platform.properties): QEMU boots of up to 240 s each
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class IpxeSanbootTest {
     @TempDir
     Path dir;

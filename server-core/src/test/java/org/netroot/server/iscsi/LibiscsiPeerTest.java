@@ -1,6 +1,5 @@
 package org.netroot.server.iscsi;
 
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,16 +8,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
+import org.netroot.server.testing.Processes;
 
 /** Real initiators from Debian's libiscsi-bin against the target on loopback. */
 @Tag("lab")
+// longer than the default (junit-platform.properties): several libiscsi tool runs of up to 30 s each
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LibiscsiPeerTest {
     @TempDir
     Path dir;

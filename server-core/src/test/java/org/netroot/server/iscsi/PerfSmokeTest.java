@@ -1,20 +1,24 @@
 package org.netroot.server.iscsi;
 
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.Client;
+import org.netroot.server.testing.Processes;
 
 /**
  * Prints iscsi-perf figures for our target (sequential 128 KiB QD32, random 4 KiB QD32, 512 B QD1).
  * Not a timed assertion: only with -Dnetroot.iscsi.perf=true; the bench/ script compares with tgt.
  */
 @Tag("bench")
+// longer than the default (junit-platform.properties): iscsi-perf runs of up to 30 s each
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PerfSmokeTest {
     @TempDir
     Path dir;

@@ -1,6 +1,5 @@
 package org.netroot.server.iscsi;
 
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,16 +10,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
+import org.netroot.server.testing.Processes;
 
 /** QEMU's iSCSI block driver (libiscsi inside qemu-io / qemu-img) writing and reading a volume. */
 @Tag("lab")
+// longer than the default (junit-platform.properties): qemu-img convert/compare of a volume, up to 120 s each
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class QemuPeerTest {
     @TempDir
     Path dir;

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.netroot.server.testing.Processes;
 
@@ -120,10 +119,10 @@ final class LabNetwork implements AutoCloseable {
         Path leases = workDir.resolve("router.leases");
         Path log = workDir.resolve("router-dnsmasq.log");
         Files.deleteIfExists(leases);
-        Process p = new ProcessBuilder("ip", "netns", "exec", rns, "dnsmasq", "--no-daemon", "--port=0",
+        Process p = Processes.start(1800, new ProcessBuilder("ip", "netns", "exec", rns, "dnsmasq", "--no-daemon", "--port=0",
                 "--conf-file=/dev/null", "--interface=eth0", "--bind-interfaces", "--log-dhcp", "--pid-file=",
                 "--dhcp-range=" + rangeStart() + "," + rangeEnd() + ",12h", "--dhcp-leasefile=" + leases)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()));
         router = new HomeRouter(p, leases, log, address(2));
         return router;
     }
@@ -198,9 +197,8 @@ final class LabNetwork implements AutoCloseable {
         }
 
         void stop() {
-            process.destroy();
             try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+                Processes.stop(process, 5);
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();

@@ -80,8 +80,9 @@ final class NetrootProcess implements AutoCloseable {
         String shown = String.join(" ", cmd).replace(System.getProperty("java.class.path"), "<test classpath>");
         Files.writeString(log, "=== serve #" + ++serveCount + " in " + net.namespace() + ": " + shown + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        server = new ProcessBuilder(net.inNamespace(cmd)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // the watchdog outlasts any lab class (a few minutes); the class stops the server long before
+        server = Processes.start(1800, new ProcessBuilder(net.inNamespace(cmd)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!lastServeLog().contains("Netroot ready")) {
             if (!server.isAlive()) {
@@ -99,7 +100,7 @@ final class NetrootProcess implements AutoCloseable {
         if (server == null) return 0;
         server.destroy();
         if (!server.waitFor(30, TimeUnit.SECONDS)) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            Processes.destroyTree(server);
             throw new AssertionError("netroot serve ignored SIGTERM for 30 s:\n" + log());
         }
         return server.exitValue();
@@ -153,8 +154,7 @@ final class NetrootProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (server != null && server.isAlive()) {
-            server.destroy();
-            if (!server.waitFor(15, TimeUnit.SECONDS)) server.destroyForcibly();
+            Processes.stop(server, 15);
         }
     }
 }

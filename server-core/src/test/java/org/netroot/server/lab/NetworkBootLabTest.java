@@ -1,6 +1,5 @@
 package org.netroot.server.lab;
 
-import org.netroot.server.testing.BootDisks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,16 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.lab.LabBoot.Dhcp;
 import org.netroot.server.lab.QemuClient.Firmware;
+import org.netroot.server.testing.BootDisks;
 
 /**
  * Diskless PCs (QEMU with real SeaBIOS+iPXE and OVMF firmware) boot a SAN disk from {@code netroot serve},
@@ -31,6 +33,8 @@ import org.netroot.server.lab.QemuClient.Firmware;
  * 20 s and more; {@code -Dlab.parallelism=N}, default 2) and each test waits for its own.
  */
 @Tag("lab")
+// longer than the default (junit-platform.properties): each test may wait for boots of the shared pool (240 s boot limit each, a restart)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class NetworkBootLabTest {
     private static final int PARALLELISM = Integer.getInteger("lab.parallelism", 2);
     /** A client set up on the server but plugged into br1, which {@code serve --interface br0} must ignore. */

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.netroot.server.testing.Processes;
 
 /**
  * A diskless QEMU PC on a tap device of a {@link LabNetwork}: real firmware, real PXE.
@@ -83,8 +84,9 @@ final class QemuClient implements AutoCloseable {
         }
         Files.deleteIfExists(serial);
         startedNanos = System.nanoTime();
-        process = new ProcessBuilder(net.inNamespace(cmd)).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        // a watchdog far above any boot's own timeout: a QEMU the test forgot cannot outlive the run
+        process = Processes.start(900, new ProcessBuilder(net.inNamespace(cmd)).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("qemu.log").toFile()));
         return this;
     }
 
@@ -156,9 +158,8 @@ final class QemuClient implements AutoCloseable {
     @Override
     public void close() {
         if (process == null) return;
-        process.destroy();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Processes.stop(process, 5);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Processes;
 
 /**
  * Real firmware as the TFTP client. OVMF's own PXE stack (EDK2 MTFTP4, on a virtio NIC without
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dnsmasq for DHCP only (no TFTP) and our service as its own process on port 69.
  * Needs root and the Debian packages qemu-system-x86, ipxe-qemu, ovmf, dnsmasq-base, ipxe, iproute2.
  */
+// longer than the default (junit-platform.properties): OVMF/iPXE under QEMU: up to 240 s for a probe, then the file
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TftpFirmwareClientsTest {
     @TempDir Path dir;
     final String ns = "nrtftp" + ProcessHandle.current().pid();
@@ -35,24 +39,19 @@ class TftpFirmwareClientsTest {
     }
 
     static void sh(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + ": " + out);
+        Processes.check(30, command);
     }
 
     Process start(List<String> command, Path log) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = Processes.start(600, new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()));
         started.add(p);
         return p;
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (Process p : started) p.destroy();
-        for (Process p : started) {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
-        new ProcessBuilder("ip", "netns", "del", ns).start().waitFor();
+        for (Process p : started) Processes.stop(p, 5);
+        if (Processes.isRoot()) Processes.runCombined(30, "ip", "netns", "del", ns);
     }
 
     @Test
@@ -106,8 +105,8 @@ class TftpFirmwareClientsTest {
                 "--dhcp-leasefile=" + dir.resolve("leases"), "--pid-file=" + dir.resolve("dnsmasq.pid")), dir.resolve("dnsmasq.log"));
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp", System.getProperty("java.class.path"),
-                TftpServeMain.class.getName(), "0.0.0.0", "69", root.toString()).redirectErrorStream(true).start();
+        Process server = Processes.start(600, new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp", System.getProperty("java.class.path"),
+                TftpServeMain.class.getName(), "0.0.0.0", "69", root.toString()).redirectErrorStream(true));
         started.add(server);
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {

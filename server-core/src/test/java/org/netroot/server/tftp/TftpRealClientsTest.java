@@ -1,6 +1,5 @@
 package org.netroot.server.tftp;
 
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,12 +30,15 @@ import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
+import org.netroot.server.testing.Processes;
 
 /**
  * Real TFTP clients against the service on loopback: curl (Debian package curl) and atftp
  * (package atftp, which negotiates RFC 7440 windowsize). Each test skips when its tool is missing.
  * Times are printed for information only.
  */
+// longer than the default (junit-platform.properties): real clients fetching large files, up to 120 s each
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TftpRealClientsTest {
     static final int BIG = 64 * 1024 * 1024;
     static final String SECRET = "root:secret-hash-that-must-not-leak";
@@ -90,17 +92,9 @@ class TftpRealClientsTest {
 
     static Run run(List<String> command) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+        Processes.Combined r = Processes.runCombined(120, command);
+        if (r.exit() == -1) throw new AssertionError(r.output());
+        return new Run(r.exit(), r.output(), (System.nanoTime() - start) / 1_000_000);
     }
 
     static String sha256(Path file) throws Exception {
@@ -227,11 +221,11 @@ class TftpRealClientsTest {
         // two transfers at once each on their own TID: neither disturbs the other
         Path a = dir.resolve("together-curl.bin");
         Path b = dir.resolve("together-atftp.bin");
-        Process curl = new ProcessBuilder("curl", "-sS", "--tftp-blksize", "1468", "-o", a.toString(), url("big.bin"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder curlCommand = new ProcessBuilder("curl", "-sS", "--tftp-blksize", "1468", "-o", a.toString(), url("big.bin"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process curl = Processes.start(120, curlCommand);
         Run atftp = run(atftp("big.bin", b, "blksize 1468", "windowsize 8"));
-        assertTrue(curl.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, curl.exitValue());
+        assertEquals(0, Processes.waitFor(curl, 120, curlCommand.command()));
         assertEquals(0, atftp.exit(), atftp.output());
         assertEquals(bigHash, sha256(a));
         assertEquals(bigHash, sha256(b));

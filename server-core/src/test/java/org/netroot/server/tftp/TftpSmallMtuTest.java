@@ -1,6 +1,5 @@
 package org.netroot.server.tftp;
 
-import org.netroot.server.testing.Processes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,13 +17,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Processes;
 
 /**
  * blksize 1468 on a path whose MTU is smaller (an overlay network, a VPN): plain datagrams get
  * fragmented, but the kernel refuses UDP GSO sends (EMSGSIZE). The service must notice and send
  * block by block. A namespace whose loopback has MTU 1400 models the path; atftp is the client.
  */
+// longer than the default (junit-platform.properties): a server started in a namespace, then a 4 MiB transfer of up to 60 s
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TftpSmallMtuTest {
     @TempDir Path dir;
     final String ns = "nrmtu" + ProcessHandle.current().pid();
@@ -32,17 +35,12 @@ class TftpSmallMtuTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (server != null) {
-            server.destroy();
-            if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly();
-        }
-        new ProcessBuilder("ip", "netns", "del", ns).start().waitFor();
+        Processes.stop(server, 5);
+        if (Planted.runningAsRoot()) Processes.runCombined(30, "ip", "netns", "del", ns);
     }
 
     static void sh(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + ": " + out);
+        Processes.check(30, command);
     }
 
     @Test
@@ -58,8 +56,8 @@ class TftpSmallMtuTest {
         sh("ip", "-n", ns, "link", "set", "lo", "mtu", "1400");
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp", System.getProperty("java.class.path"),
-                TftpServeMain.class.getName(), "127.0.0.1", "69", root.toString()).redirectErrorStream(true).start();
+        server = Processes.start(300, new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp", System.getProperty("java.class.path"),
+                TftpServeMain.class.getName(), "127.0.0.1", "69", root.toString()).redirectErrorStream(true));
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
@@ -74,12 +72,9 @@ class TftpSmallMtuTest {
         assertTrue(lines.contains("READY"), "server did not start: " + lines);
 
         Path out = dir.resolve("out.bin");
-        Process atftp = new ProcessBuilder("ip", "netns", "exec", ns, "atftp", "--option", "blksize 1468",
-                "--option", "windowsize 16", "-g", "-r", "f.bin", "-l", out.toString(), "127.0.0.1", "69")
-                .redirectErrorStream(true).start();
-        String said = new String(atftp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(atftp.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, atftp.exitValue(), said + lines);
+        Processes.Combined atftp = Processes.runCombined(60, "ip", "netns", "exec", ns, "atftp", "--option", "blksize 1468",
+                "--option", "windowsize 16", "-g", "-r", "f.bin", "-l", out.toString(), "127.0.0.1", "69");
+        assertEquals(0, atftp.exit(), atftp.output() + lines);
         assertArrayEquals(file, Files.readAllBytes(out));
     }
 }
