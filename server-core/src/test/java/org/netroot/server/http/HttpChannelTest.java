@@ -63,7 +63,7 @@ class HttpChannelTest {
         Path files = Files.createDirectories(tmp.resolve("files"));
         Files.write(files.resolve("vmlinuz"), new byte[10_000]);
         peers.learn(PEER.getAddress(), "52:54:00:00:00:01");
-        http = new HttpService(new HttpSettings("127.0.0.1", 0, 3260, files, tmp), new ClientRepository(db),
+        http = new HttpService(new HttpSettings("127.0.0.1", 0, 3260, files, tmp), db.clientDirectory(),
                 events::add, peers, errors);
         channel = new PeerChannel();
         // the service's pipeline, but for the idle handler (the test sends the idle event itself)

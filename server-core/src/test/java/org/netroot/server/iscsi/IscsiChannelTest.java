@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.storage.RawFileBlockDevice;
 
 /**
@@ -219,9 +220,11 @@ class IscsiChannelTest {
                 return target.allows(initiator) ? List.of(target) : List.of();
             }
 
+            private final OpenVolumes volumes = new OpenVolumes(name -> RawFileBlockDevice.open(volume, false));
+
             @Override
-            public BlockDevice open(IscsiTarget t) throws IOException {
-                return RawFileBlockDevice.open(volume, false);
+            public OpenVolumes.Attachment attach(IscsiTarget t, OpenVolumes.User session) throws IOException {
+                return volumes.attach(t.volumeName(), session);
             }
         };
         return new IscsiService(new IscsiSettings(InetAddress.getLoopbackAddress(), 0), catalog, e -> { },

@@ -23,6 +23,7 @@ import net.jqwik.api.constraints.Size;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.storage.RawFileBlockDevice;
 import org.netroot.server.testing.Mutations;
 
@@ -191,9 +192,11 @@ class PduPropertyTest {
                 return target.allows(initiator) ? List.of(target) : List.of();
             }
 
+            private final OpenVolumes volumes = new OpenVolumes(name -> RawFileBlockDevice.open(volume, false));
+
             @Override
-            public BlockDevice open(IscsiTarget t) throws IOException {
-                return RawFileBlockDevice.open(volume, false);
+            public OpenVolumes.Attachment attach(IscsiTarget t, OpenVolumes.User session) throws IOException {
+                return volumes.attach(t.volumeName(), session);
             }
         };
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
