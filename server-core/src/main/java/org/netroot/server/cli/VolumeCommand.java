@@ -9,20 +9,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "volume", description = "Create, list, export and remove the virtual disks clients boot.",
+@Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, list, export and remove the virtual disks clients boot.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Export.class,
                 VolumeCommand.Remove.class})
 final class VolumeCommand {
 
-    @Command(name = "create", description = "Create an empty volume of a size, or one holding a copy of an image file.")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an empty volume of a size, or one holding a copy of an image file.")
     static final class Create implements Callable<Integer> {
         @Mixin DataDirOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "lower-case name, e.g. gaming-pc") String name;
         @ArgGroup(multiplicity = "1") Source source;
 
         static final class Source {
-            @Option(names = "--size", description = "size, e.g. 32G") String size;
-            @Option(names = "--from", description = "raw disk image file to copy") Path from;
+            @Option(names = "--size", paramLabel = "SIZE", description = "an empty volume of this size, e.g. 32G or 512M") String size;
+            @Option(names = "--from", paramLabel = "IMAGE", description = "a copy of this raw disk image file") Path from;
         }
 
         @Override
@@ -36,7 +36,7 @@ final class VolumeCommand {
         }
     }
 
-    @Command(name = "list", description = "List the volumes.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the volumes.")
     static final class ListVolumes implements Callable<Integer> {
         @Mixin DataDirOption data;
 
@@ -52,11 +52,11 @@ final class VolumeCommand {
         }
     }
 
-    @Command(name = "export", description = "Copy a volume's bytes to a raw image file.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Copy a volume's bytes to a raw image file.")
     static final class Export implements Callable<Integer> {
         @Mixin DataDirOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1", paramLabel = "FILE") Path file;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume to export") String name;
+        @Parameters(index = "1", paramLabel = "FILE", description = "raw image file to write (replaced if it exists)") Path file;
 
         @Override
         public Integer call() {
@@ -67,10 +67,10 @@ final class VolumeCommand {
         }
     }
 
-    @Command(name = "remove", description = "Delete a volume and its data (refused while a client uses it).")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Delete a volume and its data (refused while a client uses it).")
     static final class Remove implements Callable<Integer> {
         @Mixin DataDirOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume to delete") String name;
 
         @Override
         public Integer call() {
