@@ -49,7 +49,7 @@ class StartingServerTest {
         AtomicBoolean ready = new AtomicBoolean();
         List<Thread> loops = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            loops.add(Thread.ofPlatform().start(() -> {
+            loops.add(Thread.ofPlatform().daemon().start(() -> {
                 try {
                     // until the server is up, then once more each
                     for (int n = 0; n < 30; n++) {
