@@ -1,5 +1,9 @@
 package org.netroot.server.api;
 
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 
@@ -15,7 +19,27 @@ public final class Netroot {
      * @throws IllegalStateException when the server speaks another API version, or no offline view exists
      */
     public static NetrootControl attach(Path dataDir) {
-        return RemoteControl.connect(dataDir).map(r -> (NetrootControl) r).orElseGet(() -> offline(dataDir));
+        return attach(dataDir, message -> { });
+    }
+
+    /** How long a caller waits for a server that is starting (opening its database, binding its ports). */
+    public static final Duration STARTING_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * As {@link #attach(Path)}, and a server that is starting is waited for ({@link ServerStartup}):
+     * the data folder is never opened under it. {@code progress} hears one line while waiting.
+     */
+    public static NetrootControl attach(Path dataDir, Consumer<String> progress) {
+        ServerStartup.awaitStartingServer(dataDir, STARTING_WAIT, progress);
+        Optional<RemoteControl> remote = RemoteControl.connect(dataDir);
+        if (remote.isPresent()) return remote.get();
+        try {
+            return offline(dataDir);
+        } catch (RuntimeException e) {
+            // a server announced itself between our look and our open and holds the database now: use it
+            ServerStartup.awaitStartingServer(dataDir, STARTING_WAIT, progress);
+            return RemoteControl.connect(dataDir).map(r -> (NetrootControl) r).orElseThrow(() -> e);
+        }
     }
 
     /** The data folder opened directly: only while no server runs (the database allows one process). */

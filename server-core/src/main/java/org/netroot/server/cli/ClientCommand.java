@@ -8,22 +8,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "client", description = "Add, list and remove the machines that boot from this server.",
+@Command(name = "client", mixinStandardHelpOptions = true, description = "Add, list and remove the machines that boot from this server.",
         subcommands = {ClientCommand.Add.class, ClientCommand.ListClients.class, ClientCommand.Remove.class})
 final class ClientCommand {
 
-    @Command(name = "add", description = "Add a machine: its MAC address and the volume it boots.")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a machine: its MAC address and the volume it boots.")
     static final class Add implements Callable<Integer> {
         @Mixin DataDirOption data;
         @Parameters(index = "0", paramLabel = "NAME", description = "lower-case name, e.g. gaming-pc") String name;
-        @Option(names = "--mac", required = true, description = "the machine's MAC address") String mac;
-        @Option(names = "--volume", required = true, description = "the volume it boots") String volume;
+        @Option(names = "--mac", paramLabel = "MAC", required = true, description = "the machine's MAC address") String mac;
+        @Option(names = "--volume", paramLabel = "VOLUME", required = true, description = "the volume it boots") String volume;
         @Option(names = "--initiator-iqn", description = "iSCSI initiator name (default: derived from NAME)") String iqn;
         @Option(names = "--chap-user", description = "CHAP user name (default: the initiator name)") String chapUser;
         @Option(names = "--chap-secret", description = "CHAP secret, 12+ characters: turns on CHAP") String chapSecret;
         @Option(names = "--mutual-chap-user", description = "name the server proves itself with") String mutualUser;
         @Option(names = "--mutual-chap-secret", description = "secret the server proves itself with") String mutualSecret;
-        @Option(names = "--ip", description = "reserved address (full DHCP mode)") String ip;
+        @Option(names = "--ip", paramLabel = "IP", description = "address reserved for this machine (serve --dhcp full)") String ip;
 
         @Override
         public Integer call() {
@@ -36,7 +36,7 @@ final class ClientCommand {
         }
     }
 
-    @Command(name = "list", description = "List the machines.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the machines.")
     static final class ListClients implements Callable<Integer> {
         @Mixin DataDirOption data;
 
@@ -56,10 +56,10 @@ final class ClientCommand {
         }
     }
 
-    @Command(name = "remove", description = "Remove a machine (its volume stays).")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a machine (its volume stays).")
     static final class Remove implements Callable<Integer> {
         @Mixin DataDirOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the client to remove") String name;
 
         @Override
         public Integer call() {

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import org.netroot.server.api.Netroot;
 import org.netroot.server.api.NetrootControl;
 
-/** The running server's control API when one answers, else the data folder's database directly. */
+/**
+ * The running server's control API when one answers, else the data folder's database directly. A
+ * server that is starting is waited for: the database is never opened under it.
+ */
 final class Connection {
     private Connection() {
     }
@@ -18,6 +21,6 @@ final class Connection {
     }
 
     static NetrootControl open(Path dataDir) {
-        return Netroot.attach(dataDir);
+        return Netroot.attach(dataDir, System.err::println);
     }
 }

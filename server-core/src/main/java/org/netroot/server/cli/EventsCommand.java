@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "events", description = "Show the boot events (DHCP, boot file, script, iSCSI login, errors).")
+@Command(name = "events", mixinStandardHelpOptions = true, description = "Show the boot events (DHCP, boot file, script, iSCSI login, errors).")
 final class EventsCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
@@ -20,8 +20,8 @@ final class EventsCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Option(names = {"-f", "--follow"}, description = "keep printing new events as they happen") boolean follow;
     @Option(names = "--json", description = "one JSON object per line") boolean json;
-    @Option(names = "--mac", description = "only this client's events") String mac;
-    @Option(names = "--after", description = "only events with a larger id", defaultValue = "0") long after;
+    @Option(names = "--mac", paramLabel = "MAC", description = "only this client's events") String mac;
+    @Option(names = "--after", paramLabel = "ID", description = "only events with a larger id (default: all)", defaultValue = "0") long after;
 
     @Override
     public Integer call() throws Exception {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Run the server in the foreground: DHCP, TFTP, HTTP, iSCSI and the control API.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server in the foreground: DHCP, TFTP, HTTP, iSCSI and the control API.")
 final class ServeCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Option(names = {"-i", "--interface"}, paramLabel = "IF",
@@ -35,17 +35,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--range", paramLabel = "START-END", description = "address range for --dhcp full") String range;
     @Option(names = "--server-address", paramLabel = "IP",
             description = "address clients reach this server at (default: first IPv4 of the first --interface)") String serverAddress;
-    @Option(names = "--dhcp-port", defaultValue = "67") int dhcpPort;
-    @Option(names = "--proxy-port", defaultValue = "4011") int proxyPort;
-    @Option(names = "--tftp-port", defaultValue = "69") int tftpPort;
-    @Option(names = "--http-port", defaultValue = "80") int httpPort;
-    @Option(names = "--iscsi-port", defaultValue = "3260") int iscsiPort;
-    @Option(names = "--control-port", defaultValue = "" + ServerConfig.DEFAULT_CONTROL_PORT,
-            description = "loopback port of the control API (0: any free port)") int controlPort;
-    @Option(names = "--ipxe-dir", defaultValue = IpxeBinaries.DEFAULT_DIR_NAME,
-            description = "folder with the iPXE binaries firmware loads (Debian/Ubuntu: package ipxe; default ${DEFAULT-VALUE})") Path ipxeDir;
-    @Option(names = "--boot-files", description = "folder served over TFTP and at http://SERVER/files/") Path bootFiles;
-    @Option(names = "--lease-seconds", defaultValue = "3600") int leaseSeconds;
+    @Option(names = "--dhcp-port", paramLabel = "PORT", defaultValue = "67",
+            description = "UDP port DHCP answers on (default: ${DEFAULT-VALUE})") int dhcpPort;
+    @Option(names = "--proxy-port", paramLabel = "PORT", defaultValue = "4011",
+            description = "UDP port of the PXE boot server in --dhcp proxy (default: ${DEFAULT-VALUE})") int proxyPort;
+    @Option(names = "--tftp-port", paramLabel = "PORT", defaultValue = "69",
+            description = "UDP port TFTP serves iPXE and --boot-files on (default: ${DEFAULT-VALUE})") int tftpPort;
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "80",
+            description = "TCP port of the HTTP server for iPXE scripts and --boot-files (default: ${DEFAULT-VALUE})") int httpPort;
+    @Option(names = "--iscsi-port", paramLabel = "PORT", defaultValue = "3260",
+            description = "TCP port of the iSCSI target clients boot their volume from (default: ${DEFAULT-VALUE})") int iscsiPort;
+    @Option(names = "--control-port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_CONTROL_PORT,
+            description = "loopback port of the control API the other commands use (default: ${DEFAULT-VALUE}; 0: any free port)") int controlPort;
+    @Option(names = "--ipxe-dir", paramLabel = "DIR", defaultValue = IpxeBinaries.DEFAULT_DIR_NAME,
+            description = "folder with the iPXE binaries undionly.kpxe, snponly.efi ... (default: ${DEFAULT-VALUE})") Path ipxeDir;
+    @Option(names = "--boot-files", paramLabel = "DIR", description = "folder served over TFTP and at http://SERVER/files/") Path bootFiles;
+    @Option(names = "--lease-seconds", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "how long an address given in --dhcp full is the client's (default: ${DEFAULT-VALUE})") int leaseSeconds;
     @Option(names = "--router", paramLabel = "IP", description = "default gateway to announce in --dhcp full") String router;
     @Option(names = "--dns", paramLabel = "IP", split = ",",
             description = "DNS server(s) to announce in --dhcp full (comma-separated or repeated)") List<String> dns = new ArrayList<>();

@@ -6,7 +6,7 @@ import org.netroot.server.api.ServerStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "status", description = "Is the server running; which services; dropped input counts; warnings.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Is the server running; which services; dropped input counts; warnings.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
 

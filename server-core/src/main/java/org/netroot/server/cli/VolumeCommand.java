@@ -10,20 +10,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "volume", description = "Create, list, export, resize and remove the virtual disks clients boot.",
+@Command(name = "volume", mixinStandardHelpOptions = true,
+        description = "Create, list, export, resize and remove the virtual disks clients boot.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Export.class,
                 VolumeCommand.Remove.class, VolumeCommand.Resize.class})
 final class VolumeCommand {
 
-    @Command(name = "create", description = "Create an empty volume of a size, or one holding a copy of an image file.")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an empty volume of a size, or one holding a copy of an image file.")
     static final class Create implements Callable<Integer> {
         @Mixin DataDirOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "lower-case name, e.g. gaming-pc") String name;
         @ArgGroup(multiplicity = "1") Source source;
 
         static final class Source {
-            @Option(names = "--size", description = "size, e.g. 32G") String size;
-            @Option(names = "--from", description = "raw disk image file to copy") Path from;
+            @Option(names = "--size", paramLabel = "SIZE", description = "an empty volume of this size, e.g. 32G or 512M") String size;
+            @Option(names = "--from", paramLabel = "IMAGE", description = "a copy of this raw disk image file") Path from;
         }
 
         @Override
@@ -43,7 +44,7 @@ final class VolumeCommand {
         }
     }
 
-    @Command(name = "list", description = "List the volumes.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the volumes.")
     static final class ListVolumes implements Callable<Integer> {
         @Mixin DataDirOption data;
 
@@ -61,11 +62,11 @@ final class VolumeCommand {
         }
     }
 
-    @Command(name = "export", description = "Copy a volume's bytes to a raw image file.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Copy a volume's bytes to a raw image file.")
     static final class Export implements Callable<Integer> {
         @Mixin DataDirOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1", paramLabel = "FILE") Path file;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume to export") String name;
+        @Parameters(index = "1", paramLabel = "FILE", description = "raw image file to write (replaced if it exists)") Path file;
 
         @Override
         public Integer call() {
@@ -78,7 +79,7 @@ final class VolumeCommand {
         }
     }
 
-    @Command(name = "resize", description = {
+    @Command(name = "resize", mixinStandardHelpOptions = true, description = {
             "Change a volume's size. Growing works while a client runs: its disk reports the new size,"
                     + " then grow the partition and file system inside the client.",
             "Shrinking drops the data past the new end: only while no client uses the volume, and only with --shrink."})
@@ -99,10 +100,10 @@ final class VolumeCommand {
         }
     }
 
-    @Command(name = "remove", description = "Delete a volume and its data (refused while a client uses it).")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Delete a volume and its data (refused while a client uses it).")
     static final class Remove implements Callable<Integer> {
         @Mixin DataDirOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume to delete") String name;
 
         @Override
         public Integer call() {

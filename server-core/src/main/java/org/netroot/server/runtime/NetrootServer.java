@@ -22,6 +22,8 @@ import org.netroot.server.store.BootEventRepository;
 import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
+import org.netroot.server.store.DatabaseOwner;
+import org.netroot.server.api.ServerStartup;
 import org.netroot.server.store.LeaseRepository;
 import org.netroot.server.store.PeerAddressRepository;
 import org.netroot.server.store.StoreWriter;
@@ -48,7 +50,7 @@ public final class NetrootServer implements AutoCloseable {
 
     private NetrootServer(ServerConfig config) {
         this.config = config;
-        this.db = Database.open(config.dataDir());
+        this.db = Database.open(config.dataDir(), DatabaseOwner.SERVER, Database.LOCK_WAIT);
         ClientDirectory clients = new ClientRepository(db).directory();
         this.peers = new PeerDirectory(new PeerAddressRepository(db), writer);
         this.bus = new BootEventBus(new BootEventRepository(db),
@@ -66,20 +68,28 @@ public final class NetrootServer implements AutoCloseable {
                 .forEach(d -> d.observedBy(feed, control.discovery()));
     }
 
-    /** Opens the database, starts every service and the control API. Failing services are reported, not fatal. */
+    /**
+     * Opens the database, starts every service and the control API. Failing services are reported, not
+     * fatal. From before the database is opened until the control API is published, the data folder
+     * says a server is starting ({@link ServerStartup}), so commands wait for it instead of taking the
+     * database.
+     */
     public static NetrootServer start(ServerConfig config) throws Exception {
-        NetrootServer s = new NetrootServer(config);
-        try {
-            s.warnings.addAll(s.services.startAll());
-            s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());
-            ControlEndpoint ep = s.controlApi.start();
-            ep.write(config.dataDir());
-            log.info("control API on 127.0.0.1:{}", ep.port());
-        } catch (Exception e) {
-            s.close();
-            throw e;
+        Database.createPrivate(config.dataDir());
+        try (ServerStartup.Announcement starting = ServerStartup.announce(config.dataDir())) {
+            NetrootServer s = new NetrootServer(config);
+            try {
+                s.warnings.addAll(s.services.startAll());
+                s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());
+                ControlEndpoint ep = s.controlApi.start();
+                ep.write(config.dataDir());
+                log.info("control API on 127.0.0.1:{}", ep.port());
+            } catch (Exception e) {
+                s.close();
+                throw e;
+            }
+            return s;
         }
-        return s;
     }
 
     public ServerStatus status() {

@@ -1,0 +1,174 @@
+package org.netroot.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.api.ServerStartup;
+import org.netroot.server.testing.Processes;
+
+/**
+ * {@code netroot serve} and other commands as separate processes on one data folder, the way a user
+ * runs them from two terminals: H2 lets one process open the database, and a command must never be
+ * the reason a starting server dies. Loopback only, DHCP off, every port picked by the OS.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class StartingServerTest {
+    private static final long READY_SECONDS = 90;
+
+    @TempDir Path tmp;
+    private final List<Process> started = Collections.synchronizedList(new ArrayList<>());
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Process p : started) {
+            p.destroy();
+            if (!p.waitFor(15, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void statusRunRepeatedlyWhileServeStartsNeverBreaksItAndSeesTheServer() throws Exception {
+        Path data = tmp.resolve("data");
+        assertEquals(0, cli(data, "volume", "create", "v1", "--size", "1M").exitCode());
+        List<Processes.Result> results = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean ready = new AtomicBoolean();
+        List<Thread> loops = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            loops.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    // until the server is up, then once more each
+                    for (int n = 0; n < 30; n++) {
+                        boolean last = ready.get();
+                        results.add(cli(data, "status"));
+                        if (last) break;
+                    }
+                } catch (Exception e) {
+                    results.add(new Processes.Result(-99, "", e.toString()));
+                }
+            }));
+        }
+        Thread.sleep(300); // the first status JVMs are starting too
+        Path log = tmp.resolve("serve.log");
+        Process serve = serve(data, log);
+        awaitReady(serve, log);
+        ready.set(true);
+        for (Thread t : loops) t.join(TimeUnit.SECONDS.toMillis(120));
+
+        assertTrue(serve.isAlive(), "serve died:\n" + read(log));
+        assertTrue(results.size() >= 4, results.toString());
+        for (Processes.Result r : results) {
+            // 0: the server answered; 3: it had not started yet (the command had the database to itself)
+            assertTrue(r.exitCode() == 0 || r.exitCode() == 3, "status exited " + r.exitCode() + ":\n" + r.all());
+        }
+        Processes.Result after = cli(data, "status");
+        assertEquals(0, after.exitCode(), after.all());
+        assertTrue(after.stdout().contains("iSCSI  running"), after.stdout());
+        assertTrue(cli(data, "volume", "list").stdout().contains("v1"), "commands use the running server");
+
+        Path second = tmp.resolve("serve2.log");
+        Process again = serve(data, second);
+        assertTrue(again.waitFor(60, TimeUnit.SECONDS), "a second serve must give up: " + read(second));
+        assertEquals(1, again.exitValue());
+        assertTrue(read(second).contains("a Netroot server (pid " + serve.pid() + ") already runs for"), read(second));
+        assertTrue(serve.isAlive(), "the second serve must leave the first alone:\n" + read(log));
+        assertEquals(0, cli(data, "status").exitCode(), "control.json must still point at the first server");
+    }
+
+    @Test
+    void serveWaitsForACommandThatHasTheDatabaseOpen() throws Exception {
+        Path data = tmp.resolve("data");
+        Process holder = holdDatabase(data, 4);
+        Path log = tmp.resolve("serve.log");
+        Process serve = serve(data, log);
+        awaitReady(serve, log);
+        assertTrue(read(log).contains("open in another Netroot command (pid " + holder.pid() + ": netroot volume list)"),
+                "serve says what it waits for:\n" + read(log));
+        assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, holder.exitValue(), "the command finished undisturbed");
+        assertEquals(0, cli(data, "status").exitCode());
+        assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "the marker goes once the control API answers");
+    }
+
+    @Test
+    void serveNamesTheCommandThatKeepsTheDatabaseOpen() throws Exception {
+        Path data = tmp.resolve("data");
+        Process holder = holdDatabase(data, 120);
+        Path log = tmp.resolve("serve.log");
+        Process serve = serve(data, log);
+        assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve must give up after its wait:\n" + read(log));
+        assertEquals(1, serve.exitValue());
+        assertTrue(read(log).contains("netroot: another Netroot command (pid " + holder.pid()
+                + ": netroot volume list) still has the database in " + data + " open after 10 s"), read(log));
+        assertTrue(holder.isAlive(), "a server that gives up leaves the command alone");
+        assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "a server that gave up takes its marker away");
+    }
+
+    private Process holdDatabase(Path data, int seconds) throws IOException, InterruptedException {
+        Path out = tmp.resolve("holder.log");
+        Process p = start(List.of(java(), "-cp", System.getProperty("java.class.path"), HoldDatabase.class.getName(),
+                data.toString(), Integer.toString(seconds)), out);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!read(out).contains("OPEN")) {
+            if (!p.isAlive() || System.nanoTime() > deadline) fail("the holder did not open the database:\n" + read(out));
+            Thread.sleep(50);
+        }
+        return p;
+    }
+
+    private Process serve(Path data, Path log) throws IOException {
+        Path ipxe = Files.createDirectories(tmp.resolve("ipxe"));
+        return start(List.of(java(), "-cp", System.getProperty("java.class.path"), NetrootCli.class.getName(), "serve",
+                "--data", data.toString(), "--dhcp", "off", "--tftp-port", "0", "--http-port", "0", "--iscsi-port", "0",
+                "--control-port", "0", "--ipxe-dir", ipxe.toString()), log);
+    }
+
+    private Process start(List<String> cmd, Path log) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        started.add(p);
+        return p;
+    }
+
+    private static void awaitReady(Process serve, Path log) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
+        while (!read(log).contains("Netroot ready")) {
+            if (!serve.isAlive()) fail("serve exited " + serve.exitValue() + " before it was ready:\n" + read(log));
+            if (System.nanoTime() > deadline) fail("serve not ready after " + READY_SECONDS + " s:\n" + read(log));
+            Thread.sleep(100);
+        }
+    }
+
+    private static Processes.Result cli(Path data, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
+                NetrootCli.class.getName()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--data", data.toString()));
+        return Processes.run(90, cmd);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
