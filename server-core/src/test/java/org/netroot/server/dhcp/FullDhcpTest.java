@@ -152,7 +152,7 @@ class FullDhcpTest {
     }
 
     @Test
-    void theLeaseIsOnDiskBeforeItsAckMayLeave() throws Exception {
+    void anAckCarriesItsLeaseWriteToWaitForAndAnOfferNothing() throws Exception {
         DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
         CountDownLatch diskBusy = new CountDownLatch(1);
         writer.submit(() -> {
