@@ -58,6 +58,11 @@ public final class PeerDirectory {
         this(null, null, Clock.systemUTC(), MAX_PEERS);
     }
 
+    /** In memory only, on {@code clock} (tests of how long a sighting counts). */
+    public PeerDirectory(Clock clock) {
+        this(null, null, clock, MAX_PEERS);
+    }
+
     /** Loads what the store knows; what is learned from now on is written through {@code writer}. */
     public PeerDirectory(PeerAddressRepository store, StoreWriter writer) {
         this(store, writer, Clock.systemUTC(), MAX_PEERS);

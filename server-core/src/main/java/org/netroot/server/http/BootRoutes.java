@@ -110,8 +110,11 @@ public final class BootRoutes {
         }
         Client c = client.get();
         if (c.usesChap() && !mayReceiveSecrets(mac, peer)) {
-            // iPXE retries a refused script: one timeline entry a minute per MAC, like the unknown machine's
-            if (chapRefusalEvents.allow(mac)) {
+            // iPXE retries a refused script: one timeline entry a minute per MAC and what DHCP knows of
+            // it (a new sighting is news to the admin), like the unknown machine's
+            String knownAs = peers.addressOf(mac).map(InetAddress::getHostAddress).orElse("unseen")
+                    + (peers.recentAddressOf(mac).isPresent() ? "" : " stale");
+            if (chapRefusalEvents.allow(mac + " " + knownAs)) {
                 events.record(BootEvent.of(mac, BootEventType.ERROR, "refused the script of CHAP client " + c.name()
                         + " (it carries the secret) to " + peer.getHostAddress() + ": " + whyRefused(mac)));
             }

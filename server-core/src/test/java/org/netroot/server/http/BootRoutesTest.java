@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +27,23 @@ class BootRoutesTest {
     @TempDir Path tmp;
     final List<BootEvent> events = new CopyOnWriteArrayList<>();
     final AtomicLong nanos = new AtomicLong();
-    final PeerDirectory peers = new PeerDirectory();
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    final PeerDirectory peers = new PeerDirectory(new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    });
     final Client chap = new Client("c2", MAC, "v2", null, null, null, "chap-secret-12", null, null, null);
 
     BootRoutes routes() {
@@ -57,5 +77,15 @@ class BootRoutesTest {
         BootRoutes.Script s = assertInstanceOf(BootRoutes.Script.class, get(routes, "10.0.0.5"));
         assertTrue(s.body().contains("chap-secret-12"));
         assertEquals(403, assertInstanceOf(BootRoutes.Failure.class, get(routes, "10.0.0.6")).status());
+    }
+
+    @Test
+    void aSightingMoreThanAnHourOldNoLongerVouches() throws Exception {
+        peers.learn(InetAddress.getByName("10.0.0.5"), MAC);
+        now = now.plus(Duration.ofMinutes(61)); // the address may be another machine's by now
+        assertEquals(403, assertInstanceOf(BootRoutes.Failure.class, get(routes(), "10.0.0.5")).status());
+        assertTrue(events.getLast().detail().contains("more than 60 minutes ago"), events.getLast().detail());
+        peers.learn(InetAddress.getByName("10.0.0.5"), MAC); // it boots again: DHCP first
+        assertInstanceOf(BootRoutes.Script.class, get(routes(), "10.0.0.5"));
     }
 }
