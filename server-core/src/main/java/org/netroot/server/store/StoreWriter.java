@@ -104,8 +104,8 @@ public final class StoreWriter implements AutoCloseable {
     public void close() {
         if (stopping) return;
         stopping = true;
-        queue.offer(STOP); // one slot above MAX_QUEUED is kept for it
         try {
+            queue.offer(STOP, 10, TimeUnit.SECONDS); // one slot above MAX_QUEUED is kept for it
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
