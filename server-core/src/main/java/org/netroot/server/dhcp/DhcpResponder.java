@@ -76,7 +76,9 @@ public final class DhcpResponder {
         BootRequest boot = BootRequest.of(request);
         boolean bootServer = arrival.localPort() == proxyPort;
         DhcpMode answeringAs = bootServer ? DhcpMode.PROXY : mode;
-        if (answeringAs == DhcpMode.PROXY) learnFromProxyRequest(request, type, boot);
+        // full mode learns only from an ACK whose lease is stored (FullDhcpResponder): a packet to the
+        // boot server port (4011) must not repoint a MAC to whatever address it claims
+        if (mode == DhcpMode.PROXY) learnFromProxyRequest(request, type, boot);
         if (boot.wantsBoot() || answeringAs == DhcpMode.FULL) recordRequest(type, boot, answeringAs, bootServer, arrival);
         if (boot.pxeClient() && (type == DhcpMessageType.DISCOVER || type == DhcpMessageType.REQUEST)) {
             // queued only; whether the MAC is a client's is decided off the event loop
@@ -97,14 +99,17 @@ public final class DhcpResponder {
 
     /**
      * In proxy mode the router gives the address: learn it from the client's REQUEST (the address it
-     * takes, option 50) or from the address it already uses (ciaddr). A DISCOVER's option 50 is only
-     * a wish and teaches nothing.
+     * takes, option 50) or from the address it already uses (ciaddr), which RFC 2131 §4.3.2/§4.3.5
+     * sets only in a REQUEST while BOUND, RENEWING or REBINDING, and in an INFORM. A DISCOVER's
+     * option 50 is only a wish, and a RELEASE or DECLINE names an address being given up: they teach
+     * nothing.
      */
     private void learnFromProxyRequest(DhcpPacket request, DhcpMessageType type, BootRequest boot) {
         Inet4Address requested = request.options().address(DhcpOptions.REQUESTED_ADDRESS);
         if (type == DhcpMessageType.REQUEST && requested != null && !requested.isAnyLocalAddress()) {
             peers.learn(requested, boot.mac());
-        } else if (!request.ciaddr().isAnyLocalAddress()) {
+        } else if ((type == DhcpMessageType.REQUEST || type == DhcpMessageType.INFORM)
+                && !request.ciaddr().isAnyLocalAddress()) {
             peers.learn(request.ciaddr(), boot.mac());
         }
     }

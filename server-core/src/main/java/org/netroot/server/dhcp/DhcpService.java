@@ -1,17 +1,13 @@
 package org.netroot.server.dhcp;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.RawUnixChannelOption;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -26,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.netroot.server.boot.IpxeBinaries;
-import org.netroot.server.api.BootEvent;
-import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.ChangePublisher;
 import org.netroot.server.events.DiscoverySink;
@@ -63,6 +57,7 @@ public final class DhcpService implements ManagedService {
     private ChangePublisher changes = ChangePublisher.NONE;
     private DiscoverySink discovered = DiscoverySink.NONE;
     private EventLoopGroup group;
+    private DroppedAcks dropped;
 
     /**
      * @param clients reservations, read in memory
@@ -122,6 +117,7 @@ public final class DhcpService implements ManagedService {
     }
 
     private DhcpResponder responder(IpxeBinaries binaries) {
+        dropped = new DroppedAcks(events);
         BootFileChooser chooser = new BootFileChooser(binaries, settings.httpPort());
         ProxyDhcpResponder proxy = new ProxyDhcpResponder(chooser, events, settings.serverPort(), settings.proxyPort());
         FullDhcpResponder full = null;
@@ -153,7 +149,7 @@ public final class DhcpService implements ManagedService {
         Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.SO_BROADCAST, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new Handler(on, port, responder));
+                .handler(new DhcpChannelHandler(on, port, responder::handle, dropped));
         Channel ch = b.register().sync().channel();
         try {
             // set here, not through Bootstrap.option(): Bootstrap only logs a failed option, and an
@@ -216,55 +212,5 @@ public final class DhcpService implements ManagedService {
     @Override
     public synchronized boolean isRunning() {
         return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive);
-    }
-
-    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final ServedInterface on;
-        private final int port;
-        private final DhcpResponder responder;
-
-        Handler(ServedInterface on, int port, DhcpResponder responder) {
-            this.on = on;
-            this.port = port;
-            this.responder = responder;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket in) {
-            Arrival arrival = new Arrival(on, port, in.sender());
-            responder.handle(in.content().nioBuffer(), arrival).ifPresent(reply -> {
-                if (reply.sendAfter().isDone() && !reply.sendAfter().isCompletedExceptionally()) {
-                    send(ctx, reply);
-                    return;
-                }
-                // an ACK: its lease is being stored on the writer thread; the loop serves others meanwhile
-                reply.sendAfter().whenComplete((stored, failure) -> ctx.channel().eventLoop().execute(() -> {
-                    if (failure == null) {
-                        send(ctx, reply);
-                        return;
-                    }
-                    log.error("DHCP: could not store the lease for {} on {}: {} not sent", reply.packet().mac(),
-                            on.name(), reply.packet().messageType(), failure);
-                    events.record(BootEvent.of(reply.packet().mac(), BootEventType.ERROR, "DHCP "
-                            + reply.packet().messageType() + " not sent: the lease could not be stored: " + failure));
-                }));
-            });
-        }
-
-        private void send(ChannelHandlerContext ctx, DhcpReply reply) {
-            DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(reply.packet().encode()),
-                    reply.destination());
-            ctx.writeAndFlush(out).addListener(f -> {
-                if (!f.isSuccess()) {
-                    log.warn("DHCP: could not send {} to {} on {}: {}", reply.packet().messageType(),
-                            reply.destination(), on.name(), f.cause().toString());
-                }
-            });
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("DHCP channel {} port {}: {}", on.name(), port, cause.toString());
-        }
     }
 }

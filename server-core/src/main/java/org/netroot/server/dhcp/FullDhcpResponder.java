@@ -89,8 +89,10 @@ public final class FullDhcpResponder {
                     + arrival.on().name()));
         }
         String hostname = request.options().string(DhcpOptions.HOST_NAME);
-        CompletableFuture<?> stored = pool.commit(boot.mac(), wanted, leaseSeconds, hostname);
-        peers.learn(wanted, boot.mac());
+        // learned only once the lease is stored, before the ACK may leave: the client fetches its
+        // script right after the ACK, and a lease that failed to store vouches for nothing
+        CompletableFuture<?> stored = pool.commit(boot.mac(), wanted, leaseSeconds, hostname)
+                .thenAccept(lease -> peers.learn(wanted, boot.mac()));
         DhcpReply ack = grant(request, boot, arrival, DhcpMessageType.ACK, wanted, request.ciaddr());
         return Optional.of(new DhcpReply(ack.packet(), ack.destination(), stored));
     }

@@ -4,6 +4,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,17 +22,31 @@ import org.slf4j.LoggerFactory;
  * Which MAC sits behind which IPv4 address, learned from DHCP (leases we give, addresses clients
  * request from the router in proxy mode). TFTP and iSCSI only see addresses; this lets their
  * events land on the right client's timeline, and HTTP hands a CHAP client's script only to the
- * address its MAC was last seen at. With a store, what is learned is written (on the store
- * writer, never on the caller's thread) and read back at start, so a restart forgets nothing.
+ * address its MAC was seen at within the last {@link #RECENT} ({@link #recentAddressOf}). With a
+ * store, what is learned is written (on the store writer, never on the caller's thread) and read
+ * back at start, so a restart forgets nothing.
  */
 public final class PeerDirectory {
     private static final Logger log = LoggerFactory.getLogger(PeerDirectory.class);
     /** A flood of spoofed MACs must not grow memory or the table without end: the least recently seen go. */
     static final int MAX_PEERS = 65_536;
+    /**
+     * How long a sighting vouches for an address. A PXE boot does its DHCP seconds before it fetches
+     * its script, so the gate needs "this MAC did DHCP from there just now", not "its lease is still
+     * valid": a lease (or the router's, which proxy mode never sees renewed: renewals go unicast to
+     * the router) can last days, and the address may have gone to another machine meanwhile. An hour
+     * leaves room for a slow firmware, a boot menu and iPXE's retries.
+     */
+    public static final Duration RECENT = Duration.ofHours(1);
+    /** A MAC seen again at the same address is written at most this often: no write per packet. */
+    static final Duration REWRITE_EVERY = Duration.ofMinutes(1);
+
+    private record Sighting(InetAddress address, Instant seenAt, Instant storedAt) {
+    }
 
     private final Map<InetAddress, String> macByAddress = new HashMap<>();
-    /** Least recently learned first. */
-    private final LinkedHashMap<String, InetAddress> addressByMac = new LinkedHashMap<>();
+    /** Least recently seen first (every sighting moves the MAC to the end). */
+    private final LinkedHashMap<String, Sighting> byMac = new LinkedHashMap<>();
     private final PeerAddressRepository store;
     private final StoreWriter writer;
     private final Clock clock;
@@ -40,6 +56,11 @@ public final class PeerDirectory {
     /** In memory only (tests, tools). */
     public PeerDirectory() {
         this(null, null, Clock.systemUTC(), MAX_PEERS);
+    }
+
+    /** In memory only, on {@code clock} (tests of how long a sighting counts). */
+    public PeerDirectory(Clock clock) {
+        this(null, null, clock, MAX_PEERS);
     }
 
     /** Loads what the store knows; what is learned from now on is written through {@code writer}. */
@@ -53,9 +74,9 @@ public final class PeerDirectory {
         this.clock = clock;
         this.maxPeers = maxPeers;
         if (store != null) {
-            for (PeerAddress p : store.all()) {
+            for (PeerAddress p : store.all()) { // oldest first, as they were seen
                 try {
-                    remember(InetAddress.getByName(p.ip()), p.mac());
+                    remember(InetAddress.getByName(p.ip()), p.mac(), p.seenAt(), p.seenAt());
                 } catch (UnknownHostException e) {
                     log.warn("peer address table: {} of {} is not an address, ignored", p.ip(), p.mac());
                 }
@@ -63,41 +84,47 @@ public final class PeerDirectory {
         }
     }
 
+    /** DHCP saw {@code mac} use {@code address} just now. */
     public void learn(InetAddress address, String mac) {
         if (!(address instanceof Inet4Address) || mac == null || address.isAnyLocalAddress()) return;
+        Instant now = clock.instant();
         String forgotten;
         synchronized (this) {
-            if (address.equals(addressByMac.get(mac))) return; // nothing new: no write per packet
-            forgotten = remember(address, mac);
+            Sighting before = byMac.get(mac);
+            boolean same = before != null && before.address().equals(address);
+            boolean write = !same || before.storedAt() == null
+                    || !before.storedAt().plus(REWRITE_EVERY).isAfter(now);
+            forgotten = remember(address, mac, now, write ? now : before.storedAt());
+            if (!write) return;
         }
         if (store == null) return;
-        PeerAddress seen = new PeerAddress(mac, address.getHostAddress(), clock.instant());
+        PeerAddress seen = new PeerAddress(mac, address.getHostAddress(), now);
         writer.submit(() -> {
             store.save(seen);
             if (forgotten != null) store.forget(forgotten);
         }).exceptionally(e -> {
-            long now = System.nanoTime();
+            long nanos = System.nanoTime();
             long last = lastWarning.get();
             // once a minute at most: a flood must not flood the log too
-            if (now - last > 60_000_000_000L && lastWarning.compareAndSet(last, now)) {
+            if (nanos - last > 60_000_000_000L && lastWarning.compareAndSet(last, nanos)) {
                 log.warn("could not store that {} is at {} (kept in memory): {}", mac, seen.ip(), e.toString());
             }
             return null;
         });
     }
 
-    /** Puts the pair in memory; returns the MAC dropped to stay within the limit, or null. */
-    private synchronized String remember(InetAddress address, String mac) {
-        InetAddress before = addressByMac.remove(mac);
-        if (before != null) macByAddress.remove(before);
+    /** Puts the sighting in memory, last; returns the MAC dropped to stay within the limit, or null. */
+    private synchronized String remember(InetAddress address, String mac, Instant seenAt, Instant storedAt) {
+        Sighting before = byMac.remove(mac);
+        if (before != null) macByAddress.remove(before.address());
         String previousOwner = macByAddress.put(address, mac);
-        if (previousOwner != null && !previousOwner.equals(mac)) addressByMac.remove(previousOwner);
-        addressByMac.put(mac, address);
-        if (addressByMac.size() <= maxPeers) return null;
-        Iterator<Map.Entry<String, InetAddress>> eldest = addressByMac.entrySet().iterator();
-        Map.Entry<String, InetAddress> e = eldest.next();
+        if (previousOwner != null && !previousOwner.equals(mac)) byMac.remove(previousOwner);
+        byMac.put(mac, new Sighting(address, seenAt, storedAt));
+        if (byMac.size() <= maxPeers) return null;
+        Iterator<Map.Entry<String, Sighting>> eldest = byMac.entrySet().iterator();
+        Map.Entry<String, Sighting> e = eldest.next();
         eldest.remove();
-        macByAddress.remove(e.getValue());
+        macByAddress.remove(e.getValue().address());
         return e.getKey();
     }
 
@@ -105,14 +132,26 @@ public final class PeerDirectory {
         return address == null ? Optional.empty() : Optional.ofNullable(macByAddress.get(address));
     }
 
-    /** The address DHCP last gave or saw this MAC at. */
+    /** The address DHCP last gave or saw this MAC at, however long ago. */
     public synchronized Optional<InetAddress> addressOf(String mac) {
-        return mac == null ? Optional.empty() : Optional.ofNullable(addressByMac.get(mac));
+        return mac == null ? Optional.empty() : Optional.ofNullable(byMac.get(mac)).map(Sighting::address);
+    }
+
+    /** When DHCP last saw this MAC. */
+    public synchronized Optional<Instant> lastSeen(String mac) {
+        return mac == null ? Optional.empty() : Optional.ofNullable(byMac.get(mac)).map(Sighting::seenAt);
+    }
+
+    /** The address DHCP saw this MAC at within the last {@link #RECENT}: what may receive its secrets. */
+    public synchronized Optional<InetAddress> recentAddressOf(String mac) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || s.seenAt().plus(RECENT).isBefore(clock.instant())) return Optional.empty();
+        return Optional.of(s.address());
     }
 
     /** True when DHCP has seen this MAC at some address. */
     public synchronized boolean knowsMac(String mac) {
-        return mac != null && addressByMac.containsKey(mac);
+        return mac != null && byMac.containsKey(mac);
     }
 
     /** The MAC for an address, or null: the form event records take. */

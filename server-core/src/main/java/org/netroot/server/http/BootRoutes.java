@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
 import org.netroot.server.boot.BootUrls;
 import org.netroot.server.events.BootEventSink;
+import org.netroot.server.events.EventThrottle;
 import org.netroot.server.events.PeerDirectory;
 
 /**
@@ -34,11 +34,13 @@ public final class BootRoutes {
     public record Failure(int status, String message) implements Answer {
     }
 
-    private static final long UNKNOWN_CLIENT_EVENT_EVERY_MS = 60_000;
+    /** A machine retrying every few seconds gets one timeline entry a minute per kind of refusal. */
+    static final java.time.Duration EVENT_EVERY = java.time.Duration.ofMinutes(1);
 
     private final Function<String, Optional<Client>> clientByMac;
     private final PeerDirectory peers;
-    private final ConcurrentHashMap<String, Long> lastUnknownEvent = new ConcurrentHashMap<>();
+    private final EventThrottle unknownClientEvents;
+    private final EventThrottle chapRefusalEvents;
     private final AssetResolver assets;
     private final AssetResolver ipxeFiles;
     private final int iscsiPort;
@@ -47,6 +49,13 @@ public final class BootRoutes {
     /** @param ipxeFiles the iPXE binaries, served for UEFI HTTP boot clients */
     public BootRoutes(Function<String, Optional<Client>> clientByMac, PeerDirectory peers, AssetResolver assets,
                       AssetResolver ipxeFiles, int iscsiPort, BootEventSink events) {
+        this(clientByMac, peers, assets, ipxeFiles, iscsiPort, events, System::nanoTime);
+    }
+
+    BootRoutes(Function<String, Optional<Client>> clientByMac, PeerDirectory peers, AssetResolver assets,
+               AssetResolver ipxeFiles, int iscsiPort, BootEventSink events, java.util.function.LongSupplier nanoTime) {
+        this.unknownClientEvents = new EventThrottle(EVENT_EVERY, nanoTime);
+        this.chapRefusalEvents = new EventThrottle(EVENT_EVERY, nanoTime);
         this.clientByMac = clientByMac;
         this.peers = peers;
         this.assets = assets;
@@ -94,37 +103,50 @@ public final class BootRoutes {
         Optional<Client> client = clientByMac.apply(mac);
         if (client.isEmpty()) {
             // the unknown machine retries every few seconds: one timeline entry a minute is enough
-            long now = System.currentTimeMillis();
-            Long last = lastUnknownEvent.get(mac);
-            if (last == null || now - last > UNKNOWN_CLIENT_EVENT_EVERY_MS) {
-                lastUnknownEvent.put(mac, now);
-                if (lastUnknownEvent.size() > 10_000) lastUnknownEvent.clear();
+            if (unknownClientEvents.allow(mac)) {
                 events.record(BootEvent.of(mac, BootEventType.ERROR, "script requested by a machine that is not set up"));
             }
             return new Script(IpxeScriptBuilder.unknownClient(mac, self));
         }
         Client c = client.get();
         if (c.usesChap() && !mayReceiveSecrets(mac, peer)) {
-            String known = peers.addressOf(mac).map(InetAddress::getHostAddress).orElse(null);
-            events.record(BootEvent.of(mac, BootEventType.ERROR, "refused the script of CHAP client " + c.name()
-                    + " (it carries the secret) to " + peer.getHostAddress() + ": "
-                    + (known == null ? "DHCP has not seen " + mac + " at any address yet; boot it through Netroot's"
-                            + " DHCP (proxy or full) so its address is known"
-                            : "DHCP last saw " + mac + " at " + known)));
-            return new Failure(403, "the script of " + mac + " is served only to the address DHCP last gave or saw"
-                    + " that MAC at");
+            // iPXE retries a refused script: one timeline entry a minute per MAC and what DHCP knows of
+            // it (a new sighting is news to the admin), like the unknown machine's
+            String knownAs = peers.addressOf(mac).map(InetAddress::getHostAddress).orElse("unseen")
+                    + (peers.recentAddressOf(mac).isPresent() ? "" : " stale");
+            if (chapRefusalEvents.allow(mac + " " + knownAs)) {
+                events.record(BootEvent.of(mac, BootEventType.ERROR, "refused the script of CHAP client " + c.name()
+                        + " (it carries the secret) to " + peer.getHostAddress() + ": " + whyRefused(mac)));
+            }
+            return new Failure(403, "the script of " + mac + " is served only to the address DHCP gave or saw"
+                    + " that MAC at within the last " + PeerDirectory.RECENT.toMinutes() + " minutes");
         }
         events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, "sanboot " + c.targetIqn()));
         return new Script(IpxeScriptBuilder.sanboot(c, serverAddress, iscsiPort, self));
     }
 
     /**
-     * The script of a CHAP client carries its secrets: hand them only to the address DHCP last gave
-     * or saw that MAC at (kept across restarts). A MAC DHCP never saw gets nothing: anyone can type
-     * a MAC into a URL.
+     * The script of a CHAP client carries its secrets: hand them only to the address DHCP gave or
+     * saw that MAC at recently (kept across restarts; a PXE boot does its DHCP seconds before this
+     * request). A MAC DHCP never saw, or saw long ago, gets nothing: anyone can type a MAC into a
+     * URL, and an old address may belong to another machine by now.
      */
     private boolean mayReceiveSecrets(String mac, InetAddress peer) {
-        return peers.addressOf(mac).filter(a -> a.equals(peer)).isPresent();
+        return peers.recentAddressOf(mac).filter(a -> a.equals(peer)).isPresent();
+    }
+
+    private String whyRefused(String mac) {
+        Optional<InetAddress> known = peers.addressOf(mac);
+        if (known.isEmpty()) {
+            return "DHCP has not seen " + mac + " at any address yet; boot it through Netroot's DHCP (proxy or full)"
+                    + " so its address is known";
+        }
+        if (peers.recentAddressOf(mac).isEmpty()) {
+            return "DHCP last saw " + mac + " at " + known.get().getHostAddress() + " more than "
+                    + PeerDirectory.RECENT.toMinutes() + " minutes ago (" + peers.lastSeen(mac).orElse(null)
+                    + "); boot it again through Netroot's DHCP";
+        }
+        return "DHCP last saw " + mac + " at " + known.get().getHostAddress();
     }
 
     private static Answer asset(AssetResolver folder, String relative, String rangeHeader) {

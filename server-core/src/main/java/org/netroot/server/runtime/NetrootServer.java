@@ -40,7 +40,7 @@ public final class NetrootServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database db;
     private final BootEventBus bus;
-    private final StoreWriter writer = new StoreWriter();
+    private final StoreWriter writer;
     private final PeerDirectory peers;
     private final InputErrors errors = new InputErrors();
     private final ServiceManager services = new ServiceManager();
@@ -51,6 +51,7 @@ public final class NetrootServer implements AutoCloseable {
     private NetrootServer(ServerConfig config) {
         this.config = config;
         this.db = Database.open(config.dataDir(), DatabaseOwner.SERVER, Database.LOCK_WAIT);
+        this.writer = new StoreWriter(db);
         ClientDirectory clients = new ClientRepository(db).directory();
         this.peers = new PeerDirectory(new PeerAddressRepository(db), writer);
         this.bus = new BootEventBus(new BootEventRepository(db),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet4Address;
@@ -151,7 +152,7 @@ class FullDhcpTest {
     }
 
     @Test
-    void theLeaseIsOnDiskBeforeItsAckMayLeave() throws Exception {
+    void anAckCarriesItsLeaseWriteToWaitForAndAnOfferNothing() throws Exception {
         DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
         CountDownLatch diskBusy = new CountDownLatch(1);
         writer.submit(() -> {
@@ -349,6 +350,28 @@ class FullDhcpTest {
         DhcpPacket ack = send(ClientPackets.biosFirmware(PC1, 3).address(50, "198.18.0.101")
                 .address(54, "198.18.0.100"), arrival).orElseThrow();
         assertEquals(DhcpMessageType.ACK, ack.messageType());
+    }
+
+    @Test
+    void aPacketToTheBootServerPortCannotRepointAMacInFullMode() throws Exception {
+        lease(PC1); // PC1 holds 198.18.0.100
+        // anyone on the segment: PC1's MAC, its own address as ciaddr, to port 4011
+        Arrival fromAttacker = new Arrival(BR0, 4011, new InetSocketAddress("198.18.0.66", 68));
+        send(ClientPackets.ovmfX64(PC1, 3).ciaddr("198.18.0.66"), fromAttacker);
+        send(ClientPackets.ovmfX64(PC1, 3).address(50, "198.18.0.66"), fromAttacker);
+        assertEquals("198.18.0.100", peers.addressOf(PC1).orElseThrow().getHostAddress());
+        assertTrue(peers.macOf(DhcpPacket.ipv4("198.18.0.66")).isEmpty());
+    }
+
+    @Test
+    void aLeaseThatCouldNotBeStoredTeachesNothing() throws Exception {
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1)).orElseThrow();
+        db.close(); // the disk is gone: the lease cannot be stored
+        DhcpReply ack = responder.handle(ClientPackets.plainLinux(PC1, 3).address(50, offer.yiaddr().getHostAddress())
+                .address(54, "198.18.0.1").buffer(), ON_67).orElseThrow();
+        assertThrows(Exception.class, () -> ack.sendAfter().get(5, TimeUnit.SECONDS));
+        assertTrue(peers.addressOf(PC1).isEmpty(), "no stored lease, no address to trust");
+        db = Database.open(data);
     }
 
     @Test

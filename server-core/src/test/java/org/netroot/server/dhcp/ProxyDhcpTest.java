@@ -124,6 +124,18 @@ class ProxyDhcpTest {
     }
 
     @Test
+    void onlyARequestOrInformTeachesItsCiaddr() throws Exception {
+        // RFC 2131 §4.3: ciaddr is the client's own address only in a REQUEST (BOUND/RENEWING/REBINDING)
+        // or an INFORM; anything else carrying one, with any MAC, must not repoint that MAC
+        for (int type : new int[] {1, 4, 7}) { // DISCOVER, DECLINE, RELEASE
+            send(ClientPackets.biosFirmware(MAC, type).ciaddr("198.18.0.66"), ON_67);
+        }
+        assertTrue(peers.addressOf(MAC).isEmpty(), "learned " + peers.addressOf(MAC));
+        send(ClientPackets.biosFirmware(MAC, 8).ciaddr("198.18.0.67"), ON_67); // INFORM
+        assertEquals(MAC, peers.macOrNull(DhcpPacket.ipv4("198.18.0.67")));
+    }
+
+    @Test
     void aDiscoversWishedForAddressTeachesNothing() throws Exception {
         // option 50 in a DISCOVER is only a wish: anyone may send it with any MAC
         send(ClientPackets.biosFirmware(MAC, 1).address(50, "198.18.0.124"), ON_67);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +54,67 @@ class PeerDirectoryTest {
             assertEquals(ip("10.0.0.5"), peers.addressOf("52:54:00:00:00:05").orElseThrow());
             assertEquals(List.of("52:54:00:00:00:03", "52:54:00:00:00:04", "52:54:00:00:00:05"),
                     store.all().stream().map(PeerAddressRepository.PeerAddress::mac).sorted().toList());
+        }
+    }
+
+    /** A clock the test moves. */
+    static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void theLeastRecentlySeenIsEvictedNotTheFirstLearned() throws Exception {
+        PeerDirectory peers = new PeerDirectory(null, null, new TestClock(), 3);
+        peers.learn(ip("10.0.0.1"), "52:54:00:00:00:01");
+        peers.learn(ip("10.0.0.2"), "52:54:00:00:00:02");
+        peers.learn(ip("10.0.0.3"), "52:54:00:00:00:03");
+        peers.learn(ip("10.0.0.1"), "52:54:00:00:00:01"); // seen again, same address
+        peers.learn(ip("10.0.0.4"), "52:54:00:00:00:04");
+        assertEquals(ip("10.0.0.1"), peers.addressOf("52:54:00:00:00:01").orElseThrow(), "seen last but one");
+        assertTrue(peers.addressOf("52:54:00:00:00:02").isEmpty(), "the least recently seen goes");
+    }
+
+    @Test
+    void aSightingVouchesForAnHourAndEachSightingRefreshesIt() throws Exception {
+        TestClock clock = new TestClock();
+        try (Database db = Database.open(data); StoreWriter writer = new StoreWriter(db)) {
+            PeerDirectory peers = new PeerDirectory(new PeerAddressRepository(db), writer, clock, 10);
+            peers.learn(ip("10.0.0.5"), "52:54:00:00:00:01");
+            clock.advance(Duration.ofMinutes(50));
+            assertEquals(ip("10.0.0.5"), peers.recentAddressOf("52:54:00:00:00:01").orElseThrow());
+            peers.learn(ip("10.0.0.5"), "52:54:00:00:00:01"); // the same machine boots again
+            clock.advance(Duration.ofMinutes(50));
+            assertEquals(ip("10.0.0.5"), peers.recentAddressOf("52:54:00:00:00:01").orElseThrow(),
+                    "seen 50 minutes ago, not 100");
+            writer.submit(() -> { }).join();
+            assertEquals(clock.now.minus(Duration.ofMinutes(50)), new PeerAddressRepository(db).all().getFirst().seenAt(),
+                    "the store keeps the refreshed sighting, for the next start");
+            clock.advance(Duration.ofMinutes(11));
+            assertTrue(peers.recentAddressOf("52:54:00:00:00:01").isEmpty(), "an hour without DHCP: stale");
+            assertEquals(ip("10.0.0.5"), peers.addressOf("52:54:00:00:00:01").orElseThrow(), "still named in events");
+        }
+        try (Database db = Database.open(data); StoreWriter writer = new StoreWriter(db)) {
+            PeerDirectory peers = new PeerDirectory(new PeerAddressRepository(db), writer, clock, 10);
+            assertTrue(peers.recentAddressOf("52:54:00:00:00:01").isEmpty(), "a restart does not make it recent");
         }
     }
 }

@@ -2,6 +2,7 @@ package org.netroot.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -189,11 +190,26 @@ class HttpServiceTest {
 
     @Test
     void aRestartForgetsNoOneAndTrustsNoUnknownAddress() throws Exception {
+        try (StoreWriter writer = new StoreWriter(db)) {
+            new PeerDirectory(new PeerAddressRepository(db), writer).learn(InetAddress.getByName("127.0.0.1"),
+                    "52:54:00:00:00:02");
+        }
         restart();
-        try (StoreWriter writer = new StoreWriter()) {
+        // what makes the difference is the stored table: without it the same request is refused
+        startHttp(new PeerDirectory());
+        var forgotten = Processes.run(10, "curl", "-sS", "-w", "\n%{http_code}", url("/boot/52:54:00:00:00:02.ipxe"));
+        assertTrue(forgotten.stdout().endsWith("403"), "an empty directory trusts no one: " + forgotten.stdout());
+        http.stop();
+        try (StoreWriter writer = new StoreWriter(db)) {
             startHttp(new PeerDirectory(new PeerAddressRepository(db), writer));
-            var r = Processes.run(10, "curl", "-sS", "-w", "\n%{http_code}", url("/boot/52:54:00:00:00:02.ipxe"));
-            assertTrue(r.stdout().endsWith("403"), "no address known after the restart: " + r.stdout());
+            var remembered = Processes.run(10, "curl", "-sS", "-f", url("/boot/52:54:00:00:00:02.ipxe"));
+            assertTrue(remembered.stdout().contains("set password chap-secret-12"), "at its stored address: "
+                    + remembered.stdout() + remembered.stderr());
+            var elsewhere = Processes.run(10, "curl", "-sS", "--interface", "127.0.0.2", "-w", "\n%{http_code}",
+                    url("/boot/52:54:00:00:00:02.ipxe"));
+            assertTrue(elsewhere.stdout().endsWith("403"), "another address is not trusted: " + elsewhere.stdout()
+                    + elsewhere.stderr());
+            assertFalse(elsewhere.stdout().contains("chap-secret-12"));
         }
     }
 

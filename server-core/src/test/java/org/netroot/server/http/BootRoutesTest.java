@@ -1,0 +1,91 @@
+package org.netroot.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.Client;
+import org.netroot.server.events.PeerDirectory;
+
+/** The script decisions, without Netty: who gets a CHAP client's script, and how often a refusal is recorded. */
+class BootRoutesTest {
+    static final String MAC = "52:54:00:00:00:02";
+    @TempDir Path tmp;
+    final List<BootEvent> events = new CopyOnWriteArrayList<>();
+    final AtomicLong nanos = new AtomicLong();
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    final PeerDirectory peers = new PeerDirectory(new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    });
+    final Client chap = new Client("c2", MAC, "v2", null, null, null, "chap-secret-12", null, null, null);
+
+    BootRoutes routes() {
+        return new BootRoutes(mac -> mac.equals(MAC) ? Optional.of(chap) : Optional.empty(), peers,
+                new AssetResolver(tmp), new AssetResolver(tmp), 3260, events::add, nanos::get);
+    }
+
+    BootRoutes.Answer get(BootRoutes routes, String from) throws Exception {
+        return routes.answer("GET", "/boot/" + MAC + ".ipxe", null, "http://10.0.0.1", "10.0.0.1",
+                InetAddress.getByName(from));
+    }
+
+    @Test
+    void aRetryingRefusedChapClientIsRecordedOnceAMinute() throws Exception {
+        BootRoutes routes = routes();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(403, assertInstanceOf(BootRoutes.Failure.class, get(routes, "10.0.0.66")).status());
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos()); // iPXE retries every few seconds
+        }
+        assertEquals(1, events.size(), "40 s of retries: one timeline entry");
+        nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+        get(routes, "10.0.0.66");
+        assertEquals(2, events.size(), "a minute later, one more");
+        assertTrue(events.getFirst().detail().contains("has not seen"), events.getFirst().detail());
+    }
+
+    @Test
+    void theScriptGoesOnlyToTheAddressDhcpSawTheMacAt() throws Exception {
+        peers.learn(InetAddress.getByName("10.0.0.5"), MAC);
+        BootRoutes routes = routes();
+        BootRoutes.Script s = assertInstanceOf(BootRoutes.Script.class, get(routes, "10.0.0.5"));
+        assertTrue(s.body().contains("chap-secret-12"));
+        assertEquals(403, assertInstanceOf(BootRoutes.Failure.class, get(routes, "10.0.0.6")).status());
+    }
+
+    @Test
+    void aSightingMoreThanAnHourOldNoLongerVouches() throws Exception {
+        peers.learn(InetAddress.getByName("10.0.0.5"), MAC);
+        now = now.plus(Duration.ofMinutes(61)); // the address may be another machine's by now
+        assertEquals(403, assertInstanceOf(BootRoutes.Failure.class, get(routes(), "10.0.0.5")).status());
+        assertTrue(events.getLast().detail().contains("more than 60 minutes ago"), events.getLast().detail());
+        peers.learn(InetAddress.getByName("10.0.0.5"), MAC); // it boots again: DHCP first
+        assertInstanceOf(BootRoutes.Script.class, get(routes(), "10.0.0.5"));
+    }
+}
