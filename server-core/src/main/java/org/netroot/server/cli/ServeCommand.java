@@ -92,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             ready.append("DHCP ").append(config.dhcpMode().name().toLowerCase()).append(" on ").append(String.join(",", interfaces));
         }
-        List<InetAddress> listening = ServiceSettings.bindAddresses(config);
+        List<InetAddress> listening = ServiceSettings.bindAddresses(config); // every service started: they resolve
         ready.append(", TFTP :").append(tftpPort).append(", HTTP :").append(httpPort).append(", iSCSI :").append(iscsiPort)
                 .append(listening.stream().allMatch(InetAddress::isAnyLocalAddress) ? " on every address"
                         : " on " + String.join(", ", listening.stream().map(InetAddress::getHostAddress).toList()))

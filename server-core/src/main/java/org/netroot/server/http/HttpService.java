@@ -29,6 +29,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -93,14 +94,20 @@ public final class HttpService implements ManagedService {
                         ch.pipeline().addLast(new RequestHandler());
                     }
                 });
+        List<InetAddress> addresses;
         try {
-            channels = NettyTransport.bindAll(b, settings.bindAddresses(), settings.port());
-        } catch (Exception e) {
+            addresses = settings.listen().resolve(); // now, not at construction: addresses come and go
+            channels = NettyTransport.bindAll(b, addresses, settings.port());
+        } catch (IllegalStateException e) {
             NettyTransport.shutdown(group);
             group = null;
-            throw NettyTransport.bindFailure("HTTP", "TCP", settings.port(), e);
+            throw new IllegalStateException("HTTP: " + e.getMessage(), e);
+        } catch (NettyTransport.BindFailed e) {
+            NettyTransport.shutdown(group);
+            group = null;
+            throw NettyTransport.bindFailure("HTTP", "TCP", e);
         }
-        log.info("HTTP listening on {} port {}", NettyTransport.describe(settings.bindAddresses()), port());
+        log.info("HTTP listening on {} port {}", NettyTransport.describe(addresses), port());
     }
 
     /** The bound port (useful when configured as 0). */

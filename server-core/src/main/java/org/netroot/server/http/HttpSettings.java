@@ -4,15 +4,19 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
+import org.netroot.server.service.ListenAddresses;
 
 /**
- * What the boot HTTP service needs: the addresses it listens on (one socket each, all on
- * {@code port}), where iSCSI is, what files it may serve.
+ * What the boot HTTP service needs: the addresses it listens on (resolved when it starts, one socket
+ * each, all on {@code port}), where iSCSI is, what files it may serve.
  */
-public record HttpSettings(List<InetAddress> bindAddresses, int port, int iscsiPort, Path bootFilesDir, Path ipxeDir) {
+public record HttpSettings(ListenAddresses listen, int port, int iscsiPort, Path bootFilesDir, Path ipxeDir) {
     public HttpSettings {
-        bindAddresses = List.copyOf(bindAddresses);
-        if (bindAddresses.isEmpty()) throw new IllegalArgumentException("HTTP needs an address to listen on");
+        if (listen == null) throw new IllegalArgumentException("HTTP needs an address to listen on");
+    }
+
+    public HttpSettings(List<InetAddress> bindAddresses, int port, int iscsiPort, Path bootFilesDir, Path ipxeDir) {
+        this(ListenAddresses.of(bindAddresses), port, iscsiPort, bootFilesDir, ipxeDir);
     }
 
     /** Listening on one address, e.g. "127.0.0.1" in tests or "0.0.0.0" for every address. */

@@ -125,12 +125,22 @@ public final class IscsiService implements ManagedService {
                         });
                     }
                 });
+        List<InetAddress> addresses;
         try {
-            portals = NettyTransport.bindAll(b, settings.bindAddresses(), settings.port());
-        } catch (Exception e) {
+            addresses = settings.listen().resolve(); // now, not at construction: addresses come and go
+            portals = NettyTransport.bindAll(b, addresses, settings.port());
+        } catch (IllegalStateException | NettyTransport.BindFailed failed) {
             group.shutdownGracefully();
             if (diskThreads != null) diskThreads.shutdownGracefully();
             group = null;
+            if (failed instanceof IllegalStateException noAddress) {
+                throw new IllegalStateException("iSCSI: " + noAddress.getMessage(), noAddress);
+            }
+            NettyTransport.BindFailed bind = (NettyTransport.BindFailed) failed;
+            Throwable e = bind.getCause();
+            if (NettyTransport.addressNotHere(e)) {
+                throw new BindException(NettyTransport.addressNotHereMessage("iSCSI", bind.address(), bind.port()));
+            }
             if (e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
                 throw new BindException("iSCSI port " + settings.port() + " is in use (another iSCSI target such as tgt"
                         + " or a second Netroot?): stop it or choose another --iscsi-port");
@@ -139,9 +149,9 @@ public final class IscsiService implements ManagedService {
                 throw new BindException("iSCSI port " + settings.port() + " needs CAP_NET_BIND_SERVICE: run"
                         + " `sudo setcap cap_net_bind_service=+ep $(readlink -f $(which java))` or use the service");
             }
-            throw e;
+            throw bind;
         }
-        log.info("iSCSI portal listening on {} port {}", NettyTransport.describe(settings.bindAddresses()), port());
+        log.info("iSCSI portal listening on {} port {}", NettyTransport.describe(addresses), port());
     }
 
     @Override

@@ -43,13 +43,16 @@ public final class NettyTransport {
 
     /**
      * Binds one listening channel per address, all on one port: when {@code port} is 0 the first bind
-     * picks it and the others follow. If one bind fails, the ones made are closed and the failure thrown.
+     * picks it and the others follow. If one bind fails, the ones made are closed and a
+     * {@link BindFailed} naming the address thrown.
      */
     public static List<Channel> bindAll(AbstractBootstrap<?, ?> bootstrap, List<InetAddress> addresses, int port)
-            throws Exception {
+            throws BindFailed {
         List<Channel> bound = new ArrayList<>();
+        InetAddress current = null;
         try {
             for (InetAddress address : addresses) {
+                current = address;
                 Channel ch = bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
                 bound.add(ch);
                 if (port == 0) port = ((InetSocketAddress) ch.localAddress()).getPort();
@@ -57,8 +60,49 @@ public final class NettyTransport {
             return bound;
         } catch (Exception e) {
             for (Channel ch : bound) ch.close().awaitUninterruptibly();
-            throw e;
+            throw new BindFailed(current, port, e);
         }
+    }
+
+    /** A bind that failed, with the address and port it was for; the cause is the socket's error. */
+    public static final class BindFailed extends Exception {
+        private final transient InetAddress address;
+        private final int port;
+
+        public BindFailed(InetAddress address, int port, Throwable cause) {
+            super((address == null ? "" : address.getHostAddress()) + ":" + port + ": " + cause.getMessage(), cause);
+            this.address = address;
+            this.port = port;
+        }
+
+        public InetAddress address() {
+            return address;
+        }
+
+        public int port() {
+            return port;
+        }
+    }
+
+    /**
+     * Whether a bind failed because the address is not (any more) on this machine: EADDRNOTAVAIL,
+     * "Cannot assign requested address" on Linux (NIO and epoll alike), not a port held by another program.
+     */
+    public static boolean addressNotHere(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("Cannot assign requested address") || m.contains("EADDRNOTAVAIL"))) return true;
+        }
+        return false;
+    }
+
+    /** The words for {@link #addressNotHere}: what happened and what to do. */
+    public static String addressNotHereMessage(String service, InetAddress address, int port) {
+        String a = address == null ? "its address" : address.getHostAddress();
+        return service + " cannot listen on " + a + " port " + port + ": " + a + " is not an address of this machine"
+                + " (any more?): its interface lost or changed its address. Once the interface has its address"
+                + " again, start " + service + " again (restart netroot, or POST /api/services/" + service + "/start);"
+                + " --listen-all listens on every address instead";
     }
 
     /** "a, b" of the addresses, for logs. */
@@ -66,8 +110,18 @@ public final class NettyTransport {
         return String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList());
     }
 
-    /** Turns a failed bind into words a user can act on. */
+    /** Turns a failed bind of one known address into words a user can act on. */
     public static Exception bindFailure(String service, String proto, int port, Throwable cause) {
+        return bindFailure(service, proto, new BindFailed(null, port, cause));
+    }
+
+    /** Turns a failed bind into words a user can act on. */
+    public static Exception bindFailure(String service, String proto, BindFailed failed) {
+        Throwable cause = failed.getCause();
+        int port = failed.port();
+        if (addressNotHere(cause)) {
+            return new IllegalStateException(addressNotHereMessage(service, failed.address(), port), cause);
+        }
         boolean denied = cause.getMessage() != null && cause.getMessage().toLowerCase().contains("permission denied");
         if (denied || (port < 1024 && cause instanceof java.net.SocketException && !(cause instanceof BindException))) {
             return new IllegalStateException(service + ": " + proto + " port " + port

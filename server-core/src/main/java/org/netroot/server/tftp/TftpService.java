@@ -35,6 +35,7 @@ import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.service.ManagedService;
+import org.netroot.server.service.NettyTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,13 @@ public final class TftpService implements ManagedService {
         if (isRunning()) return;
         List<DatagramChannel> bound = new ArrayList<>();
         int port = settings.port();
-        for (InetAddress address : settings.bindAddresses()) {
+        List<InetAddress> addresses;
+        try {
+            addresses = settings.listen().resolve(); // now, not at construction: addresses come and go
+        } catch (IllegalStateException e) {
+            throw new IOException("TFTP: " + e.getMessage(), e);
+        }
+        for (InetAddress address : addresses) {
             DatagramChannel channel = DatagramChannel.open();
             try {
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -128,13 +135,14 @@ public final class TftpService implements ManagedService {
         }
         listeners = List.copyOf(threads);
         log.info("TFTP serving {} on {} port {} ({})", settings.roots(),
-                String.join(", ", settings.bindAddresses().stream().map(InetAddress::getHostAddress).toList()), port(),
+                String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList()), port(),
                 epoll ? "epoll" + (SegmentedDatagramPacket.isSupported() ? " with UDP GSO" : "") : "NIO");
     }
 
     private static IOException bindFailure(InetAddress address, int port, IOException e) {
         String where = address.getHostAddress() + ":" + port;
         String message = String.valueOf(e.getMessage());
+        if (NettyTransport.addressNotHere(e)) return new IOException(NettyTransport.addressNotHereMessage(PROTOCOL, address, port), e);
         if (message.contains("ermission denied") || message.contains("Access denied")) {
             return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): permission denied. Ports below 1024 "
                     + "need root or CAP_NET_BIND_SERVICE: run `sudo setcap cap_net_bind_service=+ep <path to java>`, "

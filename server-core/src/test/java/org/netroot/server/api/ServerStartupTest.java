@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Processes;
 
 /** The marker a starting server leaves in its data folder, as commands read it. */
 class ServerStartupTest {
@@ -28,7 +29,7 @@ class ServerStartupTest {
 
     @Test
     void aMarkerOfADeadProcessIsIgnoredAndReplaced() throws Exception {
-        Process gone = new ProcessBuilder("true").start();
+        Process gone = Processes.start(10, new ProcessBuilder("true"));
         assertTrue(gone.waitFor(10, TimeUnit.SECONDS));
         Files.writeString(data.resolve(ServerStartup.FILE_NAME), "pid=" + gone.pid() + "\nprocessStart=\n");
         assertEquals(Optional.empty(), ServerStartup.startingPid(data));

@@ -35,10 +35,7 @@ class StartingServerTest {
 
     @AfterEach
     void stopAll() throws InterruptedException {
-        for (Process p : started) {
-            p.destroy();
-            if (!p.waitFor(15, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        for (Process p : started) Processes.stop(p, 15);
     }
 
     @Test
@@ -137,8 +134,9 @@ class StartingServerTest {
                 "--control-port", "0", "--ipxe-dir", ipxe.toString()), log);
     }
 
+    /** Each process lives at most as long as the class's @Timeout: its watchdog kills it after that. */
     private Process start(List<String> cmd, Path log) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = Processes.start(180, new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()));
         started.add(p);
         return p;
     }

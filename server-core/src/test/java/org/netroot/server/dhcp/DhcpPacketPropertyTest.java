@@ -13,59 +13,63 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Builders;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.testing.Mutations;
+import org.netroot.server.testing.RandomInputs;
+import org.netroot.server.testing.Tries;
 
 /**
  * The DHCP codec on random and damaged packets: anything from the network is either a packet or a
  * {@link MalformedDhcpPacketException} (dropped and counted), never another exception that would
- * reach the event loop; and what we encode parses back to the same packet.
+ * reach the event loop; and what we encode parses back to the same packet. Each property runs on
+ * {@link Tries}'s seeded random inputs.
  */
 class DhcpPacketPropertyTest {
-    @Property(tries = 1000)
-    void randomBytesAreAPacketOrMalformed(@ForAll @Size(max = 700) byte[] input) {
-        parseOrMalformed(input);
+    @Test
+    void randomBytesAreAPacketOrMalformed() {
+        Tries.run("randomBytesAreAPacketOrMalformed", 1000, r -> parseOrMalformed(RandomInputs.bytes(r, 700)));
     }
 
     /** A valid header and cookie with random options behind them: the options parser gets the random part. */
-    @Property(tries = 1000)
-    void randomOptionsAreAPacketOrMalformed(@ForAll("packets") DhcpPacket valid, @ForAll @Size(max = 400) byte[] options) {
-        byte[] head = valid.encode();
-        byte[] input = new byte[DhcpPacket.FIXED_HEADER + 4 + options.length];
-        System.arraycopy(head, 0, input, 0, DhcpPacket.FIXED_HEADER + 4);
-        System.arraycopy(options, 0, input, DhcpPacket.FIXED_HEADER + 4, options.length);
-        parseOrMalformed(input);
+    @Test
+    void randomOptionsAreAPacketOrMalformed() {
+        Tries.run("randomOptionsAreAPacketOrMalformed", 1000, r -> {
+            byte[] head = packet(r).encode();
+            byte[] options = RandomInputs.bytes(r, 400);
+            byte[] input = new byte[DhcpPacket.FIXED_HEADER + 4 + options.length];
+            System.arraycopy(head, 0, input, 0, DhcpPacket.FIXED_HEADER + 4);
+            System.arraycopy(options, 0, input, DhcpPacket.FIXED_HEADER + 4, options.length);
+            parseOrMalformed(input);
+        });
     }
 
-    @Property(tries = 1000)
-    void damagedPacketsAreAPacketOrMalformed(@ForAll("damaged") byte[] input) {
-        parseOrMalformed(input);
+    @Test
+    void damagedPacketsAreAPacketOrMalformed() {
+        Tries.run("damagedPacketsAreAPacketOrMalformed", 1000, r -> parseOrMalformed(Mutations.of(packet(r).encode(), r)));
     }
 
-    @Property(tries = 1000)
-    void encodeThenParseGivesThePacketBack(@ForAll("packets") DhcpPacket p) throws MalformedDhcpPacketException {
-        byte[] wire = p.encode();
-        DhcpPacket back = DhcpPacket.parse(wire);
-        assertEquals(List.of(p.op(), p.htype(), p.hlen(), p.hops(), p.xid(), p.secs(), p.flags()),
-                List.of(back.op(), back.htype(), back.hlen(), back.hops(), back.xid(), back.secs(), back.flags()));
-        assertEquals(List.of(p.ciaddr(), p.yiaddr(), p.siaddr(), p.giaddr(), p.sname(), p.file()),
-                List.of(back.ciaddr(), back.yiaddr(), back.siaddr(), back.giaddr(), back.sname(), back.file()));
-        assertArrayEquals(p.chaddr(), back.chaddr());
-        assertEquals(p.options().asMap().keySet().stream().toList(), back.options().asMap().keySet().stream().toList());
-        for (Map.Entry<Integer, byte[]> e : p.options().asMap().entrySet()) {
-            assertArrayEquals(e.getValue(), back.options().bytes(e.getKey()), "option " + e.getKey());
-        }
-        // and the reply is as long as the oldest clients need
-        assertEquals(true, wire.length >= DhcpPacket.MIN_REPLY_LENGTH);
+    @Test
+    void encodeThenParseGivesThePacketBack() {
+        Tries.run("encodeThenParseGivesThePacketBack", 1000, r -> {
+            DhcpPacket p = packet(r);
+            byte[] wire = p.encode();
+            DhcpPacket back = DhcpPacket.parse(wire);
+            assertEquals(List.of(p.op(), p.htype(), p.hlen(), p.hops(), p.xid(), p.secs(), p.flags()),
+                    List.of(back.op(), back.htype(), back.hlen(), back.hops(), back.xid(), back.secs(), back.flags()));
+            assertEquals(List.of(p.ciaddr(), p.yiaddr(), p.siaddr(), p.giaddr(), p.sname(), p.file()),
+                    List.of(back.ciaddr(), back.yiaddr(), back.siaddr(), back.giaddr(), back.sname(), back.file()));
+            assertArrayEquals(p.chaddr(), back.chaddr());
+            assertEquals(p.options().asMap().keySet().stream().toList(), back.options().asMap().keySet().stream().toList());
+            for (Map.Entry<Integer, byte[]> e : p.options().asMap().entrySet()) {
+                assertArrayEquals(e.getValue(), back.options().bytes(e.getKey()), "option " + e.getKey());
+            }
+            // and the reply is as long as the oldest clients need
+            assertEquals(true, wire.length >= DhcpPacket.MIN_REPLY_LENGTH);
+        });
     }
 
     /**
@@ -73,16 +77,19 @@ class DhcpPacketPropertyTest {
      * and 4011) answers or drops them; it never throws and never fails inside (which it would record
      * as an ERROR event "not answered"), and every answer it gives can be encoded.
      */
-    @Property(tries = 1000)
-    void theProxyResponderAnswersOrDropsDamagedRequests(@ForAll("damagedPxeRequests") byte[] input,
-                                                      @ForAll boolean bootServerPort) throws Exception {
-        RecordedEvents events = new RecordedEvents();
-        Optional<DhcpReply> reply = proxyResponder(events).handle(ByteBuffer.wrap(input),
-                new Arrival(ProxyDhcpTest.BR0, bootServerPort ? 4011 : 67, new InetSocketAddress("0.0.0.0", 68)));
-        reply.ifPresent(r -> assertTrue(r.packet().encode().length >= DhcpPacket.MIN_REPLY_LENGTH));
-        // an ERROR "no boot file for this architecture" is an answer; "not answered: <exception>" is a crash
-        assertEquals(List.of(), events.events.stream().filter(e -> e.type() == BootEventType.ERROR
-                && e.detail().contains("not answered")).map(e -> e.detail()).toList(), "the responder failed inside");
+    @Test
+    void theProxyResponderAnswersOrDropsDamagedRequests() {
+        Tries.run("theProxyResponderAnswersOrDropsDamagedRequests", 1000, r -> {
+            byte[] input = damagedPxeRequest(r);
+            boolean bootServerPort = r.nextBoolean();
+            RecordedEvents events = new RecordedEvents();
+            Optional<DhcpReply> reply = proxyResponder(events).handle(ByteBuffer.wrap(input),
+                    new Arrival(ProxyDhcpTest.BR0, bootServerPort ? 4011 : 67, new InetSocketAddress("0.0.0.0", 68)));
+            reply.ifPresent(p -> assertTrue(p.packet().encode().length >= DhcpPacket.MIN_REPLY_LENGTH));
+            // an ERROR "no boot file for this architecture" is an answer; "not answered: <exception>" is a crash
+            assertEquals(List.of(), events.events.stream().filter(e -> e.type() == BootEventType.ERROR
+                    && e.detail().contains("not answered")).map(e -> e.detail()).toList(), "the responder failed inside");
+        });
     }
 
     private static DhcpResponder proxyResponder(RecordedEvents events) throws Exception {
@@ -101,15 +108,19 @@ class DhcpPacketPropertyTest {
 
     private static Path ipxeDir;
 
-    @Provide
-    Arbitrary<byte[]> damagedPxeRequests() {
+    private static byte[] damagedPxeRequest(Random r) {
         String mac = "52:54:00:00:00:01";
-        Arbitrary<byte[]> valid = Arbitraries.of(1, 3).flatMap(type -> Arbitraries.of(
-                ClientPackets.biosFirmware(mac, type).bytes(), ClientPackets.biosIpxeRom(mac, type).bytes(),
-                ClientPackets.ovmfX64(mac, type).bytes(), ClientPackets.arm64(mac, type).bytes(),
-                ClientPackets.ipxeEfi(mac, type).bytes(), ClientPackets.httpBoot(mac, type).bytes(),
-                ClientPackets.plainLinux(mac, type).bytes()));
-        return Mutations.of(valid);
+        int type = RandomInputs.oneOf(r, 1, 3);
+        byte[] valid = switch (r.nextInt(7)) {
+            case 0 -> ClientPackets.biosFirmware(mac, type).bytes();
+            case 1 -> ClientPackets.biosIpxeRom(mac, type).bytes();
+            case 2 -> ClientPackets.ovmfX64(mac, type).bytes();
+            case 3 -> ClientPackets.arm64(mac, type).bytes();
+            case 4 -> ClientPackets.ipxeEfi(mac, type).bytes();
+            case 5 -> ClientPackets.httpBoot(mac, type).bytes();
+            default -> ClientPackets.plainLinux(mac, type).bytes();
+        };
+        return Mutations.of(valid, r);
     }
 
     private static void parseOrMalformed(byte[] input) {
@@ -124,47 +135,22 @@ class DhcpPacketPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<byte[]> damaged() {
-        return Mutations.of(packets().map(DhcpPacket::encode));
+    private static Inet4Address address(Random r) {
+        byte[] four = new byte[4];
+        r.nextBytes(four);
+        return DhcpPacket.ipv4(four);
     }
 
-    @Provide
-    Arbitrary<DhcpPacket> packets() {
-        Arbitrary<Inet4Address> address = Arbitraries.bytes().array(byte[].class).ofSize(4).map(DhcpPacket::ipv4);
-        net.jqwik.api.arbitraries.StringArbitrary ascii = Arbitraries.strings().withCharRange((char) 1, (char) 127);
-        Arbitrary<DhcpOptions> options = Arbitraries.maps(
-                        Arbitraries.integers().between(1, 254),
-                        Arbitraries.bytes().array(byte[].class).ofMaxSize(600))
-                .ofMaxSize(12)
-                .map(m -> {
-                    DhcpOptions.Builder b = DhcpOptions.builder();
-                    m.forEach(b::put);
-                    return b.build();
-                });
-        return Builders.withBuilder(() -> new Object[15])
-                .use(Arbitraries.of(DhcpPacket.BOOTREQUEST, DhcpPacket.BOOTREPLY)).in((a, v) -> set(a, 0, v))
-                .use(Arbitraries.integers().between(0, 255)).in((a, v) -> set(a, 1, v))
-                .use(Arbitraries.integers().between(0, 16)).in((a, v) -> set(a, 2, v))
-                .use(Arbitraries.integers().between(0, 255)).in((a, v) -> set(a, 3, v))
-                .use(Arbitraries.integers()).in((a, v) -> set(a, 4, v))
-                .use(Arbitraries.integers().between(0, 0xffff)).in((a, v) -> set(a, 5, v))
-                .use(Arbitraries.integers().between(0, 0xffff)).in((a, v) -> set(a, 6, v))
-                .use(address).in((a, v) -> set(a, 7, v))
-                .use(address).in((a, v) -> set(a, 8, v))
-                .use(address).in((a, v) -> set(a, 9, v))
-                .use(address).in((a, v) -> set(a, 10, v))
-                .use(Arbitraries.bytes().array(byte[].class).ofSize(16)).in((a, v) -> set(a, 11, v))
-                .use(ascii.ofMaxLength(DhcpPacket.SNAME_LENGTH - 1)).in((a, v) -> set(a, 12, v))
-                .use(ascii.ofMaxLength(DhcpPacket.FILE_LENGTH - 1)).in((a, v) -> set(a, 13, v))
-                .use(options).in((a, v) -> set(a, 14, v))
-                .build(a -> new DhcpPacket((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5],
-                        (int) a[6], (Inet4Address) a[7], (Inet4Address) a[8], (Inet4Address) a[9],
-                        (Inet4Address) a[10], (byte[]) a[11], (String) a[12], (String) a[13], (DhcpOptions) a[14]));
-    }
-
-    private static Object[] set(Object[] a, int i, Object v) {
-        a[i] = v;
-        return a;
+    static DhcpPacket packet(Random r) {
+        DhcpOptions.Builder options = DhcpOptions.builder();
+        RandomInputs.map(r, 12, k -> RandomInputs.between(k, 1, 254), v -> RandomInputs.bytes(v, 600)).forEach(options::put);
+        byte[] chaddr = new byte[16];
+        r.nextBytes(chaddr);
+        return new DhcpPacket(RandomInputs.oneOf(r, DhcpPacket.BOOTREQUEST, DhcpPacket.BOOTREPLY),
+                RandomInputs.between(r, 0, 255), RandomInputs.between(r, 0, 16), RandomInputs.between(r, 0, 255),
+                RandomInputs.anyInt(r), RandomInputs.between(r, 0, 0xffff), RandomInputs.between(r, 0, 0xffff),
+                address(r), address(r), address(r), address(r), chaddr,
+                RandomInputs.string(r, (char) 1, (char) 127, 0, DhcpPacket.SNAME_LENGTH - 1),
+                RandomInputs.string(r, (char) 1, (char) 127, 0, DhcpPacket.FILE_LENGTH - 1), options.build());
     }
 }

@@ -67,7 +67,9 @@ class ServiceSettingsTest {
         TftpSettings both = ServiceSettings.tftp(tftpConfig(Path.of("/opt/ipxe"), Path.of("/srv/boot")));
         assertEquals(List.of(Path.of("/opt/ipxe"), Path.of("/srv/boot")), both.roots());
         assertEquals(6969, both.port());
-        assertEquals("0.0.0.0", both.bindAddress().getHostAddress());
+        // no interface named: every local IPv4 address, each with its own socket (a transfer answers from its request's)
+        assertTrue(both.listen().resolve().contains(java.net.InetAddress.getLoopbackAddress()), both.listen().resolve().toString());
+        assertTrue(both.listen().resolve().stream().noneMatch(java.net.InetAddress::isAnyLocalAddress));
         assertEquals(List.of(IpxeBinaries.DEFAULT_DIR), ServiceSettings.tftp(tftpConfig(null, null)).roots());
     }
 

@@ -2,23 +2,19 @@ package org.netroot.server.testing;
 
 import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 
 /**
  * Damaged copies of valid packets, for the codecs' property tests: random input alone rarely gets
  * past a parser's first check, a valid packet with a few bytes changed reaches the deep paths.
- * The damage is drawn from a seed jqwik chooses, so a failing example is reproducible.
+ * The damage is drawn from the try's {@link Random} ({@link Tries}), so a failing example replays from its seed.
  */
 public final class Mutations {
     private Mutations() {
     }
 
     /** {@code valid} with 1..8 of: a byte changed, the end cut off, bytes inserted, a run zeroed or set to 0xff. */
-    public static Arbitrary<byte[]> of(Arbitrary<byte[]> valid) {
-        return Combinators.combine(valid, Arbitraries.integers().between(1, 8), Arbitraries.longs())
-                .as((bytes, n, seed) -> mutate(bytes, n, new Random(seed)));
+    public static byte[] of(byte[] valid, Random random) {
+        return mutate(valid, 1 + random.nextInt(8), random);
     }
 
     static byte[] mutate(byte[] original, int mutations, Random random) {

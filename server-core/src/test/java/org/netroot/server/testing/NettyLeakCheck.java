@@ -34,7 +34,7 @@ public final class NettyLeakCheck implements AfterAllCallback {
     /**
      * Installs the recording detector; it must come before any ByteBuf class asks the factory for its
      * detector. {@link SessionStart} calls it when the test run opens, before any engine (JUnit
-     * Jupiter, jqwik) runs a test; the extension's own loading is the fallback.
+     * Jupiter) runs a test; the extension's own loading is the fallback.
      */
     static synchronized void install() {
         if (installed()) return;
