@@ -23,7 +23,10 @@ public final class OpenVolumes {
             return identity();
         }
 
-        /** Drops the user's connection; called from another thread. The user then releases its handle. */
+        /**
+         * Drops the user's connection; called from another thread. From then on the user runs no
+         * more commands (those already running finish), then releases its handle.
+         */
         void evict();
     }
 
@@ -46,7 +49,12 @@ public final class OpenVolumes {
         this.opener = opener;
     }
 
-    /** Gives {@code user} the volume, opening it when no one has it open. Throws when it cannot be opened. */
+    /**
+     * Gives {@code user} the volume, opening it when no one has it open. Throws when it cannot be
+     * opened. An evicted user still counts until its connection is closed: commands it had read
+     * may still be running, so only its own identity may attach meanwhile (RFC 7143 §6.3.5: the
+     * old session's tasks end before another initiator's begin).
+     */
     public synchronized Attachment attach(String volumeName, User user) throws IOException {
         VolumeHandle h = open.get(volumeName);
         if (h == null) {
@@ -54,16 +62,15 @@ public final class OpenVolumes {
             open.put(volumeName, h);
         }
         User current = h.writer();
-        if (current == null) {
-            h.grant(user);
-            return new Attachment(Claim.GRANTED, null, h);
-        }
-        if (current.identity().equalsIgnoreCase(user.identity())) {
+        if (current != null && current.identity().equalsIgnoreCase(user.identity())) {
             h.grant(user);
             current.evict();
             return new Attachment(Claim.REPLACED, current.identity(), h);
         }
-        return new Attachment(Claim.BUSY, current.identity(), null);
+        User other = current != null ? current : h.userOtherThan(user.identity());
+        if (other != null) return new Attachment(Claim.BUSY, other.identity(), null);
+        h.grant(user);
+        return new Attachment(Claim.GRANTED, null, h);
     }
 
     /** The handle of a volume someone has open. */

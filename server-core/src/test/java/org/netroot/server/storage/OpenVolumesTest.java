@@ -121,14 +121,29 @@ class OpenVolumesTest {
         assertEquals(2, opens);
     }
 
+    /**
+     * Review finding 2: an evicted session may still have commands running until its connection
+     * closes, so no other initiator gets the volume before then (RFC 7143 §6.3.5: the old
+     * session's tasks end first). The same initiator may come back.
+     */
     @Test
-    void aSessionEvictedButNotYetClosedDoesNotBlockOthersOnceItsReplacementLeft() throws Exception {
+    void aSessionEvictedButNotYetClosedBlocksOthersUntilItIsGoneEvenOnceItsReplacementLeft() throws Exception {
         Session old = new Session("iqn.x:pc1");
         Session fresh = new Session("iqn.x:pc1");
         VolumeHandle h = volumes.attach("a", old).handle();
         volumes.attach("a", fresh);
         h.release(fresh);
-        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", new Session("iqn.x:pc2")).claim());
+        OpenVolumes.Attachment refused = volumes.attach("a", new Session("iqn.x:pc2"));
+        assertEquals(OpenVolumes.Claim.BUSY, refused.claim());
+        assertEquals("iqn.x:pc1", refused.holder());
+        assertNull(refused.handle());
+
+        Session again = new Session("iqn.x:pc1");
+        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", again).claim(), "its own initiator may come back");
+        h.release(again);
+        h.release(old);
+        assertTrue(isClosed(devices.get(0)), "the last one out closed the device");
+        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", new Session("iqn.x:pc2")).claim(), "free now");
     }
 
     @Test
