@@ -149,6 +149,11 @@ public final class IscsiConnection implements OpenVolumes.User {
     }
 
     @Override
+    public String connection() {
+        return "iSCSI session from " + peer.getAddress().getHostAddress();
+    }
+
+    @Override
     public void evict() {
         evicted = true;
         out.close();

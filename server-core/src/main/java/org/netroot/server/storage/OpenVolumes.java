@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The volumes in use, one {@link VolumeHandle} each, and the one-writer rule: at most one user
@@ -23,11 +24,22 @@ public final class OpenVolumes {
             return identity();
         }
 
+        /** For messages about the connection: "iSCSI session from 10.0.0.5". */
+        default String connection() {
+            return description();
+        }
+
         /**
          * Drops the user's connection; called from another thread. From then on the user runs no
          * more commands (those already running finish), then releases its handle.
          */
         void evict();
+    }
+
+    /** A change made under the registry's lock. */
+    @FunctionalInterface
+    public interface Change<X extends Exception> {
+        void run() throws X;
     }
 
     public enum Claim { GRANTED, REPLACED, BUSY }
@@ -104,10 +116,27 @@ public final class OpenVolumes {
     public synchronized void refuseIfInUse(String volumeName) {
         VolumeHandle h = open.get(volumeName);
         if (h == null) return;
-        User u = h.writer();
-        String who = u != null ? u.description() : "a session that is closing";
-        throw new IllegalArgumentException("volume " + volumeName + " is in use by " + who
+        throw new IllegalArgumentException("volume " + volumeName + " is in use by " + describe(h.writer())
                 + ": shut it down first, then shrink it");
+    }
+
+    /**
+     * Runs {@code change} (removing the volume, or its client) under the registry's lock, unless
+     * someone has the volume open: then it throws {@code refusal(writer)} as an
+     * IllegalArgumentException (the writer is null when only evicted sessions are left, closing).
+     * A removed volume's file is thus never deleted under an open handle, and a volume created
+     * again under the same name is opened afresh.
+     */
+    public synchronized <X extends Exception> void whileClosed(String volumeName, Function<User, String> refusal,
+                                                               Change<X> change) throws X {
+        VolumeHandle h = open.get(volumeName);
+        if (h != null) throw new IllegalArgumentException(refusal.apply(h.writer()));
+        change.run();
+    }
+
+    /** "client pc1 (iqn...)", or for null (only evicted sessions left) "a session that is closing". */
+    public static String describe(User user) {
+        return user != null ? user.description() : "a session that is closing";
     }
 
     synchronized void release(VolumeHandle h, User user) {

@@ -144,10 +144,18 @@ public final class VolumeStore {
         }
     }
 
+    /**
+     * Removes the volume's record and file, refused while anyone has it open (checked under the
+     * open volumes' lock, so no one attaches meanwhile): an open handle would keep serving the
+     * deleted file, even to a volume created again under the same name.
+     */
     public void remove(String name) throws IOException {
         Volume v = require(name);
-        repository.remove(name); // fails while a client still uses it
-        Files.deleteIfExists(fileOf(v));
+        openVolumes.whileClosed(name, user -> "volume " + name + " is in use by " + OpenVolumes.describe(user)
+                + ": shut it down first, then remove it", () -> {
+            if (!repository.remove(name)) throw new IllegalArgumentException("no volume named " + name);
+            Files.deleteIfExists(fileOf(v));
+        });
     }
 
     /**

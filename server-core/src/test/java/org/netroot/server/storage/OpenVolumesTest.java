@@ -146,6 +146,30 @@ class OpenVolumesTest {
         assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", new Session("iqn.x:pc2")).claim(), "free now");
     }
 
+    /** Review finding 1: a volume is only removed while no one has it open, so no handle outlives its file. */
+    @Test
+    void anOpenVolumeIsNotRemovedAndTheCheckHoldsTheLock() throws Exception {
+        Session s = new Session("iqn.x:pc1");
+        VolumeHandle h = volumes.attach("a", s).handle();
+        List<String> removed = new ArrayList<>();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> volumes.whileClosed("a", u -> "volume a is in use by " + OpenVolumes.describe(u), () -> removed.add("a")));
+        assertEquals("volume a is in use by client pc1 (iqn.x:pc1)", e.getMessage());
+        assertTrue(removed.isEmpty());
+
+        Session fresh = new Session("iqn.x:pc1");
+        volumes.attach("a", fresh);
+        h.release(fresh); // replaced, then the replacement left: the evicted session lingers
+        e = assertThrows(IllegalArgumentException.class,
+                () -> volumes.whileClosed("a", u -> "volume a is in use by " + OpenVolumes.describe(u), () -> removed.add("a")));
+        assertEquals("volume a is in use by a session that is closing", e.getMessage());
+        assertTrue(removed.isEmpty());
+
+        h.release(s);
+        volumes.whileClosed("a", u -> "unused", () -> removed.add("a"));
+        assertEquals(List.of("a"), removed, "a volume no one has open is removed");
+    }
+
     @Test
     void aVolumeThatCannotBeOpenedIsNotRegistered() {
         assertThrows(NoSuchFileException.class, () -> volumes.attach("missing", new Session("iqn.x:pc1")));

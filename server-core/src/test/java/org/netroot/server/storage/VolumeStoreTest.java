@@ -154,4 +154,33 @@ class VolumeStoreTest {
             assertTrue(Files.notExists(out) && Files.notExists(tmp.resolve("out.img.part")), "no half export");
         }
     }
+
+    /**
+     * Review finding 1: removing a volume a client has open used to delete the row and the file
+     * under the client's feet; a volume created again under its name then served the old handle.
+     */
+    @Test
+    void aVolumeInUseIsNotRemovedAndOneCreatedAgainIsANewDisk() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("v", 1 << 20);
+            OpenVolumesTest.Session session = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
+            VolumeHandle h = store.openVolumes().attach("v", session).handle();
+            var inUse = assertThrows(IllegalArgumentException.class, () -> store.remove("v"));
+            assertEquals("volume v is in use by client pc1 (iqn.2026-01.org.netroot:initiator:pc1): shut it down first,"
+                    + " then remove it", inUse.getMessage());
+            assertTrue(store.find("v").isPresent(), "the volume is kept");
+            assertTrue(Files.exists(store.fileOf(store.require("v"))), "and its file");
+            h.release(session);
+
+            store.remove("v");
+            assertTrue(store.find("v").isEmpty());
+            store.create("v", 8 << 20);
+            OpenVolumesTest.Session again = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
+            OpenVolumes.Attachment a = store.openVolumes().attach("v", again);
+            assertEquals(OpenVolumes.Claim.GRANTED, a.claim());
+            assertEquals(8 << 20, a.handle().device().sizeBytes(), "the new disk, not the deleted one");
+            a.handle().release(again);
+        }
+    }
 }
