@@ -97,27 +97,46 @@ public final class OpenVolumes {
 
     /**
      * Resizes a volume's device under the registry's lock, so no user attaches between the check
-     * and the change. Open: every listener hears of it; shrinking an open volume is refused.
-     * Closed: the device is opened just for the resize.
+     * and the change. Grow or shrink is decided on the device's real size (a closed volume is
+     * opened for it), not on what the caller believes. Shrinking needs {@code allowShrink} and no
+     * one attached. Then {@code record} runs (the database update); when it throws, the device
+     * gets its old size back. Every listener of an open volume hears each change.
      */
-    public synchronized void resize(String volumeName, long newSizeBytes) throws IOException {
+    public synchronized void resize(String volumeName, long newSizeBytes, boolean allowShrink,
+                                    Change<? extends RuntimeException> record) throws IOException {
         VolumeHandle h = open.get(volumeName);
-        if (h == null) {
-            try (BlockDevice d = opener.open(volumeName)) {
-                d.resize(newSizeBytes);
+        BlockDevice opened = h == null ? opener.open(volumeName) : null;
+        try {
+            BlockDevice device = h != null ? h.device() : opened;
+            long oldSize = device.sizeBytes();
+            if (newSizeBytes < oldSize) {
+                refuseIfInUse(volumeName, "shrink"); // first: --shrink would not help
+                if (!allowShrink) {
+                    throw new IllegalArgumentException("shrinking volume " + volumeName + " from " + oldSize + " to "
+                            + newSizeBytes + " bytes destroys the data past the new end: pass --shrink to confirm");
+                }
             }
-            return;
+            if (newSizeBytes != oldSize) resize(h, device, newSizeBytes);
+            try {
+                record.run();
+            } catch (RuntimeException e) {
+                if (newSizeBytes != oldSize) {
+                    try {
+                        resize(h, device, oldSize);
+                    } catch (IOException | RuntimeException rollback) {
+                        e.addSuppressed(rollback);
+                    }
+                }
+                throw e;
+            }
+        } finally {
+            if (opened != null) opened.close();
         }
-        if (newSizeBytes < h.device().sizeBytes()) refuseIfInUse(volumeName);
-        h.resize(newSizeBytes);
     }
 
-    /** Throws what a user acts on when someone has the volume open (before a shrink). */
-    public synchronized void refuseIfInUse(String volumeName) {
-        VolumeHandle h = open.get(volumeName);
-        if (h == null) return;
-        throw new IllegalArgumentException("volume " + volumeName + " is in use by " + describe(h.writer())
-                + ": shut it down first, then shrink it");
+    private static void resize(VolumeHandle h, BlockDevice device, long newSizeBytes) throws IOException {
+        if (h != null) h.resize(newSizeBytes);
+        else device.resize(newSizeBytes);
     }
 
     /**
@@ -137,6 +156,13 @@ public final class OpenVolumes {
     /** "client pc1 (iqn...)", or for null (only evicted sessions left) "a session that is closing". */
     public static String describe(User user) {
         return user != null ? user.description() : "a session that is closing";
+    }
+
+    private void refuseIfInUse(String volumeName, String what) {
+        VolumeHandle h = open.get(volumeName);
+        if (h == null) return;
+        throw new IllegalArgumentException("volume " + volumeName + " is in use by " + describe(h.writer())
+                + ": shut it down first, then " + what + " it");
     }
 
     synchronized void release(VolumeHandle h, User user) {

@@ -184,19 +184,19 @@ class OpenVolumesTest {
         List<Long> heard = new ArrayList<>();
         CapacityListener l = heard::add;
         h.addListener(l);
-        volumes.resize("a", 2 << 20);
+        volumes.resize("a", 2 << 20, false, () -> { });
         assertEquals(List.of(2L << 20), heard);
         assertEquals(2 << 20, h.device().sizeBytes(), "the open device has the new size");
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> volumes.resize("a", 1 << 20));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> volumes.resize("a", 1 << 20, true, () -> { }));
         assertEquals("volume a is in use by client pc1 (iqn.x:pc1): shut it down first, then shrink it", e.getMessage());
         assertEquals(2 << 20, h.device().sizeBytes());
 
         h.removeListener(l);
-        volumes.resize("a", 3 << 20);
+        volumes.resize("a", 3 << 20, false, () -> { });
         assertEquals(1, heard.size(), "a removed listener hears nothing");
         h.release(s);
-        volumes.resize("a", 1 << 20); // closed: shrinking is the caller's decision
+        volumes.resize("a", 1 << 20, true, () -> { }); // closed: shrinking is the caller's decision
         assertEquals(1 << 20, Files.size(dir.resolve("a.img")));
     }
 }
