@@ -72,7 +72,10 @@ public final class IscsiConnection implements OpenVolumes.User {
 
     /** Handles one PDU. Throws when the stream is not iSCSI we can follow: the caller drops the connection. */
     public void receive(Pdu pdu) throws MalformedPduException {
-        if (closing) return;
+        // Evicted: another session of this initiator has the volume. PDUs read before the channel
+        // closed still arrive here; none may run, or stale WRITEs would land after the new
+        // session's (RFC 7143 §6.3.5: the old session's tasks end first).
+        if (closing || evicted) return;
         if (login != null) {
             if (pdu.bhs().opcode() != Bhs.LOGIN) {
                 throw new MalformedPduException(String.format("opcode 0x%02x before login completed", pdu.bhs().opcode()));
@@ -143,6 +146,11 @@ public final class IscsiConnection implements OpenVolumes.User {
     @Override
     public String description() {
         return "client " + target.clientName() + " (" + initiatorName + ")";
+    }
+
+    @Override
+    public String connection() {
+        return "iSCSI session from " + peer.getAddress().getHostAddress();
     }
 
     @Override

@@ -159,8 +159,23 @@ public final class LocalControl implements NetrootControl {
     }
 
     @Override
+    /**
+     * Refused while the client's volume is open (an iSCSI session, even one still closing): the
+     * machine runs from that disk, so cutting it off is for the one at the machine to do; the
+     * check holds the open volumes' lock, so no session attaches meanwhile.
+     */
     public synchronized void removeClient(String name) {
-        if (!clients.remove(name)) throw new IllegalArgumentException("no client named " + name);
+        Client c = clients.byName(name).orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+        Runnable remove = () -> {
+            if (!clients.remove(name)) throw new IllegalArgumentException("no client named " + name);
+        };
+        if (c.volumeName() == null) {
+            remove.run();
+        } else {
+            volumes.openVolumes().whileClosed(c.volumeName(), user -> "client " + name + " is connected ("
+                    + (user == null ? "a session that is closing" : user.connection()) + "): shut it down first",
+                    remove::run);
+        }
         feed.publish(ChangeType.CLIENT_REMOVED, name, null);
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The volumes in use, one {@link VolumeHandle} each, and the one-writer rule: at most one user
@@ -23,8 +24,22 @@ public final class OpenVolumes {
             return identity();
         }
 
-        /** Drops the user's connection; called from another thread. The user then releases its handle. */
+        /** For messages about the connection: "iSCSI session from 10.0.0.5". */
+        default String connection() {
+            return description();
+        }
+
+        /**
+         * Drops the user's connection; called from another thread. From then on the user runs no
+         * more commands (those already running finish), then releases its handle.
+         */
         void evict();
+    }
+
+    /** A change made under the registry's lock. */
+    @FunctionalInterface
+    public interface Change<X extends Exception> {
+        void run() throws X;
     }
 
     public enum Claim { GRANTED, REPLACED, BUSY }
@@ -46,7 +61,12 @@ public final class OpenVolumes {
         this.opener = opener;
     }
 
-    /** Gives {@code user} the volume, opening it when no one has it open. Throws when it cannot be opened. */
+    /**
+     * Gives {@code user} the volume, opening it when no one has it open. Throws when it cannot be
+     * opened. An evicted user still counts until its connection is closed: commands it had read
+     * may still be running, so only its own identity may attach meanwhile (RFC 7143 §6.3.5: the
+     * old session's tasks end before another initiator's begin).
+     */
     public synchronized Attachment attach(String volumeName, User user) throws IOException {
         VolumeHandle h = open.get(volumeName);
         if (h == null) {
@@ -54,16 +74,15 @@ public final class OpenVolumes {
             open.put(volumeName, h);
         }
         User current = h.writer();
-        if (current == null) {
-            h.grant(user);
-            return new Attachment(Claim.GRANTED, null, h);
-        }
-        if (current.identity().equalsIgnoreCase(user.identity())) {
+        if (current != null && current.identity().equalsIgnoreCase(user.identity())) {
             h.grant(user);
             current.evict();
             return new Attachment(Claim.REPLACED, current.identity(), h);
         }
-        return new Attachment(Claim.BUSY, current.identity(), null);
+        User other = current != null ? current : h.userOtherThan(user.identity());
+        if (other != null) return new Attachment(Claim.BUSY, other.identity(), null);
+        h.grant(user);
+        return new Attachment(Claim.GRANTED, null, h);
     }
 
     /** The handle of a volume someone has open. */
@@ -78,29 +97,72 @@ public final class OpenVolumes {
 
     /**
      * Resizes a volume's device under the registry's lock, so no user attaches between the check
-     * and the change. Open: every listener hears of it; shrinking an open volume is refused.
-     * Closed: the device is opened just for the resize.
+     * and the change. Grow or shrink is decided on the device's real size (a closed volume is
+     * opened for it), not on what the caller believes. Shrinking needs {@code allowShrink} and no
+     * one attached. Then {@code record} runs (the database update); when it throws, the device
+     * gets its old size back. Every listener of an open volume hears each change.
      */
-    public synchronized void resize(String volumeName, long newSizeBytes) throws IOException {
+    public synchronized void resize(String volumeName, long newSizeBytes, boolean allowShrink,
+                                    Change<? extends RuntimeException> record) throws IOException {
         VolumeHandle h = open.get(volumeName);
-        if (h == null) {
-            try (BlockDevice d = opener.open(volumeName)) {
-                d.resize(newSizeBytes);
+        BlockDevice opened = h == null ? opener.open(volumeName) : null;
+        try {
+            BlockDevice device = h != null ? h.device() : opened;
+            long oldSize = device.sizeBytes();
+            if (newSizeBytes < oldSize) {
+                refuseIfInUse(volumeName, "shrink"); // first: --shrink would not help
+                if (!allowShrink) {
+                    throw new IllegalArgumentException("shrinking volume " + volumeName + " from " + oldSize + " to "
+                            + newSizeBytes + " bytes destroys the data past the new end: pass --shrink to confirm");
+                }
             }
-            return;
+            if (newSizeBytes != oldSize) resize(h, device, newSizeBytes);
+            try {
+                record.run();
+            } catch (RuntimeException e) {
+                if (newSizeBytes != oldSize) {
+                    try {
+                        resize(h, device, oldSize);
+                    } catch (IOException | RuntimeException rollback) {
+                        e.addSuppressed(rollback);
+                    }
+                }
+                throw e;
+            }
+        } finally {
+            if (opened != null) opened.close();
         }
-        if (newSizeBytes < h.device().sizeBytes()) refuseIfInUse(volumeName);
-        h.resize(newSizeBytes);
     }
 
-    /** Throws what a user acts on when someone has the volume open (before a shrink). */
-    public synchronized void refuseIfInUse(String volumeName) {
+    private static void resize(VolumeHandle h, BlockDevice device, long newSizeBytes) throws IOException {
+        if (h != null) h.resize(newSizeBytes);
+        else device.resize(newSizeBytes);
+    }
+
+    /**
+     * Runs {@code change} (removing the volume, or its client) under the registry's lock, unless
+     * someone has the volume open: then it throws {@code refusal(writer)} as an
+     * IllegalArgumentException (the writer is null when only evicted sessions are left, closing).
+     * A removed volume's file is thus never deleted under an open handle, and a volume created
+     * again under the same name is opened afresh.
+     */
+    public synchronized <X extends Exception> void whileClosed(String volumeName, Function<User, String> refusal,
+                                                               Change<X> change) throws X {
+        VolumeHandle h = open.get(volumeName);
+        if (h != null) throw new IllegalArgumentException(refusal.apply(h.writer()));
+        change.run();
+    }
+
+    /** "client pc1 (iqn...)", or for null (only evicted sessions left) "a session that is closing". */
+    public static String describe(User user) {
+        return user != null ? user.description() : "a session that is closing";
+    }
+
+    private void refuseIfInUse(String volumeName, String what) {
         VolumeHandle h = open.get(volumeName);
         if (h == null) return;
-        User u = h.writer();
-        String who = u != null ? u.description() : "a session that is closing";
-        throw new IllegalArgumentException("volume " + volumeName + " is in use by " + who
-                + ": shut it down first, then shrink it");
+        throw new IllegalArgumentException("volume " + volumeName + " is in use by " + describe(h.writer())
+                + ": shut it down first, then " + what + " it");
     }
 
     synchronized void release(VolumeHandle h, User user) {

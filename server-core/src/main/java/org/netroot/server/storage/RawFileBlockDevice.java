@@ -2,7 +2,6 @@ package org.netroot.server.storage;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -18,6 +17,14 @@ import java.nio.file.StandardOpenOption;
  */
 public final class RawFileBlockDevice implements BlockDevice {
     private static final int DISCARD_CHUNK = 1 << 20;
+    /** Written where a discarded range is not zero yet; read-only, so one buffer serves every thread. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(DISCARD_CHUNK).asReadOnlyBuffer();
+    /**
+     * Where discard reads the range it checks: one per thread (the iSCSI disk threads are few
+     * and long-lived), not two fresh 1 MiB direct buffers per call.
+     */
+    private static final ThreadLocal<ByteBuffer> DISCARD_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DISCARD_CHUNK));
 
     private final Path file;
     private final FileChannel channel;
@@ -68,9 +75,12 @@ public final class RawFileBlockDevice implements BlockDevice {
     }
 
     /**
-     * ftruncate(2) through {@link RandomAccessFile#setLength}: growing leaves a hole (no block is
-     * written), shrinking frees the blocks past the new end. The new size is published after
-     * the file has it, so no reader is ever allowed past the file's end.
+     * Through the open channel, never by path: the file may have been removed and another one
+     * created under its name meanwhile, and this device must keep changing its own inode.
+     * Shrinking is ftruncate(2) ({@link FileChannel#truncate}); growing writes one zero byte at
+     * the new last offset, which extends the file and leaves the rest a hole (only the last
+     * block gets allocated). The new size is published after the file has it, so no reader is
+     * ever allowed past the file's end.
      */
     @Override
     public synchronized void resize(long newSizeBytes) throws IOException {
@@ -79,8 +89,11 @@ public final class RawFileBlockDevice implements BlockDevice {
             throw new IllegalArgumentException("a volume's size is a positive multiple of 512 bytes, got " + newSizeBytes);
         }
         if (newSizeBytes < size) size = newSizeBytes; // shrink: stop accesses first, then cut
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(newSizeBytes);
+        long current = channel.size();
+        if (newSizeBytes < current) {
+            channel.truncate(newSizeBytes);
+        } else if (newSizeBytes > current) {
+            channel.write(ByteBuffer.allocate(1), newSizeBytes - 1);
         }
         size = newSizeBytes;
     }
@@ -92,8 +105,8 @@ public final class RawFileBlockDevice implements BlockDevice {
         if (length < 0 || offset < 0 || offset > size || length > size - offset) {
             throw new IOException("discard at " + offset + "+" + length + " outside the " + size + "-byte volume");
         }
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(DISCARD_CHUNK, Math.max(1, length)));
-        ByteBuffer zeros = ByteBuffer.allocateDirect(buf.capacity());
+        ByteBuffer buf = DISCARD_BUFFER.get();
+        ByteBuffer zeros = ZEROS.duplicate(); // a view: positions of its own, no new memory
         for (long pos = offset, end = offset + length; pos < end; ) {
             int n = (int) Math.min(buf.capacity(), end - pos);
             buf.clear().limit(n);

@@ -60,6 +60,12 @@ public final class VolumeHandle {
         writer = user;
     }
 
+    /** A user (an evicted one, still closing) of another identity than {@code identity}, or null. */
+    OpenVolumes.User userOtherThan(String identity) {
+        for (OpenVolumes.User u : users) if (!u.identity().equalsIgnoreCase(identity)) return u;
+        return null;
+    }
+
     /** True when no user is left. */
     boolean leave(OpenVolumes.User user) {
         users.remove(user);

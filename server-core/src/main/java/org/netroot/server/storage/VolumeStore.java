@@ -144,34 +144,38 @@ public final class VolumeStore {
         }
     }
 
+    /**
+     * Removes the volume's record and file, refused while anyone has it open (checked under the
+     * open volumes' lock, so no one attaches meanwhile): an open handle would keep serving the
+     * deleted file, even to a volume created again under the same name.
+     */
     public void remove(String name) throws IOException {
         Volume v = require(name);
-        repository.remove(name); // fails while a client still uses it
-        Files.deleteIfExists(fileOf(v));
+        openVolumes.whileClosed(name, user -> "volume " + name + " is in use by " + OpenVolumes.describe(user)
+                + ": shut it down first, then remove it", () -> {
+            if (!repository.remove(name)) throw new IllegalArgumentException("no volume named " + name);
+            Files.deleteIfExists(fileOf(v));
+        });
     }
 
     /**
      * Changes a volume's size. Growing works at any time: a client that has the volume open sees
      * the new size (its logical unit reports UNIT ATTENTION, then the new capacity). Shrinking
      * drops the data past the new end, so it needs {@code allowShrink} and no client attached.
+     * Which of the two it is depends on the file's real size, and the database follows the file:
+     * when recording the new size fails, the file is given its old size back.
      */
-    public synchronized Volume resize(String name, long newSizeBytes, boolean allowShrink) throws IOException {
+    public Volume resize(String name, long newSizeBytes, boolean allowShrink) throws IOException {
         checkSize(newSizeBytes);
-        Volume v = require(name);
-        if (newSizeBytes < v.sizeBytes()) {
-            openVolumes.refuseIfInUse(name); // first: --shrink would not help; checked again while resizing
-            if (!allowShrink) {
-                throw new IllegalArgumentException("shrinking volume " + name + " from " + v.sizeBytes() + " to "
-                        + newSizeBytes + " bytes destroys the data past the new end: pass --shrink to confirm");
-            }
-        }
-        if (newSizeBytes != v.sizeBytes()) {
-            try {
-                openVolumes.resize(name, newSizeBytes);
-            } catch (IOException e) {
-                throw diskError("resize volume " + name, e);
-            }
-            if (!repository.updateSize(name, newSizeBytes)) throw new IllegalArgumentException("no volume named " + name);
+        require(name);
+        try {
+            openVolumes.resize(name, newSizeBytes, allowShrink, () -> {
+                if (require(name).sizeBytes() != newSizeBytes && !repository.updateSize(name, newSizeBytes)) {
+                    throw new IllegalArgumentException("no volume named " + name);
+                }
+            });
+        } catch (IOException e) {
+            throw diskError("resize volume " + name, e);
         }
         Volume resized = require(name);
         return resized.withAllocatedBytes(DiskUsage.allocatedBytes(fileOf(resized)));

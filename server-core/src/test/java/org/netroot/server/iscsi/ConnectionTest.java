@@ -589,6 +589,23 @@ class ConnectionTest {
         assertEquals(1, events.stream().filter(e -> e.type() == BootEventType.ISCSI_LOGOUT).count());
     }
 
+    /**
+     * Review finding 2: PDUs an evicted session had already read ran on until its connection
+     * closed, so its stale WRITEs landed after the new session's (RFC 7143 §6.3.5).
+     */
+    @Test
+    void anEvictedSessionRunsNoMoreCommands() throws Exception {
+        loginWithImmediateData(65536);
+        conn.evict();
+        assertTrue(out.closed);
+        byte[] data = new byte[1024];
+        Arrays.fill(data, (byte) 0xab);
+        conn.receive(scsi(write10(2, 2), 0xa0, data.length, data));
+        conn.receive(scsi(read10(0, 1), 0xc0, 512, null));
+        assertEquals(List.of(), out.sent, "nothing answered");
+        assertArrayEquals(new byte[1 << 20], Files.readAllBytes(volume), "nothing written");
+    }
+
     @Test
     void sameInitiatorReplacesItsSessionAnotherIsRefused() throws Exception {
         loginLikeIpxe();

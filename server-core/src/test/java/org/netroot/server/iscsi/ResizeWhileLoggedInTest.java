@@ -180,6 +180,32 @@ class ResizeWhileLoggedInTest {
         }
     }
 
+    /**
+     * Review finding 1 as reproduced: client remove, volume remove, volume create, client add while
+     * pc1 was logged in; its next login got the old, deleted 4 MiB disk on the same handle.
+     */
+    @Test
+    void aConnectedClientIsNotRemovedAndAVolumeCreatedAgainIsANewDisk() throws Exception {
+        try (Session s = new Session()) {
+            assertEquals(4 * MIB, s.readCapacity16());
+            var refused = assertThrows(IllegalArgumentException.class, () -> control.removeClient("pc1"));
+            assertEquals("client pc1 is connected (iSCSI session from 127.0.0.1): shut it down first",
+                    refused.getMessage());
+            assertEquals(1, control.clients().size(), "the client is kept");
+            assertTrue(s.testUnitReady().isGood(), "and its session goes on");
+        }
+        for (int i = 0; i < 200 && control.volumeStore().openVolumes().find("pc1-disk").isPresent(); i++) Thread.sleep(25);
+
+        control.removeClient("pc1");
+        control.removeVolume("pc1-disk");
+        control.createVolume("pc1-disk", 8 * MIB);
+        pc = control.addClient(new Client("pc1", "52:54:00:00:00:01", "pc1-disk", BootMode.SANBOOT, null, null, null,
+                null, null, null));
+        try (Session s = new Session()) {
+            assertEquals(8 * MIB, s.readCapacity16(), "the new disk");
+        }
+    }
+
     @Test
     void libiscsiReadsTheGrownCapacityWhileTheVolumeStaysOpen() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Processes.has("iscsi-readcapacity16"),

@@ -121,14 +121,53 @@ class OpenVolumesTest {
         assertEquals(2, opens);
     }
 
+    /**
+     * Review finding 2: an evicted session may still have commands running until its connection
+     * closes, so no other initiator gets the volume before then (RFC 7143 §6.3.5: the old
+     * session's tasks end first). The same initiator may come back.
+     */
     @Test
-    void aSessionEvictedButNotYetClosedDoesNotBlockOthersOnceItsReplacementLeft() throws Exception {
+    void aSessionEvictedButNotYetClosedBlocksOthersUntilItIsGoneEvenOnceItsReplacementLeft() throws Exception {
         Session old = new Session("iqn.x:pc1");
         Session fresh = new Session("iqn.x:pc1");
         VolumeHandle h = volumes.attach("a", old).handle();
         volumes.attach("a", fresh);
         h.release(fresh);
-        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", new Session("iqn.x:pc2")).claim());
+        OpenVolumes.Attachment refused = volumes.attach("a", new Session("iqn.x:pc2"));
+        assertEquals(OpenVolumes.Claim.BUSY, refused.claim());
+        assertEquals("iqn.x:pc1", refused.holder());
+        assertNull(refused.handle());
+
+        Session again = new Session("iqn.x:pc1");
+        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", again).claim(), "its own initiator may come back");
+        h.release(again);
+        h.release(old);
+        assertTrue(isClosed(devices.get(0)), "the last one out closed the device");
+        assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("a", new Session("iqn.x:pc2")).claim(), "free now");
+    }
+
+    /** Review finding 1: a volume is only removed while no one has it open, so no handle outlives its file. */
+    @Test
+    void anOpenVolumeIsNotRemovedAndTheCheckHoldsTheLock() throws Exception {
+        Session s = new Session("iqn.x:pc1");
+        VolumeHandle h = volumes.attach("a", s).handle();
+        List<String> removed = new ArrayList<>();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> volumes.whileClosed("a", u -> "volume a is in use by " + OpenVolumes.describe(u), () -> removed.add("a")));
+        assertEquals("volume a is in use by client pc1 (iqn.x:pc1)", e.getMessage());
+        assertTrue(removed.isEmpty());
+
+        Session fresh = new Session("iqn.x:pc1");
+        volumes.attach("a", fresh);
+        h.release(fresh); // replaced, then the replacement left: the evicted session lingers
+        e = assertThrows(IllegalArgumentException.class,
+                () -> volumes.whileClosed("a", u -> "volume a is in use by " + OpenVolumes.describe(u), () -> removed.add("a")));
+        assertEquals("volume a is in use by a session that is closing", e.getMessage());
+        assertTrue(removed.isEmpty());
+
+        h.release(s);
+        volumes.whileClosed("a", u -> "unused", () -> removed.add("a"));
+        assertEquals(List.of("a"), removed, "a volume no one has open is removed");
     }
 
     @Test
@@ -145,19 +184,19 @@ class OpenVolumesTest {
         List<Long> heard = new ArrayList<>();
         CapacityListener l = heard::add;
         h.addListener(l);
-        volumes.resize("a", 2 << 20);
+        volumes.resize("a", 2 << 20, false, () -> { });
         assertEquals(List.of(2L << 20), heard);
         assertEquals(2 << 20, h.device().sizeBytes(), "the open device has the new size");
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> volumes.resize("a", 1 << 20));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> volumes.resize("a", 1 << 20, true, () -> { }));
         assertEquals("volume a is in use by client pc1 (iqn.x:pc1): shut it down first, then shrink it", e.getMessage());
         assertEquals(2 << 20, h.device().sizeBytes());
 
         h.removeListener(l);
-        volumes.resize("a", 3 << 20);
+        volumes.resize("a", 3 << 20, false, () -> { });
         assertEquals(1, heard.size(), "a removed listener hears nothing");
         h.release(s);
-        volumes.resize("a", 1 << 20); // closed: shrinking is the caller's decision
+        volumes.resize("a", 1 << 20, true, () -> { }); // closed: shrinking is the caller's decision
         assertEquals(1 << 20, Files.size(dir.resolve("a.img")));
     }
 }

@@ -154,4 +154,82 @@ class VolumeStoreTest {
             assertTrue(Files.notExists(out) && Files.notExists(tmp.resolve("out.img.part")), "no half export");
         }
     }
+
+    /**
+     * Review finding 1: removing a volume a client has open used to delete the row and the file
+     * under the client's feet; a volume created again under its name then served the old handle.
+     */
+    @Test
+    void aVolumeInUseIsNotRemovedAndOneCreatedAgainIsANewDisk() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("v", 1 << 20);
+            OpenVolumesTest.Session session = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
+            VolumeHandle h = store.openVolumes().attach("v", session).handle();
+            var inUse = assertThrows(IllegalArgumentException.class, () -> store.remove("v"));
+            assertEquals("volume v is in use by client pc1 (iqn.2026-01.org.netroot:initiator:pc1): shut it down first,"
+                    + " then remove it", inUse.getMessage());
+            assertTrue(store.find("v").isPresent(), "the volume is kept");
+            assertTrue(Files.exists(store.fileOf(store.require("v"))), "and its file");
+            h.release(session);
+
+            store.remove("v");
+            assertTrue(store.find("v").isEmpty());
+            store.create("v", 8 << 20);
+            OpenVolumesTest.Session again = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
+            OpenVolumes.Attachment a = store.openVolumes().attach("v", again);
+            assertEquals(OpenVolumes.Claim.GRANTED, a.claim());
+            assertEquals(8 << 20, a.handle().device().sizeBytes(), "the new disk, not the deleted one");
+            a.handle().release(again);
+        }
+    }
+
+    /**
+     * Review finding 6: the database said 8 MiB while the file had 64 MiB (a crash between the two
+     * updates); asking for 32 MiB was taken for a grow and cut the file without --shrink.
+     */
+    @Test
+    void growOrShrinkIsDecidedOnTheFilesRealSize() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("v", 8 << 20);
+            Path file = store.fileOf(store.require("v"));
+            try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(64 << 20);
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> store.resize("v", 32 << 20, false));
+            assertEquals("shrinking volume v from 67108864 to 33554432 bytes destroys the data past the new end:"
+                    + " pass --shrink to confirm", e.getMessage());
+            assertEquals(64 << 20, Files.size(file), "the file keeps its data");
+
+            assertEquals(64 << 20, store.resize("v", 64 << 20, false).sizeBytes(), "the same size records the real one");
+            assertEquals(64 << 20, store.require("v").sizeBytes());
+        }
+    }
+
+    /** Review finding 6: when the database refuses the new size, the file gets its old size back. */
+    @Test
+    void aFailedDatabaseUpdateGivesTheFileItsOldSizeBack() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("v", 8 << 20);
+            Path file = store.fileOf(store.require("v"));
+            try (var c = db.connection(); var st = c.createStatement()) {
+                st.execute("ALTER TABLE volume ADD CONSTRAINT at_most_16m CHECK (size_bytes <= 16777216)");
+            }
+            assertThrows(RuntimeException.class, () -> store.resize("v", 32 << 20, false));
+            assertEquals(8 << 20, Files.size(file), "the grow was rolled back");
+            assertEquals(8 << 20, store.require("v").sizeBytes());
+
+            OpenVolumesTest.Session session = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
+            VolumeHandle h = store.openVolumes().attach("v", session).handle();
+            java.util.List<Long> heard = new java.util.ArrayList<>();
+            h.addListener(heard::add);
+            assertThrows(RuntimeException.class, () -> store.resize("v", 32 << 20, false));
+            assertEquals(8 << 20, h.device().sizeBytes(), "the open device is back at its size");
+            assertEquals(8 << 20, Files.size(file));
+            assertEquals(java.util.List.of(32L << 20, 8L << 20), heard, "its users heard both changes");
+            h.release(session);
+        }
+    }
 }
