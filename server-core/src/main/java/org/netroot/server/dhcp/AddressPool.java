@@ -52,6 +52,15 @@ public final class AddressPool {
         this.clock = clock;
     }
 
+    /** The first address of the range (a relayed request is served when its relay is in the range's subnet). */
+    public Inet4Address rangeStart() {
+        return DhcpPacket.ipv4(ServedInterface.toBytes(start));
+    }
+
+    public Inet4Address rangeEnd() {
+        return DhcpPacket.ipv4(ServedInterface.toBytes(end));
+    }
+
     /** What the store says right now: one read of each table per packet. */
     private final class View {
         final Instant now = clock.instant();
