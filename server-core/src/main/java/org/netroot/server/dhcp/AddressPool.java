@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.Lease;
 import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.LeaseBook;
 import org.netroot.server.store.LeaseRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +29,22 @@ public final class AddressPool {
 
     private final int start;
     private final int end;
-    private final LeaseRepository leases;
+    private final LeaseBook leases;
     private final ClientRepository clients;
     private final Clock clock;
     private final Map<Integer, Hold> offered = new ConcurrentHashMap<>();
     private final Map<Integer, Instant> declined = new ConcurrentHashMap<>();
+    /** The address last offered to each MAC: a client that asks again is offered the same one. */
+    private final Map<String, Integer> offeredTo = new ConcurrentHashMap<>();
     /** "name=value" of reservations already reported as unusable: the store is read on every packet. */
     private final Set<String> reportedBadReservations = ConcurrentHashMap.newKeySet();
+    /**
+     * Where the search for a free address starts: the addresses below it were taken when it was set.
+     * A storm of new clients then costs O(1) each instead of a walk over every lease; an address
+     * freed by a release, decline or a dropped offer moves it back, one freed by expiry is found
+     * when the search wraps around.
+     */
+    private volatile long cursor;
 
     private record Hold(String mac, Instant until) {
     }
@@ -47,8 +57,9 @@ public final class AddressPool {
             throw new IllegalArgumentException("DHCP range start " + rangeStart.getHostAddress() + " is after its end "
                     + rangeEnd.getHostAddress());
         }
-        this.leases = leases;
+        this.leases = new LeaseBook(leases);
         this.clients = clients;
+        this.cursor = Integer.toUnsignedLong(start);
         this.clock = clock;
     }
 
@@ -64,16 +75,12 @@ public final class AddressPool {
     /** What the store says right now: one read of each table per packet. */
     private final class View {
         final Instant now = clock.instant();
-        final Map<Integer, Lease> leaseByIp = new HashMap<>();
         final Map<Integer, String> reservedFor = new HashMap<>();
         Integer reservationOfMac;
         Lease leaseOfMac;
 
         View(String mac) {
-            for (Lease l : leases.list()) {
-                leaseByIp.put(ServedInterface.toInt(DhcpPacket.ipv4(l.ip())), l);
-                if (l.mac().equals(mac)) leaseOfMac = l;
-            }
+            leaseOfMac = leases.byMac(mac).orElse(null);
             for (Client c : clients.list()) {
                 if (c.reservedIp() == null || c.reservedIp().isBlank()) continue;
                 Integer ip = reservation(c);
@@ -92,7 +99,7 @@ public final class AddressPool {
             if (Integer.compareUnsigned(ip, start) < 0 || Integer.compareUnsigned(ip, end) > 0) return false;
             String reservedMac = reservedFor.get(ip);
             if (reservedMac != null && !reservedMac.equals(mac)) return false;
-            Lease lease = leaseByIp.get(ip);
+            Lease lease = leases.byIp(address.getHostAddress()).orElse(null);
             if (lease != null && !lease.mac().equals(mac) && lease.expiresAt().isAfter(now)) return false;
             Hold hold = offered.get(ip);
             if (hold != null && !hold.mac().equals(mac) && hold.until().isAfter(now)) return false;
@@ -129,15 +136,26 @@ public final class AddressPool {
                 int ip = ServedInterface.toInt(DhcpPacket.ipv4(view.leaseOfMac.ip()));
                 if (view.mayHave(mac, ip, on)) pick = ip;
             }
+            Integer held = offeredTo.get(mac);
+            if (pick == null && held != null && view.mayHave(mac, held, on)) pick = held;
             if (pick == null && requested != null && view.mayHave(mac, ServedInterface.toInt(requested), on)) {
                 pick = ServedInterface.toInt(requested);
             }
-            for (long ip = Integer.toUnsignedLong(start); pick == null && ip <= Integer.toUnsignedLong(end); ip++) {
-                if (view.mayHave(mac, (int) ip, on)) pick = (int) ip;
+            // every address once, from where the last search stopped, wrapping at the end of the range
+            long first = Integer.toUnsignedLong(start);
+            long size = Integer.toUnsignedLong(end) - first + 1;
+            long from = cursor;
+            for (long i = 0; pick == null && i < size; i++) {
+                long ip = first + (from - first + i) % size;
+                if (view.mayHave(mac, (int) ip, on)) {
+                    pick = (int) ip;
+                    cursor = ip + 1 > Integer.toUnsignedLong(end) ? first : ip + 1;
+                }
             }
         }
         if (pick == null) return Optional.empty();
         offered.put(pick, new Hold(mac, view.now.plus(OFFER_HOLD)));
+        offeredTo.put(mac, pick);
         return Optional.of(DhcpPacket.ipv4(ServedInterface.toBytes(pick)));
     }
 
@@ -151,17 +169,23 @@ public final class AddressPool {
         Lease lease = new Lease(mac, ip.getHostAddress(), clock.instant().plusSeconds(leaseSeconds), hostname);
         leases.save(lease);
         offered.remove(ServedInterface.toInt(ip));
+        offeredTo.remove(mac);
         return lease;
     }
 
     /** The client chose another server: free what we offered it. */
     public void forgetOffer(String mac) {
-        offered.values().removeIf(h -> h.mac().equals(mac));
+        Integer held = offeredTo.remove(mac);
+        if (held != null) offered.remove(held);
+        cursor = Integer.toUnsignedLong(start);
     }
 
     public boolean release(String mac, Inet4Address ip) {
         Optional<Lease> lease = leases.byMac(mac);
-        if (lease.isPresent() && lease.get().ip().equals(ip.getHostAddress())) return leases.release(mac);
+        if (lease.isPresent() && lease.get().ip().equals(ip.getHostAddress())) {
+            cursor = Integer.toUnsignedLong(start);
+            return leases.release(mac);
+        }
         return false;
     }
 
