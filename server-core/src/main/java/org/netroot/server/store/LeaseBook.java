@@ -29,7 +29,10 @@ public final class LeaseBook {
 
     /** Stores the lease of this MAC (replacing its earlier one and any other MAC's lease on that IP). */
     public synchronized void save(Lease lease) {
-        repository.save(lease);
+        Lease holder = byIp.get(lease.ip());
+        // one statement per ACK when nobody else holds the address (the storm's case), two otherwise
+        if (holder == null || holder.mac().equals(lease.mac())) repository.merge(lease);
+        else repository.save(lease);
         Lease before = byMac.put(lease.mac(), lease);
         if (before != null && !before.ip().equals(lease.ip())) byIp.remove(before.ip(), before);
         Lease other = byIp.put(lease.ip(), lease);
