@@ -4,8 +4,10 @@
 #
 #   sudo bench/run.sh            # everything (about 5-10 minutes on 2 cores)
 #   BENCH_ONLY=tftp,http bench/run.sh
+#   BENCH_ONLY=dhcp bench/run.sh  # the DHCP storm only (bench/dhcp.sh: perfdhcp vs Netroot, dnsmasq, Kea)
+#   BENCH_ONLY=many bench/run.sh  # 200 simulated clients booting at once (bench/many.sh)
 #
-# Knobs (environment): BENCH_ONLY (tftp,http,boot), BENCH_TFTP_REPS (5), BENCH_HTTP_REPS (9), BENCH_HTTP_GETS (8 GETs per sample),
+# Knobs (environment): BENCH_ONLY (tftp,http,boot,dhcp,many; BENCH_DHCP_* in bench/dhcp.sh, BENCH_MANY_* in bench/many.sh), BENCH_TFTP_REPS (5), BENCH_HTTP_REPS (9), BENCH_HTTP_GETS (8 GETs per sample),
 # BENCH_BOOT_REPS (3), BENCH_SIZE_MIB (64), BENCH_OUT (docs/benchmarks.md).
 #
 # Topology (198.18.0.0/15, RFC 2544 benchmarking space, never leaves the namespaces):
@@ -22,7 +24,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-ONLY=${BENCH_ONLY:-tftp,http,boot}
+ONLY=${BENCH_ONLY:-tftp,http,boot,dhcp,many}
 TFTP_REPS=${BENCH_TFTP_REPS:-5}
 HTTP_REPS=${BENCH_HTTP_REPS:-9}
 HTTP_GETS=${BENCH_HTTP_GETS:-8}
@@ -59,10 +61,10 @@ cleanup() {
   sleep 0.5
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
   # anything still running inside the namespaces we made (started by us, listed by id)
-  for ns in "$NS_C" "$NS_N" "$NS_R"; do
+  for ns in "$NS_C" "$NS_N" "$NS_R" "${NS_DS:-}" "${NS_DP:-}" "${NS_MS:-}" "${NS_MC:-}"; do
     for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
   done
-  for ns in "$NS_C" "$NS_N" "$NS_R"; do ip netns del "$ns" 2>/dev/null; done
+  for ns in "$NS_C" "$NS_N" "$NS_R" "${NS_DS:-}" "${NS_DP:-}" "${NS_MS:-}" "${NS_MC:-}"; do ip netns del "$ns" 2>/dev/null; done
   rm -f "/var/run/tgtd/socket.$TGT_CTL" "/var/run/tgtd/socket.$TGT_CTL.lock"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $W"; else rm -rf "$W"; fi
   exit $rc
@@ -118,6 +120,11 @@ cpu_of() {
   calc "$t / $(getconf CLK_TCK)"
 }
 all_pids() { local p; for p in "$@"; do echo "$p"; pgrep -P "$p" || true; done; }
+
+# the DHCP storm (its own two namespaces, created and removed by bench_dhcp)
+. "$REPO/bench/dhcp.sh"
+# 200 simulated clients (its own two namespaces)
+. "$REPO/bench/many.sh"
 
 # ---------------------------------------------------------------- namespaces
 setup_net() {
@@ -595,6 +602,10 @@ write_report() {
     echo
     if want boot; then table "${ROWS_BOOT[@]}"; else echo "Not run (BENCH_ONLY=$ONLY)."; fi
     echo
+    if want many; then many_section; else echo "## Many clients at once"; echo; echo "Not run (BENCH_ONLY=$ONLY)."; fi
+    echo
+    if want dhcp; then dhcp_section; else echo "## DHCP storm"; echo; echo "Not run (BENCH_ONLY=$ONLY)."; fi
+    echo
     echo "## Notes"
     echo
     if [ ${#NOTES[@]} = 0 ]; then echo "- No client-side limit seen (the client used well under one core per transfer)."; fi
@@ -625,5 +636,7 @@ if [ $NETROOT_UP = 0 ]; then PID_netroot=0; fi
 want tftp && bench_tftp
 want http && bench_http
 want boot && bench_boot
+want dhcp && bench_dhcp
+want many && bench_many
 write_report "$STARTED" "$LOAD0"
 cat "$OUT"

@@ -36,13 +36,24 @@ public final class AddressPool {
     private final LeaseRepository leases;
     private final StoreWriter writer;
     private final ClientDirectory clients;
+    /** The address last offered to each MAC: a client that asks again is offered the same one. */
+    private final Map<String, Integer> offeredTo = new ConcurrentHashMap<>();
     private final Clock clock;
     /** The leases as stored (and being stored), by MAC: the pool's own copy, the source for decisions. */
     private final Map<String, Lease> leaseByMac = new ConcurrentHashMap<>();
+    /** The same leases by address, so a decision is O(1) however many leases there are (a DHCP storm). */
+    private final Map<Integer, Lease> leaseByIp = new ConcurrentHashMap<>();
     private final Map<Integer, Hold> offered = new ConcurrentHashMap<>();
     private final Map<Integer, Instant> declined = new ConcurrentHashMap<>();
     /** "name=value" of reservations already reported as unusable: the directory is read on every packet. */
     private final Set<String> reportedBadReservations = ConcurrentHashMap.newKeySet();
+    /**
+     * Where the search for a free address starts: the addresses below it were taken when it was set.
+     * A storm of new clients then costs O(1) each instead of a walk over every lease; an address
+     * freed by a release, decline or a dropped offer moves it back, one freed by expiry is found
+     * when the search wraps around.
+     */
+    private volatile long cursor;
 
     private record Hold(String mac, Instant until) {
     }
@@ -66,23 +77,29 @@ public final class AddressPool {
         this.leases = leases;
         this.writer = writer;
         this.clients = clients;
+        this.cursor = Integer.toUnsignedLong(start);
         this.clock = clock;
-        for (Lease l : leases.list()) leaseByMac.put(l.mac(), l);
+        for (Lease l : leases.list()) remember(l);
+    }
+
+    /** The first address of the range (a relayed request is served when its relay is in the range's subnet). */
+    public Inet4Address rangeStart() {
+        return DhcpPacket.ipv4(ServedInterface.toBytes(start));
+    }
+
+    public Inet4Address rangeEnd() {
+        return DhcpPacket.ipv4(ServedInterface.toBytes(end));
     }
 
     /** The leases and reservations right now, from memory. */
     private final class View {
         final Instant now = clock.instant();
-        final Map<Integer, Lease> leaseByIp = new HashMap<>();
         final Map<Integer, String> reservedFor = new HashMap<>();
         Integer reservationOfMac;
         Lease leaseOfMac;
 
         View(String mac) {
-            for (Lease l : leaseByMac.values()) {
-                leaseByIp.put(ServedInterface.toInt(DhcpPacket.ipv4(l.ip())), l);
-                if (l.mac().equals(mac)) leaseOfMac = l;
-            }
+            leaseOfMac = leaseByMac.get(mac);
             for (Client c : clients.all()) {
                 if (c.reservedIp() == null || c.reservedIp().isBlank()) continue;
                 Integer ip = reservation(c);
@@ -138,15 +155,26 @@ public final class AddressPool {
                 int ip = ServedInterface.toInt(DhcpPacket.ipv4(view.leaseOfMac.ip()));
                 if (view.mayHave(mac, ip, on)) pick = ip;
             }
+            Integer held = offeredTo.get(mac);
+            if (pick == null && held != null && view.mayHave(mac, held, on)) pick = held;
             if (pick == null && requested != null && view.mayHave(mac, ServedInterface.toInt(requested), on)) {
                 pick = ServedInterface.toInt(requested);
             }
-            for (long ip = Integer.toUnsignedLong(start); pick == null && ip <= Integer.toUnsignedLong(end); ip++) {
-                if (view.mayHave(mac, (int) ip, on)) pick = (int) ip;
+            // every address once, from where the last search stopped, wrapping at the end of the range
+            long first = Integer.toUnsignedLong(start);
+            long size = Integer.toUnsignedLong(end) - first + 1;
+            long from = cursor;
+            for (long i = 0; pick == null && i < size; i++) {
+                long ip = first + (from - first + i) % size;
+                if (view.mayHave(mac, (int) ip, on)) {
+                    pick = (int) ip;
+                    cursor = ip + 1 > Integer.toUnsignedLong(end) ? first : ip + 1;
+                }
             }
         }
         if (pick == null) return Optional.empty();
         offered.put(pick, new Hold(mac, view.now.plus(OFFER_HOLD)));
+        offeredTo.put(mac, pick);
         return Optional.of(DhcpPacket.ipv4(ServedInterface.toBytes(pick)));
     }
 
@@ -163,10 +191,12 @@ public final class AddressPool {
      */
     public CompletableFuture<Lease> commit(String mac, Inet4Address ip, int leaseSeconds, String hostname) {
         Lease lease = new Lease(mac, ip.getHostAddress(), clock.instant().plusSeconds(leaseSeconds), hostname);
-        leaseByMac.values().removeIf(l -> l.ip().equals(lease.ip()) && !l.mac().equals(mac));
-        leaseByMac.put(mac, lease);
+        boolean displaced = remember(lease);
         offered.remove(ServedInterface.toInt(ip));
-        return writer.submit(() -> leases.save(lease)).thenApply(v -> {
+        offeredTo.remove(mac);
+        // one statement per ACK in a storm; two only when an expired lease of another MAC is taken over
+        Runnable write = displaced ? () -> leases.save(lease) : () -> leases.merge(lease);
+        return writer.submit(write).thenApply(v -> {
             changes.publish(org.netroot.server.api.ChangeType.LEASE_GRANTED, lease.mac(), lease);
             return lease;
         });
@@ -174,19 +204,41 @@ public final class AddressPool {
 
     /** The client chose another server: free what we offered it. */
     public void forgetOffer(String mac) {
-        offered.values().removeIf(h -> h.mac().equals(mac));
+        Integer held = offeredTo.remove(mac);
+        if (held != null) offered.remove(held);
+        cursor = Integer.toUnsignedLong(start);
     }
 
     public boolean release(String mac, Inet4Address ip) {
         Lease lease = leaseByMac.get(mac);
         if (lease == null || !lease.ip().equals(ip.getHostAddress()) || !leaseByMac.remove(mac, lease)) return false;
+        leaseByIp.remove(ipOf(lease), lease);
         writer.submit(() -> leases.release(mac)).thenRun(
                 () -> changes.publish(org.netroot.server.api.ChangeType.LEASE_RELEASED, lease.mac(), lease))
                 .exceptionally(e -> {
                     log.warn("DHCP: could not remove the released lease of {} from the store: {}", mac, e.toString());
                     return null;
                 });
+        cursor = Integer.toUnsignedLong(start);
         return true;
+    }
+
+    /**
+     * Keeps a lease in both indexes, dropping what this MAC held before and whoever held this address;
+     * true when another MAC held it (its stored row must go too).
+     */
+    private synchronized boolean remember(Lease lease) {
+        int ip = ipOf(lease);
+        Lease before = leaseByMac.put(lease.mac(), lease);
+        if (before != null) leaseByIp.remove(ipOf(before), before);
+        Lease other = leaseByIp.put(ip, lease);
+        boolean displaced = other != null && !other.mac().equals(lease.mac());
+        if (displaced) leaseByMac.remove(other.mac(), other);
+        return displaced;
+    }
+
+    private static int ipOf(Lease lease) {
+        return ServedInterface.toInt(DhcpPacket.ipv4(lease.ip()));
     }
 
     /** The client found the address in use (RFC 2131 §4.3.3): drop the lease, do not offer it for a while. */

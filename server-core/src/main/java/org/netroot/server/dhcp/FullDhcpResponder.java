@@ -41,6 +41,10 @@ public final class FullDhcpResponder {
     public Optional<DhcpReply> answer(DhcpPacket request, BootRequest boot, Arrival arrival) {
         DhcpMessageType type = request.messageType();
         if (type == null) return Optional.empty();
+        Optional<ServedInterface> link = ReplyAddressing.clientLink(request, arrival.on(), pool.rangeStart(),
+                pool.rangeEnd());
+        if (link.isEmpty()) return Optional.empty(); // a relay for a subnet we have no range in: another server's
+        arrival = new Arrival(link.get(), arrival.localPort(), arrival.sender());
         return switch (type) {
             case DISCOVER -> discover(request, boot, arrival);
             case REQUEST -> request(request, boot, arrival);
@@ -107,7 +111,7 @@ public final class FullDhcpResponder {
                 .uint32(DhcpOptions.RENEWAL_TIME, leaseSeconds / 2L)
                 .uint32(DhcpOptions.REBINDING_TIME, leaseSeconds * 7L / 8)
                 .address(DhcpOptions.SUBNET_MASK, arrival.on().subnetMask());
-        networkOptions(options);
+        networkOptions(options, request);
         String file = "";
         Inet4Address nextServer = DhcpPacket.ZERO;
         String detail = "full, " + ip.getHostAddress() + " on " + arrival.on().name();
@@ -139,7 +143,8 @@ public final class FullDhcpResponder {
                 .address(DhcpOptions.SERVER_ID, arrival.on().serverAddress())
                 .string(DhcpOptions.MESSAGE, why)
                 .build();
-        DhcpPacket reply = Replies.reply(request, DhcpPacket.ZERO, DhcpPacket.ZERO, DhcpPacket.ZERO, "", options);
+        DhcpPacket reply = Replies.reply(request, ReplyAddressing.flags(request, DhcpMessageType.NAK), DhcpPacket.ZERO,
+                DhcpPacket.ZERO, DhcpPacket.ZERO, "", options);
         events.record(BootEvent.of(boot.mac(), BootEventType.DHCP_NAK, "full, " + why
                 + (boot.wantsBoot() ? ", " + boot.describeArchitecture() : "")));
         return new DhcpReply(reply, ReplyAddressing.destination(request, DhcpMessageType.NAK, arrival, serverPort,
@@ -152,7 +157,7 @@ public final class FullDhcpResponder {
                 .uint8(DhcpOptions.MESSAGE_TYPE, DhcpMessageType.ACK.code)
                 .address(DhcpOptions.SERVER_ID, arrival.on().serverAddress())
                 .address(DhcpOptions.SUBNET_MASK, arrival.on().subnetMask());
-        networkOptions(options);
+        networkOptions(options, request);
         DhcpPacket reply = Replies.reply(request, request.ciaddr(), DhcpPacket.ZERO, DhcpPacket.ZERO, "",
                 options.build());
         return Optional.of(new DhcpReply(reply, ReplyAddressing.destination(request, DhcpMessageType.ACK, arrival,
@@ -160,8 +165,11 @@ public final class FullDhcpResponder {
     }
 
     /** Gateway and name servers when configured: without them a leased Linux can reach only its own subnet. */
-    private void networkOptions(DhcpOptions.Builder options) {
-        if (router != null) options.address(DhcpOptions.ROUTER, router);
+    private void networkOptions(DhcpOptions.Builder options, DhcpPacket request) {
+        // relayed without a configured router: the relay agent sits on the client's subnet and is its
+        // gateway to us (what dnsmasq sends too)
+        Inet4Address gateway = router != null ? router : ReplyAddressing.isRelayed(request) ? request.giaddr() : null;
+        if (gateway != null) options.address(DhcpOptions.ROUTER, gateway);
         if (!dns.isEmpty()) options.addresses(DhcpOptions.DNS_SERVERS, dns);
     }
 

@@ -23,6 +23,12 @@ public final class LeaseRepository {
                 lease.mac(), lease.ip(), lease.expiresAt(), lease.hostname());
     }
 
+    /** Inserts or replaces the lease of this MAC, for a caller that knows no other MAC holds its IP (the DHCP pool's in-memory index). */
+    public void merge(Lease lease) {
+        jdbc.update("MERGE INTO lease (mac, ip, expires_at, hostname) KEY (mac) VALUES (?,?,?,?)",
+                lease.mac(), lease.ip(), lease.expiresAt(), lease.hostname());
+    }
+
     public Optional<Lease> byMac(String mac) {
         return jdbc.queryOne("SELECT * FROM lease WHERE mac = ?", LeaseRepository::map, Client.normalizeMac(mac));
     }

@@ -35,6 +35,8 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     private final End end;
     private final ReadTransfer transfer;
     private final int segmentSize;
+    /** segments one send carries: the window, at most {@link #MAX_SEGMENTS} */
+    private final int batchSegments;
     private boolean gso;
     private final long started = System.nanoTime();
 
@@ -56,6 +58,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         this.end = end;
         this.gso = gso;
         this.segmentSize = 4 + options.blockSize();
+        this.batchSegments = Math.max(1, Math.min(MAX_SEGMENTS, options.windowSize()));
         this.transfer = new ReadTransfer(options, fileSize, (offset, dst) -> file.read(dst, offset), this, retries);
     }
 
@@ -148,10 +151,12 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
             ByteBuf one = ctx.alloc().directBuffer(header.remaining() + payload.remaining());
             ctx.write(new DatagramPacket(one.writeBytes(header).writeBytes(payload), peer));
         } else {
-            if (batch == null) batch = ctx.alloc().directBuffer(segmentSize * MAX_SEGMENTS);
+            // sized for the window: lock-step (windowsize 1, BIOS PXE ROMs) takes one 1.5 KiB buffer per ACK
+            // from the allocator's thread cache; a 40-segment buffer each time would go to the shared arena
+            if (batch == null) batch = ctx.alloc().directBuffer(segmentSize * batchSegments);
             batch.writeBytes(header).writeBytes(payload);
             // GSO: every segment but the last has the full size, so a short block ends the batch
-            if (++segments == MAX_SEGMENTS || shortBlock) flushBatch();
+            if (++segments == batchSegments || shortBlock) flushBatch();
         }
         datagramsSent++;
     }

@@ -50,6 +50,8 @@ class FullDhcpTest {
     DhcpResponder responder;
     String router;
     List<Inet4Address> dns = List.of();
+    String rangeStart = "198.18.0.100";
+    String rangeEnd = "198.18.0.102";
 
     @BeforeEach
     void setUp() throws Exception {
@@ -60,7 +62,7 @@ class FullDhcpTest {
 
     private void build() {
         BootFileChooser chooser = new BootFileChooser(IpxeBinaries.scan(ipxe), 80);
-        AddressPool pool = new AddressPool(DhcpPacket.ipv4("198.18.0.100"), DhcpPacket.ipv4("198.18.0.102"),
+        AddressPool pool = new AddressPool(DhcpPacket.ipv4(rangeStart), DhcpPacket.ipv4(rangeEnd),
                 new LeaseRepository(db), writer, db.clientDirectory(), Clock.systemUTC());
         FullDhcpResponder full = new FullDhcpResponder(pool, chooser, events, peers,
                 router == null ? null : DhcpPacket.ipv4(router), dns, 600, 67, 4011);
@@ -381,5 +383,85 @@ class FullDhcpTest {
         assertEquals(DhcpMessageType.ACK, ack.messageType());
         assertEquals("snponly.efi", ack.file());
         assertEquals("0.0.0.0", ack.yiaddr().getHostAddress());
+    }
+
+    // ---- relayed requests (giaddr set: RFC 2131 §4.1, §4.3.1; RFC 1542)
+
+    /** A relay agent at 10.1.0.1 forwards for its subnet; the range lies in that subnet, not on br0. */
+    private void relayedRange() {
+        rangeStart = "10.1.0.10";
+        rangeEnd = "10.1.255.254";
+        build();
+    }
+
+    @Test
+    void aRelayedClientGetsAnAddressFromTheRangeAndEveryReplyGoesToTheRelaysServerPort() throws Exception {
+        relayedRange();
+        Optional<DhcpReply> offerOut = responder.handle(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1")
+                .buffer(), ON_67);
+        assertEquals(new InetSocketAddress("10.1.0.1", 67), offerOut.orElseThrow().destination());
+        DhcpPacket offer = ProxyDhcpTest.wire(offerOut.get());
+        assertEquals(DhcpMessageType.OFFER, offer.messageType());
+        assertEquals("10.1.0.10", offer.yiaddr().getHostAddress());
+        assertEquals("10.1.0.1", offer.giaddr().getHostAddress(), "giaddr echoed: the relay finds its client by it");
+        assertEquals("255.255.0.0", offer.options().address(DhcpOptions.SUBNET_MASK).getHostAddress(),
+                "the range's subnet, not br0's");
+        assertEquals("10.1.0.1", offer.options().address(DhcpOptions.ROUTER).getHostAddress(),
+                "no router configured: the relay is the client's gateway");
+        assertEquals("198.18.0.1", offer.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+
+        Optional<DhcpReply> ackOut = responder.handle(ClientPackets.plainLinux(PC1, 3).giaddr("10.1.0.1")
+                .address(50, "10.1.0.10").address(54, "198.18.0.1").buffer(), ON_67);
+        assertEquals(new InetSocketAddress("10.1.0.1", 67), ackOut.orElseThrow().destination());
+        DhcpPacket ack = ProxyDhcpTest.wire(ackOut.get());
+        assertEquals(DhcpMessageType.ACK, ack.messageType());
+        assertEquals("10.1.0.10", ack.yiaddr().getHostAddress());
+        assertEquals("10.1.0.10", new LeaseRepository(db).byMac(PC1).orElseThrow().ip());
+    }
+
+    @Test
+    void theBroadcastBitOfARelayedRequestIsKeptForTheRelay() throws Exception {
+        relayedRange();
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1").broadcast()).orElseThrow();
+        assertTrue(offer.broadcastFlag(), "the relay broadcasts to the client when the client asked for it");
+        DhcpPacket unicast = send(ClientPackets.plainLinux(PC2, 1).giaddr("10.1.0.1")).orElseThrow();
+        assertFalse(unicast.broadcastFlag());
+    }
+
+    @Test
+    void aConfiguredRouterWinsOverTheRelay() throws Exception {
+        router = "10.1.0.254";
+        relayedRange();
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1")).orElseThrow();
+        assertEquals("10.1.0.254", offer.options().address(DhcpOptions.ROUTER).getHostAddress());
+    }
+
+    @Test
+    void aRelayedNakGoesToTheRelayWithTheBroadcastBit() throws Exception {
+        relayedRange();
+        Optional<DhcpReply> out = responder.handle(ClientPackets.plainLinux(PC1, 3).giaddr("10.1.0.1")
+                .address(50, "192.0.2.7").buffer(), ON_67);
+        assertEquals(new InetSocketAddress("10.1.0.1", 67), out.orElseThrow().destination());
+        DhcpPacket nak = ProxyDhcpTest.wire(out.get());
+        assertEquals(DhcpMessageType.NAK, nak.messageType());
+        assertTrue(nak.broadcastFlag(), "RFC 2131 §4.3.2: a NAK through a relay has the broadcast bit set");
+    }
+
+    @Test
+    void aRelayForAnotherSubnetIsNotAnswered() throws Exception {
+        relayedRange();
+        assertTrue(send(ClientPackets.plainLinux(PC1, 1).giaddr("192.0.2.1")).isEmpty(),
+                "no range in the relay's subnet: another server's clients");
+        assertTrue(new LeaseRepository(db).list().isEmpty());
+    }
+
+    @Test
+    void aRelayOnTheServedSubnetLeasesFromTheRangeThereAndItsOwnAddressNever() throws Exception {
+        rangeStart = "198.18.0.100";
+        rangeEnd = "198.18.0.101";
+        build();
+        DhcpPacket first = send(ClientPackets.plainLinux(PC1, 1).giaddr("198.18.0.100")).orElseThrow();
+        assertEquals("198.18.0.101", first.yiaddr().getHostAddress(), "the relay's address is never offered");
+        assertEquals("255.255.255.0", first.options().address(DhcpOptions.SUBNET_MASK).getHostAddress());
     }
 }
