@@ -174,7 +174,8 @@ public final class AddressPool {
         }
         if (pick == null) return Optional.empty();
         offered.put(pick, new Hold(mac, view.now.plus(OFFER_HOLD)));
-        offeredTo.put(mac, pick);
+        // what the range offered this MAC, kept across a reservation's offer so it gets the same address again
+        if (view.reservationOfMac == null) offeredTo.put(mac, pick);
         return Optional.of(DhcpPacket.ipv4(ServedInterface.toBytes(pick)));
     }
 
