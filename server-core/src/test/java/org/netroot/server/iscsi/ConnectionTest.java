@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,22 +59,7 @@ class ConnectionTest {
     }
 
     IscsiConnection newConnection(RecordingOutput o) {
-        TargetCatalog catalog = new TargetCatalog() {
-            @Override
-            public Optional<IscsiTarget> find(String iqn) {
-                return iqn.equalsIgnoreCase(target.iqn()) ? Optional.of(target) : Optional.empty();
-            }
-
-            @Override
-            public List<IscsiTarget> visibleTo(String initiator) {
-                return target.allows(initiator) ? List.of(target) : List.of();
-            }
-
-            @Override
-            public OpenVolumes.Attachment attach(IscsiTarget t, OpenVolumes.User session) throws IOException {
-                return volumes.attach(t.volumeName(), session);
-            }
-        };
+        TargetCatalog catalog = new SingleTargetCatalog(() -> target, volumes); // the target a test set last
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
         InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
         return new IscsiConnection(o, new TargetServices(catalog, sessions, events::add, new PeerDirectory(), errors), local, peer);
