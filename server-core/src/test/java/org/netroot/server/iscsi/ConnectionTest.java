@@ -74,6 +74,15 @@ class ConnectionTest {
         return Pdu.of(h, TextParameters.encode(keys));
     }
 
+    /** {@code pdu} as it goes on the wire: header, data, padding to a multiple of 4 (RFC 7143 §11.1). */
+    static byte[] wire(Pdu pdu) {
+        byte[] data = pdu.dataBytes();
+        byte[] frame = new byte[Bhs.LENGTH + PduFraming.padded(data.length)];
+        System.arraycopy(pdu.bhs().bytes(), 0, frame, 0, Bhs.LENGTH);
+        System.arraycopy(data, 0, frame, Bhs.LENGTH, data.length);
+        return frame;
+    }
+
     static Map<String, String> keys(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);

@@ -202,19 +202,11 @@ class IscsiChannelTest {
     private static byte[] wire(int opcode, int itt, int dataLength) {
         byte[] data = new byte[dataLength];
         for (int i = 0; i < dataLength; i++) data[i] = (byte) (i + 1);
-        return wireBytes(Pdu.of(Bhs.of(opcode).itt(itt), data));
+        return ConnectionTest.wire(Pdu.of(Bhs.of(opcode).itt(itt), data));
     }
 
     private static ByteBuf wire(Pdu pdu) {
-        return Unpooled.wrappedBuffer(wireBytes(pdu));
-    }
-
-    private static byte[] wireBytes(Pdu pdu) {
-        byte[] data = pdu.dataBytes();
-        byte[] frame = new byte[Bhs.LENGTH + PduFraming.padded(data.length)];
-        System.arraycopy(pdu.bhs().bytes(), 0, frame, 0, Bhs.LENGTH);
-        System.arraycopy(data, 0, frame, Bhs.LENGTH, data.length);
-        return frame;
+        return Unpooled.wrappedBuffer(ConnectionTest.wire(pdu));
     }
 
     private static void assertFrame(byte[] expected, ByteBuf frame) {

@@ -218,7 +218,7 @@ class PduPropertyTest {
     /** Login requests (security then operational stage, as iPXE sends them) and text/nop PDUs, damaged. */
     private static byte[] damagedLogin(Random r) {
         int itt = RandomInputs.anyInt(r);
-        byte[] valid = wire(switch (r.nextInt(4)) {
+        byte[] valid = ConnectionTest.wire(switch (r.nextInt(4)) {
             case 0 -> login(0, 1, Map.of("InitiatorName", INITIATOR, "TargetName", TARGET,
                     "SessionType", "Normal", "AuthMethod", "None"), itt);
             case 1 -> login(1, 3, Map.of("HeaderDigest", "None", "DataDigest", "None",
@@ -235,13 +235,5 @@ class PduPropertyTest {
         h.lunField(0x400001370000L << 16);
         h.itt(itt).int32(24, 1);
         return Pdu.of(h, TextParameters.encode(keys));
-    }
-
-    private static byte[] wire(Pdu pdu) {
-        byte[] data = pdu.dataBytes();
-        byte[] frame = new byte[Bhs.LENGTH + PduFraming.padded(data.length)];
-        System.arraycopy(pdu.bhs().bytes(), 0, frame, 0, Bhs.LENGTH);
-        System.arraycopy(data, 0, frame, Bhs.LENGTH, data.length);
-        return frame;
     }
 }
