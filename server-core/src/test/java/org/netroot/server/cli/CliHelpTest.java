@@ -3,8 +3,6 @@ package org.netroot.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -48,21 +46,9 @@ class CliHelpTest {
         return allCommands().stream().map(path -> DynamicTest.dynamicTest("netroot " + String.join(" ", path) + " --help", () -> {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
-            PrintStream oldOut = System.out;
-            PrintStream oldErr = System.err;
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            int code;
-            try {
-                code = NetrootCli.run(args.toArray(String[]::new));
-            } finally {
-                System.setOut(oldOut);
-                System.setErr(oldErr);
-            }
-            assertEquals(0, code, "exit code; stderr: " + err);
-            assertTrue(out.toString().contains("Usage: netroot " + String.join(" ", path)), out.toString());
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, run.code(), "exit code; stderr: " + run.err());
+            assertTrue(run.out().contains("Usage: netroot " + String.join(" ", path)), run.out());
         }));
     }
 

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -16,25 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 class NetrootCliTest {
     @TempDir Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                    java.util.stream.Stream.of("--data", tmp.resolve("data").toString())).toArray(String[]::new);
-            int code = NetrootCli.run(all);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private CliRun cli(String... args) {
+        return CliRun.of(java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--data", tmp.resolve("data").toString())).toArray(String[]::new));
     }
 
     @Test
@@ -42,17 +24,17 @@ class NetrootCliTest {
         byte[] image = new byte[1_000_000]; // not a multiple of 512: rounded up, zero padded
         new Random(1).nextBytes(image);
         Path img = Files.write(tmp.resolve("disk.img"), image);
-        Run created = cli("volume", "create", "v1", "--from", img.toString());
+        CliRun created = cli("volume", "create", "v1", "--from", img.toString());
         assertEquals(0, created.code(), created.err());
         // not a terminal: plain progress lines, the last one says how it ended
         assertTrue(created.out().contains("  0%  0 B of 976.6 KiB  import v1\n"), created.out());
         assertTrue(created.out().contains("100%  976.6 KiB of 976.6 KiB  import v1  succeeded"), created.out());
         assertTrue(created.out().contains("created volume v1"), created.out());
         Path back = tmp.resolve("back.img");
-        Run exported1 = cli("volume", "export", "v1", back.toString());
+        CliRun exported1 = cli("volume", "export", "v1", back.toString());
         assertEquals(0, exported1.code(), exported1.err());
         assertTrue(exported1.out().contains("export v1  succeeded"), exported1.out());
-        Run failed = cli("volume", "export", "v1", tmp.resolve("no/such/dir/x.img").toString());
+        CliRun failed = cli("volume", "export", "v1", tmp.resolve("no/such/dir/x.img").toString());
         assertTrue(failed.code() != 0);
         assertTrue(failed.err().contains("no/such/dir does not exist: create it"), failed.err());
         byte[] exported = Files.readAllBytes(back);
@@ -66,27 +48,27 @@ class NetrootCliTest {
         assertEquals(0, cli("volume", "create", "v1", "--size", "16M").code());
         Path file = tmp.resolve("data").resolve("volumes").resolve("v1.img");
 
-        Run grown = cli("volume", "resize", "v1", "--size", "1G");
+        CliRun grown = cli("volume", "resize", "v1", "--size", "1G");
         assertEquals(0, grown.code(), grown.err());
         assertEquals("volume v1 is now 1 GiB", grown.out().trim());
         assertEquals(1L << 30, Files.size(file));
         assertTrue(cli("volume", "list").out().matches("(?s)v1\\s+1 GiB\\s+\\S+ \\S+ on disk.*"), cli("volume", "list").out());
 
-        Run unconfirmed = cli("volume", "resize", "v1", "--size", "512M");
+        CliRun unconfirmed = cli("volume", "resize", "v1", "--size", "512M");
         assertEquals(2, unconfirmed.code(), "a user error");
         assertTrue(unconfirmed.err().contains("destroys the data past the new end: pass --shrink to confirm"), unconfirmed.err());
         assertEquals(1L << 30, Files.size(file), "nothing changed");
 
-        Run shrunk = cli("volume", "resize", "v1", "--size", "512M", "--shrink");
+        CliRun shrunk = cli("volume", "resize", "v1", "--size", "512M", "--shrink");
         assertEquals(0, shrunk.code(), shrunk.err());
         assertEquals(512L << 20, Files.size(file));
 
-        Run odd = cli("volume", "resize", "v1", "--size", "1000");
+        CliRun odd = cli("volume", "resize", "v1", "--size", "1000");
         assertEquals(2, odd.code());
         assertTrue(odd.err().contains("multiple of 512"), odd.err());
-        Run missing = cli("volume", "resize", "nope", "--size", "1G");
+        CliRun missing = cli("volume", "resize", "nope", "--size", "1G");
         assertTrue(missing.err().contains("no volume named nope"), missing.err());
-        Run noSize = cli("volume", "resize", "v1");
+        CliRun noSize = cli("volume", "resize", "v1");
         assertTrue(noSize.code() != 0 && noSize.err().contains("--size"), noSize.err());
     }
 
@@ -107,27 +89,27 @@ class NetrootCliTest {
     @Test
     void clientLifecycleAndClearErrors() {
         assertEquals(0, cli("volume", "create", "v1", "--size", "16M").code());
-        Run added = cli("client", "add", "pc1", "--mac", "52:54:00:12:34:56", "--volume", "v1");
+        CliRun added = cli("client", "add", "pc1", "--mac", "52:54:00:12:34:56", "--volume", "v1");
         assertEquals(0, added.code(), added.err());
         assertTrue(cli("client", "list").out().contains("pc1                  52:54:00:12:34:56  volume=v1"));
 
-        Run badMac = cli("client", "add", "pc2", "--mac", "nonsense", "--volume", "v1");
+        CliRun badMac = cli("client", "add", "pc2", "--mac", "nonsense", "--volume", "v1");
         assertEquals(2, badMac.code());
         assertTrue(badMac.err().contains("not a MAC address: nonsense"), badMac.err());
 
-        Run shortSecret = cli("client", "add", "pc3", "--mac", "52:54:00:12:34:57", "--volume", "v1",
+        CliRun shortSecret = cli("client", "add", "pc3", "--mac", "52:54:00:12:34:57", "--volume", "v1",
                 "--chap-secret", "short");
         assertEquals(2, shortSecret.code());
 
         assertEquals(0, cli("volume", "create", "v9", "--size", "1M").code());
-        Run badIp = cli("client", "add", "pc5", "--mac", "52:54:00:12:34:59", "--volume", "v9", "--ip", "foo");
+        CliRun badIp = cli("client", "add", "pc5", "--mac", "52:54:00:12:34:59", "--volume", "v9", "--ip", "foo");
         assertEquals(2, badIp.code());
         assertTrue(badIp.err().contains("must be an IPv4 address"), badIp.err());
 
-        Run missingVolume = cli("client", "add", "pc4", "--mac", "52:54:00:12:34:58", "--volume", "nope");
+        CliRun missingVolume = cli("client", "add", "pc4", "--mac", "52:54:00:12:34:58", "--volume", "nope");
         assertTrue(missingVolume.err().contains("no volume named nope"), missingVolume.err());
 
-        Run inUse = cli("volume", "remove", "v1");
+        CliRun inUse = cli("volume", "remove", "v1");
         assertTrue(inUse.err().contains("remove the client first"), inUse.err());
         assertEquals(0, cli("client", "remove", "pc1").code());
         assertEquals(0, cli("volume", "remove", "v1").code());
@@ -137,7 +119,7 @@ class NetrootCliTest {
 
     @Test
     void statusSaysWhenNoServerRuns() {
-        Run s = cli("status");
+        CliRun s = cli("status");
         assertEquals(3, s.code());
         assertTrue(s.out().contains("no Netroot server is running"), s.out());
     }

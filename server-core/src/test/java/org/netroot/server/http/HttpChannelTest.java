@@ -18,7 +18,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +36,7 @@ import org.netroot.server.service.InputErrors;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
 import org.netroot.server.store.VolumeRepository;
+import org.netroot.server.testing.PeerChannel;
 
 /**
  * The HTTP request handler on an {@link EmbeddedChannel} (the service's pipeline without a socket):
@@ -65,7 +65,7 @@ class HttpChannelTest {
         peers.learn(PEER.getAddress(), "52:54:00:00:00:01");
         http = new HttpService(new HttpSettings("127.0.0.1", 0, 3260, files, tmp), db.clientDirectory(),
                 events::add, peers, errors);
-        channel = new PeerChannel();
+        channel = new PeerChannel(LOCAL, PEER);
         // the service's pipeline, but for the idle handler (the test sends the idle event itself)
         channel.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192), new HttpObjectAggregator(64 * 1024),
                 http.new RequestHandler());
@@ -158,18 +158,5 @@ class HttpChannelTest {
             client.finishAndReleaseAll();
         }
         return out;
-    }
-
-    /** An EmbeddedChannel with socket addresses, as the handler expects of a TCP channel. */
-    static final class PeerChannel extends EmbeddedChannel {
-        @Override
-        protected SocketAddress localAddress0() {
-            return LOCAL;
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return PEER;
-        }
     }
 }

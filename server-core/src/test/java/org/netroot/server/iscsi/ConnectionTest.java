@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,22 +59,7 @@ class ConnectionTest {
     }
 
     IscsiConnection newConnection(RecordingOutput o) {
-        TargetCatalog catalog = new TargetCatalog() {
-            @Override
-            public Optional<IscsiTarget> find(String iqn) {
-                return iqn.equalsIgnoreCase(target.iqn()) ? Optional.of(target) : Optional.empty();
-            }
-
-            @Override
-            public List<IscsiTarget> visibleTo(String initiator) {
-                return target.allows(initiator) ? List.of(target) : List.of();
-            }
-
-            @Override
-            public OpenVolumes.Attachment attach(IscsiTarget t, OpenVolumes.User session) throws IOException {
-                return volumes.attach(t.volumeName(), session);
-            }
-        };
+        TargetCatalog catalog = new SingleTargetCatalog(() -> target, volumes); // the target a test set last
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
         InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
         return new IscsiConnection(o, new TargetServices(catalog, sessions, events::add, new PeerDirectory(), errors), local, peer);
@@ -88,6 +72,15 @@ class ConnectionTest {
         h.lunField(0x400001370000L << 16 >>> 16 << 16); // ISID 0x400001370000, TSIH 0
         h.itt(itt).int32(24, cmdSN);
         return Pdu.of(h, TextParameters.encode(keys));
+    }
+
+    /** {@code pdu} as it goes on the wire: header, data, padding to a multiple of 4 (RFC 7143 §11.1). */
+    static byte[] wire(Pdu pdu) {
+        byte[] data = pdu.dataBytes();
+        byte[] frame = new byte[Bhs.LENGTH + PduFraming.padded(data.length)];
+        System.arraycopy(pdu.bhs().bytes(), 0, frame, 0, Bhs.LENGTH);
+        System.arraycopy(data, 0, frame, Bhs.LENGTH, data.length);
+        return frame;
     }
 
     static Map<String, String> keys(String... kv) {

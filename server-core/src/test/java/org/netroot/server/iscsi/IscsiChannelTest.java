@@ -16,12 +16,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.storage.BlockDevice;
-import org.netroot.server.storage.OpenVolumes;
-import org.netroot.server.storage.RawFileBlockDevice;
+import org.netroot.server.testing.PeerChannel;
 
 /**
  * The iSCSI service's Netty handlers on an {@link EmbeddedChannel}, no sockets: the framer cuts a
@@ -129,7 +126,7 @@ class IscsiChannelTest {
         IscsiService service = service();
         HeldFlushes peerNotReading = new HeldFlushes();
         IscsiService.LoginSlot slot = IscsiService.LoginSlot.take(new ConcurrentHashMap<>(), PEER.getAddress());
-        EmbeddedChannel ch = new PeerChannel();
+        EmbeddedChannel ch = new PeerChannel(LOCAL, PEER);
         channels.add(ch);
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32, 64));
         ch.pipeline().addLast(peerNotReading, new IscsiService.Framer(errors), service.new ConnectionHandler(slot));
@@ -185,19 +182,6 @@ class IscsiChannelTest {
         }
     }
 
-    /** An EmbeddedChannel with socket addresses, as the connection handler expects of a TCP channel. */
-    static final class PeerChannel extends EmbeddedChannel {
-        @Override
-        protected SocketAddress localAddress0() {
-            return LOCAL;
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return PEER;
-        }
-    }
-
     private EmbeddedChannel framer() {
         EmbeddedChannel ch = new EmbeddedChannel(new IscsiService.Framer(errors));
         channels.add(ch);
@@ -209,24 +193,7 @@ class IscsiChannelTest {
         Files.write(volume, new byte[1 << 20]);
         IscsiTarget target = new IscsiTarget(ConnectionTest.TARGET, ConnectionTest.INITIATOR, "pc1", "52:54:00:00:00:01",
                 "pc1-disk", null, null);
-        TargetCatalog catalog = new TargetCatalog() {
-            @Override
-            public Optional<IscsiTarget> find(String iqn) {
-                return iqn.equalsIgnoreCase(target.iqn()) ? Optional.of(target) : Optional.empty();
-            }
-
-            @Override
-            public List<IscsiTarget> visibleTo(String initiator) {
-                return target.allows(initiator) ? List.of(target) : List.of();
-            }
-
-            private final OpenVolumes volumes = new OpenVolumes(name -> RawFileBlockDevice.open(volume, false));
-
-            @Override
-            public OpenVolumes.Attachment attach(IscsiTarget t, OpenVolumes.User session) throws IOException {
-                return volumes.attach(t.volumeName(), session);
-            }
-        };
+        TargetCatalog catalog = new SingleTargetCatalog(target, volume);
         return new IscsiService(new IscsiSettings(InetAddress.getLoopbackAddress(), 0), catalog, e -> { },
                 new PeerDirectory(), errors);
     }
@@ -235,19 +202,11 @@ class IscsiChannelTest {
     private static byte[] wire(int opcode, int itt, int dataLength) {
         byte[] data = new byte[dataLength];
         for (int i = 0; i < dataLength; i++) data[i] = (byte) (i + 1);
-        return wireBytes(Pdu.of(Bhs.of(opcode).itt(itt), data));
+        return ConnectionTest.wire(Pdu.of(Bhs.of(opcode).itt(itt), data));
     }
 
     private static ByteBuf wire(Pdu pdu) {
-        return Unpooled.wrappedBuffer(wireBytes(pdu));
-    }
-
-    private static byte[] wireBytes(Pdu pdu) {
-        byte[] data = pdu.dataBytes();
-        byte[] frame = new byte[Bhs.LENGTH + PduFraming.padded(data.length)];
-        System.arraycopy(pdu.bhs().bytes(), 0, frame, 0, Bhs.LENGTH);
-        System.arraycopy(data, 0, frame, Bhs.LENGTH, data.length);
-        return frame;
+        return Unpooled.wrappedBuffer(ConnectionTest.wire(pdu));
     }
 
     private static void assertFrame(byte[] expected, ByteBuf frame) {

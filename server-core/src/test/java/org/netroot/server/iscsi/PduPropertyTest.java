@@ -11,14 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.storage.BlockDevice;
-import org.netroot.server.storage.OpenVolumes;
-import org.netroot.server.storage.RawFileBlockDevice;
 import org.netroot.server.testing.Mutations;
 import org.netroot.server.testing.RandomInputs;
 import org.netroot.server.testing.Tries;
@@ -196,24 +193,7 @@ class PduPropertyTest {
         java.nio.file.Files.write(volume, new byte[64 * 1024]);
         volume.toFile().deleteOnExit();
         IscsiTarget target = new IscsiTarget(TARGET, INITIATOR, "pc1", "52:54:00:00:00:01", "pc1-disk", null, null);
-        TargetCatalog catalog = new TargetCatalog() {
-            @Override
-            public Optional<IscsiTarget> find(String iqn) {
-                return iqn.equalsIgnoreCase(target.iqn()) ? Optional.of(target) : Optional.empty();
-            }
-
-            @Override
-            public List<IscsiTarget> visibleTo(String initiator) {
-                return target.allows(initiator) ? List.of(target) : List.of();
-            }
-
-            private final OpenVolumes volumes = new OpenVolumes(name -> RawFileBlockDevice.open(volume, false));
-
-            @Override
-            public OpenVolumes.Attachment attach(IscsiTarget t, OpenVolumes.User session) throws IOException {
-                return volumes.attach(t.volumeName(), session);
-            }
-        };
+        TargetCatalog catalog = new SingleTargetCatalog(target, volume);
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
         InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
         return new IscsiConnection(out, new TargetServices(catalog, new ActiveSessions(), e -> { }, new PeerDirectory(),
@@ -238,7 +218,7 @@ class PduPropertyTest {
     /** Login requests (security then operational stage, as iPXE sends them) and text/nop PDUs, damaged. */
     private static byte[] damagedLogin(Random r) {
         int itt = RandomInputs.anyInt(r);
-        byte[] valid = wire(switch (r.nextInt(4)) {
+        byte[] valid = ConnectionTest.wire(switch (r.nextInt(4)) {
             case 0 -> login(0, 1, Map.of("InitiatorName", INITIATOR, "TargetName", TARGET,
                     "SessionType", "Normal", "AuthMethod", "None"), itt);
             case 1 -> login(1, 3, Map.of("HeaderDigest", "None", "DataDigest", "None",
@@ -255,13 +235,5 @@ class PduPropertyTest {
         h.lunField(0x400001370000L << 16);
         h.itt(itt).int32(24, 1);
         return Pdu.of(h, TextParameters.encode(keys));
-    }
-
-    private static byte[] wire(Pdu pdu) {
-        byte[] data = pdu.dataBytes();
-        byte[] frame = new byte[Bhs.LENGTH + PduFraming.padded(data.length)];
-        System.arraycopy(pdu.bhs().bytes(), 0, frame, 0, Bhs.LENGTH);
-        System.arraycopy(data, 0, frame, Bhs.LENGTH, data.length);
-        return frame;
     }
 }

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.netroot.server.dhcp.DhcpMode;
 import org.netroot.server.http.HttpService;
 import org.netroot.server.iscsi.IscsiService;
+import org.netroot.server.testing.TestConfigs;
 
 /**
  * TFTP, HTTP and iSCSI listen on the addresses of the served interfaces only, or on every address
@@ -29,8 +29,7 @@ class ListenAddressesTest {
     @TempDir Path ipxe;
 
     private ServerConfig config(List<String> interfaces, boolean listenAll) {
-        return new ServerConfig(data, interfaces, DhcpMode.OFF, null, null, null, 0, 0, 0, 0, 0, 0, ipxe, null, 3600,
-                null, List.of(), listenAll);
+        return TestConfigs.listening(data, ipxe, interfaces, listenAll);
     }
 
     private static boolean accepts(String address, int port) throws Exception {

@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.ServerStatus;
-import org.netroot.server.dhcp.DhcpMode;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.http.HttpService;
@@ -34,6 +33,7 @@ import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.tftp.TftpService;
 import org.netroot.server.tftp.TftpSettings;
+import org.netroot.server.testing.TestConfigs;
 
 /**
  * TFTP, HTTP and iSCSI look their addresses up when they start, not when the server is built (review
@@ -46,8 +46,7 @@ class ListenAtStartTest {
     @TempDir Path ipxe;
 
     private ServerConfig config(List<String> interfaces, boolean listenAll) {
-        return new ServerConfig(data, interfaces, DhcpMode.OFF, null, null, null, 0, 0, 0, 0, 0, 0, ipxe, null, 3600,
-                null, List.of(), listenAll);
+        return TestConfigs.listening(data, ipxe, interfaces, listenAll);
     }
 
     private static Map<String, ServerStatus.ServiceState> byName(ServerStatus status) {

@@ -11,10 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,6 +27,7 @@ import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.BootMode;
 import org.netroot.server.api.Client;
+import org.netroot.server.api.DiscoveredMachine;
 import org.netroot.server.api.Lease;
 import org.netroot.server.api.Volume;
 import org.netroot.server.storage.BlockDevice;
@@ -40,8 +45,9 @@ class DataFolderV1Test {
     @Test
     void aV1DataFolderOpensWithEverythingInIt() throws Exception {
         Path data = copyOfFixture();
+        assertEquals(List.of("1"), appliedMigrations(data), "the fixture is a V1 data folder");
         try (Database db = Database.open(data)) {
-            assertTrue(appliedMigrations(db).contains("1"), "Flyway ran over the V1 schema: " + appliedMigrations(db));
+            assertEquals(migrationsShipped(), appliedMigrations(db), "every migration since V1 ran over it");
 
             Map<String, Client> clients = byName(new ClientRepository(db).list(), Client::name);
             assertEquals(List.of("pc1", "pc2"), clients.keySet().stream().sorted().toList());
@@ -91,6 +97,20 @@ class DataFolderV1Test {
             assertEquals(512L, read.bytes());
             assertNull(events.getLast().mac());
             assertEquals(5, new BootEventRepository(db).forMac("52:54:00:10:00:01").size());
+
+            // V2: the volumes of V1 are raw files
+            assertEquals(List.of(Volume.RAW, Volume.RAW),
+                    new VolumeRepository(db).list().stream().map(Volume::format).toList());
+            // V3: machines seen asking to boot can be kept
+            Instant seen = Instant.parse("2026-02-01T10:00:00Z");
+            var discovered = new DiscoveredMachineRepository(db);
+            discovered.seen(new DiscoveredMachine("52:54:00:10:00:09", 7, "PXEClient:Arch:00007", "eth0", seen, seen));
+            assertEquals(List.of("52:54:00:10:00:09"), discovered.list().stream().map(DiscoveredMachine::mac).toList());
+            // V4: where each MAC was last seen can be kept
+            var peers = new PeerAddressRepository(db);
+            peers.save(new PeerAddressRepository.PeerAddress("52:54:00:10:00:01", "198.18.10.100", seen));
+            assertEquals(List.of(new PeerAddressRepository.PeerAddress("52:54:00:10:00:01", "198.18.10.100", seen)),
+                    peers.all());
         }
         // and it opens again once migrated (a second start after the upgrade)
         try (Database again = Database.open(data)) {
@@ -118,12 +138,44 @@ class DataFolderV1Test {
     }
 
     private static List<String> appliedMigrations(Database db) throws Exception {
-        try (Connection c = db.connection();
-             ResultSet r = c.createStatement().executeQuery(
-                     "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" ORDER BY \"installed_rank\"")) {
+        try (Connection c = db.connection()) {
+            return appliedMigrations(c);
+        }
+    }
+
+    /** The history of a data folder not opened by {@link Database} (read only: Flyway does not run). */
+    private static List<String> appliedMigrations(Path data) throws Exception {
+        String url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("netroot") + ";ACCESS_MODE_DATA=r";
+        try (Connection c = DriverManager.getConnection(url, "netroot", "")) {
+            return appliedMigrations(c);
+        }
+    }
+
+    private static List<String> appliedMigrations(Connection c) throws Exception {
+        // the row without a version is Flyway's note that it created its history table
+        try (ResultSet r = c.createStatement().executeQuery("SELECT \"version\" FROM \"flyway_schema_history\""
+                + " WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             List<String> out = new java.util.ArrayList<>();
             while (r.next()) out.add(r.getString(1));
             return out;
+        }
+    }
+
+    /**
+     * The versions of every migration in the sources' db/migration (V&lt;n&gt;__*.sql), lowest first,
+     * read from the folder so that a new one is covered without editing this test.
+     */
+    private static List<String> migrationsShipped() throws Exception {
+        Path folder = Path.of("src/main/resources/db/migration"); // Surefire runs in the module's folder
+        assertTrue(Files.isDirectory(folder), "no " + folder.toAbsolutePath() + ": run from server-core");
+        Pattern name = Pattern.compile("V(\\d+)__.+\\.sql");
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> name.matcher(f.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .map(m -> Integer.parseInt(m.group(1)))
+                    .sorted()
+                    .map(String::valueOf)
+                    .toList();
         }
     }
 

@@ -1,6 +1,5 @@
 package org.netroot.server.testing;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ResourceLeakDetector;
@@ -120,11 +119,5 @@ public final class NettyLeakCheck implements AfterAllCallback {
             LEAKS.add("LEAK: " + resourceType + ".release() was not called before it was garbage-collected"
                     + " (no access records: the leak detector level is below PARANOID)");
         }
-    }
-
-    /** For the detector's own test: a buffer nobody releases, touched with {@code hint}. */
-    public static void leakOneBuffer(String hint) {
-        ByteBuf leaked = PooledByteBufAllocator.DEFAULT.directBuffer(64);
-        leaked.writeLong(42).touch(hint);
     }
 }
