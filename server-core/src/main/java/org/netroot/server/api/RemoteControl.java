@@ -191,6 +191,11 @@ public final class RemoteControl implements NetrootControl {
         return BootEventFollower.follow(this, afterId, sink);
     }
 
+    @Override
+    public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink, Consumer<Throwable> onEnd) {
+        return BootEventFollower.follow(this, afterId, sink, onEnd);
+    }
+
     /**
      * Opens {@code GET /api/stream}; returns once the server has registered this subscriber, so
      * nothing published after this call returns is missed. Events arrive on one virtual thread.
