@@ -63,6 +63,11 @@ public final class ChangeFeed implements ChangePublisher {
         return new Subscription(lastId, () -> subscribers.remove(subscriber));
     }
 
+    /** How many entries a subscriber may have queued before it is dropped as too slow. */
+    public int subscriberQueueBound() {
+        return capacity;
+    }
+
     public synchronized long lastId() {
         return lastId;
     }

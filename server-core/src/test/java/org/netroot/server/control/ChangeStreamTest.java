@@ -35,7 +35,7 @@ class ChangeStreamTest {
     @TempDir Path tmp;
 
     /** Keeps what arrives; a test waits for what it expects. */
-    static final class Recorder implements ChangeListener {
+    static class Recorder implements ChangeListener {
         final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
         final CountDownLatch closed = new CountDownLatch(1);
         volatile Throwable error;
