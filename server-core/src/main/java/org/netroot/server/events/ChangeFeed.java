@@ -7,15 +7,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.netroot.server.api.ChangeEvent;
 import org.netroot.server.api.ChangeType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live stream's source: every change gets the next id and is kept in a bounded ring of the
  * newest ones, so a subscriber that reconnects with the last id it saw gets what it missed from
  * memory, never from the database. Ids start at the server's start time in microseconds, so ids
  * of an earlier run are older than the ring and a reconnect across a restart is told to reset.
- * Subscribers are called under the feed's lock, in id order, and must only queue.
+ * Subscribers are called under the feed's lock, in id order, and must only queue; one that throws
+ * is dropped, the others still get the change.
  */
 public final class ChangeFeed implements ChangePublisher {
+    private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
     public static final int DEFAULT_CAPACITY = 10_000;
 
     /** A subscription: {@code cancel} ends it. */
@@ -42,7 +46,16 @@ public final class ChangeFeed implements ChangePublisher {
         ChangeEvent e = new ChangeEvent(++lastId, type, Instant.now(), subject, payload);
         if (ring.size() == capacity) ring.removeFirst();
         ring.addLast(e);
-        for (Consumer<ChangeEvent> s : subscribers) s.accept(e);
+        for (Consumer<ChangeEvent> s : subscribers) {
+            try {
+                s.accept(e);
+            } catch (RuntimeException failed) {
+                // e.g. a stream whose event loop shut down (RejectedExecutionException): its reader is
+                // gone; the others and the publisher (a boot, a DHCP reply) must not notice
+                subscribers.remove(s);
+                log.debug("dropped a live stream subscriber that failed: {}", failed.toString());
+            }
+        }
     }
 
     /**

@@ -42,4 +42,21 @@ class ChangeFeedTest {
         assertEquals(1, fresh.size());
         assertEquals(4, feed.subscriberCount());
     }
+
+    @Test
+    void aFailingSubscriberIsDroppedAndTheOthersAndThePublisherGoOn() {
+        ChangeFeed feed = new ChangeFeed(3);
+        List<ChangeEvent> before = new ArrayList<>();
+        List<ChangeEvent> after = new ArrayList<>();
+        feed.subscribe(0, before::add);
+        feed.subscribe(0, e -> {
+            throw new java.util.concurrent.RejectedExecutionException("event executor terminated");
+        });
+        feed.subscribe(0, after::add);
+        feed.publish(ChangeType.VOLUME_CREATED, "v1", null); // before: threw into the publisher, "after" missed it
+        feed.publish(ChangeType.VOLUME_CREATED, "v2", null);
+        assertEquals(List.of("v1", "v2"), before.stream().map(ChangeEvent::subject).toList());
+        assertEquals(List.of("v1", "v2"), after.stream().map(ChangeEvent::subject).toList());
+        assertEquals(2, feed.subscriberCount(), "the failing one is dropped");
+    }
 }
