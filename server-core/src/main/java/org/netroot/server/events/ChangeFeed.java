@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class ChangeFeed implements ChangePublisher {
     private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
     public static final int DEFAULT_CAPACITY = 10_000;
+    /**
+     * Room a subscriber's queue has beyond the ring: one that reconnects with the oldest id the
+     * ring holds has all of it queued at once, and changes keep coming while it catches up.
+     */
+    public static final int LIVE_HEADROOM = 10_000;
 
     /** A subscription: {@code cancel} ends it. */
     public record Subscription(long lastId, Runnable cancel) {
@@ -76,9 +81,9 @@ public final class ChangeFeed implements ChangePublisher {
         return new Subscription(lastId, () -> subscribers.remove(subscriber));
     }
 
-    /** How many entries a subscriber may have queued before it is dropped as too slow. */
+    /** How many entries a subscriber may have queued before it is dropped as too slow: a full replay plus headroom. */
     public int subscriberQueueBound() {
-        return capacity;
+        return capacity + LIVE_HEADROOM;
     }
 
     public synchronized long lastId() {
