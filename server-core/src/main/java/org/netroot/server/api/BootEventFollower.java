@@ -56,6 +56,11 @@ public final class BootEventFollower implements AutoCloseable {
         AutoCloseable s = control.subscribe(0, new Listener(gen));
         long from;
         synchronized (this) {
+            if (closed || ended || gen != generation) {
+                // closed (or ended) while subscribing, e.g. during a restart: nobody would close this one
+                closeQuietly(s);
+                return;
+            }
             subscription = s;
             from = last;
             catchingUp = Thread.ofVirtual().name("follow-events-backlog").start(() -> catchUp(from, gen));
