@@ -61,4 +61,46 @@ class BootEventFollowerTest {
             assertEquals(before, feed.subscriberCount(), "before: the restart's subscription stayed open after close");
         }
     }
+
+    @Test
+    void anOverflowRestartIsNoEndButTheServerStoppingIs() throws Exception {
+        Path data = tmp.resolve("data");
+        java.util.List<BootEvent> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> ends = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        try (NetrootServer server = NetrootServer.start(TestConfigs.loopback(data, tmp));
+             RemoteControl real = RemoteControl.connect(data).orElseThrow()) {
+            AtomicReference<ChangeListener> first = new AtomicReference<>();
+            NetrootControl control = (NetrootControl) Proxy.newProxyInstance(NetrootControl.class.getClassLoader(),
+                    new Class<?>[] {NetrootControl.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("subscribe")) first.compareAndSet(null, (ChangeListener) args[1]);
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            BootEventFollower.follow(control, 0, got::add, e -> {
+                ends.add(String.valueOf(e));
+                ended.countDown();
+            });
+            server.events().record(BootEvent.of("52:54:00:00:00:01", BootEventType.DHCP_DISCOVER, "one"));
+            awaitSize(got, 1);
+            // dropped as too slow: the old stream's end (closed by the restart) is no end of the follower
+            first.get().onEvent(new ChangeEvent(0, ChangeType.OVERFLOW, Instant.now(), null, null));
+            first.get().onError(new java.io.IOException("connection reset"));
+            server.events().record(BootEvent.of("52:54:00:00:00:01", BootEventType.DHCP_DISCOVER, "two"));
+            awaitSize(got, 2);
+            assertEquals(java.util.List.of("one", "two"), got.stream().map(BootEvent::detail).toList());
+            assertEquals(java.util.List.of(), ends, "still following");
+        }
+        assertTrue(ended.await(10, TimeUnit.SECONDS), "the server stopping ends the follower");
+        assertEquals(java.util.List.of("null"), ends, "once, as a clean end");
+    }
+
+    private static void awaitSize(java.util.List<?> list, int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (list.size() < n && System.currentTimeMillis() < deadline) Thread.sleep(10);
+        assertEquals(n, list.size(), "delivered: " + list);
+    }
 }
