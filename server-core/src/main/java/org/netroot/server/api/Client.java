@@ -78,6 +78,20 @@ public record Client(
         return sb.toString();
     }
 
+    /** Never the secrets: a client is logged and shown in errors; "***" says one is set. */
+    @Override
+    public String toString() {
+        return "Client[name=" + name + ", mac=" + mac + ", volumeName=" + volumeName + ", bootMode=" + bootMode
+                + ", initiatorIqn=" + initiatorIqn + ", chapUser=" + chapUser + ", chapSecret="
+                + redacted(chapSecret) + ", mutualChapUser=" + mutualChapUser + ", mutualChapSecret="
+                + redacted(mutualChapSecret) + ", reservedIp=" + reservedIp + ", chap=" + chap + ", mutualChap="
+                + mutualChap + "]";
+    }
+
+    static String redacted(String secret) {
+        return secret == null ? "null" : "***";
+    }
+
     public static boolean isValidName(String name) {
         return name != null && name.matches("[a-z0-9][a-z0-9-]{0,62}");
     }

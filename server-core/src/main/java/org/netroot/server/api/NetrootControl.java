@@ -81,6 +81,16 @@ public interface NetrootControl extends AutoCloseable {
     AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink);
 
     /**
+     * As {@link #followEvents(long, Consumer)}, and {@code onEnd} runs once when following ends
+     * other than by closing it: with null when the server ended the stream (it stopped), else with
+     * what broke it. A view whose events cannot end by themselves (the data folder opened directly)
+     * never calls it.
+     */
+    default AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink, Consumer<Throwable> onEnd) {
+        return followEvents(afterId, sink);
+    }
+
+    /**
      * The live stream of changes and boot events after change id {@code afterId} (0: from now).
      * When the server no longer holds what was missed the first event is a {@link ChangeType#RESET}.
      */

@@ -22,8 +22,16 @@ import org.netroot.server.api.Volume;
 /** {@link NetrootControl} over a running server's loopback control API. */
 public final class RemoteControl implements NetrootControl {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Ordinary requests answer in well under this; a server that does not is reported, not waited for. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    /** Synchronous import and export copy a whole image before they answer. */
+    static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
     private final String base;
     private final String token;
+    /** How long {@link #subscribe} waits for the stream's response head; the stream itself has no limit. */
+    private volatile Duration streamHeadTimeout = Duration.ofSeconds(10);
+    /** Open streams: {@link #close} ends them first, so their listeners hear onClosed, not an error. */
+    private final java.util.Set<AutoCloseable> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RemoteControl(ControlEndpoint endpoint) {
         this.base = "http://127.0.0.1:" + endpoint.port();
@@ -156,12 +164,13 @@ public final class RemoteControl implements NetrootControl {
 
     @Override
     public Volume importVolume(String name, String imagePath) {
-        return call("POST", "/api/volumes", new ControlRequests.CreateVolume(name, null, imagePath), new TypeReference<>() { });
+        return call("POST", "/api/volumes", new ControlRequests.CreateVolume(name, null, imagePath), COPY_TIMEOUT,
+                new TypeReference<>() { });
     }
 
     @Override
     public void exportVolume(String name, String targetPath) {
-        call("POST", "/api/volumes/" + name + "/export", new ControlRequests.ExportVolume(targetPath),
+        call("POST", "/api/volumes/" + name + "/export", new ControlRequests.ExportVolume(targetPath), COPY_TIMEOUT,
                 new TypeReference<Map<String, Object>>() { });
     }
 
@@ -191,6 +200,11 @@ public final class RemoteControl implements NetrootControl {
         return BootEventFollower.follow(this, afterId, sink);
     }
 
+    @Override
+    public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink, Consumer<Throwable> onEnd) {
+        return BootEventFollower.follow(this, afterId, sink, onEnd);
+    }
+
     /**
      * Opens {@code GET /api/stream}; returns once the server has registered this subscriber, so
      * nothing published after this call returns is missed. Events arrive on one virtual thread.
@@ -199,11 +213,17 @@ public final class RemoteControl implements NetrootControl {
      */
     @Override
     public AutoCloseable subscribe(long afterId, ChangeListener listener) {
-        HttpRequest.Builder b = request("GET", "/api/stream", null).header("Accept", "text/event-stream");
+        HttpRequest.Builder b = request("GET", "/api/stream", null).header("Accept", "text/event-stream")
+                .timeout(streamHeadTimeout); // until the head: a body handed over as a stream is not timed
         if (afterId > 0) b.header("Last-Event-ID", Long.toString(afterId));
         HttpResponse<java.io.InputStream> resp;
         try {
             resp = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.net.http.HttpConnectTimeoutException e) {
+            throw new IllegalStateException("the Netroot server stopped answering at " + base, e);
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IllegalStateException("the Netroot server at " + base + " did not open the live stream within "
+                    + streamHeadTimeout.toSeconds() + " s: is it overloaded or stuck? (`netroot status`)", e);
         } catch (IOException e) {
             throw new IllegalStateException("the Netroot server stopped answering at " + base + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -220,10 +240,22 @@ public final class RemoteControl implements NetrootControl {
             }
         }
         java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread.ofVirtual().name("netroot-stream").start(() -> ServerSentEvents.read(body, listener, closed::get));
-        return () -> {
-            if (closed.compareAndSet(false, true)) body.close();
+        AutoCloseable stream = new AutoCloseable() {
+            @Override
+            public void close() throws IOException {
+                streams.remove(this);
+                if (closed.compareAndSet(false, true)) body.close();
+            }
         };
+        streams.add(stream);
+        Thread.ofVirtual().name("netroot-stream").start(() -> {
+            try {
+                ServerSentEvents.read(body, listener, closed::get);
+            } finally {
+                streams.remove(stream);
+            }
+        });
+        return stream;
     }
 
     @Override
@@ -253,7 +285,19 @@ public final class RemoteControl implements NetrootControl {
 
     @Override
     public void close() {
+        for (AutoCloseable s : streams) {
+            try {
+                s.close();
+            } catch (Exception ignored) {
+                // a stream that broke already told its listener
+            }
+        }
         http.shutdownNow();
+    }
+
+    /** For tests: how long {@link #subscribe} waits for the response head. */
+    void streamHeadTimeout(Duration timeout) {
+        streamHeadTimeout = timeout;
     }
 
     private HttpRequest.Builder request(String method, String path, Object body) {
@@ -269,8 +313,12 @@ public final class RemoteControl implements NetrootControl {
     }
 
     private <T> T call(String method, String path, Object body, TypeReference<T> type) {
+        return call(method, path, body, CALL_TIMEOUT, type);
+    }
+
+    private <T> T call(String method, String path, Object body, Duration timeout, TypeReference<T> type) {
         try {
-            HttpResponse<String> resp = http.send(request(method, path, body).timeout(Duration.ofMinutes(30)).build(),
+            HttpResponse<String> resp = http.send(request(method, path, body).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (resp.statusCode() >= 400) {
                 String msg = Json.MAPPER.readValue(resp.body(), ControlRequests.Error.class).error();
@@ -280,6 +328,11 @@ public final class RemoteControl implements NetrootControl {
             return Json.MAPPER.readValue(resp.body(), type);
         } catch (ConnectException e) {
             throw new IllegalStateException("the Netroot server stopped answering at " + base, e);
+        } catch (java.net.http.HttpConnectTimeoutException e) {
+            throw new IllegalStateException("the Netroot server stopped answering at " + base, e);
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IllegalStateException("the Netroot server at " + base + " did not answer " + method + " " + path
+                    + " within " + timeout.toSeconds() + " s: is it overloaded or stuck? (`netroot status`)", e);
         } catch (IOException e) {
             throw new IllegalStateException("control API call " + method + " " + path + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -4,7 +4,7 @@ import org.netroot.server.api.Client;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Json;
@@ -28,9 +28,14 @@ final class EventsCommand implements Callable<Integer> {
         String onlyMac = mac == null ? null : Client.normalizeMac(mac);
         try (NetrootControl c = Connection.open(data.resolve())) {
             if (follow) {
-                CountDownLatch forever = new CountDownLatch(1);
-                try (AutoCloseable ignored = c.followEvents(after, e -> print(e, onlyMac))) {
-                    forever.await();
+                // until the user stops it, or the server stops / the connection breaks
+                CompletableFuture<Throwable> ended = new CompletableFuture<>();
+                try (AutoCloseable ignored = c.followEvents(after, e -> print(e, onlyMac), ended::complete)) {
+                    Throwable why = ended.get();
+                    System.err.println(why == null
+                            ? "the server stopped: no more events (run the command again once it runs)"
+                            : "following the events failed: " + why.getMessage());
+                    return 1;
                 }
             } else {
                 long last = after;

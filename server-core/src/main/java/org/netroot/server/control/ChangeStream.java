@@ -18,12 +18,10 @@ import org.netroot.server.events.ChangeFeed;
 /**
  * One SSE subscriber of the {@link ChangeFeed}: the feed only queues (bounded); the channel's event
  * loop writes while the channel is writable and resumes when it becomes writable again. A reader
- * so slow that its queue passes {@link #QUEUE_BOUND} is sent {@code event: overflow} and dropped:
+ * so slow that its queue passes {@link ChangeFeed#subscriberQueueBound()} is sent {@code event: overflow} and dropped:
  * its memory on the server stays bounded by the queue and Netty's write-buffer high-water mark.
  */
 final class ChangeStream {
-    /** As many entries as the feed keeps: a reader further behind could not catch up anyway. */
-    static final int QUEUE_BOUND = ChangeFeed.DEFAULT_CAPACITY;
     /** A dropped reader that does not read even the overflow notice is cut off after this. */
     private static final long CLOSE_AFTER_OVERFLOW_SECONDS = 5;
 
@@ -38,6 +36,8 @@ final class ChangeStream {
     private final ArrayDeque<ChangeEvent> queue = new ArrayDeque<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private boolean dropped;
+    /** The feed's: all it can replay plus room for what happens during the catch-up. */
+    private int bound = Integer.MAX_VALUE;
     private Runnable cancel = () -> { };
 
     ChangeStream(Channel channel, Stats stats) {
@@ -47,6 +47,9 @@ final class ChangeStream {
 
     /** Subscribes; what the feed replays is queued before anything live. */
     void start(ChangeFeed feed, long afterId) {
+        synchronized (this) {
+            bound = feed.subscriberQueueBound();
+        }
         ChangeFeed.Subscription s = feed.subscribe(afterId, this::offer);
         synchronized (this) {
             cancel = s.cancel();
@@ -60,7 +63,7 @@ final class ChangeStream {
     private void offer(ChangeEvent e) {
         synchronized (this) {
             if (dropped) return;
-            if (queue.size() >= QUEUE_BOUND) {
+            if (queue.size() >= bound) {
                 overflow();
                 return;
             }

@@ -193,8 +193,8 @@ public final class ControlApiServer implements AutoCloseable {
         return streamStats.longestQueue.get();
     }
 
-    public static int streamQueueBound() {
-        return ChangeStream.QUEUE_BOUND;
+    public int streamQueueBound() {
+        return feed.subscriberQueueBound();
     }
 
     private static void reply(ChannelHandlerContext ctx, ControlRoutes.Reply r, boolean keepAlive) {

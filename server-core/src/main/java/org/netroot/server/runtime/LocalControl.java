@@ -57,6 +57,10 @@ public final class LocalControl implements NetrootControl {
     private final ServiceManager services;
     private final Path dataDir;
     private final ChangeFeed feed = new ChangeFeed();
+    /** Open in-process subscriptions, ended when this closes. */
+    private final java.util.Set<org.netroot.server.events.QueuedSubscription> subscribers =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
     private final Jobs jobs = new Jobs(feed);
     private final DiscoveredMachineRepository discoveredRepository;
     private final DiscoveredMachines discovered;
@@ -330,22 +334,11 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public AutoCloseable subscribe(long afterId, ChangeListener listener) {
-        // In-process: the feed calls under its lock, so hand events to the listener's own thread.
-        var queue = new java.util.concurrent.LinkedBlockingQueue<ChangeEvent>();
-        ChangeFeed.Subscription sub = feed.subscribe(afterId, queue::add);
-        Thread t = Thread.ofVirtual().name("subscriber").start(() -> {
-            try {
-                while (true) listener.onEvent(queue.take());
-            } catch (InterruptedException e) {
-                listener.onClosed();
-            } catch (RuntimeException e) {
-                listener.onError(e);
-            }
-        });
-        return () -> {
-            sub.cancel().run();
-            t.interrupt();
-        };
+        // In-process: the feed calls under its lock, so the listener gets its own thread and a bounded queue.
+        var s = new org.netroot.server.events.QueuedSubscription(feed, listener);
+        subscribers.add(s);
+        if (closing) s.end(false);
+        return s.start(afterId, () -> subscribers.remove(s));
     }
 
     @Override
@@ -391,6 +384,9 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public void close() {
+        // subscribers first: they are told the server stopped (onClosed), after what they were sent
+        closing = true;
+        for (var s : subscribers) s.end(false);
         jobs.close();
         discovered.close();
         if (ownsDatabase) db.close();

@@ -35,7 +35,7 @@ class ChangeStreamTest {
     @TempDir Path tmp;
 
     /** Keeps what arrives; a test waits for what it expects. */
-    static final class Recorder implements ChangeListener {
+    static class Recorder implements ChangeListener {
         final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
         final CountDownLatch closed = new CountDownLatch(1);
         volatile Throwable error;
@@ -167,10 +167,10 @@ class ChangeStreamTest {
             }
             assertEquals(1, control.droppedSlowReaders(), "dropped after " + published);
             assertEquals(0, feed.subscriberCount(), "the feed no longer holds the slow reader");
-            assertTrue(control.longestStreamQueue() <= ControlApiServer.streamQueueBound(),
+            assertTrue(control.longestStreamQueue() <= control.streamQueueBound(),
                     "queue stayed within its bound: " + control.longestStreamQueue());
             assertTrue(control.longestStreamQueue() > 0, "the queue was used");
-            assertTrue(published > ControlApiServer.streamQueueBound(), "published " + published);
+            assertTrue(published > control.streamQueueBound(), "published " + published);
 
             // now read: what was buffered, then the overflow notice, then the end
             slow.setSoTimeout(10_000);

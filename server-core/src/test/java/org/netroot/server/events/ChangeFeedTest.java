@@ -1,6 +1,7 @@
 package org.netroot.server.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,5 +42,41 @@ class ChangeFeedTest {
         feed.publish(ChangeType.VOLUME_REMOVED, "v2", null);
         assertEquals(1, fresh.size());
         assertEquals(4, feed.subscriberCount());
+    }
+
+    @Test
+    void aFailingSubscriberIsDroppedAndTheOthersAndThePublisherGoOn() {
+        ChangeFeed feed = new ChangeFeed(3);
+        List<ChangeEvent> before = new ArrayList<>();
+        List<ChangeEvent> after = new ArrayList<>();
+        feed.subscribe(0, before::add);
+        feed.subscribe(0, e -> {
+            throw new java.util.concurrent.RejectedExecutionException("event executor terminated");
+        });
+        feed.subscribe(0, after::add);
+        feed.publish(ChangeType.VOLUME_CREATED, "v1", null); // before: threw into the publisher, "after" missed it
+        feed.publish(ChangeType.VOLUME_CREATED, "v2", null);
+        assertEquals(List.of("v1", "v2"), before.stream().map(ChangeEvent::subject).toList());
+        assertEquals(List.of("v1", "v2"), after.stream().map(ChangeEvent::subject).toList());
+        assertEquals(2, feed.subscriberCount(), "the failing one is dropped");
+    }
+
+    @Test
+    void anIdOfAnotherRunGetsAResetEvenWhenItsNumberIsOneThisRunGave() {
+        // two runs close together (or a clock set back between them): before, ids were start time in
+        // microseconds, so the earlier run's last id lay inside this run's ring and was replayed from
+        int n = 100_000;
+        ChangeFeed earlierRun = new ChangeFeed(n);
+        for (int i = 0; i < n; i++) earlierRun.publish(ChangeType.VOLUME_CHANGED, "earlier" + i, null);
+        long seenInEarlierRun = earlierRun.lastId();
+        ChangeFeed thisRun = new ChangeFeed(n);
+        for (int i = 0; i < n; i++) thisRun.publish(ChangeType.VOLUME_CHANGED, "this" + i, null);
+
+        List<ChangeEvent> got = new ArrayList<>();
+        thisRun.subscribe(seenInEarlierRun, got::add);
+        assertEquals(ChangeType.RESET, got.get(0).type(), "not a silent gap");
+        assertEquals(1, got.size(), "nothing replayed");
+        assertEquals(thisRun.lastId(), got.get(0).id());
+        assertTrue(thisRun.lastId() < (1L << 53), "ids stay exact as JavaScript numbers");
     }
 }
