@@ -413,6 +413,7 @@ class FullDhcpTest {
         Optional<DhcpReply> ackOut = responder.handle(ClientPackets.plainLinux(PC1, 3).giaddr("10.1.0.1")
                 .address(50, "10.1.0.10").address(54, "198.18.0.1").buffer(), ON_67);
         assertEquals(new InetSocketAddress("10.1.0.1", 67), ackOut.orElseThrow().destination());
+        ackOut.get().sendAfter().join(); // as DhcpService: the ACK leaves once its lease is stored
         DhcpPacket ack = ProxyDhcpTest.wire(ackOut.get());
         assertEquals(DhcpMessageType.ACK, ack.messageType());
         assertEquals("10.1.0.10", ack.yiaddr().getHostAddress());
