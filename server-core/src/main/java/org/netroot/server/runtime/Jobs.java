@@ -41,6 +41,8 @@ final class Jobs implements AutoCloseable {
     private final class Running implements VolumeStore.CopyProgress {
         volatile Job job;
         volatile boolean cancel;
+        /** Why it was cancelled when not by the user (null: by the user). */
+        volatile String cancelReason;
         long lastPublished;
 
         Running(Job job) {
@@ -85,7 +87,8 @@ final class Jobs implements AutoCloseable {
                 String message = work.run(r);
                 r.finish(Job.State.SUCCEEDED, message);
             } catch (CancellationException e) {
-                r.finish(Job.State.CANCELLED, "cancelled; nothing was kept");
+                String why = r.cancelReason;
+                r.finish(Job.State.CANCELLED, why == null ? "cancelled; nothing was kept" : why + "; nothing was kept");
             } catch (Exception e) {
                 log.warn("{} {} failed: {}", kind, subject, e.getMessage());
                 r.finish(Job.State.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -146,6 +149,44 @@ final class Jobs implements AutoCloseable {
                 finished--;
             }
         }
+    }
+
+    /** How long {@link #awaitAll} waits at most for cancelled copies to clean up. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
+
+    /** Cancels every running job, saying {@code why} in its final message. */
+    void cancelAll(String why) {
+        synchronized (jobs) {
+            for (Running r : jobs.values()) {
+                if (r.job.ended()) continue;
+                r.cancelReason = why;
+                r.cancel = true;
+            }
+        }
+    }
+
+    /** Waits up to {@code max} for every job to end; true when all did. */
+    boolean awaitAll(java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        List<Running> running;
+        synchronized (jobs) {
+            running = new ArrayList<>(jobs.values());
+        }
+        for (Running r : running) {
+            synchronized (r) {
+                while (!r.job.ended()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return false;
+                    try {
+                        r.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** Cancels what runs; copies stop at their next chunk. */

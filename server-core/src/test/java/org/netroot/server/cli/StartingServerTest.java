@@ -87,32 +87,20 @@ class StartingServerTest {
     }
 
     @Test
-    void serveWaitsForACommandThatHasTheDatabaseOpen() throws Exception {
-        Path data = tmp.resolve("data");
-        Process holder = holdDatabase(data, 4);
-        Path log = tmp.resolve("serve.log");
-        Process serve = serve(data, log);
-        awaitReady(serve, log);
-        assertTrue(read(log).contains("open in another Netroot command (pid " + holder.pid() + ": netroot volume list)"),
-                "serve says what it waits for:\n" + read(log));
-        assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, holder.exitValue(), "the command finished undisturbed");
-        assertEquals(0, cli(data, "status").exitCode());
-        assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "the marker goes once the control API answers");
-    }
-
-    @Test
-    void serveNamesTheCommandThatKeepsTheDatabaseOpen() throws Exception {
+    void aCommandThatKeepsTheDatabaseOpenYieldsToAStartingServer() throws Exception {
+        // before: serve waited Database.LOCK_WAIT for the command, then gave up ("still has the database open")
         Path data = tmp.resolve("data");
         Process holder = holdDatabase(data, 120);
         Path log = tmp.resolve("serve.log");
         Process serve = serve(data, log);
-        assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve must give up after its wait:\n" + read(log));
-        assertEquals(1, serve.exitValue());
-        assertTrue(read(log).contains("netroot: another Netroot command (pid " + holder.pid()
-                + ": netroot volume list) still has the database in " + data + " open after 10 s"), read(log));
-        assertTrue(holder.isAlive(), "a server that gives up leaves the command alone");
-        assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "a server that gave up takes its marker away");
+        awaitReady(serve, log);
+        assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "the command lets go once the server announces itself");
+        assertEquals(3, holder.exitValue());
+        String said = read(tmp.resolve("holder.log"));
+        assertTrue(said.contains("STOPPED: a Netroot server started for " + data
+                + ": run the command again (it now goes to the server)"), said);
+        assertEquals(0, cli(data, "status").exitCode(), read(log));
+        assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "the marker goes once the control API answers");
     }
 
     private Process holdDatabase(Path data, int seconds) throws IOException, InterruptedException {
