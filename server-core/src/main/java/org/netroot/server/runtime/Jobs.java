@@ -89,8 +89,9 @@ final class Jobs implements AutoCloseable {
             } catch (CancellationException e) {
                 String why = r.cancelReason;
                 r.finish(Job.State.CANCELLED, why == null ? "cancelled; nothing was kept" : why + "; nothing was kept");
-            } catch (Exception e) {
-                log.warn("{} {} failed: {}", kind, subject, e.getMessage());
+            } catch (Throwable e) {
+                // an Error too: a job left RUNNING would keep every follower waiting forever
+                log.warn("{} {} failed: {}", kind, subject, e.toString());
                 r.finish(Job.State.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
             }
         });
@@ -189,11 +190,13 @@ final class Jobs implements AutoCloseable {
         return true;
     }
 
-    /** Cancels what runs; copies stop at their next chunk. */
+    /**
+     * Cancels what runs and waits (up to {@link #CLOSE_WAIT}) until the copies stopped and removed
+     * their part files: the database closes after this, and the process may exit.
+     */
     @Override
     public void close() {
-        synchronized (jobs) {
-            for (Running r : jobs.values()) r.cancel = true;
-        }
+        cancelAll("stopped: the server or command running it closed the data folder");
+        if (!awaitAll(CLOSE_WAIT)) log.warn("jobs still running after {} s: stopping anyway", CLOSE_WAIT.toSeconds());
     }
 }

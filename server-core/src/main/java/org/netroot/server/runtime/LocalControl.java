@@ -104,6 +104,7 @@ public final class LocalControl implements NetrootControl {
     /** Opens the data folder's database for a CLI run while no server runs. */
     public static LocalControl openOffline(Path dataDir) {
         LocalControl c = new LocalControl(Database.open(dataDir), true, dataDir, ServerStatus::offline);
+        c.volumes.removeStaleParts(); // of imports a stop or kill cut off: only the database's holder imports
         c.serverWatch = Thread.ofVirtual().name("server-watch").start(c::watchForServer);
         return c;
     }
@@ -283,18 +284,26 @@ public final class LocalControl implements NetrootControl {
         requireOpen();
         Path image = Path.of(imagePath);
         if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + imagePath);
-        if (volumes.find(name).isPresent()) throw new IllegalArgumentException("a volume named " + name + " already exists");
         long size;
         try {
             size = java.nio.file.Files.size(image);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read image file " + imagePath + ": " + e.getMessage());
         }
-        return jobs.start(Job.Kind.IMPORT, name, size, progress -> {
-            Volume v = volumes.importImage(name, image, 0, progress);
-            feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
-            return "imported " + imagePath + " as volume " + name;
-        });
+        // the name is the job's from now on: a second import of it is refused here, not raced on disk
+        VolumeStore.Reservation reservation = volumes.reserve(name);
+        try {
+            return jobs.start(Job.Kind.IMPORT, name, size, progress -> {
+                try (reservation) {
+                    Volume v = volumes.importImage(reservation, image, 0, progress);
+                    feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+                    return "imported " + imagePath + " as volume " + name;
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            reservation.close();
+            throw e;
+        }
     }
 
     @Override

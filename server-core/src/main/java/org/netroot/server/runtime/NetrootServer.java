@@ -57,6 +57,8 @@ public final class NetrootServer implements AutoCloseable {
         this.bus = new BootEventBus(new BootEventRepository(db),
                 mac -> clients.byMac(mac).map(Client::name).orElse(null));
         this.control = new LocalControl(db, false, config.dataDir(), this::status, services);
+        int parts = control.volumeStore().removeStaleParts();
+        if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
         ChangeFeed feed = control.changes();
         bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
         services.listen((service, running, error) -> feed.publish(error != null ? ChangeType.SERVICE_FAILED
