@@ -31,7 +31,13 @@ final class Jobs implements AutoCloseable {
     }
 
     private final ChangePublisher changes;
-    private final AtomicLong ids = new AtomicLong();
+    /**
+     * Ids are unique across runs, not only within one: a client that follows job N of a server that
+     * restarted must be told its job is gone, not shown another job N. So each run starts its ids
+     * at a random run number times 2^20 (below 2^51: exact in JSON numbers and JavaScript).
+     */
+    private final AtomicLong ids = new AtomicLong(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 1L << 31) << 20);
     private final Map<Long, Running> jobs = new LinkedHashMap<>();
 
     Jobs(ChangePublisher changes) {
