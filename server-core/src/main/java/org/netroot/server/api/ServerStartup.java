@@ -143,7 +143,7 @@ public final class ServerStartup {
         if (HELD.containsKey(key(dataDir))) return Optional.of(ProcessHandle.current().pid());
         Path file = dataDir.resolve(LOCK_FILE);
         if (!Files.exists(file)) return Optional.empty();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) { // a shared lock needs reading only
             FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
             if (probe != null) {
                 probe.release();

@@ -93,6 +93,36 @@ class NetrootApiTest {
     }
 
     @Test
+    void anOfflineImportIsCancelledWithTheReasonWhenAServerStartsAndLeavesNoHalfVolume() throws Exception {
+        // before: the offline import went on writing under the server (and with H2's lock, kept it from starting)
+        Path data = tmp.resolve("data");
+        Path image = tmp.resolve("big.img");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(64L << 30); // sparse: reading its holes takes a while, writing them nothing
+        }
+        try (NetrootControl offline = Netroot.offline(data)) {
+            Job job = offline.startImport("big", image.toString());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (offline.job(job.id()).bytesDone() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(Job.State.RUNNING, offline.job(job.id()).state(), "the copy is under way");
+            try (NetrootServer server = NetrootServer.start(TestConfigs.loopback(data, tmp))) {
+                Job end = job;
+                for (long until = System.nanoTime() + 20_000_000_000L; !end.ended() && System.nanoTime() < until; ) {
+                    Thread.sleep(50);
+                    end = offline.job(job.id());
+                }
+                assertEquals(Job.State.CANCELLED, end.state(), end.toString());
+                assertEquals("a Netroot server started for " + data + ": run the command again (it now goes to the server)"
+                        + "; nothing was kept", end.message());
+                assertTrue(server.control().volumes().isEmpty());
+                try (var files = Files.list(data.resolve("volumes"))) {
+                    assertEquals(List.of(), files.toList(), "no half volume, no part file");
+                }
+            }
+        }
+    }
+
+    @Test
     void aServerOfAnotherApiVersionIsNamedNotMisread() throws Exception {
         Path data = tmp.resolve("data");
         Files.createDirectories(data);
