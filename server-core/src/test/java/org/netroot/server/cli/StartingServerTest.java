@@ -103,10 +103,23 @@ class StartingServerTest {
         assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "the marker goes once the control API answers");
     }
 
-    private Process holdDatabase(Path data, int seconds) throws IOException, InterruptedException {
+    @Test
+    void aCommandWaitsForAStoppingServerInsteadOfBeingToldToUseIt() throws Exception {
+        // before: with control.json gone but the database still open, the command failed at once
+        // ("a Netroot server ... already runs ...: use it") though nothing could be used
+        Path data = tmp.resolve("data");
+        Process stopping = holdDatabase(data, 3, "server");
+        Processes.Result r = cli(data, "volume", "list");
+        assertEquals(0, r.exitCode(), r.all());
+        assertTrue(stopping.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    private Process holdDatabase(Path data, int seconds, String... role) throws IOException, InterruptedException {
         Path out = tmp.resolve("holder.log");
-        Process p = start(List.of(java(), "-cp", System.getProperty("java.class.path"), HoldDatabase.class.getName(),
-                data.toString(), Integer.toString(seconds)), out);
+        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
+                HoldDatabase.class.getName(), data.toString(), Integer.toString(seconds)));
+        cmd.addAll(List.of(role));
+        Process p = start(cmd, out);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!read(out).contains("OPEN")) {
             if (!p.isAlive() || System.nanoTime() > deadline) fail("the holder did not open the database:\n" + read(out));
