@@ -3,7 +3,10 @@ package org.netroot.server.api;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,18 +17,155 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A server that is starting says so in {@code <data>/server.starting} (its pid and the start time of
- * its process) from before it opens the database until its control API is published in
- * {@code control.json}. A command that finds a live marker waits for the server instead of opening the
- * database itself: H2 lets one process open it, and a command that took it first would stop the
- * server from starting. A marker left by a process that died, or whose pid now belongs to another
- * process, is ignored.
+ * Whether a server has the data folder, and what it is doing. A server holds an OS lock on
+ * {@code <data>/server.lock} ({@link #lock}) for as long as it runs, starting and stopping included;
+ * the kernel drops it when the process ends, even on kill -9, so the lock alone decides whether a
+ * server is there (a pid in a file can be stale or reused). While it starts, it also says so in
+ * {@code <data>/server.starting} (its pid) from before it opens the database until its control API
+ * is published in {@code control.json}. A command that finds a server starting or stopping waits for
+ * it instead of opening the database itself: H2 lets one process open it, and a command that took it
+ * first would stop the server from starting. A marker without the lock held is ignored.
  */
 public final class ServerStartup {
     public static final String FILE_NAME = "server.starting";
+    /** Locked by the server for its whole life; its text (the pid) only informs. */
+    public static final String LOCK_FILE = "server.lock";
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How long {@link #lock} retries: a command's look at the lock holds it for a moment. */
+    private static final Duration LOCK_RETRY = Duration.ofSeconds(2);
+    /**
+     * The server locks of this process, by data folder. POSIX drops every lock a process has on a
+     * file when it closes any channel to it, so this process never opens a second channel to a
+     * lock file it holds: it answers from here.
+     */
+    private static final java.util.Map<Path, ServerLock> HELD = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ServerStartup() {
+    }
+
+    /** This process's hold on a data folder as its server; {@link #close()} lets go (the kernel does on exit). */
+    public static final class ServerLock implements AutoCloseable {
+        private final Path key;
+        private final FileChannel channel;
+
+        private ServerLock(Path key, FileChannel channel) {
+            this.key = key;
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() {
+            HELD.remove(key, this);
+            try {
+                channel.close(); // releases the lock; the file stays (deleting it would race the next server)
+            } catch (IOException ignored) {
+                // the lock goes with the process anyway
+            }
+        }
+    }
+
+    private static Path key(Path dataDir) {
+        return dataDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Makes this process the server of {@code dataDir} (an existing folder) until the returned lock
+     * is closed or the process ends. Fails, naming the other server, when one holds the folder.
+     */
+    public static ServerLock lock(Path dataDir) {
+        Path key = key(dataDir);
+        Path file = dataDir.resolve(LOCK_FILE);
+        if (HELD.containsKey(key)) throw held(dataDir, ProcessHandle.current().pid());
+        FileChannel ch = null;
+        try {
+            try {
+                ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            long deadline = System.nanoTime() + LOCK_RETRY.toNanos();
+            while (true) {
+                FileLock got = null;
+                try {
+                    got = ch.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    // this process holds it through another channel
+                }
+                if (got != null) break;
+                if (System.nanoTime() - deadline > 0) {
+                    ch.close();
+                    throw held(dataDir, lockPid(dataDir).orElse(-1L));
+                }
+                Thread.sleep(50);
+            }
+            ProcessHandle me = ProcessHandle.current();
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(("pid=" + me.pid() + "\nprocessStart="
+                    + me.info().startInstant().map(Instant::toString).orElse("") + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            ServerLock lock = new ServerLock(key, ch);
+            HELD.put(key, lock);
+            return lock;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            closeQuietly(ch);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while locking " + file, e);
+        }
+    }
+
+    private static IllegalStateException held(Path dataDir, long pid) {
+        String who = "a Netroot server" + (pid > 0 ? " (pid " + pid + ")" : "");
+        if (Files.exists(dataDir.resolve(FILE_NAME))) {
+            return new IllegalStateException(who + " is starting for " + dataDir
+                    + ": one server per data folder; use it (`netroot status`) or stop it first");
+        }
+        return new IllegalStateException(who + " already runs for " + dataDir
+                + ": use it (the other commands talk to it), or stop it first");
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing held
+        }
+    }
+
+    /**
+     * The pid of the server that holds {@code dataDir} (starting, running or stopping), if one does:
+     * a look at the OS lock (taken shared for a moment, never while this process holds it).
+     */
+    public static Optional<Long> serverPid(Path dataDir) {
+        if (HELD.containsKey(key(dataDir))) return Optional.of(ProcessHandle.current().pid());
+        Path file = dataDir.resolve(LOCK_FILE);
+        if (!Files.exists(file)) return Optional.empty();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) { // a shared lock needs reading only
+            FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (probe != null) {
+                probe.release();
+                return Optional.empty();
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // held in this process through another channel: a server here
+        } catch (IOException e) {
+            return Optional.empty(); // not ours to open: no server of this user
+        }
+        return Optional.of(lockPid(dataDir).orElse(-1L));
+    }
+
+    private static Optional<Long> lockPid(Path dataDir) {
+        try {
+            for (String line : Files.readString(dataDir.resolve(LOCK_FILE), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("pid=")) return Optional.of(Long.parseLong(line.substring(4).trim()));
+            }
+        } catch (IOException | RuntimeException e) {
+            // being written: the pid only informs
+        }
+        return Optional.empty();
     }
 
     /** The marker of this process; {@link #close()} removes it (once the control API answers, or on failure). */
@@ -50,9 +190,13 @@ public final class ServerStartup {
 
     /**
      * Writes this process's marker into the existing folder {@code dataDir} (readable by its user only).
-     * Fails when another live server is starting for the same folder.
+     * The caller holds the folder's {@link #lock}, so any marker already there is a dead server's and
+     * is replaced.
      */
     public static Announcement announce(Path dataDir) {
+        if (!HELD.containsKey(key(dataDir))) {
+            throw new IllegalStateException("lock " + dataDir.resolve(LOCK_FILE) + " (ServerStartup.lock) before announcing");
+        }
         Path file = dataDir.resolve(FILE_NAME);
         ProcessHandle me = ProcessHandle.current();
         String text = "pid=" + me.pid() + "\nprocessStart=" + me.info().startInstant().map(Instant::toString).orElse("")
@@ -66,20 +210,9 @@ public final class ServerStartup {
                 Files.createFile(tmp);
             }
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try {
-                    Files.createLink(file, tmp); // atomic and exclusive: readers never see half a marker
-                    return new Announcement(file);
-                } catch (FileAlreadyExistsException e) {
-                    Optional<Long> other = startingPid(dataDir);
-                    if (other.isPresent()) {
-                        throw new IllegalStateException("a Netroot server (pid " + other.get() + ") is starting for "
-                                + dataDir + ": one server per data folder; use it (`netroot status`) or stop it first");
-                    }
-                    Files.deleteIfExists(file); // stale: its process is gone
-                }
-            }
-            throw new IllegalStateException("another Netroot server keeps announcing itself in " + file);
+            // atomic: readers never see half a marker
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Announcement(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
@@ -91,8 +224,11 @@ public final class ServerStartup {
         }
     }
 
-    /** The pid of the live server that is starting for {@code dataDir}, if one is. */
+    /** The pid of the live server that is starting for {@code dataDir}, if one is (its marker, and the lock held). */
     public static Optional<Long> startingPid(Path dataDir) {
+        if (!Files.exists(dataDir.resolve(FILE_NAME))) return Optional.empty();
+        Optional<Long> server = serverPid(dataDir);
+        if (server.isEmpty()) return Optional.empty(); // a dead server's marker: the kernel dropped its lock
         String text;
         try {
             text = Files.readString(dataDir.resolve(FILE_NAME), StandardCharsets.UTF_8);
@@ -111,8 +247,8 @@ public final class ServerStartup {
                 // not a marker we wrote: ignored
             }
         }
-        if (pid <= 0) return Optional.empty();
-        return isSameLiveProcess(pid, processStart) ? Optional.of(pid) : Optional.empty();
+        // the lock holder decides; the marker's pid only fills in when the lock file's text is being written
+        return Optional.of(server.get() > 0 ? server.get() : pid > 0 ? pid : -1L);
     }
 
     /** True when the process {@code pid} runs and is the one that started at {@code processStart} (not a reused pid). */
@@ -131,24 +267,28 @@ public final class ServerStartup {
 
     /**
      * When a server is starting for {@code dataDir}, waits until its control API answers: true then.
-     * False at once when none is starting, and false when the starting server gave up (its marker went
-     * away and nothing answers): the data folder is free then. A server still starting after {@code max}
-     * is an {@link IllegalStateException}: the caller must not open the database under it.
+     * A server that is stopping (it holds the lock, published no control API and no marker) is waited
+     * for until it let go: false then, the data folder is free. False at once when no server holds
+     * the folder, and false when the starting server gave up. A server still starting (or stopping)
+     * after {@code max} is an {@link IllegalStateException}: the caller must not open the database under it.
      *
      * @param progress gets one line when there is something to wait for
      */
     public static boolean awaitStartingServer(Path dataDir, Duration max, Consumer<String> progress) {
-        Optional<Long> pid = startingPid(dataDir);
+        Optional<Long> pid = serverPid(dataDir);
         if (pid.isEmpty()) return false;
-        progress.accept("waiting for the Netroot server that is starting (pid " + pid.get() + ")...");
+        String doing = busy(dataDir);
+        if (doing == null) return answers(dataDir); // runs: its control API is published
+        progress.accept("waiting for the Netroot server that is " + doing + " (pid " + pid.get() + ")...");
         long deadline = System.nanoTime() + max.toNanos();
         while (true) {
             if (answers(dataDir)) return true;
-            Optional<Long> still = startingPid(dataDir);
+            Optional<Long> still = serverPid(dataDir);
             if (still.isEmpty()) return answers(dataDir);
+            if (busy(dataDir) == null) return answers(dataDir);
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("the Netroot server (pid " + still.get() + ") for " + dataDir
-                        + " is still starting after " + max.toSeconds() + " s: try again in a moment (`netroot status`)");
+                        + " is still " + doing + " after " + max.toSeconds() + " s: try again in a moment (`netroot status`)");
             }
             try {
                 Thread.sleep(POLL);
@@ -157,6 +297,15 @@ public final class ServerStartup {
                 throw new IllegalStateException("interrupted while waiting for the Netroot server to start", e);
             }
         }
+    }
+
+    /**
+     * For a folder whose server lock is held: "starting" (its marker is there), "stopping" (no marker
+     * and no control API published: it took control.json away first), or null (it runs).
+     */
+    private static String busy(Path dataDir) {
+        if (Files.exists(dataDir.resolve(FILE_NAME))) return "starting";
+        return ControlEndpoint.read(dataDir).isEmpty() ? "stopping" : null;
     }
 
     private static boolean answers(Path dataDir) {

@@ -48,7 +48,7 @@ final class JobProgress {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                j = c.job(j.id());
+                j = current(c, j);
             }
             if (terminal) out.print("\r" + line(j) + "\n");
             else out.println(line(j));
@@ -59,6 +59,19 @@ final class JobProgress {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running
             }
+        }
+    }
+
+    /**
+     * The job as the server knows it now. Job ids are unique across server runs, so a server that
+     * does not know the id restarted (or was replaced) meanwhile, and the job went with it.
+     */
+    private static Job current(NetrootControl c, Job j) {
+        try {
+            return c.job(j.id());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the server restarted; the job was lost (" + j.kind().name().toLowerCase()
+                    + " " + j.subject() + "): check with `netroot volume list`, then run the command again", e);
         }
     }
 

@@ -31,7 +31,13 @@ final class Jobs implements AutoCloseable {
     }
 
     private final ChangePublisher changes;
-    private final AtomicLong ids = new AtomicLong();
+    /**
+     * Ids are unique across runs, not only within one: a client that follows job N of a server that
+     * restarted must be told its job is gone, not shown another job N. So each run starts its ids
+     * at a random run number times 2^20 (below 2^51: exact in JSON numbers and JavaScript).
+     */
+    private final AtomicLong ids = new AtomicLong(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 1L << 31) << 20);
     private final Map<Long, Running> jobs = new LinkedHashMap<>();
 
     Jobs(ChangePublisher changes) {
@@ -41,6 +47,8 @@ final class Jobs implements AutoCloseable {
     private final class Running implements VolumeStore.CopyProgress {
         volatile Job job;
         volatile boolean cancel;
+        /** Why it was cancelled when not by the user (null: by the user). */
+        volatile String cancelReason;
         long lastPublished;
 
         Running(Job job) {
@@ -85,9 +93,11 @@ final class Jobs implements AutoCloseable {
                 String message = work.run(r);
                 r.finish(Job.State.SUCCEEDED, message);
             } catch (CancellationException e) {
-                r.finish(Job.State.CANCELLED, "cancelled; nothing was kept");
-            } catch (Exception e) {
-                log.warn("{} {} failed: {}", kind, subject, e.getMessage());
+                String why = r.cancelReason;
+                r.finish(Job.State.CANCELLED, why == null ? "cancelled; nothing was kept" : why + "; nothing was kept");
+            } catch (Throwable e) {
+                // an Error too: a job left RUNNING would keep every follower waiting forever
+                log.warn("{} {} failed: {}", kind, subject, e.toString());
                 r.finish(Job.State.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
             }
         });
@@ -148,11 +158,51 @@ final class Jobs implements AutoCloseable {
         }
     }
 
-    /** Cancels what runs; copies stop at their next chunk. */
+    /** How long {@link #awaitAll} waits at most for cancelled copies to clean up. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
+
+    /** Cancels every running job, saying {@code why} in its final message. */
+    void cancelAll(String why) {
+        synchronized (jobs) {
+            for (Running r : jobs.values()) {
+                if (r.job.ended()) continue;
+                r.cancelReason = why;
+                r.cancel = true;
+            }
+        }
+    }
+
+    /** Waits up to {@code max} for every job to end; true when all did. */
+    boolean awaitAll(java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        List<Running> running;
+        synchronized (jobs) {
+            running = new ArrayList<>(jobs.values());
+        }
+        for (Running r : running) {
+            synchronized (r) {
+                while (!r.job.ended()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return false;
+                    try {
+                        r.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Cancels what runs and waits (up to {@link #CLOSE_WAIT}) until the copies stopped and removed
+     * their part files: the database closes after this, and the process may exit.
+     */
     @Override
     public void close() {
-        synchronized (jobs) {
-            for (Running r : jobs.values()) r.cancel = true;
-        }
+        cancelAll("stopped: the server or command running it closed the data folder");
+        if (!awaitAll(CLOSE_WAIT)) log.warn("jobs still running after {} s: stopping anyway", CLOSE_WAIT.toSeconds());
     }
 }

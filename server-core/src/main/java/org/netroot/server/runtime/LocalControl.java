@@ -2,6 +2,7 @@ package org.netroot.server.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,10 @@ import org.netroot.server.api.Job;
 import org.netroot.server.api.Lease;
 import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.OfflineControlFactory;
+import org.netroot.server.api.ServerStartup;
 import org.netroot.server.api.ServerStatus;
+import org.netroot.server.api.RemoteControl;
+import org.netroot.server.api.ControlEndpoint;
 import org.netroot.server.api.Volume;
 import org.netroot.server.events.ChangeFeed;
 import org.netroot.server.events.DiscoveredMachines;
@@ -38,6 +42,7 @@ import org.netroot.server.storage.VolumeStore;
  */
 public final class LocalControl implements NetrootControl {
     private static final long FOLLOW_POLL_MS = 200;
+    private static final long SERVER_WATCH_MS = 200;
 
     /** Found by {@link org.netroot.server.api.Netroot#offline} through {@link java.util.ServiceLoader}. */
     public static final class Offline implements OfflineControlFactory {
@@ -65,6 +70,9 @@ public final class LocalControl implements NetrootControl {
     private final DiscoveredMachineRepository discoveredRepository;
     private final DiscoveredMachines discovered;
     private final ClientRules rules;
+    /** Offline only: set once a server announced itself and this view let go of the database. */
+    private volatile String yielded;
+    private Thread serverWatch;
 
     public LocalControl(Database db, boolean ownsDatabase, Path dataDir, Supplier<ServerStatus> status) {
         this(db, ownsDatabase, dataDir, status, null);
@@ -99,16 +107,67 @@ public final class LocalControl implements NetrootControl {
 
     /** Opens the data folder's database for a CLI run while no server runs. */
     public static LocalControl openOffline(Path dataDir) {
-        return new LocalControl(Database.open(dataDir), true, dataDir, ServerStatus::offline);
+        LocalControl c = new LocalControl(Database.open(dataDir), true, dataDir, ServerStatus::offline);
+        c.volumes.removeStaleParts(); // of imports a stop or kill cut off: only the database's holder imports
+        c.serverWatch = Thread.ofVirtual().name("server-watch").start(c::watchForServer);
+        return c;
+    }
+
+    /**
+     * "A command must never break a starting server": H2 lets one process open the database, so an
+     * offline view left open (an app, {@code events --follow}, a long import) lets go of it as soon
+     * as a server announces itself ({@link ServerStartup}), well within the server's
+     * {@link Database#LOCK_WAIT}. Running jobs are cancelled (their copies leave nothing behind);
+     * later calls say to run the command again, which then goes to the server.
+     */
+    private void watchForServer() {
+        // a control.json left by a server that died is no server; a new one is (it started between two looks)
+        Optional<ControlEndpoint> stale = ControlEndpoint.read(dataDir);
+        try {
+            while (yielded == null) {
+                Thread.sleep(SERVER_WATCH_MS);
+                // the file checks are cheap; the marker is confirmed only when it is there
+                boolean starting = Files.exists(dataDir.resolve(ServerStartup.FILE_NAME))
+                        && ServerStartup.startingPid(dataDir).isPresent();
+                if (starting || ControlEndpoint.read(dataDir).filter(ep -> !stale.equals(Optional.of(ep))).isPresent()) {
+                    yieldToServer();
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    private synchronized void yieldToServer() {
+        if (yielded != null) return;
+        String why = serverStartedMessage(dataDir);
+        yielded = why;
+        jobs.cancelAll(why);
+        jobs.awaitAll(Jobs.CLOSE_WAIT);
+        discovered.close();
+        db.close();
+    }
+
+    /** What a call on an offline view says once a server took the data folder over. */
+    public static String serverStartedMessage(Path dataDir) {
+        return "a Netroot server started for " + dataDir + ": run the command again (it now goes to the server)";
+    }
+
+    /** Refuses work on an offline view that gave the database to a server. */
+    private void requireOpen() {
+        String why = yielded;
+        if (why != null) throw new IllegalStateException(why);
     }
 
     @Override
     public List<Client> clients() {
+        requireOpen();
         return clients.list().stream().map(Client::withoutSecrets).toList();
     }
 
     @Override
     public synchronized Client addClient(Client c) {
+        requireOpen();
         rules.check(c, null);
         clients.add(c);
         discovered.forget(c.mac());
@@ -118,6 +177,7 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public synchronized Client updateClient(String name, Client edited) {
+        requireOpen();
         Client old = clients.byName(name).orElseThrow(() -> new IllegalArgumentException("no client named " + name));
         if (edited == null) throw new IllegalArgumentException("give the client's new settings");
         if (edited.name() != null && !edited.name().equals(name)) {
@@ -142,12 +202,14 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public ClientSecrets clientSecrets(String name) {
+        requireOpen();
         return clients.byName(name).map(Client::secrets)
                 .orElseThrow(() -> new IllegalArgumentException("no client named " + name));
     }
 
     @Override
     public List<BootEvent> clientEvents(String nameOrMac, long afterId, int limit) {
+        requireOpen();
         Optional<Client> c = clients.byName(nameOrMac);
         String mac;
         if (c.isPresent()) {
@@ -169,6 +231,7 @@ public final class LocalControl implements NetrootControl {
      * check holds the open volumes' lock, so no session attaches meanwhile.
      */
     public synchronized void removeClient(String name) {
+        requireOpen();
         Client c = clients.byName(name).orElseThrow(() -> new IllegalArgumentException("no client named " + name));
         Runnable remove = () -> {
             if (!clients.remove(name)) throw new IllegalArgumentException("no client named " + name);
@@ -185,11 +248,13 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public List<Volume> volumes() {
+        requireOpen();
         return volumes.list();
     }
 
     @Override
     public Volume createVolume(String name, long sizeBytes) {
+        requireOpen();
         try {
             Volume v = volumes.create(name, sizeBytes);
             feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
@@ -220,24 +285,34 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public Job startImport(String name, String imagePath) {
+        requireOpen();
         Path image = Path.of(imagePath);
         if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + imagePath);
-        if (volumes.find(name).isPresent()) throw new IllegalArgumentException("a volume named " + name + " already exists");
         long size;
         try {
             size = java.nio.file.Files.size(image);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read image file " + imagePath + ": " + e.getMessage());
         }
-        return jobs.start(Job.Kind.IMPORT, name, size, progress -> {
-            Volume v = volumes.importImage(name, image, 0, progress);
-            feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
-            return "imported " + imagePath + " as volume " + name;
-        });
+        // the name is the job's from now on: a second import of it is refused here, not raced on disk
+        VolumeStore.Reservation reservation = volumes.reserve(name);
+        try {
+            return jobs.start(Job.Kind.IMPORT, name, size, progress -> {
+                try (reservation) {
+                    Volume v = volumes.importImage(reservation, image, 0, progress);
+                    feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+                    return "imported " + imagePath + " as volume " + name;
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            reservation.close();
+            throw e;
+        }
     }
 
     @Override
     public Job startExport(String name, String targetPath) {
+        requireOpen();
         Volume v = volumes.require(name);
         Path folder = Path.of(targetPath).toAbsolutePath().getParent();
         if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
@@ -266,6 +341,7 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public Volume resizeVolume(String name, long newSizeBytes, boolean allowShrink) {
+        requireOpen();
         try {
             Volume v = volumes.resize(name, newSizeBytes, allowShrink);
             feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
@@ -277,6 +353,7 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public void removeVolume(String name) {
+        requireOpen();
         clients.list().stream().filter(c -> name.equals(c.volumeName())).findFirst().ifPresent(c -> {
             throw new IllegalArgumentException("volume " + name + " is the disk of client " + c.name()
                     + ": remove the client first");
@@ -291,16 +368,19 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public List<Lease> leases() {
+        requireOpen();
         return leases.list();
     }
 
     @Override
     public List<DiscoveredMachine> discoveredMachines() {
+        requireOpen();
         return discoveredRepository.list();
     }
 
     @Override
     public void forgetDiscovered(String mac) {
+        requireOpen();
         if (!discovered.forget(Client.normalizeMac(mac))) {
             throw new IllegalArgumentException("no discovered machine with MAC " + mac);
         }
@@ -308,28 +388,81 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public List<BootEvent> events(long afterId, int limit) {
+        requireOpen();
         return events.after(afterId, Math.max(1, Math.min(limit, 10_000)));
     }
 
     @Override
     public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink) {
         if (services != null) return org.netroot.server.api.BootEventFollower.follow(this, afterId, sink);
-        // offline: no server writes boot events, so polling the database costs nothing on a live path
+        // offline: no server writes boot events, so polling the database costs nothing on a live path;
+        // once a server takes the data folder over, the rest comes from its live stream
+        requireOpen();
+        var live = new java.util.concurrent.atomic.AtomicReference<AutoCloseable>();
         Thread t = Thread.ofVirtual().name("follow-events").start(() -> {
             long last = afterId;
-            while (!Thread.currentThread().isInterrupted()) {
-                for (BootEvent e : events(last, 1000)) {
-                    sink.accept(e);
-                    last = e.id();
-                }
-                try {
+            try {
+                while (yielded == null) {
+                    try {
+                        for (BootEvent e : events(last, 1000)) {
+                            sink.accept(e);
+                            last = e.id();
+                        }
+                    } catch (RuntimeException e) {
+                        if (yielded == null) throw e; // the database went to a server mid-read: switch below
+                    }
                     Thread.sleep(FOLLOW_POLL_MS);
-                } catch (InterruptedException e) {
+                }
+                followServer(last, sink, live);
+            } catch (InterruptedException e) {
+                // closed by the caller
+            }
+        });
+        return () -> {
+            t.interrupt();
+            AutoCloseable l = live.getAndSet(null);
+            if (l != null) l.close();
+        };
+    }
+
+    /** After yielding: waits for the server's control API, then follows its live stream from {@code last}. */
+    private void followServer(long last, Consumer<BootEvent> sink, java.util.concurrent.atomic.AtomicReference<AutoCloseable> live)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + org.netroot.server.api.Netroot.STARTING_WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (ControlEndpoint.read(dataDir).isPresent()) {
+                Optional<RemoteControl> remote = RemoteControl.connect(dataDir);
+                if (remote.isPresent()) {
+                    RemoteControl r = remote.get();
+                    try {
+                        AutoCloseable follow = r.followEvents(last, sink);
+                        live.set(() -> {
+                            try {
+                                follow.close();
+                            } finally {
+                                r.close();
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        r.close();
+                        throw e;
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        AutoCloseable l = live.getAndSet(null);
+                        if (l != null) {
+                            try {
+                                l.close();
+                            } catch (Exception ignored) {
+                                // closing
+                            }
+                        }
+                    }
                     return;
                 }
             }
-        });
-        return t::interrupt;
+            Thread.sleep(FOLLOW_POLL_MS);
+        }
+        org.slf4j.LoggerFactory.getLogger(LocalControl.class).warn("{}; its control API did not answer", yielded);
     }
 
     @Override
@@ -387,6 +520,11 @@ public final class LocalControl implements NetrootControl {
         // subscribers first: they are told the server stopped (onClosed), after what they were sent
         closing = true;
         for (var s : subscribers) s.end(false);
+        if (serverWatch != null) serverWatch.interrupt();
+        synchronized (this) {
+            if (yielded != null) return; // the database went to a server already
+            yielded = "this view of " + dataDir + " is closed";
+        }
         jobs.close();
         discovered.close();
         if (ownsDatabase) db.close();

@@ -47,6 +47,7 @@ public final class NetrootServer implements AutoCloseable {
     private final LocalControl control;
     private final List<String> warnings = new ArrayList<>();
     private ControlApiServer controlApi;
+    private ServerStartup.ServerLock lock;
 
     private NetrootServer(ServerConfig config) {
         this.config = config;
@@ -57,6 +58,8 @@ public final class NetrootServer implements AutoCloseable {
         this.bus = new BootEventBus(new BootEventRepository(db),
                 mac -> clients.byMac(mac).map(Client::name).orElse(null));
         this.control = new LocalControl(db, false, config.dataDir(), this::status, services);
+        int parts = control.volumeStore().removeStaleParts();
+        if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
         ChangeFeed feed = control.changes();
         bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
         services.listen((service, running, error) -> feed.publish(error != null ? ChangeType.SERVICE_FAILED
@@ -77,19 +80,22 @@ public final class NetrootServer implements AutoCloseable {
      */
     public static NetrootServer start(ServerConfig config) throws Exception {
         Database.createPrivate(config.dataDir());
+        // held for the server's life, released after the database closes (by the kernel on a kill)
+        ServerStartup.ServerLock lock = ServerStartup.lock(config.dataDir());
+        NetrootServer s = null;
         try (ServerStartup.Announcement starting = ServerStartup.announce(config.dataDir())) {
-            NetrootServer s = new NetrootServer(config);
-            try {
-                s.warnings.addAll(s.services.startAll());
-                s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());
-                ControlEndpoint ep = s.controlApi.start();
-                ep.write(config.dataDir());
-                log.info("control API on 127.0.0.1:{}", ep.port());
-            } catch (Exception e) {
-                s.close();
-                throw e;
-            }
+            s = new NetrootServer(config);
+            s.lock = lock;
+            s.warnings.addAll(s.services.startAll());
+            s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());
+            ControlEndpoint ep = s.controlApi.start();
+            ep.write(config.dataDir());
+            log.info("control API on 127.0.0.1:{}", ep.port());
             return s;
+        } catch (Throwable e) {
+            if (s != null) s.close();
+            lock.close();
+            throw e;
         }
     }
 
@@ -136,6 +142,7 @@ public final class NetrootServer implements AutoCloseable {
         bus.close();
         control.close();
         db.close();
+        if (lock != null) lock.close(); // last: until here commands wait for a stopping server
     }
 
     /** Checks, in words a user understands, that the iPXE binaries firmware needs are there. */

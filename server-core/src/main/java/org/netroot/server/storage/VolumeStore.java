@@ -84,57 +84,144 @@ public final class VolumeStore {
     }
 
     /**
+     * A volume name held for an import while it copies: a second import (or create) of the name is
+     * refused instead of racing the first for the file. Closing lets go of it.
+     */
+    public final class Reservation implements AutoCloseable {
+        private final String name;
+        private boolean released;
+
+        private Reservation(String name) {
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void close() {
+            synchronized (reserved) {
+                if (!released) reserved.remove(name);
+                released = true;
+            }
+        }
+    }
+
+    private final java.util.Set<String> reserved = new java.util.HashSet<>();
+
+    /** Holds {@code name} for an import; refused when the volume exists or another import holds it. */
+    public Reservation reserve(String name) {
+        checkName(name);
+        synchronized (reserved) {
+            if (reserved.contains(name)) {
+                throw new IllegalArgumentException("a volume named " + name + " is being imported already:"
+                        + " wait for that job (`netroot job list`), or cancel it");
+            }
+            if (repository.byName(name).isPresent()) {
+                throw new IllegalArgumentException("a volume named " + name + " already exists");
+            }
+            reserved.add(name);
+            return new Reservation(name);
+        }
+    }
+
+    /**
      * As {@link #importImage(String, Path, long)}, reporting progress; a copy that is stopped or fails
      * leaves no file and no volume behind.
      *
      * @throws java.util.concurrent.CancellationException when {@code progress} stopped it
      */
     public Volume importImage(String name, Path image, long minSizeBytes, CopyProgress progress) throws IOException {
-        checkName(name);
+        try (Reservation r = reserve(name)) {
+            return importImage(r, image, minSizeBytes, progress);
+        }
+    }
+
+    /**
+     * Imports under a name reserved by the caller. The copy goes to a hidden part file of its own
+     * ({@code .<name>.img.part-<random>}, created new), is linked into place only when complete
+     * (a link never replaces a file), then recorded: a stop or kill mid-copy leaves only a part
+     * file, which {@link #removeStaleParts()} deletes at the next start.
+     */
+    public Volume importImage(Reservation reservation, Path image, long minSizeBytes, CopyProgress progress)
+            throws IOException {
+        String name = reservation.name();
         if (!Files.isRegularFile(image)) throw new NoSuchFileException(image.toString(), null, "no such image file");
         long imageSize = Files.size(image);
         long size = roundUp(Math.max(imageSize, minSizeBytes));
         Path file = newFile(name);
-        try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                     StandardOpenOption.SPARSE)) {
-            copySparse(in, out, imageSize, progress);
-            if (out.size() < size) out.write(ByteBuffer.allocate(1), size - 1);
+        Path part = dir.resolve("." + name + ".img" + PART + java.util.UUID.randomUUID());
+        try {
+            try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                         StandardOpenOption.SPARSE)) {
+                copySparse(in, out, imageSize, progress);
+                if (out.size() < size) out.write(ByteBuffer.allocate(1), size - 1);
+                out.force(false); // complete on disk before it gets the volume's name
+            }
+            Files.createLink(file, part); // atomic, and fails rather than replace a file of that name
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("file " + file + " already exists; remove it first", e);
         } catch (IOException e) {
-            Files.deleteIfExists(file);
             throw diskError("import " + image + " as volume " + name, e);
-        } catch (RuntimeException e) {
-            Files.deleteIfExists(file);
-            throw e;
+        } finally {
+            Files.deleteIfExists(part);
         }
         return register(name, size, file);
+    }
+
+    /** Marks the part files of copies in progress: {@code .<name>.img.part-<random>}. */
+    private static final String PART = ".part-";
+
+    /**
+     * Deletes the part files of imports a stop or a kill interrupted. Only the process holding the
+     * database imports, so call it once that process opened it, before any import starts.
+     *
+     * @return how many it deleted
+     */
+    public int removeStaleParts() {
+        if (!Files.isDirectory(dir)) return 0;
+        int n = 0;
+        try (var files = Files.newDirectoryStream(dir, ".*.img" + PART + "*")) {
+            for (Path f : files) {
+                if (Files.deleteIfExists(f)) n++;
+            }
+        } catch (IOException e) {
+            // left for the next start; they only take space
+        }
+        return n;
     }
 
     public void export(String name, Path target) throws IOException {
         export(name, target, CopyProgress.NONE);
     }
 
-    /** As {@link #export(String, Path)}, reporting progress; a stopped or failed export leaves no file behind. */
+    /**
+     * As {@link #export(String, Path)}, reporting progress; a stopped or failed export leaves no file
+     * behind. The copy goes to a hidden part file of its own next to the target and replaces the
+     * target only when complete, so two exports to one place never write into each other.
+     */
     public void export(String name, Path target, CopyProgress progress) throws IOException {
         Volume v = require(name);
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
-        try (FileChannel in = FileChannel.open(fileOf(v), StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SPARSE)) {
-            copySparse(in, out, in.size(), progress);
-            if (out.size() < in.size()) out.write(ByteBuffer.allocate(1), in.size() - 1);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw diskError("export volume " + name + " to " + target, e);
-        } catch (RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+        if (Files.isDirectory(target)) { // found before the copy, not by the final rename
+            throw diskError("export volume " + name + " to " + target,
+                    new java.nio.file.DirectoryNotEmptyException(target.toString()));
         }
+        Path tmp = target.resolveSibling("." + target.getFileName() + PART + java.util.UUID.randomUUID());
         try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel in = FileChannel.open(fileOf(v), StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                         StandardOpenOption.SPARSE)) {
+                copySparse(in, out, in.size(), progress);
+                if (out.size() < in.size()) out.write(ByteBuffer.allocate(1), in.size() - 1);
+                out.force(false);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            Files.deleteIfExists(tmp);
             throw diskError("export volume " + name + " to " + target, e);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -77,7 +77,10 @@ public final class Database implements AutoCloseable {
                     throw new StoreException("cannot open database in " + dataDir + ": " + e.getMessage(), e);
                 }
                 Optional<DatabaseOwner> owner = DatabaseOwner.read(dataDir);
-                if (owner.filter(DatabaseOwner::isServer).isPresent()) {
+                // a server that published its control API runs: use it; one that did not is starting or
+                // stopping (it takes control.json away first) and lets go in a moment: wait as for a command
+                if (owner.filter(DatabaseOwner::isServer).isPresent()
+                        && org.netroot.server.api.ControlEndpoint.read(dataDir).isPresent()) {
                     throw new StoreException(owner.get().describe() + " already runs for " + dataDir
                             + ": use it (the other commands talk to it), or stop it first", e);
                 }

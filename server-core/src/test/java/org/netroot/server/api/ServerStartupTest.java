@@ -34,7 +34,8 @@ class ServerStartupTest {
         Files.writeString(data.resolve(ServerStartup.FILE_NAME), "pid=" + gone.pid() + "\nprocessStart=\n");
         assertEquals(Optional.empty(), ServerStartup.startingPid(data));
         assertFalse(ServerStartup.awaitStartingServer(data, Duration.ofSeconds(5)));
-        try (ServerStartup.Announcement ignored = ServerStartup.announce(data)) {
+        try (ServerStartup.ServerLock lock = ServerStartup.lock(data);
+             ServerStartup.Announcement ignored = ServerStartup.announce(data)) {
             assertEquals(Optional.of(ProcessHandle.current().pid()), ServerStartup.startingPid(data));
         }
         assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "closing the announcement removes it");
@@ -49,8 +50,9 @@ class ServerStartupTest {
 
     @Test
     void aLiveStartingServerIsWaitedForAndNeverTakenOver() throws Exception {
-        try (ServerStartup.Announcement ignored = ServerStartup.announce(data)) {
-            IllegalStateException second = assertThrows(IllegalStateException.class, () -> ServerStartup.announce(data));
+        try (ServerStartup.ServerLock lock = ServerStartup.lock(data);
+             ServerStartup.Announcement ignored = ServerStartup.announce(data)) {
+            IllegalStateException second = assertThrows(IllegalStateException.class, () -> ServerStartup.lock(data));
             assertTrue(second.getMessage().contains("is starting for"), second.getMessage());
 
             List<String> said = new ArrayList<>();
@@ -64,6 +66,7 @@ class ServerStartupTest {
 
     @Test
     void aServerThatGivesUpEndsTheWaitWithNothingToAttachTo() throws Exception {
+        ServerStartup.ServerLock lock = ServerStartup.lock(data);
         ServerStartup.Announcement starting = ServerStartup.announce(data);
         Thread.ofVirtual().start(() -> {
             try {
@@ -72,7 +75,79 @@ class ServerStartupTest {
                 // the wait below ends either way
             }
             starting.close();
+            lock.close();
         });
         assertFalse(ServerStartup.awaitStartingServer(data, Duration.ofSeconds(20)));
+    }
+
+    @Test
+    void aMarkerWithoutTheServerLockIsNoServerEvenWhenItsProcessLives() throws Exception {
+        // before: a live pid with an unknown start time counted as the server that wrote the marker
+        Files.writeString(data.resolve(ServerStartup.FILE_NAME), "pid=" + ProcessHandle.current().pid() + "\nprocessStart=\n");
+        assertEquals(Optional.empty(), ServerStartup.startingPid(data));
+        assertFalse(ServerStartup.awaitStartingServer(data, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void theLockNotTheMarkerKeepsASecondServerOut() throws Exception {
+        // before: a second server deleted a marker it took for stale and went ahead
+        try (ServerStartup.ServerLock first = ServerStartup.lock(data);
+             ServerStartup.Announcement ignored = ServerStartup.announce(data)) {
+            Files.delete(data.resolve(ServerStartup.FILE_NAME)); // as a racing server's stale-marker cleanup would
+            IllegalStateException second = assertThrows(IllegalStateException.class, () -> ServerStartup.lock(data));
+            assertEquals("a Netroot server (pid " + ProcessHandle.current().pid() + ") already runs for " + data
+                    + ": use it (the other commands talk to it), or stop it first", second.getMessage());
+            assertThrows(IllegalStateException.class, () -> ServerStartup.announce(tmpOther()),
+                    "no marker without the lock");
+        }
+        try (ServerStartup.ServerLock again = ServerStartup.lock(data)) {
+            assertEquals(Optional.of(ProcessHandle.current().pid()), ServerStartup.serverPid(data));
+        }
+        assertEquals(Optional.empty(), ServerStartup.serverPid(data));
+    }
+
+    private Path tmpOther() throws java.io.IOException {
+        return Files.createDirectories(data.resolve("other"));
+    }
+
+    @Test
+    void aKilledServersLockIsGoneAtOnce() throws Exception {
+        Process holder = Processes.start(60, new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), HoldServerLock.class.getName(), data.toString())
+                .redirectErrorStream(true));
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))) {
+            assertEquals("LOCKED", out.readLine());
+            assertEquals(Optional.of(holder.pid()), ServerStartup.serverPid(data), "another process's lock is seen");
+            assertEquals(Optional.of(holder.pid()), ServerStartup.startingPid(data));
+            holder.destroyForcibly(); // kill -9: no cleanup runs, the marker stays
+            assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+        }
+        assertTrue(Files.exists(data.resolve(ServerStartup.FILE_NAME)));
+        assertEquals(Optional.empty(), ServerStartup.serverPid(data), "the kernel dropped the lock");
+        assertEquals(Optional.empty(), ServerStartup.startingPid(data));
+        try (ServerStartup.ServerLock lock = ServerStartup.lock(data);
+             ServerStartup.Announcement ignored = ServerStartup.announce(data)) {
+            assertEquals(Optional.of(ProcessHandle.current().pid()), ServerStartup.startingPid(data), "the marker is replaced");
+        }
+    }
+
+    @Test
+    void aStoppingServerIsWaitedForUntilItLetsGo() throws Exception {
+        // before: with control.json gone and no marker, a command went on at once and was told a server runs
+        ServerStartup.ServerLock stopping = ServerStartup.lock(data);
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(600);
+            } catch (InterruptedException ignored) {
+                // released either way
+            }
+            stopping.close();
+        });
+        List<String> said = new ArrayList<>();
+        long start = System.nanoTime();
+        assertFalse(ServerStartup.awaitStartingServer(data, Duration.ofSeconds(20), said::add));
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(500).toNanos(), "it waited for the server to let go");
+        assertEquals(List.of("waiting for the Netroot server that is stopping (pid " + ProcessHandle.current().pid()
+                + ")..."), said);
     }
 }

@@ -87,38 +87,39 @@ class StartingServerTest {
     }
 
     @Test
-    void serveWaitsForACommandThatHasTheDatabaseOpen() throws Exception {
-        Path data = tmp.resolve("data");
-        Process holder = holdDatabase(data, 4);
-        Path log = tmp.resolve("serve.log");
-        Process serve = serve(data, log);
-        awaitReady(serve, log);
-        assertTrue(read(log).contains("open in another Netroot command (pid " + holder.pid() + ": netroot volume list)"),
-                "serve says what it waits for:\n" + read(log));
-        assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, holder.exitValue(), "the command finished undisturbed");
-        assertEquals(0, cli(data, "status").exitCode());
-        assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "the marker goes once the control API answers");
-    }
-
-    @Test
-    void serveNamesTheCommandThatKeepsTheDatabaseOpen() throws Exception {
+    void aCommandThatKeepsTheDatabaseOpenYieldsToAStartingServer() throws Exception {
+        // before: serve waited Database.LOCK_WAIT for the command, then gave up ("still has the database open")
         Path data = tmp.resolve("data");
         Process holder = holdDatabase(data, 120);
         Path log = tmp.resolve("serve.log");
         Process serve = serve(data, log);
-        assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve must give up after its wait:\n" + read(log));
-        assertEquals(1, serve.exitValue());
-        assertTrue(read(log).contains("netroot: another Netroot command (pid " + holder.pid()
-                + ": netroot volume list) still has the database in " + data + " open after 10 s"), read(log));
-        assertTrue(holder.isAlive(), "a server that gives up leaves the command alone");
-        assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "a server that gave up takes its marker away");
+        awaitReady(serve, log);
+        assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "the command lets go once the server announces itself");
+        assertEquals(3, holder.exitValue());
+        String said = read(tmp.resolve("holder.log"));
+        assertTrue(said.contains("STOPPED: a Netroot server started for " + data
+                + ": run the command again (it now goes to the server)"), said);
+        assertEquals(0, cli(data, "status").exitCode(), read(log));
+        assertFalse(Files.exists(data.resolve(ServerStartup.FILE_NAME)), "the marker goes once the control API answers");
     }
 
-    private Process holdDatabase(Path data, int seconds) throws IOException, InterruptedException {
+    @Test
+    void aCommandWaitsForAStoppingServerInsteadOfBeingToldToUseIt() throws Exception {
+        // before: with control.json gone but the database still open, the command failed at once
+        // ("a Netroot server ... already runs ...: use it") though nothing could be used
+        Path data = tmp.resolve("data");
+        Process stopping = holdDatabase(data, 3, "server");
+        Processes.Result r = cli(data, "volume", "list");
+        assertEquals(0, r.exitCode(), r.all());
+        assertTrue(stopping.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    private Process holdDatabase(Path data, int seconds, String... role) throws IOException, InterruptedException {
         Path out = tmp.resolve("holder.log");
-        Process p = start(List.of(java(), "-cp", System.getProperty("java.class.path"), HoldDatabase.class.getName(),
-                data.toString(), Integer.toString(seconds)), out);
+        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
+                HoldDatabase.class.getName(), data.toString(), Integer.toString(seconds)));
+        cmd.addAll(List.of(role));
+        Process p = start(cmd, out);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!read(out).contains("OPEN")) {
             if (!p.isAlive() || System.nanoTime() > deadline) fail("the holder did not open the database:\n" + read(out));

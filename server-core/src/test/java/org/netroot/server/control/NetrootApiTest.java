@@ -57,6 +57,72 @@ class NetrootApiTest {
     }
 
     @Test
+    void anOfflineViewLetsGoOfTheDatabaseForAStartingServerAndItsFollowGoesLive() throws Exception {
+        // before: the server waited Database.LOCK_WAIT for the offline view, then failed to start
+        Path data = tmp.resolve("data");
+        List<BootEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (NetrootControl offline = Netroot.offline(data);
+             AutoCloseable follow = offline.followEvents(0, seen::add)) {
+            offline.createVolume("v1", 1 << 20);
+            try (NetrootServer server = NetrootServer.start(TestConfigs.loopback(data, tmp))) {
+                // in one JVM H2 shares the open database, so the server did not have to wait: the view still yields
+                long yieldBy = System.nanoTime() + 5_000_000_000L;
+                while (System.nanoTime() < yieldBy) {
+                    try {
+                        offline.volumes();
+                        Thread.sleep(50);
+                    } catch (IllegalStateException stopped) {
+                        break;
+                    }
+                }
+                var e = assertThrows(IllegalStateException.class, offline::volumes);
+                assertEquals("a Netroot server started for " + data + ": run the command again (it now goes to the server)",
+                        e.getMessage());
+                server.events().record(BootEvent.of("52:54:00:00:00:01", BootEventType.DHCP_DISCOVER, "after the switch"));
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (seen.stream().noneMatch(b -> "after the switch".equals(b.detail())) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(seen.stream().anyMatch(b -> "after the switch".equals(b.detail())),
+                        "the offline follow switched to the server's live stream: " + seen);
+                try (NetrootControl remote = Netroot.attach(data)) {
+                    assertEquals("v1", remote.volumes().get(0).name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void anOfflineImportIsCancelledWithTheReasonWhenAServerStartsAndLeavesNoHalfVolume() throws Exception {
+        // before: the offline import went on writing under the server (and with H2's lock, kept it from starting)
+        Path data = tmp.resolve("data");
+        Path image = tmp.resolve("big.img");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(64L << 30); // sparse: reading its holes takes a while, writing them nothing
+        }
+        try (NetrootControl offline = Netroot.offline(data)) {
+            Job job = offline.startImport("big", image.toString());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (offline.job(job.id()).bytesDone() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(Job.State.RUNNING, offline.job(job.id()).state(), "the copy is under way");
+            try (NetrootServer server = NetrootServer.start(TestConfigs.loopback(data, tmp))) {
+                Job end = job;
+                for (long until = System.nanoTime() + 20_000_000_000L; !end.ended() && System.nanoTime() < until; ) {
+                    Thread.sleep(50);
+                    end = offline.job(job.id());
+                }
+                assertEquals(Job.State.CANCELLED, end.state(), end.toString());
+                assertEquals("a Netroot server started for " + data + ": run the command again (it now goes to the server)"
+                        + "; nothing was kept", end.message());
+                assertTrue(server.control().volumes().isEmpty());
+                try (var files = Files.list(data.resolve("volumes"))) {
+                    assertEquals(List.of(), files.toList(), "no half volume, no part file");
+                }
+            }
+        }
+    }
+
+    @Test
     void aServerOfAnotherApiVersionIsNamedNotMisread() throws Exception {
         Path data = tmp.resolve("data");
         Files.createDirectories(data);

@@ -17,6 +17,99 @@ import org.netroot.server.store.VolumeRepository;
 class VolumeStoreTest {
     @TempDir Path tmp;
 
+    private static Path randomImage(Path at, int bytes, long seed) throws IOException {
+        byte[] b = new byte[bytes];
+        new java.util.Random(seed).nextBytes(b);
+        return Files.write(at, b);
+    }
+
+    private static java.util.List<String> namesIn(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void anImportCopiesToItsOwnPartFileAndASecondImportOfTheNameIsRefusedMeanwhile() throws Exception {
+        // before: the copy wrote straight into volumes/v.img (a kill left a half volume with no record)
+        Path image = randomImage(tmp.resolve("a.img"), 3 << 20, 1);
+        Path other = randomImage(tmp.resolve("b.img"), 1 << 20, 2);
+        try (Database db = Database.open(tmp.resolve("data"))) {
+            VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
+            Path volumes = tmp.resolve("data").resolve("volumes");
+            java.util.List<String> during = new java.util.ArrayList<>();
+            java.util.List<String> refused = new java.util.ArrayList<>();
+            store.importImage("v", image, 0, (done, total) -> {
+                if (done > 0 && during.isEmpty()) {
+                    try {
+                        during.addAll(namesIn(volumes));
+                        store.importImage("v", other, 0);
+                    } catch (IllegalArgumentException e) {
+                        refused.add(e.getMessage());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return true;
+            });
+            assertEquals(1, during.size(), "only the part file exists while copying: " + during);
+            assertTrue(during.get(0).startsWith(".v.img.part-"), during.toString());
+            assertEquals(1, refused.size(), "the second import is refused");
+            assertTrue(refused.get(0).contains("is being imported already"), refused.get(0));
+            assertEquals(java.util.List.of("v.img"), namesIn(volumes), "the part became the volume");
+            assertArrayEquals(Files.readAllBytes(image), Files.readAllBytes(volumes.resolve("v.img")),
+                    "the first import's copy is whole");
+        }
+    }
+
+    @Test
+    void aStoppedImportLeavesNothingAndStalePartsGoAtTheNextStart() throws Exception {
+        Path image = randomImage(tmp.resolve("a.img"), 3 << 20, 3);
+        try (Database db = Database.open(tmp.resolve("data"))) {
+            VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
+            Path volumes = tmp.resolve("data").resolve("volumes");
+            assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> store.importImage("v", image, 0, (done, total) -> done == 0));
+            assertEquals(java.util.List.of(), namesIn(volumes));
+            assertTrue(store.find("v").isEmpty());
+            store.importImage("v", image, 0); // the name is free again
+            Files.writeString(volumes.resolve(".w.img.part-1234"), "left by a kill -9");
+            Files.writeString(volumes.resolve("keep.part-1"), "not ours");
+            assertEquals(1, store.removeStaleParts());
+            assertEquals(java.util.List.of("keep.part-1", "v.img"), namesIn(volumes));
+        }
+    }
+
+    @Test
+    void anExportCopiesToItsOwnPartFileAndReplacesTheTargetOnlyWhenComplete() throws Exception {
+        // before: every export of a target wrote <target>.part, so two exports wrote into each other
+        Path image = randomImage(tmp.resolve("a.img"), 3 << 20, 4);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path target = out.resolve("copy.img");
+        Files.writeString(target, "older export");
+        try (Database db = Database.open(tmp.resolve("data"))) {
+            VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
+            store.importImage("v", image, 0);
+            java.util.List<String> during = new java.util.ArrayList<>();
+            store.export("v", target, (done, total) -> {
+                if (done > 0 && during.isEmpty()) {
+                    try {
+                        during.addAll(namesIn(out));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return true;
+            });
+            assertEquals(2, during.size(), during.toString());
+            assertTrue(during.get(0).startsWith(".copy.img.part-"), during.toString());
+            assertArrayEquals(Files.readAllBytes(image), Files.readAllBytes(target));
+            assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> store.export("v", out.resolve("stopped.img"), (done, total) -> done == 0));
+            assertEquals(java.util.List.of("copy.img"), namesIn(out), "a stopped export leaves nothing");
+        }
+    }
+
     @Test
     void createdVolumesAreSparseAndReadWriteThroughTheBlockDevice() throws Exception {
         try (Database db = Database.open(tmp)) {

@@ -1,0 +1,49 @@
+package org.netroot.server.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.netroot.server.api.Job;
+import org.netroot.server.events.ChangePublisher;
+
+/** Jobs end in a final state whatever their work throws, and closing waits for them to stop. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class JobsTest {
+    @Test
+    void anErrorInTheWorkEndsTheJobFailedNotRunningForever() {
+        // before: only Exception was caught, so the job stayed RUNNING and await() never returned
+        Jobs jobs = new Jobs(ChangePublisher.NONE);
+        Job j = jobs.start(Job.Kind.IMPORT, "v", 0, progress -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        Job done = jobs.await(j.id());
+        assertEquals(Job.State.FAILED, done.state());
+        assertEquals("Java heap space", done.message());
+    }
+
+    @Test
+    void closeCancelsAndWaitsUntilTheCopiesStopped() throws Exception {
+        // before: close() only set the cancel flags and returned while the copy still ran
+        Jobs jobs = new Jobs(ChangePublisher.NONE);
+        CountDownLatch running = new CountDownLatch(1);
+        Job j = jobs.start(Job.Kind.EXPORT, "v", 100, progress -> {
+            running.countDown();
+            long done = 0;
+            while (progress.proceed(done, 100)) Thread.sleep(20);
+            Thread.sleep(500); // removing the part file takes a while
+            throw new java.util.concurrent.CancellationException("copy cancelled");
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        long start = System.nanoTime();
+        jobs.close();
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(400).toNanos(), "close waited for the copy");
+        Job after = jobs.get(j.id());
+        assertEquals(Job.State.CANCELLED, after.state());
+        assertTrue(after.message().contains("nothing was kept"), after.message());
+    }
+}
