@@ -55,6 +55,28 @@ class IscsiServiceTest {
         return true;
     }
 
+    /**
+     * A PC that loses power must not hold its session (and its volume) for Linux's default 2 h of
+     * keepalive silence: the kernel's own view of the accepted socket (ss -o) shows the short timer.
+     */
+    @Test
+    void aSilentSessionIsProbedAfterAMinuteNotTwoHours() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Processes.has("ss"), "needs ss (iproute2) to read the socket's timer");
+        try (Socket s = connect()) {
+            String filter = "( sport = :" + lab.service.port() + " and dport = :" + s.getLocalPort() + " )";
+            String out = "";
+            for (int i = 0; i < 50 && !out.contains("keepalive"); i++) {
+                out = Processes.check(10, "ss", "-tnoH", "state", "established", filter);
+                if (!out.contains("keepalive")) Thread.sleep(100);
+            }
+            var m = java.util.regex.Pattern.compile("timer:\\(keepalive,(?:(\\d+)min)?(?:(\\d+)(?:\\.\\d+)?sec)?").matcher(out);
+            assertTrue(m.find(), "the accepted socket has a keepalive timer: " + out);
+            long seconds = (m.group(1) == null ? 0 : Long.parseLong(m.group(1)) * 60)
+                    + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
+            assertTrue(seconds <= IscsiService.KEEPALIVE_IDLE_SECONDS, "first probe in " + seconds + " s: " + out);
+        }
+    }
+
     private long dropped() {
         return lab.errors.count("iSCSI");
     }
