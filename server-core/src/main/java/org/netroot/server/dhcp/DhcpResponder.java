@@ -73,6 +73,12 @@ public final class DhcpResponder {
                     + request.options().uint8(DhcpOptions.MESSAGE_TYPE) + ")");
             return Optional.empty();
         }
+        if (ReplyAddressing.isRelayed(request) && !ReplyAddressing.fromItsRelay(request, arrival)) {
+            errors.dropped("DHCP", peer, "relayed (giaddr " + request.giaddr().getHostAddress()
+                    + ") but not sent by a relay agent: a relay sends from its giaddr or its address on "
+                    + arrival.on().name());
+            return Optional.empty();
+        }
         BootRequest boot = BootRequest.of(request);
         boolean bootServer = arrival.localPort() == proxyPort;
         DhcpMode answeringAs = bootServer ? DhcpMode.PROXY : mode;

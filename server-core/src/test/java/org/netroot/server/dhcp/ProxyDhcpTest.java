@@ -225,7 +225,8 @@ class ProxyDhcpTest {
 
     @Test
     void relayedRequestsGoBackToTheRelay() throws Exception {
-        DhcpReply reply = send(ClientPackets.biosFirmware(MAC, 1).giaddr("198.18.5.1"), ON_67).orElseThrow();
+        DhcpReply reply = send(ClientPackets.biosFirmware(MAC, 1).giaddr("198.18.5.1"),
+                new Arrival(BR0, 67, new InetSocketAddress("198.18.5.1", 67))).orElseThrow();
         assertEquals(new InetSocketAddress("198.18.5.1", 67), reply.destination());
         assertEquals("198.18.5.1", wire(reply).giaddr().getHostAddress());
     }
