@@ -157,6 +157,9 @@ class ProxyDhcpTest {
         // from 0.0.0.0 but naming an address off the subnet, or relayed (the relay vouches for nothing)
         send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.7.66"), ON_67);
         send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.88").giaddr("198.18.0.254"), ON_67);
+        // a relay on the link, sending from its giaddr, forwards a REQUEST naming its own address as ciaddr
+        Arrival fromRelay = new Arrival(BR0, 67, new InetSocketAddress("198.18.0.254", 67));
+        send(ClientPackets.ovmfX64(MAC, 3).ciaddr("198.18.0.254").giaddr("198.18.0.254"), fromRelay);
         assertTrue(peers.addressOf(MAC).isEmpty(), "learned " + peers.addressOf(MAC));
         // the legitimate boots still teach: the ROM's broadcast REQUEST, then iPXE's on 4011 from its address
         send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.123").address(54, "198.18.0.2"), ON_67);
