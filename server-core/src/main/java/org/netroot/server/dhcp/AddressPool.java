@@ -173,7 +173,10 @@ public final class AddressPool {
             }
         }
         if (pick == null) return Optional.empty();
-        offered.put(pick, new Hold(mac, view.now.plus(OFFER_HOLD)));
+        Hold before = offered.put(pick, new Hold(mac, view.now.plus(OFFER_HOLD)));
+        // that MAC's hold is gone: forget what it was offered, or a spoofed-MAC DISCOVER flood would
+        // grow offeredTo by one entry per MAC for ever (now it is bounded by the holds, i.e. the range)
+        if (before != null && !before.mac().equals(mac)) offeredTo.remove(before.mac(), pick);
         // what the range offered this MAC, kept across a reservation's offer so it gets the same address again
         if (view.reservationOfMac == null) offeredTo.put(mac, pick);
         return Optional.of(DhcpPacket.ipv4(ServedInterface.toBytes(pick)));
@@ -193,7 +196,8 @@ public final class AddressPool {
     public CompletableFuture<Lease> commit(String mac, Inet4Address ip, int leaseSeconds, String hostname) {
         Lease lease = new Lease(mac, ip.getHostAddress(), clock.instant().plusSeconds(leaseSeconds), hostname);
         boolean displaced = remember(lease);
-        offered.remove(ServedInterface.toInt(ip));
+        Hold held = offered.remove(ServedInterface.toInt(ip));
+        if (held != null && !held.mac().equals(mac)) offeredTo.remove(held.mac(), ServedInterface.toInt(ip));
         offeredTo.remove(mac);
         // one statement per ACK in a storm; two only when an expired lease of another MAC is taken over
         Runnable write = displaced ? () -> leases.save(lease) : () -> leases.merge(lease);
@@ -201,6 +205,11 @@ public final class AddressPool {
             changes.publish(org.netroot.server.api.ChangeType.LEASE_GRANTED, lease.mac(), lease);
             return lease;
         });
+    }
+
+    /** How many MACs have an offer remembered (bounded by the offers held, whatever the MACs seen). */
+    int macsWithAnOffer() {
+        return offeredTo.size();
     }
 
     /** The client chose another server: free what we offered it. */

@@ -73,12 +73,18 @@ public final class DhcpResponder {
                     + request.options().uint8(DhcpOptions.MESSAGE_TYPE) + ")");
             return Optional.empty();
         }
+        if (ReplyAddressing.isRelayed(request) && !ReplyAddressing.fromItsRelay(request, arrival)) {
+            errors.dropped("DHCP", peer, "relayed (giaddr " + request.giaddr().getHostAddress()
+                    + ") but not sent by a relay agent: a relay sends from its giaddr or its address on "
+                    + arrival.on().name());
+            return Optional.empty();
+        }
         BootRequest boot = BootRequest.of(request);
         boolean bootServer = arrival.localPort() == proxyPort;
         DhcpMode answeringAs = bootServer ? DhcpMode.PROXY : mode;
         // full mode learns only from an ACK whose lease is stored (FullDhcpResponder): a packet to the
         // boot server port (4011) must not repoint a MAC to whatever address it claims
-        if (mode == DhcpMode.PROXY) learnFromProxyRequest(request, type, boot);
+        if (mode == DhcpMode.PROXY) learnFromProxyRequest(request, type, boot, arrival);
         if (boot.wantsBoot() || answeringAs == DhcpMode.FULL) recordRequest(type, boot, answeringAs, bootServer, arrival);
         if (boot.pxeClient() && (type == DhcpMessageType.DISCOVER || type == DhcpMessageType.REQUEST)) {
             // queued only; whether the MAC is a client's is decided off the event loop
@@ -103,15 +109,29 @@ public final class DhcpResponder {
      * sets only in a REQUEST while BOUND, RENEWING or REBINDING, and in an INFORM. A DISCOVER's
      * option 50 is only a wish, and a RELEASE or DECLINE names an address being given up: they teach
      * nothing.
+     *
+     * <p>What is learned opens a CHAP client's script to that address, so a packet from elsewhere must
+     * not teach anything (SO_BINDTODEVICE filters only by ingress interface; routed traffic comes in
+     * on the same one). Learned only: an address on the served interface's subnet; not relayed (a
+     * relay vouches for nothing here); option 50 only from a sender without an address (0.0.0.0,
+     * which a router never forwards, RFC 1812 §5.3.7: the client broadcasting on the link, as PXE
+     * firmware and iPXE do in SELECTING/INIT-REBOOT); ciaddr only from that very address (a client
+     * with an address sends from it, RFC 2131 §4.1), on port 67 and 4011 alike.
      */
-    private void learnFromProxyRequest(DhcpPacket request, DhcpMessageType type, BootRequest boot) {
+    private void learnFromProxyRequest(DhcpPacket request, DhcpMessageType type, BootRequest boot, Arrival arrival) {
+        if (ReplyAddressing.isRelayed(request) || arrival.sender() == null) return;
+        Inet4Address sender = arrival.sender().getAddress() instanceof Inet4Address a ? a : null;
+        if (sender == null) return;
         Inet4Address requested = request.options().address(DhcpOptions.REQUESTED_ADDRESS);
-        if (type == DhcpMessageType.REQUEST && requested != null && !requested.isAnyLocalAddress()) {
-            peers.learn(requested, boot.mac());
+        Inet4Address learned = null;
+        if (type == DhcpMessageType.REQUEST && requested != null && !requested.isAnyLocalAddress()
+                && sender.isAnyLocalAddress()) {
+            learned = requested;
         } else if ((type == DhcpMessageType.REQUEST || type == DhcpMessageType.INFORM)
-                && !request.ciaddr().isAnyLocalAddress()) {
-            peers.learn(request.ciaddr(), boot.mac());
+                && !request.ciaddr().isAnyLocalAddress() && sender.equals(request.ciaddr())) {
+            learned = request.ciaddr();
         }
+        if (learned != null && arrival.on().isHostAddress(learned)) peers.learn(learned, boot.mac());
     }
 
     private void recordRequest(DhcpMessageType type, BootRequest boot, DhcpMode as, boolean bootServer,

@@ -42,6 +42,21 @@ final class ReplyAddressing {
     }
 
     /**
+     * Whether a relayed request came from a relay agent we can reach, not from any host that wrote a
+     * giaddr: otherwise a host anywhere could take or move any MAC's lease, drain the pool and make us
+     * send to whatever giaddr it names. A relay agent is a router (RFC 1542 §4: it receives the
+     * client's broadcast and sends a new datagram to the server), so it sends either from its giaddr
+     * interface (perfdhcp in bench/dhcp.sh: 198.19.0.2 with giaddr 198.19.0.2) or from its own
+     * address on our link, the interface that faces us (ISC dhcrelay, a router's ip helper). Never
+     * from 0.0.0.0 (a client's source) nor from another subnet.
+     */
+    static boolean fromItsRelay(DhcpPacket request, Arrival arrival) {
+        if (arrival.sender() == null || !(arrival.sender().getAddress() instanceof Inet4Address sender)) return false;
+        if (sender.isAnyLocalAddress()) return false;
+        return sender.equals(request.giaddr()) || arrival.on().isHostAddress(sender);
+    }
+
+    /**
      * The reply's flags: the request's, except a relayed NAK, which must carry the broadcast bit
      * (§4.3.2: the relay cannot unicast to an address the client must not use).
      */

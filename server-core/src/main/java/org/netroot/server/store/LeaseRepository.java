@@ -23,11 +23,25 @@ public final class LeaseRepository {
                 lease.mac(), lease.ip(), lease.expiresAt(), lease.hostname());
     }
 
-    /** Inserts or replaces the lease of this MAC, for a caller that knows no other MAC holds its IP (the DHCP pool's in-memory index). */
+    /**
+     * Inserts or replaces the lease of this MAC, in one statement, for a caller that believes no other
+     * MAC holds its IP (the DHCP pool's in-memory index). The store can still hold such a row: a
+     * release whose delete failed (writer queue full in a storm) is gone from memory but not from
+     * here. Then the UNIQUE ip refuses the row; {@link #save} removes the stale one, or every ACK of
+     * that address would be dropped until a restart.
+     */
     public void merge(Lease lease) {
-        jdbc.update("MERGE INTO lease (mac, ip, expires_at, hostname) KEY (mac) VALUES (?,?,?,?)",
-                lease.mac(), lease.ip(), lease.expiresAt(), lease.hostname());
+        try {
+            jdbc.update("MERGE INTO lease (mac, ip, expires_at, hostname) KEY (mac) VALUES (?,?,?,?)",
+                    lease.mac(), lease.ip(), lease.expiresAt(), lease.hostname());
+        } catch (StoreException e) {
+            if (!(e.getCause() instanceof SQLException sql) || !UNIQUE_VIOLATION.equals(sql.getSQLState())) throw e;
+            save(lease);
+        }
     }
+
+    /** SQLSTATE of a unique constraint violation (SQL standard class 23, H2's DUPLICATE_KEY_1). */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     public Optional<Lease> byMac(String mac) {
         return jdbc.queryOne("SELECT * FROM lease WHERE mac = ?", LeaseRepository::map, Client.normalizeMac(mac));

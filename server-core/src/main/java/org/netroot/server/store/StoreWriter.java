@@ -24,6 +24,12 @@ public final class StoreWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
     /** Writes waiting at most: a flood of requests must not grow memory while the disk lags behind. */
     static final int MAX_QUEUED = 100_000;
+    /**
+     * Writes one sync covers at most. No future completes before its batch is synced, so a batch of a
+     * whole full queue would hold the first ACK until the last write is done: longer than a client's
+     * first retransmit (4 s, RFC 2131 §4.1). A thousand still makes one sync cheap per write.
+     */
+    static final int MAX_BATCH = 1024;
 
     private record Write(Runnable work, CompletableFuture<Void> done) {
     }
@@ -58,6 +64,11 @@ public final class StoreWriter implements AutoCloseable {
             return CompletableFuture.failedFuture(new StoreException(MAX_QUEUED
                     + " writes are waiting for the disk: not stored"));
         }
+        // close may have run between the check above and the offer, its writer gone and its queue
+        // emptied: take the write back (if nobody else took it) so its future does not wait for ever
+        if (stopping && queue.remove(w)) {
+            w.done().completeExceptionally(new StoreException("the server is stopping: not stored"));
+        }
         return w.done();
     }
 
@@ -69,7 +80,7 @@ public final class StoreWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            queue.drainTo(batch);
+            queue.drainTo(batch, MAX_BATCH - 1);
             boolean stop = batch.remove(STOP);
             List<Write> written = new ArrayList<>(batch.size());
             for (Write w : batch) {

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +38,8 @@ class FullDhcpTest {
     static final String PC2 = "52:54:00:00:01:02";
     static final ServedInterface BR0 = new ServedInterface("br0", DhcpPacket.ipv4("198.18.0.1"), 24);
     static final Arrival ON_67 = new Arrival(BR0, 67, new InetSocketAddress("0.0.0.0", 68));
+    /** The relay agent of the relayed tests, sending from its giaddr (RFC 1542 §4). */
+    static final Arrival FROM_RELAY = new Arrival(BR0, 67, new InetSocketAddress("10.1.0.1", 67));
 
     @TempDir
     Path data;
@@ -398,7 +401,7 @@ class FullDhcpTest {
     void aRelayedClientGetsAnAddressFromTheRangeAndEveryReplyGoesToTheRelaysServerPort() throws Exception {
         relayedRange();
         Optional<DhcpReply> offerOut = responder.handle(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1")
-                .buffer(), ON_67);
+                .buffer(), FROM_RELAY);
         assertEquals(new InetSocketAddress("10.1.0.1", 67), offerOut.orElseThrow().destination());
         DhcpPacket offer = ProxyDhcpTest.wire(offerOut.get());
         assertEquals(DhcpMessageType.OFFER, offer.messageType());
@@ -411,7 +414,7 @@ class FullDhcpTest {
         assertEquals("198.18.0.1", offer.options().address(DhcpOptions.SERVER_ID).getHostAddress());
 
         Optional<DhcpReply> ackOut = responder.handle(ClientPackets.plainLinux(PC1, 3).giaddr("10.1.0.1")
-                .address(50, "10.1.0.10").address(54, "198.18.0.1").buffer(), ON_67);
+                .address(50, "10.1.0.10").address(54, "198.18.0.1").buffer(), FROM_RELAY);
         assertEquals(new InetSocketAddress("10.1.0.1", 67), ackOut.orElseThrow().destination());
         ackOut.get().sendAfter().join(); // as DhcpService: the ACK leaves once its lease is stored
         DhcpPacket ack = ProxyDhcpTest.wire(ackOut.get());
@@ -423,9 +426,9 @@ class FullDhcpTest {
     @Test
     void theBroadcastBitOfARelayedRequestIsKeptForTheRelay() throws Exception {
         relayedRange();
-        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1").broadcast()).orElseThrow();
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1").broadcast(), FROM_RELAY).orElseThrow();
         assertTrue(offer.broadcastFlag(), "the relay broadcasts to the client when the client asked for it");
-        DhcpPacket unicast = send(ClientPackets.plainLinux(PC2, 1).giaddr("10.1.0.1")).orElseThrow();
+        DhcpPacket unicast = send(ClientPackets.plainLinux(PC2, 1).giaddr("10.1.0.1"), FROM_RELAY).orElseThrow();
         assertFalse(unicast.broadcastFlag());
     }
 
@@ -433,7 +436,7 @@ class FullDhcpTest {
     void aConfiguredRouterWinsOverTheRelay() throws Exception {
         router = "10.1.0.254";
         relayedRange();
-        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1")).orElseThrow();
+        DhcpPacket offer = send(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1"), FROM_RELAY).orElseThrow();
         assertEquals("10.1.0.254", offer.options().address(DhcpOptions.ROUTER).getHostAddress());
     }
 
@@ -441,7 +444,7 @@ class FullDhcpTest {
     void aRelayedNakGoesToTheRelayWithTheBroadcastBit() throws Exception {
         relayedRange();
         Optional<DhcpReply> out = responder.handle(ClientPackets.plainLinux(PC1, 3).giaddr("10.1.0.1")
-                .address(50, "192.0.2.7").buffer(), ON_67);
+                .address(50, "192.0.2.7").buffer(), FROM_RELAY);
         assertEquals(new InetSocketAddress("10.1.0.1", 67), out.orElseThrow().destination());
         DhcpPacket nak = ProxyDhcpTest.wire(out.get());
         assertEquals(DhcpMessageType.NAK, nak.messageType());
@@ -451,7 +454,8 @@ class FullDhcpTest {
     @Test
     void aRelayForAnotherSubnetIsNotAnswered() throws Exception {
         relayedRange();
-        assertTrue(send(ClientPackets.plainLinux(PC1, 1).giaddr("192.0.2.1")).isEmpty(),
+        assertTrue(send(ClientPackets.plainLinux(PC1, 1).giaddr("192.0.2.1"),
+                new Arrival(BR0, 67, new InetSocketAddress("192.0.2.1", 67))).isEmpty(),
                 "no range in the relay's subnet: another server's clients");
         assertTrue(new LeaseRepository(db).list().isEmpty());
     }
@@ -461,8 +465,57 @@ class FullDhcpTest {
         rangeStart = "198.18.0.100";
         rangeEnd = "198.18.0.101";
         build();
-        DhcpPacket first = send(ClientPackets.plainLinux(PC1, 1).giaddr("198.18.0.100")).orElseThrow();
+        DhcpPacket first = send(ClientPackets.plainLinux(PC1, 1).giaddr("198.18.0.100"),
+                new Arrival(BR0, 67, new InetSocketAddress("198.18.0.100", 67))).orElseThrow();
         assertEquals("198.18.0.101", first.yiaddr().getHostAddress(), "the relay's address is never offered");
         assertEquals("255.255.255.0", first.options().address(DhcpOptions.SUBNET_MASK).getHostAddress());
+    }
+
+    @Test
+    void aRelayedRequestIsServedOnlyWhenItComesFromARelayAgent() throws Exception {
+        // REVIEW3 #6: a host anywhere could write a giaddr in our range's subnet and any chaddr
+        relayedRange();
+        for (String forger : List.of("203.0.113.5", "0.0.0.0", "10.1.0.77")) {
+            assertTrue(send(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1"),
+                    new Arrival(BR0, 67, new InetSocketAddress(forger, 68))).isEmpty(), "answered " + forger);
+            assertTrue(send(ClientPackets.plainLinux(PC1, 3).giaddr("10.1.0.1").address(50, "10.1.0.10"),
+                    new Arrival(BR0, 67, new InetSocketAddress(forger, 68))).isEmpty(), "answered " + forger);
+        }
+        assertEquals(6, errors.count("DHCP"), "each forgery is counted as dropped");
+        assertTrue(new LeaseRepository(db).list().isEmpty());
+        // the relay itself, from its giaddr or from its address on our link (the interface facing us)
+        assertEquals("10.1.0.10", send(ClientPackets.plainLinux(PC1, 1).giaddr("10.1.0.1"), FROM_RELAY)
+                .orElseThrow().yiaddr().getHostAddress());
+        assertTrue(send(ClientPackets.plainLinux(PC2, 1).giaddr("10.1.0.1"),
+                new Arrival(BR0, 67, new InetSocketAddress("198.18.0.254", 67))).isPresent());
+    }
+
+    @Test
+    void aSpoofedMacDiscoverFloodDoesNotGrowTheOfferMemoryBeyondTheRange() {
+        // REVIEW3 #6: offeredTo kept one entry per MAC ever offered; now a MAC whose hold another took is forgotten
+        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        AddressPool pool = new AddressPool(DhcpPacket.ipv4("198.18.0.100"), DhcpPacket.ipv4("198.18.0.102"),
+                new LeaseRepository(db), writer, db.clientDirectory(), clock);
+        for (int i = 0; i < 200; i++) {
+            assertTrue(pool.offer(String.format("52:54:00:10:%02x:%02x", i >> 8, i & 0xff), null, BR0).isPresent());
+            now[0] = now[0].plus(AddressPool.OFFER_HOLD).plusSeconds(1); // the holds expire: addresses go round
+        }
+        assertTrue(pool.macsWithAnOffer() <= 3, pool.macsWithAnOffer() + " MACs remembered for a range of 3");
     }
 }

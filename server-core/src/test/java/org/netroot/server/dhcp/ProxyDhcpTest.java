@@ -131,8 +131,42 @@ class ProxyDhcpTest {
             send(ClientPackets.biosFirmware(MAC, type).ciaddr("198.18.0.66"), ON_67);
         }
         assertTrue(peers.addressOf(MAC).isEmpty(), "learned " + peers.addressOf(MAC));
-        send(ClientPackets.biosFirmware(MAC, 8).ciaddr("198.18.0.67"), ON_67); // INFORM
+        Arrival fromItself = new Arrival(BR0, 67, new InetSocketAddress("198.18.0.67", 68));
+        send(ClientPackets.biosFirmware(MAC, 8).ciaddr("198.18.0.67"), fromItself); // INFORM
         assertEquals(MAC, peers.macOrNull(DhcpPacket.ipv4("198.18.0.67")));
+    }
+
+    @Test
+    void aPacketFromElsewhereCannotRepointAMac() {
+        // REVIEW3 #1: what is learned opens the MAC's CHAP script to that address. An attacker on
+        // another subnet (routed in on the same interface) or on the link must not teach its own address.
+        Arrival fromAttacker67 = new Arrival(BR0, 67, new InetSocketAddress("198.18.7.66", 68));
+        Arrival fromAttacker4011 = new Arrival(BR0, 4011, new InetSocketAddress("198.18.7.66", 68));
+        Arrival fromNeighbour4011 = new Arrival(BR0, 4011, new InetSocketAddress("198.18.0.66", 68));
+        for (Arrival from : List.of(fromAttacker67, fromAttacker4011, fromNeighbour4011)) {
+            // option 50 not broadcast from 0.0.0.0
+            send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.66"), from);
+            send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.7.66"), from);
+            // ciaddr that is not the sender
+            send(ClientPackets.ovmfX64(MAC, 3).ciaddr("198.18.0.77"), from);
+            send(ClientPackets.ovmfX64(MAC, 8).ciaddr("198.18.0.77"), from);
+        }
+        // ciaddr = sender, but off the served subnet
+        send(ClientPackets.ovmfX64(MAC, 3).ciaddr("198.18.7.66"), fromAttacker4011);
+        send(ClientPackets.ovmfX64(MAC, 8).ciaddr("198.18.7.66"), fromAttacker67);
+        // from 0.0.0.0 but naming an address off the subnet, or relayed (the relay vouches for nothing)
+        send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.7.66"), ON_67);
+        send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.88").giaddr("198.18.0.254"), ON_67);
+        // a relay on the link, sending from its giaddr, forwards a REQUEST naming its own address as ciaddr
+        Arrival fromRelay = new Arrival(BR0, 67, new InetSocketAddress("198.18.0.254", 67));
+        send(ClientPackets.ovmfX64(MAC, 3).ciaddr("198.18.0.254").giaddr("198.18.0.254"), fromRelay);
+        assertTrue(peers.addressOf(MAC).isEmpty(), "learned " + peers.addressOf(MAC));
+        // the legitimate boots still teach: the ROM's broadcast REQUEST, then iPXE's on 4011 from its address
+        send(ClientPackets.biosFirmware(MAC, 3).address(50, "198.18.0.123").address(54, "198.18.0.2"), ON_67);
+        assertEquals(MAC, peers.macOrNull(DhcpPacket.ipv4("198.18.0.123")));
+        Arrival fromClient4011 = new Arrival(BR0, 4011, new InetSocketAddress("198.18.0.124", 68));
+        send(ClientPackets.ovmfX64(MAC, 3).ciaddr("198.18.0.124"), fromClient4011);
+        assertEquals(MAC, peers.macOrNull(DhcpPacket.ipv4("198.18.0.124")));
     }
 
     @Test
@@ -194,7 +228,8 @@ class ProxyDhcpTest {
 
     @Test
     void relayedRequestsGoBackToTheRelay() throws Exception {
-        DhcpReply reply = send(ClientPackets.biosFirmware(MAC, 1).giaddr("198.18.5.1"), ON_67).orElseThrow();
+        DhcpReply reply = send(ClientPackets.biosFirmware(MAC, 1).giaddr("198.18.5.1"),
+                new Arrival(BR0, 67, new InetSocketAddress("198.18.5.1", 67))).orElseThrow();
         assertEquals(new InetSocketAddress("198.18.5.1", 67), reply.destination());
         assertEquals("198.18.5.1", wire(reply).giaddr().getHostAddress());
     }

@@ -44,6 +44,21 @@ class StoreTest {
     }
 
     @Test
+    void mergeTakesOverAnAddressWhoseReleaseNeverReachedTheStore() {
+        // REVIEW3 #2: A's release was dropped from memory but its delete failed; the pool then gives
+        // the address to B and merges (it knows of no other holder): the stale row must not refuse it
+        Instant later = Instant.now().plusSeconds(3600);
+        try (Database db = Database.open(tmp)) {
+            LeaseRepository leases = new LeaseRepository(db);
+            leases.save(new Lease("52:54:00:00:00:01", "198.18.0.100", later, "a"));
+            leases.merge(new Lease("52:54:00:00:00:02", "198.18.0.100", later, "b"));
+            assertEquals("52:54:00:00:00:02", leases.byIp("198.18.0.100").orElseThrow().mac());
+            assertTrue(leases.byMac("52:54:00:00:00:01").isEmpty());
+            assertEquals(1, leases.list().size());
+        }
+    }
+
+    @Test
     void eventsComeBackInOrderWithTheirDetails() {
         try (Database db = Database.open(tmp)) {
             BootEventRepository events = new BootEventRepository(db);
