@@ -394,31 +394,58 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink) {
-        if (services != null) return org.netroot.server.api.BootEventFollower.follow(this, afterId, sink);
+        return followEvents(afterId, sink, end -> { });
+    }
+
+    /**
+     * Offline, following can end by itself too: once a server took the data folder over the rest
+     * comes from its live stream, which ends when that server stops; {@code onEnd} hears of that,
+     * of a server whose control API never answered, and of a sink or database that failed.
+     */
+    @Override
+    public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink, Consumer<Throwable> onEnd) {
+        if (services != null) return org.netroot.server.api.BootEventFollower.follow(this, afterId, sink, onEnd);
         // offline: no server writes boot events, so polling the database costs nothing on a live path;
         // once a server takes the data folder over, the rest comes from its live stream
         requireOpen();
         var live = new java.util.concurrent.atomic.AtomicReference<AutoCloseable>();
+        var closedByCaller = new java.util.concurrent.atomic.AtomicBoolean();
+        var ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Consumer<Throwable> endOnce = why -> {
+            // once, and never for the caller's own close
+            if (!closedByCaller.get() && ended.compareAndSet(false, true)) onEnd.accept(why);
+        };
         Thread t = Thread.ofVirtual().name("follow-events").start(() -> {
             long last = afterId;
             try {
                 while (yielded == null) {
+                    List<BootEvent> page;
                     try {
-                        for (BootEvent e : events(last, 1000)) {
-                            sink.accept(e);
-                            last = e.id();
-                        }
+                        page = events(last, 1000);
                     } catch (RuntimeException e) {
-                        if (yielded == null) throw e; // the database went to a server mid-read: switch below
+                        if (yielded == null) throw e;
+                        break; // the database went to a server mid-read: switch below
+                    }
+                    for (BootEvent e : page) {
+                        sink.accept(e);
+                        last = e.id();
                     }
                     Thread.sleep(FOLLOW_POLL_MS);
                 }
-                followServer(last, sink, live);
+                if (closing) {
+                    endOnce.accept(new IllegalStateException(yielded));
+                    return;
+                }
+                followServer(last, sink, live, endOnce);
             } catch (InterruptedException e) {
                 // closed by the caller
+            } catch (Throwable e) {
+                // the sink or the database failed: the thread ends here, so say so rather than go silent
+                endOnce.accept(e);
             }
         });
         return () -> {
+            closedByCaller.set(true);
             t.interrupt();
             AutoCloseable l = live.getAndSet(null);
             if (l != null) l.close();
@@ -426,8 +453,8 @@ public final class LocalControl implements NetrootControl {
     }
 
     /** After yielding: waits for the server's control API, then follows its live stream from {@code last}. */
-    private void followServer(long last, Consumer<BootEvent> sink, java.util.concurrent.atomic.AtomicReference<AutoCloseable> live)
-            throws InterruptedException {
+    private void followServer(long last, Consumer<BootEvent> sink, java.util.concurrent.atomic.AtomicReference<AutoCloseable> live,
+            Consumer<Throwable> onEnd) throws InterruptedException {
         long deadline = System.nanoTime() + org.netroot.server.api.Netroot.STARTING_WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
             if (ControlEndpoint.read(dataDir).isPresent()) {
@@ -435,7 +462,7 @@ public final class LocalControl implements NetrootControl {
                 if (remote.isPresent()) {
                     RemoteControl r = remote.get();
                     try {
-                        AutoCloseable follow = r.followEvents(last, sink);
+                        AutoCloseable follow = r.followEvents(last, sink, onEnd);
                         live.set(() -> {
                             try {
                                 follow.close();
@@ -463,6 +490,8 @@ public final class LocalControl implements NetrootControl {
             Thread.sleep(FOLLOW_POLL_MS);
         }
         org.slf4j.LoggerFactory.getLogger(LocalControl.class).warn("{}; its control API did not answer", yielded);
+        onEnd.accept(new IllegalStateException(yielded + "; but its control API did not answer within "
+                + org.netroot.server.api.Netroot.STARTING_WAIT.toSeconds() + " s: check it (`netroot status`)"));
     }
 
     @Override
