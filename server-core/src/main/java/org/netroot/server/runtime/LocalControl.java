@@ -384,8 +384,9 @@ public final class LocalControl implements NetrootControl {
         });
     }
 
+    /** Under this view's lock, as addClient and updateClient: no client takes the volume between check and removal. */
     @Override
-    public void removeVolume(String name) {
+    public synchronized void removeVolume(String name) {
         storeRun(() -> {
             clients.list().stream().filter(c -> name.equals(c.volumeName())).findFirst().ifPresent(c -> {
                 throw new IllegalArgumentException("volume " + name + " is the disk of client " + c.name()
