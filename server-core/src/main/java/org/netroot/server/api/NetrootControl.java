@@ -83,8 +83,8 @@ public interface NetrootControl extends AutoCloseable {
     /**
      * As {@link #followEvents(long, Consumer)}, and {@code onEnd} runs once when following ends
      * other than by closing it: with null when the server ended the stream (it stopped), else with
-     * what broke it. A view whose events cannot end by themselves (the data folder opened directly)
-     * never calls it.
+     * what broke it. The data folder opened directly calls it only once a server took the folder over
+     * (following then goes on from that server's stream, and ends with it) or the view is closed.
      */
     default AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink, Consumer<Throwable> onEnd) {
         return followEvents(afterId, sink);

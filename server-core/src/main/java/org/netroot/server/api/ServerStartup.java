@@ -36,36 +36,42 @@ public final class ServerStartup {
     /**
      * The server locks of this process, by data folder. POSIX drops every lock a process has on a
      * file when it closes any channel to it, so this process never opens a second channel to a
-     * lock file it holds: it answers from here.
+     * lock file it holds: it answers from here. Keyed by the folder itself ({@link #key}), so another
+     * path to it (a symlink, a bind mount) finds the entry too.
      */
-    private static final java.util.Map<Path, ServerLock> HELD = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<Object, ServerLock> HELD = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ServerStartup() {
     }
 
     /** This process's hold on a data folder as its server; {@link #close()} lets go (the kernel does on exit). */
     public static final class ServerLock implements AutoCloseable {
-        private final Path key;
-        private final FileChannel channel;
+        private final Object key;
+        /** Null while {@link #lock} still takes it: the entry in HELD reserves the folder first. */
+        private volatile FileChannel channel;
 
-        private ServerLock(Path key, FileChannel channel) {
+        private ServerLock(Object key) {
             this.key = key;
-            this.channel = channel;
         }
 
         @Override
         public void close() {
+            closeQuietly(channel); // releases the lock; the file stays (deleting it would race the next server)
             HELD.remove(key, this);
-            try {
-                channel.close(); // releases the lock; the file stays (deleting it would race the next server)
-            } catch (IOException ignored) {
-                // the lock goes with the process anyway
-            }
         }
     }
 
-    private static Path key(Path dataDir) {
-        return dataDir.toAbsolutePath().normalize();
+    /**
+     * The folder itself, not one path to it: its file key (device and inode) where the file system
+     * has one, else its real path; a folder that does not exist yet has no lock to guard.
+     */
+    private static Object key(Path dataDir) {
+        try {
+            Object fileKey = Files.readAttributes(dataDir, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return fileKey != null ? fileKey : dataDir.toRealPath();
+        } catch (IOException e) {
+            return dataDir.toAbsolutePath().normalize();
+        }
     }
 
     /**
@@ -73,9 +79,11 @@ public final class ServerStartup {
      * is closed or the process ends. Fails, naming the other server, when one holds the folder.
      */
     public static ServerLock lock(Path dataDir) {
-        Path key = key(dataDir);
+        Object key = key(dataDir);
         Path file = dataDir.resolve(LOCK_FILE);
-        if (HELD.containsKey(key)) throw held(dataDir, ProcessHandle.current().pid());
+        // reserved before any channel opens: a second channel's close would drop the first one's lock
+        ServerLock lock = new ServerLock(key);
+        if (HELD.putIfAbsent(key, lock) != null) throw held(dataDir, ProcessHandle.current().pid());
         FileChannel ch = null;
         try {
             try {
@@ -95,6 +103,7 @@ public final class ServerStartup {
                 if (got != null) break;
                 if (System.nanoTime() - deadline > 0) {
                     ch.close();
+                    HELD.remove(key, lock);
                     throw held(dataDir, lockPid(dataDir).orElse(-1L));
                 }
                 Thread.sleep(50);
@@ -103,16 +112,21 @@ public final class ServerStartup {
             ch.truncate(0);
             ch.write(java.nio.ByteBuffer.wrap(("pid=" + me.pid() + "\nprocessStart="
                     + me.info().startInstant().map(Instant::toString).orElse("") + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            ServerLock lock = new ServerLock(key, ch);
-            HELD.put(key, lock);
+            lock.channel = ch;
             return lock;
         } catch (IOException e) {
             closeQuietly(ch);
+            HELD.remove(key, lock);
             throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             closeQuietly(ch);
+            HELD.remove(key, lock);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while locking " + file, e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(ch);
+            HELD.remove(key, lock);
+            throw e;
         }
     }
 

@@ -39,6 +39,8 @@ final class Jobs implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(
             java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 1L << 31) << 20);
     private final Map<Long, Running> jobs = new LinkedHashMap<>();
+    /** Set (to why) once the data folder is going away: new jobs are refused, not started to fail later. */
+    private String closed;
 
     Jobs(ChangePublisher changes) {
         this.changes = changes;
@@ -83,6 +85,7 @@ final class Jobs implements AutoCloseable {
         Running r = new Running(new Job(ids.incrementAndGet(), kind, subject, Job.State.RUNNING, 0, bytesTotal, null,
                 Instant.now(), null));
         synchronized (jobs) {
+            if (closed != null) throw new IllegalStateException(closed);
             jobs.put(r.job.id(), r);
             prune();
         }
@@ -96,6 +99,12 @@ final class Jobs implements AutoCloseable {
                 String why = r.cancelReason;
                 r.finish(Job.State.CANCELLED, why == null ? "cancelled; nothing was kept" : why + "; nothing was kept");
             } catch (Throwable e) {
+                if (r.cancelReason != null) {
+                    // stopped for a reason (the data folder went away mid-copy), so its store failed under it:
+                    // the copy removed its part file as on any failure, and the reason is what the user can act on
+                    r.finish(Job.State.CANCELLED, r.cancelReason + "; nothing was kept");
+                    return;
+                }
                 // an Error too: a job left RUNNING would keep every follower waiting forever
                 log.warn("{} {} failed: {}", kind, subject, e.toString());
                 r.finish(Job.State.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -161,9 +170,13 @@ final class Jobs implements AutoCloseable {
     /** How long {@link #awaitAll} waits at most for cancelled copies to clean up. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
 
-    /** Cancels every running job, saying {@code why} in its final message. */
+    /**
+     * Cancels every running job, saying {@code why} in its final message, and refuses new ones
+     * (saying {@code why}) from now on.
+     */
     void cancelAll(String why) {
         synchronized (jobs) {
+            if (closed == null) closed = why;
             for (Running r : jobs.values()) {
                 if (r.job.ended()) continue;
                 r.cancelReason = why;

@@ -143,9 +143,38 @@ public final class LocalControl implements NetrootControl {
         String why = serverStartedMessage(dataDir);
         yielded = why;
         jobs.cancelAll(why);
-        jobs.awaitAll(Jobs.CLOSE_WAIT);
+        // the server waits for the database only Database.LOCK_WAIT, and a copy in its final force() or
+        // fsync does not look at cancel: so the database closes soon regardless. Safe: an import copies to a
+        // part file and gets its name only when complete; one still running then fails to record itself,
+        // removes its files and ends cancelled with this reason
+        jobs.awaitAll(YIELD_WAIT);
         discovered.close();
         db.close();
+    }
+
+    /** How long a yield waits for cancelled copies before closing the database under them. */
+    static final java.time.Duration YIELD_WAIT = java.time.Duration.ofSeconds(1);
+
+    /**
+     * Runs a call that reads or writes the store without this view's lock: when a yield closed the
+     * database under it, it says so (run again, it goes to the server) instead of H2's "database closed".
+     */
+    private <T> T store(Supplier<T> call) {
+        requireOpen();
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            String why = yielded;
+            if (why != null) throw new IllegalStateException(why, e);
+            throw e;
+        }
+    }
+
+    private void storeRun(Runnable call) {
+        store(() -> {
+            call.run();
+            return null;
+        });
     }
 
     /** What a call on an offline view says once a server took the data folder over. */
@@ -161,8 +190,7 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public List<Client> clients() {
-        requireOpen();
-        return clients.list().stream().map(Client::withoutSecrets).toList();
+        return store(() -> clients.list().stream().map(Client::withoutSecrets).toList());
     }
 
     @Override
@@ -202,26 +230,28 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public ClientSecrets clientSecrets(String name) {
-        requireOpen();
-        return clients.byName(name).map(Client::secrets)
-                .orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+        return store(() -> {
+            return clients.byName(name).map(Client::secrets)
+                    .orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+        });
     }
 
     @Override
     public List<BootEvent> clientEvents(String nameOrMac, long afterId, int limit) {
-        requireOpen();
-        Optional<Client> c = clients.byName(nameOrMac);
-        String mac;
-        if (c.isPresent()) {
-            mac = c.get().mac();
-        } else {
-            try {
-                mac = Client.normalizeMac(nameOrMac);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("no client named " + nameOrMac + " (and not a MAC address)");
+        return store(() -> {
+            Optional<Client> c = clients.byName(nameOrMac);
+            String mac;
+            if (c.isPresent()) {
+                mac = c.get().mac();
+            } else {
+                try {
+                    mac = Client.normalizeMac(nameOrMac);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("no client named " + nameOrMac + " (and not a MAC address)");
+                }
             }
-        }
-        return events.forMacAfter(mac, afterId, Math.max(1, Math.min(limit, 10_000)));
+            return events.forMacAfter(mac, afterId, Math.max(1, Math.min(limit, 10_000)));
+        });
     }
 
     @Override
@@ -248,20 +278,20 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public List<Volume> volumes() {
-        requireOpen();
-        return volumes.list();
+        return store(() -> volumes.list());
     }
 
     @Override
     public Volume createVolume(String name, long sizeBytes) {
-        requireOpen();
-        try {
-            Volume v = volumes.create(name, sizeBytes);
-            feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
-            return v;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        return store(() -> {
+            try {
+                Volume v = volumes.create(name, sizeBytes);
+                feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+                return v;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
     }
 
     @Override
@@ -285,42 +315,44 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public Job startImport(String name, String imagePath) {
-        requireOpen();
-        Path image = Path.of(imagePath);
-        if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + imagePath);
-        long size;
-        try {
-            size = java.nio.file.Files.size(image);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read image file " + imagePath + ": " + e.getMessage());
-        }
-        // the name is the job's from now on: a second import of it is refused here, not raced on disk
-        VolumeStore.Reservation reservation = volumes.reserve(name);
-        try {
-            return jobs.start(Job.Kind.IMPORT, name, size, progress -> {
-                try (reservation) {
-                    Volume v = volumes.importImage(reservation, image, 0, progress);
-                    feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
-                    return "imported " + imagePath + " as volume " + name;
-                }
-            });
-        } catch (RuntimeException | Error e) {
-            reservation.close();
-            throw e;
-        }
+        return store(() -> {
+            Path image = Path.of(imagePath);
+            if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + imagePath);
+            long size;
+            try {
+                size = java.nio.file.Files.size(image);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read image file " + imagePath + ": " + e.getMessage());
+            }
+            // the name is the job's from now on: a second import of it is refused here, not raced on disk
+            VolumeStore.Reservation reservation = volumes.reserve(name);
+            try {
+                return jobs.start(Job.Kind.IMPORT, name, size, progress -> {
+                    try (reservation) {
+                        Volume v = volumes.importImage(reservation, image, 0, progress);
+                        feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+                        return "imported " + imagePath + " as volume " + name;
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                reservation.close();
+                throw e;
+            }
+        });
     }
 
     @Override
     public Job startExport(String name, String targetPath) {
-        requireOpen();
-        Volume v = volumes.require(name);
-        Path folder = Path.of(targetPath).toAbsolutePath().getParent();
-        if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
-            throw new IllegalArgumentException("folder " + folder + " does not exist: create it, or export elsewhere");
-        }
-        return jobs.start(Job.Kind.EXPORT, name, v.sizeBytes(), progress -> {
-            volumes.export(name, Path.of(targetPath), progress);
-            return "exported volume " + name + " to " + targetPath;
+        return store(() -> {
+            Volume v = volumes.require(name);
+            Path folder = Path.of(targetPath).toAbsolutePath().getParent();
+            if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
+                throw new IllegalArgumentException("folder " + folder + " does not exist: create it, or export elsewhere");
+            }
+            return jobs.start(Job.Kind.EXPORT, name, v.sizeBytes(), progress -> {
+                volumes.export(name, Path.of(targetPath), progress);
+                return "exported volume " + name + " to " + targetPath;
+            });
         });
     }
 
@@ -341,84 +373,112 @@ public final class LocalControl implements NetrootControl {
 
     @Override
     public Volume resizeVolume(String name, long newSizeBytes, boolean allowShrink) {
-        requireOpen();
-        try {
-            Volume v = volumes.resize(name, newSizeBytes, allowShrink);
-            feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
-            return v;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        return store(() -> {
+            try {
+                Volume v = volumes.resize(name, newSizeBytes, allowShrink);
+                feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
+                return v;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
     }
 
+    /** Under this view's lock, as addClient and updateClient: no client takes the volume between check and removal. */
     @Override
-    public void removeVolume(String name) {
-        requireOpen();
-        clients.list().stream().filter(c -> name.equals(c.volumeName())).findFirst().ifPresent(c -> {
-            throw new IllegalArgumentException("volume " + name + " is the disk of client " + c.name()
-                    + ": remove the client first");
+    public synchronized void removeVolume(String name) {
+        storeRun(() -> {
+            clients.list().stream().filter(c -> name.equals(c.volumeName())).findFirst().ifPresent(c -> {
+                throw new IllegalArgumentException("volume " + name + " is the disk of client " + c.name()
+                        + ": remove the client first");
+            });
+            try {
+                volumes.remove(name);
+                feed.publish(ChangeType.VOLUME_REMOVED, name, null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
         });
-        try {
-            volumes.remove(name);
-            feed.publish(ChangeType.VOLUME_REMOVED, name, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
     }
 
     @Override
     public List<Lease> leases() {
-        requireOpen();
-        return leases.list();
+        return store(() -> leases.list());
     }
 
     @Override
     public List<DiscoveredMachine> discoveredMachines() {
-        requireOpen();
-        return discoveredRepository.list();
+        return store(() -> discoveredRepository.list());
     }
 
     @Override
     public void forgetDiscovered(String mac) {
-        requireOpen();
-        if (!discovered.forget(Client.normalizeMac(mac))) {
-            throw new IllegalArgumentException("no discovered machine with MAC " + mac);
-        }
+        storeRun(() -> {
+            if (!discovered.forget(Client.normalizeMac(mac))) {
+                throw new IllegalArgumentException("no discovered machine with MAC " + mac);
+            }
+        });
     }
 
     @Override
     public List<BootEvent> events(long afterId, int limit) {
-        requireOpen();
-        return events.after(afterId, Math.max(1, Math.min(limit, 10_000)));
+        return store(() -> events.after(afterId, Math.max(1, Math.min(limit, 10_000))));
     }
 
     @Override
     public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink) {
-        if (services != null) return org.netroot.server.api.BootEventFollower.follow(this, afterId, sink);
+        return followEvents(afterId, sink, end -> { });
+    }
+
+    /**
+     * Offline, following can end by itself too: once a server took the data folder over the rest
+     * comes from its live stream, which ends when that server stops; {@code onEnd} hears of that,
+     * of a server whose control API never answered, and of a sink or database that failed.
+     */
+    @Override
+    public AutoCloseable followEvents(long afterId, Consumer<BootEvent> sink, Consumer<Throwable> onEnd) {
+        if (services != null) return org.netroot.server.api.BootEventFollower.follow(this, afterId, sink, onEnd);
         // offline: no server writes boot events, so polling the database costs nothing on a live path;
         // once a server takes the data folder over, the rest comes from its live stream
         requireOpen();
         var live = new java.util.concurrent.atomic.AtomicReference<AutoCloseable>();
+        var closedByCaller = new java.util.concurrent.atomic.AtomicBoolean();
+        var ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Consumer<Throwable> endOnce = why -> {
+            // once, and never for the caller's own close
+            if (!closedByCaller.get() && ended.compareAndSet(false, true)) onEnd.accept(why);
+        };
         Thread t = Thread.ofVirtual().name("follow-events").start(() -> {
             long last = afterId;
             try {
                 while (yielded == null) {
+                    List<BootEvent> page;
                     try {
-                        for (BootEvent e : events(last, 1000)) {
-                            sink.accept(e);
-                            last = e.id();
-                        }
+                        page = events(last, 1000);
                     } catch (RuntimeException e) {
-                        if (yielded == null) throw e; // the database went to a server mid-read: switch below
+                        if (yielded == null) throw e;
+                        break; // the database went to a server mid-read: switch below
+                    }
+                    for (BootEvent e : page) {
+                        sink.accept(e);
+                        last = e.id();
                     }
                     Thread.sleep(FOLLOW_POLL_MS);
                 }
-                followServer(last, sink, live);
+                if (closing) {
+                    endOnce.accept(new IllegalStateException(yielded));
+                    return;
+                }
+                followServer(last, sink, live, endOnce);
             } catch (InterruptedException e) {
                 // closed by the caller
+            } catch (Throwable e) {
+                // the sink or the database failed: the thread ends here, so say so rather than go silent
+                endOnce.accept(e);
             }
         });
         return () -> {
+            closedByCaller.set(true);
             t.interrupt();
             AutoCloseable l = live.getAndSet(null);
             if (l != null) l.close();
@@ -426,8 +486,8 @@ public final class LocalControl implements NetrootControl {
     }
 
     /** After yielding: waits for the server's control API, then follows its live stream from {@code last}. */
-    private void followServer(long last, Consumer<BootEvent> sink, java.util.concurrent.atomic.AtomicReference<AutoCloseable> live)
-            throws InterruptedException {
+    private void followServer(long last, Consumer<BootEvent> sink, java.util.concurrent.atomic.AtomicReference<AutoCloseable> live,
+            Consumer<Throwable> onEnd) throws InterruptedException {
         long deadline = System.nanoTime() + org.netroot.server.api.Netroot.STARTING_WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
             if (ControlEndpoint.read(dataDir).isPresent()) {
@@ -435,7 +495,7 @@ public final class LocalControl implements NetrootControl {
                 if (remote.isPresent()) {
                     RemoteControl r = remote.get();
                     try {
-                        AutoCloseable follow = r.followEvents(last, sink);
+                        AutoCloseable follow = r.followEvents(last, sink, onEnd);
                         live.set(() -> {
                             try {
                                 follow.close();
@@ -463,6 +523,8 @@ public final class LocalControl implements NetrootControl {
             Thread.sleep(FOLLOW_POLL_MS);
         }
         org.slf4j.LoggerFactory.getLogger(LocalControl.class).warn("{}; its control API did not answer", yielded);
+        onEnd.accept(new IllegalStateException(yielded + "; but its control API did not answer within "
+                + org.netroot.server.api.Netroot.STARTING_WAIT.toSeconds() + " s: check it (`netroot status`)"));
     }
 
     @Override

@@ -49,27 +49,33 @@ public final class NetrootServer implements AutoCloseable {
     private ControlApiServer controlApi;
     private ServerStartup.ServerLock lock;
 
-    private NetrootServer(ServerConfig config) {
+    /** Takes {@code db} over (closing the server closes it); the caller closes it when this throws. */
+    private NetrootServer(ServerConfig config, Database db) {
         this.config = config;
-        this.db = Database.open(config.dataDir(), DatabaseOwner.SERVER, Database.LOCK_WAIT);
+        this.db = db;
         this.writer = new StoreWriter(db);
-        ClientDirectory clients = new ClientRepository(db).directory();
-        this.peers = new PeerDirectory(new PeerAddressRepository(db), writer);
-        this.bus = new BootEventBus(new BootEventRepository(db),
-                mac -> clients.byMac(mac).map(Client::name).orElse(null));
-        this.control = new LocalControl(db, false, config.dataDir(), this::status, services);
-        int parts = control.volumeStore().removeStaleParts();
-        if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
-        ChangeFeed feed = control.changes();
-        bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
-        services.listen((service, running, error) -> feed.publish(error != null ? ChangeType.SERVICE_FAILED
-                : running ? ChangeType.SERVICE_STARTED : ChangeType.SERVICE_STOPPED, service,
-                new ServerStatus.ServiceState(service, running, error)));
-        warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
-        ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
-                control.volumeStore(), bus, peers, errors);
-        services.all().stream().filter(s -> s instanceof DhcpService).map(s -> (DhcpService) s)
-                .forEach(d -> d.observedBy(feed, control.discovery()));
+        try {
+            ClientDirectory clients = new ClientRepository(db).directory();
+            this.peers = new PeerDirectory(new PeerAddressRepository(db), writer);
+            this.bus = new BootEventBus(new BootEventRepository(db),
+                    mac -> clients.byMac(mac).map(Client::name).orElse(null));
+            this.control = new LocalControl(db, false, config.dataDir(), this::status, services);
+            int parts = control.volumeStore().removeStaleParts();
+            if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
+            ChangeFeed feed = control.changes();
+            bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
+            services.listen((service, running, error) -> feed.publish(error != null ? ChangeType.SERVICE_FAILED
+                    : running ? ChangeType.SERVICE_STARTED : ChangeType.SERVICE_STOPPED, service,
+                    new ServerStatus.ServiceState(service, running, error)));
+            warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
+            ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
+                    control.volumeStore(), bus, peers, errors);
+            services.all().stream().filter(s -> s instanceof DhcpService).map(s -> (DhcpService) s)
+                    .forEach(d -> d.observedBy(feed, control.discovery()));
+        } catch (RuntimeException | Error e) {
+            writer.close(); // its thread would outlive the failed start
+            throw e;
+        }
     }
 
     /**
@@ -84,7 +90,13 @@ public final class NetrootServer implements AutoCloseable {
         ServerStartup.ServerLock lock = ServerStartup.lock(config.dataDir());
         NetrootServer s = null;
         try (ServerStartup.Announcement starting = ServerStartup.announce(config.dataDir())) {
-            s = new NetrootServer(config);
+            Database db = Database.open(config.dataDir(), DatabaseOwner.SERVER, Database.LOCK_WAIT);
+            try {
+                s = new NetrootServer(config, db);
+            } catch (Throwable e) {
+                db.close(); // else it stays open in this process (embedded, tests) and no command gets it
+                throw e;
+            }
             s.lock = lock;
             s.warnings.addAll(s.services.startAll());
             s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());

@@ -63,19 +63,22 @@ public final class VolumeStore {
         return dir.resolve(v.fileName());
     }
 
+    /** Refused while an import holds the name ({@link #reserve}): it would take the file from under the copy. */
     public Volume create(String name, long sizeBytes) throws IOException {
         checkName(name);
         checkSize(sizeBytes);
-        Path file = newFile(name);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.SPARSE)) {
-            ch.truncate(0);
-            ch.write(ByteBuffer.allocate(1), sizeBytes - 1); // sets the size, leaves the rest a hole
-        } catch (IOException e) {
-            Files.deleteIfExists(file);
-            throw diskError("create volume " + name, e);
+        try (Reservation ignored = reserve(name)) {
+            Path file = newFile(name);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.SPARSE)) {
+                ch.truncate(0);
+                ch.write(ByteBuffer.allocate(1), sizeBytes - 1); // sets the size, leaves the rest a hole
+            } catch (IOException e) {
+                Files.deleteIfExists(file);
+                throw diskError("create volume " + name, e);
+            }
+            return register(name, sizeBytes, file);
         }
-        return register(name, sizeBytes, file);
     }
 
     /** Creates a volume holding a copy of {@code image}, rounded up to whole 512-byte blocks. */

@@ -106,6 +106,56 @@ class ServerStartupTest {
         assertEquals(Optional.empty(), ServerStartup.serverPid(data));
     }
 
+    @Test
+    void anotherPathToTheFolderFindsItsLockAndLeavesItHeld() throws Exception {
+        // before: a symlink was another key, so lock() opened a second channel to server.lock, and closing
+        // that channel (on giving up) dropped this process's OS lock: another process could then take it
+        Path link = Files.createSymbolicLink(data.resolveSibling(data.getFileName() + "-link"), data);
+        try (ServerStartup.ServerLock held = ServerStartup.lock(data)) {
+            IllegalStateException second = assertThrows(IllegalStateException.class, () -> ServerStartup.lock(link));
+            assertTrue(second.getMessage().contains("pid " + ProcessHandle.current().pid()), second.getMessage());
+            Processes.Result other = Processes.run(20, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), HoldServerLock.class.getName(), data.toString());
+            assertFalse(other.stdout().contains("LOCKED"), "another process took the lock: " + other.stdout());
+        } finally {
+            Files.delete(link);
+        }
+    }
+
+    @Test
+    void twoThreadsLockingTheSameFolderLeaveExactlyOneLockThatHolds() throws Exception {
+        // before: both passed the HELD check, the loser's channel close dropped the winner's OS lock
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.CompletableFuture<ServerStartup.ServerLock>> tries = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            var f = new java.util.concurrent.CompletableFuture<ServerStartup.ServerLock>();
+            tries.add(f);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    start.await();
+                    f.complete(ServerStartup.lock(data));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        }
+        start.countDown();
+        List<ServerStartup.ServerLock> got = new ArrayList<>();
+        for (var f : tries) {
+            try {
+                got.add(f.get(20, TimeUnit.SECONDS));
+            } catch (java.util.concurrent.ExecutionException lost) {
+                assertTrue(lost.getCause() instanceof IllegalStateException, lost.toString());
+            }
+        }
+        assertEquals(1, got.size(), "exactly one thread holds the folder");
+        try (ServerStartup.ServerLock ignored = got.get(0)) {
+            Processes.Result other = Processes.run(20, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), HoldServerLock.class.getName(), data.toString());
+            assertFalse(other.stdout().contains("LOCKED"), "another process took the lock: " + other.stdout());
+        }
+    }
+
     private Path tmpOther() throws java.io.IOException {
         return Files.createDirectories(data.resolve("other"));
     }

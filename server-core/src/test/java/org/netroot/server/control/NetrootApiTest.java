@@ -93,6 +93,57 @@ class NetrootApiTest {
     }
 
     @Test
+    void aFollowThatSwitchedFromOfflineToAServerEndsWhenThatServerStops() throws Exception {
+        // before: LocalControl had no 3-arg followEvents, the default dropped onEnd: `events -f` hung forever
+        Path data = tmp.resolve("data");
+        List<BootEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var ended = new java.util.concurrent.CompletableFuture<Throwable>();
+        var embeddedEnded = new java.util.concurrent.CompletableFuture<Throwable>();
+        try (NetrootControl offline = Netroot.offline(data);
+             AutoCloseable follow = offline.followEvents(0, seen::add, ended::complete)) {
+            AutoCloseable embedded;
+            try (NetrootServer server = NetrootServer.start(TestConfigs.loopback(data, tmp))) {
+                embedded = server.control().followEvents(0, e -> { }, embeddedEnded::complete);
+                // in one JVM the view could read the server's events from the shared database: wait for the yield
+                for (long until = System.nanoTime() + 5_000_000_000L; System.nanoTime() < until; Thread.sleep(50)) {
+                    try {
+                        offline.volumes();
+                    } catch (IllegalStateException yielded) {
+                        break;
+                    }
+                }
+                server.events().record(BootEvent.of("52:54:00:00:00:01", BootEventType.DHCP_DISCOVER, "live"));
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (seen.stream().noneMatch(b -> "live".equals(b.detail())) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(seen.stream().anyMatch(b -> "live".equals(b.detail())), "switched to the server: " + seen);
+                assertFalse(ended.isDone(), "following goes on while the server runs");
+            }
+            assertNull(ended.get(15, java.util.concurrent.TimeUnit.SECONDS), "the server stopped: ended without error");
+            assertNull(embeddedEnded.get(15, java.util.concurrent.TimeUnit.SECONDS),
+                    "the embedded server's follow is told too");
+            embedded.close();
+        }
+    }
+
+    @Test
+    void anOfflineFollowWhoseSinkFailsEndsSayingWhy() throws Exception {
+        // before: the poll thread died silently and the follower waited forever
+        Path data = tmp.resolve("data");
+        try (NetrootServer server = NetrootServer.start(TestConfigs.loopback(data, tmp))) {
+            server.events().record(BootEvent.of("52:54:00:00:00:01", BootEventType.DHCP_DISCOVER, "one"));
+        }
+        var ended = new java.util.concurrent.CompletableFuture<Throwable>();
+        try (NetrootControl offline = Netroot.offline(data);
+             AutoCloseable follow = offline.followEvents(0, e -> {
+                 throw new IllegalStateException("sink broke");
+             }, ended::complete)) {
+            assertEquals("sink broke", ended.get(10, java.util.concurrent.TimeUnit.SECONDS).getMessage());
+        }
+    }
+
+    @Test
     void anOfflineImportIsCancelledWithTheReasonWhenAServerStartsAndLeavesNoHalfVolume() throws Exception {
         // before: the offline import went on writing under the server (and with H2's lock, kept it from starting)
         Path data = tmp.resolve("data");

@@ -46,4 +46,34 @@ class JobsTest {
         assertEquals(Job.State.CANCELLED, after.state());
         assertTrue(after.message().contains("nothing was kept"), after.message());
     }
+
+    @Test
+    void onceCancelledForAReasonNewJobsAreRefusedWithIt() {
+        // before: a job started after the yield copied everything, then failed on the closed database
+        Jobs jobs = new Jobs(ChangePublisher.NONE);
+        jobs.cancelAll("a server started: run the command again");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> jobs.start(Job.Kind.IMPORT, "v", 0, progress -> "copied"));
+        assertEquals("a server started: run the command again", e.getMessage());
+        assertTrue(jobs.list().isEmpty(), "nothing was started");
+    }
+
+    @Test
+    void aCopyThatFailsAfterItWasCancelledForAReasonEndsCancelledWithThatReason() throws Exception {
+        // before: it ended FAILED with H2's "database is closed" (the yield closes the database under it)
+        Jobs jobs = new Jobs(ChangePublisher.NONE);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        Job j = jobs.start(Job.Kind.IMPORT, "v", 100, progress -> {
+            running.countDown();
+            cancelled.await(); // in its final force(): cancel is not looked at
+            throw new IllegalStateException("Database is already closed");
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        jobs.cancelAll("a server started");
+        cancelled.countDown();
+        Job done = jobs.await(j.id());
+        assertEquals(Job.State.CANCELLED, done.state());
+        assertEquals("a server started; nothing was kept", done.message());
+    }
 }

@@ -30,6 +30,23 @@ class VolumeStoreTest {
     }
 
     @Test
+    void aNameHeldForAnImportCannotBeCreatedMeanwhile() throws Exception {
+        // before: create ignored the reservation, so the import's link then failed on the created file
+        try (Database db = Database.open(tmp.resolve("data"))) {
+            VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
+            try (VolumeStore.Reservation importing = store.reserve("v")) {
+                var e = assertThrows(IllegalArgumentException.class,
+                        () -> store.create("v", 1 << 20));
+                assertTrue(e.getMessage().contains("is being imported already"),
+                        e.getMessage());
+                assertTrue(store.find("v").isEmpty());
+            }
+            assertEquals(1 << 20, store.create("v", 1 << 20).sizeBytes(),
+                    "free again once the import let go");
+        }
+    }
+
+    @Test
     void anImportCopiesToItsOwnPartFileAndASecondImportOfTheNameIsRefusedMeanwhile() throws Exception {
         // before: the copy wrote straight into volumes/v.img (a kill left a half volume with no record)
         Path image = randomImage(tmp.resolve("a.img"), 3 << 20, 1);
