@@ -216,7 +216,9 @@ start_netroot() {
   # the boot client (offline: the database is opened directly before serve)
   "${NETROOT[@]}" volume create benchvol --from "$W/disk.img" --data "$d" >"$W/netroot-setup.log" 2>&1 || NETROOT_SETUP_ERR="volume create: $(tail -1 "$W/netroot-setup.log")"
   "${NETROOT[@]}" client add pc1 --mac "$MAC" --volume benchvol --data "$d" >>"$W/netroot-setup.log" 2>&1 || NETROOT_SETUP_ERR="${NETROOT_SETUP_ERR:-client add: $(tail -1 "$W/netroot-setup.log")}"
-  start_bg netroot "$NS_N" "${NETROOT[@]}" serve --data "$d" --interface br1 --dhcp full \
+  # DHCP answers the QEMU segment (br1); atftp and curl reach TFTP and HTTP on eth0, so they listen
+  # on every address (--listen-all), as the reference servers do
+  start_bg netroot "$NS_N" "${NETROOT[@]}" serve --data "$d" --interface br1 --listen-all --dhcp full \
     --range 198.18.2.100-198.18.2.200 --boot-files "$W/files" --control-port 0
   local i
   for i in $(seq 1 240); do
