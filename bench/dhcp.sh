@@ -48,11 +48,7 @@ dhcp_net() {
 
 dhcp_cleanup() {
   dhcp_stop
-  local ns p
-  for ns in "$NS_DS" "$NS_DP"; do
-    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-    ip netns del "$ns" 2>/dev/null
-  done
+  ns_remove "$NS_DS" "$NS_DP"
 }
 
 dhcp_stop() {

@@ -14,11 +14,7 @@ NS_MS="${TAG}ms"; NS_MC="${TAG}mc"
 ROWS_MANY=(); MANY_LINES=()
 
 many_cleanup() {
-  local ns p
-  for ns in "$NS_MS" "$NS_MC"; do
-    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-    ip netns del "$ns" 2>/dev/null
-  done
+  ns_remove "$NS_MS" "$NS_MC"
 }
 
 bench_many() {

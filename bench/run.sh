@@ -47,6 +47,15 @@ TGTD_PID=""
 
 log() { printf '%s bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# kills what still runs in the given namespaces and removes them (the DHCP and many-clients parts)
+ns_remove() {
+  local ns p
+  for ns in "$@"; do
+    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    ip netns del "$ns" 2>/dev/null
+  done
+  return 0
+}
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 

@@ -1,11 +1,10 @@
 package org.netroot.server.store;
 
+import org.netroot.server.api.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Optional;
 import org.netroot.server.api.ServerStartup;
@@ -40,16 +39,8 @@ public record DatabaseOwner(long pid, String role, String command) {
         String command = System.getProperty(COMMAND_PROPERTY, role.equals(SERVER) ? "netroot serve" : "");
         String text = "pid=" + me.pid() + "\nprocessStart=" + me.info().startInstant().map(Instant::toString).orElse("")
                 + "\nrole=" + role + "\ncommand=" + command.replace('\n', ' ') + "\n";
-        Path tmp = dataDir.resolve(FILE_NAME + "." + me.pid());
         try {
-            Files.deleteIfExists(tmp);
-            try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(tmp);
-            }
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, dataDir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.writeAtomically(dataDir.resolve(FILE_NAME), text);
         } catch (IOException e) {
             // only the wording of another process's error depends on it
         }
