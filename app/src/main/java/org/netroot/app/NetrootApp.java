@@ -1,0 +1,32 @@
+package org.netroot.app;
+
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import org.netroot.app.connection.ServerStarter;
+
+import java.nio.file.Path;
+
+/** The JavaFX application: one window over {@link AppShell}. Configured by the launcher before launch. */
+public final class NetrootApp extends Application {
+    private static volatile Path dataDir;
+    private static volatile ServerStarter starter = ServerStarter.NONE;
+    private AppShell shell;
+
+    /** Called once before {@link Application#launch}: the data folder and how to start a server in-process. */
+    public static void configure(Path dir, ServerStarter serverStarter) {
+        dataDir = dir;
+        starter = serverStarter;
+    }
+
+    @Override
+    public void start(Stage stage) {
+        Platform.setImplicitExit(false); // the tray (when there is one) keeps the app alive
+        shell = AppShell.open(stage, dataDir, starter);
+    }
+
+    @Override
+    public void stop() {
+        if (shell != null) shell.close();
+    }
+}

@@ -1,0 +1,34 @@
+package org.netroot.app.launcher;
+
+import javafx.application.Application;
+import org.netroot.app.NetrootApp;
+import org.netroot.server.api.DataFolder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code netroot app}: opens the control center for a data folder. */
+@Command(name = "app", mixinStandardHelpOptions = true,
+        description = "Open the Netroot control center: attaches to the server of the data folder, or offers to start one.")
+public final class AppLauncher implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Data folder (database, volumes). Default: $NETROOT_DATA, else /var/lib/netroot as root,"
+                    + " else ~/.local/share/netroot")
+    Path dataDir;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new AppLauncher()).execute(args);
+        if (code != 0) System.exit(code);
+    }
+
+    @Override
+    public Integer call() {
+        Path dir = dataDir != null ? dataDir.toAbsolutePath() : DataFolder.defaultPath();
+        NetrootApp.configure(dir, new InProcessServer(dir));
+        Application.launch(NetrootApp.class);
+        return 0;
+    }
+}

@@ -1,0 +1,288 @@
+package org.netroot.app.model;
+
+import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.ChangeEvent;
+import org.netroot.server.api.ChangeListener;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.DiscoveredMachine;
+import org.netroot.server.api.Job;
+import org.netroot.server.api.Lease;
+import org.netroot.server.api.NetrootControl;
+import org.netroot.server.api.ServerStatus;
+import org.netroot.server.api.Volume;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What the server holds, as JavaFX lists the views bind to. Loaded once per attach (off the FX
+ * thread), then kept current by the API's change stream: events arrive on the stream's thread, are
+ * queued, and applied on the FX thread in batches (one {@code runLater} per burst, never one per
+ * event). Nothing here polls.
+ */
+public final class AppModel {
+    /** The timeline keeps this many boot events; older ones drop off (the server keeps them all). */
+    public static final int MAX_BOOT_EVENTS = 20_000;
+
+    private final Executor io;
+    private final ObservableList<Client> clients = FXCollections.observableArrayList();
+    private final ObservableList<Volume> volumes = FXCollections.observableArrayList();
+    private final ObservableList<DiscoveredMachine> discovered = FXCollections.observableArrayList();
+    private final ObservableList<Job> jobs = FXCollections.observableArrayList();
+    private final ObservableList<Lease> leases = FXCollections.observableArrayList();
+    private final ObservableList<BootEvent> bootEvents = FXCollections.observableArrayList();
+    private final ObjectProperty<ServerStatus> status = new SimpleObjectProperty<>(ServerStatus.offline());
+    private final ObjectProperty<String> lastError = new SimpleObjectProperty<>();
+    private final List<Consumer<ChangeEvent>> changeListeners = new ArrayList<>();
+    private final ConcurrentLinkedQueue<ChangeEvent> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile NetrootControl control;
+    private AutoCloseable subscription;
+    private long generation;
+
+    public AppModel(Executor io) {
+        this.io = io;
+    }
+
+    public ObservableList<Client> clients() {
+        return clients;
+    }
+
+    public ObservableList<Volume> volumes() {
+        return volumes;
+    }
+
+    public ObservableList<DiscoveredMachine> discovered() {
+        return discovered;
+    }
+
+    public ObservableList<Job> jobs() {
+        return jobs;
+    }
+
+    public ObservableList<Lease> leases() {
+        return leases;
+    }
+
+    /** Boot events, oldest first, at most {@link #MAX_BOOT_EVENTS}. */
+    public ObservableList<BootEvent> bootEvents() {
+        return bootEvents;
+    }
+
+    public ObjectProperty<ServerStatus> status() {
+        return status;
+    }
+
+    /** The last failure of a load or the stream, in words (null when all is well). */
+    public ObjectProperty<String> lastError() {
+        return lastError;
+    }
+
+    /** The control in use (null before the first attach). Call its methods off the FX thread only. */
+    public NetrootControl control() {
+        return control;
+    }
+
+    public Executor io() {
+        return io;
+    }
+
+    /** Hears every change on the FX thread after the lists were updated (timeline, client states). */
+    public void onChange(Consumer<ChangeEvent> listener) {
+        changeListeners.add(listener);
+    }
+
+    /** Switches to a newly attached control: subscribes first, then loads, so nothing is missed. FX thread. */
+    public void attach(NetrootControl next) {
+        closeSubscription();
+        control = next;
+        long gen = ++generation;
+        io.execute(() -> {
+            try {
+                AutoCloseable sub = next.subscribe(0, new StreamListener(gen));
+                Platform.runLater(() -> {
+                    if (gen == generation) subscription = sub;
+                    else closeQuietly(sub);
+                });
+                reload(gen, next);
+            } catch (RuntimeException e) {
+                Platform.runLater(() -> lastError.set("Cannot follow the server's changes: " + e.getMessage()));
+            }
+        });
+    }
+
+    /** Reads every list again (after a RESET, or on demand). */
+    public void reload() {
+        NetrootControl c = control;
+        long gen = generation;
+        if (c != null) io.execute(() -> reload(gen, c));
+    }
+
+    private void reload(long gen, NetrootControl c) {
+        try {
+            Snapshot s = Snapshot.read(c);
+            Platform.runLater(() -> {
+                if (gen != generation) return;
+                clients.setAll(s.clients());
+                volumes.setAll(s.volumes());
+                discovered.setAll(s.discovered());
+                jobs.setAll(s.jobs());
+                leases.setAll(s.leases());
+                status.set(s.status());
+                setBootEvents(s.bootEvents());
+                lastError.set(null);
+            });
+        } catch (RuntimeException e) {
+            Platform.runLater(() -> lastError.set("Cannot read from the server: " + e.getMessage()));
+        }
+    }
+
+    private void setBootEvents(List<BootEvent> events) {
+        int from = Math.max(0, events.size() - MAX_BOOT_EVENTS);
+        bootEvents.setAll(events.subList(from, events.size()));
+    }
+
+    /** Everything the views show, read in one go off the FX thread. */
+    record Snapshot(List<Client> clients, List<Volume> volumes, List<DiscoveredMachine> discovered, List<Job> jobs,
+                    List<Lease> leases, ServerStatus status, List<BootEvent> bootEvents) {
+        static Snapshot read(NetrootControl c) {
+            List<BootEvent> events = new ArrayList<>();
+            long after = 0;
+            while (events.size() < 200_000) {
+                List<BootEvent> page = c.events(after, 5_000);
+                if (page.isEmpty()) break;
+                events.addAll(page);
+                after = page.get(page.size() - 1).id();
+            }
+            return new Snapshot(c.clients(), c.volumes(), c.discoveredMachines(), c.jobs(), c.leases(), c.status(),
+                    events);
+        }
+    }
+
+    private final class StreamListener implements ChangeListener {
+        private final long gen;
+
+        StreamListener(long gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onEvent(ChangeEvent event) {
+            pending.add(event);
+            if (drainScheduled.compareAndSet(false, true)) Platform.runLater(() -> drain(gen));
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            Platform.runLater(() -> {
+                if (gen == generation) lastError.set("Lost the server's live changes: " + error.getMessage());
+            });
+        }
+    }
+
+    private void drain(long gen) {
+        drainScheduled.set(false);
+        List<BootEvent> newBootEvents = new ArrayList<>();
+        ChangeEvent e;
+        while ((e = pending.poll()) != null) {
+            if (gen != generation) continue;
+            BootEvent boot = apply(e);
+            if (boot != null) newBootEvents.add(boot);
+            for (Consumer<ChangeEvent> l : changeListeners) l.accept(e);
+        }
+        if (!newBootEvents.isEmpty()) {
+            bootEvents.addAll(newBootEvents);
+            int excess = bootEvents.size() - MAX_BOOT_EVENTS;
+            if (excess > 0) bootEvents.remove(0, excess);
+        }
+    }
+
+    /** Applies one change to the lists; returns the boot event it carried, if any. */
+    private BootEvent apply(ChangeEvent e) {
+        switch (e.type()) {
+            case BOOT -> {
+                return e.payloadAs(BootEvent.class);
+            }
+            case CLIENT_ADDED, CLIENT_UPDATED -> upsert(clients, e.payloadAs(Client.class), Client::name);
+            case CLIENT_REMOVED -> clients.removeIf(c -> c.name().equals(e.subject()));
+            case VOLUME_CREATED, VOLUME_CHANGED -> upsert(volumes, e.payloadAs(Volume.class), Volume::name);
+            case VOLUME_REMOVED -> volumes.removeIf(v -> v.name().equals(e.subject()));
+            case DISCOVERED_SEEN -> {
+                upsert(discovered, e.payloadAs(DiscoveredMachine.class), DiscoveredMachine::mac);
+            }
+            case DISCOVERED_FORGOTTEN -> discovered.removeIf(d -> d.mac().equals(normalizedOrSame(e.subject())));
+            case JOB_PROGRESS, JOB_FINISHED -> upsert(jobs, e.payloadAs(Job.class), Job::id);
+            case LEASE_GRANTED -> upsert(leases, e.payloadAs(Lease.class), Lease::mac);
+            case LEASE_RELEASED -> leases.removeIf(l -> l.mac().equals(normalizedOrSame(e.subject())));
+            case SERVICE_STARTED, SERVICE_STOPPED, SERVICE_FAILED -> applyService(e);
+            case RESET -> reload();
+            case OVERFLOW -> lastError.set("The window fell behind the server's changes; reconnecting");
+        }
+        return null;
+    }
+
+    private void applyService(ChangeEvent e) {
+        ServerStatus.ServiceState s = e.payloadAs(ServerStatus.ServiceState.class);
+        ServerStatus old = status.get();
+        if (s == null || old == null) return;
+        List<ServerStatus.ServiceState> services = new ArrayList<>(old.services());
+        boolean replaced = false;
+        for (int i = 0; i < services.size(); i++) {
+            if (services.get(i).name().equals(s.name())) {
+                services.set(i, s);
+                replaced = true;
+            }
+        }
+        if (!replaced) services.add(s);
+        status.set(new ServerStatus(old.running(), services, old.droppedInput(), old.warnings()));
+    }
+
+    private static String normalizedOrSame(String mac) {
+        try {
+            return Client.normalizeMac(mac);
+        } catch (RuntimeException e) {
+            return mac;
+        }
+    }
+
+    static <T, K> void upsert(ObservableList<T> list, T item, Function<T, K> key) {
+        if (item == null) return;
+        K k = key.apply(item);
+        for (int i = 0; i < list.size(); i++) {
+            if (key.apply(list.get(i)).equals(k)) {
+                list.set(i, item);
+                return;
+            }
+        }
+        list.add(item);
+    }
+
+    private void closeSubscription() {
+        closeQuietly(subscription);
+        subscription = null;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing a stream that already ended
+        }
+    }
+
+    public void close() {
+        generation++;
+        closeSubscription();
+    }
+}

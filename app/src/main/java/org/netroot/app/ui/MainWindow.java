@@ -1,0 +1,153 @@
+package org.netroot.app.ui;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContentDisplay;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.feather.Feather;
+import org.netroot.app.AppContext;
+import org.netroot.app.connection.ConnectionState;
+import org.netroot.app.ui.common.Icons;
+import org.netroot.app.ui.common.View;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The window's frame: a sidebar of views (Ctrl+1..9 switch), a banner that says which server the
+ * window is attached to (or that none runs, with a way to start one), and a line for the last error.
+ */
+public final class MainWindow {
+    private final BorderPane root = new BorderPane();
+    private final StackPane content = new StackPane();
+    private final ToggleGroup nav = new ToggleGroup();
+    private final Map<String, View> views = new LinkedHashMap<>();
+    private final Map<String, ToggleButton> buttons = new LinkedHashMap<>();
+    private final Button startServer = new Button("Start server");
+    private Consumer<String> onViewChanged = title -> { };
+
+    public MainWindow(AppContext context, List<View> pages) {
+        root.getStyleClass().add("main-window");
+        VBox sidebar = new VBox(4);
+        sidebar.getStyleClass().add("sidebar");
+        sidebar.setPadding(new Insets(12, 8, 12, 8));
+        Label brand = new Label("Netroot", Icons.of(Feather.CPU, 20));
+        brand.getStyleClass().addAll("title-3", "brand");
+        brand.setPadding(new Insets(0, 8, 12, 8));
+        sidebar.getChildren().add(brand);
+        int index = 1;
+        for (View v : pages) {
+            views.put(v.title(), v);
+            ToggleButton b = new ToggleButton(v.title(), Icons.of(v.icon(), 18));
+            b.setId("nav-" + v.title().toLowerCase());
+            b.setToggleGroup(nav);
+            b.setMaxWidth(Double.MAX_VALUE);
+            b.setAlignment(Pos.CENTER_LEFT);
+            b.setContentDisplay(ContentDisplay.LEFT);
+            b.getStyleClass().add("nav-button");
+            b.setOnAction(e -> show(v.title()));
+            sidebar.getChildren().add(b);
+            buttons.put(v.title(), b);
+            int key = index++;
+            if (key <= 9) {
+                root.sceneProperty().addListener((o, was, scene) -> {
+                    if (scene != null) {
+                        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.valueOf("DIGIT" + key),
+                                KeyCombination.SHORTCUT_DOWN), () -> show(v.title()));
+                    }
+                });
+            }
+        }
+        nav.selectedToggleProperty().addListener((o, was, now) -> {
+            if (now == null && was != null) was.setSelected(true); // one view is always selected
+        });
+        sidebar.setPrefWidth(180);
+        root.setLeft(sidebar);
+        root.setTop(banner(context));
+        content.setPadding(new Insets(16));
+        root.setCenter(content);
+        root.setBottom(errorLine(context));
+        if (!pages.isEmpty()) show(pages.get(0).title());
+    }
+
+    private Parent banner(AppContext context) {
+        Label text = new Label();
+        text.setId("connection-banner");
+        text.textProperty().bind(context.connection().description());
+        text.setWrapText(true);
+        text.setGraphic(Icons.of(Feather.LINK));
+        startServer.setId("start-server");
+        startServer.getStyleClass().add("accent");
+        startServer.visibleProperty().bind(context.connection().state().isEqualTo(ConnectionState.OFFLINE));
+        startServer.managedProperty().bind(startServer.visibleProperty());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox bar = new HBox(12, text, grow, startServer);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(8, 16, 8, 16));
+        bar.getStyleClass().add("connection-banner");
+        context.connection().state().addListener((o, was, now) -> styleBanner(bar, now));
+        styleBanner(bar, context.connection().state().get());
+        return bar;
+    }
+
+    private static void styleBanner(HBox bar, ConnectionState state) {
+        bar.getStyleClass().removeAll("state-server", "state-offline", "state-connecting", "state-failed");
+        bar.getStyleClass().add("state-" + state.name().toLowerCase());
+    }
+
+    private Parent errorLine(AppContext context) {
+        Label error = new Label();
+        error.setId("error-line");
+        error.getStyleClass().add("danger");
+        error.setWrapText(true);
+        error.textProperty().bind(context.model().lastError());
+        error.visibleProperty().bind(Bindings.isNotEmpty(error.textProperty()));
+        error.managedProperty().bind(error.visibleProperty());
+        error.setPadding(new Insets(4, 16, 6, 16));
+        return error;
+    }
+
+    /** The "Start server" button of the offline banner (the app wires what it does). */
+    public Button startServerButton() {
+        return startServer;
+    }
+
+    public void show(String title) {
+        View v = views.get(title);
+        if (v == null) return;
+        content.getChildren().setAll(v.node());
+        buttons.get(title).setSelected(true);
+        v.shown();
+        onViewChanged.accept(title);
+    }
+
+    public String currentView() {
+        return buttons.entrySet().stream().filter(e -> e.getValue().isSelected()).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+    }
+
+    public void onViewChanged(Consumer<String> listener) {
+        this.onViewChanged = listener;
+    }
+
+    public Parent root() {
+        return root;
+    }
+}
