@@ -9,12 +9,14 @@ import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.ChangeEvent;
 import org.netroot.server.api.ChangeListener;
 import org.netroot.server.api.Client;
+import org.netroot.server.api.ClientActivity;
 import org.netroot.server.api.DiscoveredMachine;
 import org.netroot.server.api.Job;
 import org.netroot.server.api.Lease;
 import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.ServerStatus;
 import org.netroot.server.api.Volume;
+import org.netroot.server.api.VolumeActivity;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,8 @@ public final class AppModel {
     private final ObservableList<Job> jobs = FXCollections.observableArrayList();
     private final ObservableList<Lease> leases = FXCollections.observableArrayList();
     private final ObservableList<BootEvent> bootEvents = FXCollections.observableArrayList();
+    private final ObservableList<ClientActivity> clientActivity = FXCollections.observableArrayList();
+    private final ObservableList<VolumeActivity> volumeActivity = FXCollections.observableArrayList();
     private final ObjectProperty<ServerStatus> status = new SimpleObjectProperty<>(ServerStatus.offline());
     private final ObjectProperty<String> lastError = new SimpleObjectProperty<>();
     private final List<Consumer<ChangeEvent>> changeListeners = new ArrayList<>();
@@ -77,6 +81,16 @@ public final class AppModel {
     /** Boot events, oldest first, at most {@link #MAX_BOOT_EVENTS}. */
     public ObservableList<BootEvent> bootEvents() {
         return bootEvents;
+    }
+
+    /** What each client is doing now (one entry per client the server has seen). */
+    public ObservableList<ClientActivity> clientActivity() {
+        return clientActivity;
+    }
+
+    /** Open volumes and their I/O rates (one entry per volume). */
+    public ObservableList<VolumeActivity> volumeActivity() {
+        return volumeActivity;
     }
 
     public ObjectProperty<ServerStatus> status() {
@@ -140,6 +154,8 @@ public final class AppModel {
                 leases.setAll(s.leases());
                 status.set(s.status());
                 setBootEvents(s.bootEvents());
+                clientActivity.setAll(s.clientActivity());
+                volumeActivity.setAll(s.volumeActivity());
                 lastError.set(null);
             });
         } catch (RuntimeException e) {
@@ -154,7 +170,8 @@ public final class AppModel {
 
     /** Everything the views show, read in one go off the FX thread. */
     record Snapshot(List<Client> clients, List<Volume> volumes, List<DiscoveredMachine> discovered, List<Job> jobs,
-                    List<Lease> leases, ServerStatus status, List<BootEvent> bootEvents) {
+                    List<Lease> leases, ServerStatus status, List<BootEvent> bootEvents,
+                    List<ClientActivity> clientActivity, List<VolumeActivity> volumeActivity) {
         static Snapshot read(NetrootControl c) {
             List<BootEvent> events = new ArrayList<>();
             long after = 0;
@@ -165,7 +182,7 @@ public final class AppModel {
                 after = page.get(page.size() - 1).id();
             }
             return new Snapshot(c.clients(), c.volumes(), c.discoveredMachines(), c.jobs(), c.leases(), c.status(),
-                    events);
+                    events, c.clientActivity(), c.volumeActivity());
         }
     }
 
@@ -224,6 +241,8 @@ public final class AppModel {
             case JOB_PROGRESS, JOB_FINISHED -> upsert(jobs, e.payloadAs(Job.class), Job::id);
             case LEASE_GRANTED -> upsert(leases, e.payloadAs(Lease.class), Lease::mac);
             case LEASE_RELEASED -> leases.removeIf(l -> l.mac().equals(normalizedOrSame(e.subject())));
+            case CLIENT_ACTIVITY -> upsert(clientActivity, e.payloadAs(ClientActivity.class), ClientActivity::clientName);
+            case VOLUME_ACTIVITY -> upsert(volumeActivity, e.payloadAs(VolumeActivity.class), VolumeActivity::volumeName);
             case SERVICE_STARTED, SERVICE_STOPPED, SERVICE_FAILED -> applyService(e);
             case RESET -> reload();
             case OVERFLOW -> lastError.set("The window fell behind the server's changes; reconnecting");

@@ -16,6 +16,10 @@ public enum ChangeType {
     LEASE_GRANTED, LEASE_RELEASED,
     DISCOVERED_SEEN, DISCOVERED_FORGOTTEN,
     JOB_PROGRESS, JOB_FINISHED,
+    /** payload {@link ClientActivity}, subject the client's name */
+    CLIENT_ACTIVITY,
+    /** payload {@link VolumeActivity}, subject the volume's name */
+    VOLUME_ACTIVITY,
     RESET, OVERFLOW;
 
     public String wireName() {

@@ -106,6 +106,18 @@ public interface NetrootControl extends AutoCloseable {
 
     ServerStatus stopAllServices();
 
+    // ---- live state for the app's cards (implemented by the server; the offline view knows none) ----
+
+    /** What each client is doing now (state, firmware, address, last boot); empty offline. */
+    default List<ClientActivity> clientActivity() {
+        return List.of();
+    }
+
+    /** The volumes clients have open and their I/O rates; empty offline. */
+    default List<VolumeActivity> volumeActivity() {
+        return List.of();
+    }
+
     @Override
     void close();
 }
