@@ -568,6 +568,9 @@ write_report() {
   nv=$(nginx -v 2>&1 | sed 's|.*nginx/||')
   tv=$(tgtd --version 2>&1 | head -1)
   mkdir -p "$(dirname "$OUT")"
+  # bench/app.sh's section (the control center) is kept as it was
+  local app_section=""
+  [ -f "$OUT" ] && app_section=$(awk '/app-bench:begin/,/app-bench:end/' "$OUT")
   {
     echo "# Netroot benchmarks"
     echo
@@ -626,6 +629,7 @@ write_report() {
     cat "$W/samples.md" 2>/dev/null || true
     echo
     echo "Speed is measured here only: no unit test has a timed assertion."
+    if [ -n "$app_section" ]; then echo; echo "$app_section"; fi
   } >"$OUT"
   log "wrote $OUT"
 }

@@ -4,6 +4,7 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.diagnostics.BenchmarkProbe;
 
 import java.nio.file.Path;
 
@@ -23,6 +24,7 @@ public final class NetrootApp extends Application {
     public void start(Stage stage) {
         Platform.setImplicitExit(false); // the tray (when there is one) keeps the app alive
         shell = AppShell.open(stage, dataDir, starter);
+        BenchmarkProbe.startIfAsked(shell.model()); // bench/app.sh only
     }
 
     @Override
