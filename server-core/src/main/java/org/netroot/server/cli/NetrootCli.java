@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "netroot", mixinStandardHelpOptions = true, version = "Netroot 0.1.0", scope = CommandLine.ScopeType.INHERIT,
         description = "Diskless network boot: DHCP, TFTP, HTTP and iSCSI in one server.",
         subcommands = {ServeCommand.class, ClientCommand.class, VolumeCommand.class, EventsCommand.class,
-                StatusCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "The control center (a window): ./netroot app [--data DIR]%n"})
 public final class NetrootCli {
     public static void main(String[] args) {
         System.exit(run(args));
