@@ -78,9 +78,30 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
+        ByteBuf content = datagram.content();
+        if (content.readableBytes() >= 4 && content.getUnsignedShort(content.readerIndex()) == TftpPacket.ACK) {
+            // the per-block path: the ACK read in place, no packet record, no lambda
+            int block = content.getUnsignedShort(content.readerIndex() + 2);
+            datagram.release();
+            if (ended) return;
+            long before = datagramsSent;
+            ReadTransfer.Outcome outcome;
+            try {
+                outcome = transfer.onAck(block);
+                flushBatch();
+            } catch (IOException e) {
+                abort(e);
+                return;
+            }
+            // at once, not in channelReadComplete: Netty's read loop tries one more recv first, and on a
+            // fast link the next ACK is often there by then only because this DATA already left
+            ctx.flush();
+            afterStep(before, outcome);
+            return;
+        }
         TftpPacket packet;
         try {
-            packet = TftpPacket.parse(datagram.content().nioBuffer());
+            packet = TftpPacket.parse(content.nioBuffer());
         } catch (MalformedPacketException e) {
             errors.dropped("TFTP", peer, e.getMessage());
             return;
@@ -101,6 +122,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         finish(ReadTransfer.Outcome.RUNNING, new IOException("server stopped"));
     }
 
+    /** Outside the read path (start, timer, deferred retries): runs one step and flushes at once. */
     private void step(Step step) {
         if (ended) return;
         long before = datagramsSent;
@@ -108,14 +130,22 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         try {
             outcome = step.run();
             flushBatch();
-            ctx.flush();
         } catch (IOException e) {
-            releaseBatch();
-            ctx.writeAndFlush(new DatagramPacket(ctx.alloc().buffer().writeBytes(
-                    TftpPacket.encode(new TftpPacket.Error(TftpPacket.Error.NOT_DEFINED, "transfer aborted"))), peer));
-            finish(ReadTransfer.Outcome.RUNNING, e);
+            abort(e);
             return;
         }
+        ctx.flush();
+        afterStep(before, outcome);
+    }
+
+    private void abort(IOException e) {
+        releaseBatch();
+        ctx.writeAndFlush(ctx.alloc().directBuffer(64).writeBytes(
+                TftpPacket.encode(new TftpPacket.Error(TftpPacket.Error.NOT_DEFINED, "transfer aborted"))), ctx.voidPromise());
+        finish(ReadTransfer.Outcome.RUNNING, e);
+    }
+
+    private void afterStep(long before, ReadTransfer.Outcome outcome) {
         if (outcome != ReadTransfer.Outcome.RUNNING) {
             finish(outcome, null);
         } else if (datagramsSent != before || timer == null) {
@@ -140,7 +170,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     @Override
     public void send(ByteBuffer datagram) {
         flushBatch();
-        ctx.write(new DatagramPacket(ctx.alloc().directBuffer(datagram.remaining()).writeBytes(datagram), peer));
+        write(ctx.alloc().directBuffer(datagram.remaining()).writeBytes(datagram));
         datagramsSent++;
     }
 
@@ -149,7 +179,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         boolean shortBlock = payload.remaining() + 4 < segmentSize;
         if (!gso) {
             ByteBuf one = ctx.alloc().directBuffer(header.remaining() + payload.remaining());
-            ctx.write(new DatagramPacket(one.writeBytes(header).writeBytes(payload), peer));
+            write(one.writeBytes(header).writeBytes(payload));
         } else {
             // sized for the window: lock-step (windowsize 1, BIOS PXE ROMs) takes one 1.5 KiB buffer per ACK
             // from the allocator's thread cache; a 40-segment buffer each time would go to the shared arena
@@ -168,7 +198,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         batch = null;
         segments = 0;
         if (count == 1) {
-            ctx.write(new DatagramPacket(out, peer));
+            write(out);
             return;
         }
         ctx.write(new SegmentedDatagramPacket(out, segmentSize, peer)).addListener(f -> {
@@ -182,6 +212,15 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
                 ctx.executor().execute(() -> step(transfer::onTimeout));
             }
         });
+    }
+
+    /**
+     * One datagram on the connected socket: a plain buffer, no address (send(), not sendto(): no address
+     * conversion and no route lookup per packet), and the void promise (no promise object per packet). A
+     * failed write reaches {@link #exceptionCaught}, which ends the transfer as a failed send always did.
+     */
+    private void write(ByteBuf datagram) {
+        ctx.write(datagram, ctx.voidPromise());
     }
 
     private void releaseBatch() {

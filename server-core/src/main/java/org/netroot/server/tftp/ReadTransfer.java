@@ -98,13 +98,23 @@ public final class ReadTransfer {
     public Outcome onPacket(TftpPacket packet) throws IOException {
         if (outcome != Outcome.RUNNING) return outcome;
         switch (packet) {
-            case TftpPacket.Ack ack -> onAck(ack.block());
+            case TftpPacket.Ack ack -> acknowledge(ack.block());
             case TftpPacket.Error error -> {
                 clientError = error;
                 outcome = awaitingOackAck && options.tsizeAsked() ? Outcome.PROBED : Outcome.CLIENT_ABORTED;
             }
             default -> { } // a stray packet on this TID: not ours to act on
         }
+        return outcome;
+    }
+
+    /**
+     * An ACK of the given 16-bit block number: what {@link #onPacket} does with a {@link TftpPacket.Ack},
+     * for callers that read the 4-byte ACK in place instead of parsing it into a record (the per-block path).
+     */
+    public Outcome onAck(int wireBlock) throws IOException {
+        if (outcome != Outcome.RUNNING) return outcome;
+        acknowledge(wireBlock);
         return outcome;
     }
 
@@ -121,7 +131,7 @@ public final class ReadTransfer {
         return outcome;
     }
 
-    private void onAck(int wireBlock) throws IOException {
+    private void acknowledge(int wireBlock) throws IOException {
         if (awaitingOackAck) {
             if (wireBlock != 0) return;
             awaitingOackAck = false;
