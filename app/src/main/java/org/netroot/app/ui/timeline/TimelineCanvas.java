@@ -93,6 +93,10 @@ final class TimelineCanvas extends Region {
         return hoverText;
     }
 
+    TimelineViewModel viewModel() {
+        return vm;
+    }
+
     Canvas canvas() {
         return canvas;
     }
