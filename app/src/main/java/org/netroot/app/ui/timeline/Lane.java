@@ -138,6 +138,24 @@ public final class Lane {
         reading = null;
     }
 
+    /** Forgets the lane's oldest event (the app keeps a bounded number); true when the lane is now empty. */
+    boolean dropOldest() {
+        if (events.isEmpty()) return true;
+        BootEvent oldest = events.remove(0);
+        long at = oldest.at().toEpochMilli();
+        // a bar starts no later than its events, and bars are sorted by start: only the first few can hold it
+        for (int i = 0; i < bars.size() && bars.get(i).startMs() <= at; i++) {
+            PhaseBar bar = bars.get(i);
+            if (bar.events().contains(oldest) && bar.drop(oldest)) {
+                bars.remove(i--);
+                if (bar == dhcp) dhcp = null;
+                if (bar == bootFile) bootFile = null;
+                if (bar == reading) reading = null;
+            }
+        }
+        return events.isEmpty();
+    }
+
     private PhaseBar insert(PhaseBar bar) {
         int i = bars.size();
         while (i > 0 && bars.get(i - 1).startMs() > bar.startMs()) i--;

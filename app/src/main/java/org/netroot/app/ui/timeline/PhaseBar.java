@@ -56,6 +56,15 @@ public final class PhaseBar {
         endMs = Math.max(endMs, toMs);
     }
 
+    /**
+     * Forgets event {@code e} (dropped from the timeline); returns true when none is left. The bar
+     * keeps its span: the phase did run then, even if its first message is no longer held.
+     */
+    boolean drop(BootEvent e) {
+        events.remove(e);
+        return events.isEmpty();
+    }
+
     void setOpen(boolean open) {
         this.open = open;
     }

@@ -2,6 +2,7 @@ package org.netroot.app.ui.timeline;
 
 import org.netroot.server.api.BootEvent;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,7 +20,9 @@ public final class TimelineModel {
     private final Map<String, Lane> byKey = new HashMap<>();
     private final Map<String, String> clientOfMac = new HashMap<>();
     private final List<Lane> lanes = new ArrayList<>();
-    private long firstMs = Long.MAX_VALUE;
+    /** The lane of every event added, oldest first (empty lane for an unusable event), so the oldest can be dropped. */
+    private final ArrayDeque<Lane> arrival = new ArrayDeque<>();
+    private final Lane nowhere = new Lane("", "");
     private long lastMs = Long.MIN_VALUE;
     private int eventCount;
 
@@ -28,20 +31,35 @@ public final class TimelineModel {
     }
 
     public void add(BootEvent e) {
-        if (e == null || e.at() == null || e.type() == null) return;
-        laneFor(e).add(e);
-        long at = e.at().toEpochMilli();
-        long start = e.durationMs() == null ? at : at - Math.max(0, e.durationMs());
-        firstMs = Math.min(firstMs, start);
-        lastMs = Math.max(lastMs, at);
+        if (e == null || e.at() == null || e.type() == null) {
+            arrival.addLast(nowhere);
+            return;
+        }
+        Lane lane = laneFor(e);
+        lane.add(e);
+        arrival.addLast(lane);
+        lastMs = Math.max(lastMs, e.at().toEpochMilli());
         eventCount++;
+    }
+
+    /** Forgets the {@code count} events added first (the app model dropped them); lanes left empty go. */
+    public void dropOldest(int count) {
+        for (int i = 0; i < count && !arrival.isEmpty(); i++) {
+            Lane lane = arrival.removeFirst();
+            if (lane == nowhere) continue;
+            eventCount--;
+            if (lane.dropOldest()) {
+                lanes.remove(lane);
+                byKey.remove(lane.key());
+            }
+        }
     }
 
     public void clear() {
         byKey.clear();
         clientOfMac.clear();
         lanes.clear();
-        firstMs = Long.MAX_VALUE;
+        arrival.clear();
         lastMs = Long.MIN_VALUE;
         eventCount = 0;
     }
@@ -66,7 +84,9 @@ public final class TimelineModel {
 
     /** Earliest moment any bar starts (epoch ms); meaningless when empty. */
     public long firstMs() {
-        return firstMs;
+        long first = Long.MAX_VALUE;
+        for (Lane l : lanes) if (!l.phases().isEmpty()) first = Math.min(first, l.phases().get(0).startMs());
+        return first == Long.MAX_VALUE ? lastMs : first;
     }
 
     public long lastMs() {

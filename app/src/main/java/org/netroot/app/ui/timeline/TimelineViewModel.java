@@ -15,12 +15,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Between the model's boot-event list and the timeline: sorts arriving events into lanes as they
- * come (appends only), holds the time window, "follow live" and the selected event. Every change
+ * come (appends and trims of the oldest are incremental; anything else rebuilds), holds the time window, "follow live" and the selected event. Every change
  * bumps {@link #version()} so the view redraws at most once per pulse. FX thread; no scene imports.
  */
 public final class TimelineViewModel {
-    /** The model drops the oldest events past its limit; lanes are rebuilt once this many have gone. */
-    static final int REBUILD_AFTER_TRIMMED = 2_000;
     private static final long DEFAULT_SPAN_MS = 120_000;
 
     private final ObservableList<BootEvent> source;
@@ -30,7 +28,6 @@ public final class TimelineViewModel {
     private final BooleanProperty followLive = new SimpleBooleanProperty(true);
     private final ObjectProperty<BootEvent> selected = new SimpleObjectProperty<>();
     private final ReadOnlyLongWrapper version = new ReadOnlyLongWrapper();
-    private int trimmed;
 
     public TimelineViewModel(ObservableList<BootEvent> source, LongSupplier clock) {
         this.source = source;
@@ -51,17 +48,20 @@ public final class TimelineViewModel {
             boolean appended = c.wasAdded() && !c.wasRemoved() && c.getTo() == source.size();
             boolean trimmedFront = c.wasRemoved() && !c.wasAdded() && c.getFrom() == 0;
             if (appended) model.addAll(c.getAddedSubList());
-            else if (trimmedFront) trimmed += c.getRemovedSize();
+            else if (trimmedFront) model.dropOldest(c.getRemovedSize());
             else rebuild = true;
         }
-        if (rebuild || trimmed >= REBUILD_AFTER_TRIMMED) rebuild();
+        if (rebuild) rebuild();
+        dropSelectionIfGone();
         changed();
     }
 
     private void rebuild() {
         model.clear();
         model.addAll(source);
-        trimmed = 0;
+    }
+
+    private void dropSelectionIfGone() {
         BootEvent s = selected.get();
         if (s != null && laneOf(s) == null) selected.set(null);
     }

@@ -118,4 +118,21 @@ class LaneTest {
         List<PhaseBar> visible = lane.visible(T0 + 3_600_000, T0 + 3_700_000, T0 + 3_650_000);
         assertEquals(List.of(BootPhase.OS_READING), visible.stream().map(PhaseBar::phase).toList());
     }
+
+    @Test
+    void droppingTheOldestEventsEmptiesBarsInOrder() {
+        Lane lane = new Lane("client:pc1", "pc1");
+        lane.add(at(0, DHCP_DISCOVER));
+        lane.add(at(100, DHCP_ACK));
+        lane.add(at(200, ISCSI_FIRST_READ));
+        assertFalse(lane.dropOldest());
+        assertEquals(List.of(BootPhase.DHCP, BootPhase.FIRST_READ, BootPhase.OS_READING), phases(lane),
+                "a bar stays while it holds an event");
+        assertFalse(lane.dropOldest());
+        assertEquals(List.of(BootPhase.FIRST_READ, BootPhase.OS_READING), phases(lane));
+        assertTrue(lane.dropOldest());
+        assertEquals(List.of(), phases(lane), "the first read makes both its bars: both go");
+        lane.add(at(300, DHCP_DISCOVER));
+        assertEquals(1, lane.phases().get(0).events().size(), "a new DHCP bar, not one that was dropped");
+    }
 }

@@ -40,15 +40,18 @@ class TimelineViewModelTest {
     }
 
     @Test
-    void trimmingAtTheFrontRebuildsOnlyAfterManyAreGone() {
+    void trimmingAtTheFrontDropsTheOldestAndAResetRebuilds() {
         List<BootEvent> many = new ArrayList<>();
-        for (int i = 0; i < TimelineViewModel.REBUILD_AFTER_TRIMMED + 10; i++) many.add(event("pc1", i, BootEventType.SCRIPT_SERVED));
+        for (int i = 0; i < 100; i++) many.add(event(i % 2 == 0 ? "pc1" : "pc22", i * 1_000L, BootEventType.SCRIPT_SERVED));
         events.setAll(many);
         TimelineViewModel vm = new TimelineViewModel(events, clock::get);
-        events.remove(0, 10);
-        assertEquals(many.size(), vm.model().eventCount(), "a small trim keeps the lanes as they are");
-        events.remove(0, TimelineViewModel.REBUILD_AFTER_TRIMMED);
-        assertEquals(events.size(), vm.model().eventCount(), "past the threshold the lanes are rebuilt");
+        vm.select(many.get(0));
+        events.remove(0, 11);
+        assertEquals(89, vm.model().eventCount());
+        assertEquals(44, vm.model().lane("pc1").events().size());
+        assertEquals(44, vm.model().lane("pc1").phases().size());
+        assertEquals(T0 + 11_000, vm.model().firstMs(), "the range starts at the oldest event kept");
+        assertNull(vm.selected().get(), "a selected event that was dropped is no longer selected");
         events.setAll(List.of(event("other", 0, BootEventType.ERROR)));
         assertEquals(List.of("other"), vm.model().lanes().stream().map(Lane::label).toList(), "a reset rebuilds");
     }
