@@ -46,7 +46,7 @@ final class EventDetailsPanel extends VBox {
         } else {
             setFix("");
         }
-        body.setText(EventText.describe(e, ZoneId.systemDefault()));
+        body.setText(EventText.describe(e, ZoneId.systemDefault(), false));
     }
 
     private void setFix(String text) {

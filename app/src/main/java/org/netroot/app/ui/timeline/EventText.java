@@ -42,12 +42,19 @@ public final class EventText {
 
     /** Several lines: what, when, who, the server's detail, bytes and duration, and for a failure the fix. */
     public static String describe(BootEvent e, ZoneId zone) {
+        return describe(e, zone, true);
+    }
+
+    /** As {@link #describe(BootEvent, ZoneId)}; without the failure's headline and fix when shown elsewhere. */
+    public static String describe(BootEvent e, ZoneId zone, boolean explainFailure) {
         StringBuilder s = new StringBuilder();
         s.append(typeLabel(e.type())).append('\n');
         s.append("At: ").append(TIME.withZone(zone).format(e.at())).append('\n');
         if (e.clientName() != null) s.append("Client: ").append(e.clientName()).append('\n');
         if (e.mac() != null) s.append("MAC: ").append(e.mac()).append('\n');
-        if (e.type() == BootEventType.ERROR) {
+        if (e.type() == BootEventType.ERROR && !explainFailure) {
+            if (e.detail() != null) s.append("Server said: ").append(e.detail()).append('\n');
+        } else if (e.type() == BootEventType.ERROR) {
             FailureExplanation x = BootFailureExplainer.explain(e.detail());
             s.append("What went wrong: ").append(x.headline()).append('\n');
             if (x.hasFix()) s.append("Fix: ").append(x.fix()).append('\n');

@@ -70,23 +70,13 @@ final class TimelinePainter {
         g.beginPath();
         g.rect(LABEL_WIDTH, top, plotWidth, LANE_HEIGHT);
         g.clip();
-        for (PhaseBar bar : lane.visible(window.startMs(), window.endMs(), now)) {
-            double x = LABEL_WIDTH + window.x(bar.startMs(), plotWidth);
-            double w = Math.max(bar.phase() == BootPhase.FAILED ? FAILED_WIDTH : MIN_BAR_WIDTH,
-                    window.x(bar.endMs(now), plotWidth) - window.x(bar.startMs(), plotWidth));
-            g.setFill(PhaseColors.of(bar.phase()));
-            g.fillRect(x, top + BAR_INSET, w, LANE_HEIGHT - 2 * BAR_INSET);
-            if (bar.phase() == BootPhase.FAILED) {
-                g.fillPolygon(new double[]{x - 3, x + w + 3, x + w / 2}, new double[]{top + 1, top + 1, top + BAR_INSET + 2}, 3);
-            }
-            if (selected != null && bar.events().contains(selected)) {
-                g.setStroke(ink.text());
-                g.setLineWidth(2);
-                g.strokeRect(x - 1, top + BAR_INSET - 2, w + 2, LANE_HEIGHT - 2 * BAR_INSET + 4);
-                double sx = LABEL_WIDTH + window.x(selected.at().toEpochMilli(), plotWidth);
-                g.strokeLine(sx, top + 1, sx, top + LANE_HEIGHT - 1);
-            }
-            out.add(new DrawnBar(lane.label(), bar.phase(), bar.startMs(), x - LABEL_WIDTH, w));
+        List<PhaseBar> bars = lane.visible(window.startMs(), window.endMs(), now);
+        // long OS-reading bars first, so the short steps that share their start stay visible on top
+        for (PhaseBar bar : bars) if (bar.phase() == BootPhase.OS_READING) paintBar(g, bar, top, plotWidth, window, now, selected, ink);
+        for (PhaseBar bar : bars) if (bar.phase() != BootPhase.OS_READING) paintBar(g, bar, top, plotWidth, window, now, selected, ink);
+        for (PhaseBar bar : bars) {
+            double x = window.x(bar.startMs(), plotWidth);
+            out.add(new DrawnBar(lane.label(), bar.phase(), bar.startMs(), x, width(bar, plotWidth, window, now)));
         }
         g.restore();
         g.setFill(ink.text());
@@ -98,6 +88,29 @@ final class TimelinePainter {
         g.clip();
         g.fillText(lane.label(), 8, top + LANE_HEIGHT / 2);
         g.restore();
+    }
+
+    private static double width(PhaseBar bar, double plotWidth, TimeWindow window, long now) {
+        return Math.max(bar.phase() == BootPhase.FAILED ? FAILED_WIDTH : MIN_BAR_WIDTH,
+                window.x(bar.endMs(now), plotWidth) - window.x(bar.startMs(), plotWidth));
+    }
+
+    private void paintBar(GraphicsContext g, PhaseBar bar, double top, double plotWidth, TimeWindow window, long now,
+                          BootEvent selected, Ink ink) {
+        double x = LABEL_WIDTH + window.x(bar.startMs(), plotWidth);
+        double w = width(bar, plotWidth, window, now);
+        g.setFill(PhaseColors.of(bar.phase()));
+        g.fillRect(x, top + BAR_INSET, w, LANE_HEIGHT - 2 * BAR_INSET);
+        if (bar.phase() == BootPhase.FAILED) {
+            g.fillPolygon(new double[]{x - 3, x + w + 3, x + w / 2}, new double[]{top + 1, top + 1, top + BAR_INSET + 2}, 3);
+        }
+        if (selected != null && bar.events().contains(selected)) {
+            g.setStroke(ink.text());
+            g.setLineWidth(2);
+            g.strokeRect(x - 1, top + BAR_INSET - 2, w + 2, LANE_HEIGHT - 2 * BAR_INSET + 4);
+            double sx = LABEL_WIDTH + window.x(selected.at().toEpochMilli(), plotWidth);
+            g.strokeLine(sx, top + 1, sx, top + LANE_HEIGHT - 1);
+        }
     }
 
     private void paintGrid(GraphicsContext g, double height, double plotWidth, TimeWindow window,
