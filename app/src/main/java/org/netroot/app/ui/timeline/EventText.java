@@ -34,6 +34,13 @@ public final class EventText {
         };
     }
 
+    /** One line about the bar an event belongs to: its phase and how long it ran (or runs). */
+    public static String phaseLine(PhaseBar bar, long nowMs) {
+        long took = bar.endMs(nowMs) - bar.startMs();
+        return bar.phase().label() + (bar.open() ? ", running for " : took > 0 ? ", " : "")
+                + (bar.open() || took > 0 ? Formats.duration(Duration.ofMillis(took)) : "");
+    }
+
     /** The headline: for a failure its reason in words, else the kind of step. */
     public static String headline(BootEvent e) {
         if (e.type() == BootEventType.ERROR) return BootFailureExplainer.explain(e.detail()).headline();

@@ -193,7 +193,9 @@ final class TimelineCanvas extends Region {
             hideTooltip();
             return;
         }
-        hoverText = EventText.describe(e, ZoneId.systemDefault());
+        PhaseBar bar = vm.laneOf(e) == null ? null : vm.laneOf(e).barOf(e);
+        String phase = bar == null || bar.phase() == BootPhase.FAILED ? "" : EventText.phaseLine(bar, vm.now()) + "\n\n";
+        hoverText = phase + EventText.describe(e, ZoneId.systemDefault());
         tooltip.setText(hoverText);
         if (!tooltip.isShowing()) tooltip.show(canvas, m.getScreenX() + 14, m.getScreenY() + 14);
         else {

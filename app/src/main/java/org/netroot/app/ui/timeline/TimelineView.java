@@ -43,12 +43,14 @@ public final class TimelineView implements View {
         root.getStylesheets().add(TimelineView.class.getResource("/org/netroot/app/timeline.css").toExternalForm());
         canvas.setId("timeline-canvas");
         canvas.setFocusTraversable(true);
+        canvas.setAccessibleText("Boot timeline");
         canvas.addEventHandler(KeyEvent.KEY_PRESSED, this::key);
         root.setTop(toolbar());
         root.setCenter(canvas);
         root.setBottom(details);
         vm.selected().addListener((o, was, now) -> {
             details.show(now);
+            canvas.setAccessibleText(now == null ? "Boot timeline" : "Selected: " + EventText.headline(now));
             if (now != null) revealLaneOf(now);
         });
     }

@@ -135,4 +135,16 @@ class LaneTest {
         lane.add(at(300, DHCP_DISCOVER));
         assertEquals(1, lane.phases().get(0).events().size(), "a new DHCP bar, not one that was dropped");
     }
+
+    @Test
+    void describesTheBarAndTheEvent() {
+        Lane lane = new Lane("client:pc1", "pc1");
+        lane.add(sent(2_000, 1_500, 70_000));
+        lane.add(at(3_000, ISCSI_FIRST_READ));
+        assertEquals("Boot file, 1.5 s", EventText.phaseLine(lane.phases().get(0), T0 + 9_000));
+        assertEquals("OS reading, running for 6.0 s", EventText.phaseLine(lane.phases().get(2), T0 + 9_000));
+        String text = EventText.describe(lane.events().get(0), java.time.ZoneOffset.UTC);
+        assertTrue(text.contains("Boot file sent") && text.contains("Detail: tftp undionly.kpxe")
+                && text.contains("Bytes: 68.4 KiB") && text.contains("Took: 1.5 s") && text.contains("MAC: " + MAC), text);
+    }
 }
