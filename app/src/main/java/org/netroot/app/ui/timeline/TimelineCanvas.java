@@ -40,6 +40,7 @@ final class TimelineCanvas extends Region {
     private final Label stripeInk = new Label();
     private final TimelinePainter painter = new TimelinePainter();
     private final Tooltip tooltip = new Tooltip();
+    private final TimelineHitTest hitTest;
     private long drawnVersion = -1;
     private long lastDrawNs;
     private boolean syncingBars;
@@ -48,6 +49,7 @@ final class TimelineCanvas extends Region {
 
     TimelineCanvas(TimelineViewModel vm) {
         this.vm = vm;
+        this.hitTest = new TimelineHitTest(vm);
         getStyleClass().add("timeline-canvas");
         lanesBar.setOrientation(Orientation.VERTICAL);
         lanesBar.setId("timeline-lanes-scroll");
@@ -128,6 +130,7 @@ final class TimelineCanvas extends Region {
         lanesBar.setUnitIncrement(LANE_HEIGHT);
         lanesBar.setBlockIncrement(Math.max(LANE_HEIGHT, view - LANE_HEIGHT));
         if (lanesBar.getValue() > lanesBar.getMax()) lanesBar.setValue(lanesBar.getMax());
+        lanesBar.setVisible(lanesBar.getMax() > 0);
         long span = vm.window().spanMs();
         long from = vm.rangeStartMs();
         long to = Math.max(from + span, vm.rangeEndMs() - span);
@@ -148,43 +151,14 @@ final class TimelineCanvas extends Region {
         return Math.max(1, canvas.getWidth() - LABEL_WIDTH);
     }
 
-    /** The event under a point of the canvas: the nearest event of the bar there, else null. */
+    /** The event under a point of the canvas, else null. */
     BootEvent eventAt(double x, double y) {
-        if (x < LABEL_WIDTH || y < TimelineLayout.AXIS_HEIGHT) return null;
-        int laneIndex = (int) Math.floor((y - TimelineLayout.AXIS_HEIGHT + lanesBar.getValue()) / LANE_HEIGHT);
-        List<Lane> lanes = vm.model().lanes();
-        if (laneIndex < 0 || laneIndex >= lanes.size()) return null;
-        TimeWindow w = vm.window();
-        double px = x - LABEL_WIDTH;
-        long slack = w.at(px + 4, plotWidth()) - w.at(px, plotWidth());
-        long t = w.at(px, plotWidth());
-        BootEvent best = null;
-        long bestGap = Long.MAX_VALUE;
-        for (PhaseBar bar : lanes.get(laneIndex).visible(t - slack, t + slack, vm.now())) {
-            for (BootEvent e : bar.events()) {
-                long gap = Math.abs(e.at().toEpochMilli() - t);
-                if (gap < bestGap) {
-                    best = e;
-                    bestGap = gap;
-                }
-            }
-        }
-        return best;
+        return hitTest.eventAt(x, y, lanesBar.getValue(), canvas.getWidth());
     }
 
-    /** Where an event's mark is on the canvas (its lane's middle, at its time), for tests; null when not in view. */
+    /** Where an event's mark is on the canvas, for tests; null when not in view. */
     Point2D locate(BootEvent e) {
-        Lane lane = vm.laneOf(e);
-        if (lane == null) return null;
-        int i = vm.model().lanes().indexOf(lane);
-        double y = TimelineLayout.laneTop(i, lanesBar.getValue()) + LANE_HEIGHT / 2;
-        PhaseBar bar = lane.barOf(e);
-        long at = e.at().toEpochMilli();
-        double x = LABEL_WIDTH + vm.window().x(at, plotWidth());
-        if (bar != null && bar.phase() == BootPhase.FAILED) x += TimelineLayout.FAILED_WIDTH / 2;
-        else if (bar != null && bar.startMs() == bar.endMs(vm.now())) x += TimelineLayout.MIN_BAR_WIDTH / 2;
-        if (x < LABEL_WIDTH || x > canvas.getWidth() || y < TimelineLayout.AXIS_HEIGHT || y > canvas.getHeight()) return null;
-        return new Point2D(x, y);
+        return hitTest.locate(e, lanesBar.getValue(), canvas.getWidth(), canvas.getHeight());
     }
 
     private void hover(MouseEvent m) {

@@ -1,6 +1,7 @@
 package org.netroot.app.ui.timeline;
 
 import atlantafx.base.theme.Styles;
+import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Separator;
@@ -66,7 +67,7 @@ public final class TimelineView implements View {
         follow.selectedProperty().bindBidirectional(vm.followLive());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox bar = new HBox(6, zoomIn, zoomOut, fit, follow, new Separator(javafx.geometry.Orientation.VERTICAL), grow,
+        HBox bar = new HBox(6, zoomIn, zoomOut, fit, new Separator(Orientation.VERTICAL), follow, grow,
                 new TimelineLegend());
         bar.getStyleClass().add("timeline-toolbar");
         return bar;
