@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Boot events sorted into lanes, one per client (or per MAC while no client name is known), kept in
- * alphabetical order so lanes never jump while a boot runs. Built incrementally: each event costs a
+ * alphabetical order (numbers by value, see LaneOrder) so lanes never jump while a boot runs. Built incrementally: each event costs a
  * map look-up and a few list operations, whatever the number of events already held.
  */
 public final class TimelineModel {
@@ -110,7 +110,7 @@ public final class TimelineModel {
 
     private void insertSorted(Lane lane) {
         int i = 0;
-        while (i < lanes.size() && lanes.get(i).label().compareToIgnoreCase(lane.label()) <= 0) i++;
+        while (i < lanes.size() && LaneOrder.INSTANCE.compare(lanes.get(i).label(), lane.label()) <= 0) i++;
         lanes.add(i, lane);
     }
 }

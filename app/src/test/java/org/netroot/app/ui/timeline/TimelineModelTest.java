@@ -39,4 +39,11 @@ class TimelineModelTest {
         m.clear();
         assertEquals(0, m.lanes().size());
     }
+
+    @Test
+    void numbersInNamesSortByValue() {
+        TimelineModel m = new TimelineModel();
+        for (String name : List.of("pc10", "PC2", "pc1", "lab", "pc02b")) m.add(event("mac-" + name, name, BootEventType.DHCP_ACK));
+        assertEquals(List.of("lab", "pc1", "PC2", "pc02b", "pc10"), m.lanes().stream().map(Lane::label).toList());
+    }
 }
