@@ -77,12 +77,17 @@ final class TimelineCanvas extends Region {
         canvas.addEventHandler(MouseEvent.MOUSE_PRESSED, this::press);
         canvas.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::drag);
         canvas.addEventHandler(ScrollEvent.SCROLL, this::scroll);
-        new AnimationTimer() {
+        AnimationTimer redraw = new AnimationTimer() {
             @Override
             public void handle(long nowNs) {
                 pulse(nowNs);
             }
-        }.start();
+        };
+        // runs only while the view is shown: a hidden timeline costs nothing per pulse
+        sceneProperty().addListener((o, was, now) -> {
+            if (now == null) redraw.stop();
+            else redraw.start();
+        });
     }
 
     /** What the last frame drew (lane, phase, start, x): the read-out tests and the benchmark use. */
@@ -104,7 +109,7 @@ final class TimelineCanvas extends Region {
     }
 
     private void pulse(long nowNs) {
-        if (getScene() == null || canvas.getWidth() < 1 || canvas.getHeight() < 1) return;
+        if (canvas.getWidth() < 1 || canvas.getHeight() < 1) return;
         boolean live = nowNs - lastDrawNs >= LIVE_REDRAW_NS;
         if (live && vm.followLive().get()) vm.follow();
         if (vm.version().get() == drawnVersion && !live) return;
