@@ -73,6 +73,8 @@ public final class LocalControl implements NetrootControl {
     /** Offline only: set once a server announced itself and this view let go of the database. */
     private volatile String yielded;
     private Thread serverWatch;
+    /** The server's once-a-second I/O rates of open volumes; null offline. */
+    private final org.netroot.server.storage.VolumeActivitySampler volumeActivity;
 
     public LocalControl(Database db, boolean ownsDatabase, Path dataDir, Supplier<ServerStatus> status) {
         this(db, ownsDatabase, dataDir, status, null);
@@ -93,6 +95,9 @@ public final class LocalControl implements NetrootControl {
         this.rules = new ClientRules(clients, volumes);
         this.discoveredRepository = new DiscoveredMachineRepository(db);
         this.discovered = new DiscoveredMachines(discoveredRepository, mac -> clients.byMac(mac).isPresent(), feed);
+        // a server's volumes are opened by its sessions; the offline view opens none, so it samples nothing
+        this.volumeActivity = services == null ? null : new org.netroot.server.storage.VolumeActivitySampler(
+                volumes.openVolumes()::usage, a -> feed.publish(ChangeType.VOLUME_ACTIVITY, a.volumeName(), a)).start();
     }
 
     /** The live stream's feed: boot events, services and DHCP publish here too. */
@@ -581,6 +586,7 @@ public final class LocalControl implements NetrootControl {
     public void close() {
         // subscribers first: they are told the server stopped (onClosed), after what they were sent
         closing = true;
+        if (volumeActivity != null) volumeActivity.close();
         for (var s : subscribers) s.end(false);
         if (serverWatch != null) serverWatch.interrupt();
         synchronized (this) {
@@ -590,5 +596,13 @@ public final class LocalControl implements NetrootControl {
         jobs.close();
         discovered.close();
         if (ownsDatabase) db.close();
+    }
+
+    // ---- volume activity (Volumes view) ----
+
+    /** The open volumes, who has each and its I/O rates over the last second; empty offline. */
+    @Override
+    public List<org.netroot.server.api.VolumeActivity> volumeActivity() {
+        return volumeActivity == null ? List.of() : volumeActivity.current();
     }
 }
