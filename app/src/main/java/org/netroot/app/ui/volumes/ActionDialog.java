@@ -80,5 +80,13 @@ abstract class ActionDialog extends Dialog<Void> {
         failure.setText(why);
         failure.setVisible(true);
         revalidate();
+        fit();
+    }
+
+    /** Grows the window to its content after a line appeared (a refusal, a confirmation), so no button is cut off. */
+    protected final void fit() {
+        if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
+            getDialogPane().getScene().getWindow().sizeToScene();
+        }
     }
 }

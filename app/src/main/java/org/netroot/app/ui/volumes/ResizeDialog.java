@@ -48,7 +48,10 @@ final class ResizeDialog extends ActionDialog {
     private void update() {
         ResizeCheck c = check();
         hint.setText(c.message());
-        confirmShrink.setVisible(c.shrink());
+        if (confirmShrink.isVisible() != c.shrink()) {
+            confirmShrink.setVisible(c.shrink());
+            fit();
+        }
         if (c.shrink()) confirmShrink.setText(ResizeCheck.confirmation(c.newSizeBytes()));
         revalidate();
     }

@@ -1,0 +1,173 @@
+package org.netroot.app.ui.volumes;
+
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.app.AppShell;
+import org.netroot.app.connection.ConnectionState;
+import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.Fx;
+import org.netroot.app.testing.RawInitiator;
+import org.netroot.app.testing.TestServer;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.Netroot;
+import org.netroot.server.api.NetrootControl;
+import org.netroot.server.api.Volume;
+import org.netroot.server.iscsi.IscsiService;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Volumes view driven like a user, against a real server on loopback and a real iSCSI login. */
+@ExtendWith(ApplicationExtension.class)
+class VolumesViewTest {
+    static final long MIB = 1 << 20;
+    static final Duration WAIT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path tmp;
+    private Stage stage;
+    private TestServer server;
+    private AppShell shell;
+    private NetrootControl api;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+    }
+
+    @BeforeEach
+    void open(FxRobot robot) throws Exception {
+        Path data = tmp.resolve("data");
+        server = TestServer.start(data);
+        api = Netroot.attach(data);
+        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
+        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        robot.clickOn("#nav-volumes");
+    }
+
+    @AfterEach
+    void close() {
+        if (shell != null) Fx.run(shell::close);
+        if (api != null) api.close();
+        if (server != null) server.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<VolumeRow> table(FxRobot robot) {
+        return (TableView<VolumeRow>) robot.lookup("#volumes-table").queryAs(TableView.class);
+    }
+
+    /** The table's row for {@code name}; on the FX thread (inside Fx.get / Fx.await conditions). */
+    private Optional<VolumeRow> row(FxRobot robot, String name) {
+        return table(robot).getItems().stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    private long apiSize(String name) {
+        return api.volumes().stream().filter(v -> v.name().equals(name)).findFirst().map(Volume::sizeBytes).orElse(-1L);
+    }
+
+    private void select(FxRobot robot, String name) {
+        Fx.await(WAIT, name + " in the table", () -> row(robot, name).isPresent());
+        robot.clickOn(robot.lookup(".table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
+                && name.equals(l.getText())).queryAs(Node.class));
+        Fx.await(WAIT, name + " selected", () -> {
+            VolumeRow r = table(robot).getSelectionModel().getSelectedItem();
+            return r != null && r.name().equals(name);
+        });
+    }
+
+    @Test
+    void theResizeDialogGrowsAVolume(FxRobot robot) {
+        api.createVolume("pc1-disk", 4 * MIB);
+        select(robot, "pc1-disk");
+
+        robot.clickOn("#volume-resize");
+        robot.clickOn("#resize-size").write("64M");
+        Fx.await(WAIT, "the dialog explains the grow", () -> robot.lookup("#resize-hint").queryAs(Label.class)
+                .getText().startsWith("Grows from 4.00 MiB to 64.0 MiB"));
+        robot.clickOn("#resize-apply");
+
+        Fx.await(WAIT, "the dialog closed", () -> robot.lookup("#resize-apply").tryQuery().isEmpty());
+        assertEquals(64 * MIB, apiSize("pc1-disk"), "the API shows the new size");
+        Fx.await(WAIT, "the table row shows it", () -> row(robot, "pc1-disk").orElseThrow().sizeBytes() == 64 * MIB);
+    }
+
+    @Test
+    void theResizeDialogShowsTheServersRefusalToShrinkWhileAClientIsLoggedIn(FxRobot robot) throws Exception {
+        api.createVolume("pc1-disk", 64 * MIB);
+        Client pc = api.addClient(Client.sanboot("pc1", "52:54:00:00:00:01", "pc1-disk"));
+        int port = server.server().service(IscsiService.class).port();
+        try (RawInitiator session = RawInitiator.login(port, pc.initiatorIqn(), pc.targetIqn())) {
+            session.read(0, 8);
+            Fx.await(WAIT, "the row shows pc1 attached", () -> row(robot, "pc1-disk")
+                    .map(r -> "pc1".equals(r.clientName())).orElse(false));
+            select(robot, "pc1-disk");
+
+            robot.clickOn("#volume-resize");
+            robot.clickOn("#resize-size").write("8M");
+            Fx.await(WAIT, "the shrink needs its confirmation", () -> robot.lookup("#resize-shrink-confirm").queryLabeled()
+                    .isVisible() && robot.lookup("#resize-apply").queryButton().isDisabled());
+            assertEquals("I understand data past 8.00 MiB is lost",
+                    Fx.get(() -> robot.lookup("#resize-shrink-confirm").queryLabeled().getText()));
+            robot.clickOn("#resize-shrink-confirm");
+            robot.clickOn("#resize-apply");
+
+            Fx.await(WAIT, "the server's refusal is shown", () -> {
+                Label error = robot.lookup("#resize-error").queryAs(Label.class);
+                return error.isVisible() && error.getText().contains("in use by client pc1");
+            });
+            assertEquals(64 * MIB, apiSize("pc1-disk"), "the size is unchanged");
+            assertEquals(64 * MIB, (long) Fx.get(() -> row(robot, "pc1-disk").orElseThrow().sizeBytes()));
+            robot.clickOn("#resize-cancel");
+            assertEquals(8 * 512, session.read(0, 8).length, "the session goes on");
+        }
+    }
+
+    @Test
+    void createsAVolumeThenRemovesItAfterConfirmation(FxRobot robot) {
+        robot.clickOn("#volume-create");
+        robot.clickOn("#create-name").write("scratch");
+        robot.clickOn("#create-size").write("1000");
+        Fx.await(WAIT, "an odd size is refused inline", () -> robot.lookup("#create-apply").queryButton().isDisabled()
+                && robot.lookup("#create-hint").queryAs(Label.class).getText().contains("not a multiple of 512"));
+        Fx.run(() -> robot.lookup("#create-size").queryTextInputControl().clear());
+        robot.clickOn("#create-size").write("16M");
+        robot.clickOn("#create-apply");
+
+        Fx.await(WAIT, "the new volume is in the table", () -> row(robot, "scratch").isPresent());
+        assertEquals(16 * MIB, apiSize("scratch"));
+
+        select(robot, "scratch");
+        robot.clickOn("#volume-remove");
+        assertTrue(robot.lookup("Remove volume scratch?").tryQuery().isPresent(), "the dialog names the volume");
+        robot.clickOn("#remove-confirm");
+        Fx.await(WAIT, "the row is gone", () -> row(robot, "scratch").isEmpty());
+        assertEquals(-1, apiSize("scratch"), "removed on the server");
+    }
+
+    @Test
+    void removingAClientsDiskShowsTheServersReason(FxRobot robot) {
+        api.createVolume("pc2-disk", 4 * MIB);
+        api.addClient(Client.sanboot("pc2", "52:54:00:00:00:02", "pc2-disk"));
+        select(robot, "pc2-disk");
+        robot.clickOn("#volume-remove");
+        robot.clickOn("#remove-confirm");
+        Fx.await(WAIT, "the refusal is shown", () -> robot.lookup("#volumes-error").queryAs(Label.class).getText() != null
+                && robot.lookup("#volumes-error").queryAs(Label.class).getText().contains("remove the client first"));
+        assertEquals(4 * MIB, apiSize("pc2-disk"), "still there");
+    }
+}
