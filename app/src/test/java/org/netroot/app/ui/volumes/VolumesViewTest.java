@@ -170,4 +170,33 @@ class VolumesViewTest {
                 && robot.lookup("#volumes-error").queryAs(Label.class).getText().contains("remove the client first"));
         assertEquals(4 * MIB, apiSize("pc2-disk"), "still there");
     }
+
+    @Test
+    void importsAnImageAsAVolumeThenExportsIt(FxRobot robot) throws Exception {
+        Path image = tmp.resolve("win-image.img");
+        byte[] bytes = new byte[(int) (2 * MIB)];
+        java.util.Arrays.fill(bytes, (byte) 7);
+        java.nio.file.Files.write(image, bytes);
+
+        robot.clickOn("#volume-import");
+        robot.clickOn("#import-path").write(image.toString());
+        assertEquals("win-image", Fx.get(() -> robot.lookup("#import-name").queryTextInputControl().getText()),
+                "the name comes from the file");
+        robot.clickOn("#import-apply");
+        Fx.await(WAIT, "the imported volume is in the table", () -> row(robot, "win-image").isPresent());
+        assertEquals(2 * MIB, apiSize("win-image"));
+
+        Path exported = tmp.resolve("out.img");
+        select(robot, "win-image");
+        robot.clickOn("#volume-export");
+        robot.clickOn("#export-path").write(exported.toString());
+        robot.clickOn("#export-apply");
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end && !(java.nio.file.Files.exists(exported)
+                && java.nio.file.Files.size(exported) == 2 * MIB && api.jobs().stream().allMatch(j -> j.ended()))) {
+            Thread.sleep(50);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, java.nio.file.Files.readAllBytes(exported));
+        Fx.await(WAIT, "no job left running in the view", () -> robot.lookup("#volume-jobs").query().isVisible() == false);
+    }
 }
