@@ -81,13 +81,17 @@ class VolumesViewTest {
     }
 
     private void select(FxRobot robot, String name) {
-        Fx.await(WAIT, name + " in the table", () -> row(robot, name).isPresent());
-        robot.clickOn(robot.lookup(".table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
-                && name.equals(l.getText())).queryAs(Node.class));
+        Fx.await(WAIT, name + " drawn in the table", () -> cell(robot, name).tryQuery().isPresent());
+        robot.clickOn(cell(robot, name).queryAs(Node.class));
         Fx.await(WAIT, name + " selected", () -> {
             VolumeRow r = table(robot).getSelectionModel().getSelectedItem();
             return r != null && r.name().equals(name);
         });
+    }
+
+    private static org.testfx.service.query.NodeQuery cell(FxRobot robot, String text) {
+        return robot.lookup(".table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
+                && text.equals(l.getText()));
     }
 
     @Test
