@@ -89,9 +89,15 @@ class VolumesViewTest {
         });
     }
 
+    /** The shown cell with {@code text} (the table keeps hidden cells for measuring too: those cannot be clicked). */
     private static org.testfx.service.query.NodeQuery cell(FxRobot robot, String text) {
         return robot.lookup(".table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
-                && text.equals(l.getText()));
+                && text.equals(l.getText()) && shown(n));
+    }
+
+    private static boolean shown(Node n) {
+        for (Node p = n; p != null; p = p.getParent()) if (!p.isVisible()) return false;
+        return true;
     }
 
     @Test
