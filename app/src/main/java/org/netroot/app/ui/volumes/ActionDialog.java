@@ -1,6 +1,7 @@
 package org.netroot.app.ui.volumes;
 
 import atlantafx.base.theme.Styles;
+import javafx.application.Platform;
 import javafx.event.ActionEvent;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
@@ -8,6 +9,7 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
@@ -34,14 +36,17 @@ abstract class ActionDialog extends Dialog<Void> {
         form.setVgap(8);
         hint.setId(idPrefix + "-hint");
         hint.setWrapText(true);
+        hint.setMinHeight(Region.USE_PREF_SIZE); // wrapped lines take their height instead of an ellipsis
         hint.getStyleClass().add(Styles.TEXT_MUTED);
         failure.setId(idPrefix + "-error");
         failure.setWrapText(true);
+        failure.setMinHeight(Region.USE_PREF_SIZE);
         failure.getStyleClass().add(Styles.DANGER);
         failure.managedProperty().bind(failure.visibleProperty());
         failure.setVisible(false);
         VBox content = new VBox(10, form, hint, failure);
         content.setPrefWidth(460);
+        hint.textProperty().addListener((o, a, b) -> fit());
         getDialogPane().setContent(content);
         ButtonType applyType = new ButtonType(applyText, ButtonBar.ButtonData.OK_DONE);
         getDialogPane().getButtonTypes().addAll(applyType, ButtonType.CANCEL);
@@ -85,8 +90,10 @@ abstract class ActionDialog extends Dialog<Void> {
 
     /** Grows the window to its content after a line appeared (a refusal, a confirmation), so no button is cut off. */
     protected final void fit() {
-        if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
-            getDialogPane().getScene().getWindow().sizeToScene();
-        }
+        Platform.runLater(() -> { // after the new text was laid out
+            if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
+                getDialogPane().getScene().getWindow().sizeToScene();
+            }
+        });
     }
 }

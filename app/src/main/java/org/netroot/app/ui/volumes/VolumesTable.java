@@ -1,6 +1,6 @@
 package org.netroot.app.ui.volumes;
 
-import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.binding.Bindings;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Label;
@@ -12,12 +12,12 @@ import java.time.format.FormatStyle;
 import java.util.function.Function;
 
 /** The volumes as a sortable table: name, format, virtual size, used, attached client, I/O rate, created. */
-final class VolumesTable extends TableView<VolumeRow> {
+final class VolumesTable extends TableView<VolumeEntry> {
     private static final DateTimeFormatter CREATED =
             DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withZone(ZoneId.systemDefault());
 
     VolumesTable(VolumesViewModel viewModel) {
-        super(viewModel.rows());
+        super(viewModel.entries());
         setId("volumes-table");
         setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         setPlaceholder(new Label("No volumes yet: create one, or import a disk image"));
@@ -36,15 +36,17 @@ final class VolumesTable extends TableView<VolumeRow> {
         return "read " + Formats.rate(r.readBytesPerSecond()) + ", write " + Formats.rate(r.writeBytesPerSecond());
     }
 
-    private static <T> TableColumn<VolumeRow, T> column(String title, String id, Function<VolumeRow, T> value) {
-        TableColumn<VolumeRow, T> c = new TableColumn<>(title);
+    /** A column following its entry's row: the cell updates when the row does, the entry stays. */
+    private static <T> TableColumn<VolumeEntry, T> column(String title, String id, Function<VolumeRow, T> value) {
+        TableColumn<VolumeEntry, T> c = new TableColumn<>(title);
         c.setId("volumes-col-" + id);
-        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
+        c.setCellValueFactory(f -> Bindings.createObjectBinding(() -> value.apply(f.getValue().row()),
+                f.getValue().rowProperty()));
         return c;
     }
 
     /** A column sorted by its values (bytes, instants) but showing them as people read them. */
-    private static <T> TableColumn<VolumeRow, T> shown(TableColumn<VolumeRow, T> c, Function<T, String> text) {
+    private static <T> TableColumn<VolumeEntry, T> shown(TableColumn<VolumeEntry, T> c, Function<T, String> text) {
         c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
             @Override
             protected void updateItem(T item, boolean empty) {

@@ -26,7 +26,7 @@ public final class VolumesView implements View {
     private final VolumesViewModel viewModel;
     private final BorderPane root = new BorderPane();
     private final VolumesTable table;
-    /** The selection survives the row being replaced by a live update. */
+    /** The selection survives the list being rebuilt when another volume comes or goes. */
     private String selectedName;
 
     public VolumesView(AppContext context) {
@@ -50,7 +50,7 @@ public final class VolumesView implements View {
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null) selectedName = b.name();
         });
-        viewModel.rows().addListener((ListChangeListener<VolumeRow>) c -> keepSelection());
+        viewModel.entries().addListener((ListChangeListener<VolumeEntry>) c -> keepSelection());
     }
 
     private ToolBar toolbar() {
@@ -63,7 +63,6 @@ public final class VolumesView implements View {
         Button resize = button("volume-resize", "_Resize…", Feather.MAXIMIZE_2);
         resize.setOnAction(e -> selected(r -> new ResizeDialog(window(), viewModel, r).showAndWait()));
         Button remove = button("volume-remove", "Re_move…", Feather.TRASH_2);
-        remove.getStyleClass().add(Styles.DANGER);
         remove.setOnAction(e -> selected(this::confirmRemove));
         var none = Bindings.isNull(table.getSelectionModel().selectedItemProperty());
         for (Button b : new Button[] {export, resize, remove}) b.disableProperty().bind(none);
@@ -78,8 +77,8 @@ public final class VolumesView implements View {
     }
 
     private void selected(java.util.function.Consumer<VolumeRow> action) {
-        VolumeRow r = table.getSelectionModel().getSelectedItem();
-        if (r != null) action.accept(r);
+        VolumeEntry e = table.getSelectionModel().getSelectedItem();
+        if (e != null) action.accept(e.row());
     }
 
     private void confirmRemove(VolumeRow r) {
@@ -98,7 +97,7 @@ public final class VolumesView implements View {
 
     private void keepSelection() {
         if (selectedName == null || table.getSelectionModel().getSelectedItem() != null) return;
-        viewModel.row(selectedName).ifPresent(r -> table.getSelectionModel().select(r));
+        viewModel.entry(selectedName).ifPresent(e -> table.getSelectionModel().select(e));
     }
 
     private javafx.stage.Window window() {

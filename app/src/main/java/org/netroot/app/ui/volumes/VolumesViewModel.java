@@ -30,7 +30,7 @@ import java.util.function.Function;
  */
 public final class VolumesViewModel {
     private final AppModel model;
-    private final ObservableList<VolumeRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<VolumeEntry> entries = FXCollections.observableArrayList();
     private final FilteredList<Job> runningJobs;
     private final StringProperty error = new SimpleStringProperty();
     private final Set<Long> startedJobs = new HashSet<>();
@@ -44,9 +44,12 @@ public final class VolumesViewModel {
         refreshRows();
     }
 
-    /** One row per volume, in the server's order. Rows are replaced in place, so a selection stays. */
-    public ObservableList<VolumeRow> rows() {
-        return rows;
+    /**
+     * One entry per volume, in the server's order. An entry stays while its volume exists (its row
+     * changes inside it), so the list itself changes only when volumes come or go.
+     */
+    public ObservableList<VolumeEntry> entries() {
+        return entries;
     }
 
     /** Imports and exports still running (bytes done of total; cancel by id). */
@@ -60,18 +63,28 @@ public final class VolumesViewModel {
     }
 
     public Optional<VolumeRow> row(String name) {
-        return rows.stream().filter(r -> r.name().equals(name)).findFirst();
+        return entry(name).map(VolumeEntry::row);
+    }
+
+    public Optional<VolumeEntry> entry(String name) {
+        return entries.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
     private void refreshRows() {
         Map<String, VolumeActivity> activity = new HashMap<>();
         for (VolumeActivity a : model.volumeActivity()) activity.put(a.volumeName(), a);
-        List<VolumeRow> next = model.volumes().stream().map(v -> VolumeRow.of(v, activity.get(v.name()))).toList();
-        for (int i = 0; i < next.size(); i++) {
-            if (i >= rows.size()) rows.add(next.get(i));
-            else if (!rows.get(i).equals(next.get(i))) rows.set(i, next.get(i));
+        Map<String, VolumeEntry> existing = new HashMap<>();
+        for (VolumeEntry e : entries) existing.put(e.name(), e);
+        List<VolumeEntry> next = new java.util.ArrayList<>();
+        for (Volume v : model.volumes()) {
+            VolumeRow row = VolumeRow.of(v, activity.get(v.name()));
+            VolumeEntry e = existing.get(v.name());
+            if (e == null) e = new VolumeEntry(row);
+            else e.update(row);
+            next.add(e);
         }
-        if (rows.size() > next.size()) rows.remove(next.size(), rows.size());
+        // only when volumes came or went: an order the user sorted the table into stays
+        if (!new HashSet<>(next).equals(new HashSet<>(entries))) entries.setAll(next);
     }
 
     private void reportEndedJobs() {

@@ -26,26 +26,30 @@ class VolumesViewModelTest {
     @Test
     void rowsJoinVolumesWithTheirActivityAndUpdateInPlace() {
         model.volumes().setAll(volume("a", 1 << 20), volume("b", 2 << 20));
-        assertEquals(List.of("a", "b"), vm.rows().stream().map(VolumeRow::name).toList());
-        VolumeRow b = vm.rows().get(1);
-        assertNull(vm.rows().get(0).clientName());
+        assertEquals(List.of("a", "b"), vm.entries().stream().map(VolumeEntry::name).toList());
+        VolumeEntry a = vm.entries().get(0);
+        VolumeRow b = vm.entries().get(1).row();
+        assertNull(a.row().clientName());
+        List<Object> listChanges = new java.util.ArrayList<>();
+        vm.entries().addListener((javafx.collections.ListChangeListener<VolumeEntry>) c -> listChanges.add(c));
 
         model.volumeActivity().add(new VolumeActivity("a", "pc1", 1 << 20, 0, 65536, 0, t));
-        VolumeRow a = vm.rows().get(0);
-        assertEquals("pc1", a.clientName());
-        assertEquals(65536, a.readBytesPerSecond());
-        assertEquals(4096, a.usedBytes());
-        assertSame(b, vm.rows().get(1), "an unchanged row is not replaced");
+        assertEquals("pc1", a.row().clientName());
+        assertEquals(65536, a.row().readBytesPerSecond());
+        assertEquals(4096, a.row().usedBytes());
+        assertSame(b, vm.entries().get(1).row(), "an unchanged row is not replaced");
 
         model.volumes().set(0, volume("a", 8 << 20)); // VOLUME_CHANGED after a resize
-        assertEquals(8 << 20, vm.rows().get(0).sizeBytes());
-        assertEquals("pc1", vm.rows().get(0).clientName(), "the activity stays joined");
+        assertEquals(8 << 20, a.row().sizeBytes());
+        assertEquals("pc1", a.row().clientName(), "the activity stays joined");
 
         model.volumeActivity().set(0, new VolumeActivity("a", null, 1 << 20, 0, 0, 0, t)); // closed
-        assertNull(vm.rows().get(0).clientName());
+        assertNull(a.row().clientName());
+        assertSame(a, vm.entries().get(0), "live updates change the entry's row, not the list");
+        assertEquals(List.of(), listChanges, "so a selection in the table survives them");
 
         model.volumes().remove(0);
-        assertEquals(List.of("b"), vm.rows().stream().map(VolumeRow::name).toList());
+        assertEquals(List.of("b"), vm.entries().stream().map(VolumeEntry::name).toList());
     }
 
     @Test

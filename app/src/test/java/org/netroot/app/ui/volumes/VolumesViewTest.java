@@ -67,13 +67,13 @@ class VolumesViewTest {
     }
 
     @SuppressWarnings("unchecked")
-    private TableView<VolumeRow> table(FxRobot robot) {
-        return (TableView<VolumeRow>) robot.lookup("#volumes-table").queryAs(TableView.class);
+    private TableView<VolumeEntry> table(FxRobot robot) {
+        return (TableView<VolumeEntry>) robot.lookup("#volumes-table").queryAs(TableView.class);
     }
 
     /** The table's row for {@code name}; on the FX thread (inside Fx.get / Fx.await conditions). */
     private Optional<VolumeRow> row(FxRobot robot, String name) {
-        return table(robot).getItems().stream().filter(r -> r.name().equals(name)).findFirst();
+        return table(robot).getItems().stream().filter(e -> e.name().equals(name)).findFirst().map(VolumeEntry::row);
     }
 
     private long apiSize(String name) {
@@ -84,8 +84,8 @@ class VolumesViewTest {
         Fx.await(WAIT, name + " drawn in the table", () -> cell(robot, name).tryQuery().isPresent());
         robot.clickOn(cell(robot, name).queryAs(Node.class));
         Fx.await(WAIT, name + " selected", () -> {
-            VolumeRow r = table(robot).getSelectionModel().getSelectedItem();
-            return r != null && r.name().equals(name);
+            VolumeEntry e = table(robot).getSelectionModel().getSelectedItem();
+            return e != null && e.name().equals(name);
         });
     }
 
