@@ -340,4 +340,11 @@ public final class RemoteControl implements NetrootControl {
             throw new IllegalStateException("interrupted", e);
         }
     }
+
+    // ---- volume activity (Volumes view) ----
+
+    @Override
+    public List<VolumeActivity> volumeActivity() {
+        return call("GET", "/api/volume-activity", null, new TypeReference<>() { });
+    }
 }

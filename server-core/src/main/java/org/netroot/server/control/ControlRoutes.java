@@ -94,6 +94,8 @@ public final class ControlRoutes {
                     case "stop" -> ok(control.stopAllServices());
                     default -> error(404, "no such resource: " + method + " " + path);
                 };
+                // ---- volume activity (Volumes view) ----
+                case "GET volume-activity" -> ok(control.volumeActivity());
                 default -> error(404, "no such resource: " + method + " " + path);
             };
         } catch (JsonProcessingException e) {

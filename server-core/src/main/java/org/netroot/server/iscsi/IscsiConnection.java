@@ -144,6 +144,11 @@ public final class IscsiConnection implements OpenVolumes.User {
     }
 
     @Override
+    public String clientName() {
+        return target == null ? null : target.clientName();
+    }
+
+    @Override
     public String description() {
         return "client " + target.clientName() + " (" + initiatorName + ")";
     }

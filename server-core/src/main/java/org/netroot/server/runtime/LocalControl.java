@@ -73,6 +73,10 @@ public final class LocalControl implements NetrootControl {
     /** Offline only: set once a server announced itself and this view let go of the database. */
     private volatile String yielded;
     private Thread serverWatch;
+    /** The server's once-a-second I/O rates of open volumes; null offline and until the server started it. */
+    private volatile org.netroot.server.storage.VolumeActivitySampler volumeActivity;
+    /** Orders starting the sampler against closing (not this view's lock: close must not wait for a yield). */
+    private final Object samplerLock = new Object();
 
     public LocalControl(Database db, boolean ownsDatabase, Path dataDir, Supplier<ServerStatus> status) {
         this(db, ownsDatabase, dataDir, status, null);
@@ -93,6 +97,19 @@ public final class LocalControl implements NetrootControl {
         this.rules = new ClientRules(clients, volumes);
         this.discoveredRepository = new DiscoveredMachineRepository(db);
         this.discovered = new DiscoveredMachines(discoveredRepository, mac -> clients.byMac(mac).isPresent(), feed);
+    }
+
+    /**
+     * Starts the server's once-a-second sampling of open volumes' I/O (VOLUME_ACTIVITY). Called by
+     * {@link NetrootServer} once it is built, so a failed start leaves no sampler running; the
+     * offline view opens no volume and never samples. Closing this control stops it.
+     */
+    void sampleVolumeActivity() {
+        synchronized (samplerLock) {
+            if (services == null || volumeActivity != null || closing) return;
+            volumeActivity = new org.netroot.server.storage.VolumeActivitySampler(volumes.openVolumes()::usage,
+                    a -> feed.publish(ChangeType.VOLUME_ACTIVITY, a.volumeName(), a)).start();
+        }
     }
 
     /** The live stream's feed: boot events, services and DHCP publish here too. */
@@ -581,6 +598,9 @@ public final class LocalControl implements NetrootControl {
     public void close() {
         // subscribers first: they are told the server stopped (onClosed), after what they were sent
         closing = true;
+        synchronized (samplerLock) {
+            if (volumeActivity != null) volumeActivity.close();
+        }
         for (var s : subscribers) s.end(false);
         if (serverWatch != null) serverWatch.interrupt();
         synchronized (this) {
@@ -590,5 +610,14 @@ public final class LocalControl implements NetrootControl {
         jobs.close();
         discovered.close();
         if (ownsDatabase) db.close();
+    }
+
+    // ---- volume activity (Volumes view) ----
+
+    /** The open volumes, who has each and its I/O rates over the last second; empty offline. */
+    @Override
+    public List<org.netroot.server.api.VolumeActivity> volumeActivity() {
+        var sampler = volumeActivity;
+        return sampler == null ? List.of() : sampler.current();
     }
 }

@@ -98,6 +98,7 @@ public final class NetrootServer implements AutoCloseable {
                 throw e;
             }
             s.lock = lock;
+            s.control.sampleVolumeActivity();
             s.warnings.addAll(s.services.startAll());
             s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());
             ControlEndpoint ep = s.controlApi.start();

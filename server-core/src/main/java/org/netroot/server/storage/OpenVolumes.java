@@ -1,7 +1,9 @@
 package org.netroot.server.storage;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -18,6 +20,11 @@ public final class OpenVolumes {
     public interface User {
         /** Who is on the other end (the initiator IQN for iSCSI); the same identity may replace this user. */
         String identity();
+
+        /** The Netroot client this user is (its name), or null when it is no client. */
+        default String clientName() {
+            return null;
+        }
 
         /** For messages: "client pc1 (iqn...)". */
         default String description() {
@@ -88,6 +95,28 @@ public final class OpenVolumes {
     /** The handle of a volume someone has open. */
     public synchronized Optional<VolumeHandle> find(String volumeName) {
         return Optional.ofNullable(open.get(volumeName));
+    }
+
+    /**
+     * One open volume as the activity sampler sees it: the handle (a volume closed and opened again
+     * gets a new one, with counters from zero), the client that has it (null while only a closing
+     * session is left), and its counters.
+     */
+    public record Usage(VolumeHandle handle, String clientName, long bytesRead, long bytesWritten) {
+        public String volumeName() {
+            return handle.name();
+        }
+    }
+
+    /** Every open volume with its counters now. Cheap: no I/O, a short hold of the lock. */
+    public synchronized List<Usage> usage() {
+        List<Usage> list = new ArrayList<>(open.size());
+        for (VolumeHandle h : open.values()) {
+            User w = h.writer();
+            list.add(new Usage(h, w == null ? null : w.clientName(), h.counters().bytesRead(),
+                    h.counters().bytesWritten()));
+        }
+        return list;
     }
 
     /** How many volumes have a writer. */

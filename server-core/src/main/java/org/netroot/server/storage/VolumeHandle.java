@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class VolumeHandle {
     private final String name;
     private final BlockDevice device;
+    private final IoCounters counters = new IoCounters();
     private final OpenVolumes registry;
     private final Set<OpenVolumes.User> users = new LinkedHashSet<>();
     private final List<CapacityListener> listeners = new CopyOnWriteArrayList<>();
@@ -24,7 +25,7 @@ public final class VolumeHandle {
 
     VolumeHandle(String name, BlockDevice device, OpenVolumes registry) {
         this.name = name;
-        this.device = device;
+        this.device = new CountingBlockDevice(device, counters);
         this.registry = registry;
     }
 
@@ -32,8 +33,14 @@ public final class VolumeHandle {
         return name;
     }
 
+    /** The volume's device; its reads and writes are counted in {@link #counters()}. */
     public BlockDevice device() {
         return device;
+    }
+
+    /** Bytes read and written through {@link #device()} since the volume was opened. */
+    public IoCounters counters() {
+        return counters;
     }
 
     public void addListener(CapacityListener listener) {

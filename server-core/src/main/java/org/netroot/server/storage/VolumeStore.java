@@ -287,7 +287,7 @@ public final class VolumeStore {
             Files.deleteIfExists(file);
             throw e;
         }
-        return v;
+        return v.withAllocatedBytes(DiskUsage.allocatedBytes(file)); // the live stream's payload shows it too
     }
 
     private Path newFile(String name) throws IOException {

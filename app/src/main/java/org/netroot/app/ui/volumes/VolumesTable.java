@@ -1,0 +1,59 @@
+package org.netroot.app.ui.volumes;
+
+import javafx.beans.binding.Bindings;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Label;
+import org.netroot.app.ui.common.Formats;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.function.Function;
+
+/** The volumes as a sortable table: name, format, virtual size, used, attached client, I/O rate, created. */
+final class VolumesTable extends TableView<VolumeEntry> {
+    private static final DateTimeFormatter CREATED =
+            DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withZone(ZoneId.systemDefault());
+
+    VolumesTable(VolumesViewModel viewModel) {
+        super(viewModel.entries());
+        setId("volumes-table");
+        setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        setPlaceholder(new Label("No volumes yet: create one, or import a disk image"));
+        getColumns().add(column("Name", "name", VolumeRow::name));
+        getColumns().add(column("Format", "format", VolumeRow::format));
+        getColumns().add(shown(column("Virtual size", "size", VolumeRow::sizeBytes), Formats::bytes));
+        getColumns().add(shown(column("Used", "used", VolumeRow::usedBytes), Formats::bytes));
+        getColumns().add(column("Client", "client", r -> r.clientName() == null ? "" : r.clientName()));
+        getColumns().add(column("I/O", "io", VolumesTable::io));
+        getColumns().add(shown(column("Created", "created", VolumeRow::createdAt), CREATED::format));
+    }
+
+    /** "read 12 MiB/s, write 1 MiB/s"; blank when idle. */
+    static String io(VolumeRow r) {
+        if (r.readBytesPerSecond() <= 0 && r.writeBytesPerSecond() <= 0) return r.attached() ? "idle" : "";
+        return "read " + Formats.rate(r.readBytesPerSecond()) + ", write " + Formats.rate(r.writeBytesPerSecond());
+    }
+
+    /** A column following its entry's row: the cell updates when the row does, the entry stays. */
+    private static <T> TableColumn<VolumeEntry, T> column(String title, String id, Function<VolumeRow, T> value) {
+        TableColumn<VolumeEntry, T> c = new TableColumn<>(title);
+        c.setId("volumes-col-" + id);
+        c.setCellValueFactory(f -> Bindings.createObjectBinding(() -> value.apply(f.getValue().row()),
+                f.getValue().rowProperty()));
+        return c;
+    }
+
+    /** A column sorted by its values (bytes, instants) but showing them as people read them. */
+    private static <T> TableColumn<VolumeEntry, T> shown(TableColumn<VolumeEntry, T> c, Function<T, String> text) {
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(T item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : text.apply(item));
+            }
+        });
+        return c;
+    }
+}

@@ -1,0 +1,120 @@
+package org.netroot.server.testing;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The smallest real iSCSI initiator: a TCP session that logs in without authentication (straight to
+ * the operational stage, as iPXE may) and reads blocks with READ(10), bytes on the wire written by
+ * hand (RFC 7143). It stays logged in until closed, unlike libiscsi's command-line tools.
+ */
+public final class RawInitiator implements AutoCloseable {
+    private static final int BHS = 48;
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int cmdSN = 1;
+    private int expStatSN;
+    private int itt = 1;
+
+    private RawInitiator(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(10_000);
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects to the loopback portal on {@code port} and logs in to {@code targetIqn}; throws when refused. */
+    public static RawInitiator login(int port, String initiatorIqn, String targetIqn) throws IOException {
+        RawInitiator i = new RawInitiator(new Socket(InetAddress.getLoopbackAddress(), port));
+        try {
+            i.doLogin(initiatorIqn, targetIqn);
+            return i;
+        } catch (IOException | RuntimeException e) {
+            i.close();
+            throw e;
+        }
+    }
+
+    private void doLogin(String initiatorIqn, String targetIqn) throws IOException {
+        byte[] data = ("InitiatorName=" + initiatorIqn + "\0TargetName=" + targetIqn + "\0SessionType=Normal\0"
+                + "HeaderDigest=None\0DataDigest=None\0MaxRecvDataSegmentLength=65536\0")
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x43);          // Login, immediate
+        h.put(1, (byte) 0x87);          // T, CSG operational (1), NSG full feature (3)
+        h.putInt(4, data.length);       // TotalAHSLength 0, DataSegmentLength
+        h.put(8, (byte) 0x40).put(9, (byte) 0x00).put(10, (byte) 0x01).put(11, (byte) 0x37); // ISID
+        h.putInt(16, itt++);
+        h.putInt(24, cmdSN);
+        h.putInt(28, expStatSN);
+        send(h.array(), data);
+        Response r = receive();
+        if ((r.header[0] & 0x3f) != 0x23) throw new IOException("expected a login response, got opcode " + r.header[0]);
+        int status = ByteBuffer.wrap(r.header).getShort(36) & 0xffff;
+        if (status != 0) throw new IOException(String.format("login refused: status 0x%04x", status));
+        expStatSN = ByteBuffer.wrap(r.header).getInt(24) + 1;
+    }
+
+    /** READ(10) of {@code blocks} 512-byte blocks at {@code lba}; returns the bytes read. */
+    public byte[] read(long lba, int blocks) throws IOException {
+        int length = blocks * 512;
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x01);          // SCSI Command
+        h.put(1, (byte) 0xc1);          // F, R, simple task
+        h.putInt(16, itt++);
+        h.putInt(20, length);
+        h.putInt(24, cmdSN++);
+        h.putInt(28, expStatSN);
+        h.put(32, (byte) 0x28);
+        h.putInt(34, (int) lba);
+        h.putShort(39, (short) blocks);
+        send(h.array(), new byte[0]);
+        ByteBuffer result = ByteBuffer.allocate(length);
+        while (true) {
+            Response r = receive();
+            int opcode = r.header[0] & 0x3f;
+            ByteBuffer rh = ByteBuffer.wrap(r.header);
+            if (opcode == 0x25) { // Data-In
+                result.put(rh.getInt(40), r.data);
+                if ((r.header[1] & 0x01) == 0) continue;
+            } else if (opcode != 0x21) {
+                throw new IOException("unexpected opcode " + opcode + " during READ");
+            }
+            expStatSN = rh.getInt(24) + 1;
+            int status = r.header[3] & 0xff;
+            if (status != 0) throw new IOException("READ ended with SCSI status " + status);
+            return result.array();
+        }
+    }
+
+    private record Response(byte[] header, byte[] data) {
+    }
+
+    private void send(byte[] header, byte[] data) throws IOException {
+        out.write(header);
+        out.write(data);
+        out.write(new byte[(4 - data.length % 4) % 4]);
+        out.flush();
+    }
+
+    private Response receive() throws IOException {
+        byte[] header = new byte[BHS];
+        in.readFully(header);
+        int length = ByteBuffer.wrap(header).getInt(4) & 0xffffff;
+        byte[] data = new byte[length];
+        in.readFully(data);
+        in.skipNBytes((4 - length % 4) % 4);
+        return new Response(header, data);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
