@@ -243,7 +243,7 @@ public final class AppModel {
             case LEASE_RELEASED -> leases.removeIf(l -> l.mac().equals(normalizedOrSame(e.subject())));
             case CLIENT_ACTIVITY -> upsert(clientActivity, e.payloadAs(ClientActivity.class), ClientActivity::clientName);
             case VOLUME_ACTIVITY -> upsert(volumeActivity, e.payloadAs(VolumeActivity.class), VolumeActivity::volumeName);
-            case SERVICE_STARTED, SERVICE_STOPPED, SERVICE_FAILED -> applyService(e);
+            case SERVICE_STARTED, SERVICE_STOPPED, SERVICE_FAILED, SERVICE_COUNTERS -> applyService(e);
             case RESET -> reload();
             case OVERFLOW -> lastError.set("The window fell behind the server's changes; reconnecting");
         }
