@@ -12,6 +12,8 @@ import org.netroot.app.connection.ConnectionState;
 import org.netroot.app.connection.ServerStarter;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
+import org.netroot.server.dhcp.DhcpMode;
+import org.netroot.server.runtime.ServerConfig;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -22,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -88,7 +91,10 @@ class ServicesViewTest {
     @Test
     void showsTheServersWarningsAndAStartFailureInWords(FxRobot robot) throws Exception {
         Path data = tmp.resolve("warnings");
-        server = TestServer.start(data); // its iPXE folder is empty: the server warns
+        int fixed = freeUdpPort(); // fixed, so a restart asks for the same port and finds it taken
+        ServerConfig loopback = TestServer.loopback(data);
+        server = TestServer.start(data, new ServerConfig(data, List.of(), DhcpMode.OFF, null, null, null, 0, 0, fixed, 0, 0, 0,
+                loopback.ipxeDir(), null, 3600)); // its iPXE folder is empty: the server warns
         shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
         Fx.await(WAIT, "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
         robot.clickOn("#nav-services");
@@ -101,6 +107,20 @@ class ServicesViewTest {
         int port = server.server().status().services().stream().filter(s -> s.name().equals("HTTP")).findFirst()
                 .orElseThrow().mainPort();
         assertEquals(0, port, "stopped: the configured port (0: picked at start)");
+        robot.clickOn("#service-tftp-stop");
+        awaitBadge(robot, "tftp", "Stopped");
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), fixed))) {
+            robot.clickOn("#service-tftp-start");
+            awaitBadge(robot, "tftp", "Failed");
+            String failure = Fx.get(() -> text(robot, "#service-tftp-failure"));
+            assertTrue(failure.startsWith("TFTP: port " + fixed + "/udp is in use by another program (dnsmasq"), failure);
+            assertTrue(failure.contains("`sudo ss -lunp 'sport = :" + fixed + "'`"), failure);
+            assertTrue(Fx.get(() -> visible(robot, "#service-tftp-failure")));
+        }
+        robot.clickOn("#service-tftp-start");
+        awaitBadge(robot, "tftp", "Running");
+        assertTrue(Fx.get(() -> !visible(robot, "#service-tftp-failure")), "the failure goes once it runs");
+
         robot.clickOn("#services-stop-all");
         Fx.await(WAIT, "all stopped", () -> "Stopped".equals(text(robot, "#service-iscsi-state"))
                 && "Stopped".equals(text(robot, "#service-tftp-state")));
@@ -136,6 +156,12 @@ class ServicesViewTest {
                     + ", server " + (server == null ? null : server.server().status())
                     + ", model " + Fx.get(() -> shell.model().status().get())
                     + ", error " + Fx.get(() -> shell.model().lastError().get()), e);
+        }
+    }
+
+    private static int freeUdpPort() throws java.io.IOException {
+        try (DatagramSocket probe = new DatagramSocket(0)) {
+            return probe.getLocalPort();
         }
     }
 
