@@ -1,6 +1,5 @@
 package org.netroot.app.ui.services;
 
-import atlantafx.base.controls.Card;
 import atlantafx.base.theme.Styles;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -14,9 +13,13 @@ import org.netroot.app.ui.common.Icons;
 
 import java.util.function.Consumer;
 
-/** One service's card: name and state badge, Start and Stop, where it listens, counters, its failure in words. */
+/**
+ * One service's card: name and state badge, Start and Stop, where it listens, counters, its failure in
+ * words. A VBox styled as a card, not AtlantaFX's Card: a Control does not give wrapped lines their
+ * height, and a failure with its fix often takes two.
+ */
 final class ServiceCard {
-    private final Card card = new Card();
+    private final VBox card = new VBox(8);
     private final Label badge = new Label();
     private final Label listening = new Label();
     private final Label dhcp = new Label();
@@ -43,7 +46,7 @@ final class ServiceCard {
         HBox.setHgrow(grow, Priority.ALWAYS);
         HBox header = new HBox(10, title, badge, grow, start, stop);
         header.setAlignment(Pos.CENTER_LEFT);
-        card.setHeader(header);
+        card.getChildren().add(header);
 
         listening.setId(id + "-address");
         listening.setGraphic(Icons.of(Feather.RADIO));
@@ -58,8 +61,11 @@ final class ServiceCard {
         failure.setWrapText(true);
         failure.setGraphic(Icons.of(Feather.ALERT_TRIANGLE));
         failure.getStyleClass().add(Styles.DANGER);
-        for (Label l : new Label[] {dhcp, failure}) l.managedProperty().bind(l.visibleProperty());
-        card.setBody(new VBox(6, listening, dhcp, counters, failure));
+        for (Label l : new Label[] {dhcp, failure}) {
+            l.managedProperty().bind(l.visibleProperty());
+            l.setMinHeight(Region.USE_PREF_SIZE); // wrapped lines take the height they need instead of an ellipsis
+        }
+        card.getChildren().add(new VBox(6, listening, dhcp, counters, failure));
         update(row);
     }
 
@@ -83,7 +89,7 @@ final class ServiceCard {
         stop.setDisable(!row.canStop());
     }
 
-    Card node() {
+    VBox node() {
         return card;
     }
 }

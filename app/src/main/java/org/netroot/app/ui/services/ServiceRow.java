@@ -15,17 +15,28 @@ import java.util.stream.Collectors;
  * @param dhcp      "Proxy DHCP on eth0" for DHCP, else ""
  * @param failure   why it is not running, with the fix ("" when all is well)
  * @param busy      a start or stop of it is under way (its buttons wait)
+ * @param managed   the server has this service (DHCP is absent when it is off): it can be started and stopped
  */
 public record ServiceRow(String name, String id, boolean running, Tone tone, String badge, String listening,
-                         String dhcp, String requests, String dropped, String failure, int port, boolean busy) {
+                         String dhcp, String requests, String dropped, String failure, int port, boolean busy,
+                         boolean managed) {
     public enum Tone { RUNNING, STOPPED, FAILED }
 
     public boolean canStart() {
-        return !running && !busy;
+        return managed && !running && !busy;
     }
 
     public boolean canStop() {
-        return running && !busy;
+        return managed && running && !busy;
+    }
+
+    /** DHCP when the server runs without it (no interface, or --dhcp off): what that means and how to turn it on. */
+    public static ServiceRow dhcpOff() {
+        return new ServiceRow("DHCP", "dhcp", false, Tone.STOPPED, "Off", "not listening · ports 67, 4011/udp",
+                "DHCP is off: PXE firmware gets no boot answer from Netroot. Serve on an interface to turn it on:"
+                        + " `netroot serve --interface eth0` (proxy mode next to your router; --dhcp full to hand out"
+                        + " addresses too), or pick the interface in the first-run wizard.",
+                count(0, "request"), count(0, "dropped input"), "", -1, false, false);
     }
 
     /** @param actionError the failure of the last start or stop from this window, shown when the state has none */
@@ -39,7 +50,7 @@ public record ServiceRow(String name, String id, boolean running, Tone tone, Str
         };
         return new ServiceRow(s.name(), s.name().toLowerCase(Locale.ROOT), s.running(), tone, badge, listening(s),
                 dhcp(s), count(s.requests(), "request"), count(s.droppedInput(), "dropped input") , failure,
-                s.mainPort(), busy);
+                s.mainPort(), busy, true);
     }
 
     static String listening(ServerStatus.ServiceState s) {
@@ -51,7 +62,7 @@ public record ServiceRow(String name, String id, boolean running, Tone tone, Str
     private static String ports(ServerStatus.ServiceState s) {
         String transport = s.transport() == null ? "" : "/" + s.transport();
         if (s.ports().isEmpty()) return "port unknown";
-        if (s.ports().equals(List.of(0))) return "port picked at start" + transport;
+        if (s.ports().equals(List.of(0))) return "any free port, picked at start" + (s.transport() == null ? "" : " (" + s.transport() + ")");
         String list = s.ports().stream().map(String::valueOf).collect(Collectors.joining(", "));
         return (s.ports().size() == 1 ? "port " : "ports ") + list + transport;
     }

@@ -1,6 +1,5 @@
 package org.netroot.app.ui.services;
 
-import atlantafx.base.controls.Card;
 import atlantafx.base.controls.Message;
 import atlantafx.base.theme.Styles;
 import javafx.beans.binding.Bindings;
@@ -137,8 +136,9 @@ public final class ServicesView implements View {
     }
 
     private Node controlApiCard() {
-        Card card = new Card();
+        VBox card = new VBox(8);
         card.setId("service-control");
+        card.getStyleClass().add("service-card");
         Label title = new Label("Control API");
         title.getStyleClass().add(Styles.TITLE_4);
         Label badge = new Label("Running");
@@ -147,11 +147,12 @@ public final class ServicesView implements View {
         always.getStyleClass().add(Styles.TEXT_MUTED);
         HBox header = new HBox(10, title, badge, always);
         header.setAlignment(Pos.CENTER_LEFT);
-        card.setHeader(header);
+        card.getChildren().add(header);
         Label line = new Label(model.controlApi().get(), Icons.of(Feather.RADIO));
         line.setId("service-control-address");
         line.setWrapText(true);
-        card.setBody(line);
+        line.setMinHeight(Region.USE_PREF_SIZE);
+        card.getChildren().add(line);
         return card;
     }
 

@@ -153,8 +153,8 @@ public final class ServicesViewModel {
 
     private void showEndpoint(Optional<ControlEndpoint> endpoint) {
         if (!server.get()) return;
-        controlApi.set(endpoint.map(e -> "127.0.0.1:" + e.port() + "/tcp · loopback only; the app and `netroot`"
-                + " commands use it with the token in " + ControlEndpoint.file(dataDir)).orElse(""));
+        controlApi.set(endpoint.map(e -> "127.0.0.1:" + e.port() + "/tcp · loopback only, token in "
+                + ControlEndpoint.FILE_NAME).orElse(""));
     }
 
     /** Rebuilds rows and warnings from the status; replaces rows only where they changed (keeps focus). */
@@ -162,6 +162,7 @@ public final class ServicesViewModel {
         ServerStatus s = status.get();
         List<ServiceRow> next = new ArrayList<>();
         if (server.get() && s != null) {
+            if (s.services().stream().noneMatch(svc -> svc.name().equals("DHCP"))) next.add(ServiceRow.dhcpOff());
             for (ServerStatus.ServiceState state : s.services()) {
                 next.add(ServiceRow.of(state, busy.contains(state.name()) || busy.contains(ALL),
                         actionErrors.get(state.name())));

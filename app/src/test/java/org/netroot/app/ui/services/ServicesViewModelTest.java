@@ -53,14 +53,25 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void dhcpOffIsACardThatSaysHowToTurnItOn() {
+        connection.set(ConnectionState.SERVER);
+        status.set(new ServerStatus(true, List.of(HTTP), Map.of(), List.of()));
+        ServiceRow dhcp = model.rows().get(0);
+        assertEquals("DHCP", dhcp.name());
+        assertEquals("Off", dhcp.badge());
+        assertTrue(dhcp.dhcp().contains("`netroot serve --interface eth0`"), dhcp.dhcp());
+        assertFalse(dhcp.canStart() || dhcp.canStop(), "nothing to start: the server has no DHCP service");
+    }
+
+    @Test
     void liveCountersReplaceTheRow() {
         connection.set(ConnectionState.SERVER);
         status.set(new ServerStatus(true, List.of(HTTP), Map.of(), List.of()));
         ServerStatus.ServiceState busier = new ServerStatus.ServiceState("HTTP", true, null, List.of("0.0.0.0"),
                 List.of(80), "tcp", null, List.of(), 50, 2);
         status.set(new ServerStatus(true, List.of(busier), Map.of(), List.of()));
-        assertEquals("50 requests", model.rows().get(0).requests());
-        assertEquals("2 dropped input", model.rows().get(0).dropped());
+        assertEquals("50 requests", model.rows().get(1).requests());
+        assertEquals("2 dropped input", model.rows().get(1).dropped());
     }
 
     @Test
@@ -83,7 +94,7 @@ class ServicesViewModelTest {
         connection.set(ConnectionState.SERVER);
         assertTrue(model.server().get());
         assertEquals("", model.offlineText().get());
-        assertEquals(1, model.rows().size());
+        assertEquals(List.of("DHCP", "HTTP"), model.rows().stream().map(ServiceRow::name).toList());
     }
 
     @Test
@@ -92,7 +103,7 @@ class ServicesViewModelTest {
         status.set(new ServerStatus(true, List.of(HTTP), Map.of(), List.of()));
         model.stop("HTTP");
         model.stopAll();
-        assertFalse(model.rows().get(0).busy());
+        assertFalse(model.rows().get(1).busy());
         assertFalse(model.allBusy().get());
     }
 }
