@@ -89,18 +89,12 @@ public final class ServicesView implements View {
         start.setId("services-start-server");
         start.getStyleClass().add(Styles.ACCENT);
         start.setOnAction(e -> startServer());
-        start.visibleProperty().bind(bannerStartServerVisible());
+        start.visibleProperty().bind(model.offline());
         start.managedProperty().bind(start.visibleProperty());
         VBox box = new VBox(8, m, start);
         box.visibleProperty().bind(Bindings.isNotEmpty(model.offlineText()));
         box.managedProperty().bind(box.visibleProperty());
         return box;
-    }
-
-    /** Shown when the banner offers it: offline (the banner's own rule). */
-    private javafx.beans.binding.BooleanBinding bannerStartServerVisible() {
-        return Bindings.createBooleanBinding(() -> model.offlineText().get().startsWith("Services run only"),
-                model.offlineText());
     }
 
     /** The banner's "Start server" does it (privilege check, in-process start, re-attach): press that one. */

@@ -44,6 +44,7 @@ public final class ServicesViewModel {
     private final ObservableList<String> warnings = FXCollections.observableArrayList();
     private final ReadOnlyBooleanWrapper server = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper allBusy = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper offline = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper offlineText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper controlApi = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper();
@@ -79,6 +80,11 @@ public final class ServicesViewModel {
     /** True while a server runs for the data folder: the services exist only then. */
     public ReadOnlyBooleanProperty server() {
         return server.getReadOnlyProperty();
+    }
+
+    /** True when no server runs for the data folder (the window's banner then offers to start one). */
+    public ReadOnlyBooleanProperty offline() {
+        return offline.getReadOnlyProperty();
     }
 
     /** True while "start all" or "stop all" runs. */
@@ -137,6 +143,7 @@ public final class ServicesViewModel {
 
     private void connectionChanged(ConnectionState state) {
         server.set(state == ConnectionState.SERVER);
+        offline.set(state == ConnectionState.OFFLINE);
         offlineText.set(switch (state) {
             case SERVER -> "";
             case OFFLINE -> "Services run only in a Netroot server, and none runs for " + dataDir

@@ -86,6 +86,7 @@ class ServicesViewModelTest {
     void offlineThereAreNoServicesAndItSaysWhy() {
         status.set(new ServerStatus(true, List.of(HTTP), Map.of(), List.of("a warning")));
         assertFalse(model.server().get());
+        assertTrue(model.offline().get());
         assertTrue(model.rows().isEmpty(), "no server: no cards, even with a stale status");
         assertTrue(model.warnings().isEmpty());
         assertTrue(model.offlineText().get().startsWith("Services run only in a Netroot server, and none runs for"
@@ -93,6 +94,7 @@ class ServicesViewModelTest {
 
         connection.set(ConnectionState.SERVER);
         assertTrue(model.server().get());
+        assertFalse(model.offline().get());
         assertEquals("", model.offlineText().get());
         assertEquals(List.of("DHCP", "HTTP"), model.rows().stream().map(ServiceRow::name).toList());
     }
