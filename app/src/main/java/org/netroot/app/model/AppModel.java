@@ -8,6 +8,7 @@ import javafx.collections.ObservableList;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.ChangeEvent;
 import org.netroot.server.api.ChangeListener;
+import org.netroot.server.api.ChangeType;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.ClientActivity;
 import org.netroot.server.api.DiscoveredMachine;
@@ -53,6 +54,12 @@ public final class AppModel {
     private volatile NetrootControl control;
     private AutoCloseable subscription;
     private long generation;
+    /**
+     * Changes applied while a snapshot is being read (FX thread): a snapshot read before a change but
+     * applied after it would undo it, so they are applied again on top of the snapshot, in order.
+     */
+    private final List<ChangeEvent> sinceLoad = new ArrayList<>();
+    private int loading;
 
     public AppModel(Executor io) {
         this.io = io;
@@ -121,6 +128,8 @@ public final class AppModel {
         closeSubscription();
         control = next;
         long gen = ++generation;
+        sinceLoad.clear();
+        loading = 1;
         io.execute(() -> {
             try {
                 AutoCloseable sub = next.subscribe(0, new StreamListener(gen));
@@ -130,16 +139,21 @@ public final class AppModel {
                 });
                 reload(gen, next);
             } catch (RuntimeException e) {
-                Platform.runLater(() -> lastError.set("Cannot follow the server's changes: " + e.getMessage()));
+                Platform.runLater(() -> {
+                    loaded(gen);
+                    lastError.set("Cannot follow the server's changes: " + e.getMessage());
+                });
             }
         });
     }
 
-    /** Reads every list again (after a RESET, or on demand). */
+    /** Reads every list again (after a RESET, or on demand). FX thread. */
     public void reload() {
         NetrootControl c = control;
         long gen = generation;
-        if (c != null) io.execute(() -> reload(gen, c));
+        if (c == null) return;
+        loading++;
+        io.execute(() -> reload(gen, c));
     }
 
     private void reload(long gen, NetrootControl c) {
@@ -157,10 +171,21 @@ public final class AppModel {
                 clientActivity.setAll(s.clientActivity());
                 volumeActivity.setAll(s.volumeActivity());
                 lastError.set(null);
+                for (ChangeEvent e : List.copyOf(sinceLoad)) apply(e);
+                loaded(gen);
             });
         } catch (RuntimeException e) {
-            Platform.runLater(() -> lastError.set("Cannot read from the server: " + e.getMessage()));
+            Platform.runLater(() -> {
+                loaded(gen);
+                lastError.set("Cannot read from the server: " + e.getMessage());
+            });
         }
+    }
+
+    /** One snapshot read ended (FX thread); once none is in flight, the changes kept for them go. */
+    private void loaded(long gen) {
+        if (gen != generation || loading == 0) return;
+        if (--loading == 0) sinceLoad.clear();
     }
 
     private void setBootEvents(List<BootEvent> events) {
@@ -213,6 +238,10 @@ public final class AppModel {
         ChangeEvent e;
         while ((e = pending.poll()) != null) {
             if (gen != generation) continue;
+            if (loading > 0 && e.type() != ChangeType.BOOT && e.type() != ChangeType.RESET
+                    && e.type() != ChangeType.OVERFLOW) {
+                sinceLoad.add(e);
+            }
             BootEvent boot = apply(e);
             if (boot != null) newBootEvents.add(boot);
             for (Consumer<ChangeEvent> l : changeListeners) l.accept(e);
@@ -243,7 +272,7 @@ public final class AppModel {
             case LEASE_RELEASED -> leases.removeIf(l -> l.mac().equals(normalizedOrSame(e.subject())));
             case CLIENT_ACTIVITY -> upsert(clientActivity, e.payloadAs(ClientActivity.class), ClientActivity::clientName);
             case VOLUME_ACTIVITY -> upsert(volumeActivity, e.payloadAs(VolumeActivity.class), VolumeActivity::volumeName);
-            case SERVICE_STARTED, SERVICE_STOPPED, SERVICE_FAILED -> applyService(e);
+            case SERVICE_STARTED, SERVICE_STOPPED, SERVICE_FAILED, SERVICE_COUNTERS -> applyService(e);
             case RESET -> reload();
             case OVERFLOW -> lastError.set("The window fell behind the server's changes; reconnecting");
         }

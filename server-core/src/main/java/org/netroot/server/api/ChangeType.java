@@ -20,6 +20,11 @@ public enum ChangeType {
     CLIENT_ACTIVITY,
     /** payload {@link VolumeActivity}, subject the volume's name */
     VOLUME_ACTIVITY,
+    /**
+     * payload {@link ServerStatus.ServiceState}, subject the service's name: its requests or dropped
+     * input moved (at most one per service per second, none while idle)
+     */
+    SERVICE_COUNTERS,
     RESET, OVERFLOW;
 
     public String wireName() {

@@ -19,12 +19,22 @@ final class StatusCommand implements Callable<Integer> {
                 return 3;
             }
             for (ServerStatus.ServiceState st : s.services()) {
-                System.out.printf("%-6s %s%s%n", st.name(), st.running() ? "running" : "stopped",
+                System.out.printf("%-6s %s%s%s%n", st.name(), st.running() ? "running" : "stopped", where(st),
                         st.detail() == null ? "" : ": " + st.detail());
             }
             s.droppedInput().forEach((k, v) -> System.out.println("dropped " + k + " input: " + v));
             s.warnings().forEach(w -> System.out.println("warning: " + w));
         }
         return 0;
+    }
+
+    /** " on 127.0.0.1 port 69/udp, 12 requests" (mode and interfaces for DHCP); "" from a server that does not say. */
+    static String where(ServerStatus.ServiceState st) {
+        if (st.ports().isEmpty() || !st.running()) return "";
+        String ports = st.ports().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+        String dhcp = st.mode() == null ? "" : " (" + st.mode().toLowerCase(java.util.Locale.ROOT) + " mode on "
+                + String.join(", ", st.interfaces()) + ")";
+        return " on " + String.join(", ", st.addresses()) + (st.ports().size() == 1 ? " port " : " ports ") + ports
+                + "/" + st.transport() + dhcp + ", " + st.requests() + " requests";
     }
 }

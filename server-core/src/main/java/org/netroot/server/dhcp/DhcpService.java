@@ -21,12 +21,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.ChangePublisher;
 import org.netroot.server.events.DiscoverySink;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.BindProblems;
 import org.netroot.server.service.InputErrors;
+import org.netroot.server.service.ServiceFacts;
 import org.netroot.server.service.ManagedService;
 import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.LeaseRepository;
@@ -54,6 +57,10 @@ public final class DhcpService implements ManagedService {
     private final PeerDirectory peers;
     private final InputErrors errors;
     private final List<Channel> channels = new ArrayList<>();
+    /** Datagrams received on every channel (garbage among them is counted by {@link InputErrors} too). */
+    private final LongAdder requestCount = new LongAdder();
+    /** What {@link #facts} shows: set once the channels are bound, cleared by {@link #stop}. */
+    private volatile List<String> boundAddresses = List.of();
     private ChangePublisher changes = ChangePublisher.NONE;
     private DiscoverySink discovered = DiscoverySink.NONE;
     private EventLoopGroup group;
@@ -114,6 +121,13 @@ public final class DhcpService implements ManagedService {
             stop();
             throw e;
         }
+        boundAddresses = served.stream().map(on -> on.address().getHostAddress()).toList();
+    }
+
+    @Override
+    public ServiceFacts facts() {
+        return new ServiceFacts(boundAddresses, List.of(settings.serverPort(), settings.proxyPort()), "udp",
+                settings.mode().name(), settings.interfaces(), requestCount.sum());
     }
 
     private DhcpResponder responder(IpxeBinaries binaries) {
@@ -149,7 +163,10 @@ public final class DhcpService implements ManagedService {
         Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.SO_BROADCAST, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new DhcpChannelHandler(on, port, responder::handle, dropped));
+                .handler(new DhcpChannelHandler(on, port, (datagram, arrival) -> {
+                    requestCount.increment();
+                    return responder.handle(datagram, arrival);
+                }, dropped));
         Channel ch = b.register().sync().channel();
         try {
             // set here, not through Bootstrap.option(): Bootstrap only logs a failed option, and an
@@ -180,18 +197,9 @@ public final class DhcpService implements ManagedService {
     }
 
     private static Exception explain(ServedInterface on, int port, Exception e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("Permission denied") || m.contains("EACCES") || m.contains("Operation not permitted")) {
-            return new IllegalStateException("DHCP cannot bind UDP port " + port + " on " + on.name()
-                    + ": ports below 1024 need the CAP_NET_BIND_SERVICE privilege. Run `sudo setcap "
-                    + "cap_net_bind_service=+ep " + javaBinary() + "` or run Netroot as the system service"
-                    + " (" + m + ")", e);
-        }
-        if (m.contains("Address already in use")) {
-            return new IllegalStateException("DHCP cannot bind UDP port " + port + " on " + on.name() + ": another DHCP"
-                    + " server (dnsmasq? isc-dhcp-server?) is using it; stop it or use --dhcp off (" + m + ")", e);
-        }
-        return new IllegalStateException("DHCP cannot listen on " + on.name() + " port " + port + ": " + m, e);
+        IllegalStateException words = BindProblems.explain("DHCP", "udp", port, null, e,
+                "dnsmasq, isc-dhcp-server, kea", "--dhcp-port and --proxy-port, or --dhcp off");
+        return new IllegalStateException(words.getMessage() + " (on " + on.name() + ")", e);
     }
 
     private static String javaBinary() {
@@ -200,6 +208,7 @@ public final class DhcpService implements ManagedService {
 
     @Override
     public synchronized void stop() {
+        boundAddresses = List.of();
         for (Channel ch : channels) ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         channels.clear();
         if (group != null) {

@@ -33,11 +33,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.BindProblems;
 import org.netroot.server.service.InputErrors;
+import org.netroot.server.service.ServiceFacts;
 import org.netroot.server.service.ManagedService;
 import org.netroot.server.service.NettyTransport;
 import org.netroot.server.store.ClientDirectory;
@@ -57,6 +60,7 @@ public final class HttpService implements ManagedService {
     private EventLoopGroup group;
     /** One listening channel per bind address. */
     private volatile List<Channel> channels = List.of();
+    private final LongAdder requestCount = new LongAdder();
 
     /** @param clients read in memory: scripts are answered on the event loop */
     public HttpService(HttpSettings settings, ClientDirectory clients, BootEventSink events, PeerDirectory peers,
@@ -105,7 +109,8 @@ public final class HttpService implements ManagedService {
         } catch (NettyTransport.BindFailed e) {
             NettyTransport.shutdown(group);
             group = null;
-            throw NettyTransport.bindFailure("HTTP", "TCP", e);
+            throw BindProblems.explain("HTTP", "tcp", e.port(), e.address(), e.getCause(), "nginx, apache2, another web server",
+                    "--http-port");
         }
         log.info("HTTP listening on {} port {}", NettyTransport.describe(addresses), port());
     }
@@ -113,6 +118,13 @@ public final class HttpService implements ManagedService {
     /** The bound port (useful when configured as 0). */
     public int port() {
         return channels.isEmpty() ? settings.port() : ((InetSocketAddress) channels.get(0).localAddress()).getPort();
+    }
+
+    @Override
+    public ServiceFacts facts() {
+        List<InetSocketAddress> bound = channels.stream().map(ch -> (InetSocketAddress) ch.localAddress())
+                .filter(a -> a != null).toList();
+        return ServiceFacts.listening(bound, settings.port(), "tcp", requestCount.sum());
     }
 
     @Override
@@ -138,6 +150,7 @@ public final class HttpService implements ManagedService {
                 sendError(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request", false);
                 return;
             }
+            requestCount.increment();
             InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
             String host = local.getAddress().getHostAddress();
             String base = "http://" + host + (local.getPort() == 80 ? "" : ":" + local.getPort());

@@ -22,7 +22,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -34,10 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import jdk.net.ExtendedSocketOptions;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.BindProblems;
 import org.netroot.server.service.InputErrors;
+import org.netroot.server.service.ServiceFacts;
 import org.netroot.server.service.ManagedService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,12 +72,14 @@ public final class IscsiService implements ManagedService {
     private EventLoopGroup group;
     private EventExecutorGroup diskThreads;
     /** One listening channel per bind address. */
-    private List<Channel> portals = List.of();
+    private volatile List<Channel> portals = List.of();
     private ChannelGroup connections;
     /** A connection not in full feature phase this long after connecting is closed (a login takes milliseconds). */
     private volatile Duration loginTimeout = Duration.ofSeconds(30);
     private final ConcurrentHashMap<InetAddress, Integer> loggingIn = new ConcurrentHashMap<>();
     private final AtomicInteger paused = new AtomicInteger();
+    /** PDUs received (logins, SCSI commands, data): what the portal handled. */
+    private final LongAdder pduCount = new LongAdder();
 
     public IscsiService(IscsiSettings settings, TargetCatalog targets, BootEventSink events, PeerDirectory peers,
                         InputErrors errors) {
@@ -147,19 +151,8 @@ public final class IscsiService implements ManagedService {
                 throw new IllegalStateException("iSCSI: " + noAddress.getMessage(), noAddress);
             }
             NettyTransport.BindFailed bind = (NettyTransport.BindFailed) failed;
-            Throwable e = bind.getCause();
-            if (NettyTransport.addressNotHere(e)) {
-                throw new BindException(NettyTransport.addressNotHereMessage("iSCSI", bind.address(), bind.port()));
-            }
-            if (e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
-                throw new BindException("iSCSI port " + settings.port() + " is in use (another iSCSI target such as tgt"
-                        + " or a second Netroot?): stop it or choose another --iscsi-port");
-            }
-            if (String.valueOf(e.getMessage()).contains("Permission denied")) {
-                throw new BindException("iSCSI port " + settings.port() + " needs CAP_NET_BIND_SERVICE: run"
-                        + " `sudo setcap cap_net_bind_service=+ep $(readlink -f $(which java))` or use the service");
-            }
-            throw bind;
+            throw BindProblems.explain("iSCSI", "tcp", bind.port(), bind.address(), bind.getCause(),
+                    "tgt, targetcli/LIO, a second Netroot", "--iscsi-port");
         }
         log.info("iSCSI portal listening on {} port {}", NettyTransport.describe(addresses), port());
     }
@@ -182,6 +175,13 @@ public final class IscsiService implements ManagedService {
     @Override
     public synchronized boolean isRunning() {
         return !portals.isEmpty() && portals.stream().allMatch(Channel::isActive);
+    }
+
+    @Override
+    public ServiceFacts facts() {
+        List<InetSocketAddress> bound = portals.stream().map(ch -> (InetSocketAddress) ch.localAddress())
+                .filter(a -> a != null).toList();
+        return ServiceFacts.listening(bound, settings.port(), "tcp", pduCount.sum());
     }
 
     /** The port actually bound (differs from the settings when they ask for port 0). */
@@ -301,6 +301,7 @@ public final class IscsiService implements ManagedService {
 
         private void handle(ChannelHandlerContext ctx, ByteBuf frame) {
             try {
+                pduCount.increment();
                 connection.receive(PduFraming.parse(frame.nioBuffer()));
                 if (connection.inFullFeaturePhase()) slot.release();
             } catch (MalformedPduException e) {

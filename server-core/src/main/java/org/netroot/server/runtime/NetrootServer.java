@@ -1,5 +1,6 @@
 package org.netroot.server.runtime;
 
+import org.netroot.server.service.ServiceCounters;
 import org.netroot.server.service.ServiceManager;
 import org.netroot.server.service.ManagedService;
 import org.netroot.server.service.InputErrors;
@@ -43,7 +44,8 @@ public final class NetrootServer implements AutoCloseable {
     private final StoreWriter writer;
     private final PeerDirectory peers;
     private final InputErrors errors = new InputErrors();
-    private final ServiceManager services = new ServiceManager();
+    private final ServiceManager services = new ServiceManager(errors);
+    private ServiceCounters counters;
     private final LocalControl control;
     private final List<String> warnings = new ArrayList<>();
     private ControlApiServer controlApi;
@@ -64,9 +66,7 @@ public final class NetrootServer implements AutoCloseable {
             if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
             ChangeFeed feed = control.changes();
             bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
-            services.listen((service, running, error) -> feed.publish(error != null ? ChangeType.SERVICE_FAILED
-                    : running ? ChangeType.SERVICE_STARTED : ChangeType.SERVICE_STOPPED, service,
-                    new ServerStatus.ServiceState(service, running, error)));
+            services.listen((type, state) -> feed.publish(type, state.name(), state));
             warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
             ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
                     control.volumeStore(), bus, peers, errors);
@@ -100,6 +100,7 @@ public final class NetrootServer implements AutoCloseable {
             s.lock = lock;
             s.control.sampleVolumeActivity();
             s.warnings.addAll(s.services.startAll());
+            s.counters = new ServiceCounters(s.services).start(ServiceCounters.DEFAULT_PERIOD);
             s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());
             ControlEndpoint ep = s.controlApi.start();
             ep.write(config.dataDir());
@@ -150,6 +151,7 @@ public final class NetrootServer implements AutoCloseable {
     public void close() {
         ControlEndpoint.remove(config.dataDir());
         if (controlApi != null) controlApi.close();
+        if (counters != null) counters.close();
         services.stopAll();
         writer.close();
         bus.close();

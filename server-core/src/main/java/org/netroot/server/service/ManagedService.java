@@ -12,4 +12,9 @@ public interface ManagedService {
     void stop();
 
     boolean isRunning();
+
+    /** Where it listens and what it handled, for the status; cheap, callable from any thread. */
+    default ServiceFacts facts() {
+        return ServiceFacts.NONE;
+    }
 }

@@ -31,7 +31,8 @@ public final class PrivilegeCheck {
         });
         if (blocked.isEmpty()) return Optional.empty();
         String java = ProcessHandle.current().info().command().orElse("<path to java>");
-        return Optional.of("ports " + String.join(", ", blocked) + " need privileges. Either run as root or as the"
+        String which = blocked.size() == 1 ? "port " + blocked.get(0) + " needs" : "ports " + String.join(", ", blocked) + " need";
+        return Optional.of(which + " privileges. Either run as root or as the"
                 + " netroot system service, or let this Java bind them once with"
                 + " `sudo setcap cap_net_bind_service,cap_net_raw=+ep " + java + "`,"
                 + " or (for testing) choose ports above " + (firstUnprivileged - 1) + " with --tftp-port/--http-port/...");

@@ -1,7 +1,6 @@
 package org.netroot.server.tftp;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -33,9 +33,10 @@ import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.service.BindProblems;
 import org.netroot.server.service.InputErrors;
+import org.netroot.server.service.ServiceFacts;
 import org.netroot.server.service.ManagedService;
-import org.netroot.server.service.NettyTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,8 @@ public final class TftpService implements ManagedService {
     /** transfers closed because their client asked again: their end is not a boot error */
     private final Set<ActiveTransfer> restarted = ConcurrentHashMap.newKeySet();
     private final Set<Class<?>> failureKindsLogged = ConcurrentHashMap.newKeySet();
+    /** Requests read on the request sockets (garbage is counted by {@link InputErrors} instead). */
+    private final LongAdder requestCount = new LongAdder();
 
     /** Enough for a room of PCs booting at once; a flood of (spoofed) requests cannot open unbounded sockets. */
     static final int MAX_TRANSFERS = 256;
@@ -121,7 +124,7 @@ public final class TftpService implements ManagedService {
             } catch (IOException e) {
                 channel.close();
                 for (DatagramChannel c : bound) closeQuietly(c);
-                throw bindFailure(address, port, e);
+                throw BindProblems.explain(PROTOCOL, "udp", port, address, e, "dnsmasq, tftpd-hpa, atftpd", "--tftp-port");
             }
         }
         requests = List.copyOf(bound);
@@ -137,22 +140,6 @@ public final class TftpService implements ManagedService {
         log.info("TFTP serving {} on {} port {} ({})", settings.roots(),
                 String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList()), port(),
                 epoll ? "epoll" + (SegmentedDatagramPacket.isSupported() ? " with UDP GSO" : "") : "NIO");
-    }
-
-    private static IOException bindFailure(InetAddress address, int port, IOException e) {
-        String where = address.getHostAddress() + ":" + port;
-        String message = String.valueOf(e.getMessage());
-        if (NettyTransport.addressNotHere(e)) return new IOException(NettyTransport.addressNotHereMessage(PROTOCOL, address, port), e);
-        if (message.contains("ermission denied") || message.contains("Access denied")) {
-            return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): permission denied. Ports below 1024 "
-                    + "need root or CAP_NET_BIND_SERVICE: run `sudo setcap cap_net_bind_service=+ep <path to java>`, "
-                    + "run Netroot as its system service, or choose a port above 1023 with --tftp-port.", e);
-        }
-        if (e instanceof BindException || message.contains("in use")) {
-            return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): " + message
-                    + ". Another TFTP server (dnsmasq, tftpd-hpa, atftpd) may hold it: stop it or choose another --tftp-port.", e);
-        }
-        return new IOException("TFTP cannot bind UDP port " + port + " (" + where + "): " + message, e);
     }
 
     @Override
@@ -191,6 +178,19 @@ public final class TftpService implements ManagedService {
         }
     }
 
+    @Override
+    public ServiceFacts facts() {
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (DatagramChannel channel : requests) {
+            try {
+                bound.add((InetSocketAddress) channel.getLocalAddress());
+            } catch (IOException | RuntimeException e) {
+                // closed meanwhile: not listening there any more
+            }
+        }
+        return ServiceFacts.listening(bound, settings.port(), "udp", requestCount.sum());
+    }
+
     /** Transfers in progress. */
     public int activeTransfers() {
         return active.size();
@@ -220,7 +220,9 @@ public final class TftpService implements ManagedService {
             if (!(from instanceof InetSocketAddress peer)) continue;
             buffer.flip();
             try {
-                onRequest(local, peer, TftpPacket.parse(buffer));
+                TftpPacket packet = TftpPacket.parse(buffer);
+                requestCount.increment();
+                onRequest(local, peer, packet);
             } catch (MalformedPacketException e) {
                 errors.dropped(PROTOCOL, peer, e.getMessage());
             } catch (RuntimeException e) {

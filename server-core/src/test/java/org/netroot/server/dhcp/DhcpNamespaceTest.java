@@ -107,6 +107,12 @@ class DhcpNamespaceTest {
         assertEquals(List.of("NO-REPLY"), onBr1.get(), "br1 is not served");
         assertTrue(serverOut.stream().noneMatch(l -> l.contains(MAC1)), "no event for the br1 client: " + serverOut);
         awaitServer(l -> l.equals("DROPPED 2"));
+        awaitServer(l -> l.startsWith("FACTS") && l.contains("requests=") && !l.contains("requests=0"));
+        String facts = serverOut.stream().filter(l -> l.startsWith("FACTS")).reduce((x, y) -> y).orElseThrow();
+        // what the Services view shows: where DHCP listens, its mode and interfaces, and what it handled
+        assertTrue(facts.startsWith("FACTS ServiceFacts[addresses=[198.18.10.1], ports=[67, 4011], transport=udp,"
+                + " mode=PROXY, interfaces=[br0], requests="), facts);
+        assertTrue(Long.parseLong(facts.replaceAll(".*requests=(\\d+)]$", "$1")) >= 6, "every datagram counts: " + facts);
         assertTrue(serverOut.stream().anyMatch(l -> l.startsWith("EVENT PROXY_OFFER " + MAC0)), serverOut.toString());
         assertTrue(serverOut.stream().anyMatch(l -> l.startsWith("EVENT PROXY_ACK 52:54:00:10:00:02")));
     }
@@ -164,8 +170,8 @@ class DhcpNamespaceTest {
         launchServer("proxy", List.of("setpriv", "--bounding-set", "-net_bind_service", "--"));
         String failed = serverOut.stream().filter(l -> l.startsWith("FAILED")).findFirst().orElseThrow(
                 () -> new AssertionError("started without CAP_NET_BIND_SERVICE: " + serverOut));
-        assertTrue(failed.contains("UDP port 67 on br0"), failed);
-        assertTrue(failed.contains("sudo setcap cap_net_bind_service=+ep " + javaBin()), failed);
+        assertTrue(failed.contains("DHCP: port 67/udp (DHCP) needs privileges") && failed.endsWith("(on br0)"), failed);
+        assertTrue(failed.contains("sudo setcap cap_net_bind_service,cap_net_raw=+ep " + javaBin()), failed);
         assertTrue(failed.contains("system service"), failed);
     }
 

@@ -13,7 +13,7 @@ import org.netroot.server.store.StoreWriter;
 /**
  * Test-only main: runs {@link DhcpService} alone (started inside a network namespace by
  * {@link DhcpNamespaceTest}). Prints "READY" once listening, "EVENT type mac detail" per boot
- * event and "DROPPED n" when the DHCP drop count changes; stops when stdin closes.
+ * event, "DROPPED n" and "FACTS ..." (its {@link DhcpService#facts}) when the DHCP drop count changes; stops when stdin closes.
  * Args: --data DIR --ipxe DIR --mode proxy|full [--range A-B] --interface IF... [--observe-tftp]
  * [--http-dir DIR]. The last two stand in for the TFTP and HTTP services in firmware tests: they
  * print "TFTP-RRQ file from ip" and "HTTP GET path" (and serve files from DIR).
@@ -64,7 +64,10 @@ public final class DhcpTestServer {
                 long seen = 0;
                 while (true) {
                     long n = errors.count("DHCP");
-                    if (n != seen) System.out.println("DROPPED " + (seen = n));
+                    if (n != seen) {
+                        System.out.println("DROPPED " + (seen = n));
+                        System.out.println("FACTS " + service.facts());
+                    }
                     try {
                         Thread.sleep(20);
                     } catch (InterruptedException e) {

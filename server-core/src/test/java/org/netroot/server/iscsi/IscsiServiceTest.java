@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -275,7 +274,9 @@ class IscsiServiceTest {
     void aBusyPortSaysWhatToDo() throws Exception {
         IscsiService second = new IscsiService(new IscsiSettings((java.net.InetAddress) null, lab.service.port()),
                 new ClientTargetCatalog(lab.clients.directory(), lab.volumes), e -> { }, new PeerDirectory(), lab.errors);
-        BindException e = assertThrows(BindException.class, second::start);
+        IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
+        assertTrue(e.getMessage().startsWith("iSCSI: port " + lab.service.port() + "/tcp is in use by another program"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("--iscsi-port"), e.getMessage());
         assertFalse(second.isRunning());
         assertTrue(lab.service.isRunning());

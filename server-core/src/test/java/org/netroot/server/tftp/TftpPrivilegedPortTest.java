@@ -30,8 +30,9 @@ class TftpPrivilegedPortTest {
                 "net.ipv4.ip_unprivileged_port_start=" + firstUnprivileged + ": port 69 needs no privileges here");
         String message = Processes.isRoot() ? startAsNobody() : startHere();
         assertTrue(message.startsWith("FAILED"), message);
-        assertTrue(message.contains("port 69"), message);
-        assertTrue(message.contains("CAP_NET_BIND_SERVICE") && message.contains("--tftp-port"), message);
+        assertTrue(message.startsWith("FAILED: TFTP: port 69/udp (TFTP) needs privileges. Either run as root or as the"
+                + " netroot system service"), message);
+        assertTrue(message.contains("`sudo setcap cap_net_bind_service") && message.contains("--tftp-port"), message);
     }
 
     private static String startHere() {
