@@ -340,4 +340,11 @@ public final class RemoteControl implements NetrootControl {
             throw new IllegalStateException("interrupted", e);
         }
     }
+
+    // ---- clients: live activity ----
+
+    @Override
+    public List<ClientActivity> clientActivity() {
+        return call("GET", "/api/clients/activity", null, new TypeReference<>() { });
+    }
 }

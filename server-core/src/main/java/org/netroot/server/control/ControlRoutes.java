@@ -94,6 +94,9 @@ public final class ControlRoutes {
                     case "stop" -> ok(control.stopAllServices());
                     default -> error(404, "no such resource: " + method + " " + path);
                 };
+                // ---- clients: live activity ----
+                case "GET clients/*" -> p[2].equals("activity") ? ok(control.clientActivity())
+                        : error(404, "no such resource: " + method + " " + path);
                 default -> error(404, "no such resource: " + method + " " + path);
             };
         } catch (JsonProcessingException e) {

@@ -15,6 +15,7 @@ import org.netroot.server.control.ControlApiServer;
 import org.netroot.server.api.ControlEndpoint;
 import org.netroot.server.events.BootEventBus;
 import org.netroot.server.events.ChangeFeed;
+import org.netroot.server.events.ClientActivityTracker;
 import org.netroot.server.api.ChangeType;
 import org.netroot.server.dhcp.DhcpService;
 import org.netroot.server.events.PeerDirectory;
@@ -64,6 +65,9 @@ public final class NetrootServer implements AutoCloseable {
             if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
             ChangeFeed feed = control.changes();
             bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
+            ClientActivityTracker activity = new ClientActivityTracker(clients, peers, feed);
+            bus.subscribe(activity); // after BOOT: a card's state follows the event that changed it
+            control.reportsActivityFrom(activity);
             services.listen((service, running, error) -> feed.publish(error != null ? ChangeType.SERVICE_FAILED
                     : running ? ChangeType.SERVICE_STARTED : ChangeType.SERVICE_STOPPED, service,
                     new ServerStatus.ServiceState(service, running, error)));
@@ -71,7 +75,7 @@ public final class NetrootServer implements AutoCloseable {
             ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
                     control.volumeStore(), bus, peers, errors);
             services.all().stream().filter(s -> s instanceof DhcpService).map(s -> (DhcpService) s)
-                    .forEach(d -> d.observedBy(feed, control.discovery()));
+                    .forEach(d -> d.observedBy(feed, control.discovery()).firmwareSeenBy(activity));
         } catch (RuntimeException | Error e) {
             writer.close(); // its thread would outlive the failed start
             throw e;
