@@ -53,6 +53,11 @@ public final class AppModel {
     private volatile NetrootControl control;
     private AutoCloseable subscription;
     private long generation;
+    /**
+     * FX thread. While a snapshot is read, stream changes wait here and are applied on top of it: a
+     * snapshot read before a change but applied after it must not undo it.
+     */
+    private List<ChangeEvent> heldWhileLoading;
 
     public AppModel(Executor io) {
         this.io = io;
@@ -121,6 +126,7 @@ public final class AppModel {
         closeSubscription();
         control = next;
         long gen = ++generation;
+        heldWhileLoading = new ArrayList<>();
         io.execute(() -> {
             try {
                 AutoCloseable sub = next.subscribe(0, new StreamListener(gen));
@@ -139,7 +145,9 @@ public final class AppModel {
     public void reload() {
         NetrootControl c = control;
         long gen = generation;
-        if (c != null) io.execute(() -> reload(gen, c));
+        if (c == null) return;
+        if (heldWhileLoading == null) heldWhileLoading = new ArrayList<>();
+        io.execute(() -> reload(gen, c));
     }
 
     private void reload(long gen, NetrootControl c) {
@@ -157,9 +165,14 @@ public final class AppModel {
                 clientActivity.setAll(s.clientActivity());
                 volumeActivity.setAll(s.volumeActivity());
                 lastError.set(null);
+                long lastStored = s.bootEvents().isEmpty() ? 0 : s.bootEvents().get(s.bootEvents().size() - 1).id();
+                applyHeld(lastStored);
             });
         } catch (RuntimeException e) {
-            Platform.runLater(() -> lastError.set("Cannot read from the server: " + e.getMessage()));
+            Platform.runLater(() -> {
+                lastError.set("Cannot read from the server: " + e.getMessage());
+                if (gen == generation) applyHeld(Long.MAX_VALUE);
+            });
         }
     }
 
@@ -213,15 +226,36 @@ public final class AppModel {
         ChangeEvent e;
         while ((e = pending.poll()) != null) {
             if (gen != generation) continue;
+            if (heldWhileLoading != null) {
+                heldWhileLoading.add(e);
+                continue;
+            }
             BootEvent boot = apply(e);
             if (boot != null) newBootEvents.add(boot);
             for (Consumer<ChangeEvent> l : changeListeners) l.accept(e);
         }
-        if (!newBootEvents.isEmpty()) {
-            bootEvents.addAll(newBootEvents);
-            int excess = bootEvents.size() - MAX_BOOT_EVENTS;
-            if (excess > 0) bootEvents.remove(0, excess);
+        addBootEvents(newBootEvents);
+    }
+
+    private void addBootEvents(List<BootEvent> newBootEvents) {
+        if (newBootEvents.isEmpty()) return;
+        bootEvents.addAll(newBootEvents);
+        int excess = bootEvents.size() - MAX_BOOT_EVENTS;
+        if (excess > 0) bootEvents.remove(0, excess);
+    }
+
+    /** The changes that came while the snapshot was read, on top of it (boot events it has are skipped). */
+    private void applyHeld(long lastStoredEventId) {
+        List<ChangeEvent> held = heldWhileLoading;
+        heldWhileLoading = null;
+        if (held == null) return;
+        List<BootEvent> newBootEvents = new ArrayList<>();
+        for (ChangeEvent e : held) {
+            BootEvent boot = apply(e);
+            if (boot != null && boot.id() > lastStoredEventId) newBootEvents.add(boot);
+            for (Consumer<ChangeEvent> l : changeListeners) l.accept(e);
         }
+        addBootEvents(newBootEvents);
     }
 
     /** Applies one change to the lists; returns the boot event it carried, if any. */
