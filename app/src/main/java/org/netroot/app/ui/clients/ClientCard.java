@@ -54,6 +54,7 @@ public record ClientCard(Client client, ClientActivity activity, Volume volume, 
     public String volumeText() {
         if (client.volumeName() == null) return "no volume";
         if (volume == null) return client.volumeName() + " (missing)";
+        if (volume.allocatedBytes() < 0) return volume.name() + ": " + Formats.bytes(volume.sizeBytes());
         return volume.name() + ": " + Formats.bytes(volume.allocatedBytes()) + " used of "
                 + Formats.bytes(volume.sizeBytes());
     }

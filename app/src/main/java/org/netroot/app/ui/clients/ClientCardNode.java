@@ -37,6 +37,7 @@ final class ClientCardNode {
         name.getStyleClass().add("title-4");
         state.getStyleClass().add("state-badge");
         state.setId("state-" + clientName);
+        state.setMinWidth(Region.USE_PREF_SIZE);
         error.getStyleClass().addAll("danger", "card-error");
         error.setId("error-" + clientName);
         error.setWrapText(true);
@@ -62,6 +63,7 @@ final class ClientCardNode {
     private Label fact(int row, String what) {
         Label key = new Label(what);
         key.getStyleClass().add("text-muted");
+        key.setMinWidth(Region.USE_PREF_SIZE); // the value gives way, not the words saying what it is
         Label value = new Label();
         facts.addRow(row, key, value);
         return value;

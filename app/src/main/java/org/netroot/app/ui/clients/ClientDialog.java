@@ -155,7 +155,7 @@ final class ClientDialog {
         grid.addRow(row++, new Label("CHAP secret"), secret);
         TextField ip = field("reserved-ip", form.reservedIp().get());
         ip.textProperty().bindBidirectional(form.reservedIp());
-        ip.setPromptText("none (full DHCP mode only)");
+        ip.setPromptText("none");
         grid.addRow(row++, new Label("Reserved IP"), ip);
         return row;
     }

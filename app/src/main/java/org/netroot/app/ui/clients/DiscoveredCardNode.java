@@ -32,9 +32,11 @@ final class DiscoveredCardNode {
         root.getStyleClass().addAll("client-card", "discovered-card");
         root.setId("discovered-" + card.idSuffix());
         Label mac = new Label(card.mac());
-        mac.getStyleClass().add("title-4");
+        mac.getStyleClass().add("text-bold");
+        mac.setMinWidth(Region.USE_PREF_SIZE);
         Label tag = new Label("discovered");
         tag.getStyleClass().addAll("state-badge", "state-discovered");
+        tag.setMinWidth(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox header = new HBox(8, Icons.of(Feather.SEARCH, 18), mac, spacer, tag);
@@ -59,6 +61,7 @@ final class DiscoveredCardNode {
     private Label fact(int row, String what) {
         Label key = new Label(what);
         key.getStyleClass().add("text-muted");
+        key.setMinWidth(Region.USE_PREF_SIZE); // the value gives way, not the words saying what it is
         Label value = new Label();
         facts.addRow(row, key, value);
         return value;
