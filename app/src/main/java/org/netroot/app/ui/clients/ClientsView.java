@@ -116,7 +116,20 @@ public final class ClientsView implements View {
         discoveredNodes.putAll(keepDiscovered);
         clientNodes.keySet().retainAll(keepClients.keySet());
         clientNodes.putAll(keepClients);
-        if (!grid.getChildren().equals(nodes)) grid.getChildren().setAll(nodes);
+        placeInOrder(nodes);
+    }
+
+    /** Moves only what changed: a card that stays keeps its place in the scene (and the focus it holds). */
+    private void placeInOrder(List<Node> nodes) {
+        List<Node> children = grid.getChildren();
+        if (children.equals(nodes)) return;
+        children.retainAll(nodes);
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (i < children.size() && children.get(i) == n) continue;
+            children.remove(n);
+            children.add(i, n);
+        }
     }
 
     private void openAdd() {

@@ -80,6 +80,11 @@ class ClientsViewDialogsTest {
                 () -> "failed".equals(robot.lookup("#state-desk").queryAs(Label.class).getText())
                         && robot.lookup("#error-desk").queryAs(Label.class).getText().startsWith("CHAP login refused"));
 
+        try (NetrootControl api = Netroot.attach(data)) {
+            api.addClient(new Client("other", "52:54:00:00:0b:02", null, null, null, null, null, null, null,
+                    "10.0.0.30"));
+        }
+        Fx.await(Duration.ofSeconds(5), "the other card", () -> robot.lookup("#client-other").tryQuery().isPresent());
         robot.clickOn("#edit-desk");
         Fx.await(Duration.ofSeconds(2), "the edit dialog", () -> robot.lookup("#chap-on").tryQuery().isPresent());
         assertTrue(Fx.get(() -> robot.lookup("#client-name").queryTextInputControl().isDisabled()), "no renaming");
@@ -88,11 +93,20 @@ class ClientsViewDialogsTest {
         robot.clickOn("#chap-secret").write("a-good-secret1");
         robot.clickOn("#reserved-ip").write("10.0.0.30");
         robot.clickOn("#client-save");
+        Fx.await(Duration.ofSeconds(5), "the server's refusal, in the dialog that stays open",
+                () -> robot.lookup("#client-refused").queryAs(Label.class).getText()
+                        .equals("Address 10.0.0.30 is already reserved for client other"));
+        robot.clickOn("#reserved-ip").push(KeyCode.CONTROL, KeyCode.A).write("10.0.0.31");
+        assertEquals("", Fx.get(() -> robot.lookup("#client-refused").queryAs(Label.class).getText()),
+                "the refusal goes once the form changes");
+        robot.clickOn("#client-save");
         Fx.await(Duration.ofSeconds(5), "the edit dialog closes", () -> robot.lookup("#chap-on").tryQuery().isEmpty());
         try (NetrootControl api = Netroot.attach(data)) {
             assertEquals("a-good-secret1", api.clientSecrets("desk").chapSecret());
-            assertEquals("10.0.0.30", api.clients().get(0).reservedIp());
+            assertEquals("10.0.0.31", api.clients().get(0).reservedIp());
+            api.removeClient("other");
         }
+        Fx.await(Duration.ofSeconds(5), "the other card goes", () -> robot.lookup("#client-other").tryQuery().isEmpty());
 
         robot.clickOn("#remove-desk");
         Fx.await(Duration.ofSeconds(2), "the confirmation", () -> robot.lookup("#confirm-remove").tryQuery().isPresent());
