@@ -55,11 +55,10 @@ public final class AppModel {
     private AutoCloseable subscription;
     private long generation;
     /**
-     * Changes applied while a snapshot is being read (FX thread): a snapshot read before a change but
-     * applied after it would undo it, so they are applied again on top of the snapshot, in order.
+     * FX thread. While a snapshot is read, stream changes wait here and are applied on top of it: a
+     * snapshot read before a change but applied after it must not undo it.
      */
-    private final List<ChangeEvent> sinceLoad = new ArrayList<>();
-    private int loading;
+    private List<ChangeEvent> heldWhileLoading;
 
     public AppModel(Executor io) {
         this.io = io;
@@ -128,8 +127,7 @@ public final class AppModel {
         closeSubscription();
         control = next;
         long gen = ++generation;
-        sinceLoad.clear();
-        loading = 1;
+        heldWhileLoading = new ArrayList<>();
         io.execute(() -> {
             try {
                 AutoCloseable sub = next.subscribe(0, new StreamListener(gen));
@@ -140,8 +138,8 @@ public final class AppModel {
                 reload(gen, next);
             } catch (RuntimeException e) {
                 Platform.runLater(() -> {
-                    loaded(gen);
                     lastError.set("Cannot follow the server's changes: " + e.getMessage());
+                    if (gen == generation) applyHeld(Long.MAX_VALUE);
                 });
             }
         });
@@ -152,7 +150,7 @@ public final class AppModel {
         NetrootControl c = control;
         long gen = generation;
         if (c == null) return;
-        loading++;
+        if (heldWhileLoading == null) heldWhileLoading = new ArrayList<>();
         io.execute(() -> reload(gen, c));
     }
 
@@ -171,21 +169,15 @@ public final class AppModel {
                 clientActivity.setAll(s.clientActivity());
                 volumeActivity.setAll(s.volumeActivity());
                 lastError.set(null);
-                for (ChangeEvent e : List.copyOf(sinceLoad)) apply(e);
-                loaded(gen);
+                long lastStored = s.bootEvents().isEmpty() ? 0 : s.bootEvents().get(s.bootEvents().size() - 1).id();
+                applyHeld(lastStored);
             });
         } catch (RuntimeException e) {
             Platform.runLater(() -> {
-                loaded(gen);
                 lastError.set("Cannot read from the server: " + e.getMessage());
+                if (gen == generation) applyHeld(Long.MAX_VALUE);
             });
         }
-    }
-
-    /** One snapshot read ended (FX thread); once none is in flight, the changes kept for them go. */
-    private void loaded(long gen) {
-        if (gen != generation || loading == 0) return;
-        if (--loading == 0) sinceLoad.clear();
     }
 
     private void setBootEvents(List<BootEvent> events) {
@@ -238,19 +230,36 @@ public final class AppModel {
         ChangeEvent e;
         while ((e = pending.poll()) != null) {
             if (gen != generation) continue;
-            if (loading > 0 && e.type() != ChangeType.BOOT && e.type() != ChangeType.RESET
-                    && e.type() != ChangeType.OVERFLOW) {
-                sinceLoad.add(e);
+            if (heldWhileLoading != null) {
+                heldWhileLoading.add(e);
+                continue;
             }
             BootEvent boot = apply(e);
             if (boot != null) newBootEvents.add(boot);
             for (Consumer<ChangeEvent> l : changeListeners) l.accept(e);
         }
-        if (!newBootEvents.isEmpty()) {
-            bootEvents.addAll(newBootEvents);
-            int excess = bootEvents.size() - MAX_BOOT_EVENTS;
-            if (excess > 0) bootEvents.remove(0, excess);
+        addBootEvents(newBootEvents);
+    }
+
+    private void addBootEvents(List<BootEvent> newBootEvents) {
+        if (newBootEvents.isEmpty()) return;
+        bootEvents.addAll(newBootEvents);
+        int excess = bootEvents.size() - MAX_BOOT_EVENTS;
+        if (excess > 0) bootEvents.remove(0, excess);
+    }
+
+    /** The changes that came while the snapshot was read, on top of it (boot events it has are skipped). */
+    private void applyHeld(long lastStoredEventId) {
+        List<ChangeEvent> held = heldWhileLoading;
+        heldWhileLoading = null;
+        if (held == null) return;
+        List<BootEvent> newBootEvents = new ArrayList<>();
+        for (ChangeEvent e : held) {
+            BootEvent boot = apply(e);
+            if (boot != null && boot.id() > lastStoredEventId) newBootEvents.add(boot);
+            for (Consumer<ChangeEvent> l : changeListeners) l.accept(e);
         }
+        addBootEvents(newBootEvents);
     }
 
     /** Applies one change to the lists; returns the boot event it carried, if any. */

@@ -347,4 +347,11 @@ public final class RemoteControl implements NetrootControl {
     public List<VolumeActivity> volumeActivity() {
         return call("GET", "/api/volume-activity", null, new TypeReference<>() { });
     }
+
+    // ---- clients: live activity ----
+
+    @Override
+    public List<ClientActivity> clientActivity() {
+        return call("GET", "/api/clients/activity", null, new TypeReference<>() { });
+    }
 }

@@ -96,6 +96,9 @@ public final class ControlRoutes {
                 };
                 // ---- volume activity (Volumes view) ----
                 case "GET volume-activity" -> ok(control.volumeActivity());
+                // ---- clients: live activity ----
+                case "GET clients/*" -> p[2].equals("activity") ? ok(control.clientActivity())
+                        : error(404, "no such resource: " + method + " " + path);
                 default -> error(404, "no such resource: " + method + " " + path);
             };
         } catch (JsonProcessingException e) {

@@ -73,6 +73,12 @@ public record BootRequest(
         return pxeClient() || httpClient() || ipxe;
     }
 
+    /** The firmware in the words the app shows: "iPXE" (user class), "UEFI" (any EFI architecture) or "BIOS". */
+    public String firmware() {
+        if (ipxe) return "iPXE";
+        return architecture().isUefi() ? "UEFI" : "BIOS";
+    }
+
     /** For logs and boot events: the architecture and both sources, so a firmware that lies shows. */
     public String describeArchitecture() {
         ClientArchitecture a = architecture();

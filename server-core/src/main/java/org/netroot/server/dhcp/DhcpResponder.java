@@ -7,6 +7,7 @@ import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.DiscoverySink;
+import org.netroot.server.events.FirmwareSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ public final class DhcpResponder {
     private final InputErrors errors;
     private final int proxyPort;
     private final DiscoverySink discovered;
+    private final FirmwareSink firmware;
 
     /** @param full the full-mode responder, null in proxy mode */
     public DhcpResponder(DhcpMode mode, ProxyDhcpResponder proxy, FullDhcpResponder full, BootEventSink events,
@@ -38,7 +40,14 @@ public final class DhcpResponder {
     /** @param discovered told of every PXE request, to remember machines that are no client's yet */
     public DhcpResponder(DhcpMode mode, ProxyDhcpResponder proxy, FullDhcpResponder full, BootEventSink events,
             PeerDirectory peers, InputErrors errors, int proxyPort, DiscoverySink discovered) {
+        this(mode, proxy, full, events, peers, errors, proxyPort, discovered, FirmwareSink.NONE);
+    }
+
+    /** @param firmware told which firmware sent each network-boot request, before its boot event is recorded */
+    public DhcpResponder(DhcpMode mode, ProxyDhcpResponder proxy, FullDhcpResponder full, BootEventSink events,
+            PeerDirectory peers, InputErrors errors, int proxyPort, DiscoverySink discovered, FirmwareSink firmware) {
         this.discovered = discovered;
+        this.firmware = firmware;
         if (mode == DhcpMode.FULL && full == null) throw new IllegalArgumentException("full mode needs an address pool");
         this.mode = mode;
         this.proxy = proxy;
@@ -85,6 +94,7 @@ public final class DhcpResponder {
         // full mode learns only from an ACK whose lease is stored (FullDhcpResponder): a packet to the
         // boot server port (4011) must not repoint a MAC to whatever address it claims
         if (mode == DhcpMode.PROXY) learnFromProxyRequest(request, type, boot, arrival);
+        if (boot.wantsBoot()) firmware.firmware(boot.mac(), boot.firmware());
         if (boot.wantsBoot() || answeringAs == DhcpMode.FULL) recordRequest(type, boot, answeringAs, bootServer, arrival);
         if (boot.pxeClient() && (type == DhcpMessageType.DISCOVER || type == DhcpMessageType.REQUEST)) {
             // queued only; whether the MAC is a client's is decided off the event loop

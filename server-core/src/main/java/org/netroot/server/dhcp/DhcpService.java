@@ -26,6 +26,7 @@ import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.ChangePublisher;
 import org.netroot.server.events.DiscoverySink;
+import org.netroot.server.events.FirmwareSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.BindProblems;
 import org.netroot.server.service.InputErrors;
@@ -63,6 +64,7 @@ public final class DhcpService implements ManagedService {
     private volatile List<String> boundAddresses = List.of();
     private ChangePublisher changes = ChangePublisher.NONE;
     private DiscoverySink discovered = DiscoverySink.NONE;
+    private FirmwareSink firmware = FirmwareSink.NONE;
     private EventLoopGroup group;
     private DroppedAcks dropped;
 
@@ -85,6 +87,12 @@ public final class DhcpService implements ManagedService {
     public synchronized DhcpService observedBy(ChangePublisher changePublisher, DiscoverySink discoverySink) {
         this.changes = changePublisher;
         this.discovered = discoverySink;
+        return this;
+    }
+
+    /** Where the firmware of each network-boot request goes (the client cards); call before {@link #start}. */
+    public synchronized DhcpService firmwareSeenBy(FirmwareSink sink) {
+        this.firmware = sink;
         return this;
     }
 
@@ -143,7 +151,8 @@ public final class DhcpService implements ManagedService {
                     settings.leaseSeconds(),
                     settings.serverPort(), settings.proxyPort());
         }
-        return new DhcpResponder(settings.mode(), proxy, full, events, peers, errors, settings.proxyPort(), discovered);
+        return new DhcpResponder(settings.mode(), proxy, full, events, peers, errors, settings.proxyPort(), discovered,
+                firmware);
     }
 
     /** The interface's first IPv4 address and prefix; the configured server address, when given, is announced. */

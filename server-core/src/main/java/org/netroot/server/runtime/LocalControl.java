@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.netroot.server.api.ClientActivity;
+import org.netroot.server.events.ClientActivityTracker;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.ChangeEvent;
 import org.netroot.server.api.ChangeListener;
@@ -619,5 +621,19 @@ public final class LocalControl implements NetrootControl {
     public List<org.netroot.server.api.VolumeActivity> volumeActivity() {
         var sampler = volumeActivity;
         return sampler == null ? List.of() : sampler.current();
+    }
+
+    // ---- clients: live activity (the server's tracker; the offline view has none) ----
+
+    private volatile Supplier<List<ClientActivity>> activity = List::of;
+
+    /** In a server: where {@link #clientActivity()} reads what each client is doing. */
+    public void reportsActivityFrom(ClientActivityTracker tracker) {
+        this.activity = tracker::all;
+    }
+
+    @Override
+    public List<ClientActivity> clientActivity() {
+        return activity.get();
     }
 }

@@ -16,6 +16,7 @@ import org.netroot.server.control.ControlApiServer;
 import org.netroot.server.api.ControlEndpoint;
 import org.netroot.server.events.BootEventBus;
 import org.netroot.server.events.ChangeFeed;
+import org.netroot.server.events.ClientActivityTracker;
 import org.netroot.server.api.ChangeType;
 import org.netroot.server.dhcp.DhcpService;
 import org.netroot.server.events.PeerDirectory;
@@ -66,12 +67,15 @@ public final class NetrootServer implements AutoCloseable {
             if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
             ChangeFeed feed = control.changes();
             bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
+            ClientActivityTracker activity = new ClientActivityTracker(clients, peers, feed);
+            bus.subscribe(activity); // after BOOT: a card's state follows the event that changed it
+            control.reportsActivityFrom(activity);
             services.listen((type, state) -> feed.publish(type, state.name(), state));
             warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
             ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
                     control.volumeStore(), bus, peers, errors);
             services.all().stream().filter(s -> s instanceof DhcpService).map(s -> (DhcpService) s)
-                    .forEach(d -> d.observedBy(feed, control.discovery()));
+                    .forEach(d -> d.observedBy(feed, control.discovery()).firmwareSeenBy(activity));
         } catch (RuntimeException | Error e) {
             writer.close(); // its thread would outlive the failed start
             throw e;

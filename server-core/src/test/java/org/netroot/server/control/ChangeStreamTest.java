@@ -81,9 +81,10 @@ class ChangeStreamTest {
             api.updateClient("c1", api.clients().get(0));
             server.events().record(BootEvent.of("52:54:00:00:00:01", BootEventType.DHCP_DISCOVER, "boot"));
             api.stopService("TFTP");
-            List<ChangeEvent> got = first.await(l -> l.size() >= 5);
+            List<ChangeEvent> got = first.await(l -> l.size() >= 6);
             assertEquals(List.of(ChangeType.VOLUME_CREATED, ChangeType.CLIENT_ADDED, ChangeType.CLIENT_UPDATED,
-                    ChangeType.BOOT, ChangeType.SERVICE_STOPPED), first.types());
+                    ChangeType.BOOT, ChangeType.CLIENT_ACTIVITY, ChangeType.SERVICE_STOPPED), first.types(),
+                    "the boot event, then the client's card state it changed");
             for (int i = 1; i < got.size(); i++) assertEquals(got.get(i - 1).id() + 1, got.get(i).id(), "ids in order");
             assertEquals("v1", got.get(0).payloadAs(Volume.class).name());
             Client streamed = got.get(1).payloadAs(Client.class);

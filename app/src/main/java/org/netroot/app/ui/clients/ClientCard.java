@@ -1,0 +1,77 @@
+package org.netroot.app.ui.clients;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.netroot.app.ui.common.Formats;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.ClientActivity;
+import org.netroot.server.api.Volume;
+import org.netroot.server.api.VolumeActivity;
+
+/**
+ * One client's card as words: the client joined with what it does now, its volume and that
+ * volume's I/O. {@code activity}, {@code volume} and {@code io} may be null (not seen, none, idle).
+ */
+public record ClientCard(Client client, ClientActivity activity, Volume volume, VolumeActivity io) {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+    private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("MMM d, HH:mm", Locale.ENGLISH);
+
+    public String name() {
+        return client.name();
+    }
+
+    public ClientActivity.State state() {
+        return activity == null ? ClientActivity.State.OFFLINE : activity.state();
+    }
+
+    /** "offline", "booting", "online", "failed". */
+    public String stateWords() {
+        return state().name().toLowerCase(Locale.ROOT);
+    }
+
+    public String firmware() {
+        return activity == null || activity.firmware() == null ? "not seen yet" : activity.firmware();
+    }
+
+    public String ip() {
+        if (activity != null && activity.ip() != null) return activity.ip();
+        return client.reservedIp() != null ? client.reservedIp() + " (reserved)" : "-";
+    }
+
+    /** The latest failure in words, null unless FAILED. */
+    public String error() {
+        return state() == ClientActivity.State.FAILED ? activity.lastError() : null;
+    }
+
+    public String bootMode() {
+        return client.bootMode().name().toLowerCase(Locale.ROOT) + (client.chap() ? ", CHAP" : "");
+    }
+
+    public String volumeText() {
+        if (client.volumeName() == null) return "no volume";
+        if (volume == null) return client.volumeName() + " (missing)";
+        if (volume.allocatedBytes() < 0) return volume.name() + ": " + Formats.bytes(volume.sizeBytes());
+        return volume.name() + ": " + Formats.bytes(volume.allocatedBytes()) + " used of "
+                + Formats.bytes(volume.sizeBytes());
+    }
+
+    public String ioText() {
+        if (io == null) return "idle";
+        return "read " + Formats.rate(io.readBytesPerSecond()) + ", write " + Formats.rate(io.writeBytesPerSecond());
+    }
+
+    /** "10:04:12, took 12.3 s", "Nov 30, 10:04, booting", or "never since the server started". */
+    public String lastBootText(ZoneId zone, LocalDate today) {
+        Instant started = activity == null ? null : activity.bootStarted();
+        if (started == null) return "never since the server started";
+        var local = started.atZone(zone);
+        String when = local.toLocalDate().equals(today) ? TIME.format(local) : DAY_TIME.format(local);
+        Instant finished = activity.bootFinished();
+        if (finished != null) return when + ", took " + Formats.duration(Duration.between(started, finished));
+        return when + (state() == ClientActivity.State.BOOTING ? ", booting" : ", did not finish");
+    }
+}

@@ -1,0 +1,93 @@
+package org.netroot.app.ui.clients;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.function.Consumer;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.feather.Feather;
+import org.netroot.app.ui.common.Icons;
+
+/** One client's card: what it is, what it does now, and its Edit and Remove buttons. */
+final class ClientCardNode {
+    private final VBox root = new VBox(8);
+    private final Label name = new Label();
+    private final Label state = new Label();
+    private final Label error = new Label();
+    private final GridPane facts = new GridPane();
+    private final Label mac = fact(0, "MAC");
+    private final Label firmware = fact(1, "Firmware");
+    private final Label ip = fact(2, "IP");
+    private final Label bootMode = fact(3, "Boot");
+    private final Label volume = fact(4, "Volume");
+    private final Label io = fact(5, "I/O");
+    private final Label lastBoot = fact(6, "Last boot");
+    private ClientCard shown;
+
+    ClientCardNode(String clientName, Consumer<ClientCard> onEdit, Consumer<ClientCard> onRemove) {
+        root.getStyleClass().add("client-card");
+        root.setId("client-" + clientName);
+        name.getStyleClass().add("title-4");
+        state.getStyleClass().add("state-badge");
+        state.setId("state-" + clientName);
+        state.setMinWidth(Region.USE_PREF_SIZE);
+        error.getStyleClass().addAll("danger", "card-error");
+        error.setId("error-" + clientName);
+        error.setWrapText(true);
+        error.managedProperty().bind(error.visibleProperty());
+        facts.setHgap(10);
+        facts.setVgap(2);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(8, Icons.of(Feather.MONITOR, 18), name, spacer, state);
+        header.setAlignment(Pos.CENTER_LEFT);
+        Button edit = new Button("Edit", Icons.of(Feather.EDIT_2));
+        edit.setId("edit-" + clientName);
+        edit.setOnAction(e -> onEdit.accept(shown));
+        Button remove = new Button("Remove", Icons.of(Feather.TRASH_2));
+        remove.setId("remove-" + clientName);
+        remove.getStyleClass().add("danger");
+        remove.setOnAction(e -> onRemove.accept(shown));
+        HBox actions = new HBox(8, edit, remove);
+        actions.setAlignment(Pos.CENTER_RIGHT);
+        root.getChildren().addAll(header, error, facts, actions);
+    }
+
+    private Label fact(int row, String what) {
+        Label key = new Label(what);
+        key.getStyleClass().add("text-muted");
+        key.setMinWidth(Region.USE_PREF_SIZE); // the value gives way, not the words saying what it is
+        Label value = new Label();
+        facts.addRow(row, key, value);
+        return value;
+    }
+
+    void show(ClientCard card) {
+        if (card.equals(shown)) return;
+        shown = card;
+        name.setText(card.name());
+        state.setText(card.stateWords());
+        state.getStyleClass().removeIf(c -> c.startsWith("state-") && !c.equals("state-badge"));
+        state.getStyleClass().add("state-" + card.stateWords());
+        error.setText(card.error() == null ? "" : card.error());
+        error.setVisible(card.error() != null);
+        mac.setText(card.client().mac());
+        firmware.setText(card.firmware());
+        ip.setText(card.ip());
+        bootMode.setText(card.bootMode());
+        volume.setText(card.volumeText());
+        io.setText(card.ioText());
+        lastBoot.setText(card.lastBootText(ZoneId.systemDefault(), LocalDate.now()));
+    }
+
+    Node node() {
+        return root;
+    }
+}

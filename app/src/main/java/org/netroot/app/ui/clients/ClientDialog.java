@@ -1,0 +1,168 @@
+package org.netroot.app.ui.clients;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.event.ActionEvent;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+
+/**
+ * Add, adopt or edit a client: the {@link ClientForm}'s fields, its first problem under them, and
+ * Save enabled only when there is none. Save keeps the dialog open until the server agreed; what the
+ * server refused is shown in the dialog, as it said it.
+ */
+final class ClientDialog {
+    /** Saves the form off the FX thread, then calls one of the two back on it. */
+    interface Save {
+        void save(ClientForm form, Runnable done, Consumer<String> failed);
+    }
+
+    static final String NO_VOLUME = "(no volume)";
+
+    private ClientDialog() {
+    }
+
+    /**
+     * @param volumes the volumes the client may use
+     * @param macEditable false when adopting (the machine's MAC is the point)
+     */
+    static Dialog<ButtonType> open(Window owner, String title, String saveText, ClientForm form, List<String> volumes,
+                                   boolean macEditable, Save save) {
+        Dialog<ButtonType> dialog = new Dialog<>();
+        dialog.initOwner(owner);
+        dialog.setTitle(title);
+        dialog.setHeaderText(title);
+        ButtonType saveType = new ButtonType(saveText, ButtonBar.ButtonData.OK_DONE);
+        dialog.getDialogPane().getButtonTypes().addAll(saveType, ButtonType.CANCEL);
+        dialog.getDialogPane().setId("client-dialog");
+
+        GridPane grid = new GridPane();
+        grid.setHgap(10);
+        grid.setVgap(8);
+        int row = 0;
+        TextField name = field("client-name", form.name().get());
+        name.textProperty().bindBidirectional(form.name());
+        name.setDisable(form.mode() == ClientForm.Mode.EDIT);
+        grid.addRow(row++, new Label("Name"), name);
+        TextField mac = field("client-mac", form.mac().get());
+        mac.setPromptText("52:54:00:12:34:56");
+        mac.textProperty().bindBidirectional(form.mac());
+        mac.setDisable(!macEditable);
+        grid.addRow(row++, new Label("MAC"), mac);
+        row = volumeRows(grid, row, form, volumes);
+        if (form.mode() == ClientForm.Mode.EDIT) row = chapRows(grid, row, form);
+
+        Label problem = new Label();
+        problem.setId("client-problem");
+        problem.getStyleClass().add("text-muted");
+        problem.textProperty().bind(form.problem());
+        Label refused = new Label();
+        refused.setId("client-refused");
+        refused.getStyleClass().add("danger");
+        refused.setWrapText(true);
+        form.problem().addListener((o, a, b) -> refused.setText(""));
+        VBox content = new VBox(10, grid, problem, refused);
+        content.setPrefWidth(460);
+        dialog.getDialogPane().setContent(content);
+
+        SimpleBooleanProperty busy = new SimpleBooleanProperty();
+        Button ok = (Button) dialog.getDialogPane().lookupButton(saveType);
+        ok.setId("client-save");
+        ok.disableProperty().bind(form.problem().isNotNull().or(busy));
+        ok.addEventFilter(ActionEvent.ACTION, e -> {
+            e.consume();
+            busy.set(true);
+            refused.setText("");
+            save.save(form, () -> {
+                dialog.setResult(saveType);
+                dialog.close();
+            }, words -> {
+                busy.set(false);
+                refused.setText(words);
+            });
+        });
+        dialog.setOnShown(e -> (name.isDisabled() ? mac.isDisabled() ? ok : mac : name).requestFocus());
+        dialog.show();
+        return dialog;
+    }
+
+    private static int volumeRows(GridPane grid, int row, ClientForm form, List<String> volumes) {
+        if (form.mode() == ClientForm.Mode.EDIT) {
+            List<String> items = new ArrayList<>(volumes);
+            items.add(NO_VOLUME);
+            ComboBox<String> choice = new ComboBox<>();
+            choice.getItems().setAll(items);
+            choice.setId("volume-choice");
+            choice.setValue(form.existingVolume().get() == null ? NO_VOLUME : form.existingVolume().get());
+            choice.valueProperty().addListener((o, a, b) -> form.existingVolume().set(NO_VOLUME.equals(b) ? null : b));
+            grid.addRow(row++, new Label("Volume"), choice);
+            return row;
+        }
+        ToggleGroup group = new ToggleGroup();
+        RadioButton blank = new RadioButton("New blank volume of");
+        blank.setId("volume-new");
+        blank.setToggleGroup(group);
+        TextField size = field("volume-size", form.size().get());
+        size.textProperty().bindBidirectional(form.size());
+        size.setPrefColumnCount(8);
+        RadioButton existing = new RadioButton("Existing volume");
+        existing.setId("volume-existing");
+        existing.setToggleGroup(group);
+        existing.setDisable(volumes.isEmpty());
+        ComboBox<String> choice = new ComboBox<>();
+        choice.getItems().setAll(volumes);
+        choice.setId("volume-choice");
+        choice.valueProperty().bindBidirectional(form.existingVolume());
+        group.selectToggle(form.newVolume().get() ? blank : existing);
+        form.newVolume().bind(blank.selectedProperty());
+        size.disableProperty().bind(blank.selectedProperty().not());
+        choice.disableProperty().bind(existing.selectedProperty().not());
+        grid.addRow(row++, new Label("Volume"), new HBox(8, blank, size));
+        grid.add(new HBox(8, existing, choice), 1, row++);
+        return row;
+    }
+
+    private static int chapRows(GridPane grid, int row, ClientForm form) {
+        CheckBox chap = new CheckBox("Log in with CHAP");
+        chap.setId("chap-on");
+        chap.selectedProperty().bindBidirectional(form.chap());
+        TextField user = field("chap-user", form.chapUser().get());
+        user.textProperty().bindBidirectional(form.chapUser());
+        user.setPromptText("the client's name");
+        PasswordField secret = new PasswordField();
+        secret.setId("chap-secret");
+        secret.textProperty().bindBidirectional(form.chapSecret());
+        secret.setPromptText(form.chap().get() ? "unchanged" : "12 to 16 characters");
+        user.disableProperty().bind(chap.selectedProperty().not());
+        secret.disableProperty().bind(chap.selectedProperty().not());
+        grid.add(chap, 1, row++);
+        grid.addRow(row++, new Label("CHAP user"), user);
+        grid.addRow(row++, new Label("CHAP secret"), secret);
+        TextField ip = field("reserved-ip", form.reservedIp().get());
+        ip.textProperty().bindBidirectional(form.reservedIp());
+        ip.setPromptText("none");
+        grid.addRow(row++, new Label("Reserved IP"), ip);
+        return row;
+    }
+
+    private static TextField field(String id, String text) {
+        TextField f = new TextField(text);
+        f.setId(id);
+        return f;
+    }
+}

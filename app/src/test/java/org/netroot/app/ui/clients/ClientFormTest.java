@@ -1,0 +1,99 @@
+package org.netroot.app.ui.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.netroot.server.api.Client;
+
+/** The dialogs' rules, without a screen: the first problem in words, and the client the form makes. */
+class ClientFormTest {
+    @Test
+    void addNeedsAFreshNameAValidMacAndASize() {
+        ClientForm f = new ClientForm(ClientForm.Mode.ADD, List.of("pc1"), List.of("52:54:00:00:00:01"), List.of("v1"),
+                false);
+        assertEquals("Give the client a name", f.problem().get());
+        f.name().set("PC 2");
+        assertTrue(f.problem().get().startsWith("A name is lower-case"));
+        f.name().set("pc1");
+        assertEquals("A client named pc1 exists already", f.problem().get());
+        f.name().set("pc2");
+        f.mac().set("52:54:00:00:00");
+        assertTrue(f.problem().get().startsWith("The MAC is six pairs"));
+        f.mac().set("52-54-00-00-00-01");
+        assertEquals("Another client has the MAC 52:54:00:00:00:01", f.problem().get());
+        f.mac().set("5254.0000.0002");
+        f.size().set("lots");
+        assertTrue(f.problem().get().startsWith("The size is a number"));
+        f.size().set("2 GiB");
+        assertNull(f.problem().get());
+        assertEquals(2L << 30, f.newVolumeBytes());
+        Client c = f.toClient(null);
+        assertEquals(List.of("pc2", "52:54:00:00:00:02", "pc2"), List.of(c.name(), c.mac(), c.volumeName()));
+        assertFalse(c.chap());
+
+        f.newVolume().set(false);
+        assertEquals("Choose a volume, or a new blank one", f.problem().get());
+        f.existingVolume().set("v1");
+        assertNull(f.problem().get());
+        assertEquals(0, f.newVolumeBytes());
+        assertEquals("v1", f.toClient(null).volumeName());
+    }
+
+    @Test
+    void editKeepsTheStoredSecretWhenLeftBlankAndChecksANewOne() {
+        Client stored = new Client("pc1", "52:54:00:00:00:01", "pc1", null, null, "pc1", null, null, null, null, true,
+                false);
+        ClientForm f = ClientForm.editing(stored, List.of(), List.of(), List.of("pc1"));
+        assertNull(f.problem().get(), "blank secret with CHAP already on keeps it");
+        Client kept = f.toClient(stored);
+        assertTrue(kept.chap());
+        assertNull(kept.chapSecret());
+
+        f.chapSecret().set("short");
+        assertTrue(f.problem().get().startsWith("The CHAP secret is 12 to 16"));
+        f.chapSecret().set("a-good-secret1");
+        f.reservedIp().set("10.0.0.300");
+        assertTrue(f.problem().get().startsWith("The reserved address"));
+        f.reservedIp().set("10.0.0.30");
+        assertNull(f.problem().get());
+        Client edited = f.toClient(stored);
+        assertEquals(List.of("a-good-secret1", "10.0.0.30"), List.of(edited.chapSecret(), edited.reservedIp()));
+
+        ClientForm off = ClientForm.editing(Client.sanboot("pc2", "52:54:00:00:00:02", null), List.of(), List.of(),
+                List.of());
+        off.chap().set(true);
+        assertTrue(off.problem().get().startsWith("CHAP is on: give a secret"));
+    }
+
+    @Test
+    void sizesReadAsAPersonWritesThem() {
+        assertEquals(32L << 30, SizeText.parse("32 GiB"));
+        assertEquals(32L << 30, SizeText.parse("32"));
+        assertEquals(500L << 20, SizeText.parse("500M"));
+        assertEquals(1536L << 30, SizeText.parse("1.5 TB"));
+        assertEquals(1024, SizeText.parse("1 k"));
+        assertEquals(512, SizeText.parse("0.1k"), "rounded up to whole blocks");
+        assertEquals(-1, SizeText.parse("0"));
+        assertEquals(-1, SizeText.parse("-5G"));
+        assertEquals(-1, SizeText.parse("twelve"));
+        assertEquals(-1, SizeText.parse("99999999999 P"));
+    }
+
+    @Test
+    void discoveredMachinesGetAFirmwareInWordsAndANameSuggestion() {
+        var m = new org.netroot.server.api.DiscoveredMachine("52:54:00:ab:cd:ef", 7, "PXEClient", "eth1", null, null);
+        DiscoveredCard card = new DiscoveredCard(m);
+        assertEquals("pc-abcdef", card.suggestedName());
+        assertTrue(Client.isValidName(card.suggestedName()));
+        assertEquals("UEFI (x64)", card.firmware());
+        assertEquals("BIOS", Firmwares.ofArchitecture(0));
+        assertEquals("UEFI (x86)", Firmwares.ofArchitecture(6));
+        assertEquals("UEFI (x64)", Firmwares.ofArchitecture(9));
+        assertEquals("ARM UEFI", Firmwares.ofArchitecture(11));
+        assertEquals("52-54-00-ab-cd-ef", card.idSuffix());
+    }
+}

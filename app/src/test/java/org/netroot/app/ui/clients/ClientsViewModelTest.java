@@ -1,0 +1,96 @@
+package org.netroot.app.ui.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.collections.ListChangeListener;
+import org.junit.jupiter.api.Test;
+import org.netroot.app.model.AppModel;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.ClientActivity;
+import org.netroot.server.api.ClientActivity.State;
+import org.netroot.server.api.DiscoveredMachine;
+import org.netroot.server.api.Volume;
+import org.netroot.server.api.VolumeActivity;
+
+/** The cards as the model's lists change, without a screen. */
+class ClientsViewModelTest {
+    static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    private final AppModel model = new AppModel(Runnable::run);
+    private final ClientsViewModel vm = new ClientsViewModel(model);
+
+    @Test
+    void aCardJoinsTheClientWithItsActivityVolumeAndIo() {
+        assertTrue(vm.empty().get(), "nothing yet: the empty state shows");
+        model.volumes().setAll(new Volume("pc1", 32L << 30, "pc1.img", T0, Volume.RAW, 3L << 30));
+        model.clients().setAll(Client.sanboot("pc2", "52:54:00:00:00:02", null),
+                Client.sanboot("pc1", "52:54:00:00:00:01", "pc1"));
+        assertFalse(vm.empty().get());
+        assertEquals(List.of("pc1", "pc2"), vm.clients().stream().map(ClientCard::name).toList(), "by name");
+
+        ClientCard pc1 = vm.clients().get(0);
+        assertEquals("offline", pc1.stateWords(), "not seen yet");
+        assertEquals("pc1: 3.00 GiB used of 32.0 GiB", pc1.volumeText());
+        assertEquals("idle", pc1.ioText());
+        assertEquals("never since the server started", pc1.lastBootText(ZoneOffset.UTC, LocalDate.of(2026, 12, 1)));
+
+        model.clientActivity().setAll(new ClientActivity("pc1", "52:54:00:00:00:01", State.ONLINE, "UEFI",
+                "198.18.0.10", T0, T0.plusMillis(12_300), null, T0));
+        model.volumeActivity().setAll(new VolumeActivity("pc1", "pc1", 1, 1, 3 << 20, 0, T0));
+        pc1 = vm.clients().get(0);
+        assertEquals(List.of("online", "UEFI", "198.18.0.10", "read 3.00 MiB/s, write 0 B/s"),
+                List.of(pc1.stateWords(), pc1.firmware(), pc1.ip(), pc1.ioText()));
+        assertEquals("10:00:00, took 12.3 s", pc1.lastBootText(ZoneOffset.UTC, LocalDate.of(2026, 12, 1)));
+        assertEquals("Dec 1, 10:00, took 12.3 s", pc1.lastBootText(ZoneOffset.UTC, LocalDate.of(2026, 12, 2)));
+        assertNull(pc1.error());
+        assertEquals("no volume", vm.clients().get(1).volumeText());
+    }
+
+    @Test
+    void aFailedBootShowsItsWordsAndOnlyTheChangedCardIsReplaced() {
+        model.clients().setAll(Client.sanboot("pc1", "52:54:00:00:00:01", null),
+                Client.sanboot("pc2", "52:54:00:00:00:02", null));
+        List<Integer> replaced = new ArrayList<>();
+        vm.clients().addListener((ListChangeListener<ClientCard>) c -> {
+            while (c.next()) if (c.wasReplaced()) replaced.add(c.getFrom());
+        });
+        model.clientActivity().setAll(new ClientActivity("pc2", "52:54:00:00:00:02", State.FAILED, "BIOS", null, T0,
+                null, "CHAP login refused: the secret in the client's settings is wrong", T0));
+        assertEquals(List.of(1), replaced);
+        ClientCard pc2 = vm.clients().get(1);
+        assertEquals("failed", pc2.stateWords());
+        assertEquals("CHAP login refused: the secret in the client's settings is wrong", pc2.error());
+        assertEquals("10:00:00, did not finish", pc2.lastBootText(ZoneOffset.UTC, LocalDate.of(2026, 12, 1)));
+    }
+
+    @Test
+    void discoveredMachinesAreListedNewestFirstAndLeaveWhenForgotten() {
+        model.discovered().setAll(
+                new DiscoveredMachine("52:54:00:00:00:0a", 0, "PXEClient:Arch:00000", "eth1", T0, T0),
+                new DiscoveredMachine("52:54:00:00:00:0b", 7, "PXEClient:Arch:00007", "eth1", T0, T0.plusSeconds(5)));
+        assertEquals(List.of("52:54:00:00:00:0b", "52:54:00:00:00:0a"),
+                vm.discovered().stream().map(DiscoveredCard::mac).toList());
+        assertFalse(vm.empty().get(), "a discovered machine is something to show");
+        model.discovered().clear();
+        assertTrue(vm.discovered().isEmpty());
+        assertTrue(vm.empty().get());
+    }
+
+    @Test
+    void volumesAClientMayBeGivenAreThoseNoOtherClientUses() {
+        model.volumes().setAll(new Volume("a", 512, "a.img", T0), new Volume("b", 512, "b.img", T0),
+                new Volume("c", 512, "c.img", T0));
+        model.clients().setAll(Client.sanboot("pc1", "52:54:00:00:00:01", "a"),
+                Client.sanboot("pc2", "52:54:00:00:00:02", "b"));
+        assertEquals(List.of("c"), vm.freeVolumes(null));
+        assertEquals(List.of("a", "c"), vm.freeVolumes("a"));
+    }
+}

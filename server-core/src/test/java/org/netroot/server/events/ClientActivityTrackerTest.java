@@ -1,0 +1,148 @@
+package org.netroot.server.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.ChangeType;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.ClientActivity;
+import org.netroot.server.api.ClientActivity.State;
+import org.netroot.server.store.ClientDirectory;
+
+/** A client's card state from its boot events, as the bus hands them out: no sockets, a clock the test moves. */
+class ClientActivityTrackerTest {
+    static final String MAC = "52:54:00:00:00:01";
+    static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    private final MovingClock clock = new MovingClock();
+    private final List<ClientActivity> published = new CopyOnWriteArrayList<>();
+    private final PeerDirectory peers = new PeerDirectory();
+    private final ClientActivityTracker tracker = new ClientActivityTracker(
+            ClientDirectory.of(List.of(Client.sanboot("pc1", MAC, "pc1"))), peers, (type, subject, payload) -> {
+                assertEquals(ChangeType.CLIENT_ACTIVITY, type);
+                assertEquals("pc1", subject);
+                published.add((ClientActivity) payload);
+            }, clock);
+
+    @Test
+    void aBootGoesFromBootingToOnlineWithItsFirmwareAddressAndDuration() throws Exception {
+        assertEquals(State.OFFLINE, tracker.all().get(0).state(), "nothing seen yet");
+
+        dhcp(0, BootEventType.DHCP_DISCOVER, "BIOS");
+        peers.learn(InetAddress.getByName("198.18.0.10"), MAC);
+        dhcp(1, BootEventType.DHCP_ACK, "BIOS");
+        event(3, BootEventType.BOOT_FILE_SENT, "undionly.kpxe");
+        dhcp(4, BootEventType.DHCP_DISCOVER, "iPXE");
+        event(5, BootEventType.SCRIPT_SERVED, "sanboot");
+        event(6, BootEventType.ISCSI_LOGIN, "logged in");
+        event(8, BootEventType.ISCSI_FIRST_READ, "reads");
+
+        ClientActivity now = last();
+        assertEquals(State.ONLINE, now.state());
+        assertEquals("iPXE", now.firmware(), "the latest network-boot request's firmware");
+        assertEquals("198.18.0.10", now.ip());
+        assertEquals(T0, now.bootStarted(), "the first DHCP request of the boot");
+        assertEquals(T0.plusSeconds(8), now.bootFinished(), "the first read");
+        assertEquals(List.of(State.BOOTING, State.BOOTING, State.BOOTING, State.ONLINE),
+                published.stream().map(ClientActivity::state).toList(),
+                "published on each change: BOOTING, the address, iPXE, ONLINE; not on steps that change nothing");
+        assertEquals(now, tracker.all().get(0));
+    }
+
+    @Test
+    void anErrorFailsTheBootInWordsAndTheNextRequestStartsAFreshOne() {
+        dhcp(0, BootEventType.DHCP_DISCOVER, "UEFI");
+        event(2, BootEventType.ERROR, "CHAP login refused: the secret is wrong");
+        assertEquals(State.FAILED, last().state());
+        assertEquals("CHAP login refused: the secret is wrong", last().lastError());
+
+        dhcp(30, BootEventType.DHCP_DISCOVER, "UEFI");
+        assertEquals(State.BOOTING, last().state());
+        assertEquals(T0.plusSeconds(30), last().bootStarted(), "a request after FAILED starts a new boot");
+        assertNull(last().lastError());
+        assertNull(last().bootFinished());
+    }
+
+    @Test
+    void aLongQuietSpellStartsANewBootButAStepWithinItDoesNot() {
+        dhcp(0, BootEventType.DHCP_DISCOVER, "BIOS");
+        dhcp(60, BootEventType.DHCP_REQUEST, "BIOS");
+        assertEquals(T0, last().bootStarted());
+        dhcp(60 + Duration.ofMinutes(3).toSeconds(), BootEventType.DHCP_DISCOVER, "BIOS");
+        assertEquals(T0.plusSeconds(240), tracker.all().get(0).bootStarted(), "more than 2 minutes quiet");
+    }
+
+    @Test
+    void onlineStaysOnlineWhenTheOsRenewsItsLeaseOrLogsInAgain() {
+        dhcp(0, BootEventType.DHCP_DISCOVER, "BIOS");
+        event(1, BootEventType.ISCSI_LOGIN, "firmware session");
+        event(2, BootEventType.ISCSI_FIRST_READ, "reads");
+        event(40, BootEventType.DHCP_REQUEST, "plain DHCP client"); // no network-boot request reported
+        event(41, BootEventType.ISCSI_LOGIN, "the OS's initiator");
+        event(41, BootEventType.ISCSI_LOGOUT, "old session closed");
+        assertEquals(State.ONLINE, tracker.all().get(0).state());
+        assertEquals(T0.plusSeconds(2), tracker.all().get(0).bootFinished());
+
+        event(90, BootEventType.ISCSI_LOGOUT, "logged out");
+        assertEquals(State.OFFLINE, last().state(), "its last session ended");
+    }
+
+    @Test
+    void eventsOfMachinesThatAreNoClientAreIgnored() {
+        clock.at(0);
+        tracker.firmware("52:54:00:00:00:99", "BIOS");
+        tracker.accept(new BootEvent(1, T0, "52:54:00:00:00:99", null, BootEventType.DHCP_DISCOVER, "x", null, null));
+        tracker.accept(new BootEvent(2, T0, null, null, BootEventType.ERROR, "tftp from nowhere", null, null));
+        assertTrue(published.isEmpty());
+        assertEquals(1, tracker.all().size());
+    }
+
+    private void dhcp(long second, BootEventType type, String firmware) {
+        clock.at(second);
+        tracker.firmware(MAC, firmware);
+        event(second, type, "request");
+    }
+
+    private void event(long second, BootEventType type, String detail) {
+        clock.at(second);
+        tracker.accept(new BootEvent(second + 1, T0.plusSeconds(second), MAC, "pc1", type, detail, null, null));
+    }
+
+    private ClientActivity last() {
+        return published.get(published.size() - 1);
+    }
+
+    private static final class MovingClock extends Clock {
+        private volatile Instant now = T0;
+
+        void at(long second) {
+            now = T0.plusSeconds(second);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
