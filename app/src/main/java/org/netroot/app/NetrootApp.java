@@ -23,6 +23,7 @@ public final class NetrootApp extends Application {
     public void start(Stage stage) {
         Platform.setImplicitExit(false); // the tray (when there is one) keeps the app alive
         shell = AppShell.open(stage, dataDir, starter);
+        shell.wizard().offerOnFirstLoad(); // a fresh data folder: the first-run wizard opens by itself
     }
 
     @Override
