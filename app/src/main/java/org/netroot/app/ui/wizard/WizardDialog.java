@@ -44,6 +44,8 @@ public final class WizardDialog {
     public static WizardDialog open(Window owner, AppContext context, java.util.function.Consumer<String> outcome) {
         WizardDialog d = new WizardDialog(owner, context, outcome);
         d.stage.show();
+        d.stage.toFront();
+        d.stage.requestFocus(); // keys (Enter, Escape) go here, not to the main window
         d.vm.load();
         return d;
     }

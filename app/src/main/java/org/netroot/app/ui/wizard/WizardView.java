@@ -8,6 +8,8 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.layout.BorderPane;
@@ -43,6 +45,22 @@ public final class WizardView {
         root.setBottom(bottom());
         vm.step().addListener((o, was, now) -> show(now));
         show(vm.step().get());
+        root.addEventFilter(KeyEvent.KEY_PRESSED, this::keys);
+    }
+
+    /**
+     * Enter = Next and Escape = Cancel wherever the focus is: radio buttons and lists take Enter for
+     * themselves before the default button sees it. A focused Back, Cancel or other push button keeps its own.
+     */
+    private void keys(KeyEvent e) {
+        boolean onOtherButton = e.getTarget() instanceof Button b && b != next; // radio buttons are ButtonBase too
+        if (e.getCode() == KeyCode.ENTER && !onOtherButton) {
+            e.consume();
+            if (!next.isDisabled()) next.fire();
+        } else if (e.getCode() == KeyCode.ESCAPE) {
+            e.consume();
+            cancel.fire();
+        }
     }
 
     private Parent stepsBar() {
