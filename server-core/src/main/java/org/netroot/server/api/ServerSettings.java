@@ -35,6 +35,10 @@ public record ServerSettings(List<String> interfaces, String dhcpMode, String ra
         return new ServerSettings(names, dhcpMode, rangeStart, rangeEnd, router, dns, serverAddress, ipxeDir);
     }
 
+    public ServerSettings withIpxeDir(String folder) {
+        return new ServerSettings(interfaces, dhcpMode, rangeStart, rangeEnd, router, dns, serverAddress, folder);
+    }
+
     public ServerSettings withDhcp(String mode, String start, String end) {
         return new ServerSettings(interfaces, mode, start, end, router, dns, serverAddress, ipxeDir);
     }

@@ -108,8 +108,15 @@ final class WizardPages {
         };
         vm.ipxe().addListener((o, was, now) -> show.run());
         show.run();
+        TextField folder = field("wizard-ipxe-folder", vm.ipxeFolder());
+        HBox.setHgrow(folder, javafx.scene.layout.Priority.ALWAYS);
+        Label folderNote = wrapped("Another folder holding undionly.kpxe and snponly.efi? Type it here: it is saved and"
+                + " used from the server's next start.");
+        folderNote.getStyleClass().add("text-muted");
+        HBox folderRow = new HBox(8, new Label("iPXE folder"), folder);
+        folderRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         return page("Boot files", "PCs first load iPXE over the network; Netroot hands them these files.",
-                status, fix, new HBox(8, command, recheck));
+                status, fix, new HBox(8, command, recheck), folderRow, folderNote);
     }
 
     static Node firstClientPage(WizardViewModel vm) {

@@ -42,6 +42,7 @@ public final class WizardViewModel {
     private final ObjectProperty<DhcpProbeResult> probe = new SimpleObjectProperty<>();
     private final ObjectProperty<IpxeCheck> ipxe = new SimpleObjectProperty<>();
     private final BooleanProperty done = new SimpleBooleanProperty(false);
+    private final StringProperty ipxeFolder = new SimpleStringProperty("");
     private final DhcpChoice dhcp = new DhcpChoice();
     private final FirstClientForm firstClient = new FirstClientForm();
     private ServerSettings saved = ServerSettings.none();
@@ -114,6 +115,7 @@ public final class WizardViewModel {
         background("Checking the iPXE boot files...", c -> {
             IpxeCheck check = c.ipxeCheck();
             return () -> {
+                if (ipxe.get() == null || ipxeFolder.get().isBlank()) ipxeFolder.set(check.folder());
                 ipxe.set(check);
                 step.set(WizardStep.IPXE);
             };
@@ -150,6 +152,9 @@ public final class WizardViewModel {
     public ServerSettings settings() {
         NetworkInterfaceInfo nif = selected.get();
         ServerSettings base = saved.withInterfaces(nif == null ? List.of() : List.of(nif.name()));
+        IpxeCheck checked = ipxe.get();
+        String folder = ipxeFolder.get().trim();
+        if (checked != null && !folder.isEmpty() && !folder.equals(checked.folder())) base = base.withIpxeDir(folder);
         return dhcp.applyTo(base);
     }
 
@@ -214,6 +219,11 @@ public final class WizardViewModel {
 
     public ObjectProperty<IpxeCheck> ipxe() {
         return ipxe;
+    }
+
+    /** The iPXE folder to save when the user typed another one than the checked folder. */
+    public StringProperty ipxeFolder() {
+        return ipxeFolder;
     }
 
     public DhcpChoice dhcp() {

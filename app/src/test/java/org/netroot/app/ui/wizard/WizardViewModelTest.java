@@ -102,6 +102,9 @@ class WizardViewModelTest {
             vm.next();
             await("iPXE checked", () -> vm.step().get() == WizardStep.IPXE);
             assertFalse(vm.ipxe().get().ready(), "the test server's iPXE folder is empty");
+            assertEquals(vm.ipxe().get().folder(), vm.ipxeFolder().get(), "prefilled with the checked folder");
+            assertEquals(null, vm.settings().ipxeDir(), "the checked folder is not saved as a choice");
+            vm.ipxeFolder().set("/srv/ipxe");
             vm.next();
             assertEquals(WizardStep.FIRST_CLIENT, vm.step().get());
 
@@ -117,6 +120,7 @@ class WizardViewModelTest {
             assertEquals(ServerSettings.FULL, saved.dhcpMode());
             assertEquals(net.address(100), saved.rangeStart());
             assertEquals(net.address(150), saved.rangeEnd());
+            assertEquals("/srv/ipxe", saved.ipxeDir(), "another folder typed on the boot files page");
             assertEquals("pc1", control.clients().getFirst().name());
             assertEquals(1L << 30, control.volumes().getFirst().sizeBytes());
         }
