@@ -15,6 +15,7 @@ import org.netroot.app.ui.common.View;
 import org.netroot.app.ui.services.ServicesView;
 import org.netroot.app.ui.timeline.TimelineView;
 import org.netroot.app.ui.volumes.VolumesView;
+import org.netroot.app.ui.wizard.FirstRunWizard;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class AppShell implements AutoCloseable {
     private final Connection connection;
     private final AppModel model;
     private final MainWindow window;
+    private FirstRunWizard wizard;
 
     private AppShell(Stage stage, Connection connection, AppModel model, MainWindow window) {
         this.stage = stage;
@@ -47,6 +49,7 @@ public final class AppShell implements AutoCloseable {
         MainWindow window = new MainWindow(context, views);
         AppShell shell = new AppShell(stage, connection, model, window);
         window.startServerButton().setOnAction(e -> shell.startServer());
+        shell.wizard = FirstRunWizard.install(context, stage, window);
         connection.onAttached(model::attach);
         Scene scene = new Scene(window.root(), 1200, 780);
         scene.getStylesheets().add(AppShell.class.getResource("app.css").toExternalForm());
@@ -96,6 +99,11 @@ public final class AppShell implements AutoCloseable {
 
     public MainWindow window() {
         return window;
+    }
+
+    /** The first-run wizard's hook ("Run setup again"; the app also offers it on a fresh data folder). */
+    public FirstRunWizard wizard() {
+        return wizard;
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class NetrootApp extends Application {
         Platform.setImplicitExit(false); // the tray (when there is one) keeps the app alive
         shell = AppShell.open(stage, dataDir, starter);
         BenchmarkProbe.startIfAsked(shell.model()); // bench/app.sh only
+        shell.wizard().offerOnFirstLoad(); // a fresh data folder: the first-run wizard opens by itself
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.dhcp.DhcpMode;
 import org.netroot.server.runtime.NetrootServer;
 import org.netroot.server.runtime.ServerConfig;
+import org.netroot.server.runtime.SettingsFile;
 import org.netroot.server.service.PrivilegeCheck;
 
 import java.nio.file.Path;
@@ -26,10 +27,14 @@ public final class InProcessServer implements ServerStarter {
         this.dataDir = dataDir;
     }
 
-    /** What the server is told: the default ports, DHCP off until the wizard chose an interface. */
+    /**
+     * What the server is told: the default ports, and the settings the wizard saved in the data folder
+     * (interfaces, DHCP mode and range, iPXE folder); DHCP off until it chose an interface.
+     */
     ServerConfig config() {
-        return new ServerConfig(dataDir, List.of(), DhcpMode.OFF, null, null, null, 67, 4011, 69, 80, 3260,
-                ServerConfig.DEFAULT_CONTROL_PORT, IpxeBinaries.DEFAULT_DIR, null, 3600);
+        ServerConfig defaults = new ServerConfig(dataDir, List.of(), DhcpMode.OFF, null, null, null, 67, 4011, 69, 80,
+                3260, ServerConfig.DEFAULT_CONTROL_PORT, IpxeBinaries.DEFAULT_DIR, null, 3600);
+        return SettingsFile.read(dataDir).map(saved -> SettingsFile.apply(defaults, saved)).orElse(defaults);
     }
 
     @Override

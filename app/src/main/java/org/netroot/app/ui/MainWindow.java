@@ -150,4 +150,17 @@ public final class MainWindow {
     public Parent root() {
         return root;
     }
+
+    /** Puts an action (a button) at the bottom of the sidebar, below the views. */
+    public void addSidebarAction(javafx.scene.Node action) {
+        if (root.getLeft() instanceof VBox sidebar) {
+            if (sidebar.getChildren().stream().noneMatch(n -> "sidebar-grow".equals(n.getId()))) {
+                Region grow = new Region();
+                grow.setId("sidebar-grow");
+                VBox.setVgrow(grow, Priority.ALWAYS);
+                sidebar.getChildren().add(grow);
+            }
+            sidebar.getChildren().add(action);
+        }
+    }
 }

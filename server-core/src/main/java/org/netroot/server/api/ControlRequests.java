@@ -25,4 +25,8 @@ public final class ControlRequests {
 
     public record Error(String error) {
     }
+
+    /** Probe for a DHCP server on {@code interfaceName}, listening {@code waitMillis} (0: the default 2 s). */
+    public record ProbeDhcp(String interfaceName, long waitMillis) {
+    }
 }

@@ -118,6 +118,30 @@ public interface NetrootControl extends AutoCloseable {
         return List.of();
     }
 
+    // ---- first-run wizard: saved server settings, network probing, iPXE files ----
+
+    /** The server settings saved in the data folder; {@link ServerSettings#none()} when none were. */
+    ServerSettings settings();
+
+    /**
+     * Checks the settings against this machine's interfaces ({@link SettingsCheck}; refused with its words)
+     * and saves them in the data folder's settings.json. A running server applies them at its next start.
+     */
+    ServerSettings saveSettings(ServerSettings settings);
+
+    /** The machine's network interfaces, servable ones first; loopback only when asked. */
+    List<NetworkInterfaceInfo> networkInterfaces(boolean includeLoopback);
+
+    /**
+     * Sends a DHCP DISCOVER on the interface and listens for offers up to {@code wait} (2 s when null;
+     * at most 30 s): recommends proxy mode when another DHCP server answered, else full mode with a range.
+     * Needs the privileges of the DHCP client port; the result's problem says so when they are missing.
+     */
+    DhcpProbeResult probeDhcp(String interfaceName, java.time.Duration wait);
+
+    /** Whether the iPXE boot files are in the iPXE folder (the server's, else the saved or default one). */
+    IpxeCheck ipxeCheck();
+
     @Override
     void close();
 }

@@ -295,6 +295,35 @@ public final class RemoteControl implements NetrootControl {
         http.shutdownNow();
     }
 
+    // ---- first-run wizard: saved server settings, network probing, iPXE files ----
+
+    @Override
+    public ServerSettings settings() {
+        return call("GET", "/api/settings", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public ServerSettings saveSettings(ServerSettings settings) {
+        return call("PUT", "/api/settings", settings, new TypeReference<>() { });
+    }
+
+    @Override
+    public List<NetworkInterfaceInfo> networkInterfaces(boolean includeLoopback) {
+        return call("GET", "/api/network/interfaces?loopback=" + includeLoopback, null, new TypeReference<>() { });
+    }
+
+    @Override
+    public DhcpProbeResult probeDhcp(String interfaceName, Duration wait) {
+        long ms = wait == null ? 0 : wait.toMillis();
+        return call("POST", "/api/network/probe", new ControlRequests.ProbeDhcp(interfaceName, ms),
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public IpxeCheck ipxeCheck() {
+        return call("GET", "/api/ipxe", null, new TypeReference<>() { });
+    }
+
     /** For tests: how long {@link #subscribe} waits for the response head. */
     void streamHeadTimeout(Duration timeout) {
         streamHeadTimeout = timeout;

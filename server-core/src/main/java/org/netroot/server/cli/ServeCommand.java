@@ -15,12 +15,16 @@ import org.netroot.server.runtime.NetrootServer;
 import org.netroot.server.service.PrivilegeCheck;
 import org.netroot.server.runtime.ServerConfig;
 import org.netroot.server.runtime.ServiceSettings;
+import org.netroot.server.runtime.SettingsFile;
+import org.netroot.server.api.ServerSettings;
 import org.netroot.server.dhcp.DhcpMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server in the foreground: DHCP, TFTP, HTTP, iSCSI and the control API.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Run the server in the foreground: DHCP, TFTP, HTTP, iSCSI and the control API.",
+        "Without --interface and --dhcp, the settings saved in the data folder (settings.json, written by the app's"
+                + " setup) apply; options given here still win over them."})
 final class ServeCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Option(names = {"-i", "--interface"}, paramLabel = "IF",
@@ -29,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listen-all",
             description = "TFTP, HTTP and iSCSI listen on every address of this machine (0.0.0.0), not only on the"
                     + " --interface ones; DHCP still answers only on the --interface ones") boolean listenAll;
-    @Option(names = "--dhcp", paramLabel = "MODE", defaultValue = "proxy",
+    @Option(names = "--dhcp", paramLabel = "MODE",
             description = "proxy (default: beside your router's DHCP, never assigns addresses), full (assigns"
                     + " addresses from --range), off") String dhcp;
     @Option(names = "--range", paramLabel = "START-END", description = "address range for --dhcp full") String range;
@@ -47,8 +51,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "TCP port of the iSCSI target clients boot their volume from (default: ${DEFAULT-VALUE})") int iscsiPort;
     @Option(names = "--control-port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_CONTROL_PORT,
             description = "loopback port of the control API the other commands use (default: ${DEFAULT-VALUE}; 0: any free port)") int controlPort;
-    @Option(names = "--ipxe-dir", paramLabel = "DIR", defaultValue = IpxeBinaries.DEFAULT_DIR_NAME,
-            description = "folder with the iPXE binaries undionly.kpxe, snponly.efi ... (default: ${DEFAULT-VALUE})") Path ipxeDir;
+    @Option(names = "--ipxe-dir", paramLabel = "DIR",
+            description = "folder with the iPXE binaries undionly.kpxe, snponly.efi ... (default: the saved setting, else "
+                    + IpxeBinaries.DEFAULT_DIR_NAME + ")") Path ipxeDir;
     @Option(names = "--boot-files", paramLabel = "DIR", description = "folder served over TFTP and at http://SERVER/files/") Path bootFiles;
     @Option(names = "--lease-seconds", paramLabel = "SECONDS", defaultValue = "3600",
             description = "how long an address given in --dhcp full is the client's (default: ${DEFAULT-VALUE})") int leaseSeconds;
@@ -104,6 +109,10 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     ServerConfig config() {
+        Path dataDir = data.resolve();
+        if (interfaces.isEmpty() && dhcp == null) SettingsFile.read(dataDir).ifPresent(this::useSaved);
+        if (dhcp == null) dhcp = "proxy";
+        if (ipxeDir == null) ipxeDir = IpxeBinaries.DEFAULT_DIR;
         DhcpMode mode = switch (dhcp.toLowerCase()) {
             case "proxy" -> DhcpMode.PROXY;
             case "full" -> DhcpMode.FULL;
@@ -120,12 +129,25 @@ final class ServeCommand implements Callable<Integer> {
             start = ipv4(r[0].trim(), "--range");
             end = ipv4(r[1].trim(), "--range");
         }
-        return new ServerConfig(data.resolve(), List.copyOf(interfaces), mode, start, end,
+        return new ServerConfig(dataDir, List.copyOf(interfaces), mode, start, end,
                 serverAddress == null ? null : ipv4(serverAddress, "--server-address"), dhcpPort, proxyPort, tftpPort,
                 httpPort, iscsiPort, controlPort, ipxeDir.toAbsolutePath(),
                 bootFiles == null ? null : bootFiles.toAbsolutePath(), leaseSeconds,
                 router == null ? null : ipv4(router, "--router"), dns.stream().map(d -> ipv4(d.trim(), "--dns")).toList(),
                 listenAll);
+    }
+
+    /** The saved settings fill what the command line left out (it was given no --interface and no --dhcp). */
+    private void useSaved(ServerSettings saved) {
+        interfaces = new ArrayList<>(saved.interfaces());
+        dhcp = saved.dhcpMode().toLowerCase();
+        if (range == null && saved.rangeStart() != null && saved.rangeEnd() != null) {
+            range = saved.rangeStart() + "-" + saved.rangeEnd();
+        }
+        if (router == null) router = saved.router();
+        if (dns.isEmpty()) dns = new ArrayList<>(saved.dns());
+        if (serverAddress == null) serverAddress = saved.serverAddress();
+        if (ipxeDir == null && saved.ipxeDir() != null && !saved.ipxeDir().isBlank()) ipxeDir = Path.of(saved.ipxeDir());
     }
 
     private static Inet4Address ipv4(String s, String option) {

@@ -99,6 +99,23 @@ public final class ControlRoutes {
                 // ---- clients: live activity ----
                 case "GET clients/*" -> p[2].equals("activity") ? ok(control.clientActivity())
                         : error(404, "no such resource: " + method + " " + path);
+                // ---- first-run wizard: saved server settings, network probing, iPXE files ----
+                case "GET settings" -> ok(control.settings());
+                case "PUT settings" -> {
+                    var s = Json.MAPPER.readValue(body, org.netroot.server.api.ServerSettings.class);
+                    yield ok(control.saveSettings(s));
+                }
+                case "GET network/*" -> p[2].equals("interfaces")
+                        ? ok(control.networkInterfaces(Boolean.parseBoolean(query.getOrDefault("loopback", "false"))))
+                        : error(404, "no such resource: " + method + " " + path);
+                case "POST network/*" -> {
+                    if (!p[2].equals("probe")) yield error(404, "no such resource: " + method + " " + path);
+                    var req = Json.MAPPER.readValue(body, ControlRequests.ProbeDhcp.class);
+                    if (req == null || req.interfaceName() == null) throw new IllegalArgumentException("give interfaceName");
+                    yield ok(control.probeDhcp(req.interfaceName(),
+                            req.waitMillis() <= 0 ? null : java.time.Duration.ofMillis(req.waitMillis())));
+                }
+                case "GET ipxe" -> ok(control.ipxeCheck());
                 default -> error(404, "no such resource: " + method + " " + path);
             };
         } catch (JsonProcessingException e) {

@@ -596,6 +596,51 @@ public final class LocalControl implements NetrootControl {
         return volumes;
     }
 
+    // ---- first-run wizard: saved server settings, network probing, iPXE files ----
+
+    /** The iPXE folder the server was started with; null offline (the saved or default one is checked). */
+    private volatile Path ipxeDir;
+
+    /** Called by the server: {@link #ipxeCheck()} looks at the folder it serves. */
+    public void useIpxeDir(Path folder) {
+        this.ipxeDir = folder;
+    }
+
+    @Override
+    public org.netroot.server.api.ServerSettings settings() {
+        return SettingsFile.read(dataDir).orElse(org.netroot.server.api.ServerSettings.none());
+    }
+
+    @Override
+    public org.netroot.server.api.ServerSettings saveSettings(org.netroot.server.api.ServerSettings settings) {
+        if (settings == null) throw new IllegalArgumentException("give the settings to save");
+        List<String> problems = org.netroot.server.api.SettingsCheck.problems(settings, NetworkSetup.interfaces(true));
+        if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+        SettingsFile.write(dataDir, settings);
+        return settings;
+    }
+
+    @Override
+    public List<org.netroot.server.api.NetworkInterfaceInfo> networkInterfaces(boolean includeLoopback) {
+        return NetworkSetup.interfaces(includeLoopback);
+    }
+
+    @Override
+    public org.netroot.server.api.DhcpProbeResult probeDhcp(String interfaceName, java.time.Duration wait) {
+        if (interfaceName == null || interfaceName.isBlank()) throw new IllegalArgumentException("choose a network interface");
+        return NetworkSetup.probe(interfaceName, wait);
+    }
+
+    @Override
+    public org.netroot.server.api.IpxeCheck ipxeCheck() {
+        Path folder = ipxeDir;
+        if (folder == null) {
+            String saved = settings().ipxeDir();
+            folder = saved == null || saved.isBlank() ? org.netroot.server.boot.IpxeBinaries.DEFAULT_DIR : Path.of(saved);
+        }
+        return NetworkSetup.ipxeCheck(folder);
+    }
+
     @Override
     public void close() {
         // subscribers first: they are told the server stopped (onClosed), after what they were sent

@@ -63,6 +63,7 @@ public final class NetrootServer implements AutoCloseable {
             this.bus = new BootEventBus(new BootEventRepository(db),
                     mac -> clients.byMac(mac).map(Client::name).orElse(null));
             this.control = new LocalControl(db, false, config.dataDir(), this::status, services);
+            control.useIpxeDir(config.ipxeDir());
             int parts = control.volumeStore().removeStaleParts();
             if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
             ChangeFeed feed = control.changes();
