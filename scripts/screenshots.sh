@@ -6,12 +6,10 @@
 #   scripts/screenshots.sh [OUT_DIR]        NETROOT_THEME=dark scripts/screenshots.sh docs/screenshots/dark
 # Needs: xvfb (xvfb-run), libgtk-3-0, libgl1, libxtst6. Not part of the test suite.
 #
-# TODO (issue 11, point 2): boot a real QEMU client while the app runs, so the Clients and Timeline
-# shots show a real boot instead of DemoData's published events. The lab tests show how
-# (server-core/src/test/java/org/netroot/server/lab/: a network namespace with a veth pair, the server
-# listening on the host side with DHCP in full mode, `qemu-system-x86_64 -boot n` with the iPXE ROM on
-# a tap/bridge in the namespace); ScreenshotTour would then start the server with that ServerConfig
-# instead of TestServer.loopback and wait for ISCSI_FIRST_READ before the shots. Needs root.
+# As root with QEMU installed (NETROOT_QEMU=0 turns it off), a real PC boots while the app runs: the
+# script makes a network namespace with bridge br0 (198.18.77.1/24) and tap0, runs the server (full
+# DHCP on br0) and the app inside it, and ScreenshotTour powers on a BIOS QEMU PC (iPXE ROM) as the
+# client "office-pc"; the Clients and Timeline shots then show its real boot up to the first iSCSI read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
@@ -26,8 +24,27 @@ cp_file=app/target/screenshots.classpath
 ./mvnw -B -q $offline dependency:build-classpath -pl app -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$cp_file"
 classpath="app/target/test-classes:app/target/classes:$(cat "$cp_file")"
 
+run_in=()
+qemu=false
+if [ "$(id -u)" = 0 ] && [ "${NETROOT_QEMU:-1}" != 0 ] && command -v qemu-system-x86_64 >/dev/null \
+   && [ -e /usr/lib/ipxe/qemu/pxe-e1000.rom ] && command -v ip >/dev/null; then
+  ns="nr-shots-$$"
+  ip netns add "$ns"
+  trap 'ip netns pids "$ns" 2>/dev/null | xargs -r kill -9; ip netns del "$ns"' EXIT
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link add br0 type bridge
+  ip -n "$ns" addr add 198.18.77.1/24 dev br0
+  ip -n "$ns" link set br0 up
+  ip -n "$ns" tuntap add dev tap0 mode tap
+  ip -n "$ns" link set tap0 master br0 up
+  run_in=(ip netns exec "$ns")
+  qemu=true
+else
+  echo "no real QEMU boot (needs root, qemu-system-x86, ipxe-qemu): the shots show published demo events" >&2
+fi
+
 # Real glass on GTK under Xvfb; software rendering (Xvfb has no GPU), AWT not headless (tray probe).
-xvfb-run -a -s "-screen 0 1400x900x24" \
-  java --enable-native-access=ALL-UNNAMED -Dprism.order=sw -Dglass.platform=gtk \
+"${run_in[@]}" xvfb-run -a -s "-screen 0 1400x900x24" \
+  java --enable-native-access=ALL-UNNAMED -Dprism.order=sw -Dglass.platform=gtk -Dnetroot.tour.qemu=$qemu \
        -Dnetroot.test.console.level=WARN -Dnetroot.test.log=app/target/screenshots.log \
        -cp "$classpath" org.netroot.app.screenshots.ScreenshotTour "$out"

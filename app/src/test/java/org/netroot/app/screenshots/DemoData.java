@@ -8,6 +8,7 @@ import org.netroot.server.api.Netroot;
 import org.netroot.server.api.NetrootControl;
 
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * A homelab as a first-time user might have it after an evening: three clients with their volumes,
@@ -21,41 +22,54 @@ final class DemoData {
     private DemoData() {
     }
 
-    static void fill(TestServer server) throws Exception {
+    /** The client a real QEMU PC plays when the tour boots one (its demo boot events are left out then). */
+    static final String REAL_PC_MAC = "52:54:00:0a:00:01";
+
+    static void fill(TestServer server, boolean realBoot) throws Exception {
         try (NetrootControl api = Netroot.attach(server.dataDir())) {
             api.createVolume("office-pc", 64 * GIB);
             api.createVolume("lab-1", 32 * GIB);
             api.createVolume("kiosk", 16 * GIB);
             api.createVolume("spare", 8 * GIB);
-            api.addClient(Client.sanboot("office-pc", "52:54:00:0a:00:01", "office-pc"));
+            api.addClient(Client.sanboot("office-pc", REAL_PC_MAC, "office-pc"));
             api.addClient(Client.sanboot("lab-1", "52:54:00:0a:00:02", "lab-1"));
             api.addClient(Client.sanboot("kiosk", "52:54:00:0a:00:03", "kiosk"));
         }
         var bus = server.server().events();
         Instant now = Instant.now();
-        boot(bus::record, "52:54:00:0a:00:02", now.minusSeconds(600), "10.0.0.52", "undionly.kpxe", true);
-        boot(bus::record, "52:54:00:0a:00:01", now.minusSeconds(20), "10.0.0.51", "ipxe.efi", false);
+        boot(bus::record, "lab-1", "52:54:00:0a:00:02", now.minusSeconds(600), "198.18.77.102", true);
+        if (!realBoot) boot(bus::record, "office-pc", REAL_PC_MAC, now.minusSeconds(20), "198.18.77.101", false);
+        String kiosk = "52:54:00:0a:00:03";
         Instant k = now.minusSeconds(90);
-        bus.record(event("52:54:00:0a:00:03", k, BootEventType.DHCP_DISCOVER, "PXEClient:Arch:00000 on eth0", null, null));
-        bus.record(event("52:54:00:0a:00:03", k.plusMillis(4), BootEventType.DHCP_OFFER, "10.0.0.53, boot file undionly.kpxe", null, null));
-        bus.record(event("52:54:00:0a:00:03", k.plusMillis(900), BootEventType.ERROR,
+        bus.record(event(kiosk, k, BootEventType.DHCP_DISCOVER, "full on br0, arch 0 (BIOS), PXE ROM", null, null));
+        bus.record(event(kiosk, k.plusMillis(4), BootEventType.DHCP_OFFER,
+                "full, 198.18.77.103 on br0, arch 0 (BIOS), boot file undionly.kpxe", null, null));
+        bus.record(event(kiosk, k.plusMillis(900), BootEventType.ERROR,
                 "the firmware asked for undionly.kpxe and the iPXE folder has none: install Debian's ipxe package"
                         + " or set --ipxe-dir", null, null));
-        server.server().control().discovery().seen("52:54:00:12:34:99", 7, "PXEClient:Arch:00007:UNDI:003016", "eth0");
+        server.server().control().discovery().seen("52:54:00:12:34:99", 7, "PXEClient:Arch:00007:UNDI:003016", "br0");
     }
 
-    /** A boot's steps a few hundred milliseconds apart; {@code complete} adds the OS's first reads. */
-    private static void boot(java.util.function.Consumer<BootEvent> bus, String mac, Instant start, String ip,
-                             String bootFile, boolean complete) {
-        bus.accept(event(mac, start, BootEventType.DHCP_DISCOVER, "PXEClient on eth0", null, null));
-        bus.accept(event(mac, start.plusMillis(3), BootEventType.DHCP_OFFER, ip + ", boot file " + bootFile, null, null));
-        bus.accept(event(mac, start.plusMillis(1010), BootEventType.DHCP_REQUEST, ip, null, null));
-        bus.accept(event(mac, start.plusMillis(1012), BootEventType.DHCP_ACK, ip, null, null));
-        bus.accept(event(mac, start.plusMillis(1100), BootEventType.BOOT_FILE_SENT, bootFile + " over TFTP", 180L, 1_015_808L));
-        bus.accept(event(mac, start.plusMillis(2400), BootEventType.SCRIPT_SERVED, "http://10.0.0.1/boot/" + mac, 2L, 412L));
-        bus.accept(event(mac, start.plusMillis(2600), BootEventType.ISCSI_LOGIN, "iqn.2024-01.org.netroot:" + mac.replace(":", ""), null, null));
+    /**
+     * A BIOS PC's boot as the server reports one (words as in its log): PXE ROM, undionly.kpxe over
+     * TFTP, iPXE's script, the iSCSI login and, when {@code complete}, the first read of its volume.
+     */
+    private static void boot(Consumer<BootEvent> bus, String name, String mac, Instant start, String ip,
+                             boolean complete) {
+        String target = "iqn.2026-01.org.netroot:" + name, initiator = "iqn.2026-01.org.netroot:initiator:" + name;
+        bus.accept(event(mac, start, BootEventType.DHCP_DISCOVER, "full on br0, arch 0 (BIOS), PXE ROM", null, null));
+        bus.accept(event(mac, start.plusMillis(3), BootEventType.DHCP_OFFER,
+                "full, " + ip + " on br0, arch 0 (BIOS), boot file undionly.kpxe", null, null));
+        bus.accept(event(mac, start.plusMillis(1010), BootEventType.DHCP_REQUEST, "full on br0, arch 0 (BIOS)", null, null));
+        bus.accept(event(mac, start.plusMillis(1012), BootEventType.DHCP_ACK, "full, " + ip + " on br0", null, null));
+        bus.accept(event(mac, start.plusMillis(1100), BootEventType.BOOT_FILE_SENT, "undionly.kpxe to " + ip,
+                180L, 71_234L));
+        bus.accept(event(mac, start.plusMillis(3400), BootEventType.SCRIPT_SERVED, "sanboot " + target, 2L, 212L));
+        bus.accept(event(mac, start.plusMillis(3500), BootEventType.ISCSI_LOGIN,
+                initiator + " logged in to " + target, null, null));
         if (complete) {
-            bus.accept(event(mac, start.plusMillis(2650), BootEventType.ISCSI_FIRST_READ, "LBA 0, 512 bytes", 1L, 512L));
+            bus.accept(event(mac, start.plusMillis(3520), BootEventType.ISCSI_FIRST_READ,
+                    initiator + " reads " + target, null, null));
         }
     }
 

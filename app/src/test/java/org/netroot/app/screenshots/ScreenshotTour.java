@@ -12,6 +12,7 @@ import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.app.ui.shell.ShellOptions;
 import org.netroot.app.ui.tray.TrayIcon;
+import org.netroot.server.api.BootEventType;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
@@ -47,9 +48,11 @@ public final class ScreenshotTour {
         started.await();
         Platform.setImplicitExit(false);
         List<Path> written = new ArrayList<>();
-        try (TestServer server = TestServer.start(work.resolve("data"))) {
-            DemoData.fill(server);
-            written.addAll(views(server.dataDir(), out));
+        Path data = work.resolve("data");
+        boolean real = RealBoot.wanted();
+        try (TestServer server = TestServer.start(data, real ? RealBoot.serverConfig(data) : TestServer.loopback(data))) {
+            DemoData.fill(server, real);
+            written.addAll(views(server.dataDir(), out, real ? work.resolve("qemu") : null));
             written.addAll(wizard(work.resolve("empty"), out));
         } finally {
             Platform.exit();
@@ -63,13 +66,14 @@ public final class ScreenshotTour {
     }
 
     /** One PNG per sidebar entry, named after it (clients.png, timeline.png, ...). */
-    private static List<Path> views(Path data, Path out) throws Exception {
+    private static List<Path> views(Path data, Path out, Path qemuLogs) throws Exception {
         AppShell shell = open(data);
-        try {
+        try (RealBoot pc = qemuLogs == null ? null : RealBoot.powerOn(DemoData.REAL_PC_MAC, qemuLogs)) {
             Fx.await(Duration.ofSeconds(20), "attached and loaded", () ->
                     shell.connection().state().get() == ConnectionState.SERVER
                             && shell.model().clients().size() >= DemoData.CLIENTS
                             && !shell.model().bootEvents().isEmpty() && !shell.model().discovered().isEmpty());
+            if (pc != null) awaitRealBoot(shell, qemuLogs);
             List<Path> files = new ArrayList<>();
             for (String title : Fx.get(() -> shell.window().viewTitles())) {
                 Fx.run(() -> shell.window().show(title));
@@ -79,6 +83,18 @@ public final class ScreenshotTour {
             return files;
         } finally {
             close(shell);
+        }
+    }
+
+    /** Waits (bounded) until the QEMU PC read its volume, as the app saw it; goes on with what it has. */
+    private static void awaitRealBoot(AppShell shell, Path qemuLogs) {
+        try {
+            Fx.await(Duration.ofSeconds(Long.getLong("netroot.tour.bootSeconds", 150)), "the QEMU PC's first iSCSI read",
+                    () -> shell.model().bootEvents().stream().anyMatch(e -> DemoData.REAL_PC_MAC.equals(e.mac())
+                            && e.type() == BootEventType.ISCSI_FIRST_READ));
+            Thread.sleep(2000); // the OS's further reads and the cards' rates
+        } catch (AssertionError | InterruptedException e) {
+            System.out.println("the QEMU PC did not reach its first read (" + e.getMessage() + "); see " + qemuLogs);
         }
     }
 
