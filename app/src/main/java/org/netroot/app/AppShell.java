@@ -175,11 +175,17 @@ public final class AppShell implements AutoCloseable {
     /** Ends the app: asks first when there is no tray; stops a server that runs in this process. */
     void quit(boolean ask) {
         if (closed) return;
-        if (ask && !tray.present() && !QuitConfirmation.ask(stage, connection.starter().running())) return;
+        if (ask && !tray.present() && !QuitConfirmation.ask(stage, serverKind())) return;
         memory.remember(window, connection.io());
         stage.hide();
         close();
         options.exit().run();
+    }
+
+    private QuitConfirmation.Server serverKind() {
+        if (connection.starter().running()) return QuitConfirmation.Server.IN_THIS_WINDOW;
+        return connection.state().get() == ConnectionState.SERVER ? QuitConfirmation.Server.ELSEWHERE
+                : QuitConfirmation.Server.NONE;
     }
 
     public Stage stage() {

@@ -16,10 +16,14 @@ public final class QuitConfirmation {
     private QuitConfirmation() {
     }
 
+    /** Which server serves the clients now: it decides what closing does to them. */
+    public enum Server { IN_THIS_WINDOW, ELSEWHERE, NONE }
+
     /** True when the user confirmed. FX thread (waits in a nested event loop). */
-    public static boolean ask(Window owner, boolean serverInThisWindow) {
+    public static boolean ask(Window owner, Server server) {
+        boolean serverInThisWindow = server == Server.IN_THIS_WINDOW;
         Alert alert = new Alert(serverInThisWindow ? Alert.AlertType.WARNING : Alert.AlertType.CONFIRMATION,
-                message(serverInThisWindow), CLOSE, ButtonType.CANCEL);
+                message(server), CLOSE, ButtonType.CANCEL);
         alert.initOwner(owner);
         alert.setTitle("Close Netroot");
         alert.setHeaderText(serverInThisWindow ? "Close Netroot and stop its server?" : "Close Netroot?");
@@ -30,10 +34,13 @@ public final class QuitConfirmation {
         return alert.showAndWait().filter(CLOSE::equals).isPresent();
     }
 
-    static String message(boolean serverInThisWindow) {
+    static String message(Server server) {
         String noTray = "This desktop has no system tray, so Netroot cannot keep running in the background.";
-        if (!serverInThisWindow) return noTray + " A system service or `netroot serve` keeps serving clients.";
-        return noTray + " The server runs inside this window and stops too: clients booted from it lose their"
-                + " disks until a server runs again.";
+        return switch (server) {
+            case IN_THIS_WINDOW -> noTray + " The server runs inside this window and stops too: clients booted"
+                    + " from it lose their disks until a server runs again.";
+            case ELSEWHERE -> noTray + " The server (system service or `netroot serve`) keeps serving clients.";
+            case NONE -> noTray;
+        };
     }
 }

@@ -1,6 +1,7 @@
 package org.netroot.app.ui.shell;
 
 import javafx.scene.Node;
+import javafx.scene.control.DialogPane;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
@@ -14,6 +15,7 @@ import org.netroot.app.connection.ServerStarter;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.RecordingTray;
 import org.netroot.app.testing.TestServer;
+import org.netroot.app.testing.TestServerStarter;
 import org.netroot.app.ui.tray.NoTray;
 import org.netroot.app.ui.tray.TrayActions;
 import org.netroot.app.ui.tray.TrayIcon;
@@ -116,6 +118,28 @@ class DesktopShellTest {
         robot.clickOn("#confirm-quit");
         Fx.await(WAIT, "the app quit", () -> exits.get() == 1);
         assertFalse(Fx.get(stage::isShowing));
+    }
+
+    @Test
+    void quitStopsTheServerThatRunsInThisWindowAndSaysSoFirst(FxRobot robot) throws Exception {
+        Path data = tmp.resolve("inprocess");
+        TestServerStarter starter = new TestServerStarter(data);
+        shell = Fx.get(() -> AppShell.open(stage, data, starter, options((s, a) -> new NoTray())));
+        Fx.await(WAIT, "offline first", () -> shell.connection().state().get() == ConnectionState.OFFLINE);
+        robot.clickOn("#start-server");
+        Fx.await(WAIT, "the server runs in this window", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        assertTrue(starter.running());
+
+        robot.push(KeyCode.CONTROL, KeyCode.Q);
+        Fx.await(WAIT, "the confirmation shows", () -> !robot.lookup("#quit-confirmation").queryAll().isEmpty());
+        String words = Fx.get(() -> robot.lookup("#quit-confirmation").queryAs(DialogPane.class).getContentText());
+        assertTrue(words.contains("runs inside this window and stops too"), words);
+        robot.clickOn("#confirm-quit");
+        Fx.await(WAIT, "the app quit", () -> exits.get() == 1);
+        assertFalse(starter.running(), "the in-process server stopped");
+        try (NetrootControl api = Netroot.attach(data)) {
+            assertFalse(api.status().running(), "no server answers for the data folder any more");
+        }
     }
 
     @Test
