@@ -100,6 +100,9 @@ public final class AppShell implements AutoCloseable {
                 this::openWindow, () -> quit(true)));
         if (!tray.present()) window.showNote(NoTray.NOTE);
         model.status().addListener(o -> showServicesInTray());
+        model.lastError().addListener((o, was, now) -> {
+            if (now != null && !now.isBlank() && !stage.isShowing()) tray.showProblem(now);
+        });
         connection.state().addListener(o -> showServicesInTray());
         showServicesInTray();
     }

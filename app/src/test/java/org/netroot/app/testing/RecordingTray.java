@@ -9,6 +9,7 @@ public final class RecordingTray implements TrayIcon {
     private volatile TrayActions actions;
     private volatile Boolean running;
     private volatile boolean closed;
+    private volatile String problem;
 
     public TrayIcon create(Stage stage, TrayActions menu) {
         this.actions = menu;
@@ -24,6 +25,11 @@ public final class RecordingTray implements TrayIcon {
         return running;
     }
 
+    /** The last failure the tray told of (null: none). */
+    public String problem() {
+        return problem;
+    }
+
     public boolean closed() {
         return closed;
     }
@@ -36,6 +42,11 @@ public final class RecordingTray implements TrayIcon {
     @Override
     public void showServicesRunning(boolean servicesRun) {
         running = servicesRun;
+    }
+
+    @Override
+    public void showProblem(String words) {
+        problem = words;
     }
 
     @Override

@@ -16,6 +16,11 @@ public final class NoTray implements TrayIcon {
     }
 
     @Override
+    public void showProblem(String words) {
+        // The window is the control point and shows the error itself.
+    }
+
+    @Override
     public void close() {
     }
 }

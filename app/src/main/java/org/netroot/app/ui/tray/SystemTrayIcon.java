@@ -54,6 +54,11 @@ final class SystemTrayIcon implements TrayIcon {
     }
 
     @Override
+    public void showProblem(String words) {
+        icon.showErrorMessage("Netroot", words);
+    }
+
+    @Override
     public void close() {
         icon.hide();
     }

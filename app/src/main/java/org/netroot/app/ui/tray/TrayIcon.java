@@ -17,6 +17,9 @@ public interface TrayIcon extends AutoCloseable {
     /** Switches the icon between its "services run" and "services stopped" looks. */
     void showServicesRunning(boolean running);
 
+    /** Tells of a failure while the window may be hidden (a desktop notification from the icon). */
+    void showProblem(String words);
+
     /** Removes the icon (the app quits). */
     @Override
     void close();

@@ -94,6 +94,10 @@ class DesktopShellTest {
         Fx.run(() -> tray.actions().startAll().run());
         Fx.await(WAIT, "tray shows the services running again", () -> Boolean.TRUE.equals(tray.running()));
 
+        Fx.run(() -> shell.model().lastError().set("The services did not start: port 69 is taken"));
+        assertEquals("The services did not start: port 69 is taken", tray.problem(),
+                "with the window hidden, the tray tells of the failure");
+
         Fx.run(() -> tray.actions().openWindow().run());
         assertTrue(Fx.get(stage::isShowing), "Open window shows it again");
         Fx.run(() -> tray.actions().quit().run());
