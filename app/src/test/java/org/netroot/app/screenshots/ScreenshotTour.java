@@ -36,7 +36,17 @@ public final class ScreenshotTour {
     private ScreenshotTour() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            tour(args);
+            System.exit(0);
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            System.exit(1); // the server's and the toolkit's threads must not keep a failed run alive
+        }
+    }
+
+    private static void tour(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/screenshots").toAbsolutePath();
         Files.createDirectories(out);
         // A short, fixed path: the banner shows it ("Attached to the Netroot server of /tmp/netroot-demo/data").
@@ -58,7 +68,6 @@ public final class ScreenshotTour {
             Platform.exit();
         }
         written.forEach(p -> System.out.println("wrote " + p));
-        System.exit(0);
     }
 
     private static ShellOptions options() {
