@@ -5,6 +5,7 @@ import javafx.application.Platform;
 import javafx.stage.Stage;
 import org.netroot.app.connection.ServerStarter;
 import org.netroot.app.diagnostics.BenchmarkProbe;
+import org.netroot.app.ui.shell.ShellOptions;
 
 import java.nio.file.Path;
 
@@ -20,10 +21,16 @@ public final class NetrootApp extends Application {
         starter = serverStarter;
     }
 
+    /** On the launcher thread, before the window: ask the desktop for light or dark (may run gsettings). */
+    @Override
+    public void init() {
+        DesktopPreferences.detect();
+    }
+
     @Override
     public void start(Stage stage) {
-        Platform.setImplicitExit(false); // the tray (when there is one) keeps the app alive
-        shell = AppShell.open(stage, dataDir, starter);
+        Platform.setImplicitExit(false); // the tray (when there is one) keeps the app alive; Quit ends it
+        shell = AppShell.open(stage, dataDir, starter, ShellOptions.desktop());
         BenchmarkProbe.startIfAsked(shell.model()); // bench/app.sh only
         shell.wizard().offerOnFirstLoad(); // a fresh data folder: the first-run wizard opens by itself
     }

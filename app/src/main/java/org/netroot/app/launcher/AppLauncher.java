@@ -21,7 +21,8 @@ public final class AppLauncher implements Callable<Integer> {
 
     public static void main(String[] args) {
         int code = new CommandLine(new AppLauncher()).execute(args);
-        if (code != 0) System.exit(code);
+        // The tray's AWT threads outlive the JavaFX runtime: end the process once the app quit.
+        System.exit(code);
     }
 
     @Override

@@ -3,10 +3,12 @@ package org.netroot.app.ui;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuBar;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCode;
@@ -24,6 +26,7 @@ import org.netroot.app.connection.ConnectionState;
 import org.netroot.app.ui.common.Icons;
 import org.netroot.app.ui.common.View;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +43,9 @@ public final class MainWindow {
     private final Map<String, View> views = new LinkedHashMap<>();
     private final Map<String, ToggleButton> buttons = new LinkedHashMap<>();
     private final Button startServer = new Button("Start server");
-    private Consumer<String> onViewChanged = title -> { };
+    private final List<Consumer<String>> viewListeners = new ArrayList<>();
+    private final VBox top = new VBox();
+    private final Label note = new Label();
 
     public MainWindow(AppContext context, List<View> pages) {
         root.getStyleClass().add("main-window");
@@ -77,12 +82,14 @@ public final class MainWindow {
         nav.selectedToggleProperty().addListener((o, was, now) -> {
             if (now == null && was != null) was.setSelected(true); // one view is always selected
         });
+        SidebarKeys.install(sidebar, buttons.values());
         sidebar.setPrefWidth(180);
         root.setLeft(sidebar);
-        root.setTop(banner(context));
+        top.getChildren().add(banner(context));
+        root.setTop(top);
         content.setPadding(new Insets(16));
         root.setCenter(content);
-        root.setBottom(errorLine(context));
+        root.setBottom(new VBox(errorLine(context), noteLine()));
         if (!pages.isEmpty()) show(pages.get(0).title());
     }
 
@@ -124,6 +131,33 @@ public final class MainWindow {
         return error;
     }
 
+    private Parent noteLine() {
+        note.setId("window-note");
+        note.getStyleClass().add("text-muted");
+        note.setWrapText(true);
+        note.setGraphic(Icons.of(Feather.INFO));
+        note.visibleProperty().bind(Bindings.isNotEmpty(note.textProperty()));
+        note.managedProperty().bind(note.visibleProperty());
+        note.setPadding(new Insets(4, 16, 6, 16));
+        return note;
+    }
+
+    /** Puts the app's menu bar above the connection banner. */
+    public void setMenuBar(Node menuBar) {
+        top.getChildren().removeIf(n -> n instanceof MenuBar);
+        top.getChildren().addFirst(menuBar);
+    }
+
+    /** A standing line at the bottom of the window (e.g. that this desktop has no tray); null hides it. */
+    public void showNote(String text) {
+        note.setText(text);
+    }
+
+    /** The views' titles in sidebar order. */
+    public List<String> viewTitles() {
+        return List.copyOf(views.keySet());
+    }
+
     /** The "Start server" button of the offline banner (the app wires what it does). */
     public Button startServerButton() {
         return startServer;
@@ -135,7 +169,7 @@ public final class MainWindow {
         content.getChildren().setAll(v.node());
         buttons.get(title).setSelected(true);
         v.shown();
-        onViewChanged.accept(title);
+        viewListeners.forEach(l -> l.accept(title));
     }
 
     public String currentView() {
@@ -143,8 +177,9 @@ public final class MainWindow {
                 .findFirst().orElse(null);
     }
 
+    /** Hears the title of every view shown from now on. */
     public void onViewChanged(Consumer<String> listener) {
-        this.onViewChanged = listener;
+        viewListeners.add(listener);
     }
 
     public Parent root() {

@@ -1,0 +1,79 @@
+package org.netroot.app.screenshots;
+
+import org.netroot.app.testing.TestServer;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.Netroot;
+import org.netroot.server.api.NetrootControl;
+
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * A homelab as a first-time user might have it after an evening: three clients with their volumes,
+ * one that booted fine, one booting now, one that failed (with the words and the fix), and a PC that
+ * PXE-booted but is no client yet. Events go through the server's own bus, as a real boot's would.
+ */
+final class DemoData {
+    static final int CLIENTS = 3;
+    private static final long GIB = 1L << 30;
+
+    private DemoData() {
+    }
+
+    /** The client a real QEMU PC plays when the tour boots one (its demo boot events are left out then). */
+    static final String REAL_PC_MAC = "52:54:00:0a:00:01";
+
+    static void fill(TestServer server, boolean realBoot) throws Exception {
+        try (NetrootControl api = Netroot.attach(server.dataDir())) {
+            api.createVolume("office-pc", 64 * GIB);
+            api.createVolume("lab-1", 32 * GIB);
+            api.createVolume("kiosk", 16 * GIB);
+            api.createVolume("spare", 8 * GIB);
+            api.addClient(Client.sanboot("office-pc", REAL_PC_MAC, "office-pc"));
+            api.addClient(Client.sanboot("lab-1", "52:54:00:0a:00:02", "lab-1"));
+            api.addClient(Client.sanboot("kiosk", "52:54:00:0a:00:03", "kiosk"));
+        }
+        var bus = server.server().events();
+        Instant now = Instant.now();
+        boot(bus::record, "lab-1", "52:54:00:0a:00:02", now.minusSeconds(600), "198.18.77.102", true);
+        if (!realBoot) boot(bus::record, "office-pc", REAL_PC_MAC, now.minusSeconds(20), "198.18.77.101", false);
+        String kiosk = "52:54:00:0a:00:03";
+        Instant k = now.minusSeconds(90);
+        bus.record(event(kiosk, k, BootEventType.DHCP_DISCOVER, "full on br0, arch 0 (BIOS), PXE ROM", null, null));
+        bus.record(event(kiosk, k.plusMillis(4), BootEventType.DHCP_OFFER,
+                "full, 198.18.77.103 on br0, arch 0 (BIOS), boot file undionly.kpxe", null, null));
+        bus.record(event(kiosk, k.plusMillis(900), BootEventType.ERROR,
+                "the firmware asked for undionly.kpxe and the iPXE folder has none: install Debian's ipxe package"
+                        + " or set --ipxe-dir", null, null));
+        server.server().control().discovery().seen("52:54:00:12:34:99", 7, "PXEClient:Arch:00007:UNDI:003016", "br0");
+    }
+
+    /**
+     * A BIOS PC's boot as the server reports one (words as in its log): PXE ROM, undionly.kpxe over
+     * TFTP, iPXE's script, the iSCSI login and, when {@code complete}, the first read of its volume.
+     */
+    private static void boot(Consumer<BootEvent> bus, String name, String mac, Instant start, String ip,
+                             boolean complete) {
+        String target = "iqn.2026-01.org.netroot:" + name, initiator = "iqn.2026-01.org.netroot:initiator:" + name;
+        bus.accept(event(mac, start, BootEventType.DHCP_DISCOVER, "full on br0, arch 0 (BIOS), PXE ROM", null, null));
+        bus.accept(event(mac, start.plusMillis(3), BootEventType.DHCP_OFFER,
+                "full, " + ip + " on br0, arch 0 (BIOS), boot file undionly.kpxe", null, null));
+        bus.accept(event(mac, start.plusMillis(1010), BootEventType.DHCP_REQUEST, "full on br0, arch 0 (BIOS)", null, null));
+        bus.accept(event(mac, start.plusMillis(1012), BootEventType.DHCP_ACK, "full, " + ip + " on br0", null, null));
+        bus.accept(event(mac, start.plusMillis(1100), BootEventType.BOOT_FILE_SENT, "undionly.kpxe to " + ip,
+                180L, 71_234L));
+        bus.accept(event(mac, start.plusMillis(3400), BootEventType.SCRIPT_SERVED, "sanboot " + target, 2L, 212L));
+        bus.accept(event(mac, start.plusMillis(3500), BootEventType.ISCSI_LOGIN,
+                initiator + " logged in to " + target, null, null));
+        if (complete) {
+            bus.accept(event(mac, start.plusMillis(3520), BootEventType.ISCSI_FIRST_READ,
+                    initiator + " reads " + target, null, null));
+        }
+    }
+
+    private static BootEvent event(String mac, Instant at, BootEventType type, String detail, Long ms, Long bytes) {
+        return new BootEvent(0, at, mac, null, type, detail, ms, bytes);
+    }
+}
