@@ -168,7 +168,8 @@ public final class MainWindow {
         if (v == null) return;
         content.getChildren().setAll(v.node());
         buttons.get(title).setSelected(true);
-        v.shown();
+        // a keyboard user walking the sidebar keeps their place there; a click or shortcut lands in the view
+        if (!SidebarKeys.firing(buttons.get(title))) v.shown();
         viewListeners.forEach(l -> l.accept(title));
     }
 

@@ -12,7 +12,14 @@ import java.util.List;
  * move between its entries, Enter or Space opens the focused one.
  */
 final class SidebarKeys {
+    private static final String FIRING = "netroot.sidebar-keys.firing";
+
     private SidebarKeys() {
+    }
+
+    /** True while Enter or Space in the sidebar opens {@code entry}: the view then leaves the focus there. */
+    static boolean firing(ToggleButton entry) {
+        return entry != null && entry.getProperties().containsKey(FIRING);
     }
 
     static void install(Pane sidebar, Collection<ToggleButton> entries) {
@@ -26,7 +33,13 @@ final class SidebarKeys {
                 case HOME -> 0;
                 case END -> buttons.size() - 1;
                 case ENTER, SPACE -> {
-                    buttons.get(at).fire();
+                    ToggleButton b = buttons.get(at);
+                    b.getProperties().put(FIRING, Boolean.TRUE);
+                    try {
+                        b.fire();
+                    } finally {
+                        b.getProperties().remove(FIRING);
+                    }
                     yield -1;
                 }
                 default -> -2;
