@@ -109,8 +109,14 @@ public final class ScreenshotTour {
 
     /** The app on a window of one size for every shot (the screen is 1400x900). */
     private static AppShell open(Path data) {
+        return open(data, false);
+    }
+
+    /** With {@code offerWizard}, as NetrootApp does: a data folder with nothing in it opens the first-run wizard. */
+    private static AppShell open(Path data, boolean offerWizard) {
         return Fx.get(() -> {
             AppShell shell = AppShell.open(new Stage(), data, ServerStarter.NONE, options());
+            if (offerWizard) shell.wizard().offerOnFirstLoad();
             shell.stage().setWidth(1280);
             shell.stage().setHeight(820);
             shell.stage().centerOnScreen();
@@ -137,7 +143,7 @@ public final class ScreenshotTour {
      * its own): every window besides the main one is saved, the first as wizard.png.
      */
     private static List<Path> wizard(Path emptyData, Path out) throws Exception {
-        AppShell shell = open(emptyData);
+        AppShell shell = open(emptyData, true);
         try {
             Fx.await(Duration.ofSeconds(20), "empty data folder opened",
                     () -> shell.connection().state().get() != ConnectionState.CONNECTING);
