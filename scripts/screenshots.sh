@@ -18,7 +18,7 @@ mkdir -p "$out"
 
 offline=-o
 [ "${NETROOT_ONLINE:-}" = 1 ] && offline=
-./mvnw -B -q $offline install -DskipTests -pl server-core
+./mvnw -B -q $offline install -DskipTests -pl server-core -am
 ./mvnw -B -q $offline test-compile -pl app
 cp_file=app/target/screenshots.classpath
 ./mvnw -B -q $offline dependency:build-classpath -pl app -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$cp_file"

@@ -39,6 +39,8 @@ class AppShellTest {
     @AfterEach
     void tearDown() {
         if (shell != null) Fx.run(shell::close);
+        Fx.run(() -> javafx.stage.Window.getWindows().stream().filter(w -> w != stage).toList()
+                .forEach(javafx.stage.Window::hide)); // a wizard the test opened
         if (server != null) server.close();
     }
 
@@ -56,7 +58,7 @@ class AppShellTest {
             api.createVolume("pc1", 1 << 20);
             api.addClient(Client.sanboot("pc1", "52:54:00:aa:bb:01", "pc1"));
         }
-        Fx.await(Duration.ofSeconds(2), "client and volume arrive from the change stream",
+        Fx.await(Duration.ofSeconds(5), "client and volume arrive from the change stream",
                 () -> shell.model().clients().size() == 1 && shell.model().volumes().size() == 1);
         assertEquals("pc1", Fx.get(() -> shell.model().clients().get(0).name()));
     }
@@ -69,5 +71,20 @@ class AppShellTest {
                 () -> shell.connection().state().get() == ConnectionState.OFFLINE);
         assertTrue(Fx.get(() -> shell.connection().description().get()).contains("No server runs"));
         assertTrue(Fx.get(() -> shell.window().startServerButton().isVisible()));
+    }
+
+    @Test
+    void aFreshDataFolderWithNoServerStillOpensTheFirstRunWizard() {
+        Path data = tmp.resolve("fresh-offline");
+        shell = Fx.get(() -> {
+            AppShell s = AppShell.open(stage, data, ServerStarter.NONE);
+            s.wizard().offerOnFirstLoad(); // as NetrootApp does
+            return s;
+        });
+        Fx.await(Duration.ofSeconds(10), "the wizard opened by itself on the offline view",
+                () -> javafx.stage.Window.getWindows().stream()
+                        .anyMatch(w -> w != stage && w.isShowing() && w.getScene() != null
+                                && w.getScene().lookup("#wizard-step-interface") != null));
+        assertEquals(ConnectionState.OFFLINE, Fx.get(() -> shell.connection().state().get()));
     }
 }

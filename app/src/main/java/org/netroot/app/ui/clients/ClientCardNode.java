@@ -65,6 +65,7 @@ final class ClientCardNode {
         key.getStyleClass().add("text-muted");
         key.setMinWidth(Region.USE_PREF_SIZE); // the value gives way, not the words saying what it is
         Label value = new Label();
+        value.setWrapText(true); // "office-pc: 4.00 KiB used of 64.0 GiB" fits a card on two lines, not cut
         facts.addRow(row, key, value);
         return value;
     }
