@@ -85,7 +85,12 @@ public final class ScreenshotTour {
             if (pc != null) awaitRealBoot(shell, qemuLogs);
             List<Path> files = new ArrayList<>();
             for (String title : Fx.get(() -> shell.window().viewTitles())) {
-                Fx.run(() -> shell.window().show(title));
+                Fx.run(() -> {
+                    shell.window().show(title);
+                    // the timeline shows every boot of the demo, the failed one too, not just the last minutes
+                    if (shell.stage().getScene().lookup("#timeline-fit") instanceof javafx.scene.control.Button fit
+                            && fit.isVisible()) fit.fire();
+                });
                 Thread.sleep(SETTLE.toMillis());
                 files.add(save(Fx.get(() -> shell.stage().getScene()), out.resolve(fileName(title))));
             }

@@ -61,6 +61,7 @@ public final class TimelineView implements View {
         Button zoomOut = button("timeline-zoom-out", Feather.ZOOM_OUT, "Zoom out (-)", vm::zoomOut);
         Button fit = button("timeline-fit", Feather.MAXIMIZE, "Fit: show every event (F)", vm::fit);
         fit.setText("Fit");
+        fit.getStyleClass().remove(Styles.BUTTON_ICON); // an icon-only button hides its text
         ToggleButton follow = new ToggleButton("Follow live", Icons.of(Feather.RADIO));
         follow.setId("timeline-follow");
         follow.setTooltip(new Tooltip("Keep now in view (L)"));
