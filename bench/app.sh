@@ -10,6 +10,7 @@
 #
 #   bench/app.sh                       # 3 starts, then the 20 s event stream
 #   BENCH_APP_STARTS=5 BENCH_APP_OUT=/tmp/app.md bench/app.sh
+#   BENCH_APP_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/app.jfr bench/app.sh   # profile the app
 set -euo pipefail
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$REPO/scripts/java-env.sh"
@@ -51,7 +52,7 @@ SHOWN=(); LOADED=(); APP_PID=""
 for i in $(seq 1 "$STARTS"); do
   rm -f "$W/stats" "$W/stats.go"
   t0=$(now_ms)
-  NETROOT_JAVA_OPTS="-Dnetroot.app.stats=$W/stats" "$REPO/netroot" app --data "$DATA" >"$W/app$i.log" 2>&1 & APP_PID=$!
+  NETROOT_JAVA_OPTS="-Dnetroot.app.stats=$W/stats ${BENCH_APP_JAVA_OPTS:-}" "$REPO/netroot" app --data "$DATA" >"$W/app$i.log" 2>&1 & APP_PID=$!
   PIDS+=($APP_PID)
   for _ in $(seq 1 600); do
     l=$(stat_of "$W/stats" loaded_epoch_ms); [ -n "$l" ] && [ "$l" != 0 ] && break; sleep 0.05

@@ -48,7 +48,13 @@ public final class BenchmarkProbe {
     private void start() {
         windowShownAt = System.currentTimeMillis();
         model.clients().addListener((ListChangeListener<Object>) c -> {
-            if (loadedAt == 0 && !model.clients().isEmpty()) loadedAt = System.currentTimeMillis();
+            // listed means the FX thread is done with the load (the rest of the lists, the cards, the
+            // timeline), not that it began it: stamp it from the next task the FX thread runs
+            if (loadedAt == 0 && !model.clients().isEmpty()) {
+                Platform.runLater(() -> {
+                    if (loadedAt == 0) loadedAt = System.currentTimeMillis();
+                });
+            }
         });
         model.bootEvents().addListener((ListChangeListener<Object>) c -> bootEvents = model.bootEvents().size());
         writer.scheduleAtFixedRate(this::write, 100, 250, TimeUnit.MILLISECONDS);

@@ -17,7 +17,7 @@ import org.netroot.app.ui.common.Icons;
 
 /** One client's card: what it is, what it does now, and its Edit and Remove buttons. */
 final class ClientCardNode {
-    private final VBox root = new VBox(8);
+    private final VBox root = new CardBox(8);
     private final Label name = new Label();
     private final Label state = new Label();
     private final Label error = new Label();
@@ -75,8 +75,11 @@ final class ClientCardNode {
         shown = card;
         name.setText(card.name());
         state.setText(card.stateWords());
-        state.getStyleClass().removeIf(c -> c.startsWith("state-") && !c.equals("state-badge"));
-        state.getStyleClass().add("state-" + card.stateWords());
+        String stateClass = "state-" + card.stateWords();
+        if (!state.getStyleClass().contains(stateClass)) { // a class change restyles the badge: only when it changed
+            state.getStyleClass().removeIf(c -> c.startsWith("state-") && !c.equals("state-badge"));
+            state.getStyleClass().add(stateClass);
+        }
         error.setText(card.error() == null ? "" : card.error());
         error.setVisible(card.error() != null);
         mac.setText(card.client().mac());

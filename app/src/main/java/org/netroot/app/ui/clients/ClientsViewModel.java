@@ -25,7 +25,7 @@ import org.netroot.server.api.VolumeActivity;
  * The Clients view's state: one {@link ClientCard} per client (joined with its activity, volume and
  * volume I/O) and one {@link DiscoveredCard} per discovered machine, kept current from the
  * {@link AppModel}'s lists; and the actions, each one a call off the FX thread.
- * A card list is only replaced where a card changed, so the view redraws only those.
+ * A card list changes only when a card changed, and the view redraws only the cards that differ.
  */
 public final class ClientsViewModel {
     private final AppModel model;
@@ -114,12 +114,13 @@ public final class ClientsViewModel {
         return m;
     }
 
+    /**
+     * One list change when anything changed, none otherwise: the view lays its cards out once per
+     * change (each card node redraws only when its own card differs), so 200 cards changed by a reload
+     * cost one layout, not 200.
+     */
     static <T> void replaceChanged(ObservableList<T> list, List<T> next) {
-        if (list.size() != next.size()) {
-            list.setAll(next);
-            return;
-        }
-        for (int i = 0; i < next.size(); i++) if (!list.get(i).equals(next.get(i))) list.set(i, next.get(i));
+        if (!list.equals(next)) list.setAll(next);
     }
 
     // ---- actions: each runs off the FX thread; done/failed are called on it ----

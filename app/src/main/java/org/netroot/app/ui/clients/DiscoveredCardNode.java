@@ -20,7 +20,7 @@ import org.netroot.app.ui.common.Icons;
 final class DiscoveredCardNode {
     private static final DateTimeFormatter SEEN = DateTimeFormatter.ofPattern("MMM d, HH:mm:ss", Locale.ENGLISH)
             .withZone(ZoneId.systemDefault());
-    private final VBox root = new VBox(8);
+    private final VBox root = new CardBox(8);
     private final GridPane facts = new GridPane();
     private final Label firmware = fact(0, "Firmware");
     private final Label vendor = fact(1, "Vendor");
