@@ -40,17 +40,20 @@ public final class FirstRunWizard {
         return w;
     }
 
-    /** Opens the wizard after the first load when the data folder has no client and no saved settings. */
+    /**
+     * Opens the wizard after the first attach when the data folder has no client and no saved
+     * settings. The attach, not the model's status, is the cue: with no server running the status
+     * loaded is "offline", equal to the one the model starts with, so it never changes, and a new
+     * user (no server yet) would get no wizard.
+     */
     public void offerOnFirstLoad() {
-        context.model().status().addListener((o, was, now) -> {
-            if (now == null || offered) return;
+        context.connection().onAttached(control -> {
+            if (offered) return;
             offered = true;
-            Background.run(context.io(), () -> {
-                var c = context.connection().control();
-                return c != null && c.clients().isEmpty() && !c.settings().configured();
-            }, fresh -> {
-                if (fresh) open();
-            }, error -> { });
+            Background.run(context.io(), () -> control.clients().isEmpty() && !control.settings().configured(),
+                    fresh -> {
+                        if (fresh) open();
+                    }, error -> { });
         });
     }
 
