@@ -59,7 +59,9 @@ public final class NewUserPath {
     private Instant opened;
     private Instant poweredOn;
     private Instant discovered;
+    private Instant unknownScript;
     private Instant adopted;
+    private List<BootEvent> timeline = List.of();
     private BootEvent script;
     private BootEvent login;
     private BootEvent firstRead;
@@ -99,7 +101,7 @@ public final class NewUserPath {
             Platform.exit();
         }
         NewUserReport report = new NewUserReport(robot == null ? List.of() : robot.steps(), TARGET, opened, poweredOn,
-                discovered, adopted, script, login, firstRead, notes, failure, work);
+                discovered, unknownScript, adopted, script, login, firstRead, timeline, notes, failure, work);
         System.out.println(report.text());
         new MarkedSection("<!-- new-user:begin (written by bench/new-user.sh) -->", "<!-- new-user:end -->")
                 .writeTo(out, report.markdown(System.getProperty("netroot.bench.commit", "?")));
@@ -190,6 +192,13 @@ public final class NewUserPath {
         Fx.await(DISCOVERY_LIMIT, "the QEMU PC's discovered card in Clients",
                 () -> shell.stage().getScene().lookup("#adopt-" + CARD_ID) != null);
         discovered = Instant.now();
+        // A person reads the card first; the PC meanwhile gets the unknown-machine script (its screen says
+        // "not set up yet", and it asks again every 10 s). Adopting only then walks the retry a real user
+        // meets; the robot, adopting at once, would beat the PC to its first script.
+        Fx.await(DISCOVERY_LIMIT, "the PC asking for its script while not set up",
+                () -> shell.model().bootEvents().stream().anyMatch(e -> MAC.equals(e.mac())
+                        && e.type() == BootEventType.ERROR && e.detail() != null && e.detail().contains("not set up")));
+        unknownScript = Instant.now();
         robot.click("the discovered PC's card: Adopt", "#adopt-" + CARD_ID);
         Fx.await(Duration.ofSeconds(5), "the adopt dialog with the name field focused",
                 () -> nameField().map(TextField::isFocused).orElse(false));
@@ -226,6 +235,7 @@ public final class NewUserPath {
             return login != null && firstRead != null;
         });
         if (script != null) notes.add("script event after adoption: " + script.detail());
+        timeline = Fx.get(() -> shell.model().bootEvents().stream().filter(e -> MAC.equals(e.mac())).toList());
         notes.add("login event: " + login.detail() + "; first read: " + firstRead.detail());
     }
 
