@@ -6,8 +6,9 @@
 #   BENCH_ONLY=tftp,http bench/run.sh
 #   BENCH_ONLY=dhcp bench/run.sh  # the DHCP storm only (bench/dhcp.sh: perfdhcp vs Netroot, dnsmasq, Kea)
 #   BENCH_ONLY=many bench/run.sh  # 200 simulated clients booting at once (bench/many.sh)
+#   BENCH_ONLY=newuser bench/run.sh  # the new user path through the app (bench/new-user.sh; not in the default set)
 #
-# Knobs (environment): BENCH_ONLY (tftp,http,boot,dhcp,many; BENCH_DHCP_* in bench/dhcp.sh, BENCH_MANY_* in bench/many.sh), BENCH_TFTP_REPS (5), BENCH_HTTP_REPS (9), BENCH_HTTP_GETS (8 GETs per sample),
+# Knobs (environment): BENCH_ONLY (tftp,http,boot,dhcp,many,newuser; BENCH_DHCP_* in bench/dhcp.sh, BENCH_MANY_* in bench/many.sh), BENCH_TFTP_REPS (5), BENCH_HTTP_REPS (9), BENCH_HTTP_GETS (8 GETs per sample),
 # BENCH_BOOT_REPS (3), BENCH_SIZE_MIB (64), BENCH_OUT (docs/benchmarks.md).
 #
 # Topology (198.18.0.0/15, RFC 2544 benchmarking space, never leaves the namespaces):
@@ -31,6 +32,8 @@ HTTP_GETS=${BENCH_HTTP_GETS:-8}
 BOOT_REPS=${BENCH_BOOT_REPS:-3}
 SIZE_MIB=${BENCH_SIZE_MIB:-64}
 OUT=${BENCH_OUT:-$REPO/docs/benchmarks.md}
+# the new user path alone needs none of the servers below and leaves the rest of the report as it is
+if [ "$ONLY" = newuser ]; then exec env BENCH_NEWUSER_OUT="$OUT" "$REPO/bench/new-user.sh"; fi
 TAG="nrb$$"
 W=$(mktemp -d /dev/shm/netroot-bench.XXXXXX)   # tmpfs: the disk is not part of what we measure
 NS_C="${TAG}c"; NS_N="${TAG}n"; NS_R="${TAG}r"
@@ -568,9 +571,10 @@ write_report() {
   nv=$(nginx -v 2>&1 | sed 's|.*nginx/||')
   tv=$(tgtd --version 2>&1 | head -1)
   mkdir -p "$(dirname "$OUT")"
-  # bench/app.sh's section (the control center) is kept as it was
-  local app_section=""
+  # bench/app.sh's section (the control center) and bench/new-user.sh's are kept as they were
+  local app_section="" newuser_section=""
   [ -f "$OUT" ] && app_section=$(awk '/app-bench:begin/,/app-bench:end/' "$OUT")
+  [ -f "$OUT" ] && newuser_section=$(awk '/new-user:begin/,/new-user:end/' "$OUT")
   {
     echo "# Netroot benchmarks"
     echo
@@ -630,6 +634,7 @@ write_report() {
     echo
     echo "Speed is measured here only: no unit test has a timed assertion."
     if [ -n "$app_section" ]; then echo; echo "$app_section"; fi
+    if [ -n "$newuser_section" ]; then echo; echo "$newuser_section"; fi
   } >"$OUT"
   log "wrote $OUT"
 }
@@ -654,4 +659,6 @@ want boot && bench_boot
 want dhcp && bench_dhcp
 want many && bench_many
 write_report "$STARTED" "$LOAD0"
+# the new user path (opt-in: BENCH_ONLY=newuser) rewrites its own section of the report
+if want newuser; then BENCH_NEWUSER_OUT="$OUT" "$REPO/bench/new-user.sh" || log "new user path: bench/new-user.sh failed"; fi
 cat "$OUT"

@@ -39,8 +39,6 @@ class AppShellTest {
     @AfterEach
     void tearDown() {
         if (shell != null) Fx.run(shell::close);
-        Fx.run(() -> javafx.stage.Window.getWindows().stream().filter(w -> w != stage).toList()
-                .forEach(javafx.stage.Window::hide)); // a wizard the test opened
         if (server != null) server.close();
     }
 
@@ -71,20 +69,5 @@ class AppShellTest {
                 () -> shell.connection().state().get() == ConnectionState.OFFLINE);
         assertTrue(Fx.get(() -> shell.connection().description().get()).contains("No server runs"));
         assertTrue(Fx.get(() -> shell.window().startServerButton().isVisible()));
-    }
-
-    @Test
-    void aFreshDataFolderWithNoServerStillOpensTheFirstRunWizard() {
-        Path data = tmp.resolve("fresh-offline");
-        shell = Fx.get(() -> {
-            AppShell s = AppShell.open(stage, data, ServerStarter.NONE);
-            s.wizard().offerOnFirstLoad(); // as NetrootApp does
-            return s;
-        });
-        Fx.await(Duration.ofSeconds(10), "the wizard opened by itself on the offline view",
-                () -> javafx.stage.Window.getWindows().stream()
-                        .anyMatch(w -> w != stage && w.isShowing() && w.getScene() != null
-                                && w.getScene().lookup("#wizard-step-interface") != null));
-        assertEquals(ConnectionState.OFFLINE, Fx.get(() -> shell.connection().state().get()));
     }
 }

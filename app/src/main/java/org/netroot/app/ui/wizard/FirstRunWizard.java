@@ -7,7 +7,6 @@ import javafx.scene.control.Button;
 import javafx.stage.Stage;
 import org.kordamp.ikonli.feather.Feather;
 import org.netroot.app.AppContext;
-import org.netroot.app.connection.ConnectionState;
 import org.netroot.app.ui.MainWindow;
 import org.netroot.app.ui.common.Background;
 import org.netroot.app.ui.common.Icons;
@@ -41,24 +40,21 @@ public final class FirstRunWizard {
         return w;
     }
 
-    /** Opens the wizard after the first load when the data folder has no client and no saved settings. */
+    /**
+     * Opens the wizard after the first attach when the data folder has no client and no saved
+     * settings. The attach, not the model's status, is the cue: with no server running the status
+     * loaded is "offline", equal to the one the model starts with, so it never changes, and a new
+     * user (no server yet) would get no wizard.
+     */
     public void offerOnFirstLoad() {
-        // The connection settling (a server, or the offline view when none runs) is the first load:
-        // the status alone does not do, offline it never changes from its initial value.
-        var state = context.connection().state();
-        state.addListener((o, was, now) -> offerOnce(now));
-        offerOnce(state.get());
-    }
-
-    private void offerOnce(ConnectionState now) {
-        if (offered || now != ConnectionState.SERVER && now != ConnectionState.OFFLINE) return;
-        offered = true;
-        Background.run(context.io(), () -> {
-            var c = context.connection().control();
-            return c != null && c.clients().isEmpty() && !c.settings().configured();
-        }, fresh -> {
-            if (fresh) open();
-        }, error -> { });
+        context.connection().onAttached(control -> {
+            if (offered) return;
+            offered = true;
+            Background.run(context.io(), () -> control.clients().isEmpty() && !control.settings().configured(),
+                    fresh -> {
+                        if (fresh) open();
+                    }, error -> { });
+        });
     }
 
     /** Opens the wizard (or brings the open one to the front). FX thread. */
