@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javafx.animation.PauseTransition;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -21,6 +22,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
+import javafx.util.Duration;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.feather.Feather;
 import org.netroot.app.AppContext;
@@ -41,6 +43,8 @@ public final class ClientsView implements View {
     private final Map<String, ClientCardNode> clientNodes = new HashMap<>();
     private final Map<String, DiscoveredCardNode> discoveredNodes = new HashMap<>();
     private final Button add = new Button("_Add client", Icons.of(Feather.PLUS));
+    private static final int NEW_CARDS_PER_PULSE = 24;
+    private boolean moreScheduled;
 
     public ClientsView(AppContext context) {
         this.vm = new ClientsViewModel(context.model());
@@ -93,8 +97,14 @@ public final class ClientsView implements View {
         return box;
     }
 
-    /** Discovered machines first (they want attention), then clients by name; a node per card, reused. */
+    /**
+     * Discovered machines first (they want attention), then clients by name; a node per card, reused.
+     * At most {@link #NEW_CARDS_PER_PULSE} new cards are made per pulse, the rest on the next pulses:
+     * 200 clients loaded at once would hold the FX thread (and the whole window) for seconds.
+     */
     private void layoutCards() {
+        int made = 0;
+        boolean more = false;
         List<Node> nodes = new ArrayList<>();
         Map<String, DiscoveredCardNode> keepDiscovered = new HashMap<>();
         for (DiscoveredCard d : vm.discovered()) {
@@ -107,6 +117,10 @@ public final class ClientsView implements View {
         Map<String, ClientCardNode> keepClients = new HashMap<>();
         for (ClientCard c : vm.clients()) {
             ClientCardNode n = clientNodes.get(c.name());
+            if (n == null && made++ >= NEW_CARDS_PER_PULSE) {
+                more = true;
+                continue;
+            }
             if (n == null) n = new ClientCardNode(c.name(), this::openEdit, this::confirmRemove);
             n.show(c);
             keepClients.put(c.name(), n);
@@ -117,12 +131,26 @@ public final class ClientsView implements View {
         clientNodes.keySet().retainAll(keepClients.keySet());
         clientNodes.putAll(keepClients);
         placeInOrder(nodes);
+        if (more && !moreScheduled) {
+            moreScheduled = true;
+            // on the next pulse, after this one's layout and paint: the window stays live while it fills
+            PauseTransition nextPulse = new PauseTransition(Duration.millis(1));
+            nextPulse.setOnFinished(e -> {
+                moreScheduled = false;
+                layoutCards();
+            });
+            nextPulse.play();
+        }
     }
 
     /** Moves only what changed: a card that stays keeps its place in the scene (and the focus it holds). */
     private void placeInOrder(List<Node> nodes) {
-        List<Node> children = grid.getChildren();
+        javafx.collections.ObservableList<Node> children = grid.getChildren();
         if (children.equals(nodes)) return;
+        if (children.isEmpty()) {
+            children.setAll(nodes); // one change, not one per card
+            return;
+        }
         children.retainAll(nodes);
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
