@@ -55,16 +55,19 @@ class ClientsViewModelTest {
     }
 
     @Test
-    void aFailedBootShowsItsWordsAndOnlyTheChangedCardIsReplaced() {
+    void aFailedBootShowsItsWordsInOneListChangeAndNoChangeChangesNothing() {
         model.clients().setAll(Client.sanboot("pc1", "52:54:00:00:00:01", null),
                 Client.sanboot("pc2", "52:54:00:00:00:02", null));
-        List<Integer> replaced = new ArrayList<>();
-        vm.clients().addListener((ListChangeListener<ClientCard>) c -> {
-            while (c.next()) if (c.wasReplaced()) replaced.add(c.getFrom());
-        });
-        model.clientActivity().setAll(new ClientActivity("pc2", "52:54:00:00:00:02", State.FAILED, "BIOS", null, T0,
-                null, "CHAP login refused: the secret in the client's settings is wrong", T0));
-        assertEquals(List.of(1), replaced);
+        ClientCard pc1Before = vm.clients().get(0);
+        List<Integer> changes = new ArrayList<>();
+        vm.clients().addListener((ListChangeListener<ClientCard>) c -> changes.add(c.getList().size()));
+        var failed = new ClientActivity("pc2", "52:54:00:00:00:02", State.FAILED, "BIOS", null, T0,
+                null, "CHAP login refused: the secret in the client's settings is wrong", T0);
+        model.clientActivity().setAll(failed);
+        assertEquals(List.of(2), changes, "one list change for the refresh");
+        assertEquals(pc1Before, vm.clients().get(0), "pc1's card is unchanged (its node does not redraw)");
+        model.clientActivity().setAll(failed);
+        assertEquals(List.of(2), changes, "the same activity again changes nothing");
         ClientCard pc2 = vm.clients().get(1);
         assertEquals("failed", pc2.stateWords());
         assertEquals("CHAP login refused: the secret in the client's settings is wrong", pc2.error());
