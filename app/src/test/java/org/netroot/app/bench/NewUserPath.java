@@ -13,6 +13,7 @@ import org.netroot.app.AppShell;
 import org.netroot.app.connection.ConnectionState;
 import org.netroot.app.launcher.InProcessServer;
 import org.netroot.app.testing.Fx;
+import org.netroot.app.testing.QemuPc;
 import org.netroot.app.ui.shell.ShellOptions;
 import org.netroot.app.ui.tray.TrayIcon;
 import org.netroot.app.ui.wizard.WizardDialog;

@@ -1,12 +1,12 @@
 package org.netroot.app.screenshots;
 
+import org.netroot.app.testing.QemuPc;
 import org.netroot.server.dhcp.DhcpMode;
 import org.netroot.server.runtime.ServerConfig;
 
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,14 +18,12 @@ import java.util.List;
  * {@code -Dnetroot.tour.qemu=true}. The PC boots its (blank) volume far enough to show every phase
  * up to the first iSCSI read.
  */
-final class RealBoot implements AutoCloseable {
+final class RealBoot {
     static final String BRIDGE = "br0";
     static final String TAP = "tap0";
     static final String SERVER_ADDRESS = "198.18.77.1";
-    private final Process qemu;
 
-    private RealBoot(Process qemu) {
-        this.qemu = qemu;
+    private RealBoot() {
     }
 
     static boolean wanted() {
@@ -39,22 +37,11 @@ final class RealBoot implements AutoCloseable {
     }
 
     /** Powers on a BIOS PC with {@code mac} on the tap; its serial and QEMU's output go to {@code logDir}. */
-    static RealBoot powerOn(String mac, Path logDir) throws IOException {
-        Files.createDirectories(logDir);
-        Process p = new ProcessBuilder("qemu-system-x86_64", "-accel", "tcg", "-display", "none", "-m", "256",
-                "-serial", "file:" + logDir.resolve("serial.log"),
-                "-netdev", "tap,id=n0,ifname=" + TAP + ",script=no,downscript=no",
-                "-device", "e1000,netdev=n0,mac=" + mac, "-boot", "n")
-                .redirectErrorStream(true).redirectOutput(logDir.resolve("qemu.log").toFile()).start();
-        return new RealBoot(p);
+    static QemuPc powerOn(String mac, Path logDir) throws IOException {
+        return QemuPc.powerOn(mac, TAP, logDir);
     }
 
     private static Inet4Address address(String text) throws IOException {
         return (Inet4Address) InetAddress.getByName(text);
-    }
-
-    @Override
-    public void close() {
-        qemu.destroyForcibly();
     }
 }

@@ -9,6 +9,7 @@ import org.netroot.app.AppShell;
 import org.netroot.app.connection.ConnectionState;
 import org.netroot.app.connection.ServerStarter;
 import org.netroot.app.testing.Fx;
+import org.netroot.app.testing.QemuPc;
 import org.netroot.app.testing.TestServer;
 import org.netroot.app.ui.shell.ShellOptions;
 import org.netroot.app.ui.tray.TrayIcon;
@@ -77,7 +78,7 @@ public final class ScreenshotTour {
     /** One PNG per sidebar entry, named after it (clients.png, timeline.png, ...). */
     private static List<Path> views(Path data, Path out, Path qemuLogs) throws Exception {
         AppShell shell = open(data);
-        try (RealBoot pc = qemuLogs == null ? null : RealBoot.powerOn(DemoData.REAL_PC_MAC, qemuLogs)) {
+        try (QemuPc pc = qemuLogs == null ? null : RealBoot.powerOn(DemoData.REAL_PC_MAC, qemuLogs)) {
             Fx.await(Duration.ofSeconds(20), "attached and loaded", () ->
                     shell.connection().state().get() == ConnectionState.SERVER
                             && shell.model().clients().size() >= DemoData.CLIENTS

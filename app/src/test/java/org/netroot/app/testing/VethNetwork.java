@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,6 +55,24 @@ public final class VethNetwork implements AutoCloseable {
         Processes.check(10, "ip", "link", "set", hostEnd, "up");
         Processes.check(10, "ip", "-n", namespace, "addr", "add", address(2) + "/24", "dev", "eth0");
         Processes.check(10, "ip", "-n", namespace, "link", "set", "eth0", "up");
+    }
+
+    /**
+     * A tap device in the namespace, bridged with the namespace's end of the pair: a QEMU PC on it
+     * (started with {@link #inNamespace()}) is on the wire of {@link #hostInterface()}.
+     */
+    public String addTap() throws IOException, InterruptedException {
+        Processes.check(10, "ip", "-n", namespace, "link", "add", "br0", "type", "bridge");
+        Processes.check(10, "ip", "-n", namespace, "link", "set", "eth0", "master", "br0");
+        Processes.check(10, "ip", "-n", namespace, "link", "set", "br0", "up");
+        Processes.check(10, "ip", "-n", namespace, "tuntap", "add", "dev", "tap0", "mode", "tap");
+        Processes.check(10, "ip", "-n", namespace, "link", "set", "tap0", "master", "br0", "up");
+        return "tap0";
+    }
+
+    /** The command prefix that runs a program in the namespace. */
+    public List<String> inNamespace() {
+        return List.of("ip", "netns", "exec", namespace);
     }
 
     /** The root namespace's end of the pair: where a probe runs. */
