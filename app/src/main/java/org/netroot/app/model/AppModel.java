@@ -49,7 +49,8 @@ public final class AppModel {
     private final ObjectProperty<ServerStatus> status = new SimpleObjectProperty<>(ServerStatus.offline());
     private final ObjectProperty<String> lastError = new SimpleObjectProperty<>();
     private final List<Consumer<ChangeEvent>> changeListeners = new ArrayList<>();
-    private final ConcurrentLinkedQueue<ChangeEvent> pending = new ConcurrentLinkedQueue<>();
+    /** Stream changes on their way to the FX thread, each with the attach (generation) whose stream sent it. */
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile NetrootControl control;
     private AutoCloseable subscription;
@@ -138,8 +139,9 @@ public final class AppModel {
                 reload(gen, next);
             } catch (RuntimeException e) {
                 Platform.runLater(() -> {
+                    if (gen != generation) return; // a former attach's failure says nothing about this one
                     lastError.set("Cannot follow the server's changes: " + e.getMessage());
-                    if (gen == generation) applyHeld(Long.MAX_VALUE);
+                    applyHeld(Long.MAX_VALUE);
                 });
             }
         });
@@ -174,8 +176,9 @@ public final class AppModel {
             });
         } catch (RuntimeException e) {
             Platform.runLater(() -> {
+                if (gen != generation) return;
                 lastError.set("Cannot read from the server: " + e.getMessage());
-                if (gen == generation) applyHeld(Long.MAX_VALUE);
+                applyHeld(Long.MAX_VALUE);
             });
         }
     }
@@ -212,8 +215,8 @@ public final class AppModel {
 
         @Override
         public void onEvent(ChangeEvent event) {
-            pending.add(event);
-            if (drainScheduled.compareAndSet(false, true)) Platform.runLater(() -> drain(gen));
+            pending.add(new Pending(gen, event));
+            if (drainScheduled.compareAndSet(false, true)) Platform.runLater(AppModel.this::drain);
         }
 
         @Override
@@ -224,12 +227,17 @@ public final class AppModel {
         }
     }
 
-    private void drain(long gen) {
+    private record Pending(long gen, ChangeEvent event) {
+    }
+
+    /** FX thread: applies what the current attach's stream sent; a former stream's late changes are dropped. */
+    private void drain() {
         drainScheduled.set(false);
         List<BootEvent> newBootEvents = new ArrayList<>();
-        ChangeEvent e;
-        while ((e = pending.poll()) != null) {
-            if (gen != generation) continue;
+        Pending p;
+        while ((p = pending.poll()) != null) {
+            if (p.gen() != generation) continue;
+            ChangeEvent e = p.event();
             if (heldWhileLoading != null) {
                 heldWhileLoading.add(e);
                 continue;
@@ -296,12 +304,21 @@ public final class AppModel {
         boolean replaced = false;
         for (int i = 0; i < services.size(); i++) {
             if (services.get(i).name().equals(s.name())) {
-                services.set(i, s);
+                // counters come from a sampler that may have read the state just before a stop or start
+                // whose own event came first: from it take only the counters, never running or addresses
+                services.set(i, e.type() == ChangeType.SERVICE_COUNTERS ? withCounters(services.get(i), s) : s);
                 replaced = true;
             }
         }
         if (!replaced) services.add(s);
         status.set(new ServerStatus(old.running(), services, old.droppedInput(), old.warnings()));
+    }
+
+    private static ServerStatus.ServiceState withCounters(ServerStatus.ServiceState state,
+                                                          ServerStatus.ServiceState counters) {
+        return new ServerStatus.ServiceState(state.name(), state.running(), state.detail(), state.addresses(),
+                state.ports(), state.transport(), state.mode(), state.interfaces(), counters.requests(),
+                counters.droppedInput());
     }
 
     private static String normalizedOrSame(String mac) {

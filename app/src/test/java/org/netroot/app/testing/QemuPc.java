@@ -47,5 +47,10 @@ public final class QemuPc implements AutoCloseable {
     @Override
     public void close() {
         qemu.destroyForcibly();
+        try {
+            qemu.waitFor(5, java.util.concurrent.TimeUnit.SECONDS); // its tap must be free before the namespace goes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -614,7 +615,9 @@ public final class LocalControl implements NetrootControl {
     @Override
     public org.netroot.server.api.ServerSettings saveSettings(org.netroot.server.api.ServerSettings settings) {
         if (settings == null) throw new IllegalArgumentException("give the settings to save");
-        List<String> problems = org.netroot.server.api.SettingsCheck.problems(settings, NetworkSetup.interfaces(true));
+        List<String> problems = new ArrayList<>(
+                org.netroot.server.api.SettingsCheck.problems(settings, NetworkSetup.interfaces(true)));
+        IpxeFolderRule.problem(settings.ipxeDir(), dataDir).ifPresent(problems::add);
         if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
         SettingsFile.write(dataDir, settings);
         return settings;

@@ -29,9 +29,9 @@ class ServerSettingsTest {
     @TempDir
     Path tmp;
 
-    private static ServerSettings full(String iface, String start, String end) {
+    private ServerSettings full(String iface, String start, String end) throws java.io.IOException {
         return new ServerSettings(List.of(iface), "full", start, end, "127.0.0.1", List.of("127.0.0.53"), null,
-                "/opt/ipxe");
+                Files.createDirectories(tmp.resolve("ipxe")).toString());
     }
 
     @Test
@@ -55,7 +55,7 @@ class ServerSettingsTest {
         assertEquals("127.0.0.200", config.rangeEnd().getHostAddress());
         assertEquals("127.0.0.1", config.router().getHostAddress());
         assertEquals("127.0.0.53", config.dnsServers().getFirst().getHostAddress());
-        assertEquals(Path.of("/opt/ipxe"), config.ipxeDir());
+        assertEquals(tmp.resolve("ipxe"), config.ipxeDir());
         assertEquals(0, config.tftpPort(), "ports stay the caller's");
     }
 

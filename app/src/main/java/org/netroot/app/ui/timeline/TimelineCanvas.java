@@ -83,11 +83,34 @@ final class TimelineCanvas extends Region {
                 pulse(nowNs);
             }
         };
-        // runs only while the view is shown: a hidden timeline costs nothing per pulse
+        // runs only while the view is shown in a window on screen: an active timer keeps JavaFX pulsing at
+        // 60 Hz, so a hidden timeline (another view, or the window closed to the tray) must cost nothing
+        javafx.beans.binding.BooleanBinding onScreen = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing(),
+                sceneProperty());
+        javafx.beans.value.ChangeListener<Boolean> showing = (o, was, now) -> onScreen.invalidate();
         sceneProperty().addListener((o, was, now) -> {
-            if (now == null) redraw.stop();
-            else redraw.start();
+            if (was != null) was.windowProperty().removeListener(windowListener);
+            if (now != null) now.windowProperty().addListener(windowListener);
+            watchWindow(was == null ? null : was.getWindow(), now == null ? null : now.getWindow(), showing);
         });
+        windowListener = (o, was, now) -> {
+            watchWindow(was, now, showing);
+            onScreen.invalidate();
+        };
+        onScreen.addListener((o, was, now) -> {
+            if (now) redraw.start();
+            else redraw.stop();
+        });
+        if (onScreen.get()) redraw.start();
+    }
+
+    private javafx.beans.value.ChangeListener<javafx.stage.Window> windowListener;
+
+    private static void watchWindow(javafx.stage.Window was, javafx.stage.Window now,
+                                    javafx.beans.value.ChangeListener<Boolean> showing) {
+        if (was != null) was.showingProperty().removeListener(showing);
+        if (now != null) now.showingProperty().addListener(showing);
     }
 
     /** What the last frame drew (lane, phase, start, x): the read-out tests and the benchmark use. */

@@ -53,7 +53,7 @@ public final class FirstRunWizard {
             Background.run(context.io(), () -> control.clients().isEmpty() && !control.settings().configured(),
                     fresh -> {
                         if (fresh) open();
-                    }, error -> { });
+                    }, error -> context.model().lastError().set("Cannot check whether this is a first run: " + error));
         });
     }
 

@@ -18,13 +18,20 @@ public final class SettingsApplier {
         this.connection = connection;
     }
 
+    /** Leaves the running server alone (PCs run from it): the saved settings apply at its next start. */
+    public void applyLater(Consumer<String> outcome) {
+        outcome.accept("Settings saved; the server in this window keeps running as it was and uses them from its"
+                + " next start: when Netroot opens again, or Run setup again once no PC runs from it.");
+    }
+
     /** @param outcome hears one sentence for the user once done (FX thread) */
     public void apply(Consumer<String> outcome) {
         ServerStarter starter = connection.starter();
         boolean inWindow = starter.running();
         if (!inWindow && connection.state().get() == ConnectionState.SERVER) {
             outcome.accept("Settings saved. The Netroot server running for " + connection.dataDir()
-                    + " uses them from its next start: restart it (`sudo systemctl restart netroot`, or stop and start"
+                    + " uses them from its next start when it was started without --interface and --dhcp (the"
+                    + " system service is): restart it (`sudo systemctl restart netroot`, or stop and start"
                     + " `netroot serve`).");
             return;
         }

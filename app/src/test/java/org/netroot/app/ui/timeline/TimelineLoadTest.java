@@ -12,8 +12,6 @@ import org.netroot.server.api.BootEventType;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +40,10 @@ class TimelineLoadTest {
         view = new TimelineView(new TimelineViewModel(events, System::currentTimeMillis));
         List<BootEvent> initial = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) initial.add(event(i, now - (20_000 - i) * 50L));
-        long t = System.nanoTime();
         events.setAll(initial); // as AppModel loads them after attaching: the lanes are built here
-        loadMs = (System.nanoTime() - t) / 1e6;
         stage.setScene(new Scene((javafx.scene.Parent) view.node(), 1200, 700));
         stage.show();
     }
-
-    private double loadMs;
 
     private BootEvent event(int i, long atMs) {
         int client = i % 200;
@@ -59,40 +53,25 @@ class TimelineLoadTest {
                 type == BootEventType.BOOT_FILE_SENT ? 400L : null, type == BootEventType.BOOT_FILE_SENT ? 70_000L : null);
     }
 
+    /**
+     * 20,000 events in 200 lanes, then live batches of 50 with the oldest trimmed as AppModel trims:
+     * every lane is kept, and a frame draws only the lanes in view. (How long it takes is the app
+     * benchmark's business, bench/app.sh: no timed assertion here.)
+     */
     @Test
-    void twentyThousandEventsAndLiveBatchesStayWithinTheFrameBudget() {
-        assertTrue(loadMs < 1_000, "sorting 20,000 events into lanes took " + loadMs + " ms");
-        // CPU time of the FX thread, so a CI machine busy with other work does not count against us
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        double worstBatch = 0;
-        double worstFrame = 0;
-        double worstFrameWall = 0;
-        for (int round = 0; round < 60; round++) {
-            double[] times = Fx.get(() -> {
-                long c0 = cpu.getCurrentThreadCpuTime();
+    void twentyThousandEventsAndLiveBatchesKeepEveryLaneAndDrawOnlyThoseInView() {
+        for (int round = 0; round < 20; round++) {
+            Fx.run(() -> {
                 List<BootEvent> batch = new ArrayList<>();
                 for (int k = 0; k < 50; k++) batch.add(event((int) id, System.currentTimeMillis()));
                 events.addAll(batch);
                 events.remove(0, events.size() - 20_000); // as AppModel trims
-                long c1 = cpu.getCurrentThreadCpuTime();
-                long w1 = System.nanoTime();
                 view.canvas().draw();
-                long w2 = System.nanoTime();
-                long c2 = cpu.getCurrentThreadCpuTime();
-                return new double[]{(c1 - c0) / 1e6, (c2 - c1) / 1e6, (w2 - w1) / 1e6};
             });
-            if (round > 5) { // after warm-up
-                worstBatch = Math.max(worstBatch, times[0]);
-                worstFrame = Math.max(worstFrame, times[1]);
-                worstFrameWall = Math.max(worstFrameWall, times[2]);
-            }
         }
-        System.out.printf("timeline load: %.1f ms; worst batch of 50: %.1f ms CPU; worst frame: %.1f ms CPU, %.1f ms"
-                + " wall%n", loadMs, worstBatch, worstFrame, worstFrameWall);
-        assertTrue(worstBatch < 100, "a batch took " + worstBatch + " ms");
-        assertTrue(worstFrame < 100, "a frame took " + worstFrame + " ms");
+        assertEquals(20_000, (int) Fx.get(events::size));
         assertEquals(200, (int) Fx.get(() -> view.viewModel().model().lanes().size()));
-        assertTrue(Fx.get(() -> view.drawnBars().stream().map(DrawnBar::lane).distinct().count()) < 40,
-                "only the lanes in view are drawn");
+        long drawnLanes = Fx.get(() -> view.drawnBars().stream().map(DrawnBar::lane).distinct().count());
+        assertTrue(drawnLanes > 0 && drawnLanes < 40, "only the lanes in view are drawn: " + drawnLanes);
     }
 }
