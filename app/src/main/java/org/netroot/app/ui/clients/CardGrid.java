@@ -52,11 +52,6 @@ final class CardGrid {
         CardRows.apply(rows, CardRows.of(discovered, clients, columns));
     }
 
-    /** The row holding the card at {@code index} (discovered machines, then clients) scrolled into view. */
-    void scrollToCard(int index) {
-        list.scrollTo(index / columns);
-    }
-
     Node node() {
         return list;
     }
