@@ -16,7 +16,7 @@ import org.netroot.server.api.VolumeActivity;
  * One client's card as words: the client joined with what it does now, its volume and that
  * volume's I/O. {@code activity}, {@code volume} and {@code io} may be null (not seen, none, idle).
  */
-public record ClientCard(Client client, ClientActivity activity, Volume volume, VolumeActivity io) {
+public record ClientCard(Client client, ClientActivity activity, Volume volume, VolumeActivity io) implements Card {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("MMM d, HH:mm", Locale.ENGLISH);
 

@@ -15,7 +15,11 @@ import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.feather.Feather;
 import org.netroot.app.ui.common.Icons;
 
-/** One client's card: what it is, what it does now, and its Edit and Remove buttons. */
+/**
+ * One client's card: what it is, what it does now, and its Edit and Remove buttons. A node shows
+ * whichever client its grid cell holds now (cells are reused as the grid scrolls), so its ids follow
+ * the client shown, set in {@link #show}, not at construction.
+ */
 final class ClientCardNode {
     private final VBox root = new CardBox(8);
     private final Label name = new Label();
@@ -29,17 +33,16 @@ final class ClientCardNode {
     private final Label volume = fact(4, "Volume");
     private final Label io = fact(5, "I/O");
     private final Label lastBoot = fact(6, "Last boot");
+    private final Button edit = new Button("Edit", Icons.of(Feather.EDIT_2));
+    private final Button remove = new Button("Remove", Icons.of(Feather.TRASH_2));
     private ClientCard shown;
 
-    ClientCardNode(String clientName, Consumer<ClientCard> onEdit, Consumer<ClientCard> onRemove) {
+    ClientCardNode(Consumer<ClientCard> onEdit, Consumer<ClientCard> onRemove) {
         root.getStyleClass().add("client-card");
-        root.setId("client-" + clientName);
         name.getStyleClass().add("title-4");
         state.getStyleClass().add("state-badge");
-        state.setId("state-" + clientName);
         state.setMinWidth(Region.USE_PREF_SIZE);
         error.getStyleClass().addAll("danger", "card-error");
-        error.setId("error-" + clientName);
         error.setWrapText(true);
         error.managedProperty().bind(error.visibleProperty());
         facts.setHgap(10);
@@ -48,11 +51,7 @@ final class ClientCardNode {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox header = new HBox(8, Icons.of(Feather.MONITOR, 18), name, spacer, state);
         header.setAlignment(Pos.CENTER_LEFT);
-        Button edit = new Button("Edit", Icons.of(Feather.EDIT_2));
-        edit.setId("edit-" + clientName);
         edit.setOnAction(e -> onEdit.accept(shown));
-        Button remove = new Button("Remove", Icons.of(Feather.TRASH_2));
-        remove.setId("remove-" + clientName);
         remove.getStyleClass().add("danger");
         remove.setOnAction(e -> onRemove.accept(shown));
         HBox actions = new HBox(8, edit, remove);
@@ -70,10 +69,11 @@ final class ClientCardNode {
         return value;
     }
 
+    /** Draws {@code card}; nothing when it is the card shown already (most cards, most refreshes). */
     void show(ClientCard card) {
         if (card.equals(shown)) return;
+        if (shown == null || !shown.name().equals(card.name())) named(card.name());
         shown = card;
-        name.setText(card.name());
         state.setText(card.stateWords());
         String stateClass = "state-" + card.stateWords();
         if (!state.getStyleClass().contains(stateClass)) { // a class change restyles the badge: only when it changed
@@ -89,6 +89,16 @@ final class ClientCardNode {
         volume.setText(card.volumeText());
         io.setText(card.ioText());
         lastBoot.setText(card.lastBootText(ZoneId.systemDefault(), LocalDate.now()));
+    }
+
+    /** The ids tests and users find this card by: they follow the client shown. */
+    private void named(String clientName) {
+        root.setId("client-" + clientName);
+        name.setText(clientName);
+        state.setId("state-" + clientName);
+        error.setId("error-" + clientName);
+        edit.setId("edit-" + clientName);
+        remove.setId("remove-" + clientName);
     }
 
     Node node() {

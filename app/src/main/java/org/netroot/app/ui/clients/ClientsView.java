@@ -1,10 +1,6 @@
 package org.netroot.app.ui.clients;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import javafx.animation.PauseTransition;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -13,16 +9,13 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
-import javafx.util.Duration;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.feather.Feather;
 import org.netroot.app.AppContext;
@@ -31,23 +24,22 @@ import org.netroot.app.ui.common.View;
 
 /**
  * The Clients view: a card per client (live state, firmware, address, volume and its I/O, last boot)
- * and per discovered machine (Adopt, Forget), in a grid that wraps with the window; Add client; an
- * empty state that says how clients arrive.
+ * and per discovered machine (Adopt, Forget), in a grid that wraps with the window and makes nodes
+ * only for the cards on screen ({@link CardGrid}); Add client; an empty state that says how clients
+ * arrive.
  */
 public final class ClientsView implements View {
     static final String ADOPT_SIZE = "32 GiB";
 
     private final ClientsViewModel vm;
     private final BorderPane root = new BorderPane();
-    private final FlowPane grid = new FlowPane(12, 12);
-    private final Map<String, ClientCardNode> clientNodes = new HashMap<>();
-    private final Map<String, DiscoveredCardNode> discoveredNodes = new HashMap<>();
+    private final CardGrid grid;
     private final Button add = new Button("_Add client", Icons.of(Feather.PLUS));
-    private static final int NEW_CARDS_PER_PULSE = 24;
-    private boolean moreScheduled;
 
     public ClientsView(AppContext context) {
         this.vm = new ClientsViewModel(context.model());
+        this.grid = new CardGrid(new CardActions(this::openEdit, this::confirmRemove, this::openAdopt,
+                card -> vm.forget(card.mac())));
         root.setId("clients-view");
         root.getStylesheets().add(ClientsView.class.getResource("/org/netroot/app/clients.css").toExternalForm());
         add.setId("add-client");
@@ -66,19 +58,15 @@ public final class ClientsView implements View {
         bar.setPadding(new Insets(12, 16, 4, 16));
         root.setTop(bar);
 
-        grid.setId("clients-grid");
-        grid.setPadding(new Insets(12, 16, 16, 16));
-        ScrollPane scroll = new ScrollPane(grid);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("edge-to-edge");
+        Node cards = grid.node();
         Node empty = emptyState();
         empty.visibleProperty().bind(vm.empty());
-        scroll.visibleProperty().bind(vm.empty().not());
-        root.setCenter(new StackPane(scroll, empty));
+        cards.visibleProperty().bind(vm.empty().not());
+        root.setCenter(new StackPane(cards, empty));
 
-        vm.clients().addListener((ListChangeListener<ClientCard>) c -> layoutCards());
-        vm.discovered().addListener((ListChangeListener<DiscoveredCard>) c -> layoutCards());
-        layoutCards();
+        vm.clients().addListener((ListChangeListener<ClientCard>) c -> showCards());
+        vm.discovered().addListener((ListChangeListener<DiscoveredCard>) c -> showCards());
+        showCards();
     }
 
     private Node emptyState() {
@@ -97,67 +85,9 @@ public final class ClientsView implements View {
         return box;
     }
 
-    /**
-     * Discovered machines first (they want attention), then clients by name; a node per card, reused.
-     * At most {@link #NEW_CARDS_PER_PULSE} new cards are made per pulse, the rest on the next pulses:
-     * 200 clients loaded at once would hold the FX thread (and the whole window) for seconds.
-     */
-    private void layoutCards() {
-        int made = 0;
-        boolean more = false;
-        List<Node> nodes = new ArrayList<>();
-        Map<String, DiscoveredCardNode> keepDiscovered = new HashMap<>();
-        for (DiscoveredCard d : vm.discovered()) {
-            DiscoveredCardNode n = discoveredNodes.get(d.mac());
-            if (n == null) n = new DiscoveredCardNode(d, this::openAdopt, card -> vm.forget(card.mac()));
-            n.show(d);
-            keepDiscovered.put(d.mac(), n);
-            nodes.add(n.node());
-        }
-        Map<String, ClientCardNode> keepClients = new HashMap<>();
-        for (ClientCard c : vm.clients()) {
-            ClientCardNode n = clientNodes.get(c.name());
-            if (n == null && made++ >= NEW_CARDS_PER_PULSE) {
-                more = true;
-                continue;
-            }
-            if (n == null) n = new ClientCardNode(c.name(), this::openEdit, this::confirmRemove);
-            n.show(c);
-            keepClients.put(c.name(), n);
-            nodes.add(n.node());
-        }
-        discoveredNodes.keySet().retainAll(keepDiscovered.keySet());
-        discoveredNodes.putAll(keepDiscovered);
-        clientNodes.keySet().retainAll(keepClients.keySet());
-        clientNodes.putAll(keepClients);
-        placeInOrder(nodes);
-        if (more && !moreScheduled) {
-            moreScheduled = true;
-            // on the next pulse, after this one's layout and paint: the window stays live while it fills
-            PauseTransition nextPulse = new PauseTransition(Duration.millis(1));
-            nextPulse.setOnFinished(e -> {
-                moreScheduled = false;
-                layoutCards();
-            });
-            nextPulse.play();
-        }
-    }
-
-    /** Moves only what changed: a card that stays keeps its place in the scene (and the focus it holds). */
-    private void placeInOrder(List<Node> nodes) {
-        javafx.collections.ObservableList<Node> children = grid.getChildren();
-        if (children.equals(nodes)) return;
-        if (children.isEmpty()) {
-            children.setAll(nodes); // one change, not one per card
-            return;
-        }
-        children.retainAll(nodes);
-        for (int i = 0; i < nodes.size(); i++) {
-            Node n = nodes.get(i);
-            if (i < children.size() && children.get(i) == n) continue;
-            children.remove(n);
-            children.add(i, n);
-        }
+    /** Discovered machines first (they want attention), then clients by name. */
+    private void showCards() {
+        grid.show(List.copyOf(vm.discovered()), List.copyOf(vm.clients()));
     }
 
     private void openAdd() {

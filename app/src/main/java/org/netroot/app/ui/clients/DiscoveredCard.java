@@ -3,7 +3,7 @@ package org.netroot.app.ui.clients;
 import org.netroot.server.api.DiscoveredMachine;
 
 /** A machine that PXE-booted but is no client, as its card shows it. */
-public record DiscoveredCard(DiscoveredMachine machine) {
+public record DiscoveredCard(DiscoveredMachine machine) implements Card {
     public String mac() {
         return machine.mac();
     }

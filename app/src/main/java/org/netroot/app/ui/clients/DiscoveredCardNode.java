@@ -16,7 +16,10 @@ import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.feather.Feather;
 import org.netroot.app.ui.common.Icons;
 
-/** A machine that PXE-booted but is no client: what it said about itself, Adopt and Forget. */
+/**
+ * A machine that PXE-booted but is no client: what it said about itself, Adopt and Forget. Like a
+ * client's card, its ids follow the machine shown (set in {@link #show}), as grid cells are reused.
+ */
 final class DiscoveredCardNode {
     private static final DateTimeFormatter SEEN = DateTimeFormatter.ofPattern("MMM d, HH:mm:ss", Locale.ENGLISH)
             .withZone(ZoneId.systemDefault());
@@ -26,12 +29,13 @@ final class DiscoveredCardNode {
     private final Label vendor = fact(1, "Vendor");
     private final Label nic = fact(2, "Interface");
     private final Label seen = fact(3, "Last seen");
+    private final Label mac = new Label();
+    private final Button adopt = new Button("Adopt", Icons.of(Feather.PLUS_CIRCLE));
+    private final Button forget = new Button("Forget", Icons.of(Feather.X));
     private DiscoveredCard shown;
 
-    DiscoveredCardNode(DiscoveredCard card, Consumer<DiscoveredCard> onAdopt, Consumer<DiscoveredCard> onForget) {
+    DiscoveredCardNode(Consumer<DiscoveredCard> onAdopt, Consumer<DiscoveredCard> onForget) {
         root.getStyleClass().addAll("client-card", "discovered-card");
-        root.setId("discovered-" + card.idSuffix());
-        Label mac = new Label(card.mac());
         mac.getStyleClass().add("text-bold");
         mac.setMinWidth(Region.USE_PREF_SIZE);
         Label tag = new Label("discovered");
@@ -43,19 +47,14 @@ final class DiscoveredCardNode {
         header.setAlignment(Pos.CENTER_LEFT);
         facts.setHgap(10);
         facts.setVgap(2);
-        Button adopt = new Button("Adopt", Icons.of(Feather.PLUS_CIRCLE));
-        adopt.setId("adopt-" + card.idSuffix());
         adopt.getStyleClass().add("accent");
         adopt.setOnAction(e -> onAdopt.accept(shown));
-        Button forget = new Button("Forget", Icons.of(Feather.X));
-        forget.setId("forget-" + card.idSuffix());
         forget.setOnAction(e -> onForget.accept(shown));
         HBox actions = new HBox(8, forget, adopt);
         actions.setAlignment(Pos.CENTER_RIGHT);
         Label hint = new Label("Asked to network-boot; not a client yet.");
         hint.getStyleClass().add("text-muted");
         root.getChildren().addAll(header, hint, facts, actions);
-        show(card);
     }
 
     private Label fact(int row, String what) {
@@ -69,6 +68,12 @@ final class DiscoveredCardNode {
 
     void show(DiscoveredCard card) {
         if (card.equals(shown)) return;
+        if (shown == null || !shown.mac().equals(card.mac())) {
+            root.setId("discovered-" + card.idSuffix());
+            mac.setText(card.mac());
+            adopt.setId("adopt-" + card.idSuffix());
+            forget.setId("forget-" + card.idSuffix());
+        }
         shown = card;
         firmware.setText(card.firmware());
         vendor.setText(card.vendor());

@@ -1,0 +1,57 @@
+package org.netroot.app.ui.clients;
+
+import java.util.ArrayList;
+import java.util.List;
+import javafx.geometry.Pos;
+import javafx.scene.control.ListCell;
+import javafx.scene.layout.HBox;
+
+/**
+ * A row of the Clients grid: a few {@link CardSlot}s side by side. The list view reuses it for whatever
+ * row scrolls into view. An empty or hidden cell (spare, or the one the list measures rows with) lets
+ * go of its cards, so no card nodes or ids linger outside the rows on screen.
+ */
+final class CardRowCell extends ListCell<List<Card>> {
+    private final HBox row = new HBox(CardRows.GAP);
+    private final List<CardSlot> slots = new ArrayList<>();
+    private final CardActions actions;
+
+    CardRowCell(CardActions actions) {
+        this.actions = actions;
+        getStyleClass().add("card-row");
+        row.setAlignment(Pos.TOP_LEFT);
+        setText(null);
+        // a spare cell (hidden, kept for reuse) lets go of its cards too; shown again, it takes them back
+        visibleProperty().addListener((o, was, visible) -> setGraphic(visible && !isEmpty() && getItem() != null
+                ? row : null));
+    }
+
+    @Override
+    protected void updateItem(List<Card> cards, boolean empty) {
+        super.updateItem(cards, empty);
+        if (empty || cards == null) {
+            setGraphic(null);
+            return;
+        }
+        while (slots.size() < cards.size()) slots.add(new CardSlot(actions));
+        for (int i = 0; i < cards.size(); i++) slots.get(i).show(cards.get(i));
+        if (row.getChildren().size() != cards.size()) {
+            row.getChildren().setAll(slots.subList(0, cards.size()).stream().map(CardSlot::node).toList());
+        }
+        if (getGraphic() != row) setGraphic(row);
+        // a card made or re-attached just now has no style yet: measured so, it is the wrong height
+        if (getScene() != null) row.applyCss();
+    }
+
+    /** The row's cards at their own width (a labeled cell asks its graphic at a width it makes up). */
+    @Override
+    protected double computePrefHeight(double width) {
+        if (getGraphic() != row) return super.computePrefHeight(width);
+        return snappedTopInset() + row.prefHeight(-1) + snappedBottomInset();
+    }
+
+    @Override
+    protected double computeMinHeight(double width) {
+        return computePrefHeight(width);
+    }
+}
