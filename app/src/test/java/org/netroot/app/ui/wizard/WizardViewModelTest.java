@@ -104,7 +104,8 @@ class WizardViewModelTest {
             assertFalse(vm.ipxe().get().ready(), "the test server's iPXE folder is empty");
             assertEquals(vm.ipxe().get().folder(), vm.ipxeFolder().get(), "prefilled with the checked folder");
             assertEquals(null, vm.settings().ipxeDir(), "the checked folder is not saved as a choice");
-            vm.ipxeFolder().set("/srv/ipxe");
+            String ipxe = java.nio.file.Files.createDirectories(tmp.resolve("srv-ipxe")).toString();
+            vm.ipxeFolder().set(ipxe); // another existing folder (the server refuses one that is not)
             vm.next();
             assertEquals(WizardStep.FIRST_CLIENT, vm.step().get());
 
@@ -120,7 +121,7 @@ class WizardViewModelTest {
             assertEquals(ServerSettings.FULL, saved.dhcpMode());
             assertEquals(net.address(100), saved.rangeStart());
             assertEquals(net.address(150), saved.rangeEnd());
-            assertEquals("/srv/ipxe", saved.ipxeDir(), "another folder typed on the boot files page");
+            assertEquals(ipxe, saved.ipxeDir(), "another folder typed on the boot files page");
             assertEquals("pc1", control.clients().getFirst().name());
             assertEquals(1L << 30, control.volumes().getFirst().sizeBytes());
         }
