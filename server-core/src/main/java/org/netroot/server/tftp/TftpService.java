@@ -331,6 +331,7 @@ public final class TftpService implements ManagedService {
         active.put(key, transfer);
         new Bootstrap().group(loops).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.SO_SNDBUF, sendBuffer(options))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, transfer.receiveAllocator())
                 .handler(transfer)
                 .connect(peer, new InetSocketAddress(local, 0))
                 .addListener((ChannelFuture f) -> {
