@@ -1,9 +1,12 @@
 package org.netroot.server.tftp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -26,6 +29,11 @@ import org.slf4j.LoggerFactory;
 final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTransfer.Datagrams, ActiveTransfer {
     /** GSO sends one IP packet of at most 64 KiB before segmentation: 40 full TFTP segments fit */
     static final int MAX_SEGMENTS = 40;
+    /**
+     * What one read takes from the client: an ACK is 4 bytes, an ERROR a few dozen; a longer datagram
+     * (nothing a reading client sends) is cut here, which the parser reports like any malformed packet.
+     */
+    static final int RECEIVE_BUFFER = 1024;
     private static final Logger log = LoggerFactory.getLogger(EpollTransfer.class);
 
     private final InetSocketAddress peer;
@@ -41,6 +49,15 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     private final long started = System.nanoTime();
 
     private ChannelHandlerContext ctx;
+    /**
+     * The transfer's own send buffer, taken again for every DATA (or window) once the previous send has
+     * released it: lock-step sends one DATA per ACK, and a pooled buffer allocated and freed per block
+     * was most of the Java time per block. While a send is still queued (full socket buffer) a fresh
+     * buffer is taken instead, so a queued datagram is never overwritten.
+     */
+    private ByteBuf sendBuffer;
+    /** The same for reads: every ACK lands in this one buffer (see {@link #receiveAllocator()}). */
+    private ByteBuf receiveBuffer;
     private ByteBuf batch;
     private int segments;
     private long datagramsSent;
@@ -69,6 +86,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        sendBuffer = ctx.alloc().directBuffer(segmentSize * batchSegments);
         step(transfer::start);
     }
 
@@ -178,17 +196,22 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     public void sendData(ByteBuffer header, ByteBuffer payload) {
         boolean shortBlock = payload.remaining() + 4 < segmentSize;
         if (!gso) {
-            ByteBuf one = ctx.alloc().directBuffer(header.remaining() + payload.remaining());
+            ByteBuf one = batchSegments == 1 ? takeSendBuffer() : ctx.alloc().directBuffer(segmentSize);
             write(one.writeBytes(header).writeBytes(payload));
         } else {
-            // sized for the window: lock-step (windowsize 1, BIOS PXE ROMs) takes one 1.5 KiB buffer per ACK
-            // from the allocator's thread cache; a 40-segment buffer each time would go to the shared arena
-            if (batch == null) batch = ctx.alloc().directBuffer(segmentSize * batchSegments);
+            if (batch == null) batch = takeSendBuffer();
             batch.writeBytes(header).writeBytes(payload);
             // GSO: every segment but the last has the full size, so a short block ends the batch
             if (++segments == batchSegments || shortBlock) flushBatch();
         }
         datagramsSent++;
+    }
+
+    /** {@link #sendBuffer} when no send holds it any more (only this transfer's reference left), else a fresh one. */
+    private ByteBuf takeSendBuffer() {
+        ByteBuf own = sendBuffer;
+        if (own != null && own.refCnt() == 1) return own.clear().retain();
+        return ctx.alloc().directBuffer(segmentSize * batchSegments);
     }
 
     private void flushBatch() {
@@ -236,12 +259,45 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         releaseBatch();
         Channel channel = ctx.channel();
         channel.close();
+        // after the close: it frees what was still queued; a read loop still running takes fresh buffers
+        if (sendBuffer != null) sendBuffer.release();
+        sendBuffer = null;
+        if (receiveBuffer != null) receiveBuffer.release();
+        receiveBuffer = null;
         try {
             file.close();
         } catch (IOException ignored) {
             // closing
         }
         end.finished(this, peer, filename, transfer, outcome, failure, System.nanoTime() - started);
+    }
+
+    /**
+     * The channel's receive allocator: every read lands in this transfer's one {@link #receiveBuffer}
+     * (retained for the read, released by {@link #channelRead}), instead of a pooled buffer taken and
+     * freed per ACK. Runs on the channel's event loop, as the handler does.
+     */
+    RecvByteBufAllocator receiveAllocator() {
+        return new DefaultMaxMessagesRecvByteBufAllocator() {
+            @Override
+            public Handle newHandle() {
+                return new MaxMessageHandle() {
+                    @Override
+                    public ByteBuf allocate(ByteBufAllocator alloc) {
+                        ByteBuf own = receiveBuffer;
+                        if (own == null && !ended) own = receiveBuffer = alloc.directBuffer(RECEIVE_BUFFER);
+                        // still held (a read not yet released) or already freed (the transfer ended): a fresh one
+                        if (own == null || own.refCnt() != 1) return alloc.directBuffer(RECEIVE_BUFFER);
+                        return own.clear().retain();
+                    }
+
+                    @Override
+                    public int guess() {
+                        return RECEIVE_BUFFER;
+                    }
+                };
+            }
+        };
     }
 
     @Override

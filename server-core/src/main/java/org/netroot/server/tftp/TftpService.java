@@ -1,6 +1,7 @@
 package org.netroot.server.tftp;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -28,6 +29,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
@@ -329,8 +331,12 @@ public final class TftpService implements ManagedService {
         EpollTransfer transfer = new EpollTransfer(peer, name, file, options, size, settings.retries(), errors,
                 SegmentedDatagramPacket.isSupported(), this::finished);
         active.put(key, transfer);
-        new Bootstrap().group(loops).channel(EpollDatagramChannel.class)
+        // an IPv4 socket for an IPv4 address, not Netty's default dual-stack IPv6 one: each send and
+        // receive then takes the kernel's IPv4 path directly (no udpv6 wrapper, no v4-mapped address)
+        SocketProtocolFamily family = local instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        new Bootstrap().group(loops).channelFactory(() -> new EpollDatagramChannel(family))
                 .option(ChannelOption.SO_SNDBUF, sendBuffer(options))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, transfer.receiveAllocator())
                 .handler(transfer)
                 .connect(peer, new InetSocketAddress(local, 0))
                 .addListener((ChannelFuture f) -> {
