@@ -1,7 +1,6 @@
 package org.netroot.app.ui.clients;
 
 import java.util.List;
-import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.Node;
@@ -20,7 +19,6 @@ final class CardGrid {
     private List<DiscoveredCard> discovered = List.of();
     private List<ClientCard> clients = List.of();
     private int columns = 1;
-    private boolean remeasureAsked;
 
     CardGrid(CardActions actions) {
         list.setId("clients-grid");
@@ -28,19 +26,8 @@ final class CardGrid {
         list.setItems(rows);
         list.setFocusTraversable(false); // Tab goes to the cards' buttons, not to the rows
         list.setPlaceholder(new Region());
-        CardGridSkin skin = new CardGridSkin(list);
-        list.setSkin(skin);
-        // Only a row on screen whose height no longer fits its cards has the rows measured again: measuring
-        // them all on every change (a state badge, an I/O rate) built every row's cards in the measuring
-        // cell, hundreds of ms of the FX thread per change at 200 clients. Once per pulse at most.
-        list.setCellFactory(l -> new CardRowCell(actions, () -> {
-            if (remeasureAsked) return;
-            remeasureAsked = true;
-            Platform.runLater(() -> {
-                remeasureAsked = false;
-                skin.remeasure();
-            });
-        }));
+        list.setFixedCellSize(CardRows.CARD_HEIGHT + CardRows.GAP); // rows placed without measuring them
+        list.setCellFactory(l -> new CardRowCell(actions));
         list.widthProperty().addListener((o, before, width) -> {
             int fit = CardRows.columns(width.doubleValue());
             if (fit != columns) {

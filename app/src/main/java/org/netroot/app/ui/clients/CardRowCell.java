@@ -15,12 +15,9 @@ final class CardRowCell extends ListCell<List<Card>> {
     private final HBox row = new HBox(CardRows.GAP);
     private final List<CardSlot> slots = new ArrayList<>();
     private final CardActions actions;
-    private final Runnable outgrown;
 
-    /** @param outgrown called when this row, on screen, no longer has the height its cards need */
-    CardRowCell(CardActions actions, Runnable outgrown) {
+    CardRowCell(CardActions actions) {
         this.actions = actions;
-        this.outgrown = outgrown;
         getStyleClass().add("card-row");
         row.setAlignment(Pos.TOP_LEFT);
         setText(null);
@@ -42,25 +39,5 @@ final class CardRowCell extends ListCell<List<Card>> {
             row.getChildren().setAll(slots.subList(0, cards.size()).stream().map(CardSlot::node).toList());
         }
         if (getGraphic() != row) setGraphic(row);
-        // a card made or re-attached just now has no style yet: measured so, it is the wrong height
-        if (getScene() != null) row.applyCss();
-        if (onScreen() && getHeight() > 0 && Math.abs(computePrefHeight(-1) - getHeight()) > 0.5) outgrown.run();
-    }
-
-    /** A row the user sees: not the hidden cell the list measures rows with, nor a spare one. */
-    private boolean onScreen() {
-        return isVisible() && getParent() != null && getParent().isVisible() && getScene() != null;
-    }
-
-    /** The row's cards at their own width (a labeled cell asks its graphic at a width it makes up). */
-    @Override
-    protected double computePrefHeight(double width) {
-        if (getGraphic() != row) return super.computePrefHeight(width);
-        return snappedTopInset() + row.prefHeight(-1) + snappedBottomInset();
-    }
-
-    @Override
-    protected double computeMinHeight(double width) {
-        return computePrefHeight(width);
     }
 }

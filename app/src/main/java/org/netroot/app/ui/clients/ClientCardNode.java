@@ -2,11 +2,13 @@ package org.netroot.app.ui.clients;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.function.Consumer;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -21,10 +23,11 @@ import org.netroot.app.ui.common.Icons;
  * the client shown, set in {@link #show}, not at construction.
  */
 final class ClientCardNode {
-    private final VBox root = new CardBox(8);
+    private final VBox root = new VBox(8);
     private final Label name = new Label();
     private final Label state = new Label();
     private final Label error = new Label();
+    private final Tooltip errorTip = new Tooltip();
     private final GridPane facts = new GridPane();
     private final Label mac = fact(0, "MAC");
     private final Label firmware = fact(1, "Firmware");
@@ -57,6 +60,10 @@ final class ClientCardNode {
         HBox actions = new HBox(8, edit, remove);
         actions.setAlignment(Pos.CENTER_RIGHT);
         root.getChildren().addAll(header, error, facts, actions);
+        // cards have one height (CardRows.CARD_HEIGHT): when the words do not fit, the error gives way
+        // (ending in "...", all of it in its tooltip), never the facts or the buttons
+        for (Region fixed : List.of(header, facts, actions)) fixed.setMinHeight(Region.USE_PREF_SIZE);
+        error.setTooltip(errorTip);
     }
 
     private Label fact(int row, String what) {
@@ -81,6 +88,7 @@ final class ClientCardNode {
             state.getStyleClass().add(stateClass);
         }
         error.setText(card.error() == null ? "" : card.error());
+        errorTip.setText(error.getText());
         error.setVisible(card.error() != null);
         mac.setText(card.client().mac());
         firmware.setText(card.firmware());

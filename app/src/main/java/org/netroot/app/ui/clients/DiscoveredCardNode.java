@@ -3,6 +3,7 @@ package org.netroot.app.ui.clients;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.List;
 import java.util.function.Consumer;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -23,7 +24,7 @@ import org.netroot.app.ui.common.Icons;
 final class DiscoveredCardNode {
     private static final DateTimeFormatter SEEN = DateTimeFormatter.ofPattern("MMM d, HH:mm:ss", Locale.ENGLISH)
             .withZone(ZoneId.systemDefault());
-    private final VBox root = new CardBox(8);
+    private final VBox root = new VBox(8);
     private final GridPane facts = new GridPane();
     private final Label firmware = fact(0, "Firmware");
     private final Label vendor = fact(1, "Vendor");
@@ -55,6 +56,7 @@ final class DiscoveredCardNode {
         Label hint = new Label("Asked to network-boot; not a client yet.");
         hint.getStyleClass().add("text-muted");
         root.getChildren().addAll(header, hint, facts, actions);
+        for (Region fixed : List.of(header, facts, actions)) fixed.setMinHeight(Region.USE_PREF_SIZE); // one card height
     }
 
     private Label fact(int row, String what) {

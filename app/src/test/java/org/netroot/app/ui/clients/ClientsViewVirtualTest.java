@@ -35,7 +35,8 @@ import org.testfx.framework.junit5.Start;
 
 /**
  * 200 clients against a real server: the grid makes nodes only for the cards on screen, a card
- * scrolled to shows its own client (ids and words follow the reused node), a long error is not cut,
+ * scrolled to shows its own client (ids and words follow the reused node), a card is never cut (a long
+ * error gives way and keeps its words in its tooltip),
  * and Tab walks through the cards' buttons past the first screen.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -94,11 +95,16 @@ class ClientsViewVirtualTest {
                 "its own address and MAC: " + words);
         Region box = (Region) card;
         Label error = (Label) shown(robot, "#error-" + last).orElseThrow();
-        // after the next layout pass: neither the card nor its four-line error is cut
+        // after the next layout pass: the card at its one height, inside its row, its facts and buttons whole;
+        // the long error shows several lines and, where it has to end in "...", all of it is in its tooltip
         Fx.await(Duration.ofSeconds(2), "the card at its full height", () -> box.getHeight() > 0
-                && box.getHeight() >= box.prefHeight(box.getWidth()) - 0.5
-                && error.getHeight() >= error.prefHeight(error.getWidth()) - 0.5
+                && Math.abs(box.getHeight() - CardRows.CARD_HEIGHT) < 0.5
+                && box.getParent().getLayoutBounds().getHeight() >= box.getHeight() - 0.5
                 && error.getHeight() > 2 * error.getFont().getSize() * 1.2);
+        Node edit = shown(robot, "#edit-" + last).orElseThrow();
+        assertTrue(Fx.get(() -> edit.localToScene(edit.getLayoutBounds()).getMaxY()
+                <= box.localToScene(box.getLayoutBounds()).getMaxY() + 0.5), "the buttons inside the card");
+        assertEquals(ERROR, Fx.get(() -> error.getTooltip().getText()), "the error's words, all of them");
         assertEquals(1, Fx.get(() -> robot.lookup("#client-" + last).queryAll().size()), "no hidden copy of the card");
         assertTrue(robot.lookup("#client-" + name(0)).tryQuery().isEmpty(), "nor of one scrolled away");
     }
