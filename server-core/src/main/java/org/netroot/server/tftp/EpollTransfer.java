@@ -111,8 +111,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
                 abort(e);
                 return;
             }
-            // at once, not in channelReadComplete: Netty's read loop tries one more recv first, and on a
-            // fast link the next ACK is often there by then only because this DATA already left
+            // at once, not in channelReadComplete: the DATA leaves as soon as its ACK is read
             ctx.flush();
             afterStep(before, outcome);
             return;
@@ -278,7 +277,10 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
      * freed per ACK. Runs on the channel's event loop, as the handler does.
      */
     RecvByteBufAllocator receiveAllocator() {
-        return new DefaultMaxMessagesRecvByteBufAllocator() {
+        // One datagram per wake-up, chosen, not inherited: a lock-step peer has one ACK in flight, so a
+        // second recv would only find the socket empty (epoll is level-triggered: a windowed peer's
+        // further ACKs wake the loop again)
+        return new DefaultMaxMessagesRecvByteBufAllocator(1) {
             @Override
             public Handle newHandle() {
                 return new MaxMessageHandle() {

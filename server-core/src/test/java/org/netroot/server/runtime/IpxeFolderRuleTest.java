@@ -30,6 +30,10 @@ class IpxeFolderRuleTest {
         assertTrue(problem(tmp.resolve("home").toString(), data).contains("CHAP secrets"), "a folder around the data folder");
         assertTrue(problem(data.toString(), data).contains("CHAP secrets"), "the data folder itself");
         assertTrue(problem(tmp.resolve("home/me/../me").toString(), data).contains("CHAP secrets"), "however it is spelt");
+        assertTrue(problem(Files.createDirectories(data.resolve("volumes")).toString(), data).contains("CHAP secrets"),
+                "a folder in the data folder (the disks)");
+        Path linkToRoot = Files.createSymbolicLink(tmp.resolve("looks-harmless"), Path.of("/"));
+        assertTrue(problem(linkToRoot.toString(), data).contains("whole disk"), "a link to / is /");
         assertTrue(problem("ipxe", data).contains("full path"));
         assertTrue(problem(tmp.resolve("missing").toString(), data).contains("does not exist"));
         assertTrue(problem("/bad\0path", data).contains("no valid path"));

@@ -1,6 +1,7 @@
 package org.netroot.app.ui.clients;
 
 import java.util.List;
+import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.Node;
@@ -27,7 +28,7 @@ final class CardGrid {
         list.setFocusTraversable(false); // Tab goes to the cards' buttons, not to the rows
         list.setPlaceholder(new Region());
         list.setFixedCellSize(CardRows.CARD_HEIGHT + CardRows.GAP); // rows placed without measuring them
-        list.setCellFactory(l -> new CardRowCell(actions));
+        list.setCellFactory(l -> new CardRowCell(actions, this::refocus));
         list.widthProperty().addListener((o, before, width) -> {
             int fit = CardRows.columns(width.doubleValue());
             if (fit != columns) {
@@ -47,6 +48,36 @@ final class CardGrid {
 
     private void recut() {
         CardRows.apply(rows, CardRows.of(discovered, clients, columns));
+    }
+
+    /**
+     * The focus was on a button of {@code card}'s node, which now shows another card (rows moved: a client
+     * added or removed, a machine discovered): the focus goes back to that card's button of the same id,
+     * wherever its row is now, so a key press never acts on another client than the one the user chose.
+     */
+    private void refocus(Card card, String buttonId) {
+        Platform.runLater(() -> { // after the layout that placed every card
+            if (focus(buttonId)) return;
+            int row = -1;
+            for (int i = 0; i < rows.size() && row < 0; i++) {
+                for (Card c : rows.get(i)) if (c.key().equals(card.key())) row = i;
+            }
+            if (row < 0) { // the card is gone (removed, adopted): the grid keeps the focus, on no card
+                list.requestFocus();
+                return;
+            }
+            list.scrollTo(row);
+            Platform.runLater(() -> {
+                if (!focus(buttonId)) list.requestFocus();
+            });
+        });
+    }
+
+    private boolean focus(String id) {
+        Node n = list.lookup("#" + id);
+        if (n == null || !n.isVisible()) return false;
+        n.requestFocus();
+        return true;
     }
 
     Node node() {

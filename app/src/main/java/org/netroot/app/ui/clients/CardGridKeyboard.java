@@ -9,6 +9,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
 
 /**
  * Keyboard use of the virtualized Clients grid, as it was when every card was in the scene: Tab and
@@ -28,12 +29,21 @@ final class CardGridKeyboard {
             int index = cell.getIndex();
             IndexedCell<?> edge = e.isShiftDown() ? flow.getFirstVisibleCell() : flow.getLastVisibleCell();
             int beyond = e.isShiftDown() ? index - 1 : index + 1;
-            // the traversal that follows this filter finds the next row's buttons only when that row has a cell
-            if (edge != null && edge.getIndex() == index && beyond >= 0 && beyond < list.getItems().size()) {
+            // the traversal that follows this filter finds the next row's buttons only when that row has a cell;
+            // only from the row's last (first) button does Tab (Shift+Tab) leave the row
+            if (edge != null && edge.getIndex() == index && beyond >= 0 && beyond < list.getItems().size()
+                    && isEdgeButton(cell, focusOwner(list), e.isShiftDown())) {
                 flow.scrollTo(beyond);
             }
         });
-        ChangeListener<Node> focus = (o, was, now) -> reveal(list, now);
+        // a click focuses its button before it fires: scrolling then would move the button from under the
+        // pointer and lose the click, so only a focus that keys moved reveals its card
+        boolean[] pressing = {false};
+        list.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> pressing[0] = true);
+        list.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> pressing[0] = false);
+        ChangeListener<Node> focus = (o, was, now) -> {
+            if (!pressing[0]) reveal(list, now);
+        };
         list.sceneProperty().addListener((o, before, scene) -> {
             if (before != null) before.focusOwnerProperty().removeListener(focus);
             if (scene != null) scene.focusOwnerProperty().addListener(focus);
@@ -46,6 +56,14 @@ final class CardGridKeyboard {
         VirtualFlow<?> flow = flow(list);
         if (cell == null || flow == null || cell.getListView() != list || cell.getIndex() < 0) return;
         flow.scrollTo(cell.getIndex());
+    }
+
+    /** True when {@code focused} is the last (with {@code first}, the first) button Tab reaches in the row. */
+    private static boolean isEdgeButton(IndexedCell<?> row, Node focused, boolean first) {
+        List<Node> buttons = row.lookupAll(".button").stream()
+                .filter(n -> n.isFocusTraversable() && n.isVisible() && !n.isDisabled()).toList();
+        if (buttons.isEmpty()) return true;
+        return (first ? buttons.get(0) : buttons.get(buttons.size() - 1)) == focused;
     }
 
     private static Node focusOwner(ListView<?> list) {

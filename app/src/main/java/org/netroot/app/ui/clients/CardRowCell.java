@@ -15,9 +15,12 @@ final class CardRowCell extends ListCell<List<Card>> {
     private final HBox row = new HBox(CardRows.GAP);
     private final List<CardSlot> slots = new ArrayList<>();
     private final CardActions actions;
+    private final java.util.function.BiConsumer<Card, String> refocus;
 
-    CardRowCell(CardActions actions) {
+    /** @param refocus hears a card whose focused button (id) this row's node no longer shows */
+    CardRowCell(CardActions actions, java.util.function.BiConsumer<Card, String> refocus) {
         this.actions = actions;
+        this.refocus = refocus;
         getStyleClass().add("card-row");
         row.setAlignment(Pos.TOP_LEFT);
         setText(null);
@@ -33,11 +36,12 @@ final class CardRowCell extends ListCell<List<Card>> {
             setGraphic(null);
             return;
         }
-        while (slots.size() < cards.size()) slots.add(new CardSlot(actions));
+        while (slots.size() < cards.size()) slots.add(new CardSlot(actions, refocus));
         for (int i = 0; i < cards.size(); i++) slots.get(i).show(cards.get(i));
         if (row.getChildren().size() != cards.size()) {
             row.getChildren().setAll(slots.subList(0, cards.size()).stream().map(CardSlot::node).toList());
         }
-        if (getGraphic() != row) setGraphic(row);
+        // a hidden (spare) cell keeps no cards in the scene: it takes them back when shown (see above)
+        if (isVisible() && getGraphic() != row) setGraphic(row);
     }
 }

@@ -14,11 +14,18 @@ final class CardSlot {
     private ClientCardNode client;
     private DiscoveredCardNode discovered;
 
-    CardSlot(CardActions actions) {
+    private final java.util.function.BiConsumer<Card, String> refocus;
+    private Card current;
+
+    CardSlot(CardActions actions, java.util.function.BiConsumer<Card, String> refocus) {
         this.actions = actions;
+        this.refocus = refocus;
     }
 
     void show(Card card) {
+        Card before = current;
+        String focused = focusedIdWithin();
+        current = card;
         Node shown = switch (card) {
             case ClientCard c -> {
                 if (client == null) client = new ClientCardNode(actions.edit(), actions.remove());
@@ -32,6 +39,17 @@ final class CardSlot {
             }
         };
         if (root.getChildren().size() != 1 || root.getChildren().get(0) != shown) root.getChildren().setAll(shown);
+        if (focused != null && before != null && !before.key().equals(card.key())) refocus.accept(before, focused);
+    }
+
+    /** The id of the focused button when it is on this place's card (taken before the ids follow the new card). */
+    private String focusedIdWithin() {
+        var scene = root.getScene();
+        Node owner = scene == null ? null : scene.getFocusOwner();
+        for (Node at = owner; at != null; at = at.getParent()) {
+            if (at == root) return owner.getId();
+        }
+        return null;
     }
 
     Node node() {

@@ -33,7 +33,8 @@ final class ClientCardNode {
     private final Label firmware = fact(1, "Firmware");
     private final Label ip = fact(2, "IP");
     private final Label bootMode = fact(3, "Boot");
-    private final Label volume = fact(4, "Volume");
+    private static final int VOLUME_ROW = 4;
+    private final Label volume = fact(VOLUME_ROW, "Volume");
     private final Label io = fact(5, "I/O");
     private final Label lastBoot = fact(6, "Last boot");
     private final Button edit = new Button("Edit", Icons.of(Feather.EDIT_2));
@@ -71,7 +72,12 @@ final class ClientCardNode {
         key.getStyleClass().add("text-muted");
         key.setMinWidth(Region.USE_PREF_SIZE); // the value gives way, not the words saying what it is
         Label value = new Label();
-        value.setWrapText(true); // "office-pc: 4.00 KiB used of 64.0 GiB" fits a card on two lines, not cut
+        if (row == VOLUME_ROW) { // "office-pc: 4.00 KiB used of 64.0 GiB" on two lines at most (the card has one height)
+            value.setWrapText(true);
+            value.getStyleClass().add("two-lines");
+        }
+        value.setTooltip(new Tooltip()); // a value cut with "..." keeps all its words here
+        value.getTooltip().textProperty().bind(value.textProperty());
         facts.addRow(row, key, value);
         return value;
     }

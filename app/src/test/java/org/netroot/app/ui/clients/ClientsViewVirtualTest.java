@@ -137,6 +137,30 @@ class ClientsViewVirtualTest {
         assertEquals("remove-" + name(39), focusId(), "Shift+Tab goes back");
     }
 
+    @Test
+    void theFocusStaysWithItsClientWhenTheCardsMove(FxRobot robot) throws Exception {
+        Path data = tmp.resolve("refocus");
+        server = TestServer.start(data);
+        try (NetrootControl api = Netroot.attach(data)) {
+            for (int i = 1; i <= 12; i++) api.addClient(new Client(name(i), mac(i), null, null, null, null, null, null,
+                    null, null));
+        }
+        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
+        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        robot.clickOn("#nav-clients");
+        Fx.await(Duration.ofSeconds(10), "pc-003's card", () -> shown(robot, "#remove-" + name(3)).isPresent());
+        Fx.run(() -> shown(robot, "#remove-" + name(3)).orElseThrow().requestFocus());
+        assertEquals("remove-" + name(3), focusId());
+
+        try (NetrootControl api = Netroot.attach(data)) { // a client sorted before it: every card moves one place
+            api.addClient(new Client(name(0), mac(0), null, null, null, null, null, null, null, null));
+        }
+        Fx.await(Duration.ofSeconds(5), "pc-000's card", () -> shown(robot, "#client-" + name(0)).isPresent());
+        Fx.await(Duration.ofSeconds(2), "the focus back on pc-003's Remove, not on the one now in its place",
+                () -> ("remove-" + name(3)).equals(stage.getScene().getFocusOwner() == null ? null
+                        : stage.getScene().getFocusOwner().getId()));
+    }
+
     private String focusId() {
         return Fx.get(() -> stage.getScene().getFocusOwner() == null ? null : stage.getScene().getFocusOwner().getId());
     }
