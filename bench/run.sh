@@ -571,8 +571,9 @@ write_report() {
   nv=$(nginx -v 2>&1 | sed 's|.*nginx/||')
   tv=$(tgtd --version 2>&1 | head -1)
   mkdir -p "$(dirname "$OUT")"
-  # bench/app.sh's section (the control center) and bench/new-user.sh's are kept as they were
-  local app_section="" newuser_section=""
+  # bench/app.sh's section (the control center), bench/new-user.sh's and bench/tftp-cpu.sh's are kept as they were
+  local app_section="" newuser_section="" tftpcpu_section=""
+  [ -f "$OUT" ] && tftpcpu_section=$(awk '/tftp-cpu:begin/,/tftp-cpu:end/' "$OUT")
   [ -f "$OUT" ] && app_section=$(awk '/app-bench:begin/,/app-bench:end/' "$OUT")
   [ -f "$OUT" ] && newuser_section=$(awk '/new-user:begin/,/new-user:end/' "$OUT")
   {
@@ -635,6 +636,7 @@ write_report() {
     echo "Speed is measured here only: no unit test has a timed assertion."
     if [ -n "$app_section" ]; then echo; echo "$app_section"; fi
     if [ -n "$newuser_section" ]; then echo; echo "$newuser_section"; fi
+    if [ -n "$tftpcpu_section" ]; then echo; echo "$tftpcpu_section"; fi
   } >"$OUT"
   log "wrote $OUT"
 }

@@ -7,7 +7,8 @@
 #   TFTP_CPU_REPS=5 TFTP_CPU_BLKSIZES="1468" TFTP_CPU_SIZE_MIB=64 bench/tftp-cpu.sh
 #
 # Prints one line per repetition and per block size the median, min and max of ticks per 1000 blocks
-# and of the transfer time. Needs: atftp, dnsmasq, a built server-core (./mvnw -DskipTests package).
+# and of the transfer time, and writes its section of docs/benchmarks.md (TFTP_CPU_OUT=FILE elsewhere,
+# /dev/null for none; bench/run.sh keeps the section). Needs: atftp, dnsmasq, a built server-core (./mvnw -DskipTests package).
 # Runs as root in a network namespace of its own (dnsmasq's TFTP port is always 69); the JIT warms up in
 # the untimed transfers first.
 set -euo pipefail
@@ -67,7 +68,9 @@ fetch() { # port blksize -> prints "seconds ticks"
 }
 stats() { sort -g | awk '{a[NR]=$1} END {m = NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "median %.2f (min %.2f, max %.2f)", m, a[1], a[NR]}'; }
 
-echo "TFTP server CPU per block, ${SIZE_MIB} MiB file on tmpfs, atftp to /dev/null over loopback, $HZ ticks/s, commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- server-core || echo ' + changes')"
+HEADLINE="TFTP server CPU per block, ${SIZE_MIB} MiB file on tmpfs, atftp to /dev/null over loopback, $HZ ticks/s, commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- server-core || echo ' + changes')"
+echo "$HEADLINE"
+: >"$W/summary.md"
 for blk in $BLKSIZES; do
   blocks=$(( SIZE / blk + 1 ))
   for _ in $(seq 1 "$WARM"); do fetch "$P_NETROOT" "$blk" >/dev/null; fetch "$P_DNSMASQ" "$blk" >/dev/null; done
@@ -79,6 +82,39 @@ for blk in $BLKSIZES; do
     echo "  blksize $blk rep $i: Netroot ${ns}s ${nt} ticks, dnsmasq ${ds}s ${dt} ticks"
   done
   per() { awk -v b="$blocks" '{printf "%.3f\n", $2 * 1000 / b}' "$1"; }
-  echo "blksize $blk ($blocks blocks): ticks/1000 blocks Netroot $(per "$W/nr.txt" | stats), dnsmasq $(per "$W/ref.txt" | stats)"
-  echo "blksize $blk: seconds Netroot $(cut -d' ' -f1 "$W/nr.txt" | stats), dnsmasq $(cut -d' ' -f1 "$W/ref.txt" | stats)"
+  cpu_line="ticks/1000 blocks Netroot $(per "$W/nr.txt" | stats), dnsmasq $(per "$W/ref.txt" | stats)"
+  time_line="seconds Netroot $(cut -d' ' -f1 "$W/nr.txt" | stats), dnsmasq $(cut -d' ' -f1 "$W/ref.txt" | stats)"
+  # the median of the per-repetition ratios: each pair ran back to back, so a noisy moment hits both
+  ratio=$(paste -d' ' "$W/nr.txt" "$W/ref.txt" | awk '$4 > 0 {print $2 / $4}' | stats | awk '{print $2}')
+  echo "blksize $blk ($blocks blocks): $cpu_line"
+  echo "blksize $blk: $time_line"
+  echo "blksize $blk: Netroot CPU / dnsmasq CPU, median of the repetitions' ratios: $ratio"
+  echo "| $blk | $ratio | $cpu_line | $time_line |" >>"$W/summary.md"
 done
+
+# its own section of docs/benchmarks.md (bench/run.sh keeps it), or TFTP_CPU_OUT=/dev/null
+OUT=${TFTP_CPU_OUT:-$REPO/docs/benchmarks.md}
+if [ "$OUT" != /dev/null ]; then
+  {
+    echo "<!-- tftp-cpu:begin (written by bench/tftp-cpu.sh) -->"
+    echo "## Lock-step TFTP: server CPU per block, Netroot vs dnsmasq"
+    echo
+    echo "\`bench/tftp-cpu.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC: $HEADLINE. The servers alternate, $REPS"
+    echo "repetitions after $WARM warm-ups each; CPU is the server process's utime+stime (all threads) around"
+    echo "each transfer. Lock-step (no windowsize) is what BIOS PXE ROMs do. Load average at the end:"
+    echo "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs (other work on the machine shows as the spread)."
+    echo
+    echo "| blksize | Netroot CPU / dnsmasq CPU (median of per-repetition ratios; target <= 1.0) | CPU ticks per 1000 blocks | transfer time |"
+    echo "|---|---|---|---|"
+    cat "$W/summary.md"
+    echo "<!-- tftp-cpu:end -->"
+  } >"$W/section.md"
+  if [ -f "$OUT" ] && grep -q 'tftp-cpu:begin' "$OUT"; then
+    awk -v f="$W/section.md" '/tftp-cpu:begin/ {while ((getline l < f) > 0) print l; skip=1; next}
+         /tftp-cpu:end/ {skip=0; next} !skip' "$OUT" >"$W/out.md"
+  else
+    { [ -f "$OUT" ] && cat "$OUT" && echo; cat "$W/section.md"; } >"$W/out.md"
+  fi
+  cp "$W/out.md" "$OUT"
+  echo "wrote $OUT"
+fi
