@@ -67,8 +67,10 @@ public final class BenchmarkProbe {
             going = true;
         }
         String text = String.format(Locale.ROOT,
-                "window_shown_epoch_ms %d%nloaded_epoch_ms %d%ngoing %b%nmax_fx_pause_ms %.1f%nprobes %d%nboot_events %d%n",
-                windowShownAt, loadedAt, going, pauses.maxPauseMillis(), pauses.probes(), bootEvents);
+                "window_shown_epoch_ms %d%nloaded_epoch_ms %d%ngoing %b%nmax_fx_pause_ms %.1f%nmax_fx_pause_ended_epoch_ms %d%n"
+                        + "probes %d%nboot_events %d%n",
+                windowShownAt, loadedAt, going, pauses.maxPauseMillis(), pauses.maxPauseEndedAt(), pauses.probes(),
+                bootEvents);
         try {
             Path tmp = Path.of(out + ".tmp");
             Files.writeString(tmp, text);

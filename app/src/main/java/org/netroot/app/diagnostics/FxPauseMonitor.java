@@ -20,6 +20,7 @@ public final class FxPauseMonitor implements AutoCloseable {
     });
     private final AtomicLong maxPauseNanos = new AtomicLong();
     private final AtomicLong probes = new AtomicLong();
+    private volatile long maxPauseEndedAt;
 
     public FxPauseMonitor(long periodMs) {
         timer.scheduleAtFixedRate(this::probe, periodMs, periodMs, TimeUnit.MILLISECONDS);
@@ -29,7 +30,7 @@ public final class FxPauseMonitor implements AutoCloseable {
         long posted = System.nanoTime();
         Platform.runLater(() -> {
             long pause = System.nanoTime() - posted;
-            maxPauseNanos.accumulateAndGet(pause, Math::max);
+            if (maxPauseNanos.accumulateAndGet(pause, Math::max) == pause) maxPauseEndedAt = System.currentTimeMillis();
             probes.incrementAndGet();
         });
     }
@@ -37,6 +38,11 @@ public final class FxPauseMonitor implements AutoCloseable {
     /** The longest delay an FX task waited since the last reset, in milliseconds. */
     public double maxPauseMillis() {
         return maxPauseNanos.get() / 1e6;
+    }
+
+    /** When the longest pause ended (epoch ms), to find what caused it in a profile; 0 before any. */
+    public long maxPauseEndedAt() {
+        return maxPauseEndedAt;
     }
 
     public long probes() {
