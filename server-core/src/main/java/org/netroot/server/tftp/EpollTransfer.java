@@ -86,7 +86,6 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        sendBuffer = ctx.alloc().directBuffer(segmentSize * batchSegments);
         step(transfer::start);
     }
 
@@ -206,9 +205,13 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         datagramsSent++;
     }
 
-    /** {@link #sendBuffer} when no send holds it any more (only this transfer's reference left), else a fresh one. */
+    /**
+     * {@link #sendBuffer} when no send holds it any more (only this transfer's reference left), else a fresh
+     * one. Made at the first send that can use it: a transfer that never does (windowed without GSO) holds none.
+     */
     private ByteBuf takeSendBuffer() {
         ByteBuf own = sendBuffer;
+        if (own == null && !ended) own = sendBuffer = ctx.alloc().directBuffer(segmentSize * batchSegments);
         if (own != null && own.refCnt() == 1) return own.clear().retain();
         return ctx.alloc().directBuffer(segmentSize * batchSegments);
     }
