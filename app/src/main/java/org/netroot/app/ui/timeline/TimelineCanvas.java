@@ -84,9 +84,10 @@ final class TimelineCanvas extends Region {
             }
         };
         // runs only while the view is shown in a window on screen: an active timer keeps JavaFX pulsing at
-        // 60 Hz, so a hidden timeline (another view, or the window closed to the tray) must cost nothing
+        // 60 Hz, so a hidden timeline (another view, the window closed to the tray or minimized) costs nothing
         javafx.beans.binding.BooleanBinding onScreen = javafx.beans.binding.Bindings.createBooleanBinding(
-                () -> getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing(),
+                () -> getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()
+                        && !(getScene().getWindow() instanceof javafx.stage.Stage stage && stage.isIconified()),
                 sceneProperty());
         javafx.beans.value.ChangeListener<Boolean> showing = (o, was, now) -> onScreen.invalidate();
         sceneProperty().addListener((o, was, now) -> {
@@ -109,6 +110,8 @@ final class TimelineCanvas extends Region {
 
     private static void watchWindow(javafx.stage.Window was, javafx.stage.Window now,
                                     javafx.beans.value.ChangeListener<Boolean> showing) {
+        if (was instanceof javafx.stage.Stage stage) stage.iconifiedProperty().removeListener(showing);
+        if (now instanceof javafx.stage.Stage stage) stage.iconifiedProperty().addListener(showing);
         if (was != null) was.showingProperty().removeListener(showing);
         if (now != null) now.showingProperty().addListener(showing);
     }
