@@ -277,7 +277,11 @@ public final class AppModel {
                 return e.payloadAs(BootEvent.class);
             }
             case CLIENT_ADDED, CLIENT_UPDATED -> upsert(clients, e.payloadAs(Client.class), Client::name);
-            case CLIENT_REMOVED -> clients.removeIf(c -> c.name().equals(e.subject()));
+            case CLIENT_REMOVED -> {
+                clients.removeIf(c -> c.name().equals(e.subject()));
+                // its activity goes with it: a new client of the same name starts with none, not the old state
+                clientActivity.removeIf(a -> a.clientName().equals(e.subject()));
+            }
             case VOLUME_CREATED, VOLUME_CHANGED -> upsert(volumes, e.payloadAs(Volume.class), Volume::name);
             case VOLUME_REMOVED -> volumes.removeIf(v -> v.name().equals(e.subject()));
             case DISCOVERED_SEEN -> {
