@@ -10,7 +10,8 @@
 #
 #   bench/app.sh                       # 3 starts, then the 20 s event stream
 #   BENCH_APP_STARTS=5 BENCH_APP_OUT=/tmp/app.md bench/app.sh
-#   BENCH_APP_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/app.jfr bench/app.sh   # profile the app
+#   BENCH_APP_JAVA_OPTS=-XX:StartFlightRecording=settings=profile BENCH_APP_JFR=/tmp/app.jfr bench/app.sh   # profile
+#   BENCH_APP_JAVA_OPTS=-Djavafx.pulseLogger=true BENCH_APP_LOG=/tmp/app.log bench/app.sh   # slow pulses, by phase
 set -euo pipefail
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$REPO/scripts/java-env.sh"
@@ -69,9 +70,14 @@ sleep 2  # let the last start settle (JIT, first layout) before measuring pauses
 touch "$W/stats.go"
 for _ in $(seq 1 $(( (SECONDS_STREAM + 30) * 10 ))); do grep -q DONE "$W/load.out" && break; sleep 0.1; done
 sleep 1
-PAUSE=$(stat_of "$W/stats" max_fx_pause_ms); PROBES=$(stat_of "$W/stats" probes); GOT=$(stat_of "$W/stats" boot_events)
+PAUSE=$(stat_of "$W/stats" max_fx_pause_ms); PAUSE_END=$(stat_of "$W/stats" max_fx_pause_ended_epoch_ms); PROBES=$(stat_of "$W/stats" probes); GOT=$(stat_of "$W/stats" boot_events)
+if [ -n "${BENCH_APP_JFR:-}" ]; then   # a recording started by BENCH_APP_JAVA_OPTS, saved before the app is stopped
+  "$JAVA_HOME/bin/jcmd" "$APP_PID" JFR.dump filename="$BENCH_APP_JFR" >&2 || true
+fi
+[ -n "${BENCH_APP_LOG:-}" ] && cp "$W/app$STARTS.log" "$BENCH_APP_LOG"   # the measured app's output, kept
 RSS_KB=$(awk '/^VmRSS/ {print $2}' "/proc/$APP_PID/status")
 RSS_MB=$(( RSS_KB / 1024 ))
+log "longest FX-thread pause: $PAUSE ms, ended at $(date -u -d "@$(( ${PAUSE_END:-0} / 1000 )).$(printf '%03d' $(( ${PAUSE_END:-0} % 1000 )))" '+%H:%M:%S.%3N') UTC (match it in a JFR recording)"
 SHOWN_MED=$(printf '%s\n' "${SHOWN[@]}" | median); LOADED_MED=$(printf '%s\n' "${LOADED[@]}" | median)
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN {print (v + 0 < t + 0) ? "met" : "missed"}'; }
 

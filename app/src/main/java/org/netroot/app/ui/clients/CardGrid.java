@@ -1,6 +1,9 @@
 package org.netroot.app.ui.clients;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -15,8 +18,13 @@ import javafx.scene.layout.Region;
  * {@link CardGridKeyboard} keeps Tab moving through the cards' buttons and the focused card on screen.
  */
 final class CardGrid {
-    private final ListView<List<Card>> list = new ListView<>();
-    private final ObservableList<List<Card>> rows = FXCollections.observableArrayList();
+    private final ListView<List<String>> list = new ListView<>();
+    /** The rows, each card by its key: they change only when cards move, not when their words do. */
+    private final ObservableList<List<String>> rows = FXCollections.observableArrayList();
+    /** What each key shows now. */
+    private final Map<String, Card> cards = new HashMap<>();
+    /** Every row cell the list made (a dozen or so): the ones showing a row redraw changed cards in place. */
+    private final List<CardRowCell> cells = new ArrayList<>();
     private List<DiscoveredCard> discovered = List.of();
     private List<ClientCard> clients = List.of();
     private int columns = 1;
@@ -28,7 +36,11 @@ final class CardGrid {
         list.setFocusTraversable(false); // Tab goes to the cards' buttons, not to the rows
         list.setPlaceholder(new Region());
         list.setFixedCellSize(CardRows.CARD_HEIGHT + CardRows.GAP); // rows placed without measuring them
-        list.setCellFactory(l -> new CardRowCell(actions, this::refocus));
+        list.setCellFactory(l -> {
+            CardRowCell cell = new CardRowCell(actions, cards::get, this::refocus);
+            cells.add(cell);
+            return cell;
+        });
         list.widthProperty().addListener((o, before, width) -> {
             int fit = CardRows.columns(width.doubleValue());
             if (fit != columns) {
@@ -47,7 +59,11 @@ final class CardGrid {
     }
 
     private void recut() {
-        CardRows.apply(rows, CardRows.of(discovered, clients, columns));
+        cards.clear();
+        for (Card c : discovered) cards.put(c.key(), c);
+        for (Card c : clients) cards.put(c.key(), c);
+        CardRows.apply(rows, CardRows.keys(CardRows.of(discovered, clients, columns)));
+        for (CardRowCell cell : cells) cell.redraw(); // rows whose cards kept their places: newer words
     }
 
     /**
@@ -60,7 +76,7 @@ final class CardGrid {
             if (focus(buttonId)) return;
             int row = -1;
             for (int i = 0; i < rows.size() && row < 0; i++) {
-                for (Card c : rows.get(i)) if (c.key().equals(card.key())) row = i;
+                if (rows.get(i).contains(card.key())) row = i;
             }
             if (row < 0) { // the card is gone (removed, adopted): the grid keeps the focus, on no card
                 list.requestFocus();

@@ -20,7 +20,7 @@ final class CardGridKeyboard {
     private CardGridKeyboard() {
     }
 
-    static void install(ListView<List<Card>> list) {
+    static void install(ListView<List<String>> list) {
         list.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() != KeyCode.TAB || e.isControlDown() || e.isAltDown()) return;
             VirtualFlow<?> flow = flow(list);
@@ -51,7 +51,7 @@ final class CardGridKeyboard {
     }
 
     /** Scrolls the row holding {@code focused}, when it is in this grid, fully into view. */
-    private static void reveal(ListView<List<Card>> list, Node focused) {
+    private static void reveal(ListView<List<String>> list, Node focused) {
         CardRowCell cell = cellOf(focused);
         VirtualFlow<?> flow = flow(list);
         if (cell == null || flow == null || cell.getListView() != list || cell.getIndex() < 0) return;

@@ -8,7 +8,8 @@ import javafx.collections.ObservableList;
  * The Clients grid as rows: discovered machines first (they want attention), then clients by name,
  * cut into rows of as many cards as the width holds. A list view of rows is what virtualizes the grid
  * (only the rows on screen have nodes), so the rows are recut when the width changes, and a refresh
- * replaces only the rows that differ: an unchanged row keeps its cell, and its cards are not redrawn.
+ * replaces only the rows whose cards moved: an unchanged row keeps its cell, and a card whose words
+ * changed is redrawn in place by the cell showing it.
  */
 final class CardRows {
     /** A card's width (clients.css: .client-card's -fx-pref-width), and the gap between cards. */
@@ -42,10 +43,20 @@ final class CardRows {
     }
 
     /**
+     * The rows as the grid's list holds them: each card by its {@link Card#key() key}. A card whose
+     * words changed keeps its key, so its row stays as it is in the list (replacing a row makes the list
+     * view reconfigure every cell on screen: the whole window restyled and redrawn, tens of ms of
+     * software rendering per event); the cells on screen redraw that card in place instead.
+     */
+    static List<List<String>> keys(List<List<Card>> rows) {
+        return rows.stream().map(row -> row.stream().map(Card::key).toList()).toList();
+    }
+
+    /**
      * Makes {@code rows} equal {@code next} by setting only the rows that differ and adding or removing
      * at the end: the list view redraws those rows' cells only.
      */
-    static void apply(ObservableList<List<Card>> rows, List<List<Card>> next) {
+    static <T> void apply(ObservableList<List<T>> rows, List<List<T>> next) {
         if (rows.isEmpty() || next.isEmpty()) {
             if (!rows.equals(next)) rows.setAll(next);
             return;

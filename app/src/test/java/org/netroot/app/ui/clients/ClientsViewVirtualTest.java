@@ -161,6 +161,34 @@ class ClientsViewVirtualTest {
                         : stage.getScene().getFocusOwner().getId()));
     }
 
+    @Test
+    void aCardRedrawsInPlaceWhenItsClientBootsAndNoRowIsReplaced(FxRobot robot) throws Exception {
+        Path data = tmp.resolve("in-place");
+        server = TestServer.start(data);
+        try (NetrootControl api = Netroot.attach(data)) {
+            for (int i = 0; i < 12; i++) api.addClient(new Client(name(i), mac(i), null, null, null, null, null, null,
+                    null, null));
+        }
+        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
+        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        robot.clickOn("#nav-clients");
+        Fx.await(Duration.ofSeconds(10), "pc-001's card", () -> shown(robot, "#state-" + name(1)).isPresent());
+        Node card = shown(robot, "#client-" + name(1)).orElseThrow();
+        String before = Fx.get(() -> ((Label) shown(robot, "#state-" + name(1)).orElseThrow()).getText());
+        ListView<?> grid = robot.lookup("#clients-grid").queryAs(ListView.class);
+        List<String> rowChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Fx.run(() -> grid.getItems().addListener((javafx.collections.ListChangeListener<Object>) c -> rowChanges.add(
+                c.toString())));
+
+        server.server().events().record(BootEvent.of(mac(1), BootEventType.ERROR, "boot file missing"));
+        Fx.await(Duration.ofSeconds(5), "pc-001's card failed, with its error",
+                () -> "failed".equals(((Label) shown(robot, "#state-" + name(1)).orElseThrow()).getText())
+                        && "boot file missing".equals(((Label) shown(robot, "#error-" + name(1)).orElseThrow()).getText()));
+        assertTrue(!"failed".equals(before), "it was not failed before: " + before);
+        assertEquals(List.of(), rowChanges, "the grid's rows stay as they are (a replaced row redraws every card)");
+        assertTrue(card == shown(robot, "#client-" + name(1)).orElseThrow(), "the same card node, redrawn in place");
+    }
+
     private String focusId() {
         return Fx.get(() -> stage.getScene().getFocusOwner() == null ? null : stage.getScene().getFocusOwner().getId());
     }
