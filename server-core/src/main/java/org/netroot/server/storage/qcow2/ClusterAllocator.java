@@ -47,6 +47,8 @@ final class ClusterAllocator {
     /** Clusters from here on are free: past everything allocated and past the file's end. */
     private long hostEnd;
     private final Set<Long> quarantine = new HashSet<>();
+    private final List<Long> toPunch = new ArrayList<>();
+    private boolean batching;
     private volatile int quarantined;
 
     ClusterAllocator(HostFile file, FileHoles holes, Qcow2Header h, int blockCacheSize, RefcountTableMove tableMove) throws IOException {
@@ -145,9 +147,38 @@ final class ClusterAllocator {
     }
 
     private void freed(long cluster) throws IOException {
-        if (holes != null) holes.punch(cluster << clusterBits, clusterSize);
+        if (batching) {
+            toPunch.add(cluster);
+        } else if (holes != null) {
+            holes.punch(cluster << clusterBits, clusterSize);
+        }
         quarantine.add(cluster);
         quarantined = quarantine.size();
+    }
+
+    /** Until {@link #punchBatch}, freed clusters are collected and their holes punched as whole runs. */
+    void startBatch() {
+        batching = true;
+    }
+
+    /** One fallocate per run of adjacent freed clusters (a discard of 256 MiB is one call, not 4096). */
+    void punchBatch() throws IOException {
+        batching = false;
+        if (toPunch.isEmpty()) return;
+        toPunch.sort(null);
+        long runStart = toPunch.get(0);
+        long runEnd = runStart + 1;
+        for (int i = 1; i <= toPunch.size(); i++) {
+            long c = i < toPunch.size() ? toPunch.get(i) : -1;
+            if (c == runEnd) {
+                runEnd++;
+                continue;
+            }
+            if (holes != null) holes.punch(runStart << clusterBits, (runEnd - runStart) << clusterBits);
+            runStart = c;
+            runEnd = c + 1;
+        }
+        toPunch.clear();
     }
 
     int quarantined() {

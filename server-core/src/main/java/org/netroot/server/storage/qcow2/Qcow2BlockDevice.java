@@ -651,6 +651,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
         }
         writeZeros(from, firstWhole << clusterBits);
         allocLock.lock();
+        alloc.startBatch();
         try {
             for (long vc = firstWhole; vc < endWhole; vc++) {
                 boolean backingShows = backing != null && (vc << clusterBits) < backingSize;
@@ -667,7 +668,11 @@ public final class Qcow2BlockDevice implements BlockDevice {
                 release(current);
             }
         } finally {
-            allocLock.unlock();
+            try {
+                alloc.punchBatch();
+            } finally {
+                allocLock.unlock();
+            }
         }
         writeZeros(Math.max(endWhole << clusterBits, firstWhole << clusterBits), to);
     }
