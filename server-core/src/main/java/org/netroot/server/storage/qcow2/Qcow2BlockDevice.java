@@ -6,9 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -586,26 +584,9 @@ public final class Qcow2BlockDevice implements BlockDevice {
         }
     }
 
-    /** Raises the refcounts of what an entry refers to (an L2 table copied for writing shares them). */
-    private void retain(long entry) throws IOException {
-        switch (L2Entry.kind(entry)) {
-            case NORMAL, ZERO -> {
-                long h = L2Entry.hostOffset(entry);
-                if (h != 0) alloc.increment(h >>> clusterBits);
-            }
-            case COMPRESSED -> {
-                long at = L2Entry.compressedOffset(entry, clusterBits) & ~511L;
-                long end = (L2Entry.compressedOffset(entry, clusterBits) + L2Entry.compressedLength(entry, clusterBits) - 1) >>> clusterBits;
-                for (long c = at >>> clusterBits; c <= end; c++) alloc.increment(c);
-            }
-            case UNALLOCATED -> {
-            }
-        }
-    }
-
     /**
      * The L2 table of L1 entry {@code i}, made this image's own: a new zeroed table when there is
-     * none, a copy when it is shared with a snapshot (its clusters then counted once more). The
+     * none, a copy when it is shared with a snapshot. The
      * table is written and counted before the L1 entry points to it.
      */
     private long writableL2(int i) throws IOException {
@@ -615,12 +596,11 @@ public final class Qcow2BlockDevice implements BlockDevice {
         if (old != 0 && L2Entry.copied(l1e)) return old;
         long[] entries = new long[l2Entries];
         if (old != 0) {
+            // A data cluster counts one reference per L1 table that reaches it (as QEMU counts them),
+            // so moving the active L1's path from the shared table to its copy leaves those counts
+            // as they are: still shared with the snapshot, so not "copied".
             AtomicLongArray shared = l2Cache.table(old);
-            for (int k = 0; k < l2Entries; k++) {
-                long e = shared.get(k);
-                retain(e);
-                entries[k] = e & ~L2Entry.COPIED; // now counted twice or more
-            }
+            for (int k = 0; k < l2Entries; k++) entries[k] = shared.get(k) & ~L2Entry.COPIED;
         }
         long c = alloc.allocate();
         long offset = c << clusterBits;
@@ -691,14 +671,13 @@ public final class Qcow2BlockDevice implements BlockDevice {
             if (l2 == 0) continue;
             long firstInTable = (long) i * l2Entries;
             if (firstInTable >= firstDropped) {
-                // the whole table goes: unhook it, then drop what it held (if it was ours alone)
+                // the whole table goes: unhook it, then drop the active L1's reference to everything it
+                // held (data clusters count one per L1 reaching them, even through a shared table)
                 AtomicLongArray table = l2Cache.table(l2);
                 t.entries().set(i, 0);
                 host.writeLong(t.offset() + 8L * i, 0);
-                if (alloc.refcount(l2 >>> clusterBits) == 1) {
-                    for (int k = 0; k < l2Entries; k++) release(table.get(k));
-                    l2Cache.forget(l2);
-                }
+                for (int k = 0; k < l2Entries; k++) release(table.get(k));
+                if (alloc.refcount(l2 >>> clusterBits) == 1) l2Cache.forget(l2);
                 alloc.decrement(l2 >>> clusterBits);
             } else {
                 long writable = writableL2(i);
@@ -778,26 +757,25 @@ public final class Qcow2BlockDevice implements BlockDevice {
         countRange(counted, 0, clusterSize);
         countRange(counted, alloc.tableOffset(), (long) alloc.tableClusters() * clusterSize);
         for (long b : alloc.table()) if (b != 0) countRange(counted, b, clusterSize);
-        Set<Long> seenL2 = new HashSet<>();
         L1Table active = l1;
         long[] activeEntries = new long[active.size()];
         for (int i = 0; i < activeEntries.length; i++) activeEntries[i] = active.entries().get(i);
-        countL1(counted, active.offset(), activeEntries, seenL2);
+        countL1(counted, active.offset(), activeEntries);
         if (h.nbSnapshots() > 0) {
             SnapshotTable.Contents snaps = SnapshotTable.read(host, h);
             countRange(counted, h.snapshotsOffset(), snaps.length());
-            for (SnapshotTable.SnapshotL1 s : snaps.l1Tables()) countL1(counted, s.offset(), host.readLongs(s.offset(), s.size()), seenL2);
+            for (SnapshotTable.SnapshotL1 s : snaps.l1Tables()) countL1(counted, s.offset(), host.readLongs(s.offset(), s.size()));
         }
         return alloc.repair(counted);
     }
 
-    private void countL1(int[] counted, long offset, long[] entries, Set<Long> seenL2) throws IOException {
+    /** One reference per L2 table the L1 points to, and one per data cluster reached through it (as QEMU counts). */
+    private void countL1(int[] counted, long offset, long[] entries) throws IOException {
         if (entries.length > 0) countRange(counted, offset, entries.length * 8L);
         for (long l1e : entries) {
             long l2 = l1e & L2Entry.OFFSET_MASK;
             if (l2 == 0) continue;
             countRange(counted, l2, clusterSize);
-            if (!seenL2.add(l2)) continue; // a table's clusters count once per table, not per L1 using it
             for (long e : host.readLongs(l2, l2Entries)) {
                 switch (L2Entry.kind(e)) {
                     case NORMAL, ZERO -> {

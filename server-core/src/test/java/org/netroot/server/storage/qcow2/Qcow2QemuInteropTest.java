@@ -207,6 +207,20 @@ class Qcow2QemuInteropTest {
         readThenWriteThenCheck(image, 6);
     }
 
+    /** Internal snapshots are carried: writes copy the clusters and L2 tables they share, the snapshot keeps its data. */
+    @Test
+    void qemuImageWithAnInternalSnapshot() throws Exception {
+        Path image = dir.resolve("snap.qcow2");
+        QemuImg.ok("create", "-f", "qcow2", image.toString(), String.valueOf(16 * MIB));
+        runQemuIo(image, "write -P 0x44 0 3M");
+        Path atSnapshot = Files.move(toRaw(image), dir.resolve("at-snapshot.raw"));
+        QemuImg.ok("snapshot", "-c", "before", image.toString());
+        readThenWriteThenCheck(image, 8);
+        Path snapshotNow = dir.resolve("snapshot-now.raw");
+        QemuImg.ok("convert", "-O", "raw", "-l", "snapshot.name=before", image.toString(), snapshotNow.toString());
+        assertArrayEquals(Files.readAllBytes(atSnapshot), Files.readAllBytes(snapshotNow), "the snapshot still holds what it held");
+    }
+
     @Test
     void smallClustersGrowTheRefcountTable() throws Exception {
         Path image = dir.resolve("tiny.qcow2");
