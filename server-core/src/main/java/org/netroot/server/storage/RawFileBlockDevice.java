@@ -10,39 +10,35 @@ import java.nio.file.StandardOpenOption;
 /**
  * A raw (sparse) image file. Positional FileChannel I/O: no shared file pointer, so no lock.
  *
- * <p>{@link #discard} cannot give space back: that needs fallocate(FALLOC_FL_PUNCH_HOLE), which
- * Java 21 reaches only through JNI or the FFM API (final in Java 22; this code base targets 21).
- * It writes zeros where the range is not already zero, so discarded blocks read as zeros and a
- * hole stays a hole (zeros are never written over zeros).
+ * <p>{@link #discard} punches a hole through {@link FileHoles} (fallocate on Java 22+ and Linux): the
+ * range reads as zeros and its space goes back to the disk. Elsewhere it writes zeros where the range
+ * is not already zero, so a hole stays a hole but no space comes back.
  */
 public final class RawFileBlockDevice implements BlockDevice {
-    private static final int DISCARD_CHUNK = 1 << 20;
-    /** Written where a discarded range is not zero yet; read-only, so one buffer serves every thread. */
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(DISCARD_CHUNK).asReadOnlyBuffer();
-    /**
-     * Where discard reads the range it checks: one per thread (the iSCSI disk threads are few
-     * and long-lived), not two fresh 1 MiB direct buffers per call.
-     */
-    private static final ThreadLocal<ByteBuffer> DISCARD_BUFFER =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DISCARD_CHUNK));
-
     private final Path file;
     private final FileChannel channel;
     private volatile long size;
     private final boolean readOnly;
+    private final FileHoles holes; // null when read-only
 
-    private RawFileBlockDevice(Path file, FileChannel channel, long size, boolean readOnly) {
+    private RawFileBlockDevice(Path file, FileChannel channel, long size, boolean readOnly, FileHoles holes) {
         this.file = file;
         this.channel = channel;
         this.size = size;
         this.readOnly = readOnly;
+        this.holes = holes;
     }
 
     public static RawFileBlockDevice open(Path file, boolean readOnly) throws IOException {
         FileChannel ch = readOnly
                 ? FileChannel.open(file, StandardOpenOption.READ)
                 : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new RawFileBlockDevice(file, ch, ch.size(), readOnly);
+        try {
+            return new RawFileBlockDevice(file, ch, ch.size(), readOnly, readOnly ? null : FileHoles.open(file, ch));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     @Override
@@ -98,32 +94,20 @@ public final class RawFileBlockDevice implements BlockDevice {
         size = newSizeBytes;
     }
 
-    /** Zeros the range where it is not zero already (see the class comment for why not a hole). */
+    /** A hole where the system can punch one, else zeros where the range is not zero already. */
     @Override
     public void discard(long offset, long length) throws IOException {
         if (readOnly) throw new IOException("volume is read-only");
         if (length < 0 || offset < 0 || offset > size || length > size - offset) {
             throw new IOException("discard at " + offset + "+" + length + " outside the " + size + "-byte volume");
         }
-        ByteBuffer buf = DISCARD_BUFFER.get();
-        ByteBuffer zeros = ZEROS.duplicate(); // a view: positions of its own, no new memory
-        for (long pos = offset, end = offset + length; pos < end; ) {
-            int n = (int) Math.min(buf.capacity(), end - pos);
-            buf.clear().limit(n);
-            read(pos, buf);
-            buf.flip();
-            if (!allZero(buf)) {
-                zeros.clear().limit(n);
-                write(pos, zeros);
-            }
-            pos += n;
-        }
+        holes.punch(offset, length);
     }
 
-    /** The file's real disk usage from {@code du} (a process spawn): -1 when unknown. */
+    /** The file's real disk usage (st_blocks; see {@link FileHoles#allocatedBytes}): -1 when unknown. */
     @Override
     public long allocatedBytes() {
-        return DiskUsage.allocatedBytes(file);
+        return FileHoles.allocatedBytes(file);
     }
 
     @Override
@@ -133,6 +117,7 @@ public final class RawFileBlockDevice implements BlockDevice {
 
     @Override
     public void close() throws IOException {
+        if (holes != null) holes.close();
         channel.close();
     }
 
@@ -144,10 +129,6 @@ public final class RawFileBlockDevice implements BlockDevice {
     }
 
     static boolean allZero(ByteBuffer b) {
-        int i = b.position();
-        int end = b.limit();
-        for (; i + 8 <= end; i += 8) if (b.getLong(i) != 0) return false;
-        for (; i < end; i++) if (b.get(i) != 0) return false;
-        return true;
+        return FileHoles.allZero(b);
     }
 }

@@ -1,0 +1,802 @@
+package org.netroot.server.storage.qcow2;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.FileHoles;
+import org.netroot.server.storage.RawFileBlockDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A qcow2 image (QEMU docs/interop/qcow2.txt) as a {@link BlockDevice}: version 3 images are read
+ * and written, version 2 images read; backing chains of raw and qcow2 images; zlib-compressed
+ * clusters are read (a write into one copies it to a new cluster). Refused when opened, with a
+ * message naming the feature: encryption, an external data file, extended L2 entries
+ * (subclusters), zstd compression, unknown incompatible feature bits. Internal snapshots are
+ * carried unchanged (and their clusters counted), not taken or applied.
+ *
+ * <h2>Concurrency</h2>
+ * Reads, and writes into clusters this image already owns alone (L1 and L2 "copied" flags), look
+ * their address up without an exclusive lock (L1 in an {@link AtomicLongArray}, L2 tables in
+ * {@link L2Cache}) and do their I/O with no lock held. Anything that changes metadata (allocation,
+ * copy-on-write, discard, resize) holds one allocation lock. Clusters freed while the device is
+ * open are reused only once no I/O that might still hold their address is in flight: every
+ * operation holds the shared side of a read-write "gate", and the rare step that releases freed
+ * clusters for reuse takes its exclusive side, between operations.
+ *
+ * <h2>Crash safety</h2>
+ * An allocating write writes the whole new data cluster (the rest filled from what was there:
+ * backing image, compressed or shared cluster, zeros) in one write, then raises its refcount, then
+ * sets the L2 entry; a new L2 table is written and counted before the L1 entry points to it. A
+ * process killed at any point leaves at worst leaked clusters, never a reference to a cluster
+ * counted 0 or to unwritten data. Clusters dropped (discard, shrink, copy-on-write) lose their
+ * reference before their refcount. Writes go to the page cache in that order, which survives the
+ * process being killed; {@link #flush} forces them to the disk, and only flushed writes are durable
+ * against a power loss (as for any disk with a volatile write cache).
+ *
+ * <p>While open read-write the header's "dirty" bit is set (and cleared by {@link #close}); an
+ * image opened read-write with that bit set was not closed cleanly, so its refcounts are recomputed
+ * from the header, L1/L2, refcount and snapshot tables and the leaks given back (what QEMU also
+ * does for a dirty image). Unknown autoclear feature bits are cleared, as the format asks of a
+ * writer that does not maintain them.
+ *
+ * <h2>Memory</h2>
+ * Per open image: the active L1 table, 8 bytes per L2 table, that is 16 KiB per TiB of virtual
+ * size with 64 KiB clusters (64 MiB per TiB with 4 KiB clusters, the L1 growing as 1/cluster²);
+ * at most 4 MiB of cached L2 tables and 1 MiB of cached refcount blocks (at least 4 of each), for
+ * any size; one cluster-sized buffer for allocating writes. Fixed, not per TiB: about 5.1 MiB plus
+ * 16 KiB per TiB at the default cluster size. The refcount repair of a dirty image holds 4 bytes
+ * per host cluster while it runs (64 MiB per TiB of image file at 64 KiB clusters).
+ */
+public final class Qcow2BlockDevice implements BlockDevice {
+    private static final Logger log = LoggerFactory.getLogger(Qcow2BlockDevice.class);
+
+    public static final int DEFAULT_CLUSTER_SIZE = 1 << 16;
+    static final int L2_CACHE_BYTES = 4 << 20;
+    static final int REFCOUNT_CACHE_BYTES = 1 << 20;
+    static final int MAX_CHAIN_DEPTH = 16;
+    private static final int MAX_L1_BYTES = 32 << 20;
+
+    private record L1Table(long offset, AtomicLongArray entries) {
+        int size() {
+            return entries.length();
+        }
+    }
+
+    private final Path file;
+    private final HostFile host;
+    private final boolean readOnly;
+    private final int clusterBits;
+    private final int clusterSize;
+    private final int l2Entries;
+    private final L2Cache l2Cache;
+    private final BlockDevice backing;
+    private final long backingSize;
+    private final FileHoles holes;
+    private final ClusterAllocator alloc;
+    private final ReentrantLock allocLock = new ReentrantLock();
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private volatile Qcow2Header header;
+    private volatile L1Table l1;
+    private volatile long size;
+    private volatile boolean closed;
+    /** An allocating write's whole cluster; allocLock guards it. */
+    private final byte[] clusterBuffer;
+
+    private Qcow2BlockDevice(Path file, FileChannel channel, Qcow2Header h, BlockDevice backing, boolean readOnly) throws IOException {
+        this.file = file;
+        this.host = new HostFile(channel);
+        this.readOnly = readOnly;
+        this.header = h;
+        this.clusterBits = h.clusterBits();
+        this.clusterSize = h.clusterSize();
+        this.l2Entries = clusterSize / 8;
+        this.size = h.size();
+        this.backing = backing;
+        this.backingSize = backing == null ? 0 : backing.sizeBytes();
+        this.l1 = new L1Table(h.l1TableOffset(), new AtomicLongArray(host.readLongs(h.l1TableOffset(), h.l1Size())));
+        long fileSize = host.size();
+        this.l2Cache = new L2Cache(Math.max(4, L2_CACHE_BYTES / clusterSize), off -> {
+            if ((off & (clusterSize - 1)) != 0 || off + clusterSize > Math.max(fileSize, host.size())) {
+                throw new IOException(file + ": qcow2 L2 table at " + off + " lies outside the file (the image is corrupt)");
+            }
+            return host.readLongs(off, l2Entries);
+        });
+        if (readOnly) {
+            this.holes = null;
+            this.alloc = null;
+            this.clusterBuffer = null;
+        } else {
+            this.holes = FileHoles.open(file, channel);
+            this.alloc = new ClusterAllocator(host, holes, h, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
+            this.clusterBuffer = new byte[clusterSize];
+        }
+    }
+
+    // ---------------------------------------------------------------- create and open
+
+    /** Creates a v3 image with 64 KiB clusters; see {@link #create(Path, long, Optional, int)}. */
+    public static void create(Path file, long virtualSize, Optional<BackingFile> backing) throws IOException {
+        create(file, virtualSize, backing, DEFAULT_CLUSTER_SIZE);
+    }
+
+    /**
+     * Writes a new qcow2 v3 image (refcount order 4, as qemu-img makes them) of {@code virtualSize}
+     * bytes (a multiple of 512); the file must not exist. A backing file's path is kept as given:
+     * relative to the new image's folder, or absolute. The backing image is opened once, read-only,
+     * to check that it is there and of the format named.
+     */
+    public static void create(Path file, long virtualSize, Optional<BackingFile> backing, int clusterSize) throws IOException {
+        if (virtualSize <= 0 || virtualSize % BLOCK_SIZE != 0) {
+            throw new IllegalArgumentException("a volume's size is a positive multiple of 512 bytes, got " + virtualSize);
+        }
+        if (Integer.bitCount(clusterSize) != 1 || clusterSize < 512 || clusterSize > (2 << 20)) {
+            throw new IllegalArgumentException("qcow2 cluster size is a power of two from 512 bytes to 2 MiB, got " + clusterSize);
+        }
+        int bits = Integer.numberOfTrailingZeros(clusterSize);
+        long l1Size = Qcow2Header.ceilDiv(virtualSize, (long) clusterSize * (clusterSize / 8));
+        if (l1Size * 8 > MAX_L1_BYTES) {
+            throw new IllegalArgumentException(virtualSize + " bytes need an L1 table over 32 MiB at " + clusterSize + "-byte clusters: use larger clusters");
+        }
+        if (backing.isPresent()) {
+            Path b = resolveBacking(file, backing.get().path());
+            try (BlockDevice probe = openBacking(b, backing.get().format().headerName(), 0)) {
+                probe.sizeBytes();
+            }
+        }
+        long l1Clusters = Math.max(1, Qcow2Header.ceilDiv(l1Size * 8, clusterSize));
+        int perBlock = RefcountCodec.entriesPerBlock(clusterSize, 4);
+        long blocks = 1;
+        long tableClusters = 1;
+        for (int i = 0; i < 16; i++) { // the metadata must be counted by blocks that are themselves metadata
+            long total = 1 + tableClusters + blocks + l1Clusters;
+            blocks = Qcow2Header.ceilDiv(total, perBlock);
+            tableClusters = Qcow2Header.ceilDiv(blocks * 8, clusterSize);
+        }
+        long total = 1 + tableClusters + blocks + l1Clusters;
+        long rtOffset = (long) clusterSize;
+        long blocksOffset = rtOffset + tableClusters * clusterSize;
+        long l1Offset = blocksOffset + blocks * clusterSize;
+        Qcow2Header h = new Qcow2Header(3, bits, virtualSize, (int) l1Size, l1Offset, rtOffset, (int) tableClusters, 0, 0,
+                0, 0, 0, 4, backing.map(BackingFile::path), backing.map(b -> b.format().headerName()), java.util.List.of());
+        long[] table = new long[(int) (tableClusters * clusterSize / 8)];
+        for (int i = 0; i < blocks; i++) table[i] = blocksOffset + (long) i * clusterSize;
+        byte[] blockBytes = new byte[(int) (blocks * clusterSize)];
+        for (int c = 0; c < total; c++) {
+            RefcountCodec.set(blockBytes, c, 4, 1); // blocks are consecutive: entry c of the run is cluster c
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try {
+                HostFile f = new HostFile(ch);
+                f.write(0, h.encode());
+                f.write(rtOffset, HostFile.encodeLongs(table, (int) (tableClusters * clusterSize)));
+                f.write(blocksOffset, blockBytes);
+                f.write(l1Offset, new byte[(int) (l1Clusters * clusterSize)]);
+                f.force();
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(file); // no half-written image left behind
+                throw e;
+            }
+        }
+    }
+
+    /** Opens an image made by Netroot or qemu-img; its backing chain is opened read-only. */
+    public static Qcow2BlockDevice open(Path file, boolean readOnly) throws IOException {
+        return open(file, readOnly, 0);
+    }
+
+    private static Qcow2BlockDevice open(Path file, boolean readOnly, int depth) throws IOException {
+        FileChannel ch = readOnly
+                ? FileChannel.open(file, StandardOpenOption.READ)
+                : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        BlockDevice backing = null;
+        try {
+            long fileSize = ch.size();
+            Qcow2Header h;
+            try {
+                ByteBuffer start = ByteBuffer.allocate((int) Math.min(fileSize, 512));
+                new HostFile(ch).read(0, start);
+                int bits = Qcow2Header.peekClusterBits(start.flip());
+                h = Qcow2Header.decode(new HostFile(ch).readBytes(0, (int) Math.min(fileSize, 1 << bits)), fileSize);
+            } catch (IOException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+            if (!readOnly && h.version() == 2) {
+                throw new IOException(file + ": qcow2 version 2 images open read-only here; upgrade it with `qemu-img amend -f qcow2 -o compat=1.1 " + file + "`");
+            }
+            if (h.backingFile().isPresent()) {
+                if (depth >= MAX_CHAIN_DEPTH) throw new IOException(file + ": backing chain deeper than " + MAX_CHAIN_DEPTH + " images (a loop?)");
+                Path b = resolveBacking(file, h.backingFile().get());
+                backing = openBacking(b, h.backingFormat().orElse(null), depth + 1);
+            }
+            Qcow2BlockDevice d = new Qcow2BlockDevice(file, ch, h, backing, readOnly);
+            if (!readOnly) d.openForWriting();
+            return d;
+        } catch (IOException | RuntimeException e) {
+            if (backing != null) backing.close();
+            ch.close();
+            throw e;
+        }
+    }
+
+    static Path resolveBacking(Path image, String name) {
+        Path p = Path.of(name);
+        return p.isAbsolute() ? p : image.toAbsolutePath().getParent().resolve(p);
+    }
+
+    private static BlockDevice openBacking(Path file, String format, int depth) throws IOException {
+        if (!Files.exists(file)) throw new IOException("backing file " + file + " is missing");
+        if (format == null) format = probeFormat(file);
+        return switch (format) {
+            case "raw" -> RawFileBlockDevice.open(file, true);
+            case "qcow2" -> open(file, true, depth);
+            default -> throw new IOException("backing file " + file + " has format " + format + ", not supported (raw and qcow2 are)");
+        };
+    }
+
+    /** An image with no backing format extension: qcow2 if it says so, else raw (qemu probes the same way). */
+    private static String probeFormat(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(4);
+            new HostFile(ch).read(0, b);
+            return b.getInt(0) == Qcow2Header.MAGIC ? "qcow2" : "raw";
+        }
+    }
+
+    /** Repairs refcounts after an unclean close, then marks the image dirty until {@link #close}. */
+    private void openForWriting() throws IOException {
+        Qcow2Header h = header;
+        if (h.dirty()) {
+            long[] fixed = repairRefcounts();
+            log.info("{}: not closed cleanly; refcounts rebuilt ({} leaked clusters freed, {} counted too low)", file, fixed[0], fixed[1]);
+        }
+        header = h.withIncompatibleFeatures(h.incompatibleFeatures() | Qcow2Header.INCOMPAT_DIRTY);
+        host.writeLong(Qcow2Header.OFFSET_INCOMPATIBLE, header.incompatibleFeatures());
+        if (h.version() == 3 && h.autoclearFeatures() != 0) host.writeLong(Qcow2Header.OFFSET_AUTOCLEAR, 0);
+        host.force();
+    }
+
+    // ---------------------------------------------------------------- BlockDevice
+
+    @Override
+    public long sizeBytes() {
+        return size;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** The image file's allocated bytes on the host (st_blocks, as du counts), not the virtual size. */
+    @Override
+    public long allocatedBytes() {
+        return FileHoles.allocatedBytes(file);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int clusterSize() {
+        return clusterSize;
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        checkRange(offset, dst.remaining());
+        gate.readLock().lock();
+        try {
+            while (dst.hasRemaining()) {
+                long vc = offset >>> clusterBits;
+                int in = (int) (offset & (clusterSize - 1));
+                long entry = lookup(vc);
+                L2Entry.Kind kind = L2Entry.kind(entry);
+                // a run of clusters read with one call: contiguous host clusters, or unallocated ones
+                int n = Math.min(clusterSize - in, dst.remaining());
+                long hostStart = L2Entry.hostOffset(entry);
+                while (n < dst.remaining() && (kind == L2Entry.Kind.NORMAL || kind == L2Entry.Kind.UNALLOCATED || kind == L2Entry.Kind.ZERO)) {
+                    long next = lookup(vc + 1 + (n + in - clusterSize) / clusterSize);
+                    if (L2Entry.kind(next) != kind) break;
+                    if (kind == L2Entry.Kind.NORMAL && L2Entry.hostOffset(next) != hostStart + in + n) break;
+                    n += Math.min(clusterSize, dst.remaining() - n);
+                }
+                ByteBuffer piece = dst.slice(dst.position(), n);
+                switch (kind) {
+                    case NORMAL -> host.read(hostStart + in, piece);
+                    case ZERO -> fillZeros(piece);
+                    case UNALLOCATED -> readBacking(offset, piece);
+                    case COMPRESSED -> piece.put(decompress(entry), in, n);
+                }
+                dst.position(dst.position() + n);
+                offset += n;
+            }
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        checkRange(offset, src.remaining());
+        reuseFreedClusters();
+        gate.readLock().lock();
+        try {
+            writeLocked(offset, src);
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    private void writeLocked(long offset, ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            long vc = offset >>> clusterBits;
+            int in = (int) (offset & (clusterSize - 1));
+            int n = Math.min(clusterSize - in, src.remaining());
+            ByteBuffer piece = src.slice(src.position(), n);
+            long entry = lookup(vc);
+            if (writableInPlace(entry)) {
+                host.write(L2Entry.hostOffset(entry) + in, piece);
+            } else {
+                allocLock.lock();
+                try {
+                    allocatingWrite(vc, in, piece);
+                } finally {
+                    allocLock.unlock();
+                }
+            }
+            src.position(src.position() + n);
+            offset += n;
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        reuseFreedClusters();
+        host.force();
+    }
+
+    /**
+     * Whole clusters become unallocated (or "reads as zeros" where a backing image would otherwise
+     * show through); a host cluster no longer used gives its space back (a punched hole). The
+     * partial clusters at either end are written with zeros.
+     */
+    @Override
+    public void discard(long offset, long length) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        long s = size;
+        if (length < 0 || offset < 0 || offset > s || length > s - offset) {
+            throw new IOException("discard at " + offset + "+" + length + " outside the " + s + "-byte volume");
+        }
+        gate.readLock().lock();
+        try {
+            zeroRange(offset, offset + length);
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    /**
+     * Growing adds clusters that read as zeros (marked zero where a longer backing image would show
+     * through); the L1 table grows when needed, written in a new place before the header points to
+     * it. Shrinking drops every cluster past the new end.
+     */
+    @Override
+    public void resize(long newSize) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        if (newSize <= 0 || newSize % BLOCK_SIZE != 0) {
+            throw new IllegalArgumentException("a volume's size is a positive multiple of 512 bytes, got " + newSize);
+        }
+        gate.readLock().lock();
+        allocLock.lock();
+        try {
+            long old = size;
+            if (newSize == old) return;
+            if (newSize < old) {
+                zeroRange(newSize, Math.min(old, Qcow2Header.ceilDiv(newSize, clusterSize) * clusterSize)); // the tail of the last cluster
+                size = newSize; // stop accesses past the new end first
+                dropClustersFrom(Qcow2Header.ceilDiv(newSize, clusterSize));
+                writeSize(newSize);
+            } else {
+                long needL1 = Qcow2Header.ceilDiv(newSize, (long) clusterSize * l2Entries);
+                if (needL1 > l1.size()) growL1((int) needL1);
+                writeSize(newSize);
+                size = newSize;
+                if (backing != null && backingSize > old) zeroRange(old, Math.min(newSize, backingSize));
+            }
+        } finally {
+            allocLock.unlock();
+            gate.readLock().unlock();
+        }
+    }
+
+    /** Flushes, clears the dirty bit (the image was closed cleanly) and closes the backing chain. */
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        gate.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+            try {
+                if (!readOnly) {
+                    host.force();
+                    header = header.withIncompatibleFeatures(header.incompatibleFeatures() & ~Qcow2Header.INCOMPAT_DIRTY);
+                    host.writeLong(Qcow2Header.OFFSET_INCOMPATIBLE, header.incompatibleFeatures());
+                    host.force();
+                }
+            } finally {
+                if (holes != null) holes.close();
+                host.channel.close();
+                if (backing != null) backing.close();
+            }
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    /**
+     * The L2 entry of virtual cluster {@code vc}, 0 when it has no L2 table. When the L2 table itself
+     * is shared (its L1 entry lacks "copied"), the entry's own "copied" flag is dropped so that no
+     * caller writes through it in place.
+     */
+    private long lookup(long vc) throws IOException {
+        L1Table t = l1;
+        long i = vc / l2Entries;
+        if (i >= t.size()) return 0;
+        long l1e = t.entries().get((int) i);
+        long l2 = l1e & L2Entry.OFFSET_MASK;
+        if (l2 == 0) return 0;
+        long e = l2Cache.entry(l2, (int) (vc % l2Entries));
+        return L2Entry.copied(l1e) ? e : e & ~L2Entry.COPIED;
+    }
+
+    private static boolean writableInPlace(long entry) {
+        return L2Entry.kind(entry) == L2Entry.Kind.NORMAL && L2Entry.copied(entry);
+    }
+
+    private void readBacking(long offset, ByteBuffer piece) throws IOException {
+        if (backing == null || offset >= backingSize) {
+            fillZeros(piece);
+            return;
+        }
+        int fromBacking = (int) Math.min(piece.remaining(), backingSize - offset);
+        ByteBuffer b = piece.slice(piece.position(), fromBacking);
+        backing.read(offset, b);
+        piece.position(piece.position() + fromBacking);
+        fillZeros(piece);
+    }
+
+    private static void fillZeros(ByteBuffer b) {
+        while (b.remaining() >= 8) b.putLong(0);
+        while (b.hasRemaining()) b.put((byte) 0);
+    }
+
+    private byte[] decompress(long entry) throws IOException {
+        long at = L2Entry.compressedOffset(entry, clusterBits);
+        int length = L2Entry.compressedLength(entry, clusterBits);
+        byte[] in = host.readBytes(at, length);
+        byte[] out = new byte[clusterSize];
+        Inflater inflater = new Inflater(true); // raw deflate, no zlib header (qcow2.txt, compression type 0)
+        try {
+            inflater.setInput(in);
+            int n = 0;
+            while (n < clusterSize && !inflater.finished()) {
+                int got = inflater.inflate(out, n, clusterSize - n);
+                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) break;
+                n += got;
+            }
+            if (n != clusterSize) throw new IOException(file + ": compressed cluster at " + at + " inflates to " + n + " bytes, not " + clusterSize);
+            return out;
+        } catch (DataFormatException e) {
+            throw new IOException(file + ": compressed cluster at " + at + " is not valid deflate data: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private void checkRange(long offset, int length) throws IOException {
+        if (closed) throw new IOException(file + " is closed");
+        long s = size;
+        if (offset < 0 || length < 0 || offset + length > s) {
+            throw new IOException("access at " + offset + "+" + length + " outside the " + s + "-byte volume");
+        }
+    }
+
+    // ---------------------------------------------------------------- allocation (allocLock held)
+
+    /**
+     * Writes {@code piece} at {@code in} within virtual cluster {@code vc}, which this image does not
+     * own alone yet: the whole cluster goes to a new host cluster in one write, then its refcount,
+     * then the L2 entry; the cluster it replaces (compressed, shared) loses its reference last.
+     */
+    private void allocatingWrite(long vc, int in, ByteBuffer piece) throws IOException {
+        int l1Index = (int) (vc / l2Entries);
+        int l2Index = (int) (vc % l2Entries);
+        long l2 = writableL2(l1Index);
+        long entry = l2Cache.entry(l2, l2Index);
+        if (writableInPlace(entry)) { // another writer allocated it meanwhile
+            host.write(L2Entry.hostOffset(entry) + in, piece);
+            return;
+        }
+        int n = piece.remaining();
+        byte[] cluster = clusterBuffer;
+        if (n < clusterSize) fillFromCurrent(vc, entry, cluster);
+        piece.get(cluster, in, n);
+        L2Entry.Kind kind = L2Entry.kind(entry);
+        long preallocated = L2Entry.hostOffset(entry);
+        if (kind == L2Entry.Kind.ZERO && preallocated != 0 && L2Entry.copied(entry)) {
+            // a preallocated zero cluster this image owns: fill it in place, then drop the zero flag
+            host.write(preallocated, cluster);
+            l2Cache.update(l2, l2Index, L2Entry.normal(preallocated, true), this::writeTableEntry);
+            return;
+        }
+        long c = alloc.allocate();
+        host.write(c << clusterBits, cluster);
+        alloc.increment(c);
+        l2Cache.update(l2, l2Index, L2Entry.normal(c << clusterBits, true), this::writeTableEntry);
+        release(entry);
+    }
+
+    /** The cluster's current content, into {@code cluster}: what a partial write does not cover. */
+    private void fillFromCurrent(long vc, long entry, byte[] cluster) throws IOException {
+        switch (L2Entry.kind(entry)) {
+            case NORMAL -> host.read(L2Entry.hostOffset(entry), ByteBuffer.wrap(cluster));
+            case COMPRESSED -> System.arraycopy(decompress(entry), 0, cluster, 0, clusterSize);
+            case ZERO -> java.util.Arrays.fill(cluster, (byte) 0);
+            case UNALLOCATED -> {
+                long start = vc << clusterBits;
+                int inside = (int) Math.max(0, Math.min(clusterSize, size - start)); // past the virtual end stays zero
+                java.util.Arrays.fill(cluster, inside, clusterSize, (byte) 0);
+                readBacking(start, ByteBuffer.wrap(cluster, 0, inside));
+            }
+        }
+    }
+
+    /** Drops the references an L2 entry held (after the entry itself no longer holds them). */
+    private void release(long entry) throws IOException {
+        switch (L2Entry.kind(entry)) {
+            case NORMAL, ZERO -> {
+                long h = L2Entry.hostOffset(entry);
+                if (h != 0) alloc.decrement(h >>> clusterBits);
+            }
+            case COMPRESSED -> {
+                long at = L2Entry.compressedOffset(entry, clusterBits) & ~511L;
+                long end = (L2Entry.compressedOffset(entry, clusterBits) + L2Entry.compressedLength(entry, clusterBits) - 1) >>> clusterBits;
+                for (long c = at >>> clusterBits; c <= end; c++) alloc.decrement(c);
+            }
+            case UNALLOCATED -> {
+            }
+        }
+    }
+
+    /**
+     * The L2 table of L1 entry {@code i}, made this image's own: a new zeroed table when there is
+     * none, a copy when it is shared with a snapshot. The
+     * table is written and counted before the L1 entry points to it.
+     */
+    private long writableL2(int i) throws IOException {
+        L1Table t = l1;
+        long l1e = t.entries().get(i);
+        long old = l1e & L2Entry.OFFSET_MASK;
+        if (old != 0 && L2Entry.copied(l1e)) return old;
+        long[] entries = new long[l2Entries];
+        if (old != 0) {
+            // A data cluster counts one reference per L1 table that reaches it (as QEMU counts them),
+            // so moving the active L1's path from the shared table to its copy leaves those counts
+            // as they are: still shared with the snapshot, so not "copied".
+            AtomicLongArray shared = l2Cache.table(old);
+            for (int k = 0; k < l2Entries; k++) entries[k] = shared.get(k) & ~L2Entry.COPIED;
+        }
+        long c = alloc.allocate();
+        long offset = c << clusterBits;
+        host.write(offset, HostFile.encodeLongs(entries, clusterSize));
+        alloc.increment(c);
+        l2Cache.install(offset, entries);
+        t.entries().set(i, L2Entry.normal(offset, true));
+        host.writeLong(t.offset() + 8L * i, L2Entry.normal(offset, true));
+        if (old != 0) alloc.decrement(old >>> clusterBits);
+        return offset;
+    }
+
+    private void writeTableEntry(long tableOffset, int index, long entry) throws IOException {
+        host.writeLong(tableOffset + 8L * index, entry);
+    }
+
+    /**
+     * Makes {@code [from, to)} read as zeros: whole clusters lose their data (entry 0, or the zero
+     * flag where the backing image reaches), partial ones are written with zeros.
+     */
+    private void zeroRange(long from, long to) throws IOException {
+        if (from >= to) return;
+        long firstWhole = Qcow2Header.ceilDiv(from, clusterSize);
+        long endWhole = to >>> clusterBits;
+        if (firstWhole >= endWhole) {
+            writeZeros(from, to);
+            return;
+        }
+        writeZeros(from, firstWhole << clusterBits);
+        allocLock.lock();
+        alloc.startBatch();
+        try {
+            for (long vc = firstWhole; vc < endWhole; vc++) {
+                boolean backingShows = backing != null && (vc << clusterBits) < backingSize;
+                long entry = lookup(vc);
+                L2Entry.Kind kind = L2Entry.kind(entry);
+                if (kind == L2Entry.Kind.UNALLOCATED && !backingShows) continue;
+                if (kind == L2Entry.Kind.ZERO && L2Entry.hostOffset(entry) == 0) continue;
+                int i = (int) (vc / l2Entries);
+                long l2 = writableL2(i);
+                long current = l2Cache.entry(l2, (int) (vc % l2Entries));
+                long replacement = backingShows ? L2Entry.ZERO : L2Entry.UNALLOCATED;
+                if (current == replacement) continue;
+                l2Cache.update(l2, (int) (vc % l2Entries), replacement, this::writeTableEntry);
+                release(current);
+            }
+        } finally {
+            try {
+                alloc.punchBatch();
+            } finally {
+                allocLock.unlock();
+            }
+        }
+        writeZeros(Math.max(endWhole << clusterBits, firstWhole << clusterBits), to);
+    }
+
+    private void writeZeros(long from, long to) throws IOException {
+        if (from >= to) return;
+        writeLocked(from, ByteBuffer.allocate((int) (to - from)));
+    }
+
+    /** Shrink: every cluster from {@code firstDropped} on loses its data; L2 tables wholly past the end go. */
+    private void dropClustersFrom(long firstDropped) throws IOException {
+        L1Table t = l1;
+        for (int i = (int) (firstDropped / l2Entries); i < t.size(); i++) {
+            long l1e = t.entries().get(i);
+            long l2 = l1e & L2Entry.OFFSET_MASK;
+            if (l2 == 0) continue;
+            long firstInTable = (long) i * l2Entries;
+            if (firstInTable >= firstDropped) {
+                // the whole table goes: unhook it, then drop the active L1's reference to everything it
+                // held (data clusters count one per L1 reaching them, even through a shared table)
+                AtomicLongArray table = l2Cache.table(l2);
+                t.entries().set(i, 0);
+                host.writeLong(t.offset() + 8L * i, 0);
+                for (int k = 0; k < l2Entries; k++) release(table.get(k));
+                if (alloc.refcount(l2 >>> clusterBits) == 1) l2Cache.forget(l2);
+                alloc.decrement(l2 >>> clusterBits);
+            } else {
+                long writable = writableL2(i);
+                for (long vc = firstDropped; vc < firstInTable + l2Entries; vc++) {
+                    int k = (int) (vc % l2Entries);
+                    long e = l2Cache.entry(writable, k);
+                    if (e == 0) continue;
+                    l2Cache.update(writable, k, 0, this::writeTableEntry);
+                    release(e);
+                }
+            }
+        }
+    }
+
+    /** A larger L1 table at the end of the file, written and forced before the header points to it. */
+    private void growL1(int entries) throws IOException {
+        if ((long) entries * 8 > MAX_L1_BYTES) throw new IOException("the L1 table would pass 32 MiB: use larger clusters for this size");
+        L1Table old = l1;
+        int clusters = (int) Qcow2Header.ceilDiv(entries * 8L, clusterSize);
+        long c = alloc.allocateContiguous(clusters);
+        // counted before anything is written there: a refcount block the counting needs must not land on them
+        for (int k = 0; k < clusters; k++) alloc.increment(c + k);
+        long[] values = new long[entries];
+        for (int i = 0; i < old.size(); i++) values[i] = old.entries().get(i);
+        long offset = c << clusterBits;
+        host.write(offset, HostFile.encodeLongs(values, clusters * clusterSize));
+        host.force();
+        ByteBuffer fields = ByteBuffer.allocate(12).putInt(entries).putLong(offset);
+        host.write(Qcow2Header.OFFSET_L1, fields.flip());
+        host.force();
+        l1 = new L1Table(offset, new AtomicLongArray(values));
+        int oldClusters = (int) Qcow2Header.ceilDiv(old.size() * 8L, clusterSize);
+        for (int k = 0; k < oldClusters; k++) alloc.decrement((old.offset() >>> clusterBits) + k);
+    }
+
+    private void writeSize(long newSize) throws IOException {
+        host.writeLong(Qcow2Header.OFFSET_SIZE, newSize);
+    }
+
+    private void refcountTableMoved(long offset, int clusters) throws IOException {
+        ByteBuffer fields = ByteBuffer.allocate(12).putLong(offset).putInt(clusters);
+        host.write(Qcow2Header.OFFSET_REFCOUNT_TABLE, fields.flip());
+    }
+
+    /**
+     * Lets clusters freed while open be allocated again, once no operation that may still use their
+     * old address is running: the gate's exclusive side waits for those to end. Called between
+     * operations (never while holding the gate), and only when something waits in quarantine.
+     */
+    private void reuseFreedClusters() {
+        if (alloc == null || alloc.quarantined() == 0) return;
+        gate.writeLock().lock();
+        try {
+            allocLock.lock();
+            try {
+                alloc.releaseQuarantine();
+            } finally {
+                allocLock.unlock();
+            }
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- repair
+
+    /**
+     * Counts every reference the image's tables hold (header, L1 and L2 tables, data clusters,
+     * refcount table and blocks, snapshot table and the snapshots' tables) and makes the stored
+     * refcounts agree. Runs at open, before anything else uses the image.
+     */
+    private long[] repairRefcounts() throws IOException {
+        Qcow2Header h = header;
+        long fileClusters = Qcow2Header.ceilDiv(host.size(), clusterSize);
+        if (fileClusters + 2 > Integer.MAX_VALUE) throw new IOException(file + ": too many clusters to repair in memory");
+        int[] counted = new int[(int) fileClusters + 2];
+        countRange(counted, 0, clusterSize);
+        countRange(counted, alloc.tableOffset(), (long) alloc.tableClusters() * clusterSize);
+        for (long b : alloc.table()) if (b != 0) countRange(counted, b, clusterSize);
+        L1Table active = l1;
+        long[] activeEntries = new long[active.size()];
+        for (int i = 0; i < activeEntries.length; i++) activeEntries[i] = active.entries().get(i);
+        countL1(counted, active.offset(), activeEntries);
+        if (h.nbSnapshots() > 0) {
+            SnapshotTable.Contents snaps = SnapshotTable.read(host, h);
+            countRange(counted, h.snapshotsOffset(), snaps.length());
+            for (SnapshotTable.SnapshotL1 s : snaps.l1Tables()) countL1(counted, s.offset(), host.readLongs(s.offset(), s.size()));
+        }
+        return alloc.repair(counted);
+    }
+
+    /** One reference per L2 table the L1 points to, and one per data cluster reached through it (as QEMU counts). */
+    private void countL1(int[] counted, long offset, long[] entries) throws IOException {
+        if (entries.length > 0) countRange(counted, offset, entries.length * 8L);
+        for (long l1e : entries) {
+            long l2 = l1e & L2Entry.OFFSET_MASK;
+            if (l2 == 0) continue;
+            countRange(counted, l2, clusterSize);
+            for (long e : host.readLongs(l2, l2Entries)) {
+                switch (L2Entry.kind(e)) {
+                    case NORMAL, ZERO -> {
+                        if (L2Entry.hostOffset(e) != 0) countRange(counted, L2Entry.hostOffset(e), clusterSize);
+                    }
+                    case COMPRESSED -> {
+                        long at = L2Entry.compressedOffset(e, clusterBits);
+                        countRange(counted, at & ~511L, (at & 511) + L2Entry.compressedLength(e, clusterBits));
+                    }
+                    case UNALLOCATED -> {
+                    }
+                }
+            }
+        }
+    }
+
+    private void countRange(int[] counted, long offset, long length) throws IOException {
+        if (length <= 0) return;
+        for (long c = offset >>> clusterBits, end = (offset + length - 1) >>> clusterBits; c <= end; c++) {
+            if (c >= counted.length) throw new IOException(file + ": a table refers to offset " + (c << clusterBits) + ", past the end of the file (the image is corrupt)");
+            counted[(int) c]++;
+        }
+    }
+}

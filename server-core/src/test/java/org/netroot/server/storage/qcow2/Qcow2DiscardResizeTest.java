@@ -1,0 +1,184 @@
+package org.netroot.server.storage.qcow2;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.netroot.server.storage.qcow2.Qcow2QemuInteropTest.MIB;
+import static org.netroot.server.storage.qcow2.Qcow2QemuInteropTest.pattern;
+import static org.netroot.server.storage.qcow2.Qcow2QemuInteropTest.read;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.storage.FileHoles;
+
+/** Discard, resize and concurrent I/O, each checked by qemu-img afterwards. */
+class Qcow2DiscardResizeTest {
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void needsQemuImg() {
+        QemuImg.assumePresent();
+    }
+
+    Path golden(long size, long seed) throws IOException {
+        Path p = dir.resolve("golden.raw");
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            for (long off = 0; off < size; off += MIB) f.write(pattern(MIB, seed + off));
+        }
+        return p;
+    }
+
+    @Test
+    void discardGivesSpaceBackAndReadsZerosEvenOverABackingFile() throws Exception {
+        golden(16 * MIB, 3);
+        Path overlay = dir.resolve("overlay.qcow2");
+        Qcow2BlockDevice.create(overlay, 16 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Path mirror = dir.resolve("mirror.raw");
+        java.nio.file.Files.copy(dir.resolve("golden.raw"), mirror);
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false);
+                RandomAccessFile m = new RandomAccessFile(mirror.toFile(), "rw")) {
+            byte[] data = pattern(8 * MIB, 4);
+            d.write(4 * MIB, ByteBuffer.wrap(data));
+            d.flush();
+            long written = d.allocatedBytes();
+            assertTrue(written >= 8 * MIB, "8 MiB written take 8 MiB: " + written);
+            d.discard(4 * MIB - 1000, 8 * MIB + 3000); // partial clusters at both ends
+            d.flush();
+            long discarded = d.allocatedBytes();
+            if (FileHoles.nativeHoles()) {
+                assertTrue(discarded < written - 7 * MIB, "discarding gave the space back: " + written + " -> " + discarded);
+            }
+            assertArrayEquals(new byte[8 * MIB + 3000], read(d, 4 * MIB - 1000, 8 * MIB + 3000),
+                    "reads zeros, not the backing file's data");
+            m.seek(4 * MIB - 1000);
+            m.write(new byte[8 * MIB + 3000]);
+            // written again into freed clusters: the quarantine lets them be reused
+            byte[] again = pattern(MIB, 5);
+            d.write(6 * MIB, ByteBuffer.wrap(again));
+            m.seek(6 * MIB);
+            m.write(again);
+            assertArrayEquals(again, read(d, 6 * MIB, MIB));
+        }
+        QemuImg.checkClean(overlay);
+        QemuImg.assertIdentical(overlay, mirror);
+    }
+
+    @Test
+    void discardWithoutBackingLeavesClustersUnallocated() throws Exception {
+        Path image = dir.resolve("disk.qcow2");
+        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty());
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
+            d.write(0, ByteBuffer.wrap(pattern(16 * MIB, 6)));
+            d.discard(0, 16 * MIB);
+            assertArrayEquals(new byte[MIB], read(d, 7 * MIB, MIB));
+        }
+        QemuImg.checkClean(image);
+        String map = QemuImg.ok("map", "--output=json", image.toString());
+        assertTrue(!map.contains("\"data\": true"), "no cluster holds data: " + map);
+    }
+
+    @Test
+    void resizeGrowsAndShrinks() throws Exception {
+        Path image = dir.resolve("disk.qcow2");
+        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty());
+        byte[] tail = pattern(MIB, 7);
+        long big = 3L << 30; // past what the first L1 table covered: the L1 grows and moves
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
+            d.write(15 * MIB, ByteBuffer.wrap(tail));
+            d.resize(big);
+            assertEquals(big, d.sizeBytes());
+            assertArrayEquals(tail, read(d, 15 * MIB, MIB));
+            assertArrayEquals(new byte[MIB], read(d, big - MIB, MIB), "the new end reads as zeros");
+            d.write(big - 4096, ByteBuffer.wrap(pattern(4096, 8)));
+        }
+        QemuImg.checkClean(image);
+        assertTrue(QemuImg.ok("info", "--output=json", image.toString()).contains("\"virtual-size\": " + big));
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
+            assertArrayEquals(pattern(4096, 8), read(d, big - 4096, 4096));
+            d.resize(15 * MIB + 512); // mid-cluster: the rest of that cluster is dropped too
+            assertThrows(IOException.class, () -> read(d, 15 * MIB + 512, 512));
+            assertArrayEquals(java.util.Arrays.copyOf(tail, 512), read(d, 15 * MIB, 512));
+            d.resize(16 * MIB);
+            assertArrayEquals(new byte[MIB - 512], read(d, 15 * MIB + 512, MIB - 512), "grown again: the dropped data is gone");
+        }
+        QemuImg.checkClean(image);
+        assertTrue(QemuImg.ok("info", "--output=json", image.toString()).contains("\"virtual-size\": " + 16 * MIB));
+        Path mirror = dir.resolve("mirror.raw");
+        try (RandomAccessFile m = new RandomAccessFile(mirror.toFile(), "rw")) {
+            m.setLength(16 * MIB);
+            m.seek(15 * MIB);
+            m.write(tail, 0, 512);
+        }
+        QemuImg.assertIdentical(image, mirror);
+    }
+
+    @Test
+    void growingOverALongerBackingFileAddsZeros() throws Exception {
+        golden(8 * MIB, 9);
+        Path overlay = dir.resolve("overlay.qcow2");
+        Qcow2BlockDevice.create(overlay, 4 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false)) {
+            d.resize(8 * MIB);
+            assertArrayEquals(new byte[4 * MIB], read(d, 4 * MIB, 4 * MIB), "not the backing file's bytes");
+            assertArrayEquals(pattern(MIB, 9), read(d, 0, MIB));
+        }
+        QemuImg.checkClean(overlay);
+    }
+
+    @Test
+    void concurrentWritersAndReadersOnDistinctRegions() throws Exception {
+        golden(32 * MIB, 10);
+        Path overlay = dir.resolve("overlay.qcow2");
+        Qcow2BlockDevice.create(overlay, 32 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        int threads = 6;
+        long region = 32L * MIB / threads / 4096 * 4096;
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads * 2);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    long base = t * region;
+                    int id = t;
+                    done.add(pool.submit(() -> {
+                        for (long off = 0; off + 12288 <= region; off += 12288) { // 3 x 4 KiB: straddles clusters
+                            d.write(base + off, ByteBuffer.wrap(pattern(12288, id * 100_000L + off)));
+                            if (off % (10 * 12288) == 0) d.discard(base + off + 4096, 4096);
+                            if (off % (10 * 12288) == 0) d.write(base + off + 4096, ByteBuffer.wrap(pattern(4096, -id - off)));
+                        }
+                        return null;
+                    }));
+                    done.add(pool.submit(() -> { // a reader sweeping the same region meanwhile
+                        for (int pass = 0; pass < 3; pass++) {
+                            for (long off = 0; off + MIB <= region; off += MIB) read(d, base + off, MIB);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) f.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            for (int t = 0; t < threads; t++) {
+                long base = t * region;
+                for (long off = 0; off + 12288 <= region; off += 12288) {
+                    byte[] expected = pattern(12288, t * 100_000L + off);
+                    if (off % (10 * 12288) == 0) System.arraycopy(pattern(4096, -t - off), 0, expected, 4096, 4096);
+                    assertArrayEquals(expected, read(d, base + off, 12288), "thread " + t + " at " + off);
+                }
+            }
+        }
+        QemuImg.checkClean(overlay);
+    }
+}
