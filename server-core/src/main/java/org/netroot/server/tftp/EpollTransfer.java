@@ -66,8 +66,9 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
     private long deadline;
     private boolean ended;
 
-    EpollTransfer(InetSocketAddress peer, String filename, FileChannel file, TransferOptions options, long fileSize,
-                  int retries, InputErrors errors, boolean gso, End end) {
+    /** @param blocks {@code file}'s bytes (see {@link MappedFileBlocks}); {@code file} is closed at the end */
+    EpollTransfer(InetSocketAddress peer, String filename, FileChannel file, ReadTransfer.FileBlocks blocks,
+                  TransferOptions options, long fileSize, int retries, InputErrors errors, boolean gso, End end) {
         this.peer = peer;
         this.filename = filename;
         this.file = file;
@@ -76,7 +77,7 @@ final class EpollTransfer extends ChannelInboundHandlerAdapter implements ReadTr
         this.gso = gso;
         this.segmentSize = 4 + options.blockSize();
         this.batchSegments = Math.max(1, Math.min(MAX_SEGMENTS, options.windowSize()));
-        this.transfer = new ReadTransfer(options, fileSize, (offset, dst) -> file.read(dst, offset), this, retries);
+        this.transfer = new ReadTransfer(options, fileSize, blocks, this, retries);
     }
 
     private interface Step {

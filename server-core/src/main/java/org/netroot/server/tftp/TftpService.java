@@ -307,13 +307,14 @@ public final class TftpService implements ManagedService {
             file = FileChannel.open(found.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             long size = file.size();
             TransferOptions options = TransferOptions.negotiate(read.options(), size, settings.timeout().toMillis());
+            ReadTransfer.FileBlocks blocks = MappedFileBlocks.of(file, size);
             EventLoopGroup loops = transferLoops;
             if (loops != null) {
-                startEpollTransfer(loops, local, key, read.filename(), file, options, size);
+                startEpollTransfer(loops, local, key, read.filename(), file, blocks, options, size);
                 return;
             }
             channel = transferChannel(local, peer, options);
-            TransferSession session = new TransferSession(channel, file, peer, read.filename(), options, size,
+            TransferSession session = new TransferSession(channel, file, blocks, peer, read.filename(), options, size,
                     settings.retries(), errors, this::finished);
             active.put(key, session);
             transferThreads.newThread(session).start();
@@ -326,9 +327,9 @@ public final class TftpService implements ManagedService {
     }
 
     private void startEpollTransfer(EventLoopGroup loops, InetAddress local, TransferKey key, String name,
-                                    FileChannel file, TransferOptions options, long size) {
+                                    FileChannel file, ReadTransfer.FileBlocks blocks, TransferOptions options, long size) {
         InetSocketAddress peer = key.peer();
-        EpollTransfer transfer = new EpollTransfer(peer, name, file, options, size, settings.retries(), errors,
+        EpollTransfer transfer = new EpollTransfer(peer, name, file, blocks, options, size, settings.retries(), errors,
                 SegmentedDatagramPacket.isSupported(), this::finished);
         active.put(key, transfer);
         // an IPv4 socket for an IPv4 address, not Netty's default dual-stack IPv6 one: each send and

@@ -30,15 +30,15 @@ final class TransferSession implements Runnable, ActiveTransfer {
     private SelectionKey key;
     private long datagramsSent;
 
-    TransferSession(DatagramChannel channel, FileChannel file, InetSocketAddress peer, String filename,
-                    TransferOptions options, long fileSize, int retries, InputErrors errors, ActiveTransfer.End finish) {
+    TransferSession(DatagramChannel channel, FileChannel file, ReadTransfer.FileBlocks blocks, InetSocketAddress peer,
+                    String filename, TransferOptions options, long fileSize, int retries, InputErrors errors, ActiveTransfer.End finish) {
         this.channel = channel;
         this.file = file;
         this.peer = peer;
         this.filename = filename;
         this.errors = errors;
         this.finish = finish;
-        this.transfer = new ReadTransfer(options, fileSize, (offset, dst) -> file.read(dst, offset), new ReadTransfer.Datagrams() {
+        this.transfer = new ReadTransfer(options, fileSize, blocks, new ReadTransfer.Datagrams() {
             @Override
             public void send(ByteBuffer datagram) throws IOException {
                 while (channel.write(datagram) == 0) awaitWritable();
