@@ -74,7 +74,7 @@ class NetworkBootLabTest {
         assertTrue(run.outcome().serial().contains(BootDisks.BIOS_BANNER), run.outcome().serial());
         assertTrue(run.outcome().serial().contains("LBA1: " + BootDisks.LBA1_STRING),
                 "the boot sector read LBA 1 over iSCSI:\n" + run.outcome().serial());
-        assertEquals(BootDisks.MARKER, run.lba2(), "the boot sector's write to LBA 2 reached the volume");
+        assertEquals(BootDisks.marker("pc-" + run.label()), run.lba2(), "the boot sector's write to LBA 2 reached the volume");
         report(run);
     }
 
@@ -83,7 +83,7 @@ class NetworkBootLabTest {
         LabPrerequisites.assumeHomeRouter();
         LabBoot.Run run = booted("bios-proxy");
         assertTrue(run.outcome().serial().contains("LBA1: " + BootDisks.LBA1_STRING), run.outcome().serial());
-        assertEquals(BootDisks.MARKER, run.lba2(), "the boot sector's write to LBA 2 reached the volume");
+        assertEquals(BootDisks.marker("pc-" + run.label()), run.lba2(), "the boot sector's write to LBA 2 reached the volume");
         assertAddressFromRouter(run);
         report(run);
     }

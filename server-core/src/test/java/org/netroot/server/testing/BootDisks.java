@@ -14,7 +14,8 @@ import java.util.List;
  * by every test (they are copied into each server's volume store, never written in place):
  * <ul>
  * <li>BIOS: sector 0 is {@code lab/bootsector.asm}, LBA 1 holds {@link #LBA1_STRING}; the boot sector
- * prints it and writes {@link #MARKER} to LBA 2.</li>
+ * prints it and writes {@link #marker} to LBA 2: {@link #MARKER} and the iSCSI target name iPXE left in
+ * the iBFT, so each client's write names its own target (the client).</li>
  * <li>UEFI: a GPT disk whose EFI system partition holds {@code \EFI\BOOT\BOOTX64.EFI} built from
  * {@code lab/bootx64.asm}, which prints {@link #UEFI_BANNER}.</li>
  * </ul>
@@ -83,9 +84,9 @@ public final class BootDisks {
         return uefiDisk;
     }
 
-    /** True when LBA 2 of {@code image} starts with {@link #MARKER}: the boot sector's write reached storage. */
-    public static boolean hasMarker(Path image) throws IOException {
-        return lba2Text(image).startsWith(MARKER);
+    /** What the boot sector writes to LBA 2 when {@code client} boots it over iSCSI. */
+    public static String marker(String client) {
+        return MARKER + " for " + org.netroot.server.api.Client.IQN_PREFIX + ":" + client;
     }
 
     public static String lba2Text(Path image) throws IOException {
