@@ -199,6 +199,26 @@ class ThinProvisioningTest {
         assertEquals(LogicalUnit.MAX_WRITE_SAME_BLOCKS, dataIn.getLong(36), "maximum WRITE SAME length");
     }
 
+    @Test
+    void getLbaStatusSaysMappedOrUnknownToTheEndAndRefusesLbasPastIt() throws Exception {
+        open("raw");
+        long blocks = SIZE / 512;
+        byte[] c = cdb16(0x9e, 0x12, 100, 0);
+        c[13] = 24; // allocation length, bytes 10..13
+        ScsiResult r = run(null, c);
+        assertGood(r, "GET LBA STATUS");
+        assertEquals(24, r.dataLength());
+        assertEquals(20, dataIn.getInt(0), "parameter data length");
+        assertEquals(100, dataIn.getLong(8), "descriptor starts at the LBA asked for");
+        assertEquals(blocks - 100, dataIn.getInt(16), "and runs to the end");
+        assertEquals(0, dataIn.get(20) & 0x0f, "mapped or unknown");
+        for (long past : new long[] {blocks, blocks + 1, -1L, Long.MIN_VALUE}) {
+            byte[] beyond = cdb16(0x9e, 0x12, past, 0);
+            beyond[13] = 24;
+            assertSense(Sense.LBA_OUT_OF_RANGE, run(null, beyond));
+        }
+    }
+
     // ---- what UNMAP refuses -------------------------------------------------------------------
 
     @Test
