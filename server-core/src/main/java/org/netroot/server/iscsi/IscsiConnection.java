@@ -16,8 +16,11 @@ import org.netroot.server.scsi.ScsiResult;
 import org.netroot.server.scsi.Sense;
 import org.netroot.server.scsi.UnitIdentity;
 import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.DiskFullException;
 import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.storage.VolumeHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One TCP connection to the target, which is one session (MaxConnections=1): login, then the
@@ -29,6 +32,9 @@ import org.netroot.server.storage.VolumeHandle;
  * initiator's MaxRecvDataSegmentLength.
  */
 public final class IscsiConnection implements OpenVolumes.User {
+    private static final Logger log = LoggerFactory.getLogger(IscsiConnection.class);
+    /** A client writing to a full disk fails every write: one event per session per minute says so. */
+    static final long DISK_FULL_EVENT_EVERY_NANOS = 60_000_000_000L;
     /** How many commands an initiator may have outstanding (MaxCmdSN - ExpCmdSN + 1). */
     static final int COMMAND_WINDOW = 128;
     static final int MAX_WRITE_BYTES = LogicalUnit.MAX_TRANSFER_BLOCKS * BlockDevice.BLOCK_SIZE;
@@ -61,6 +67,8 @@ public final class IscsiConnection implements OpenVolumes.User {
     private final Map<Integer, PendingWrite> writes = new HashMap<>();
     private long pendingWriteBytes;
     private int nextTransferTag = 1;
+    private long lastDiskFullEvent;
+    private boolean diskFullReported;
 
     public IscsiConnection(PduOutput out, TargetServices services, InetSocketAddress local, InetSocketAddress peer) {
         this.out = out;
@@ -193,6 +201,7 @@ public final class IscsiConnection implements OpenVolumes.User {
         volume = claim.handle();
         unit = new LogicalUnit(volume.device(), UnitIdentity.forVolume(target.volumeName()));
         volume.addListener(unit); // a resize raises UNIT ATTENTION in this session
+        unit.onDiskFull(this::diskFull);
         event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn()
                 + (claim.claim() == OpenVolumes.Claim.REPLACED ? " (replacing its previous session)" : ""));
         return LoginStatus.SUCCESS;
@@ -541,6 +550,20 @@ public final class IscsiConnection implements OpenVolumes.User {
     private void closeAfterFlush() {
         closing = true;
         out.close();
+    }
+
+    /** Runs on this connection's thread (from {@link LogicalUnit#execute}): no locking needed. */
+    private void diskFull(DiskFullException e) {
+        long now = System.nanoTime();
+        if (diskFullReported && now - lastDiskFullEvent < DISK_FULL_EVENT_EVERY_NANOS) return;
+        diskFullReported = true;
+        lastDiskFullEvent = now;
+        String where = e.file() == null ? "" : " (" + e.file().getParent() + ")";
+        String detail = "the data folder's disk is full" + where + ": writes of client " + target.clientName()
+                + " to volume " + target.volumeName() + " fail; free space on that disk or move volumes to a larger one"
+                + " (the client sees \"space allocation failed\" and may need a restart)";
+        log.warn("{}: {}", initiatorName, detail);
+        event(BootEventType.ERROR, detail);
     }
 
     private void event(BootEventType type, String detail) {

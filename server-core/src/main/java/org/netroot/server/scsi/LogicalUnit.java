@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.netroot.server.storage.BlockDevice;
 import org.netroot.server.storage.CapacityListener;
+import org.netroot.server.storage.DiskFullException;
 
 /**
  * A direct-access block device (SBC-3) over a {@link BlockDevice}: the commands boot firmware,
@@ -16,16 +17,37 @@ import org.netroot.server.storage.CapacityListener;
 public final class LogicalUnit implements CapacityListener {
     /** VPD 0xb0 maximum transfer length in blocks (16 MiB); the transport caps commands near this. */
     public static final int MAX_TRANSFER_BLOCKS = 32768;
+    /** VPD 0xb0 maximum WRITE SAME length: a WRITE SAME with data writes it all before answering. */
+    static final int MAX_WRITE_SAME_BLOCKS = MAX_TRANSFER_BLOCKS;
+    /**
+     * VPD 0xb0 maximum unmap LBA count, for one UNMAP command (all its descriptors): 512 MiB, the
+     * most libiscsi's BlockLimits test accepts. A qcow2 discard of 256 MiB takes about 0.1 s, a
+     * hole punch less; Linux splits larger discards.
+     */
+    static final int MAX_UNMAP_BLOCKS = 1 << 20;
+    /** VPD 0xb0 maximum unmap block descriptor count (Linux sends one per command, Windows a few). */
+    static final int MAX_UNMAP_DESCRIPTORS = 256;
     private static final int BS = BlockDevice.BLOCK_SIZE;
 
     private final BlockDevice device;
     private final UnitIdentity identity;
     /** A capacity change this I_T nexus has not been told of yet (SAM-5 §5.14 unit attention). */
     private final AtomicBoolean capacityChanged = new AtomicBoolean();
+    private volatile DiskFullListener diskFullListener = e -> { };
+
+    /** Told when a write fails because the host's disk is full (the transport turns it into an event). */
+    @FunctionalInterface
+    public interface DiskFullListener {
+        void diskFull(DiskFullException e);
+    }
 
     public LogicalUnit(BlockDevice device, UnitIdentity identity) {
         this.device = device;
         this.identity = identity;
+    }
+
+    public void onDiskFull(DiskFullListener listener) {
+        this.diskFullListener = listener;
     }
 
     /**
@@ -84,6 +106,7 @@ public final class LogicalUnit implements CapacityListener {
                 case 0x2a, 0x2e -> write(u32(cdb, 2), u16(cdb, 7), dataOut, cdb, true);
                 case 0xaa, 0xae -> write(u32(cdb, 2), u32(cdb, 6), dataOut, cdb, true);
                 case 0x8a, 0x8e -> write(u64(cdb, 2), u32(cdb, 10), dataOut, cdb, true);
+                case 0x42 -> unmap(cdb, dataOut);
                 case 0x2f -> verify(u32(cdb, 2), u16(cdb, 7), dataOut, cdb);
                 case 0x8f -> verify(u64(cdb, 2), u32(cdb, 10), dataOut, cdb);
                 case 0x41 -> writeSame(u32(cdb, 2), u16(cdb, 7), dataOut, cdb);
@@ -135,7 +158,9 @@ public final class LogicalUnit implements CapacityListener {
     /**
      * Writes what arrived, at most the CDB's length: when the transport's expected length is
      * shorter than the CDB's, only the whole blocks sent are written (the transport reports the
-     * residual; libiscsi's iSCSIResiduals tests hold this).
+     * residual; libiscsi's iSCSIResiduals tests hold this). GOOD means durable when FUA is set
+     * (WRITE 10/12/16) and for WRITE AND VERIFY, whose verification is against the medium: both
+     * flush before answering, and a flush that fails fails the command.
      */
     private ScsiResult write(long lba, long count, ByteBuffer dataOut, byte[] cdb, boolean checkProtect) {
         if (checkProtect && (cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
@@ -150,11 +175,30 @@ public final class LogicalUnit implements CapacityListener {
         src.limit(src.position() + length);
         try {
             device.write(lba * BS, src);
-            if (checkProtect && (cdb[1] & 0x08) != 0) device.flush(); // FUA: durable before GOOD
+            if (checkProtect && (cdb[1] & 0x08) != 0 || isWriteAndVerify(cdb)) device.flush(); // durable before GOOD
         } catch (IOException e) {
-            return ScsiResult.check(Sense.WRITE_ERROR);
+            return writeFailed(e);
         }
         return ScsiResult.good(0);
+    }
+
+    private static boolean isWriteAndVerify(byte[] cdb) {
+        int op = cdb[0] & 0xff;
+        return op == 0x2e || op == 0xae || op == 0x8e;
+    }
+
+    /**
+     * A write, discard or flush the device refused: a full host disk is DATA PROTECT, SPACE
+     * ALLOCATION FAILED WRITE PROTECT (what LIO answers for ENOSPC), anything else MEDIUM ERROR,
+     * WRITE ERROR. Never GOOD: an error swallowed here would be data the initiator thinks is safe.
+     */
+    private ScsiResult writeFailed(IOException e) {
+        if (DiskFullException.isDiskFull(e)) {
+            DiskFullException full = e instanceof DiskFullException d ? d : new DiskFullException(null, e);
+            diskFullListener.diskFull(full);
+            return ScsiResult.check(Sense.SPACE_ALLOCATION_FAILED);
+        }
+        return ScsiResult.check(Sense.WRITE_ERROR);
     }
 
     /** How many Data-Out bytes a command's CDB asks for (0 for commands that take none we know of). */
@@ -164,6 +208,7 @@ public final class LogicalUnit implements CapacityListener {
             case 0x2a, 0x2e -> (long) u16(cdb, 7) * BS;
             case 0xaa, 0xae -> u32(cdb, 6) * BS;
             case 0x8a, 0x8e -> u32(cdb, 10) * BS;
+            case 0x42 -> u16(cdb, 7);   // UNMAP: the parameter list length
             default -> -1;
         };
     }
@@ -190,19 +235,34 @@ public final class LogicalUnit implements CapacityListener {
         return medium.equals(expected) ? ScsiResult.good(0) : ScsiResult.check(Sense.MISCOMPARE_DURING_VERIFY);
     }
 
-    /** WRITE SAME: one block of Data-Out repeated over the range (NDOB: zeros). UNMAP writes it too. */
+    /**
+     * WRITE SAME: one block of Data-Out repeated over the range (NDOB: zeros). With UNMAP set and a
+     * block of zeros the range is discarded instead (SBC-4 §5.48: LBPRZ=1, so discarded blocks read
+     * as the zeros asked for); UNMAP with any other block writes it. ANCHOR is refused (ANC_SUP=0
+     * in VPD 0xb2), as tgt and LIO do.
+     */
     private ScsiResult writeSame(long lba, long count, ByteBuffer dataOut, byte[] cdb) {
         if ((cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
         ScsiResult bad = checkRange(lba, count);
         if (bad != null) return bad;
-        if ((cdb[1] & 0x18) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // UNMAP/ANCHOR: no thin provisioning
+        if ((cdb[1] & 0x10) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);  // ANCHOR
         if (count == 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);             // WSNZ=1 in VPD 0xb0
+        if (count > MAX_WRITE_SAME_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // as LIO
+        boolean unmap = (cdb[1] & 0x08) != 0;
         boolean ndob = (cdb[0] & 0xff) == 0x93 && (cdb[1] & 0x01) != 0;
         byte[] block = new byte[BS];
         if (!ndob) {
             if (dataOut == null || dataOut.remaining() < BS) return ScsiResult.check(Sense.DATA_PHASE_ERROR);
             dataOut.duplicate().get(block);
+        }
+        if (unmap && isZero(block)) {
+            try {
+                device.discard(lba * BS, count * BS);
+            } catch (IOException e) {
+                return writeFailed(e);
+            }
+            return ScsiResult.good(0);
         }
         int perChunk = 256;
         ByteBuffer chunk = ByteBuffer.allocate(perChunk * BS);
@@ -215,7 +275,53 @@ public final class LogicalUnit implements CapacityListener {
                 done += n;
             }
         } catch (IOException e) {
-            return ScsiResult.check(Sense.WRITE_ERROR);
+            return writeFailed(e);
+        }
+        return ScsiResult.good(0);
+    }
+
+    private static boolean isZero(byte[] block) {
+        for (byte b : block) if (b != 0) return false;
+        return true;
+    }
+
+    /**
+     * UNMAP (SBC-4 §5.31): discards the ranges of its block descriptors, which then read as zeros.
+     * Every descriptor is checked before any range is discarded, so a refused command changes
+     * nothing. The parameter list as LIO reads it: length 0 is no error; 1..7 bytes is a
+     * PARAMETER LIST LENGTH ERROR; a block descriptor data length longer than the list that came
+     * uses what came; a truncated last descriptor is ignored.
+     */
+    private ScsiResult unmap(byte[] cdb, ByteBuffer dataOut) {
+        if ((cdb[1] & 0x01) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // ANCHOR: ANC_SUP=0
+        if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
+        int listLength = u16(cdb, 7);
+        if (listLength == 0) return ScsiResult.good(0);
+        int received = dataOut == null ? 0 : Math.min(dataOut.remaining(), listLength);
+        if (listLength < 8) return ScsiResult.check(Sense.PARAMETER_LIST_LENGTH_ERROR);
+        if (received < 8) return ScsiResult.check(Sense.DATA_PHASE_ERROR);
+        byte[] list = new byte[received];
+        dataOut.duplicate().get(list);
+        int descriptorBytes = Math.min(u16(list, 2), received - 8);
+        int descriptors = descriptorBytes / 16;
+        if (descriptors > MAX_UNMAP_DESCRIPTORS) return ScsiResult.check(Sense.INVALID_FIELD_IN_PARAMETER_LIST);
+        long total = 0;
+        for (int i = 0; i < descriptors; i++) {
+            long lba = u64(list, 8 + 16 * i);
+            long count = u32(list, 16 + 16 * i);
+            total += count;
+            if (total > MAX_UNMAP_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_PARAMETER_LIST);
+            ScsiResult bad = checkRange(lba, count);
+            if (bad != null) return bad;
+        }
+        try {
+            for (int i = 0; i < descriptors; i++) {
+                long lba = u64(list, 8 + 16 * i);
+                long count = u32(list, 16 + 16 * i);
+                if (count > 0) device.discard(lba * BS, count * BS);
+            }
+        } catch (IOException e) {
+            return writeFailed(e);
         }
         return ScsiResult.good(0);
     }
@@ -226,7 +332,7 @@ public final class LogicalUnit implements CapacityListener {
         try {
             device.flush();
         } catch (IOException e) {
-            return ScsiResult.check(Sense.WRITE_ERROR);
+            return writeFailed(e);
         }
         return ScsiResult.good(0);
     }
@@ -304,7 +410,13 @@ public final class LogicalUnit implements CapacityListener {
         put16(p, 6 - 4, 1);                            // optimal transfer length granularity: 1 block
         put32(p, 8 - 4, MAX_TRANSFER_BLOCKS);           // maximum transfer length
         put32(p, 12 - 4, 128 * 1024 / BS);              // optimal transfer length: 128 KiB
-        put64(p, 36 - 4, MAX_TRANSFER_BLOCKS);          // maximum WRITE SAME length
+        put32(p, 20 - 4, MAX_UNMAP_BLOCKS);             // maximum unmap LBA count
+        put32(p, 24 - 4, MAX_UNMAP_DESCRIPTORS);        // maximum unmap block descriptor count
+        // optimal unmap granularity: what frees space (a qcow2 cluster, a file system block);
+        // UGAVALID with alignment 0: those units start at LBA 0
+        put32(p, 28 - 4, Math.max(1, device.discardGranularityBytes() / BS));
+        put32(p, 32 - 4, 0x80000000);
+        put64(p, 36 - 4, MAX_WRITE_SAME_BLOCKS);        // maximum WRITE SAME length
         return p;
     }
 
@@ -314,9 +426,16 @@ public final class LogicalUnit implements CapacityListener {
         return p;
     }
 
+    /**
+     * SBC-4 §6.6.6: UNMAP (LBPU), WRITE SAME 16 and 10 with UNMAP (LBPWS, LBPWS10), discarded
+     * blocks read as zeros (LBPRZ 001b: true of raw holes and qcow2 clusters alike), no ANCHOR,
+     * thin provisioned (type 010b). Matches LBPME=1 and LBPRZ=1 in READ CAPACITY 16.
+     */
     private static byte[] logicalBlockProvisioning() {
-        // no UNMAP yet: provisioning type 0 and no LBPU/LBPWS, matching LBPME=0 in READ CAPACITY 16
-        return new byte[4];
+        byte[] p = new byte[4];
+        p[1] = (byte) (0x80 | 0x40 | 0x20 | 0x04);
+        p[2] = 0x02;
+        return p;
     }
 
     private static byte[] vpd(int page, byte[] payload) {
@@ -336,11 +455,30 @@ public final class LogicalUnit implements CapacityListener {
     }
 
     private ScsiResult serviceActionIn16(byte[] cdb, DataIn dataIn) {
+        if ((cdb[1] & 0x1f) == 0x12) return getLbaStatus(cdb, dataIn);
         if ((cdb[1] & 0x1f) != 0x10) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         byte[] d = new byte[32];
         put64(d, 0, blocks() - 1);
         put32(d, 8, BS);
+        d[14] = (byte) 0xc0;                            // LBPME: thin provisioned; LBPRZ: unmapped blocks read zeros
         return copyOut(d, u32(cdb, 10), dataIn);
+    }
+
+    /**
+     * GET LBA STATUS (SBC-4 §5.8), which SBC asks of a unit with LBPME=1 and QEMU's iSCSI driver
+     * sends for every block-status query: one descriptor from the LBA to the end, provisioning
+     * status 0, "mapped or unknown". True for every block; it only tells the initiator nothing it
+     * could skip (a qcow2 L2 lookup or SEEK_HOLE could say which ranges are deallocated).
+     */
+    private ScsiResult getLbaStatus(byte[] cdb, DataIn dataIn) {
+        long lba = u64(cdb, 2);
+        long alloc = u32(cdb, 10);
+        if (lba < 0 || lba >= blocks()) return ScsiResult.check(Sense.LBA_OUT_OF_RANGE); // lba < 0: past 2^63, unsigned
+        byte[] d = new byte[24];
+        put32(d, 0, d.length - 4);
+        put64(d, 8, lba);
+        put32(d, 16, (int) Math.min(blocks() - lba, 0xffffffffL));
+        return copyOut(d, alloc, dataIn);
     }
 
     private ScsiResult requestSense(byte[] cdb, DataIn dataIn) {

@@ -19,7 +19,14 @@ public record Sense(int key, int asc, int ascq) {
     public static final Sense LUN_NOT_SUPPORTED = new Sense(ILLEGAL_REQUEST, 0x25, 0x00);
     public static final Sense INVALID_FIELD_IN_PARAMETER_LIST = new Sense(ILLEGAL_REQUEST, 0x26, 0x00);
     public static final Sense SAVING_PARAMETERS_NOT_SUPPORTED = new Sense(ILLEGAL_REQUEST, 0x39, 0x00);
+    public static final Sense PARAMETER_LIST_LENGTH_ERROR = new Sense(ILLEGAL_REQUEST, 0x1a, 0x00);
     public static final Sense WRITE_PROTECTED = new Sense(DATA_PROTECT, 0x27, 0x00);
+    /**
+     * SBC-4 §4.7.3.7 (ASC 27h ASCQ 07h): a thin-provisioned unit could not get space for a write
+     * (the host's disk is full). LIO answers ENOSPC from its backing store with this; Linux then
+     * fails the write with -ENOSPC (sd: space allocation failed) rather than retrying it.
+     */
+    public static final Sense SPACE_ALLOCATION_FAILED = new Sense(DATA_PROTECT, 0x27, 0x07);
     public static final Sense UNRECOVERED_READ_ERROR = new Sense(MEDIUM_ERROR, 0x11, 0x00);
     public static final Sense WRITE_ERROR = new Sense(MEDIUM_ERROR, 0x0c, 0x00);
     public static final Sense MISCOMPARE_DURING_VERIFY = new Sense(MISCOMPARE, 0x1d, 0x00);

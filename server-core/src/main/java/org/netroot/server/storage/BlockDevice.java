@@ -42,6 +42,15 @@ public interface BlockDevice extends AutoCloseable {
     void discard(long offset, long length) throws IOException;
 
     /**
+     * The smallest discard that gives space back, in bytes (a multiple of {@link #BLOCK_SIZE}):
+     * a discard of less, or the unaligned ends of a larger one, only writes zeros. SCSI reports it
+     * as the optimal unmap granularity so initiators send aligned, whole-unit discards.
+     */
+    default int discardGranularityBytes() {
+        return BLOCK_SIZE;
+    }
+
+    /**
      * Bytes the device really occupies on the host's disk (less than {@link #sizeBytes()} for a
      * sparse file), or -1 when that cannot be known. May be slow (it may ask the operating system
      * outside the JVM): for management views, never the I/O path.

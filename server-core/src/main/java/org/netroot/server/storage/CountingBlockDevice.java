@@ -48,6 +48,11 @@ final class CountingBlockDevice implements BlockDevice {
     }
 
     @Override
+    public int discardGranularityBytes() {
+        return device.discardGranularityBytes();
+    }
+
+    @Override
     public long allocatedBytes() {
         return device.allocatedBytes();
     }

@@ -62,12 +62,20 @@ public final class RawFileBlockDevice implements BlockDevice {
         if (readOnly) throw new IOException("volume is read-only");
         checkRange(offset, src.remaining());
         long pos = offset;
-        while (src.hasRemaining()) pos += channel.write(src, pos);
+        try {
+            while (src.hasRemaining()) pos += channel.write(src, pos);
+        } catch (IOException e) {
+            throw DiskFullException.classify(file, e); // a sparse file takes space as it is written
+        }
     }
 
     @Override
     public void flush() throws IOException {
-        channel.force(false);
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw DiskFullException.classify(file, e); // NFS and thin-provisioned LVM report ENOSPC at fsync
+        }
     }
 
     /**
@@ -101,7 +109,17 @@ public final class RawFileBlockDevice implements BlockDevice {
         if (length < 0 || offset < 0 || offset > size || length > size - offset) {
             throw new IOException("discard at " + offset + "+" + length + " outside the " + size + "-byte volume");
         }
-        holes.punch(offset, length);
+        try {
+            holes.punch(offset, length);
+        } catch (IOException e) {
+            throw DiskFullException.classify(file, e); // without hole punching, zeros are written
+        }
+    }
+
+    /** Hole punching frees whole file system blocks (4 KiB on ext4, XFS, tmpfs); partial ones are zeroed. */
+    @Override
+    public int discardGranularityBytes() {
+        return 4096;
     }
 
     /** The file's real disk usage (st_blocks; see {@link FileHoles#allocatedBytes}): -1 when unknown. */

@@ -221,7 +221,10 @@ class ScsiCommandsTest {
         assertEquals(0x7e, disk[100 * 512]);
         assertEquals(0x7e, disk[104 * 512 - 1]);
         assertEquals(0, disk[104 * 512]);
-        assertSense(Sense.INVALID_FIELD_IN_CDB, run(pattern, 0x41, 0x08, 0, 0, 0, 100, 0, 0, 4, 0)); // UNMAP
+        assertSense(Sense.INVALID_FIELD_IN_CDB, run(pattern, 0x41, 0x10, 0, 0, 0, 100, 0, 0, 4, 0)); // ANCHOR
+        // UNMAP with a block that is not zeros writes it (ThinProvisioningTest: zeros discard)
+        assertTrue(run(pattern, 0x41, 0x08, 0, 0, 0, 110, 0, 0, 2, 0).isGood(), "WRITE SAME 10, UNMAP, a pattern");
+        assertEquals(0x7e, Files.readAllBytes(file)[112 * 512 - 1]);
         assertTrue(run(pattern, 0x2f, 0x02, 0, 0, 0, 100, 0, 0, 1, 0).isGood(), "VERIFY with BYTCHK matches");
         assertSense(Sense.MISCOMPARE_DURING_VERIFY, run(new byte[512], 0x2f, 0x02, 0, 0, 0, 100, 0, 0, 1, 0));
         byte[] sense = data(run(0x03, 0, 0, 0, 252, 0));

@@ -125,9 +125,15 @@ final class ClusterAllocator {
         long blockOffset = table[(int) bi];
         byte[] b = block(blockOffset);
         int index = (int) (cluster % perBlock);
+        long before = RefcountCodec.get(b, index, order);
         RefcountCodec.set(b, index, order, value);
         int at = RefcountCodec.byteOffset(index, order);
-        file.write(blockOffset + at, ByteBuffer.wrap(b, at, RefcountCodec.byteLength(order)));
+        try {
+            file.write(blockOffset + at, ByteBuffer.wrap(b, at, RefcountCodec.byteLength(order)));
+        } catch (IOException e) {
+            RefcountCodec.set(b, index, order, before); // the cached block says what the disk says
+            throw e;
+        }
     }
 
     void increment(long cluster) throws IOException {
@@ -258,6 +264,8 @@ final class ClusterAllocator {
         }
         if (entries > Integer.MAX_VALUE / 2) throw new IOException("qcow2 refcount table would grow past its limit");
         long regionEnd = start + nBlocks + tClusters;
+        // taken before anything is written: a write that fails (a full disk) leaves them unused, never handed out twice
+        hostEnd = Math.max(hostEnd, regionEnd);
         long[] grown = java.util.Arrays.copyOf(table, (int) entries);
         Map<Long, byte[]> fresh = new LinkedHashMap<>();
         for (int i = 0; i < nBlocks; i++) {

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.DiskFullException;
 import org.netroot.server.storage.FileHoles;
 import org.netroot.server.storage.RawFileBlockDevice;
 import org.slf4j.Logger;
@@ -293,6 +294,12 @@ public final class Qcow2BlockDevice implements BlockDevice {
         return clusterSize;
     }
 
+    /** Only whole clusters are freed; the partial ones at a discard's ends are written with zeros. */
+    @Override
+    public int discardGranularityBytes() {
+        return clusterSize;
+    }
+
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
@@ -335,6 +342,8 @@ public final class Qcow2BlockDevice implements BlockDevice {
         gate.readLock().lock();
         try {
             writeLocked(offset, src);
+        } catch (IOException e) {
+            throw DiskFullException.classify(file, e);
         } finally {
             gate.readLock().unlock();
         }
@@ -365,7 +374,11 @@ public final class Qcow2BlockDevice implements BlockDevice {
     @Override
     public void flush() throws IOException {
         reuseFreedClusters();
-        host.force();
+        try {
+            host.force();
+        } catch (IOException e) {
+            throw DiskFullException.classify(file, e); // NFS and thin-provisioned LVM report ENOSPC at fsync
+        }
     }
 
     /**
@@ -382,7 +395,9 @@ public final class Qcow2BlockDevice implements BlockDevice {
         }
         gate.readLock().lock();
         try {
-            zeroRange(offset, offset + length);
+            zeroRange(offset, offset + length); // partial clusters at the ends are written: may need space
+        } catch (IOException e) {
+            throw DiskFullException.classify(file, e);
         } finally {
             gate.readLock().unlock();
         }
