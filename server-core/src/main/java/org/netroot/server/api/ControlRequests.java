@@ -5,8 +5,12 @@ public final class ControlRequests {
     private ControlRequests() {
     }
 
-    /** Either {@code sizeBytes} or {@code fromFile}. */
-    public record CreateVolume(String name, Long sizeBytes, String fromFile) {
+    /** Either {@code sizeBytes} (with a {@code format}, null: the default) or {@code fromFile}. */
+    public record CreateVolume(String name, Long sizeBytes, String fromFile, String format) {
+    }
+
+    /** A new overlay named {@code name} (of the golden image in the path). */
+    public record CloneVolume(String name) {
     }
 
     public record ExportVolume(String file) {
@@ -16,8 +20,15 @@ public final class ControlRequests {
     public record ResizeVolume(Long sizeBytes, boolean allowShrink) {
     }
 
-    /** Starts an import (file: the image to read) or an export (file: the image to write). */
-    public record StartJob(Job.Kind kind, String volume, String file) {
+    /**
+     * Starts an import (file: the image to read), an export (file: the image to write, as
+     * {@code format}: raw when null, or qcow2) or a promotion (volume: the overlay, newName: the new
+     * golden image).
+     */
+    public record StartJob(Job.Kind kind, String volume, String file, String format, String newName) {
+        public StartJob(Job.Kind kind, String volume, String file) {
+            this(kind, volume, file, null, null);
+        }
     }
 
     public record Version(int apiVersion) {

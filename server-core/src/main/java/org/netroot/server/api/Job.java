@@ -3,12 +3,13 @@ package org.netroot.server.api;
 import java.time.Instant;
 
 /**
- * Long work (import, export) the server runs in the background: poll {@link NetrootControl#job},
+ * Long work (import, export, promote) the server runs in the background: poll {@link NetrootControl#job},
  * or follow its JOB_PROGRESS and JOB_FINISHED changes on the stream. {@code bytesTotal} is 0 while unknown.
  */
 public record Job(long id, Kind kind, String subject, State state, long bytesDone, long bytesTotal, String message,
                   Instant started, Instant finished) {
-    public enum Kind { IMPORT, EXPORT }
+    /** PROMOTE: an overlay copied whole into a new golden image; {@code subject} names the new image. */
+    public enum Kind { IMPORT, EXPORT, PROMOTE }
 
     public enum State {
         RUNNING, SUCCEEDED, FAILED, CANCELLED;

@@ -36,9 +36,49 @@ public interface NetrootControl extends AutoCloseable {
 
     List<Volume> volumes();
 
-    Volume createVolume(String name, long sizeBytes);
+    /** An empty volume of the default format ({@link Volume#DEFAULT_FORMAT}). */
+    default Volume createVolume(String name, long sizeBytes) {
+        return createVolume(name, sizeBytes, null);
+    }
 
-    /** Creates a volume holding a copy of the image file at {@code imagePath} (a path on the server); waits for it. */
+    /**
+     * An empty sparse volume of {@code format}: "qcow2" or "raw" (null: {@link Volume#DEFAULT_FORMAT}).
+     * A size past the data folder's free space ({@link #diskSpace()}) is allowed, as volumes are sparse.
+     */
+    Volume createVolume(String name, long sizeBytes, String format);
+
+    /** The disk holding the data folder's volumes: how much is free for them to grow into. */
+    DiskSpace diskSpace();
+
+    /**
+     * Makes a volume a golden image: served read-only from then on (a client that boots it sees a
+     * write-protected disk), and the source of {@link #cloneVolume overlays}. Refused while a client
+     * has it open.
+     */
+    Volume makeGolden(String name);
+
+    /**
+     * A new qcow2 overlay {@code newName} of the golden image {@code golden}: it holds only what its
+     * client writes and reads the rest from the golden image, so it is made at once, whatever the size.
+     */
+    Volume cloneVolume(String golden, String newName);
+
+    /** Throws an overlay's writes away: it reads as its golden image again. Refused while a client has it open. */
+    Volume resetVolume(String name);
+
+    /**
+     * Starts copying the overlay {@code overlay} whole into a new golden image {@code newName} (qcow2,
+     * no backing file, all-zero chunks left out); the job reports progress and may be cancelled.
+     * The overlay's client cannot attach while it runs.
+     */
+    Job startPromote(String overlay, String newName);
+
+    /**
+     * Creates a volume holding a copy of the image file at {@code imagePath} (a path on the server);
+     * waits for it. A raw image becomes a raw volume, a qcow2 one a qcow2 volume (its backing chain
+     * copied in); VMDK, VHDX, VHD, VDI and QED images are converted to qcow2 by {@code qemu-img}
+     * when it is installed (refused, saying so, when not).
+     */
     Volume importVolume(String name, String imagePath);
 
     /** Copies the volume's bytes to {@code targetPath} (a path on the server); waits for it. */
@@ -48,7 +88,15 @@ public interface NetrootControl extends AutoCloseable {
     Job startImport(String name, String imagePath);
 
     /** Starts exporting a volume to a raw image file. */
-    Job startExport(String name, String targetPath);
+    default Job startExport(String name, String targetPath) {
+        return startExport(name, targetPath, null);
+    }
+
+    /**
+     * Starts exporting a volume to an image file of {@code format}, "raw" (null too) or "qcow2"; an
+     * overlay's export holds its golden image's bytes too, and stands alone.
+     */
+    Job startExport(String name, String targetPath, String format);
 
     Job job(long id);
 

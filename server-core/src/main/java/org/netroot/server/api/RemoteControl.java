@@ -117,8 +117,14 @@ public final class RemoteControl implements NetrootControl {
     }
 
     @Override
-    public Job startExport(String name, String targetPath) {
-        return call("POST", "/api/jobs", new ControlRequests.StartJob(Job.Kind.EXPORT, name, targetPath),
+    public Job startExport(String name, String targetPath, String format) {
+        return call("POST", "/api/jobs", new ControlRequests.StartJob(Job.Kind.EXPORT, name, targetPath, format, null),
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public Job startPromote(String overlay, String newName) {
+        return call("POST", "/api/jobs", new ControlRequests.StartJob(Job.Kind.PROMOTE, overlay, null, null, newName),
                 new TypeReference<>() { });
     }
 
@@ -158,13 +164,35 @@ public final class RemoteControl implements NetrootControl {
     }
 
     @Override
-    public Volume createVolume(String name, long sizeBytes) {
-        return call("POST", "/api/volumes", new ControlRequests.CreateVolume(name, sizeBytes, null), new TypeReference<>() { });
+    public Volume createVolume(String name, long sizeBytes, String format) {
+        return call("POST", "/api/volumes", new ControlRequests.CreateVolume(name, sizeBytes, null, format),
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public DiskSpace diskSpace() {
+        return call("GET", "/api/disk-space", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public Volume makeGolden(String name) {
+        return call("POST", "/api/volumes/" + name + "/golden", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public Volume cloneVolume(String golden, String newName) {
+        return call("POST", "/api/volumes/" + golden + "/clone", new ControlRequests.CloneVolume(newName),
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public Volume resetVolume(String name) {
+        return call("POST", "/api/volumes/" + name + "/reset", null, new TypeReference<>() { });
     }
 
     @Override
     public Volume importVolume(String name, String imagePath) {
-        return call("POST", "/api/volumes", new ControlRequests.CreateVolume(name, null, imagePath), COPY_TIMEOUT,
+        return call("POST", "/api/volumes", new ControlRequests.CreateVolume(name, null, imagePath, null), COPY_TIMEOUT,
                 new TypeReference<>() { });
     }
 

@@ -30,14 +30,6 @@ final class Sizes {
     }
 
     static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int i = 0;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return (v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v))
-                + " " + units[i];
+        return org.netroot.server.api.DiskSpace.human(bytes);
     }
 }

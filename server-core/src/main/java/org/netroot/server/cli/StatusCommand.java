@@ -24,6 +24,11 @@ final class StatusCommand implements Callable<Integer> {
             }
             s.droppedInput().forEach((k, v) -> System.out.println("dropped " + k + " input: " + v));
             s.warnings().forEach(w -> System.out.println("warning: " + w));
+            var space = c.diskSpace();
+            if (space.freeBytes() >= 0) {
+                System.out.println("volumes: " + Sizes.human(space.freeBytes()) + " free of " + Sizes.human(space.totalBytes())
+                        + " on the disk holding " + space.folder());
+            }
         }
         return 0;
     }

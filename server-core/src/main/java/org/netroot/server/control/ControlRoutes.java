@@ -52,11 +52,18 @@ public final class ControlRoutes {
                 case "POST jobs/*/cancel" -> ok(control.cancelJob(longParam(Map.of("id", p[2]), "id", 0)));
                 case "POST jobs" -> {
                     var req = Json.MAPPER.readValue(body, ControlRequests.StartJob.class);
+                    if (req != null && req.kind() == org.netroot.server.api.Job.Kind.PROMOTE) {
+                        if (req.volume() == null || req.newName() == null) {
+                            throw new IllegalArgumentException("give the overlay (volume) and the new golden image's name (newName)");
+                        }
+                        yield created(control.startPromote(req.volume(), req.newName()));
+                    }
                     if (req == null || req.kind() == null || req.volume() == null || req.file() == null) {
-                        throw new IllegalArgumentException("give kind (IMPORT or EXPORT), volume and file");
+                        throw new IllegalArgumentException("give kind (IMPORT, EXPORT or PROMOTE), volume and file");
                     }
                     yield created(req.kind() == org.netroot.server.api.Job.Kind.IMPORT
-                            ? control.startImport(req.volume(), req.file()) : control.startExport(req.volume(), req.file()));
+                            ? control.startImport(req.volume(), req.file())
+                            : control.startExport(req.volume(), req.file(), req.format()));
                 }
                 case "DELETE clients/*" -> {
                     control.removeClient(p[2]);
@@ -68,7 +75,15 @@ public final class ControlRoutes {
                     if (req == null || req.name() == null) throw new IllegalArgumentException("give the volume a name");
                     if (req.fromFile() != null) yield created(control.importVolume(req.name(), req.fromFile()));
                     if (req.sizeBytes() == null) throw new IllegalArgumentException("give sizeBytes or fromFile");
-                    yield created(control.createVolume(req.name(), req.sizeBytes()));
+                    yield created(control.createVolume(req.name(), req.sizeBytes(), req.format()));
+                }
+                case "GET disk-space" -> ok(control.diskSpace());
+                case "POST volumes/*/golden" -> ok(control.makeGolden(p[2]));
+                case "POST volumes/*/reset" -> ok(control.resetVolume(p[2]));
+                case "POST volumes/*/clone" -> {
+                    var req = Json.MAPPER.readValue(body, ControlRequests.CloneVolume.class);
+                    if (req == null || req.name() == null) throw new IllegalArgumentException("give the new overlay's name");
+                    yield created(control.cloneVolume(p[2], req.name()));
                 }
                 case "DELETE volumes/*" -> {
                     control.removeVolume(p[2]);

@@ -44,6 +44,7 @@ import org.netroot.server.storage.VolumeStore;
  * boot event bus publish there too.
  */
 public final class LocalControl implements NetrootControl {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LocalControl.class);
     private static final long FOLLOW_POLL_MS = 200;
     private static final long SERVER_WATCH_MS = 200;
 
@@ -302,14 +303,80 @@ public final class LocalControl implements NetrootControl {
     }
 
     @Override
-    public Volume createVolume(String name, long sizeBytes) {
+    public Volume createVolume(String name, long sizeBytes, String format) {
         return store(() -> {
             try {
-                Volume v = volumes.create(name, sizeBytes);
+                Volume v = volumes.create(name, sizeBytes, format);
+                volumes.spaceWarning(name, sizeBytes).ifPresent(w -> log.warn("{}", w));
                 feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
                 return v;
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public org.netroot.server.api.DiskSpace diskSpace() {
+        requireOpen();
+        return volumes.space();
+    }
+
+    @Override
+    public Volume makeGolden(String name) {
+        return store(() -> {
+            Volume v = volumes.makeGolden(name);
+            feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
+            return v;
+        });
+    }
+
+    @Override
+    public Volume cloneVolume(String golden, String newName) {
+        return store(() -> {
+            try {
+                Volume v = volumes.cloneOverlay(golden, newName);
+                feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+                return v;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public Volume resetVolume(String name) {
+        return store(() -> {
+            try {
+                Volume v = volumes.reset(name);
+                feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
+                return v;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public Job startPromote(String overlay, String newName) {
+        return store(() -> {
+            Volume v = volumes.require(overlay);
+            if (!v.overlay()) {
+                throw new IllegalArgumentException("volume " + overlay + " is no overlay: make it a golden image"
+                        + " itself (`netroot volume golden " + overlay + "`)");
+            }
+            VolumeStore.Reservation reservation = volumes.reserve(newName);
+            try {
+                return jobs.start(Job.Kind.PROMOTE, newName, v.sizeBytes(), progress -> {
+                    try (reservation) {
+                        Volume g = volumes.promote(overlay, reservation, progress);
+                        feed.publish(ChangeType.VOLUME_CREATED, g.name(), g);
+                        return "promoted overlay " + overlay + " to golden image " + newName;
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                reservation.close();
+                throw e;
             }
         });
     }
@@ -362,16 +429,18 @@ public final class LocalControl implements NetrootControl {
     }
 
     @Override
-    public Job startExport(String name, String targetPath) {
+    public Job startExport(String name, String targetPath, String format) {
         return store(() -> {
             Volume v = volumes.require(name);
+            org.netroot.server.storage.VolumeFormat f = format == null ? org.netroot.server.storage.VolumeFormat.RAW
+                    : org.netroot.server.storage.VolumeFormat.byName(format);
             Path folder = Path.of(targetPath).toAbsolutePath().getParent();
             if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("folder " + folder + " does not exist: create it, or export elsewhere");
             }
             return jobs.start(Job.Kind.EXPORT, name, v.sizeBytes(), progress -> {
-                volumes.export(name, Path.of(targetPath), progress);
-                return "exported volume " + name + " to " + targetPath;
+                volumes.export(name, Path.of(targetPath), f, progress);
+                return "exported volume " + name + " to " + targetPath + " (" + f.id() + ")";
             });
         });
     }
@@ -396,6 +465,7 @@ public final class LocalControl implements NetrootControl {
         return store(() -> {
             try {
                 Volume v = volumes.resize(name, newSizeBytes, allowShrink);
+                volumes.spaceWarning(name, newSizeBytes).ifPresent(w -> log.warn("{}", w));
                 feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
                 return v;
             } catch (IOException e) {

@@ -62,10 +62,20 @@ public final class OpenVolumes {
     }
 
     private final Opener opener;
+    private final Opener forResize;
     private final Map<String, VolumeHandle> open = new HashMap<>();
 
     public OpenVolumes(Opener opener) {
+        this(opener, opener);
+    }
+
+    /**
+     * @param opener    opens a volume for its users (a golden image read-only)
+     * @param forResize opens a closed volume read-write for a resize
+     */
+    public OpenVolumes(Opener opener, Opener forResize) {
         this.opener = opener;
+        this.forResize = forResize;
     }
 
     /**
@@ -134,7 +144,7 @@ public final class OpenVolumes {
     public synchronized void resize(String volumeName, long newSizeBytes, boolean allowShrink,
                                     Change<? extends RuntimeException> record) throws IOException {
         VolumeHandle h = open.get(volumeName);
-        BlockDevice opened = h == null ? opener.open(volumeName) : null;
+        BlockDevice opened = h == null ? forResize.open(volumeName) : null;
         try {
             BlockDevice device = h != null ? h.device() : opened;
             long oldSize = device.sizeBytes();
@@ -143,6 +153,12 @@ public final class OpenVolumes {
                 if (!allowShrink) {
                     throw new IllegalArgumentException("shrinking volume " + volumeName + " from " + oldSize + " to "
                             + newSizeBytes + " bytes destroys the data past the new end: pass --shrink to confirm");
+                }
+                var end = PartitionTable.lastPartitionEnd(device);
+                if (end.isPresent() && newSizeBytes < end.getAsLong()) {
+                    throw new IllegalArgumentException("volume " + volumeName + "'s last partition ends at byte "
+                            + end.getAsLong() + " (" + mib(end.getAsLong()) + "): shrink that partition inside the"
+                            + " client first, or choose a size of at least " + mib(end.getAsLong()));
                 }
             }
             if (newSizeBytes != oldSize) resize(h, device, newSizeBytes);
@@ -161,6 +177,10 @@ public final class OpenVolumes {
         } finally {
             if (opened != null) opened.close();
         }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes + (1 << 20) - 1 >> 20) + " MiB";
     }
 
     private static void resize(VolumeHandle h, BlockDevice device, long newSizeBytes) throws IOException {

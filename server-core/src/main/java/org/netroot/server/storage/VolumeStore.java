@@ -1,8 +1,6 @@
 package org.netroot.server.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,12 +12,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.netroot.server.api.DiskSpace;
 import org.netroot.server.api.Volume;
 import org.netroot.server.store.VolumeRepository;
 
 /**
- * Volumes as raw sparse files in {@code <data>/volumes}, recorded in the database. Creating
- * from an image copies it (keeping holes sparse); exporting copies the bytes back out. The
+ * Volumes as sparse files in {@code <data>/volumes} of a {@link VolumeFormat} (raw or qcow2),
+ * recorded in the database. Creating from an image copies it (keeping holes sparse); exporting
+ * copies the bytes back out, as raw or qcow2. A golden image is served read-only and is the
+ * backing file of its overlays (qcow2 volumes that hold only what their client wrote); resetting
+ * an overlay throws those writes away, promoting one copies it whole into a new golden image. The
  * volumes clients have open live in {@link #openVolumes()}, which a resize tells.
  */
 public final class VolumeStore {
@@ -40,7 +42,15 @@ public final class VolumeStore {
     public VolumeStore(Path dataDir, VolumeRepository repository) {
         this.dir = dataDir.resolve("volumes");
         this.repository = repository;
-        this.openVolumes = new OpenVolumes(name -> RawFileBlockDevice.open(fileOf(require(name)), false));
+        // a golden image is served read-only: overlays read from it, so no client may change it
+        this.openVolumes = new OpenVolumes(name -> {
+            Volume v = require(name);
+            return openDevice(v, v.golden());
+        }, name -> openDevice(require(name), false));
+    }
+
+    private BlockDevice openDevice(Volume v, boolean readOnly) throws IOException {
+        return VolumeFormat.byName(v.format()).open(fileOf(v), readOnly);
     }
 
     /** The volumes in use by clients, and the one-writer rule: protocols attach through it. */
@@ -63,22 +73,178 @@ public final class VolumeStore {
         return dir.resolve(v.fileName());
     }
 
-    /** Refused while an import holds the name ({@link #reserve}): it would take the file from under the copy. */
+    /** An empty volume of the default format ({@link Volume#DEFAULT_FORMAT}). */
     public Volume create(String name, long sizeBytes) throws IOException {
+        return create(name, sizeBytes, Volume.DEFAULT_FORMAT);
+    }
+
+    /**
+     * An empty sparse volume of {@code format} ("raw", "qcow2"; null: the default). Refused while an
+     * import holds the name ({@link #reserve}): it would take the file from under the copy.
+     */
+    public Volume create(String name, long sizeBytes, String format) throws IOException {
         checkName(name);
         checkSize(sizeBytes);
+        VolumeFormat f = VolumeFormat.forNewVolume(format);
         try (Reservation ignored = reserve(name)) {
-            Path file = newFile(name);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    StandardOpenOption.SPARSE)) {
-                ch.truncate(0);
-                ch.write(ByteBuffer.allocate(1), sizeBytes - 1); // sets the size, leaves the rest a hole
+            Path file = newFile(name, f);
+            try {
+                f.create(file, sizeBytes, Optional.empty());
             } catch (IOException e) {
-                Files.deleteIfExists(file);
                 throw diskError("create volume " + name, e);
             }
-            return register(name, sizeBytes, file);
+            return register(new Volume(name, sizeBytes, file.getFileName().toString(), Instant.now(), f.id(), -1), file);
         }
+    }
+
+    /** The data folder's disk: how much is free for volumes to grow into. */
+    public DiskSpace space() {
+        try {
+            Files.createDirectories(dir);
+            var store = Files.getFileStore(dir);
+            return new DiskSpace(dir.toString(), store.getUsableSpace(), store.getTotalSpace());
+        } catch (IOException e) {
+            return new DiskSpace(dir.toString(), -1, -1);
+        }
+    }
+
+    /**
+     * Words for a volume that may grow to {@code sizeBytes} while the data folder's disk has less
+     * free: allowed, as volumes are sparse, but writes fail once the disk is full. Empty when it fits.
+     */
+    public Optional<String> spaceWarning(String name, long sizeBytes) {
+        DiskSpace s = space();
+        if (s.freeBytes() < 0 || sizeBytes <= s.freeBytes()) return Optional.empty();
+        return Optional.of("volume " + name + " can grow to " + DiskSpace.human(sizeBytes) + " but the disk holding "
+                + s.folder() + " has only " + DiskSpace.human(s.freeBytes()) + " free: volumes are sparse, so this"
+                + " works until the data written fills that disk; free space there or use a smaller size");
+    }
+
+    // ---- golden images and overlays ------------------------------------------------------------
+
+    /**
+     * Makes {@code name} a golden image: served read-only from now on, and the source of
+     * {@link #cloneOverlay overlays}. Refused while a client has it open (it writes to it).
+     */
+    public Volume makeGolden(String name) {
+        Volume v = require(name);
+        if (v.golden()) return v;
+        openVolumes.whileClosed(name, user -> "volume " + name + " is in use by " + OpenVolumes.describe(user)
+                + ": shut it down first, then make it a golden image", () -> {
+            if (!repository.updateGolden(name, true)) throw new IllegalArgumentException("no volume named " + name);
+        });
+        return withUsage(require(name));
+    }
+
+    /**
+     * A new qcow2 overlay {@code newName} of the golden image {@code golden}: it reads what it has
+     * not written from the golden file, so creating it writes only its metadata (milliseconds,
+     * whatever the golden image's size).
+     */
+    public Volume cloneOverlay(String golden, String newName) throws IOException {
+        Volume g = require(golden);
+        if (!g.golden()) {
+            throw new IllegalArgumentException("volume " + golden + " is not a golden image: make it one first"
+                    + " (`netroot volume golden " + golden + "`), then clone it");
+        }
+        checkName(newName);
+        try (Reservation ignored = reserve(newName)) {
+            Path file = newFile(newName, VolumeFormat.QCOW2);
+            try {
+                VolumeFormat.QCOW2.create(file, g.sizeBytes(), Optional.of(fileOf(g)));
+            } catch (IOException e) {
+                throw diskError("clone golden image " + golden + " as " + newName, e);
+            }
+            return register(new Volume(newName, g.sizeBytes(), file.getFileName().toString(), Instant.now(),
+                    VolumeFormat.QCOW2.id(), -1, false, golden, List.of()), file);
+        }
+    }
+
+    /**
+     * Throws away everything written to the overlay {@code name}: afterwards it reads as its golden
+     * image again (its size stays). Refused while a client has it open.
+     */
+    public Volume reset(String name) throws IOException {
+        Volume v = require(name);
+        if (!v.overlay()) {
+            throw new IllegalArgumentException("volume " + name + " is no overlay of a golden image: there is"
+                    + " nothing to reset it to");
+        }
+        Volume g = require(v.overlayOf());
+        openVolumes.whileClosed(name, user -> "volume " + name + " is in use by " + OpenVolumes.describe(user)
+                + ": shut it down first, then reset it", () -> {
+            Path part = partFile(v.fileName());
+            try {
+                VolumeFormat.QCOW2.create(part, v.sizeBytes(), Optional.of(fileOf(g)));
+                Files.move(part, fileOf(v), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw diskError("reset volume " + name, e);
+            } finally {
+                Files.deleteIfExists(part);
+            }
+        });
+        return withUsage(require(name));
+    }
+
+    /**
+     * Copies the overlay {@code overlay} whole (its golden image's bytes and its own writes) into a
+     * new golden image {@code reservation.name()}, a qcow2 volume with no backing file; all-zero
+     * chunks are skipped, so it stays sparse. The overlay is held as a user meanwhile: its client
+     * cannot attach (and write) mid-copy. A stopped or failed copy leaves nothing behind.
+     */
+    public Volume promote(String overlay, Reservation reservation, CopyProgress progress) throws IOException {
+        Volume v = require(overlay);
+        if (!v.overlay()) {
+            throw new IllegalArgumentException("volume " + overlay + " is no overlay: make it a golden image itself"
+                    + " (`netroot volume golden " + overlay + "`)");
+        }
+        OpenVolumes.User promoter = new OpenVolumes.User() {
+            @Override
+            public String identity() {
+                return "netroot:promote:" + reservation.name();
+            }
+
+            @Override
+            public String description() {
+                return "the promotion of " + overlay + " to " + reservation.name();
+            }
+
+            @Override
+            public void evict() {
+                // only a promotion of the same name could replace it, and reserve() refuses that
+            }
+        };
+        OpenVolumes.Attachment a = openVolumes.attach(overlay, promoter);
+        if (a.claim() == OpenVolumes.Claim.BUSY) {
+            throw new IllegalArgumentException("volume " + overlay + " is in use by " + a.holder()
+                    + ": shut it down first, then promote it");
+        }
+        try {
+            Path file = newFile(reservation.name(), VolumeFormat.QCOW2);
+            Path part = partFile(file.getFileName().toString());
+            try {
+                VolumeFormat.QCOW2.create(part, v.sizeBytes(), Optional.empty());
+                try (BlockDevice out = VolumeFormat.QCOW2.open(part, false)) {
+                    copyDevice(a.handle().device(), out, progress);
+                }
+                Files.createLink(file, part);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new IllegalArgumentException("file " + file + " already exists; remove it first", e);
+            } catch (IOException e) {
+                throw diskError("promote volume " + overlay + " to " + reservation.name(), e);
+            } finally {
+                Files.deleteIfExists(part);
+            }
+            return register(new Volume(reservation.name(), v.sizeBytes(), file.getFileName().toString(), Instant.now(),
+                    VolumeFormat.QCOW2.id(), -1, true, null, List.of()), file);
+        } finally {
+            a.handle().release(promoter);
+        }
+    }
+
+    /** The overlays reading from {@code golden}, by name. */
+    public List<String> overlaysOf(String golden) {
+        return repository.overlaysOf(golden);
     }
 
     /** Creates a volume holding a copy of {@code image}, rounded up to whole 512-byte blocks. */
@@ -151,10 +317,13 @@ public final class VolumeStore {
             throws IOException {
         String name = reservation.name();
         if (!Files.isRegularFile(image)) throw new NoSuchFileException(image.toString(), null, "no such image file");
+        Optional<String> foreign = VolumeFormat.foreign(image);
+        if (foreign.isPresent()) return importConverted(reservation, image, foreign.get(), progress);
+        if (VolumeFormat.probe(image) == VolumeFormat.QCOW2) return importQcow2(reservation, image, minSizeBytes, progress);
         long imageSize = Files.size(image);
         long size = roundUp(Math.max(imageSize, minSizeBytes));
-        Path file = newFile(name);
-        Path part = dir.resolve("." + name + ".img" + PART + java.util.UUID.randomUUID());
+        Path file = newFile(name, VolumeFormat.RAW);
+        Path part = partFile(file.getFileName().toString());
         try {
             try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
                  FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -171,10 +340,69 @@ public final class VolumeStore {
         } finally {
             Files.deleteIfExists(part);
         }
-        return register(name, size, file);
+        return register(new Volume(name, size, file.getFileName().toString(), Instant.now(), VolumeFormat.RAW.id(), -1),
+                file);
     }
 
-    /** Marks the part files of copies in progress: {@code .<name>.img.part-<random>}. */
+    /**
+     * A qcow2 image (by Netroot, qemu-img or another tool) read through its backing chain, if any,
+     * into a new qcow2 volume of its own: the volume never depends on a file outside the data folder.
+     */
+    private Volume importQcow2(Reservation reservation, Path image, long minSizeBytes, CopyProgress progress)
+            throws IOException {
+        String name = reservation.name();
+        Path file = newFile(name, VolumeFormat.QCOW2);
+        Path part = partFile(file.getFileName().toString());
+        long size;
+        try (BlockDevice in = VolumeFormat.QCOW2.open(image, true)) {
+            size = roundUp(Math.max(in.sizeBytes(), minSizeBytes));
+            VolumeFormat.QCOW2.create(part, size, Optional.empty());
+            try (BlockDevice out = VolumeFormat.QCOW2.open(part, false)) {
+                copyDevice(in, out, progress);
+            }
+            Files.createLink(file, part);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("file " + file + " already exists; remove it first", e);
+        } catch (IOException e) {
+            throw diskError("import " + image + " as volume " + name, e);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        return register(new Volume(name, size, file.getFileName().toString(), Instant.now(), VolumeFormat.QCOW2.id(), -1),
+                file);
+    }
+
+    /** VMDK, VHDX and the others: {@code qemu-img convert} writes a qcow2 part file, which then becomes the volume. */
+    private Volume importConverted(Reservation reservation, Path image, String format, CopyProgress progress)
+            throws IOException {
+        String name = reservation.name();
+        Path file = newFile(name, VolumeFormat.QCOW2);
+        Path part = partFile(file.getFileName().toString());
+        try {
+            QemuImg.convertToQcow2(image, format, part, progress);
+            long size;
+            try (BlockDevice check = VolumeFormat.QCOW2.open(part, true)) {
+                size = check.sizeBytes();
+            }
+            Files.createLink(file, part);
+            return register(new Volume(name, size, file.getFileName().toString(), Instant.now(), VolumeFormat.QCOW2.id(),
+                    -1), file);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("file " + file + " already exists; remove it first", e);
+        } catch (IOException e) {
+            throw diskError("import " + image + " as volume " + name, e);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** A hidden part file next to {@code fileName} in the volumes folder, unique to one copy. */
+    private Path partFile(String fileName) throws IOException {
+        Files.createDirectories(dir);
+        return dir.resolve("." + fileName + PART + java.util.UUID.randomUUID());
+    }
+
+    /** Marks the part files of copies in progress: {@code .<file name>.part-<random>}. */
     private static final String PART = ".part-";
 
     /**
@@ -186,7 +414,7 @@ public final class VolumeStore {
     public int removeStaleParts() {
         if (!Files.isDirectory(dir)) return 0;
         int n = 0;
-        try (var files = Files.newDirectoryStream(dir, ".*.img" + PART + "*")) {
+        try (var files = Files.newDirectoryStream(dir, ".*" + PART + "*")) {
             for (Path f : files) {
                 if (Files.deleteIfExists(f)) n++;
             }
@@ -197,7 +425,11 @@ public final class VolumeStore {
     }
 
     public void export(String name, Path target) throws IOException {
-        export(name, target, CopyProgress.NONE);
+        export(name, target, VolumeFormat.RAW, CopyProgress.NONE);
+    }
+
+    public void export(String name, Path target, CopyProgress progress) throws IOException {
+        export(name, target, VolumeFormat.RAW, progress);
     }
 
     /**
@@ -205,7 +437,7 @@ public final class VolumeStore {
      * behind. The copy goes to a hidden part file of its own next to the target and replaces the
      * target only when complete, so two exports to one place never write into each other.
      */
-    public void export(String name, Path target, CopyProgress progress) throws IOException {
+    public void export(String name, Path target, VolumeFormat format, CopyProgress progress) throws IOException {
         Volume v = require(name);
         if (Files.isDirectory(target)) { // found before the copy, not by the final rename
             throw diskError("export volume " + name + " to " + target,
@@ -213,24 +445,28 @@ public final class VolumeStore {
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + PART + java.util.UUID.randomUUID());
         try {
-            try (FileChannel in = FileChannel.open(fileOf(v), StandardOpenOption.READ);
-                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                         StandardOpenOption.SPARSE)) {
-                copySparse(in, out, in.size(), progress);
-                if (out.size() < in.size()) out.write(ByteBuffer.allocate(1), in.size() - 1);
-                out.force(false);
+            if (format == VolumeFormat.RAW && VolumeFormat.byName(v.format()) == VolumeFormat.RAW) {
+                try (FileChannel in = FileChannel.open(fileOf(v), StandardOpenOption.READ);
+                     FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                             StandardOpenOption.SPARSE)) {
+                    copySparse(in, out, in.size(), progress);
+                    if (out.size() < in.size()) out.write(ByteBuffer.allocate(1), in.size() - 1);
+                    out.force(false);
+                }
+            } else {
+                // through the device: an overlay's golden bytes come along, and the image stands alone
+                try (BlockDevice in = openDevice(v, true)) {
+                    format.create(tmp, in.sizeBytes(), Optional.empty());
+                    try (BlockDevice out = format.open(tmp, false)) {
+                        copyDevice(in, out, progress);
+                    }
+                }
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw diskError("export volume " + name + " to " + target, e);
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    public void exportTo(String name, OutputStream out) throws IOException {
-        try (InputStream in = Files.newInputStream(fileOf(require(name)))) {
-            in.transferTo(out);
         }
     }
 
@@ -241,6 +477,12 @@ public final class VolumeStore {
      */
     public void remove(String name) throws IOException {
         Volume v = require(name);
+        List<String> overlays = repository.overlaysOf(name);
+        if (!overlays.isEmpty()) {
+            throw new IllegalArgumentException("volume " + name + " is the golden image of " + String.join(", ", overlays)
+                    + ": remove " + (overlays.size() == 1 ? "that overlay" : "those overlays")
+                    + " first (or promote them to golden images of their own)");
+        }
         openVolumes.whileClosed(name, user -> "volume " + name + " is in use by " + OpenVolumes.describe(user)
                 + ": shut it down first, then remove it", () -> {
             if (!repository.remove(name)) throw new IllegalArgumentException("no volume named " + name);
@@ -257,13 +499,26 @@ public final class VolumeStore {
      */
     public Volume resize(String name, long newSizeBytes, boolean allowShrink) throws IOException {
         checkSize(newSizeBytes);
-        require(name);
+        Volume v = require(name);
+        OpenVolumes.Change<IOException> resize = () -> openVolumes.resize(name, newSizeBytes, allowShrink, () -> {
+            if (require(name).sizeBytes() != newSizeBytes && !repository.updateSize(name, newSizeBytes)) {
+                throw new IllegalArgumentException("no volume named " + name);
+            }
+        });
         try {
-            openVolumes.resize(name, newSizeBytes, allowShrink, () -> {
-                if (require(name).sizeBytes() != newSizeBytes && !repository.updateSize(name, newSizeBytes)) {
-                    throw new IllegalArgumentException("no volume named " + name);
+            if (v.golden()) {
+                List<String> overlays = repository.overlaysOf(name);
+                if (!overlays.isEmpty()) {
+                    throw new IllegalArgumentException("golden image " + name + " keeps its size while overlays read"
+                            + " from it (" + String.join(", ", overlays) + "): resize the overlays instead, or"
+                            + " promote or remove them first");
                 }
-            });
+                // served read-only: its clients could not be told of a new size
+                openVolumes.whileClosed(name, user -> "golden image " + name + " is in use by "
+                        + OpenVolumes.describe(user) + ": shut it down first, then resize it", resize);
+            } else {
+                resize.run();
+            }
         } catch (IOException e) {
             throw diskError("resize volume " + name, e);
         }
@@ -272,15 +527,18 @@ public final class VolumeStore {
     }
 
     public BlockDevice open(String name, boolean readOnly) throws IOException {
-        return RawFileBlockDevice.open(fileOf(require(name)), readOnly);
+        return openDevice(require(name), readOnly);
     }
 
     public Volume require(String name) {
         return repository.byName(name).orElseThrow(() -> new IllegalArgumentException("no volume named " + name));
     }
 
-    private Volume register(String name, long size, Path file) throws IOException {
-        Volume v = new Volume(name, size, file.getFileName().toString(), Instant.now());
+    private Volume withUsage(Volume v) {
+        return v.withAllocatedBytes(DiskUsage.allocatedBytes(fileOf(v)));
+    }
+
+    private Volume register(Volume v, Path file) throws IOException {
         try {
             repository.add(v);
         } catch (RuntimeException e) {
@@ -290,10 +548,10 @@ public final class VolumeStore {
         return v.withAllocatedBytes(DiskUsage.allocatedBytes(file)); // the live stream's payload shows it too
     }
 
-    private Path newFile(String name) throws IOException {
+    private Path newFile(String name, VolumeFormat format) throws IOException {
         Files.createDirectories(dir);
         if (repository.byName(name).isPresent()) throw new IllegalArgumentException("a volume named " + name + " already exists");
-        Path file = dir.resolve(name + ".img");
+        Path file = dir.resolve(name + format.extension());
         if (Files.exists(file)) throw new IllegalArgumentException("file " + file + " already exists; remove it first");
         return file;
     }
@@ -317,6 +575,26 @@ public final class VolumeStore {
             pos += n;
             if (!progress.proceed(pos, length)) throw new java.util.concurrent.CancellationException("copy cancelled");
         }
+    }
+
+    /**
+     * Copies a whole device onto another of at least its size, chunk by chunk; all-zero chunks are
+     * not written, so a sparse target (raw or qcow2) stays sparse.
+     */
+    private static void copyDevice(BlockDevice in, BlockDevice out, CopyProgress progress) throws IOException {
+        long length = in.sizeBytes();
+        ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
+        if (!progress.proceed(0, length)) throw new java.util.concurrent.CancellationException("copy cancelled");
+        for (long pos = 0; pos < length; ) {
+            int n = (int) Math.min(COPY_CHUNK, length - pos);
+            buf.clear().limit(n);
+            in.read(pos, buf);
+            buf.flip();
+            if (!allZero(buf)) out.write(pos, buf);
+            pos += n;
+            if (!progress.proceed(pos, length)) throw new java.util.concurrent.CancellationException("copy cancelled");
+        }
+        out.flush();
     }
 
     private static boolean allZero(ByteBuffer b) {

@@ -14,9 +14,21 @@ public final class VolumeRepository {
     }
 
     public void add(Volume v) {
-        jdbc.update("INSERT INTO volume (name, size_bytes, file_name, created_at, format, updated_at) VALUES (?,?,?,?,?,?)",
+        jdbc.update("INSERT INTO volume (name, size_bytes, file_name, created_at, format, updated_at, golden, overlay_of)"
+                        + " VALUES (?,?,?,?,?,?,?,?)",
                 v.name(), v.sizeBytes(), v.fileName(), v.createdAt(), v.format() == null ? Volume.RAW : v.format(),
-                v.createdAt());
+                v.createdAt(), v.golden(), v.overlayOf());
+    }
+
+    /** Marks a volume golden (or not); false when no volume has that name. */
+    public boolean updateGolden(String name, boolean golden) {
+        return jdbc.update("UPDATE volume SET golden = ?, updated_at = ? WHERE name = ?", golden,
+                java.time.Instant.now(), name) > 0;
+    }
+
+    /** The overlays whose backing file is {@code golden}'s, by name. */
+    public List<String> overlaysOf(String golden) {
+        return jdbc.query("SELECT name FROM volume WHERE overlay_of = ? ORDER BY name", rs -> rs.getString("name"), golden);
     }
 
     /** Records a resized volume's new size; false when no volume has that name. */
@@ -39,6 +51,7 @@ public final class VolumeRepository {
 
     private static Volume map(ResultSet rs) throws SQLException {
         return new Volume(rs.getString("name"), rs.getLong("size_bytes"), rs.getString("file_name"),
-                Jdbc.instant(rs, "created_at"), rs.getString("format"), -1);
+                Jdbc.instant(rs, "created_at"), rs.getString("format"), -1, rs.getBoolean("golden"), rs.getString("overlay_of"),
+                List.of());
     }
 }

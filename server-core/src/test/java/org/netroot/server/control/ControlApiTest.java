@@ -73,7 +73,7 @@ class ControlApiTest {
             api.createVolume("v1", 8 << 20);
             var grown = api.resizeVolume("v1", 32 << 20, false);
             assertEquals(32 << 20, grown.sizeBytes());
-            assertEquals("raw", grown.format());
+            assertEquals("qcow2", grown.format(), "new volumes are qcow2 unless asked otherwise");
             assertTrue(grown.allocatedBytes() >= 0 && grown.allocatedBytes() < (1 << 20), "sparse: " + grown.allocatedBytes());
             assertEquals(32 << 20, api.volumes().get(0).sizeBytes());
 

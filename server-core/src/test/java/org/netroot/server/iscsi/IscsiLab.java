@@ -35,7 +35,7 @@ final class IscsiLab implements AutoCloseable {
 
     Client addClient(String name, String mac, long volumeBytes, String chapUser, String chapSecret,
                      String mutualUser, String mutualSecret) throws IOException {
-        volumes.create(name + "-disk", volumeBytes);
+        volumes.create(name + "-disk", volumeBytes, "raw"); // raw: tests read and write its file directly
         Client c = new Client(name, mac, name + "-disk", BootMode.SANBOOT, null, chapUser, chapSecret, mutualUser,
                 mutualSecret, null);
         clients.add(c);

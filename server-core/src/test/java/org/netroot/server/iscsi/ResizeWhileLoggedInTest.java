@@ -161,6 +161,7 @@ class ResizeWhileLoggedInTest {
             assertEquals(64 * MIB, s.readCapacity16());
             assertEquals(64 * MIB, s.readCapacity10());
             assertEquals(64 * MIB, control.volumes().get(0).sizeBytes());
+            assertEquals("qcow2", control.volumes().get(0).format(), "a new volume is qcow2: its resize grows online too");
 
             var inUse = assertThrows(IllegalArgumentException.class, () -> control.resizeVolume("pc1-disk", 4 * MIB, true));
             assertEquals("volume pc1-disk is in use by client pc1 (" + pc.initiatorIqn() + "): shut it down first,"
@@ -177,6 +178,23 @@ class ResizeWhileLoggedInTest {
         try (Session s = new Session()) {
             assertTrue(s.testUnitReady().isGood(), "a new session starts without an attention");
             assertEquals(8 * MIB, s.readCapacity16());
+        }
+    }
+
+    /** A client that boots a golden image itself gets a write-protected disk (MODE SENSE's WP bit, SBC-4 §6.5.2). */
+    @Test
+    void aGoldenImageIsAWriteProtectedDisk() throws Exception {
+        try (Session s = new Session()) {
+            assertTrue(s.command(new byte[] {0x1a, 0, 0x3f, 0, (byte) 255, 0}, 255).isGood());
+            assertEquals(0, s.data[2] & 0x80, "an ordinary volume is writable");
+            var busy = assertThrows(IllegalArgumentException.class, () -> control.makeGolden("pc1-disk"));
+            assertTrue(busy.getMessage().endsWith("shut it down first, then make it a golden image"), busy.getMessage());
+        }
+        for (int i = 0; i < 200 && control.volumeStore().openVolumes().find("pc1-disk").isPresent(); i++) Thread.sleep(25);
+        assertTrue(control.makeGolden("pc1-disk").golden());
+        try (Session s = new Session()) {
+            assertTrue(s.command(new byte[] {0x1a, 0, 0x3f, 0, (byte) 255, 0}, 255).isGood());
+            assertEquals(0x80, s.data[2] & 0x80, "WP: the golden image is served read-only");
         }
     }
 

@@ -36,7 +36,7 @@ class VolumeStoreTest {
             VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
             try (VolumeStore.Reservation importing = store.reserve("v")) {
                 var e = assertThrows(IllegalArgumentException.class,
-                        () -> store.create("v", 1 << 20));
+                        () -> store.create("v", 1 << 20, "raw"));
                 assertTrue(e.getMessage().contains("is being imported already"),
                         e.getMessage());
                 assertTrue(store.find("v").isEmpty());
@@ -131,7 +131,7 @@ class VolumeStoreTest {
     void createdVolumesAreSparseAndReadWriteThroughTheBlockDevice() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            store.create("big", 1L << 30);
+            store.create("big", 1L << 30, "raw");
             Path file = store.fileOf(store.require("big"));
             assertEquals(1L << 30, Files.size(file));
             long allocated = Long.parseLong(org.netroot.server.testing.Processes.run(10, "stat", "-c", "%b", file.toString())
@@ -151,10 +151,10 @@ class VolumeStoreTest {
     void badSizesAndNamesAreRefusedWithReasons() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            assertThrows(IllegalArgumentException.class, () -> store.create("v", 1000));
-            assertThrows(IllegalArgumentException.class, () -> store.create("../evil", 512));
-            store.create("v", 512);
-            var dup = assertThrows(IllegalArgumentException.class, () -> store.create("v", 512));
+            assertThrows(IllegalArgumentException.class, () -> store.create("v", 1000, "raw"));
+            assertThrows(IllegalArgumentException.class, () -> store.create("../evil", 512, "raw"));
+            store.create("v", 512, "raw");
+            var dup = assertThrows(IllegalArgumentException.class, () -> store.create("v", 512, "raw"));
             assertTrue(dup.getMessage().contains("already exists"));
         }
     }
@@ -163,7 +163,7 @@ class VolumeStoreTest {
     void growingRecordsTheNewSizeAndAnOpenVolumeSeesIt() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            store.create("v", 1 << 20);
+            store.create("v", 1 << 20, "raw");
             OpenVolumesTest.Session session = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
             VolumeHandle h = store.openVolumes().attach("v", session).handle();
             java.util.List<Long> heard = new java.util.ArrayList<>();
@@ -188,7 +188,7 @@ class VolumeStoreTest {
     void shrinkingNeedsConfirmationAndNoClientAttached() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            store.create("v", 8 << 20);
+            store.create("v", 8 << 20, "raw");
             var unconfirmed = assertThrows(IllegalArgumentException.class, () -> store.resize("v", 4 << 20, false));
             assertEquals("shrinking volume v from 8388608 to 4194304 bytes destroys the data past the new end:"
                     + " pass --shrink to confirm", unconfirmed.getMessage());
@@ -214,7 +214,7 @@ class VolumeStoreTest {
     void resizeRefusesBadSizesAndUnknownVolumes() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            store.create("v", 1 << 20);
+            store.create("v", 1 << 20, "raw");
             for (long bad : new long[] {0, -512, (1 << 20) + 1}) {
                 var e = assertThrows(IllegalArgumentException.class, () -> store.resize("v", bad, true));
                 assertTrue(e.getMessage().contains("positive multiple of 512"), e.getMessage());
@@ -229,7 +229,7 @@ class VolumeStoreTest {
     void theListingCarriesFormatAndRealDiskUsage() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            store.create("empty", 64 << 20);
+            store.create("empty", 64 << 20, "raw");
             store.importImage("full", java.nio.file.Files.write(tmp.resolve("img"), RawFileBlockDeviceTest.pattern(1 << 20, 7)), 0);
             var byName = new java.util.HashMap<String, org.netroot.server.api.Volume>();
             for (var v : store.list()) byName.put(v.name(), v);
@@ -273,7 +273,7 @@ class VolumeStoreTest {
     void aVolumeInUseIsNotRemovedAndOneCreatedAgainIsANewDisk() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            store.create("v", 1 << 20);
+            store.create("v", 1 << 20, "raw");
             OpenVolumesTest.Session session = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
             VolumeHandle h = store.openVolumes().attach("v", session).handle();
             var inUse = assertThrows(IllegalArgumentException.class, () -> store.remove("v"));
@@ -285,7 +285,7 @@ class VolumeStoreTest {
 
             store.remove("v");
             assertTrue(store.find("v").isEmpty());
-            store.create("v", 8 << 20);
+            store.create("v", 8 << 20, "raw");
             OpenVolumesTest.Session again = new OpenVolumesTest.Session("iqn.2026-01.org.netroot:initiator:pc1");
             OpenVolumes.Attachment a = store.openVolumes().attach("v", again);
             assertEquals(OpenVolumes.Claim.GRANTED, a.claim());
@@ -302,7 +302,7 @@ class VolumeStoreTest {
     void growOrShrinkIsDecidedOnTheFilesRealSize() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            store.create("v", 8 << 20);
+            store.create("v", 8 << 20, "raw");
             Path file = store.fileOf(store.require("v"));
             try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
                 raf.setLength(64 << 20);
@@ -322,7 +322,7 @@ class VolumeStoreTest {
     void aFailedDatabaseUpdateGivesTheFileItsOldSizeBack() throws Exception {
         try (Database db = Database.open(tmp)) {
             VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
-            store.create("v", 8 << 20);
+            store.create("v", 8 << 20, "raw");
             Path file = store.fileOf(store.require("v"));
             try (var c = db.connection(); var st = c.createStatement()) {
                 st.execute("ALTER TABLE volume ADD CONSTRAINT at_most_16m CHECK (size_bytes <= 16777216)");

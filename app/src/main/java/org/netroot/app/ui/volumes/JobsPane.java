@@ -30,7 +30,11 @@ final class JobsPane extends VBox {
     }
 
     private HBox line(Job j) {
-        Label what = new Label((j.kind() == Job.Kind.IMPORT ? "Importing " : "Exporting ") + j.subject());
+        Label what = new Label(switch (j.kind()) {
+            case IMPORT -> "Importing ";
+            case EXPORT -> "Exporting ";
+            case PROMOTE -> "Promoting to ";
+        } + j.subject());
         what.setMinWidth(180);
         ProgressBar bar = new ProgressBar(j.bytesTotal() > 0 ? (double) j.bytesDone() / j.bytesTotal()
                 : ProgressBar.INDETERMINATE_PROGRESS);
