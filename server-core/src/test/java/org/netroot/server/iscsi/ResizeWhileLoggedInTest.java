@@ -240,4 +240,36 @@ class ResizeWhileLoggedInTest {
             assertEquals(String.valueOf(96 * MIB), after.output().trim());
         }
     }
+
+    /**
+     * Issue 12: a qcow2 volume grown while a libiscsi session stays logged in (libiscsi itself, through
+     * python3's ctypes): the session's next command gets UNIT ATTENTION "capacity data has changed", the
+     * one after reads the new size.
+     */
+    @Test
+    void aLibiscsiSessionSeesTheCapacityChangeThenTheNewSize() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Processes.has("python3"), "python3 missing: apt-get install python3");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libiscsi.so.7"))
+                || java.nio.file.Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libiscsi.so.7")), "libiscsi7 missing: apt-get install libiscsi-bin");
+        assertEquals("qcow2", control.volumes().stream().filter(v -> v.name().equals("pc1-disk")).findFirst().orElseThrow().format());
+        Path script = dir.resolve("libiscsi_capacity.py");
+        try (var in = getClass().getResourceAsStream("/iscsi/libiscsi_capacity.py")) {
+            java.nio.file.Files.copy(in, script);
+        }
+        Process p = new ProcessBuilder("python3", script.toString(), String.valueOf(service.port()), pc.targetIqn(),
+                pc.initiatorIqn()).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+             var in = p.getOutputStream()) {
+            assertEquals("before: capacity " + 4 * MIB, out.readLine());
+            control.resizeVolume("pc1-disk", 96 * MIB, false); // the session stays logged in meanwhile
+            in.write('\n');
+            in.flush();
+            assertEquals("after: CHECK CONDITION: SENSE KEY:UNIT_ATTENTION(6) ASCQ:CAPACITY_DATA_HAS_CHANGED(0x2a09)",
+                    out.readLine());
+            assertEquals("again: capacity " + 96 * MIB, out.readLine());
+        } finally {
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue());
+    }
 }
