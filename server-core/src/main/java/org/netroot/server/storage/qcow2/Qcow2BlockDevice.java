@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,7 +26,12 @@ import org.slf4j.LoggerFactory;
  * clusters are read (a write into one copies it to a new cluster). Refused when opened, with a
  * message naming the feature: encryption, an external data file, extended L2 entries
  * (subclusters), zstd compression, unknown incompatible feature bits. Internal snapshots are
- * carried unchanged (and their clusters counted), not taken or applied.
+ * taken, listed, applied (rollback) and removed as QEMU stores them ({@link #createSnapshot},
+ * {@link #snapshots}, {@link #revertToSnapshot}, {@link #deleteSnapshot}): {@code qemu-img snapshot}
+ * sees Netroot's, and Netroot applies qemu's. A snapshot operation takes the gate's exclusive side:
+ * it waits for running I/O and holds new I/O off until it is done (it reads every L2 table and writes
+ * the refcounts anew: time grows with the image's metadata), so callers need not stop the initiator
+ * for it; whether a rollback under a running client is wise is theirs to decide.
  *
  * <h2>Concurrency</h2>
  * Reads, and writes into clusters this image already owns alone (L1 and L2 "copied" flags), look
@@ -41,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * sets the L2 entry; a new L2 table is written and counted before the L1 entry points to it. A
  * process killed at any point leaves at worst leaked clusters, never a reference to a cluster
  * counted 0 or to unwritten data. Clusters dropped (discard, shrink, copy-on-write) lose their
- * reference before their refcount. Writes go to the page cache in that order, which survives the
+ * reference before their refcount. A snapshot operation changes refcounts and "copied" flags of
+ * many clusters at once, which no order of single writes keeps consistent for {@code qemu-img check};
+ * so it writes every changed table anew in free clusters and switches to them with one header write
+ * (see {@code switchMetadata}): a crash leaves the old state or the new one, never a mix. Writes go to the page cache in that order, which survives the
  * process being killed; {@link #flush} forces them to the disk, and only flushed writes are durable
  * against a power loss (as for any disk with a volatile write cache).
  *
@@ -84,7 +94,8 @@ public final class Qcow2BlockDevice implements BlockDevice {
     private final BlockDevice backing;
     private final long backingSize;
     private final FileHoles holes;
-    private final ClusterAllocator alloc;
+    /** Replaced when a snapshot operation switches the image to a new refcount table; allocLock guards it. */
+    private volatile ClusterAllocator alloc;
     private final ReentrantLock allocLock = new ReentrantLock();
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile Qcow2Header header;
@@ -742,6 +753,298 @@ public final class Qcow2BlockDevice implements BlockDevice {
         }
     }
 
+    // ---------------------------------------------------------------- internal snapshots
+
+    /** The image's internal snapshots in the table's order (as {@code qemu-img snapshot -l} lists them). */
+    public List<SnapshotInfo> snapshots() throws IOException {
+        gate.readLock().lock();
+        try {
+            if (closed) throw new IOException(file + " is closed");
+            return SnapshotTable.read(host, header).entries().stream().map(SnapshotTable.Entry::info).toList();
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    /**
+     * Takes an internal snapshot named {@code name} of the volume as it is now, as QEMU stores one
+     * (its L1 table is the active one until now; the active image continues on copies of the L2
+     * tables, so every later write to shared data copies it first). I/O waits while it runs.
+     *
+     * @throws IllegalArgumentException when the name is empty, too long, or another snapshot's name or ID
+     */
+    public SnapshotInfo createSnapshot(String name) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("a snapshot needs a name");
+        if (SnapshotTable.utf8(name).length > 255) throw new IllegalArgumentException("a snapshot name has at most 255 bytes: " + name);
+        exclusive();
+        try {
+            List<SnapshotTable.Entry> snaps = new ArrayList<>(SnapshotTable.read(host, header).entries());
+            long nextId = 1;
+            for (SnapshotTable.Entry e : snaps) {
+                if (e.name().equals(name) || e.id().equals(name)) {
+                    throw new IllegalArgumentException("a snapshot named " + name + " already exists: choose another name or remove it first");
+                }
+                nextId = Math.max(nextId, parseId(e.id()) + 1);
+            }
+            if (snaps.size() >= SnapshotTable.MAX_SNAPSHOTS) throw new IllegalArgumentException("an image holds at most 65536 snapshots: remove one first");
+            L1Table active = l1;
+            java.time.Instant now = java.time.Instant.now();
+            SnapshotTable.Entry taken = new SnapshotTable.Entry(active.offset(), active.size(), Long.toString(nextId), name,
+                    now.getEpochSecond(), now.getNano(), 0, 0, size, -1, new byte[0]);
+            snaps.add(taken);
+            switchMetadata(entriesOf(active), snaps, size);
+            return taken.info();
+        } finally {
+            releaseExclusive();
+        }
+    }
+
+    /**
+     * Rolls the volume back to snapshot {@code name} (or ID): the active image becomes what the
+     * snapshot holds, with its virtual size; what was written since is gone. The snapshot stays.
+     * I/O waits while it runs; whether a rollback is allowed (nobody using the volume) is the caller's to decide.
+     */
+    public void revertToSnapshot(String name) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        exclusive();
+        try {
+            List<SnapshotTable.Entry> snaps = SnapshotTable.read(host, header).entries();
+            SnapshotTable.Entry s = find(snaps, name);
+            if (s.diskSize() <= 0 || s.diskSize() % BLOCK_SIZE != 0) throw new IOException(file + ": snapshot " + name + " has an invalid size " + s.diskSize());
+            long needL1 = Qcow2Header.ceilDiv(s.diskSize(), (long) clusterSize * l2Entries);
+            if (needL1 * 8 > MAX_L1_BYTES) throw new IOException(file + ": snapshot " + name + " is too large for its cluster size");
+            long[] snapshotL1 = host.readLongs(s.l1Offset(), s.l1Size());
+            long[] activeL2 = java.util.Arrays.copyOf(snapshotL1, (int) Math.max(needL1, s.l1Size()));
+            switchMetadata(activeL2, snaps, s.diskSize());
+        } finally {
+            releaseExclusive();
+        }
+    }
+
+    /**
+     * Removes snapshot {@code name} (or ID): what only it held is freed and its space given back
+     * (punched holes). I/O waits while it runs.
+     */
+    public void deleteSnapshot(String name) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        exclusive();
+        try {
+            List<SnapshotTable.Entry> snaps = new ArrayList<>(SnapshotTable.read(host, header).entries());
+            snaps.remove(find(snaps, name));
+            switchMetadata(entriesOf(l1), snaps, size);
+        } finally {
+            releaseExclusive();
+        }
+    }
+
+    /** Waits for every running read and write to end and holds new ones off (the gate's exclusive side). */
+    private void exclusive() throws IOException {
+        gate.writeLock().lock();
+        allocLock.lock();
+        if (closed) {
+            releaseExclusive();
+            throw new IOException(file + " is closed");
+        }
+    }
+
+    private void releaseExclusive() {
+        allocLock.unlock();
+        gate.writeLock().unlock();
+    }
+
+    private static long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return 0; // QEMU's strtoul: not a number counts 0
+        }
+    }
+
+    private SnapshotTable.Entry find(List<SnapshotTable.Entry> snaps, String name) {
+        for (SnapshotTable.Entry e : snaps) if (e.name().equals(name)) return e;
+        for (SnapshotTable.Entry e : snaps) if (e.id().equals(name)) return e;
+        throw new IllegalArgumentException("volume has no snapshot named " + name + (snaps.isEmpty() ? " (it has none)"
+                : " (it has " + String.join(", ", snaps.stream().map(SnapshotTable.Entry::name).toList()) + ")"));
+    }
+
+    private static long[] entriesOf(L1Table t) {
+        long[] out = new long[t.size()];
+        for (int i = 0; i < out.length; i++) out[i] = t.entries().get(i);
+        return out;
+    }
+
+    /**
+     * Switches the image to a new state in one header write: the active L1 table reaching the L2
+     * tables {@code activeL2} (flags ignored; its length is the new L1 size), the snapshot table
+     * {@code snaps}, the virtual size {@code newSize}. qemu-img check holds every data cluster and
+     * L2 table the active image reaches to "copied iff refcount 1", and refcounts and those flags live
+     * in different clusters: so nothing live is changed in place. Every table whose contents change
+     * (active L1, the L2 tables whose copied flags change, snapshot table, refcount table and all its
+     * blocks, recounted from scratch) is written to clusters free now, forced, and then one 48-byte
+     * write of the header (size to snapshots_offset) switches to them. A crash before it leaves the
+     * old state whole, after it the new one; the old tables are then free (punched).
+     * Holds the gate's exclusive side and allocLock.
+     */
+    private void switchMetadata(long[] activeL2, List<SnapshotTable.Entry> snaps, long newSize) throws IOException {
+        ClusterAllocator old = alloc;
+        long oldEnd = Math.max(old.hostEnd(), Qcow2Header.ceilDiv(host.size(), clusterSize));
+        if (oldEnd > Integer.MAX_VALUE / 2) throw new IOException(file + ": too many clusters to count in memory");
+        // data clusters count one reference per L1 table that reaches them (as QEMU counts them)
+        java.util.Map<Long, long[]> tables = new java.util.HashMap<>();
+        int[] data = new int[(int) oldEnd];
+        countData(data, activeL2, tables);
+        for (SnapshotTable.Entry s : snaps) countData(data, host.readLongs(s.l1Offset(), s.l1Size()), tables);
+
+        // active L2 tables whose copied flags change are copied; the others stay where they are
+        long[] l2At = new long[activeL2.length];
+        java.util.Map<Long, Long> moved = new java.util.HashMap<>();
+        List<long[]> copies = new ArrayList<>();
+        List<Long> copyAt = new ArrayList<>();
+        for (int i = 0; i < activeL2.length; i++) {
+            long l2 = activeL2[i] & L2Entry.OFFSET_MASK;
+            if (l2 == 0) continue;
+            Long to = moved.get(l2);
+            if (to == null) {
+                long[] current = tables.get(l2);
+                long[] flagged = withCopiedFlags(current, data);
+                to = l2;
+                if (!java.util.Arrays.equals(current, flagged)) {
+                    to = old.allocate() << clusterBits;
+                    copies.add(flagged);
+                    copyAt.add(to);
+                }
+                moved.put(l2, to);
+            }
+            l2At[i] = to;
+        }
+        int l1Clusters = (int) Math.max(1, Qcow2Header.ceilDiv(activeL2.length * 8L, clusterSize));
+        long l1At = old.allocateContiguous(l1Clusters) << clusterBits;
+        byte[] snapTable = SnapshotTable.encode(snaps);
+        int snapClusters = (int) Qcow2Header.ceilDiv(snapTable.length, clusterSize);
+        long snapAt = snaps.isEmpty() ? 0 : old.allocateContiguous(snapClusters) << clusterBits;
+
+        // the refcount table and blocks go last, at the end: they count everything, themselves too
+        long end = old.hostEnd();
+        int perBlock = RefcountCodec.entriesPerBlock(clusterSize, header.refcountOrder());
+        long blocks = 1;
+        long tableClusters = 1;
+        for (int i = 0; i < 64; i++) {
+            long b = Qcow2Header.ceilDiv(end + blocks + tableClusters, perBlock);
+            long t = Qcow2Header.ceilDiv(Math.max(b, old.table().length) * 8, clusterSize);
+            if (b == blocks && t == tableClusters) break;
+            blocks = b;
+            tableClusters = t;
+        }
+        long rcAt = old.allocateContiguous((int) (blocks + tableClusters));
+        if (rcAt != end) throw new IllegalStateException("refcount region moved");
+        long total = end + blocks + tableClusters;
+        if (total > Integer.MAX_VALUE / 2) throw new IOException(file + ": too many clusters to count in memory");
+
+        int[] counts = java.util.Arrays.copyOf(data, (int) total);
+        counts[0]++; // the header
+        for (long l2 : l2At) if (l2 != 0) counts[(int) (l2 >>> clusterBits)]++;
+        for (SnapshotTable.Entry s : snaps) {
+            for (long e : host.readLongs(s.l1Offset(), s.l1Size())) {
+                long l2 = e & L2Entry.OFFSET_MASK;
+                if (l2 != 0) counts[(int) (l2 >>> clusterBits)]++;
+            }
+            countRange(counts, s.l1Offset(), s.l1Size() * 8L);
+        }
+        countRange(counts, l1At, activeL2.length * 8L);
+        if (!snaps.isEmpty()) countRange(counts, snapAt, snapTable.length);
+        for (long c = rcAt; c < total; c++) counts[(int) c]++;
+        long max = RefcountCodec.maxRefcount(header.refcountOrder());
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > max) throw new IOException(file + ": host cluster " + c + " would be counted " + counts[c] + " times, more than " + (1 << header.refcountOrder()) + "-bit refcounts hold");
+        }
+        long[] newL1 = new long[activeL2.length];
+        for (int i = 0; i < newL1.length; i++) {
+            if (l2At[i] != 0) newL1[i] = L2Entry.normal(l2At[i], counts[(int) (l2At[i] >>> clusterBits)] == 1);
+        }
+
+        // everything new is written where nothing points yet, and forced before the header points to it
+        for (int k = 0; k < copies.size(); k++) host.write(copyAt.get(k), HostFile.encodeLongs(copies.get(k), clusterSize));
+        host.write(l1At, HostFile.encodeLongs(newL1, l1Clusters * clusterSize));
+        if (!snaps.isEmpty()) host.write(snapAt, java.util.Arrays.copyOf(snapTable, snapClusters * clusterSize));
+        long[] rcTable = new long[(int) (tableClusters * clusterSize / 8)];
+        for (int b = 0; b < blocks; b++) {
+            byte[] block = new byte[clusterSize];
+            for (int k = 0; k < perBlock; k++) {
+                long c = (long) b * perBlock + k;
+                if (c >= total) break;
+                if (counts[(int) c] != 0) RefcountCodec.set(block, k, header.refcountOrder(), counts[(int) c]);
+            }
+            rcTable[b] = (rcAt + b) << clusterBits;
+            host.write(rcTable[b], block);
+        }
+        long rcTableAt = (rcAt + blocks) << clusterBits;
+        host.write(rcTableAt, HostFile.encodeLongs(rcTable, (int) (tableClusters * clusterSize)));
+        host.force();
+        ByteBuffer fields = ByteBuffer.allocate(48).putLong(newSize).putInt(0).putInt(newL1.length).putLong(l1At)
+                .putLong(rcTableAt).putInt((int) tableClusters).putInt(snaps.size()).putLong(snapAt);
+        host.write(Qcow2Header.OFFSET_SIZE, fields.flip());
+        host.force();
+
+        // the old state's tables (and the data only it reached) are free now: their space goes back
+        List<long[]> runs = new ArrayList<>();
+        for (long c = 0; c < oldEnd; c++) {
+            if (counts[(int) c] != 0 || old.refcount(c) == 0) continue;
+            if (!runs.isEmpty() && runs.getLast()[1] == c) runs.getLast()[1] = c + 1;
+            else runs.add(new long[] {c, c + 1});
+        }
+        Qcow2Header h = header;
+        header = new Qcow2Header(h.version(), h.clusterBits(), newSize, newL1.length, l1At, rcTableAt, (int) tableClusters,
+                snaps.size(), snapAt, h.incompatibleFeatures(), h.compatibleFeatures(), 0, h.refcountOrder(),
+                h.backingFile(), h.backingFormat(), h.extensions());
+        l1 = new L1Table(l1At, new AtomicLongArray(newL1));
+        size = newSize;
+        l2Cache.clear();
+        alloc = new ClusterAllocator(host, holes, header, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
+        for (long[] r : runs) holes.punch(r[0] << clusterBits, (r[1] - r[0]) << clusterBits);
+    }
+
+    /** One reference per data cluster each L2 table of {@code l1Entries} reaches; tables read once into {@code tables}. */
+    private void countData(int[] data, long[] l1Entries, java.util.Map<Long, long[]> tables) throws IOException {
+        for (long l1e : l1Entries) {
+            long l2 = l1e & L2Entry.OFFSET_MASK;
+            if (l2 == 0) continue;
+            long[] t = tables.get(l2);
+            if (t == null) {
+                if ((l2 >>> clusterBits) >= data.length) throw new IOException(file + ": an L1 table points past the end of the file (the image is corrupt)");
+                t = host.readLongs(l2, l2Entries);
+                tables.put(l2, t);
+            }
+            for (long e : t) {
+                switch (L2Entry.kind(e)) {
+                    case NORMAL, ZERO -> {
+                        if (L2Entry.hostOffset(e) != 0) countRange(data, L2Entry.hostOffset(e), clusterSize);
+                    }
+                    case COMPRESSED -> {
+                        long at = L2Entry.compressedOffset(e, clusterBits);
+                        countRange(data, at & ~511L, (at & 511) + L2Entry.compressedLength(e, clusterBits));
+                    }
+                    case UNALLOCATED -> {
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code table} with "copied" set exactly on the entries whose cluster is counted once (what qemu-img check holds). */
+    private long[] withCopiedFlags(long[] table, int[] counts) {
+        long[] out = table.clone();
+        for (int k = 0; k < out.length; k++) {
+            long e = out[k];
+            L2Entry.Kind kind = L2Entry.kind(e);
+            if ((kind == L2Entry.Kind.NORMAL || kind == L2Entry.Kind.ZERO) && L2Entry.hostOffset(e) != 0) {
+                boolean once = counts[(int) (L2Entry.hostOffset(e) >>> clusterBits)] == 1;
+                out[k] = once ? e | L2Entry.COPIED : e & ~L2Entry.COPIED;
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- repair
 
     /**
@@ -764,7 +1067,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
         if (h.nbSnapshots() > 0) {
             SnapshotTable.Contents snaps = SnapshotTable.read(host, h);
             countRange(counted, h.snapshotsOffset(), snaps.length());
-            for (SnapshotTable.SnapshotL1 s : snaps.l1Tables()) countL1(counted, s.offset(), host.readLongs(s.offset(), s.size()));
+            for (SnapshotTable.Entry s : snaps.entries()) countL1(counted, s.l1Offset(), host.readLongs(s.l1Offset(), s.l1Size()));
         }
         return alloc.repair(counted);
     }
