@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +90,7 @@ class Qcow2SnapshotCrashTest {
             }
         });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (done.get() < steps && System.nanoTime() < deadline && child.isAlive()) java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        while (done.get() < steps && System.nanoTime() < deadline && child.isAlive()) LockSupport.parkNanos(100_000);
         assertTrue(child.isAlive(), "the writer was still at work when killed");
         child.destroyForcibly(); // SIGKILL: no shutdown hook, no close
         assertTrue(child.waitFor(10, TimeUnit.SECONDS));
