@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * Reads, and writes into clusters this image already owns alone (L1 and L2 "copied" flags), look
  * their address up without an exclusive lock (L1 in an {@link AtomicLongArray}, L2 tables in
  * {@link L2Cache}) and do their I/O with no lock held. Anything that changes metadata (allocation,
- * copy-on-write, discard, resize) holds one allocation lock. Clusters freed while the device is
+ * copy-on-write, discard, resize) holds one allocation lock; an allocating write holds it only to
+ * choose its cluster and to link it, not while it copies and writes the cluster's data. Clusters freed while the device is
  * open are reused only once no I/O that might still hold their address is in flight: every
  * operation holds the shared side of a read-write "gate", and the rare step that releases freed
  * clusters for reuse takes its exclusive side, between operations.
@@ -65,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * Per open image: the active L1 table, 8 bytes per L2 table, that is 16 KiB per TiB of virtual
  * size with 64 KiB clusters (64 MiB per TiB with 4 KiB clusters, the L1 growing as 1/cluster²);
  * at most 4 MiB of cached L2 tables and 1 MiB of cached refcount blocks (at least 4 of each), for
- * any size; one cluster-sized buffer for allocating writes. Fixed, not per TiB: about 5.1 MiB plus
+ * any size; a cluster-sized buffer per allocating write in flight (up to 16 kept for reuse). Fixed, not per TiB: about 6 MiB plus
  * 16 KiB per TiB at the default cluster size. The refcount repair of a dirty image holds 4 bytes
  * per host cluster while it runs (64 MiB per TiB of image file at 64 KiB clusters).
  */
@@ -97,13 +98,17 @@ public final class Qcow2BlockDevice implements BlockDevice {
     /** Replaced when a snapshot operation switches the image to a new refcount table; allocLock guards it. */
     private volatile ClusterAllocator alloc;
     private final ReentrantLock allocLock = new ReentrantLock();
+    private final ReentrantLock resizeLock = new ReentrantLock();
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile Qcow2Header header;
     private volatile L1Table l1;
     private volatile long size;
     private volatile boolean closed;
-    /** An allocating write's whole cluster; allocLock guards it. */
-    private final byte[] clusterBuffer;
+    /** Whole-cluster direct buffers for allocating writes (no copy through a temporary one per read and write), reused (at most {@link #SPARE_BUFFERS} kept). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> clusterBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int SPARE_BUFFERS = 16;
+    /** Virtual clusters whose new host cluster is being filled outside allocLock; a second writer waits for the first. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CountDownLatch> filling = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Qcow2BlockDevice(Path file, FileChannel channel, Qcow2Header h, BlockDevice backing, boolean readOnly) throws IOException {
         this.file = file;
@@ -127,11 +132,9 @@ public final class Qcow2BlockDevice implements BlockDevice {
         if (readOnly) {
             this.holes = null;
             this.alloc = null;
-            this.clusterBuffer = null;
         } else {
             this.holes = FileHoles.open(file, channel);
             this.alloc = new ClusterAllocator(host, holes, h, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
-            this.clusterBuffer = new byte[clusterSize];
         }
     }
 
@@ -361,12 +364,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
             if (writableInPlace(entry)) {
                 host.write(L2Entry.hostOffset(entry) + in, piece);
             } else {
-                allocLock.lock();
-                try {
-                    allocatingWrite(vc, in, piece);
-                } finally {
-                    allocLock.unlock();
-                }
+                allocatingWrite(vc, in, piece);
             }
             src.position(src.position() + n);
             offset += n;
@@ -411,24 +409,34 @@ public final class Qcow2BlockDevice implements BlockDevice {
             throw new IllegalArgumentException("a volume's size is a positive multiple of 512 bytes, got " + newSize);
         }
         gate.readLock().lock();
-        allocLock.lock();
+        resizeLock.lock(); // one resize at a time; allocLock only around metadata, never around the zero writes
         try {
             long old = size;
             if (newSize == old) return;
             if (newSize < old) {
                 zeroRange(newSize, Math.min(old, Qcow2Header.ceilDiv(newSize, clusterSize) * clusterSize)); // the tail of the last cluster
-                size = newSize; // stop accesses past the new end first
-                dropClustersFrom(Qcow2Header.ceilDiv(newSize, clusterSize));
-                writeSize(newSize);
+                allocLock.lock();
+                try {
+                    size = newSize; // stop accesses past the new end first
+                    dropClustersFrom(Qcow2Header.ceilDiv(newSize, clusterSize));
+                    writeSize(newSize);
+                } finally {
+                    allocLock.unlock();
+                }
             } else {
-                long needL1 = Qcow2Header.ceilDiv(newSize, (long) clusterSize * l2Entries);
-                if (needL1 > l1.size()) growL1((int) needL1);
-                writeSize(newSize);
-                size = newSize;
+                allocLock.lock();
+                try {
+                    long needL1 = Qcow2Header.ceilDiv(newSize, (long) clusterSize * l2Entries);
+                    if (needL1 > l1.size()) growL1((int) needL1);
+                    writeSize(newSize);
+                    size = newSize;
+                } finally {
+                    allocLock.unlock();
+                }
                 if (backing != null && backingSize > old) zeroRange(old, Math.min(newSize, backingSize));
             }
         } finally {
-            allocLock.unlock();
+            resizeLock.unlock();
             gate.readLock().unlock();
         }
     }
@@ -532,50 +540,124 @@ public final class Qcow2BlockDevice implements BlockDevice {
 
     /**
      * Writes {@code piece} at {@code in} within virtual cluster {@code vc}, which this image does not
-     * own alone yet: the whole cluster goes to a new host cluster in one write, then its refcount,
-     * then the L2 entry; the cluster it replaces (compressed, shared) loses its reference last.
+     * own alone yet. Under allocLock a new host cluster is chosen and counted (a crash from here on
+     * leaks it at worst) and {@code vc} marked as being filled; without the lock the whole cluster
+     * (the rest filled from what was there: backing image, compressed or shared cluster, zeros) is
+     * written in one write, so allocating writes to different clusters copy their data in parallel;
+     * then, under allocLock again, the L2 entry points to it and the cluster it replaces loses its
+     * reference last. A second writer to a cluster being filled waits for the first, then writes in place.
      */
     private void allocatingWrite(long vc, int in, ByteBuffer piece) throws IOException {
+        if (allocLock.isHeldByCurrentThread()) throw new IllegalStateException("allocating write under allocLock");
         int l1Index = (int) (vc / l2Entries);
         int l2Index = (int) (vc % l2Entries);
-        long l2 = writableL2(l1Index);
-        long entry = l2Cache.entry(l2, l2Index);
-        if (writableInPlace(entry)) { // another writer allocated it meanwhile
-            host.write(L2Entry.hostOffset(entry) + in, piece);
+        while (true) {
+            java.util.concurrent.CountDownLatch other;
+            java.util.concurrent.CountDownLatch mine = null;
+            long entry = 0;
+            long c = -1;
+            long inPlace = -1;
+            allocLock.lock();
+            try {
+                other = filling.get(vc);
+                if (other == null) {
+                    long l2 = writableL2(l1Index);
+                    entry = l2Cache.entry(l2, l2Index);
+                    if (writableInPlace(entry)) {
+                        inPlace = L2Entry.hostOffset(entry); // another writer allocated it meanwhile
+                    } else if (L2Entry.kind(entry) == L2Entry.Kind.ZERO && L2Entry.hostOffset(entry) != 0 && L2Entry.copied(entry)) {
+                        // a preallocated zero cluster this image owns: fill it in place, then drop the zero flag (rare: qemu's)
+                        ByteBuffer cluster = takeBuffer();
+                        fillZeros(cluster);
+                        cluster.put(in, piece, piece.position(), piece.remaining());
+                        host.write(L2Entry.hostOffset(entry), cluster.clear());
+                        giveBack(cluster);
+                        l2Cache.update(l2, l2Index, L2Entry.normal(L2Entry.hostOffset(entry), true), this::writeTableEntry);
+                        return;
+                    } else {
+                        c = alloc.allocate();
+                        alloc.increment(c);
+                        mine = new java.util.concurrent.CountDownLatch(1);
+                        filling.put(vc, mine);
+                    }
+                }
+            } finally {
+                allocLock.unlock();
+            }
+            if (other != null) {
+                try {
+                    other.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while another write filled the same cluster");
+                }
+                continue;
+            }
+            if (inPlace >= 0) {
+                host.write(inPlace + in, piece);
+                return;
+            }
+            boolean linked = false;
+            try {
+                ByteBuffer cluster = takeBuffer();
+                try {
+                    int n = piece.remaining();
+                    if (n < clusterSize) fillFromCurrent(vc, entry, cluster);
+                    cluster.put(in, piece, piece.position(), n);
+                    host.write(c << clusterBits, cluster.clear());
+                } finally {
+                    giveBack(cluster);
+                }
+                allocLock.lock();
+                try {
+                    long l2 = writableL2(l1Index);
+                    long current = l2Cache.entry(l2, l2Index); // what a discard meanwhile left, if any
+                    l2Cache.update(l2, l2Index, L2Entry.normal(c << clusterBits, true), this::writeTableEntry);
+                    linked = true;
+                    release(current);
+                } finally {
+                    allocLock.unlock();
+                }
+            } finally {
+                if (!linked) {
+                    allocLock.lock();
+                    try {
+                        alloc.decrement(c); // the write failed: the cluster goes back
+                    } finally {
+                        allocLock.unlock();
+                    }
+                }
+                filling.remove(vc);
+                mine.countDown();
+            }
             return;
         }
-        int n = piece.remaining();
-        byte[] cluster = clusterBuffer;
-        if (n < clusterSize) fillFromCurrent(vc, entry, cluster);
-        piece.get(cluster, in, n);
-        L2Entry.Kind kind = L2Entry.kind(entry);
-        long preallocated = L2Entry.hostOffset(entry);
-        if (kind == L2Entry.Kind.ZERO && preallocated != 0 && L2Entry.copied(entry)) {
-            // a preallocated zero cluster this image owns: fill it in place, then drop the zero flag
-            host.write(preallocated, cluster);
-            l2Cache.update(l2, l2Index, L2Entry.normal(preallocated, true), this::writeTableEntry);
-            return;
-        }
-        long c = alloc.allocate();
-        host.write(c << clusterBits, cluster);
-        alloc.increment(c);
-        l2Cache.update(l2, l2Index, L2Entry.normal(c << clusterBits, true), this::writeTableEntry);
-        release(entry);
     }
 
-    /** The cluster's current content, into {@code cluster}: what a partial write does not cover. */
-    private void fillFromCurrent(long vc, long entry, byte[] cluster) throws IOException {
+    private ByteBuffer takeBuffer() {
+        ByteBuffer b = clusterBuffers.poll();
+        return (b != null ? b : ByteBuffer.allocateDirect(clusterSize)).clear();
+    }
+
+    private void giveBack(ByteBuffer b) {
+        if (clusterBuffers.size() < SPARE_BUFFERS) clusterBuffers.offer(b);
+    }
+
+    /** The cluster's current content, into {@code cluster} (whole, position 0): what a partial write does not cover. */
+    private void fillFromCurrent(long vc, long entry, ByteBuffer cluster) throws IOException {
+        cluster.clear();
         switch (L2Entry.kind(entry)) {
-            case NORMAL -> host.read(L2Entry.hostOffset(entry), ByteBuffer.wrap(cluster));
-            case COMPRESSED -> System.arraycopy(decompress(entry), 0, cluster, 0, clusterSize);
-            case ZERO -> java.util.Arrays.fill(cluster, (byte) 0);
+            case NORMAL -> host.read(L2Entry.hostOffset(entry), cluster);
+            case COMPRESSED -> cluster.put(decompress(entry));
+            case ZERO -> fillZeros(cluster);
             case UNALLOCATED -> {
                 long start = vc << clusterBits;
                 int inside = (int) Math.max(0, Math.min(clusterSize, size - start)); // past the virtual end stays zero
-                java.util.Arrays.fill(cluster, inside, clusterSize, (byte) 0);
-                readBacking(start, ByteBuffer.wrap(cluster, 0, inside));
+                readBacking(start, cluster.slice(0, inside));
+                fillZeros(cluster.position(inside));
             }
         }
+        cluster.clear();
     }
 
     /** Drops the references an L2 entry held (after the entry itself no longer holds them). */
