@@ -89,4 +89,15 @@ final class L2Cache {
             }
         }
     }
+
+    /** Every table is forgotten: the image switched to other tables (a snapshot taken, applied or removed). */
+    void clear() {
+        for (Object stripe : stripes) {
+            synchronized (stripe) {
+                synchronized (this) {
+                    tables.clear();
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,13 +27,19 @@ import org.slf4j.LoggerFactory;
  * clusters are read (a write into one copies it to a new cluster). Refused when opened, with a
  * message naming the feature: encryption, an external data file, extended L2 entries
  * (subclusters), zstd compression, unknown incompatible feature bits. Internal snapshots are
- * carried unchanged (and their clusters counted), not taken or applied.
+ * taken, listed, applied (rollback) and removed as QEMU stores them ({@link #createSnapshot},
+ * {@link #snapshots}, {@link #revertToSnapshot}, {@link #deleteSnapshot}): {@code qemu-img snapshot}
+ * sees Netroot's, and Netroot applies qemu's. A snapshot operation takes the gate's exclusive side:
+ * it waits for running I/O and holds new I/O off until it is done (it reads every L2 table and writes
+ * the refcounts anew: time grows with the image's metadata), so callers need not stop the initiator
+ * for it; whether a rollback under a running client is wise is theirs to decide.
  *
  * <h2>Concurrency</h2>
  * Reads, and writes into clusters this image already owns alone (L1 and L2 "copied" flags), look
  * their address up without an exclusive lock (L1 in an {@link AtomicLongArray}, L2 tables in
  * {@link L2Cache}) and do their I/O with no lock held. Anything that changes metadata (allocation,
- * copy-on-write, discard, resize) holds one allocation lock. Clusters freed while the device is
+ * copy-on-write, discard, resize) holds one allocation lock; an allocating write holds it only to
+ * choose its cluster and to link it, not while it copies and writes the cluster's data. Clusters freed while the device is
  * open are reused only once no I/O that might still hold their address is in flight: every
  * operation holds the shared side of a read-write "gate", and the rare step that releases freed
  * clusters for reuse takes its exclusive side, between operations.
@@ -42,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * sets the L2 entry; a new L2 table is written and counted before the L1 entry points to it. A
  * process killed at any point leaves at worst leaked clusters, never a reference to a cluster
  * counted 0 or to unwritten data. Clusters dropped (discard, shrink, copy-on-write) lose their
- * reference before their refcount. Writes go to the page cache in that order, which survives the
+ * reference before their refcount. A snapshot operation changes refcounts and "copied" flags of
+ * many clusters at once, which no order of single writes keeps consistent for {@code qemu-img check};
+ * so it writes every changed table anew in free clusters and switches to them with one header write
+ * (see {@code switchMetadata}): a crash leaves the old state or the new one, never a mix. Writes go to the page cache in that order, which survives the
  * process being killed; {@link #flush} forces them to the disk, and only flushed writes are durable
  * against a power loss (as for any disk with a volatile write cache).
  *
@@ -56,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * Per open image: the active L1 table, 8 bytes per L2 table, that is 16 KiB per TiB of virtual
  * size with 64 KiB clusters (64 MiB per TiB with 4 KiB clusters, the L1 growing as 1/cluster²);
  * at most 4 MiB of cached L2 tables and 1 MiB of cached refcount blocks (at least 4 of each), for
- * any size; one cluster-sized buffer for allocating writes. Fixed, not per TiB: about 5.1 MiB plus
+ * any size; a cluster-sized buffer per allocating write in flight (up to 16 kept for reuse). Fixed, not per TiB: about 6 MiB plus
  * 16 KiB per TiB at the default cluster size. The refcount repair of a dirty image holds 4 bytes
  * per host cluster while it runs (64 MiB per TiB of image file at 64 KiB clusters).
  */
@@ -85,15 +96,20 @@ public final class Qcow2BlockDevice implements BlockDevice {
     private final BlockDevice backing;
     private final long backingSize;
     private final FileHoles holes;
-    private final ClusterAllocator alloc;
+    /** Replaced when a snapshot operation switches the image to a new refcount table; allocLock guards it. */
+    private volatile ClusterAllocator alloc;
     private final ReentrantLock allocLock = new ReentrantLock();
+    private final ReentrantLock resizeLock = new ReentrantLock();
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile Qcow2Header header;
     private volatile L1Table l1;
     private volatile long size;
     private volatile boolean closed;
-    /** An allocating write's whole cluster; allocLock guards it. */
-    private final byte[] clusterBuffer;
+    /** Whole-cluster direct buffers for allocating writes (no copy through a temporary one per read and write), reused (at most {@link #SPARE_BUFFERS} kept). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> clusterBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int SPARE_BUFFERS = 16;
+    /** Virtual clusters whose new host cluster is being filled outside allocLock; a second writer waits for the first. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CountDownLatch> filling = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Qcow2BlockDevice(Path file, FileChannel channel, Qcow2Header h, BlockDevice backing, boolean readOnly) throws IOException {
         this.file = file;
@@ -117,11 +133,9 @@ public final class Qcow2BlockDevice implements BlockDevice {
         if (readOnly) {
             this.holes = null;
             this.alloc = null;
-            this.clusterBuffer = null;
         } else {
             this.holes = FileHoles.open(file, channel);
             this.alloc = new ClusterAllocator(host, holes, h, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
-            this.clusterBuffer = new byte[clusterSize];
         }
     }
 
@@ -359,12 +373,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
             if (writableInPlace(entry)) {
                 host.write(L2Entry.hostOffset(entry) + in, piece);
             } else {
-                allocLock.lock();
-                try {
-                    allocatingWrite(vc, in, piece);
-                } finally {
-                    allocLock.unlock();
-                }
+                allocatingWrite(vc, in, piece);
             }
             src.position(src.position() + n);
             offset += n;
@@ -415,24 +424,34 @@ public final class Qcow2BlockDevice implements BlockDevice {
             throw new IllegalArgumentException("a volume's size is a positive multiple of 512 bytes, got " + newSize);
         }
         gate.readLock().lock();
-        allocLock.lock();
+        resizeLock.lock(); // one resize at a time; allocLock only around metadata, never around the zero writes
         try {
             long old = size;
             if (newSize == old) return;
             if (newSize < old) {
                 zeroRange(newSize, Math.min(old, Qcow2Header.ceilDiv(newSize, clusterSize) * clusterSize)); // the tail of the last cluster
-                size = newSize; // stop accesses past the new end first
-                dropClustersFrom(Qcow2Header.ceilDiv(newSize, clusterSize));
-                writeSize(newSize);
+                allocLock.lock();
+                try {
+                    size = newSize; // stop accesses past the new end first
+                    dropClustersFrom(Qcow2Header.ceilDiv(newSize, clusterSize));
+                    writeSize(newSize);
+                } finally {
+                    allocLock.unlock();
+                }
             } else {
-                long needL1 = Qcow2Header.ceilDiv(newSize, (long) clusterSize * l2Entries);
-                if (needL1 > l1.size()) growL1((int) needL1);
-                writeSize(newSize);
-                size = newSize;
+                allocLock.lock();
+                try {
+                    long needL1 = Qcow2Header.ceilDiv(newSize, (long) clusterSize * l2Entries);
+                    if (needL1 > l1.size()) growL1((int) needL1);
+                    writeSize(newSize);
+                    size = newSize;
+                } finally {
+                    allocLock.unlock();
+                }
                 if (backing != null && backingSize > old) zeroRange(old, Math.min(newSize, backingSize));
             }
         } finally {
-            allocLock.unlock();
+            resizeLock.unlock();
             gate.readLock().unlock();
         }
     }
@@ -536,50 +555,124 @@ public final class Qcow2BlockDevice implements BlockDevice {
 
     /**
      * Writes {@code piece} at {@code in} within virtual cluster {@code vc}, which this image does not
-     * own alone yet: the whole cluster goes to a new host cluster in one write, then its refcount,
-     * then the L2 entry; the cluster it replaces (compressed, shared) loses its reference last.
+     * own alone yet. Under allocLock a new host cluster is chosen and counted (a crash from here on
+     * leaks it at worst) and {@code vc} marked as being filled; without the lock the whole cluster
+     * (the rest filled from what was there: backing image, compressed or shared cluster, zeros) is
+     * written in one write, so allocating writes to different clusters copy their data in parallel;
+     * then, under allocLock again, the L2 entry points to it and the cluster it replaces loses its
+     * reference last. A second writer to a cluster being filled waits for the first, then writes in place.
      */
     private void allocatingWrite(long vc, int in, ByteBuffer piece) throws IOException {
+        if (allocLock.isHeldByCurrentThread()) throw new IllegalStateException("allocating write under allocLock");
         int l1Index = (int) (vc / l2Entries);
         int l2Index = (int) (vc % l2Entries);
-        long l2 = writableL2(l1Index);
-        long entry = l2Cache.entry(l2, l2Index);
-        if (writableInPlace(entry)) { // another writer allocated it meanwhile
-            host.write(L2Entry.hostOffset(entry) + in, piece);
+        while (true) {
+            java.util.concurrent.CountDownLatch other;
+            java.util.concurrent.CountDownLatch mine = null;
+            long entry = 0;
+            long c = -1;
+            long inPlace = -1;
+            allocLock.lock();
+            try {
+                other = filling.get(vc);
+                if (other == null) {
+                    long l2 = writableL2(l1Index);
+                    entry = l2Cache.entry(l2, l2Index);
+                    if (writableInPlace(entry)) {
+                        inPlace = L2Entry.hostOffset(entry); // another writer allocated it meanwhile
+                    } else if (L2Entry.kind(entry) == L2Entry.Kind.ZERO && L2Entry.hostOffset(entry) != 0 && L2Entry.copied(entry)) {
+                        // a preallocated zero cluster this image owns: fill it in place, then drop the zero flag (rare: qemu's)
+                        ByteBuffer cluster = takeBuffer();
+                        fillZeros(cluster);
+                        cluster.put(in, piece, piece.position(), piece.remaining());
+                        host.write(L2Entry.hostOffset(entry), cluster.clear());
+                        giveBack(cluster);
+                        l2Cache.update(l2, l2Index, L2Entry.normal(L2Entry.hostOffset(entry), true), this::writeTableEntry);
+                        return;
+                    } else {
+                        c = alloc.allocate();
+                        alloc.increment(c);
+                        mine = new java.util.concurrent.CountDownLatch(1);
+                        filling.put(vc, mine);
+                    }
+                }
+            } finally {
+                allocLock.unlock();
+            }
+            if (other != null) {
+                try {
+                    other.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while another write filled the same cluster");
+                }
+                continue;
+            }
+            if (inPlace >= 0) {
+                host.write(inPlace + in, piece);
+                return;
+            }
+            boolean linked = false;
+            try {
+                ByteBuffer cluster = takeBuffer();
+                try {
+                    int n = piece.remaining();
+                    if (n < clusterSize) fillFromCurrent(vc, entry, cluster);
+                    cluster.put(in, piece, piece.position(), n);
+                    host.write(c << clusterBits, cluster.clear());
+                } finally {
+                    giveBack(cluster);
+                }
+                allocLock.lock();
+                try {
+                    long l2 = writableL2(l1Index);
+                    long current = l2Cache.entry(l2, l2Index); // what a discard meanwhile left, if any
+                    l2Cache.update(l2, l2Index, L2Entry.normal(c << clusterBits, true), this::writeTableEntry);
+                    linked = true;
+                    release(current);
+                } finally {
+                    allocLock.unlock();
+                }
+            } finally {
+                if (!linked) {
+                    allocLock.lock();
+                    try {
+                        alloc.decrement(c); // the write failed: the cluster goes back
+                    } finally {
+                        allocLock.unlock();
+                    }
+                }
+                filling.remove(vc);
+                mine.countDown();
+            }
             return;
         }
-        int n = piece.remaining();
-        byte[] cluster = clusterBuffer;
-        if (n < clusterSize) fillFromCurrent(vc, entry, cluster);
-        piece.get(cluster, in, n);
-        L2Entry.Kind kind = L2Entry.kind(entry);
-        long preallocated = L2Entry.hostOffset(entry);
-        if (kind == L2Entry.Kind.ZERO && preallocated != 0 && L2Entry.copied(entry)) {
-            // a preallocated zero cluster this image owns: fill it in place, then drop the zero flag
-            host.write(preallocated, cluster);
-            l2Cache.update(l2, l2Index, L2Entry.normal(preallocated, true), this::writeTableEntry);
-            return;
-        }
-        long c = alloc.allocate();
-        host.write(c << clusterBits, cluster);
-        alloc.increment(c);
-        l2Cache.update(l2, l2Index, L2Entry.normal(c << clusterBits, true), this::writeTableEntry);
-        release(entry);
     }
 
-    /** The cluster's current content, into {@code cluster}: what a partial write does not cover. */
-    private void fillFromCurrent(long vc, long entry, byte[] cluster) throws IOException {
+    private ByteBuffer takeBuffer() {
+        ByteBuffer b = clusterBuffers.poll();
+        return (b != null ? b : ByteBuffer.allocateDirect(clusterSize)).clear();
+    }
+
+    private void giveBack(ByteBuffer b) {
+        if (clusterBuffers.size() < SPARE_BUFFERS) clusterBuffers.offer(b);
+    }
+
+    /** The cluster's current content, into {@code cluster} (whole, position 0): what a partial write does not cover. */
+    private void fillFromCurrent(long vc, long entry, ByteBuffer cluster) throws IOException {
+        cluster.clear();
         switch (L2Entry.kind(entry)) {
-            case NORMAL -> host.read(L2Entry.hostOffset(entry), ByteBuffer.wrap(cluster));
-            case COMPRESSED -> System.arraycopy(decompress(entry), 0, cluster, 0, clusterSize);
-            case ZERO -> java.util.Arrays.fill(cluster, (byte) 0);
+            case NORMAL -> host.read(L2Entry.hostOffset(entry), cluster);
+            case COMPRESSED -> cluster.put(decompress(entry));
+            case ZERO -> fillZeros(cluster);
             case UNALLOCATED -> {
                 long start = vc << clusterBits;
                 int inside = (int) Math.max(0, Math.min(clusterSize, size - start)); // past the virtual end stays zero
-                java.util.Arrays.fill(cluster, inside, clusterSize, (byte) 0);
-                readBacking(start, ByteBuffer.wrap(cluster, 0, inside));
+                readBacking(start, cluster.slice(0, inside));
+                fillZeros(cluster.position(inside));
             }
         }
+        cluster.clear();
     }
 
     /** Drops the references an L2 entry held (after the entry itself no longer holds them). */
@@ -757,6 +850,298 @@ public final class Qcow2BlockDevice implements BlockDevice {
         }
     }
 
+    // ---------------------------------------------------------------- internal snapshots
+
+    /** The image's internal snapshots in the table's order (as {@code qemu-img snapshot -l} lists them). */
+    public List<SnapshotInfo> snapshots() throws IOException {
+        gate.readLock().lock();
+        try {
+            if (closed) throw new IOException(file + " is closed");
+            return SnapshotTable.read(host, header).entries().stream().map(SnapshotTable.Entry::info).toList();
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    /**
+     * Takes an internal snapshot named {@code name} of the volume as it is now, as QEMU stores one
+     * (its L1 table is the active one until now; the active image continues on copies of the L2
+     * tables, so every later write to shared data copies it first). I/O waits while it runs.
+     *
+     * @throws IllegalArgumentException when the name is empty, too long, or another snapshot's name or ID
+     */
+    public SnapshotInfo createSnapshot(String name) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("a snapshot needs a name");
+        if (SnapshotTable.utf8(name).length > 255) throw new IllegalArgumentException("a snapshot name has at most 255 bytes: " + name);
+        exclusive();
+        try {
+            List<SnapshotTable.Entry> snaps = new ArrayList<>(SnapshotTable.read(host, header).entries());
+            long nextId = 1;
+            for (SnapshotTable.Entry e : snaps) {
+                if (e.name().equals(name) || e.id().equals(name)) {
+                    throw new IllegalArgumentException("a snapshot named " + name + " already exists: choose another name or remove it first");
+                }
+                nextId = Math.max(nextId, parseId(e.id()) + 1);
+            }
+            if (snaps.size() >= SnapshotTable.MAX_SNAPSHOTS) throw new IllegalArgumentException("an image holds at most 65536 snapshots: remove one first");
+            L1Table active = l1;
+            java.time.Instant now = java.time.Instant.now();
+            SnapshotTable.Entry taken = new SnapshotTable.Entry(active.offset(), active.size(), Long.toString(nextId), name,
+                    now.getEpochSecond(), now.getNano(), 0, 0, size, -1, new byte[0]);
+            snaps.add(taken);
+            switchMetadata(entriesOf(active), snaps, size);
+            return taken.info();
+        } finally {
+            releaseExclusive();
+        }
+    }
+
+    /**
+     * Rolls the volume back to snapshot {@code name} (or ID): the active image becomes what the
+     * snapshot holds, with its virtual size; what was written since is gone. The snapshot stays.
+     * I/O waits while it runs; whether a rollback is allowed (nobody using the volume) is the caller's to decide.
+     */
+    public void revertToSnapshot(String name) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        exclusive();
+        try {
+            List<SnapshotTable.Entry> snaps = SnapshotTable.read(host, header).entries();
+            SnapshotTable.Entry s = find(snaps, name);
+            if (s.diskSize() <= 0 || s.diskSize() % BLOCK_SIZE != 0) throw new IOException(file + ": snapshot " + name + " has an invalid size " + s.diskSize());
+            long needL1 = Qcow2Header.ceilDiv(s.diskSize(), (long) clusterSize * l2Entries);
+            if (needL1 * 8 > MAX_L1_BYTES) throw new IOException(file + ": snapshot " + name + " is too large for its cluster size");
+            long[] snapshotL1 = host.readLongs(s.l1Offset(), s.l1Size());
+            long[] activeL2 = java.util.Arrays.copyOf(snapshotL1, (int) Math.max(needL1, s.l1Size()));
+            switchMetadata(activeL2, snaps, s.diskSize());
+        } finally {
+            releaseExclusive();
+        }
+    }
+
+    /**
+     * Removes snapshot {@code name} (or ID): what only it held is freed and its space given back
+     * (punched holes). I/O waits while it runs.
+     */
+    public void deleteSnapshot(String name) throws IOException {
+        if (readOnly) throw new IOException("volume is read-only");
+        exclusive();
+        try {
+            List<SnapshotTable.Entry> snaps = new ArrayList<>(SnapshotTable.read(host, header).entries());
+            snaps.remove(find(snaps, name));
+            switchMetadata(entriesOf(l1), snaps, size);
+        } finally {
+            releaseExclusive();
+        }
+    }
+
+    /** Waits for every running read and write to end and holds new ones off (the gate's exclusive side). */
+    private void exclusive() throws IOException {
+        gate.writeLock().lock();
+        allocLock.lock();
+        if (closed) {
+            releaseExclusive();
+            throw new IOException(file + " is closed");
+        }
+    }
+
+    private void releaseExclusive() {
+        allocLock.unlock();
+        gate.writeLock().unlock();
+    }
+
+    private static long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return 0; // QEMU's strtoul: not a number counts 0
+        }
+    }
+
+    private SnapshotTable.Entry find(List<SnapshotTable.Entry> snaps, String name) {
+        for (SnapshotTable.Entry e : snaps) if (e.name().equals(name)) return e;
+        for (SnapshotTable.Entry e : snaps) if (e.id().equals(name)) return e;
+        throw new IllegalArgumentException("volume has no snapshot named " + name + (snaps.isEmpty() ? " (it has none)"
+                : " (it has " + String.join(", ", snaps.stream().map(SnapshotTable.Entry::name).toList()) + ")"));
+    }
+
+    private static long[] entriesOf(L1Table t) {
+        long[] out = new long[t.size()];
+        for (int i = 0; i < out.length; i++) out[i] = t.entries().get(i);
+        return out;
+    }
+
+    /**
+     * Switches the image to a new state in one header write: the active L1 table reaching the L2
+     * tables {@code activeL2} (flags ignored; its length is the new L1 size), the snapshot table
+     * {@code snaps}, the virtual size {@code newSize}. qemu-img check holds every data cluster and
+     * L2 table the active image reaches to "copied iff refcount 1", and refcounts and those flags live
+     * in different clusters: so nothing live is changed in place. Every table whose contents change
+     * (active L1, the L2 tables whose copied flags change, snapshot table, refcount table and all its
+     * blocks, recounted from scratch) is written to clusters free now, forced, and then one 48-byte
+     * write of the header (size to snapshots_offset) switches to them. A crash before it leaves the
+     * old state whole, after it the new one; the old tables are then free (punched).
+     * Holds the gate's exclusive side and allocLock.
+     */
+    private void switchMetadata(long[] activeL2, List<SnapshotTable.Entry> snaps, long newSize) throws IOException {
+        ClusterAllocator old = alloc;
+        long oldEnd = Math.max(old.hostEnd(), Qcow2Header.ceilDiv(host.size(), clusterSize));
+        if (oldEnd > Integer.MAX_VALUE / 2) throw new IOException(file + ": too many clusters to count in memory");
+        // data clusters count one reference per L1 table that reaches them (as QEMU counts them)
+        java.util.Map<Long, long[]> tables = new java.util.HashMap<>();
+        int[] data = new int[(int) oldEnd];
+        countData(data, activeL2, tables);
+        for (SnapshotTable.Entry s : snaps) countData(data, host.readLongs(s.l1Offset(), s.l1Size()), tables);
+
+        // active L2 tables whose copied flags change are copied; the others stay where they are
+        long[] l2At = new long[activeL2.length];
+        java.util.Map<Long, Long> moved = new java.util.HashMap<>();
+        List<long[]> copies = new ArrayList<>();
+        List<Long> copyAt = new ArrayList<>();
+        for (int i = 0; i < activeL2.length; i++) {
+            long l2 = activeL2[i] & L2Entry.OFFSET_MASK;
+            if (l2 == 0) continue;
+            Long to = moved.get(l2);
+            if (to == null) {
+                long[] current = tables.get(l2);
+                long[] flagged = withCopiedFlags(current, data);
+                to = l2;
+                if (!java.util.Arrays.equals(current, flagged)) {
+                    to = old.allocate() << clusterBits;
+                    copies.add(flagged);
+                    copyAt.add(to);
+                }
+                moved.put(l2, to);
+            }
+            l2At[i] = to;
+        }
+        int l1Clusters = (int) Math.max(1, Qcow2Header.ceilDiv(activeL2.length * 8L, clusterSize));
+        long l1At = old.allocateContiguous(l1Clusters) << clusterBits;
+        byte[] snapTable = SnapshotTable.encode(snaps);
+        int snapClusters = (int) Qcow2Header.ceilDiv(snapTable.length, clusterSize);
+        long snapAt = snaps.isEmpty() ? 0 : old.allocateContiguous(snapClusters) << clusterBits;
+
+        // the refcount table and blocks go last, at the end: they count everything, themselves too
+        long end = old.hostEnd();
+        int perBlock = RefcountCodec.entriesPerBlock(clusterSize, header.refcountOrder());
+        long blocks = 1;
+        long tableClusters = 1;
+        for (int i = 0; i < 64; i++) {
+            long b = Qcow2Header.ceilDiv(end + blocks + tableClusters, perBlock);
+            long t = Qcow2Header.ceilDiv(Math.max(b, old.table().length) * 8, clusterSize);
+            if (b == blocks && t == tableClusters) break;
+            blocks = b;
+            tableClusters = t;
+        }
+        long rcAt = old.allocateContiguous((int) (blocks + tableClusters));
+        if (rcAt != end) throw new IllegalStateException("refcount region moved");
+        long total = end + blocks + tableClusters;
+        if (total > Integer.MAX_VALUE / 2) throw new IOException(file + ": too many clusters to count in memory");
+
+        int[] counts = java.util.Arrays.copyOf(data, (int) total);
+        counts[0]++; // the header
+        for (long l2 : l2At) if (l2 != 0) counts[(int) (l2 >>> clusterBits)]++;
+        for (SnapshotTable.Entry s : snaps) {
+            for (long e : host.readLongs(s.l1Offset(), s.l1Size())) {
+                long l2 = e & L2Entry.OFFSET_MASK;
+                if (l2 != 0) counts[(int) (l2 >>> clusterBits)]++;
+            }
+            countRange(counts, s.l1Offset(), s.l1Size() * 8L);
+        }
+        countRange(counts, l1At, activeL2.length * 8L);
+        if (!snaps.isEmpty()) countRange(counts, snapAt, snapTable.length);
+        for (long c = rcAt; c < total; c++) counts[(int) c]++;
+        long max = RefcountCodec.maxRefcount(header.refcountOrder());
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > max) throw new IOException(file + ": host cluster " + c + " would be counted " + counts[c] + " times, more than " + (1 << header.refcountOrder()) + "-bit refcounts hold");
+        }
+        long[] newL1 = new long[activeL2.length];
+        for (int i = 0; i < newL1.length; i++) {
+            if (l2At[i] != 0) newL1[i] = L2Entry.normal(l2At[i], counts[(int) (l2At[i] >>> clusterBits)] == 1);
+        }
+
+        // everything new is written where nothing points yet, and forced before the header points to it
+        for (int k = 0; k < copies.size(); k++) host.write(copyAt.get(k), HostFile.encodeLongs(copies.get(k), clusterSize));
+        host.write(l1At, HostFile.encodeLongs(newL1, l1Clusters * clusterSize));
+        if (!snaps.isEmpty()) host.write(snapAt, java.util.Arrays.copyOf(snapTable, snapClusters * clusterSize));
+        long[] rcTable = new long[(int) (tableClusters * clusterSize / 8)];
+        for (int b = 0; b < blocks; b++) {
+            byte[] block = new byte[clusterSize];
+            for (int k = 0; k < perBlock; k++) {
+                long c = (long) b * perBlock + k;
+                if (c >= total) break;
+                if (counts[(int) c] != 0) RefcountCodec.set(block, k, header.refcountOrder(), counts[(int) c]);
+            }
+            rcTable[b] = (rcAt + b) << clusterBits;
+            host.write(rcTable[b], block);
+        }
+        long rcTableAt = (rcAt + blocks) << clusterBits;
+        host.write(rcTableAt, HostFile.encodeLongs(rcTable, (int) (tableClusters * clusterSize)));
+        host.force();
+        ByteBuffer fields = ByteBuffer.allocate(48).putLong(newSize).putInt(0).putInt(newL1.length).putLong(l1At)
+                .putLong(rcTableAt).putInt((int) tableClusters).putInt(snaps.size()).putLong(snapAt);
+        host.write(Qcow2Header.OFFSET_SIZE, fields.flip());
+        host.force();
+
+        // the old state's tables (and the data only it reached) are free now: their space goes back
+        List<long[]> runs = new ArrayList<>();
+        for (long c = 0; c < oldEnd; c++) {
+            if (counts[(int) c] != 0 || old.refcount(c) == 0) continue;
+            if (!runs.isEmpty() && runs.getLast()[1] == c) runs.getLast()[1] = c + 1;
+            else runs.add(new long[] {c, c + 1});
+        }
+        Qcow2Header h = header;
+        header = new Qcow2Header(h.version(), h.clusterBits(), newSize, newL1.length, l1At, rcTableAt, (int) tableClusters,
+                snaps.size(), snapAt, h.incompatibleFeatures(), h.compatibleFeatures(), 0, h.refcountOrder(),
+                h.backingFile(), h.backingFormat(), h.extensions());
+        l1 = new L1Table(l1At, new AtomicLongArray(newL1));
+        size = newSize;
+        l2Cache.clear();
+        alloc = new ClusterAllocator(host, holes, header, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
+        for (long[] r : runs) holes.punch(r[0] << clusterBits, (r[1] - r[0]) << clusterBits);
+    }
+
+    /** One reference per data cluster each L2 table of {@code l1Entries} reaches; tables read once into {@code tables}. */
+    private void countData(int[] data, long[] l1Entries, java.util.Map<Long, long[]> tables) throws IOException {
+        for (long l1e : l1Entries) {
+            long l2 = l1e & L2Entry.OFFSET_MASK;
+            if (l2 == 0) continue;
+            long[] t = tables.get(l2);
+            if (t == null) {
+                if ((l2 >>> clusterBits) >= data.length) throw new IOException(file + ": an L1 table points past the end of the file (the image is corrupt)");
+                t = host.readLongs(l2, l2Entries);
+                tables.put(l2, t);
+            }
+            for (long e : t) {
+                switch (L2Entry.kind(e)) {
+                    case NORMAL, ZERO -> {
+                        if (L2Entry.hostOffset(e) != 0) countRange(data, L2Entry.hostOffset(e), clusterSize);
+                    }
+                    case COMPRESSED -> {
+                        long at = L2Entry.compressedOffset(e, clusterBits);
+                        countRange(data, at & ~511L, (at & 511) + L2Entry.compressedLength(e, clusterBits));
+                    }
+                    case UNALLOCATED -> {
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code table} with "copied" set exactly on the entries whose cluster is counted once (what qemu-img check holds). */
+    private long[] withCopiedFlags(long[] table, int[] counts) {
+        long[] out = table.clone();
+        for (int k = 0; k < out.length; k++) {
+            long e = out[k];
+            L2Entry.Kind kind = L2Entry.kind(e);
+            if ((kind == L2Entry.Kind.NORMAL || kind == L2Entry.Kind.ZERO) && L2Entry.hostOffset(e) != 0) {
+                boolean once = counts[(int) (L2Entry.hostOffset(e) >>> clusterBits)] == 1;
+                out[k] = once ? e | L2Entry.COPIED : e & ~L2Entry.COPIED;
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- repair
 
     /**
@@ -779,7 +1164,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
         if (h.nbSnapshots() > 0) {
             SnapshotTable.Contents snaps = SnapshotTable.read(host, h);
             countRange(counted, h.snapshotsOffset(), snaps.length());
-            for (SnapshotTable.SnapshotL1 s : snaps.l1Tables()) countL1(counted, s.offset(), host.readLongs(s.offset(), s.size()));
+            for (SnapshotTable.Entry s : snaps.entries()) countL1(counted, s.l1Offset(), host.readLongs(s.l1Offset(), s.l1Size()));
         }
         return alloc.repair(counted);
     }
