@@ -132,7 +132,11 @@ class ThinProvisioningTest {
         assertGood(run(list, unmapCdb(0, list.length)), "UNMAP");
         long after = device.allocatedBytes();
         System.out.printf("%s: UNMAP of 16 MiB: allocated %d -> %d bytes%n", format, before, after);
-        assertTrue(before - after >= 16L << 20, format + ": allocated " + before + " -> " + after + ", not 16 MiB less");
+        // 16 MiB of data comes back; qcow2 may write up to a cluster of metadata (an L2 or refcount block
+        // first touched) while doing it, and the file system counts it in 4 KiB pages
+        long slack = format.equals("qcow2") ? 64 * 1024 : 0;
+        assertTrue(before - after >= (16L << 20) - slack, format + ": allocated " + before + " -> " + after
+                + ", not 16 MiB less");
         assertAll((byte) 0, read(8 * MIB_BLOCKS, 16 * MIB_BLOCKS), "the unmapped range");
         assertAll((byte) 0x5a, read(8 * MIB_BLOCKS - 1, 1), "the block before it");
         assertAll((byte) 0x5a, read(24 * MIB_BLOCKS, 1), "the block after it");
