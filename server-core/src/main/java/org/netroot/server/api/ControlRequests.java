@@ -10,6 +10,9 @@ public final class ControlRequests {
     }
 
     /** A new overlay named {@code name} (of the golden image in the path). */
+    public record TakeSnapshot(String name) {
+    }
+
     public record CloneVolume(String name) {
     }
 

@@ -73,6 +73,24 @@ public interface NetrootControl extends AutoCloseable {
      */
     Job startPromote(String overlay, String newName);
 
+    /** The qcow2 volume's internal snapshots, oldest first. */
+    List<Snapshot> snapshots(String volume);
+
+    /**
+     * Takes snapshot {@code snapshot} of the qcow2 volume as it is now; also while its client runs
+     * (what the client had not flushed yet is not in it, as after a power cut). Returns the volume.
+     */
+    Volume createSnapshot(String volume, String snapshot);
+
+    /**
+     * Rolls the volume back to {@code snapshot}: what was written since is gone (the snapshot stays).
+     * Refused, with the reason, while its client is online.
+     */
+    Volume rollbackVolume(String volume, String snapshot);
+
+    /** Removes {@code snapshot}; the space only it held is given back. */
+    Volume removeSnapshot(String volume, String snapshot);
+
     /**
      * Creates a volume holding a copy of the image file at {@code imagePath} (a path on the server);
      * waits for it. A raw image becomes a raw volume, a qcow2 one a qcow2 volume (its backing chain

@@ -186,6 +186,28 @@ public final class RemoteControl implements NetrootControl {
     }
 
     @Override
+    public List<Snapshot> snapshots(String volume) {
+        return call("GET", "/api/volumes/" + volume + "/snapshots", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public Volume createSnapshot(String volume, String snapshot) {
+        return call("POST", "/api/volumes/" + volume + "/snapshots", new ControlRequests.TakeSnapshot(snapshot),
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public Volume rollbackVolume(String volume, String snapshot) {
+        return call("POST", "/api/volumes/" + volume + "/snapshots/" + snapshot + "/rollback", null,
+                new TypeReference<>() { });
+    }
+
+    @Override
+    public Volume removeSnapshot(String volume, String snapshot) {
+        return call("DELETE", "/api/volumes/" + volume + "/snapshots/" + snapshot, null, new TypeReference<>() { });
+    }
+
+    @Override
     public Volume resetVolume(String name) {
         return call("POST", "/api/volumes/" + name + "/reset", null, new TypeReference<>() { });
     }

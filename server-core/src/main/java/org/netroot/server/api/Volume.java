@@ -12,7 +12,8 @@ import java.util.List;
  *                  {@link NetrootControl#cloneVolume} makes overlays of it
  * @param overlayOf the golden image this qcow2 overlay reads what it did not write from; null when
  *                  it stands alone
- * @param snapshots the volume's internal snapshots by name (qcow2); empty until snapshots come
+ * @param snapshots the volume's internal snapshots by name, oldest first (qcow2; a raw volume has none);
+ *                  filled in lists ({@link NetrootControl#volumes()}) and by the snapshot calls
  */
 public record Volume(String name, long sizeBytes, String fileName, Instant createdAt, String format,
                      long allocatedBytes, boolean golden, String overlayOf, List<String> snapshots) {
@@ -34,6 +35,10 @@ public record Volume(String name, long sizeBytes, String fileName, Instant creat
     /** A volume that is neither golden nor an overlay. */
     public Volume(String name, long sizeBytes, String fileName, Instant createdAt, String format, long allocatedBytes) {
         this(name, sizeBytes, fileName, createdAt, format, allocatedBytes, false, null, List.of());
+    }
+
+    public Volume withSnapshots(List<String> names) {
+        return new Volume(name, sizeBytes, fileName, createdAt, format, allocatedBytes, golden, overlayOf, names);
     }
 
     public Volume withAllocatedBytes(long bytes) {

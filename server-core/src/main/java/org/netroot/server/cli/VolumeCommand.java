@@ -13,12 +13,13 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "volume", mixinStandardHelpOptions = true,
         description = {"Create, list, import, export, resize and remove the virtual disks clients boot;"
-                + " make golden images and give each client an overlay of one.",
+                + " make golden images and give each client an overlay of one; take snapshots and roll back to them.",
                 "Formats: qcow2 (the default for new volumes) and raw; both are sparse files."},
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Import.class,
                 VolumeCommand.Export.class, VolumeCommand.Remove.class, VolumeCommand.Resize.class,
                 VolumeCommand.Golden.class, VolumeCommand.CloneOverlay.class, VolumeCommand.Reset.class,
-                VolumeCommand.Promote.class})
+                VolumeCommand.Promote.class, VolumeCommand.TakeSnapshot.class, VolumeCommand.ListSnapshots.class,
+                VolumeCommand.Rollback.class, VolumeCommand.RemoveSnapshot.class})
 final class VolumeCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an empty volume of a size, or one holding a copy of an image file.")
@@ -247,6 +248,77 @@ final class VolumeCommand {
             return Connection.run(data, c -> {
                 c.removeVolume(name);
                 System.out.println("removed volume " + name);
+            });
+        }
+    }
+
+    @Command(name = "snapshot", mixinStandardHelpOptions = true, description = {
+            "Take a snapshot of a qcow2 volume as it is now, kept inside the volume's file.",
+            "Works while its client runs (what it has not written to disk yet is not in it, as after a power cut);"
+                    + " `netroot volume rollback` returns to it."})
+    static final class TakeSnapshot implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume") String name;
+        @Parameters(index = "1", paramLabel = "SNAPSHOT", description = "a name for the snapshot, e.g. before-update") String snapshot;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                Volume v = c.createSnapshot(name, snapshot);
+                System.out.println("took snapshot " + snapshot + " of volume " + name + " (" + v.snapshots().size()
+                        + " snapshot" + (v.snapshots().size() == 1 ? "" : "s") + " now)");
+            });
+        }
+    }
+
+    @Command(name = "snapshots", mixinStandardHelpOptions = true, description = "List a volume's snapshots, oldest first.")
+    static final class ListSnapshots implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume") String name;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                var snapshots = c.snapshots(name);
+                if (snapshots.isEmpty()) {
+                    System.out.println("volume " + name + " has no snapshots yet: `netroot volume snapshot " + name + " NAME`");
+                }
+                for (var s : snapshots) {
+                    System.out.printf("%-24s %10s  taken %s%n", s.name(), Sizes.human(s.sizeBytes()), s.takenAt());
+                }
+            });
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = {
+            "Return a volume to one of its snapshots: everything written since is gone (the snapshot stays).",
+            "Only while its client is shut down."})
+    static final class Rollback implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume") String name;
+        @Parameters(index = "1", paramLabel = "SNAPSHOT", description = "the snapshot to return to") String snapshot;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                Volume v = c.rollbackVolume(name, snapshot);
+                System.out.println("rolled volume " + name + " back to snapshot " + snapshot + " (" + Sizes.human(v.sizeBytes()) + ")");
+            });
+        }
+    }
+
+    @Command(name = "snapshot-remove", mixinStandardHelpOptions = true, description =
+            "Remove a snapshot of a volume; the space only it held goes back to the disk. Works while the client runs.")
+    static final class RemoveSnapshot implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume") String name;
+        @Parameters(index = "1", paramLabel = "SNAPSHOT", description = "the snapshot to remove") String snapshot;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                c.removeSnapshot(name, snapshot);
+                System.out.println("removed snapshot " + snapshot + " of volume " + name);
             });
         }
     }

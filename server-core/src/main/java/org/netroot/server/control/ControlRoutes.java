@@ -25,7 +25,11 @@ public final class ControlRoutes {
             if (body == null || body.isBlank()) body = "{}";
             String[] p = path.replaceAll("^/+|/+$", "").split("/");
             if (p.length < 2 || !p[0].equals("api")) return error(404, "no such resource: " + path);
-            return switch (method + " " + p[1] + (p.length > 2 ? "/*" : "") + (p.length > 3 ? "/" + p[3] : "")) {
+            // the route: fixed words kept, names replaced by * ("POST volumes/*/snapshots/*/rollback")
+            String route = method + " " + p[1] + (p.length > 2 ? "/*" : "") + (p.length > 3 ? "/" + p[3] : "")
+                    + (p.length > 4 ? "/*" : "") + (p.length > 5 ? "/" + p[5] : "");
+            if (p.length > 6) return error(404, "no such resource: " + path);
+            return switch (route) {
                 case "GET version" -> ok(Map.of("apiVersion", NetrootControl.API_VERSION));
                 case "GET status" -> ok(control.status());
                 case "GET clients" -> ok(control.clients());
@@ -80,6 +84,14 @@ public final class ControlRoutes {
                 case "GET disk-space" -> ok(control.diskSpace());
                 case "POST volumes/*/golden" -> ok(control.makeGolden(p[2]));
                 case "POST volumes/*/reset" -> ok(control.resetVolume(p[2]));
+                case "GET volumes/*/snapshots" -> ok(control.snapshots(p[2]));
+                case "POST volumes/*/snapshots" -> {
+                    var req = Json.MAPPER.readValue(body, ControlRequests.TakeSnapshot.class);
+                    if (req == null || req.name() == null) throw new IllegalArgumentException("give the snapshot a name");
+                    yield created(control.createSnapshot(p[2], req.name()));
+                }
+                case "POST volumes/*/snapshots/*/rollback" -> ok(control.rollbackVolume(p[2], p[4]));
+                case "DELETE volumes/*/snapshots/*" -> ok(control.removeSnapshot(p[2], p[4]));
                 case "POST volumes/*/clone" -> {
                     var req = Json.MAPPER.readValue(body, ControlRequests.CloneVolume.class);
                     if (req == null || req.name() == null) throw new IllegalArgumentException("give the new overlay's name");

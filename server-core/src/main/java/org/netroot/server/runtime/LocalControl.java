@@ -26,6 +26,7 @@ import org.netroot.server.api.ServerStartup;
 import org.netroot.server.api.ServerStatus;
 import org.netroot.server.api.RemoteControl;
 import org.netroot.server.api.ControlEndpoint;
+import org.netroot.server.api.Snapshot;
 import org.netroot.server.api.Volume;
 import org.netroot.server.events.ChangeFeed;
 import org.netroot.server.events.DiscoveredMachines;
@@ -337,6 +338,49 @@ public final class LocalControl implements NetrootControl {
             try {
                 Volume v = volumes.cloneOverlay(golden, newName);
                 feed.publish(ChangeType.VOLUME_CREATED, v.name(), v);
+                return v;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public List<Snapshot> snapshots(String volume) {
+        return store(() -> {
+            try {
+                return volumes.snapshots(volume);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public Volume createSnapshot(String volume, String snapshot) {
+        return changeVolume(() -> volumes.createSnapshot(volume, snapshot));
+    }
+
+    @Override
+    public Volume rollbackVolume(String volume, String snapshot) {
+        return changeVolume(() -> volumes.rollback(volume, snapshot));
+    }
+
+    @Override
+    public Volume removeSnapshot(String volume, String snapshot) {
+        return changeVolume(() -> volumes.removeSnapshot(volume, snapshot));
+    }
+
+    private interface VolumeChange {
+        Volume run() throws IOException;
+    }
+
+    /** Runs a change of one volume and tells the live stream of the volume as it is after it. */
+    private Volume changeVolume(VolumeChange change) {
+        return store(() -> {
+            try {
+                Volume v = change.run();
+                feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
                 return v;
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);

@@ -8,6 +8,11 @@ final class CountingBlockDevice implements BlockDevice {
     private final BlockDevice device;
     private final IoCounters counters;
 
+    /** The device counted (a format's own operations, e.g. qcow2 snapshots, are reached through it). */
+    BlockDevice inner() {
+        return device;
+    }
+
     CountingBlockDevice(BlockDevice device, IoCounters counters) {
         this.device = device;
         this.counters = counters;

@@ -202,6 +202,29 @@ public final class OpenVolumes {
         change.run();
     }
 
+    /** Work on a volume's device that may need the device's own type (a qcow2 snapshot). */
+    @FunctionalInterface
+    public interface DeviceWork<T> {
+        T run(BlockDevice device) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on the volume's device, under the registry's lock (no client attaches or
+     * leaves meanwhile): on the device its clients use when it is open, so they see the change at
+     * once, otherwise on one {@code closed} opens for it, closed afterwards. The device given is the
+     * format's own (not the counting wrapper clients write through).
+     */
+    public synchronized <T> T withDevice(String volumeName, Opener closed, DeviceWork<T> work) throws IOException {
+        VolumeHandle h = open.get(volumeName);
+        if (h != null) {
+            BlockDevice d = h.device();
+            return work.run(d instanceof CountingBlockDevice c ? c.inner() : d);
+        }
+        try (BlockDevice d = closed.open(volumeName)) {
+            return work.run(d);
+        }
+    }
+
     /** "client pc1 (iqn...)", or for null (only evicted sessions left) "a session that is closing". */
     public static String describe(User user) {
         return user != null ? user.description() : "a session that is closing";

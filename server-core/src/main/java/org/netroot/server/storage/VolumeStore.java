@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.netroot.server.api.DiskSpace;
+import org.netroot.server.api.Snapshot;
 import org.netroot.server.api.Volume;
+import org.netroot.server.storage.qcow2.Qcow2BlockDevice;
+import org.netroot.server.storage.qcow2.SnapshotInfo;
 import org.netroot.server.store.VolumeRepository;
 
 /**
@@ -58,11 +61,121 @@ public final class VolumeStore {
         return openVolumes;
     }
 
-    /** Every volume with its real disk usage (one {@code du} run for all files). */
+    /** Every volume with its real disk usage (one {@code du} run for all files) and its snapshots' names. */
     public List<Volume> list() {
         List<Volume> volumes = repository.list();
         Map<Path, Long> usage = DiskUsage.allocatedBytes(volumes.stream().map(this::fileOf).toList());
-        return volumes.stream().map(v -> v.withAllocatedBytes(usage.getOrDefault(fileOf(v), DiskUsage.UNKNOWN))).toList();
+        return volumes.stream().map(v -> v.withAllocatedBytes(usage.getOrDefault(fileOf(v), DiskUsage.UNKNOWN))
+                .withSnapshots(snapshotNames(v))).toList();
+    }
+
+    // ---- snapshots (qcow2's internal ones, kept in the volume's file) ----------------------------
+
+    /** The qcow2 volume's snapshots, oldest first. */
+    public List<Snapshot> snapshots(String name) throws IOException {
+        Volume v = requireQcow2(name, "has");
+        return openVolumes.withDevice(name, n -> openDevice(v, true), d -> qcow2(d).snapshots()).stream()
+                .map(s -> new Snapshot(s.name(), s.date(), s.virtualSize())).toList();
+    }
+
+    /**
+     * Takes snapshot {@code snapshot} of the volume as it is now; while a client uses it too (I/O
+     * waits for the moment it takes). Not of a golden image: it never changes (snapshot its overlays).
+     */
+    public Volume createSnapshot(String name, String snapshot) throws IOException {
+        Volume v = requireWritableQcow2(name, "take a snapshot of");
+        checkSnapshotName(snapshot);
+        try {
+            openVolumes.withDevice(name, n -> openDevice(v, false), d -> qcow2(d).createSnapshot(snapshot));
+        } catch (IOException e) {
+            throw diskError("take snapshot " + snapshot + " of volume " + name, e);
+        }
+        return withSnapshots(require(name));
+    }
+
+    /**
+     * Rolls the volume back to {@code snapshot} (its size too): what was written since is gone.
+     * Refused while a client has the volume open: its disk would change under it.
+     */
+    public Volume rollback(String name, String snapshot) throws IOException {
+        Volume v = requireWritableQcow2(name, "roll back");
+        requireSnapshot(name, snapshot);
+        openVolumes.whileClosed(name, user -> "volume " + name + " is in use by " + OpenVolumes.describe(user)
+                + ": shut it down first, then roll it back (its disk would change under the running system)", () -> {
+            try (BlockDevice d = openDevice(v, false)) {
+                Qcow2BlockDevice q = qcow2(d);
+                q.revertToSnapshot(snapshot);
+                if (q.sizeBytes() != v.sizeBytes()) repository.updateSize(name, q.sizeBytes());
+            } catch (IOException e) {
+                throw diskError("roll volume " + name + " back to snapshot " + snapshot, e);
+            }
+        });
+        return withSnapshots(withUsage(require(name)));
+    }
+
+    /** Removes {@code snapshot}; the space only it held goes back to the disk. Also while a client runs. */
+    public Volume removeSnapshot(String name, String snapshot) throws IOException {
+        Volume v = requireWritableQcow2(name, "remove a snapshot of");
+        requireSnapshot(name, snapshot);
+        try {
+            openVolumes.withDevice(name, n -> openDevice(v, false), d -> {
+                qcow2(d).deleteSnapshot(snapshot);
+                return null;
+            });
+        } catch (IOException e) {
+            throw diskError("remove snapshot " + snapshot + " of volume " + name, e);
+        }
+        return withSnapshots(withUsage(require(name)));
+    }
+
+    private Volume withSnapshots(Volume v) {
+        return v.withSnapshots(snapshotNames(v));
+    }
+
+    /** For listings: read from the file's snapshot table (no device opened); none for raw or an unreadable file. */
+    private List<String> snapshotNames(Volume v) {
+        if (!Volume.QCOW2.equals(v.format())) return List.of();
+        try {
+            return Qcow2BlockDevice.snapshotsOf(fileOf(v)).stream().map(SnapshotInfo::name).toList();
+        } catch (IOException e) {
+            return List.of(); // a missing or damaged file shows elsewhere (opening it fails with the reason)
+        }
+    }
+
+    private Volume requireQcow2(String name, String verb) {
+        Volume v = require(name);
+        if (!Volume.QCOW2.equals(v.format())) {
+            throw new IllegalArgumentException("volume " + name + " is " + v.format() + ": only qcow2 volumes " + verb
+                    + " snapshots (export it with --format qcow2 and import that as a new volume)");
+        }
+        return v;
+    }
+
+    private Volume requireWritableQcow2(String name, String what) {
+        Volume v = requireQcow2(name, "have");
+        if (v.golden()) {
+            throw new IllegalArgumentException("cannot " + what + " golden image " + name + ": it never changes;"
+                    + " snapshots belong to its overlays");
+        }
+        return v;
+    }
+
+    private void requireSnapshot(String name, String snapshot) throws IOException {
+        if (snapshots(name).stream().noneMatch(s -> s.name().equals(snapshot))) {
+            throw new IllegalArgumentException("volume " + name + " has no snapshot named " + snapshot
+                    + ": `netroot volume snapshots " + name + "` lists them");
+        }
+    }
+
+    private static Qcow2BlockDevice qcow2(BlockDevice d) {
+        if (d instanceof Qcow2BlockDevice q) return q;
+        throw new IllegalStateException("not a qcow2 device: " + d.getClass().getSimpleName());
+    }
+
+    private static void checkSnapshotName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("snapshot names use letters, digits, '.', '_' and '-' (up to 64): " + name);
+        }
     }
 
     public Optional<Volume> find(String name) {

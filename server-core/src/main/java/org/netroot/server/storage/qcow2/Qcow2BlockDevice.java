@@ -206,6 +206,24 @@ public final class Qcow2BlockDevice implements BlockDevice {
         }
     }
 
+    /**
+     * The internal snapshots of the image at {@code file}, read from its header and snapshot table
+     * only (no backing chain opened, nothing repaired, nothing written): for listings.
+     */
+    public static List<SnapshotInfo> snapshotsOf(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = ch.size();
+            HostFile host = new HostFile(ch);
+            ByteBuffer start = ByteBuffer.allocate((int) Math.min(fileSize, 512));
+            host.read(0, start);
+            int bits = Qcow2Header.peekClusterBits(start.flip());
+            Qcow2Header h = Qcow2Header.decode(host.readBytes(0, (int) Math.min(fileSize, 1 << bits)), fileSize);
+            return SnapshotTable.read(host, h).entries().stream().map(SnapshotTable.Entry::info).toList();
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Opens an image made by Netroot or qemu-img; its backing chain is opened read-only. */
     public static Qcow2BlockDevice open(Path file, boolean readOnly) throws IOException {
         return open(file, readOnly, 0);
