@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * A homelab as a first-time user might have it after an evening: three clients with their volumes,
  * one that booted fine, one booting now, one that failed (with the words and the fix), and a PC that
- * PXE-booted but is no client yet. Events go through the server's own bus, as a real boot's would.
+ * PXE-booted but is no client yet, and a golden image with one overlay. Events go through the server's
+ * own bus, as a real boot's would.
  */
 final class DemoData {
     static final int CLIENTS = 3;
@@ -31,6 +32,9 @@ final class DemoData {
             api.createVolume("lab-1", 32 * GIB);
             api.createVolume("kiosk", 16 * GIB);
             api.createVolume("spare", 8 * GIB);
+            api.createVolume("classroom", 32 * GIB); // a golden image with an overlay: the Volumes view's badges
+            api.makeGolden("classroom");
+            api.cloneVolume("classroom", "desk-1");
             api.addClient(Client.sanboot("office-pc", REAL_PC_MAC, "office-pc"));
             api.addClient(Client.sanboot("lab-1", "52:54:00:0a:00:02", "lab-1"));
             api.addClient(Client.sanboot("kiosk", "52:54:00:0a:00:03", "kiosk"));

@@ -2,6 +2,8 @@ package org.netroot.app.ui.volumes;
 
 import atlantafx.base.theme.Styles;
 import javafx.application.Platform;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.event.ActionEvent;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
@@ -86,6 +88,19 @@ abstract class ActionDialog extends Dialog<Void> {
         failure.setVisible(true);
         revalidate();
         fit();
+    }
+
+    /** Calls {@code onChange} when {@code value} changes, until the dialog closes (the view-model outlives it). */
+    protected final void whileOpen(ObservableValue<?> value, Runnable onChange) {
+        ChangeListener<Object> l = (o, a, b) -> onChange.run();
+        value.addListener(l);
+        setOnHidden(e -> value.removeListener(l));
+    }
+
+    /** Shows the hint as a warning (a size past the free space: allowed, but worth reading) or as a quiet note. */
+    protected final void warn(boolean warning) {
+        hint.getStyleClass().removeAll(Styles.TEXT_MUTED, Styles.WARNING);
+        hint.getStyleClass().add(warning ? Styles.WARNING : Styles.TEXT_MUTED);
     }
 
     /** Grows the window to its content after a line appeared (a refusal, a confirmation), so no button is cut off. */

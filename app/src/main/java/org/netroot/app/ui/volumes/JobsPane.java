@@ -11,7 +11,7 @@ import javafx.scene.layout.VBox;
 import org.netroot.app.ui.common.Formats;
 import org.netroot.server.api.Job;
 
-/** One line per running import or export: what, a progress bar, bytes done of total, Cancel. Live from JOB_PROGRESS. */
+/** One line per running import, export or promotion: what, a progress bar, bytes done of total, Cancel. Live from JOB_PROGRESS. */
 final class JobsPane extends VBox {
     private final VolumesViewModel viewModel;
 

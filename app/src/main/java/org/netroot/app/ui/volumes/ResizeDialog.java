@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * Changes a volume's size. Growing works while its client runs (the client sees the new size at
  * once); shrinking needs the "data past X is lost" confirmation, and the server refuses it while a
- * client is attached: its reason shows here and the size stays.
+ * client is attached: its reason shows here and the size stays. A grow past the data folder's free
+ * space is allowed with a warning.
  */
 final class ResizeDialog extends ActionDialog {
     private final VolumesViewModel viewModel;
@@ -37,17 +38,21 @@ final class ResizeDialog extends ActionDialog {
         form.add(confirmShrink, 1, 2);
         size.textProperty().addListener((o, a, b) -> update());
         confirmShrink.selectedProperty().addListener((o, a, b) -> update());
+        whileOpen(viewModel.diskSpace(), this::update);
+        viewModel.refreshDiskSpace();
         update();
         Platform.runLater(size::requestFocus);
     }
 
     private ResizeCheck check() {
-        return ResizeCheck.of(size.getText(), volume.sizeBytes(), volume.clientName(), confirmShrink.isSelected());
+        return ResizeCheck.of(size.getText(), volume.sizeBytes(), volume.clientName(), confirmShrink.isSelected(),
+                viewModel.diskSpace().get());
     }
 
     private void update() {
         ResizeCheck c = check();
         hint.setText(c.message());
+        warn(c.pastFreeSpace());
         if (confirmShrink.isVisible() != c.shrink()) {
             confirmShrink.setVisible(c.shrink());
             fit();

@@ -11,7 +11,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.function.Function;
 
-/** The volumes as a sortable table: name, format, virtual size, used, attached client, I/O rate, created. */
+/**
+ * The volumes as a sortable table: name, golden image or overlay (a badge), format, virtual size,
+ * space on disk, attached client, I/O rate, created.
+ */
 final class VolumesTable extends TableView<VolumeEntry> {
     private static final DateTimeFormatter CREATED =
             DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withZone(ZoneId.systemDefault());
@@ -22,9 +25,11 @@ final class VolumesTable extends TableView<VolumeEntry> {
         setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         setPlaceholder(new Label("No volumes yet: create one, or import a disk image"));
         getColumns().add(column("Name", "name", VolumeRow::name));
+        getColumns().add(badge(column("Image", "kind", VolumeRow::kind)));
         getColumns().add(column("Format", "format", VolumeRow::format));
         getColumns().add(shown(column("Virtual size", "size", VolumeRow::sizeBytes), Formats::bytes));
-        getColumns().add(shown(column("Used", "used", VolumeRow::usedBytes), Formats::bytes));
+        getColumns().add(shown(column("On disk", "used", VolumeRow::usedBytes), Formats::bytes));
+        // snapshots (issue 12) get their column here once the API has them: VolumeRow carries their names already
         getColumns().add(column("Client", "client", r -> r.clientName() == null ? "" : r.clientName()));
         getColumns().add(column("I/O", "io", VolumesTable::io));
         getColumns().add(shown(column("Created", "created", VolumeRow::createdAt), CREATED::format));
@@ -42,6 +47,33 @@ final class VolumesTable extends TableView<VolumeEntry> {
         c.setId("volumes-col-" + id);
         c.setCellValueFactory(f -> Bindings.createObjectBinding(() -> value.apply(f.getValue().row()),
                 f.getValue().rowProperty()));
+        return c;
+    }
+
+    /**
+     * The image column as a badge: "Golden image" (read-only, the source of overlays) or "overlay of X";
+     * blank for a volume that stands alone. The cell's text stays set too (hidden), for sorting and tests.
+     */
+    private static TableColumn<VolumeEntry, String> badge(TableColumn<VolumeEntry, String> c) {
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            private final Label badge = new Label();
+
+            {
+                badge.getStyleClass().add("volume-badge");
+                setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+            }
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                boolean show = !empty && item != null && !item.isEmpty();
+                setText(show ? item : null);
+                badge.setText(item);
+                badge.getStyleClass().removeAll("golden", "overlay");
+                if (show) badge.getStyleClass().add(item.equals(VolumeRow.GOLDEN_BADGE) ? "golden" : "overlay");
+                setGraphic(show ? badge : null);
+            }
+        });
         return c;
     }
 

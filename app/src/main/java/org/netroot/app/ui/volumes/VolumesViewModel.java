@@ -1,5 +1,9 @@
 package org.netroot.app.ui.volumes;
 
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -8,6 +12,7 @@ import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import org.netroot.app.model.AppModel;
 import org.netroot.app.ui.common.Background;
+import org.netroot.server.api.DiskSpace;
 import org.netroot.server.api.Job;
 import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Volume;
@@ -25,8 +30,9 @@ import java.util.function.Function;
 
 /**
  * The Volumes view's state: one row per volume joined with its live activity, kept current from
- * the app model (which follows the change stream), the running import/export jobs, and the actions,
- * each run off the FX thread. No scene imports: unit-tested without a screen. FX thread only.
+ * the app model (which follows the change stream), the running jobs (import, export, promote), the
+ * data folder's free space, and the actions, each run off the FX thread. No scene imports:
+ * unit-tested without a screen. FX thread only.
  */
 public final class VolumesViewModel {
     private final AppModel model;
@@ -34,15 +40,32 @@ public final class VolumesViewModel {
     private final FilteredList<Job> runningJobs;
     private final StringProperty error = new SimpleStringProperty();
     private final Set<Long> startedJobs = new HashSet<>();
+    private final ReadOnlyObjectWrapper<DiskSpace> diskSpace = new ReadOnlyObjectWrapper<>();
+    /** A free-space read is on its way; {@link #diskSpaceStale} asks for one more once it is back. */
+    private boolean readingDiskSpace;
+    private boolean diskSpaceStale;
+    private long lastDiskSpaceRead;
+    private final ReadOnlyBooleanWrapper overcommitted = new ReadOnlyBooleanWrapper();
 
     public VolumesViewModel(AppModel model) {
         this.model = model;
         this.runningJobs = new FilteredList<>(model.jobs(), j -> !j.ended());
-        model.volumes().addListener((ListChangeListener<Volume>) c -> refreshRows());
-        model.volumeActivity().addListener((ListChangeListener<VolumeActivity>) c -> refreshRows());
+        model.volumes().addListener((ListChangeListener<Volume>) c -> {
+            refreshRows();
+            refreshDiskSpace(); // a volume came, went, grew or was reset: the disk's free space moved
+        });
+        model.volumeActivity().addListener((ListChangeListener<VolumeActivity>) c -> {
+            refreshRows();
+            refreshDiskSpaceSoon(); // clients writing fill the disk
+        });
+        model.status().addListener((o, a, b) -> refreshDiskSpaceSoon()); // set on each attach (another data folder)
         model.jobs().addListener((ListChangeListener<Job>) c -> reportEndedJobs());
+        diskSpace.addListener((o, a, b) -> checkOvercommit());
         refreshRows();
+        refreshDiskSpace();
     }
+
+    static final long DISK_SPACE_WHILE_WRITING_MS = 5_000;
 
     /**
      * One entry per volume, in the server's order. An entry stays while its volume exists (its row
@@ -55,6 +78,53 @@ public final class VolumesViewModel {
     /** Imports and exports still running (bytes done of total; cancel by id). */
     public ObservableList<Job> runningJobs() {
         return runningJobs;
+    }
+
+    /** The disk holding the data folder's volumes (null until first read). */
+    public ReadOnlyObjectProperty<DiskSpace> diskSpace() {
+        return diskSpace.getReadOnlyProperty();
+    }
+
+    /** True while the writable volumes could together grow past the data folder's free space (sparse: allowed). */
+    public ReadOnlyBooleanProperty overcommitted() {
+        return overcommitted.getReadOnlyProperty();
+    }
+
+    private void checkOvercommit() {
+        overcommitted.set(FreeSpace.overcommitted(entries.stream().map(VolumeEntry::row).toList(), diskSpace.get()));
+    }
+
+    /**
+     * Reads the data folder's free space again, off the FX thread: when volumes change, while clients
+     * write, and when a dialog that sizes a volume opens. One read at a time; a failed read keeps the
+     * last value (the view says nothing about it: the actions report the server's trouble).
+     */
+    public void refreshDiskSpace() {
+        NetrootControl c = model.control();
+        if (c == null) return;
+        if (readingDiskSpace) {
+            diskSpaceStale = true;
+            return;
+        }
+        readingDiskSpace = true;
+        lastDiskSpaceRead = System.currentTimeMillis();
+        Background.run(model.io(), c::diskSpace, s -> {
+            diskSpace.set(s);
+            diskSpaceRead();
+        }, why -> diskSpaceRead());
+    }
+
+    /** As {@link #refreshDiskSpace()}, at most once per {@link #DISK_SPACE_WHILE_WRITING_MS}: for frequent causes. */
+    private void refreshDiskSpaceSoon() {
+        if (System.currentTimeMillis() - lastDiskSpaceRead > DISK_SPACE_WHILE_WRITING_MS) refreshDiskSpace();
+    }
+
+    private void diskSpaceRead() {
+        readingDiskSpace = false;
+        if (diskSpaceStale) {
+            diskSpaceStale = false;
+            refreshDiskSpace();
+        }
     }
 
     /** The last action's failure in the server's words (null when the last one succeeded). */
@@ -85,6 +155,7 @@ public final class VolumesViewModel {
         }
         // only when volumes came or went: an order the user sorted the table into stays
         if (!new HashSet<>(next).equals(new HashSet<>(entries))) entries.setAll(next);
+        checkOvercommit();
     }
 
     private void reportEndedJobs() {
@@ -96,8 +167,29 @@ public final class VolumesViewModel {
 
     // ---- actions: each asks the server off the FX thread, then calls back on it ----
 
-    public void create(String name, long sizeBytes, Consumer<Volume> done, Consumer<String> failed) {
-        call(c -> c.createVolume(name, sizeBytes), done, failed);
+    /** A blank volume of {@code format} ({@link Volume#QCOW2} or {@link Volume#RAW}; null: the server's default). */
+    public void create(String name, long sizeBytes, String format, Consumer<Volume> done, Consumer<String> failed) {
+        call(c -> c.createVolume(name, sizeBytes, format), done, failed);
+    }
+
+    /** Makes a volume a read-only golden image; refused (in the server's words) while a client has it open. */
+    public void makeGolden(String name, Consumer<Volume> done, Consumer<String> failed) {
+        call(c -> c.makeGolden(name), done, failed);
+    }
+
+    /** A new overlay {@code newName} of the golden image {@code golden}, made at once. */
+    public void cloneVolume(String golden, String newName, Consumer<Volume> done, Consumer<String> failed) {
+        call(c -> c.cloneVolume(golden, newName), done, failed);
+    }
+
+    /** Throws an overlay's writes away; refused (in the server's words) while its client has it open. */
+    public void reset(String name, Consumer<Volume> done, Consumer<String> failed) {
+        call(c -> c.resetVolume(name), done, failed);
+    }
+
+    /** Starts copying an overlay into a new golden image; the job shows in {@link #runningJobs()}. */
+    public void startPromote(String overlay, String newName, Consumer<Job> started, Consumer<String> failed) {
+        call(c -> c.startPromote(overlay, newName), j -> track(j, started), failed);
     }
 
     public void resize(String name, long sizeBytes, boolean allowShrink, Consumer<Volume> done, Consumer<String> failed) {

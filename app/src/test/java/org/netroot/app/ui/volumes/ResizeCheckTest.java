@@ -1,6 +1,7 @@
 package org.netroot.app.ui.volumes;
 
 import org.junit.jupiter.api.Test;
+import org.netroot.server.api.DiskSpace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,5 +37,20 @@ class ResizeCheckTest {
         ResizeCheck bad = ResizeCheck.of("100", 64 * GIB, null, true);
         assertFalse(bad.canApply());
         assertTrue(bad.message().contains("multiple of 512"));
+    }
+
+    @Test
+    void growingPastTheFreeSpaceIsAllowedWithAWarning() {
+        DiskSpace space = new DiskSpace("/data/volumes", 100 * GIB, 500 * GIB);
+        ResizeCheck past = ResizeCheck.of("128G", 64 * GIB, null, false, space);
+        assertTrue(past.canApply(), "volumes are sparse: allowed");
+        assertTrue(past.pastFreeSpace());
+        assertEquals("Grows from 64.0 GiB to 128 GiB, larger than the free space on the data folder's disk (100 GiB):"
+                + " allowed, volumes are sparse, but writes fail once the disk is full.", past.message());
+        assertFalse(ResizeCheck.of("96G", 64 * GIB, null, false, space).pastFreeSpace(), "fits");
+        assertFalse(ResizeCheck.of("128G", 64 * GIB, null, false, null).pastFreeSpace(), "free space not read yet");
+        assertFalse(ResizeCheck.of("128G", 64 * GIB, null, false, new DiskSpace("/d", -1, -1)).pastFreeSpace(),
+                "unknown free space");
+        assertFalse(ResizeCheck.of("32G", 200 * GIB, null, true, space).pastFreeSpace(), "a shrink never warns");
     }
 }

@@ -61,4 +61,24 @@ class VolumesViewModelTest {
         model.jobs().set(0, new Job(1, Job.Kind.IMPORT, "win", Job.State.CANCELLED, 10, 100, "cancelled", t, t));
         assertEquals(List.of(), List.copyOf(vm.runningJobs()));
     }
+
+    @Test
+    void goldenImageActionsApplyOnlyWhereTheyMakeSense() {
+        model.volumes().setAll(volume("plain", 1 << 20),
+                new Volume("win11", 1 << 20, "win11.qcow2", t, Volume.QCOW2, 4096, true, null, List.of()),
+                new Volume("pc1", 1 << 20, "pc1.qcow2", t, Volume.QCOW2, 512, false, "win11", List.of()));
+        VolumeRow plain = vm.row("plain").orElseThrow();
+        VolumeRow golden = vm.row("win11").orElseThrow();
+        VolumeRow overlay = vm.row("pc1").orElseThrow();
+        assertEquals(List.of(true, false, false), List.of(plain.canBecomeGolden(), plain.canClone(), plain.canResetOrPromote()));
+        assertEquals(List.of(false, true, false), List.of(golden.canBecomeGolden(), golden.canClone(), golden.canResetOrPromote()));
+        assertEquals(List.of(false, false, true), List.of(overlay.canBecomeGolden(), overlay.canClone(), overlay.canResetOrPromote()),
+                "an overlay is promoted, not made golden in place");
+        assertEquals(List.of("", "Golden image", "overlay of win11"), List.of(plain.kind(), golden.kind(), overlay.kind()));
+
+        VolumeEntry plainEntry = vm.entry("plain").orElseThrow();
+        model.volumes().set(0, new Volume("plain", 1 << 20, "plain.img", t, Volume.RAW, 4096, true, null, List.of()));
+        assertSame(plainEntry, vm.entry("plain").orElseThrow(), "made golden: the same entry");
+        assertEquals("Golden image", plainEntry.row().kind(), "its row follows");
+    }
 }

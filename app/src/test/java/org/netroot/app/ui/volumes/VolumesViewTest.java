@@ -1,8 +1,6 @@
 package org.netroot.app.ui.volumes;
 
-import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,14 +64,8 @@ class VolumesViewTest {
         if (server != null) server.close();
     }
 
-    @SuppressWarnings("unchecked")
-    private TableView<VolumeEntry> table(FxRobot robot) {
-        return (TableView<VolumeEntry>) robot.lookup("#volumes-table").queryAs(TableView.class);
-    }
-
-    /** The table's row for {@code name}; on the FX thread (inside Fx.get / Fx.await conditions). */
     private Optional<VolumeRow> row(FxRobot robot, String name) {
-        return table(robot).getItems().stream().filter(e -> e.name().equals(name)).findFirst().map(VolumeEntry::row);
+        return new VolumesTableRobot(robot).row(name);
     }
 
     private long apiSize(String name) {
@@ -81,23 +73,7 @@ class VolumesViewTest {
     }
 
     private void select(FxRobot robot, String name) {
-        Fx.await(WAIT, name + " drawn in the table", () -> cell(robot, name).tryQuery().isPresent());
-        robot.clickOn(cell(robot, name).queryAs(Node.class));
-        Fx.await(WAIT, name + " selected", () -> {
-            VolumeEntry e = table(robot).getSelectionModel().getSelectedItem();
-            return e != null && e.name().equals(name);
-        });
-    }
-
-    /** The shown cell with {@code text} (the table keeps hidden cells for measuring too: those cannot be clicked). */
-    private static org.testfx.service.query.NodeQuery cell(FxRobot robot, String text) {
-        return robot.lookup(".table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
-                && text.equals(l.getText()) && shown(n));
-    }
-
-    private static boolean shown(Node n) {
-        for (Node p = n; p != null; p = p.getParent()) if (!p.isVisible()) return false;
-        return true;
+        new VolumesTableRobot(robot).select(name);
     }
 
     @Test

@@ -1,0 +1,50 @@
+package org.netroot.app.ui.volumes;
+
+import javafx.scene.Node;
+import javafx.scene.control.TableView;
+import org.netroot.app.testing.Fx;
+import org.testfx.api.FxRobot;
+import org.testfx.service.query.NodeQuery;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The volumes table as the view tests read and click it: rows by name, shown cells, selection. */
+final class VolumesTableRobot {
+    static final Duration WAIT = Duration.ofSeconds(5);
+    private final FxRobot robot;
+
+    VolumesTableRobot(FxRobot robot) {
+        this.robot = robot;
+    }
+
+    @SuppressWarnings("unchecked")
+    TableView<VolumeEntry> table() {
+        return (TableView<VolumeEntry>) robot.lookup("#volumes-table").queryAs(TableView.class);
+    }
+
+    /** The table's row for {@code name}; on the FX thread (inside Fx.get / Fx.await conditions). */
+    Optional<VolumeRow> row(String name) {
+        return table().getItems().stream().filter(e -> e.name().equals(name)).findFirst().map(VolumeEntry::row);
+    }
+
+    void select(String name) {
+        Fx.await(WAIT, name + " drawn in the table", () -> cell(name).tryQuery().isPresent());
+        robot.clickOn(cell(name).queryAs(Node.class));
+        Fx.await(WAIT, name + " selected", () -> {
+            VolumeEntry e = table().getSelectionModel().getSelectedItem();
+            return e != null && e.name().equals(name);
+        });
+    }
+
+    /** The shown cell with {@code text} (the table keeps hidden cells for measuring too: those cannot be clicked). */
+    NodeQuery cell(String text) {
+        return robot.lookup(".table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
+                && text.equals(l.getText()) && shown(n));
+    }
+
+    private static boolean shown(Node n) {
+        for (Node p = n; p != null; p = p.getParent()) if (!p.isVisible()) return false;
+        return true;
+    }
+}
