@@ -185,26 +185,31 @@ public final class RemoteControl implements NetrootControl {
                 new TypeReference<>() { });
     }
 
+    /** A name as one path segment: a snapshot qemu-img made may hold spaces, '?', '#' or '%'. */
+    private static String segment(String name) {
+        return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     @Override
     public List<Snapshot> snapshots(String volume) {
-        return call("GET", "/api/volumes/" + volume + "/snapshots", null, new TypeReference<>() { });
+        return call("GET", "/api/volumes/" + segment(volume) + "/snapshots", null, new TypeReference<>() { });
     }
 
     @Override
     public Volume createSnapshot(String volume, String snapshot) {
-        return call("POST", "/api/volumes/" + volume + "/snapshots", new ControlRequests.TakeSnapshot(snapshot),
+        return call("POST", "/api/volumes/" + segment(volume) + "/snapshots", new ControlRequests.TakeSnapshot(snapshot),
                 new TypeReference<>() { });
     }
 
     @Override
     public Volume rollbackVolume(String volume, String snapshot) {
-        return call("POST", "/api/volumes/" + volume + "/snapshots/" + snapshot + "/rollback", null,
+        return call("POST", "/api/volumes/" + segment(volume) + "/snapshots/" + segment(snapshot) + "/rollback", null,
                 new TypeReference<>() { });
     }
 
     @Override
     public Volume removeSnapshot(String volume, String snapshot) {
-        return call("DELETE", "/api/volumes/" + volume + "/snapshots/" + snapshot, null, new TypeReference<>() { });
+        return call("DELETE", "/api/volumes/" + segment(volume) + "/snapshots/" + segment(snapshot), null, new TypeReference<>() { });
     }
 
     @Override

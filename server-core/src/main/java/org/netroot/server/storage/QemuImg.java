@@ -45,10 +45,13 @@ final class QemuImg {
         Path qemuImg = find().orElseThrow(() -> new IllegalArgumentException(image + " is a " + format + " image: importing"
                 + " it needs qemu-img, which is not installed here; install it (Debian: `apt install qemu-utils`),"
                 + " or convert the image to raw or qcow2 elsewhere"));
+        String driver = driver(format);
+        refuseOutsideReferences(qemuImg, image, format, driver);
         long total = Files.size(image);
         Path log = Files.createTempFile("netroot-qemu-img", ".log");
-        Process p = new ProcessBuilder(List.of(qemuImg.toString(), "convert", "-p", "-O", "qcow2", image.toString(),
-                target.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // -f: the format told by the image's magic, never qemu-img's own guess
+        Process p = new ProcessBuilder(List.of(qemuImg.toString(), "convert", "-p", "-f", driver, "-O", "qcow2",
+                image.toString(), target.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             while (!p.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
                 if (!progress.proceed(done(log, total), total)) {
@@ -67,6 +70,58 @@ final class QemuImg {
             throw new CancellationException("interrupted");
         } finally {
             if (p.isAlive()) p.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** qemu-img's driver for a format {@link VolumeFormat#foreign} names. */
+    static String driver(String format) {
+        return switch (format) {
+            case "VMDK" -> "vmdk";
+            case "VHDX" -> "vhdx";
+            case "VHD" -> "vpc";
+            case "VDI" -> "vdi";
+            case "QED" -> "qed";
+            default -> throw new IllegalArgumentException("no qemu-img driver for " + format);
+        };
+    }
+
+    /**
+     * An image may name other files: a backing file (QED), or extents (a VMDK descriptor: "RW 8 FLAT
+     * \"/etc/shadow\" 0"). Converting would copy those files into a volume a client then reads, so an
+     * image that names any file but itself is refused (as qemu-img info lists them).
+     */
+    static void refuseOutsideReferences(Path qemuImg, Path image, String format, String driver) throws IOException {
+        Path log = Files.createTempFile("netroot-qemu-img-info", ".json");
+        try {
+            Process p = new ProcessBuilder(List.of(qemuImg.toString(), "info", "--output=json", "-f", driver,
+                    image.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("qemu-img info on " + image + " did not answer within 60 s");
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) throw new IOException("qemu-img cannot read the " + format + " image " + image + ": " + out.strip());
+            var info = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+            String self = image.toRealPath().toString();
+            if (info.hasNonNull("backing-filename")) {
+                throw new IllegalArgumentException("the " + format + " image " + image + " reads from another file ("
+                        + info.get("backing-filename").asText() + "): import a copy that stands alone"
+                        + " (`qemu-img convert -O qcow2` it first)");
+            }
+            for (var extent : info.path("format-specific").path("data").path("extents")) {
+                String f = extent.path("filename").asText(null);
+                if (f != null && !Path.of(f).toAbsolutePath().normalize().toString().equals(self)
+                        && !Path.of(f).toAbsolutePath().normalize().equals(image.toAbsolutePath().normalize())) {
+                    throw new IllegalArgumentException("the " + format + " image " + image + " keeps its data in another"
+                            + " file (" + f + "): import only images that hold their data themselves (a"
+                            + " monolithicSparse or streamOptimized VMDK)");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } finally {
             Files.deleteIfExists(log);
         }
     }

@@ -20,7 +20,7 @@ import org.netroot.server.storage.qcow2.Qcow2BlockDevice;
 public enum VolumeFormat {
     RAW("raw", ".img") {
         @Override
-        public void create(Path file, long sizeBytes, Optional<Path> backing) throws IOException {
+        public void create(Path file, long sizeBytes, Optional<Backing> backing) throws IOException {
             if (backing.isPresent()) throw new IllegalArgumentException("only a qcow2 volume can be an overlay");
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     StandardOpenOption.SPARSE)) {
@@ -37,15 +37,21 @@ public enum VolumeFormat {
         }
     },
     QCOW2("qcow2", ".qcow2") {
-        /** An overlay names its backing file relative to its own folder, as {@code qemu-img create -b} does. */
+        /**
+         * An overlay names its backing file relative to its own folder, as {@code qemu-img create -b}
+         * does, with the golden image's format as Netroot recorded it: never guessed from the golden
+         * file's bytes (a raw image's first sector is whatever its client wrote there, a qcow2 header
+         * naming a server file included).
+         */
         @Override
-        public void create(Path file, long sizeBytes, Optional<Path> backing) throws IOException {
+        public void create(Path file, long sizeBytes, Optional<Backing> backing) throws IOException {
             Optional<BackingFile> b = Optional.empty();
             if (backing.isPresent()) {
-                Path golden = backing.get();
+                Path golden = backing.get().file();
                 String name = golden.toAbsolutePath().getParent().equals(file.toAbsolutePath().getParent())
                         ? golden.getFileName().toString() : golden.toAbsolutePath().toString();
-                b = Optional.of(new BackingFile(name, probe(golden) == QCOW2 ? BackingFile.Format.QCOW2 : BackingFile.Format.RAW));
+                b = Optional.of(new BackingFile(name, backing.get().format() == QCOW2 ? BackingFile.Format.QCOW2
+                        : BackingFile.Format.RAW));
             }
             Qcow2BlockDevice.create(file, sizeBytes, b);
         }
@@ -55,6 +61,10 @@ public enum VolumeFormat {
             return Qcow2BlockDevice.open(file, readOnly);
         }
     };
+
+    /** A golden image an overlay reads from: its file and its format (as recorded, not probed). */
+    public record Backing(Path file, VolumeFormat format) {
+    }
 
     private final String id;
     private final String extension;
@@ -75,7 +85,7 @@ public enum VolumeFormat {
     }
 
     /** Writes a new sparse volume file of {@code sizeBytes}; {@code backing}: an overlay of that file (qcow2 only). */
-    public abstract void create(Path file, long sizeBytes, Optional<Path> backing) throws IOException;
+    public abstract void create(Path file, long sizeBytes, Optional<Backing> backing) throws IOException;
 
     public abstract BlockDevice open(Path file, boolean readOnly) throws IOException;
 

@@ -52,6 +52,11 @@ public final class VolumeStore {
         }, name -> openDevice(require(name), false));
     }
 
+    /** The golden image {@code g} as an overlay's backing file: its file, in the format the database records. */
+    private VolumeFormat.Backing backingOf(Volume g) {
+        return new VolumeFormat.Backing(fileOf(g), VolumeFormat.byName(g.format()));
+    }
+
     private BlockDevice openDevice(Volume v, boolean readOnly) throws IOException {
         return VolumeFormat.byName(v.format()).open(fileOf(v), readOnly);
     }
@@ -264,7 +269,7 @@ public final class VolumeStore {
         try (Reservation ignored = reserve(newName)) {
             Path file = newFile(newName, VolumeFormat.QCOW2);
             try {
-                VolumeFormat.QCOW2.create(file, g.sizeBytes(), Optional.of(fileOf(g)));
+                VolumeFormat.QCOW2.create(file, g.sizeBytes(), Optional.of(backingOf(g)));
             } catch (IOException e) {
                 throw diskError("clone golden image " + golden + " as " + newName, e);
             }
@@ -288,7 +293,7 @@ public final class VolumeStore {
                 + ": shut it down first, then reset it", () -> {
             Path part = partFile(v.fileName());
             try {
-                VolumeFormat.QCOW2.create(part, v.sizeBytes(), Optional.of(fileOf(g)));
+                VolumeFormat.QCOW2.create(part, v.sizeBytes(), Optional.of(backingOf(g)));
                 Files.move(part, fileOf(v), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw diskError("reset volume " + name, e);
@@ -311,27 +316,10 @@ public final class VolumeStore {
             throw new IllegalArgumentException("volume " + overlay + " is no overlay: make it a golden image itself"
                     + " (`netroot volume golden " + overlay + "`)");
         }
-        OpenVolumes.User promoter = new OpenVolumes.User() {
-            @Override
-            public String identity() {
-                return "netroot:promote:" + reservation.name();
-            }
-
-            @Override
-            public String description() {
-                return "the promotion of " + overlay + " to " + reservation.name();
-            }
-
-            @Override
-            public void evict() {
-                // only a promotion of the same name could replace it, and reserve() refuses that
-            }
-        };
-        OpenVolumes.Attachment a = openVolumes.attach(overlay, promoter);
-        if (a.claim() == OpenVolumes.Claim.BUSY) {
-            throw new IllegalArgumentException("volume " + overlay + " is in use by " + a.holder()
-                    + ": shut it down first, then promote it");
-        }
+        // only a promotion of the same name could replace this user, and reserve() refuses that
+        OpenVolumes.User promoter = holder("netroot:promote:" + reservation.name(),
+                "the promotion of " + overlay + " to " + reservation.name());
+        OpenVolumes.Attachment a = hold(overlay, promoter, "promote");
         try {
             Path file = newFile(reservation.name(), VolumeFormat.QCOW2);
             Path part = partFile(file.getFileName().toString());
@@ -567,12 +555,19 @@ public final class VolumeStore {
                     out.force(false);
                 }
             } else {
-                // through the device: an overlay's golden bytes come along, and the image stands alone
-                try (BlockDevice in = openDevice(v, true)) {
+                // through the device: an overlay's golden bytes come along, and the image stands alone.
+                // The export holds the volume as a client would: a qcow2 file a running client writes
+                // reuses freed clusters under a second reader, so the copy could hold other blocks' data
+                OpenVolumes.User exporter = holder("netroot:export:" + tmp, "the export of " + name + " to " + target);
+                OpenVolumes.Attachment a = hold(name, exporter, "export");
+                try {
+                    BlockDevice in = a.handle().device();
                     format.create(tmp, in.sizeBytes(), Optional.empty());
                     try (BlockDevice out = format.open(tmp, false)) {
                         copyDevice(in, out, progress);
                     }
+                } finally {
+                    a.handle().release(exporter);
                 }
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -581,6 +576,36 @@ public final class VolumeStore {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Netroot itself as a user of a volume (a promotion, an export): no client attaches meanwhile. */
+    private static OpenVolumes.User holder(String identity, String description) {
+        return new OpenVolumes.User() {
+            @Override
+            public String identity() {
+                return identity;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public void evict() {
+                // its identity is unique to one copy: no one else logs in as it
+            }
+        };
+    }
+
+    /** Attaches {@code user} to the volume, refused with the reason while a client has it: "shut it down first, then VERB it". */
+    private OpenVolumes.Attachment hold(String name, OpenVolumes.User user, String verb) throws IOException {
+        OpenVolumes.Attachment a = openVolumes.attach(name, user);
+        if (a.claim() == OpenVolumes.Claim.BUSY) {
+            throw new IllegalArgumentException("volume " + name + " is in use by " + a.holder()
+                    + ": shut it down first, then " + verb + " it");
+        }
+        return a;
     }
 
     /**

@@ -114,6 +114,81 @@ class VolumeFormatsTest {
         }
     }
 
+    /**
+     * A raw golden image's first sector is whatever its client wrote, e.g. a qcow2 header naming a
+     * server file as its backing file: its overlays read it as the raw image it is recorded as.
+     */
+    @Test
+    void aRawGoldenImageWhoseFirstSectorLooksLikeQcow2IsReadAsRawByItsOverlays() throws Exception {
+        assumeQemuImg();
+        Path lure = tmp.resolve("lure.qcow2");
+        assertEquals(0, qemuImg("create", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", lure.toString(), "1M").exitCode());
+        byte[] header = new byte[512];
+        System.arraycopy(Files.readAllBytes(lure), 0, header, 0, 512);
+        try (Database db = Database.open(tmp.resolve("data"))) {
+            VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
+            store.create("base", 4 * MIB, "raw");
+            try (BlockDevice d = store.open("base", false)) {
+                d.write(0, ByteBuffer.wrap(header)); // what a client of the raw volume could write
+            }
+            store.makeGolden("base");
+            store.cloneOverlay("base", "pc1");
+            try (BlockDevice overlay = store.open("pc1", true)) {
+                ByteBuffer first = ByteBuffer.allocate(512);
+                overlay.read(0, first);
+                assertArrayEquals(header, first.array(), "the golden image's own bytes, not /etc/passwd's");
+            }
+        }
+    }
+
+    /** A VMDK descriptor may keep its data in any file ("RW 8 FLAT \"/etc/passwd\" 0"): refused, nothing imported. */
+    @Test
+    void anImageKeepingItsDataInAnotherFileIsRefused() throws Exception {
+        assumeQemuImg();
+        Path evil = tmp.resolve("evil.vmdk");
+        Files.writeString(evil, "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\n"
+                + "createType=\"monolithicFlat\"\n\nRW 8 FLAT \"/etc/passwd\" 0\n\nddb.virtualHWVersion = \"4\"\n");
+        try (Database db = Database.open(tmp.resolve("data"))) {
+            VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
+            var refused = assertThrows(IllegalArgumentException.class,
+                    () -> store.importImage("stolen", evil, 0, VolumeStore.CopyProgress.NONE));
+            assertTrue(refused.getMessage().contains("keeps its data in another file (/etc/passwd)"), refused.getMessage());
+            assertTrue(store.find("stolen").isEmpty(), "no volume");
+        }
+    }
+
+    /** A running client's qcow2 disk reuses freed clusters under a second reader: its export waits for it to stop. */
+    @Test
+    void aQcow2VolumeInUseIsNotExportedUntilItsClientStops() throws Exception {
+        try (Database db = Database.open(tmp.resolve("data"))) {
+            VolumeStore store = new VolumeStore(tmp.resolve("data"), new VolumeRepository(db));
+            store.create("pc1", 4 * MIB, "qcow2");
+            OpenVolumes.User client = new OpenVolumes.User() {
+                @Override
+                public String identity() {
+                    return "iqn.2026-01.org.netroot:initiator:pc1";
+                }
+
+                @Override
+                public void evict() {
+                }
+            };
+            OpenVolumes.Attachment held = store.openVolumes().attach("pc1", client);
+            Path target = tmp.resolve("pc1.qcow2");
+            try {
+                var refused = assertThrows(IllegalArgumentException.class,
+                        () -> store.export("pc1", target, VolumeFormat.QCOW2, VolumeStore.CopyProgress.NONE));
+                assertTrue(refused.getMessage().contains("is in use by") && refused.getMessage().contains("then export it"),
+                        refused.getMessage());
+                assertFalse(Files.exists(target));
+            } finally {
+                held.handle().release(client);
+            }
+            store.export("pc1", target, VolumeFormat.QCOW2, VolumeStore.CopyProgress.NONE);
+            assertTrue(Files.size(target) > 0, "exported once the client left");
+        }
+    }
+
     @Test
     void aCancelledQcow2ImportLeavesNothing() throws Exception {
         Path src = tmp.resolve("src.qcow2");
