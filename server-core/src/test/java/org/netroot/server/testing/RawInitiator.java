@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The smallest real iSCSI initiator: a TCP session that logs in without authentication (straight to
  * the operational stage, as iPXE may) and reads blocks with READ(10), bytes on the wire written by
- * hand (RFC 7143). It stays logged in until closed, unlike libiscsi's command-line tools.
+ * hand (RFC 7143). It stays logged in until closed, unlike libiscsi's command-line tools. Writes can be
+ * pipelined: {@link #sendWrite} several, then {@link #awaitWrite} each (the target's command window is
+ * far wider than a bench's queue depth).
  */
 public final class RawInitiator implements AutoCloseable {
     private static final int BHS = 48;
@@ -91,6 +93,47 @@ public final class RawInitiator implements AutoCloseable {
             if (status != 0) throw new IOException("READ ended with SCSI status " + status);
             return result.array();
         }
+    }
+
+    /**
+     * Sends WRITE(10) of {@code data} (whole 512-byte blocks) at {@code lba} as immediate data, without
+     * waiting for the answer; returns the command's task tag. Immediate data is allowed without
+     * negotiation (ImmediateData=Yes is the RFC 7143 §13.11 default) up to the target's
+     * MaxRecvDataSegmentLength, at least 8192 bytes (§13.12).
+     */
+    public int sendWrite(long lba, byte[] data) throws IOException {
+        if (data.length == 0 || data.length % 512 != 0 || data.length > 8192) {
+            throw new IllegalArgumentException("write 512 to 8192 bytes in whole blocks, not " + data.length);
+        }
+        int tag = itt++;
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x01);          // SCSI Command
+        h.put(1, (byte) 0xa1);          // F, W, simple task
+        h.putInt(4, data.length);       // TotalAHSLength 0, DataSegmentLength: all of it immediate
+        h.putInt(16, tag);
+        h.putInt(20, data.length);      // Expected Data Transfer Length
+        h.putInt(24, cmdSN++);
+        h.putInt(28, expStatSN);
+        h.put(32, (byte) 0x2a);         // WRITE(10)
+        h.putInt(34, (int) lba);
+        h.putShort(39, (short) (data.length / 512));
+        send(h.array(), data);
+        return tag;
+    }
+
+    /** Waits for the next write's SCSI Response and returns its task tag; throws unless its status is GOOD. */
+    public int awaitWrite() throws IOException {
+        Response r = receive();
+        ByteBuffer rh = ByteBuffer.wrap(r.header);
+        int opcode = r.header[0] & 0x3f;
+        if (opcode != 0x21) throw new IOException("unexpected opcode 0x" + Integer.toHexString(opcode) + " during WRITE");
+        expStatSN = rh.getInt(24) + 1;
+        int response = r.header[2] & 0xff;
+        int status = r.header[3] & 0xff;
+        if (response != 0 || status != 0) {
+            throw new IOException("WRITE ended with iSCSI response " + response + ", SCSI status " + status);
+        }
+        return rh.getInt(16);
     }
 
     private record Response(byte[] header, byte[] data) {
