@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The smallest real iSCSI initiator: a TCP session that logs in without authentication (straight to
- * the operational stage, as iPXE may) and reads blocks with READ(10), bytes on the wire written by
+ * the operational stage, as iPXE may) and reads and writes blocks with READ(10) and WRITE(10), bytes on the wire written by
  * hand (RFC 7143). It stays logged in until closed, unlike libiscsi's command-line tools.
  * A copy of server-core's test helper of the same name: the app's tests cannot see server-core's test classes.
  */
@@ -92,6 +92,32 @@ public final class RawInitiator implements AutoCloseable {
             if (status != 0) throw new IOException("READ ended with SCSI status " + status);
             return result.array();
         }
+    }
+
+    /**
+     * WRITE(10) of {@code data} (whole 512-byte blocks, at most 64 KiB) at {@code lba}, all of it as
+     * immediate data (ImmediateData=Yes is the default, RFC 7143 §13.11; FirstBurstLength 64 KiB).
+     */
+    public void write(long lba, byte[] data) throws IOException {
+        if (data.length % 512 != 0 || data.length > 65536) throw new IllegalArgumentException("whole blocks, up to 64 KiB");
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x01);          // SCSI Command
+        h.put(1, (byte) 0xa1);          // F, W, simple task
+        h.putInt(4, data.length);       // DataSegmentLength: the immediate data
+        h.putInt(16, itt++);
+        h.putInt(20, data.length);
+        h.putInt(24, cmdSN++);
+        h.putInt(28, expStatSN);
+        h.put(32, (byte) 0x2a);
+        h.putInt(34, (int) lba);
+        h.putShort(39, (short) (data.length / 512));
+        send(h.array(), data);
+        Response r = receive();
+        int opcode = r.header[0] & 0x3f;
+        if (opcode != 0x21) throw new IOException("unexpected opcode " + opcode + " during WRITE");
+        expStatSN = ByteBuffer.wrap(r.header).getInt(24) + 1;
+        int status = r.header[3] & 0xff;
+        if (status != 0) throw new IOException("WRITE ended with SCSI status " + status);
     }
 
     private record Response(byte[] header, byte[] data) {

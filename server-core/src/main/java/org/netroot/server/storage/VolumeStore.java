@@ -95,7 +95,7 @@ public final class VolumeStore {
         } catch (IOException e) {
             throw diskError("take snapshot " + snapshot + " of volume " + name, e);
         }
-        return withSnapshots(require(name));
+        return withSnapshots(withUsage(require(name))); // the live stream carries it: the app shows its space on disk
     }
 
     /**

@@ -16,6 +16,7 @@ import org.netroot.server.api.ChangeEvent;
 import org.netroot.server.api.ChangeType;
 import org.netroot.server.api.RemoteControl;
 import org.netroot.server.api.Snapshot;
+import org.netroot.server.api.Volume;
 import org.netroot.server.runtime.LocalControl;
 import org.netroot.server.runtime.NetrootServer;
 import org.netroot.server.storage.BlockDevice;
@@ -127,6 +128,11 @@ class SnapshotsCliTest {
             }
             assertTrue(changes.stream().filter(c -> c.type() == ChangeType.VOLUME_CHANGED).count() >= 5,
                     "each snapshot, rollback and removal on the live stream: " + changes);
+            for (ChangeEvent c : changes) {
+                if (c.type() != ChangeType.VOLUME_CHANGED) continue;
+                assertTrue(c.payloadAs(Volume.class).allocatedBytes() >= 0,
+                        "each change carries the volume's space on disk (the app shows it): " + c);
+            }
             stream.close();
         }
     }

@@ -10,7 +10,7 @@ import org.netroot.server.api.VolumeActivity;
  *
  * @param golden    a read-only golden image (the source of overlays)
  * @param overlayOf the golden image this overlay reads from; null when it stands alone
- * @param snapshots the volume's snapshots by name (empty until the API has snapshots)
+ * @param snapshots the volume's snapshots by name, oldest first (qcow2 only; a raw volume has none)
  */
 public record VolumeRow(String name, String format, long sizeBytes, long usedBytes, Instant createdAt,
                         String clientName, double readBytesPerSecond, double writeBytesPerSecond,
@@ -53,6 +53,24 @@ public record VolumeRow(String name, String format, long sizeBytes, long usedByt
     /** Whether "Reset" and "Promote" apply: overlays only. */
     public boolean canResetOrPromote() {
         return overlay();
+    }
+
+    /**
+     * Whether "Snapshots…" applies: qcow2 volumes that can change. A golden image never changes (its
+     * overlays are what to snapshot); a raw file has no place to keep snapshots.
+     */
+    public boolean canSnapshot() {
+        return Volume.QCOW2.equals(format) && !golden;
+    }
+
+    /** The table's snapshots column: blank for none, the name for one, "3: a, b, c" for more (oldest first). */
+    public String snapshotsText() {
+        return snapshotsText(snapshots);
+    }
+
+    static String snapshotsText(List<String> names) {
+        if (names.isEmpty()) return "";
+        return names.size() == 1 ? names.get(0) : names.size() + ": " + String.join(", ", names);
     }
 
     /** The table's kind column: "Golden image", "overlay of win11", or blank for a volume that stands alone. */

@@ -4,16 +4,18 @@ import javafx.beans.binding.Bindings;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import org.netroot.app.ui.common.Formats;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.List;
 import java.util.function.Function;
 
 /**
  * The volumes as a sortable table: name, golden image or overlay (a badge), format, virtual size,
- * space on disk, attached client, I/O rate, created.
+ * space on disk, snapshots (a tooltip lists them), attached client, I/O rate, created.
  */
 final class VolumesTable extends TableView<VolumeEntry> {
     private static final DateTimeFormatter CREATED =
@@ -29,10 +31,15 @@ final class VolumesTable extends TableView<VolumeEntry> {
         getColumns().add(column("Format", "format", VolumeRow::format));
         getColumns().add(shown(column("Virtual size", "size", VolumeRow::sizeBytes), Formats::bytes));
         getColumns().add(shown(column("On disk", "used", VolumeRow::usedBytes), Formats::bytes));
-        // snapshots (issue 12) get their column here once the API has them: VolumeRow carries their names already
+        getColumns().add(snapshots(column("Snapshots", "snapshots", VolumeRow::snapshots)));
         getColumns().add(column("Client", "client", r -> r.clientName() == null ? "" : r.clientName()));
         getColumns().add(column("I/O", "io", VolumesTable::io));
         getColumns().add(shown(column("Created", "created", VolumeRow::createdAt), CREATED::format));
+    }
+
+    /** An instant as people read it here (local time, medium length): created, snapshot taken. */
+    static String when(java.time.Instant t) {
+        return CREATED.format(t);
     }
 
     /** "read 12 MiB/s, write 1 MiB/s"; blank when idle. */
@@ -72,6 +79,27 @@ final class VolumesTable extends TableView<VolumeEntry> {
                 badge.getStyleClass().removeAll("golden", "overlay");
                 if (show) badge.getStyleClass().add(item.equals(VolumeRow.GOLDEN_BADGE) ? "golden" : "overlay");
                 setGraphic(show ? badge : null);
+            }
+        });
+        return c;
+    }
+
+    /**
+     * The snapshots column: none, the one's name, or "3: a, b, c" (oldest first); every name in a
+     * tooltip too, as the column may cut them. Sorted by how many.
+     */
+    private static TableColumn<VolumeEntry, List<String>> snapshots(TableColumn<VolumeEntry, List<String>> c) {
+        c.setComparator(java.util.Comparator.comparingInt(List::size));
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            private final Tooltip names = new Tooltip();
+
+            @Override
+            protected void updateItem(List<String> item, boolean empty) {
+                super.updateItem(item, empty);
+                boolean any = !empty && item != null && !item.isEmpty();
+                setText(any ? VolumeRow.snapshotsText(item) : null);
+                names.setText(any ? "Snapshots, oldest first:\n" + String.join("\n", item) : "");
+                setTooltip(any ? names : null);
             }
         });
         return c;

@@ -32,7 +32,8 @@ import java.util.function.Predicate;
  * The volumes: a live table (golden image or overlay, format, size, space on disk, which client has
  * it, its I/O rate), the data folder's free space, and the actions on them: create, import and
  * export (with progress and cancel), resize, remove (confirmed); make golden, new overlay of a
- * golden image, reset and promote an overlay (a job with progress and cancel). Each action button is
+ * golden image, reset and promote an overlay (a job with progress and cancel); a qcow2 volume's
+ * snapshots (take, roll back, remove). Each action button is
  * enabled only for a selected volume it applies to; the server's refusals show in its words.
  */
 public final class VolumesView implements View {
@@ -99,9 +100,12 @@ public final class VolumesView implements View {
         Button promote = button("volume-promote", "_Promote…", Feather.ARROW_UP_CIRCLE);
         promote.setOnAction(e -> selected(r -> new PromoteDialog(window(), viewModel, r).showAndWait()));
         promote.disableProperty().bind(unless(VolumeRow::canResetOrPromote));
-        // snapshot and rollback buttons (issue 12) join this group once the API has them
+        Button snapshots = button("volume-snapshots", "_Snapshots…", Feather.CAMERA);
+        snapshots.setOnAction(e -> selected(r -> new SnapshotsDialog(window(), viewModel, r).showAndWait()));
+        snapshots.disableProperty().bind(unless(VolumeRow::canSnapshot));
 
-        ToolBar volumes = new ToolBar(create, importButton, export, resize, remove);
+        // snapshots sit in the first row: the second, with the free space, has no room left at the default width
+        ToolBar volumes = new ToolBar(create, importButton, export, resize, remove, snapshots);
         // a second row: at the window's default width one row would push buttons into the overflow menu
         ToolBar goldenImages = new ToolBar(golden, clone, reset, promote);
         goldenImages.setId("volumes-golden-toolbar");

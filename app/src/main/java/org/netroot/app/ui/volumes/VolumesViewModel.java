@@ -15,6 +15,7 @@ import org.netroot.app.ui.common.Background;
 import org.netroot.server.api.DiskSpace;
 import org.netroot.server.api.Job;
 import org.netroot.server.api.NetrootControl;
+import org.netroot.server.api.Snapshot;
 import org.netroot.server.api.Volume;
 import org.netroot.server.api.VolumeActivity;
 
@@ -190,6 +191,31 @@ public final class VolumesViewModel {
     /** Starts copying an overlay into a new golden image; the job shows in {@link #runningJobs()}. */
     public void startPromote(String overlay, String newName, Consumer<Job> started, Consumer<String> failed) {
         call(c -> c.startPromote(overlay, newName), j -> track(j, started), failed);
+    }
+
+    /** The qcow2 volume's snapshots (name, when taken, size), oldest first. */
+    public void snapshots(String volume, Consumer<List<Snapshot>> done, Consumer<String> failed) {
+        NetrootControl c = model.control();
+        if (c == null) {
+            failed.accept("Not attached to a data folder yet");
+            return;
+        }
+        // a read, not an action: it leaves the view's last error as it is
+        Background.run(model.io(), () -> c.snapshots(volume), done, failed);
+    }
+
+    /** Takes a snapshot of the volume as it is now; also while its client runs. */
+    public void takeSnapshot(String volume, String snapshot, Consumer<Volume> done, Consumer<String> failed) {
+        call(c -> c.createSnapshot(volume, snapshot), done, failed);
+    }
+
+    /** Rolls the volume back to a snapshot; refused (in the server's words) while its client has it open. */
+    public void rollback(String volume, String snapshot, Consumer<Volume> done, Consumer<String> failed) {
+        call(c -> c.rollbackVolume(volume, snapshot), done, failed);
+    }
+
+    public void removeSnapshot(String volume, String snapshot, Consumer<Volume> done, Consumer<String> failed) {
+        call(c -> c.removeSnapshot(volume, snapshot), done, failed);
     }
 
     public void resize(String name, long sizeBytes, boolean allowShrink, Consumer<Volume> done, Consumer<String> failed) {
