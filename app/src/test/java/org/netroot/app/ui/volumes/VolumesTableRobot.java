@@ -28,13 +28,27 @@ final class VolumesTableRobot {
         return table().getItems().stream().filter(e -> e.name().equals(name)).findFirst().map(VolumeEntry::row);
     }
 
+    /**
+     * Clicks {@code name}'s row until it is selected: a row arriving from the live stream between
+     * finding a cell and the click can move the cells (the click then lands on a row's old place),
+     * so a click that selected nothing is made again on the cell where it is now (three tries).
+     */
     void select(String name) {
-        Fx.await(WAIT, name + " drawn in the table", () -> cell(name).tryQuery().isPresent());
-        robot.clickOn(cell(name).queryAs(Node.class));
-        Fx.await(WAIT, name + " selected", () -> {
-            VolumeEntry e = table().getSelectionModel().getSelectedItem();
-            return e != null && e.name().equals(name);
-        });
+        AssertionError last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Fx.await(WAIT, name + " drawn in the table", () -> cell(name).tryQuery().isPresent());
+            robot.clickOn(cell(name).queryAs(Node.class));
+            try {
+                Fx.await(java.time.Duration.ofSeconds(2), name + " selected", () -> {
+                    VolumeEntry e = table().getSelectionModel().getSelectedItem();
+                    return e != null && e.name().equals(name);
+                });
+                return;
+            } catch (AssertionError e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** The shown cell with {@code text} (the table keeps hidden cells for measuring too: those cannot be clicked). */
