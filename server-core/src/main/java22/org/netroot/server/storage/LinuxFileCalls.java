@@ -11,6 +11,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
@@ -34,18 +35,26 @@ final class LinuxFileCalls implements FileHoles.Native {
     private final MethodHandle open;
     private final MethodHandle fallocate;
     private final MethodHandle close;
-    private final MethodHandle stat;
+    private final MethodHandle stat; // null where libc exports no stat symbol (glibc before 2.33)
 
     LinuxFileCalls() {
+        this(java.util.Set.of());
+    }
+
+    /** {@code missing}: symbols to treat as absent, for tests of an older libc. */
+    LinuxFileCalls(java.util.Set<String> missing) {
         Linker linker = Linker.nativeLinker();
-        var libc = linker.defaultLookup();
+        SymbolLookup defaults = linker.defaultLookup();
+        SymbolLookup libc = name -> missing.contains(name) ? java.util.Optional.empty() : defaults.find(name);
         Linker.Option errnoOption = Linker.Option.captureCallState("errno");
         open = linker.downcallHandle(libc.find("open").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errnoOption, Linker.Option.firstVariadicArg(2));
         fallocate = linker.downcallHandle(libc.find("fallocate").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), errnoOption);
         close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        stat = linker.downcallHandle(libc.find("stat").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        // glibc before 2.33 has stat only as a macro over __xstat: without it allocatedBytes says -1
+        // and FileHoles asks du; hole punching does not depend on it
+        stat = libc.find("stat").map(a -> linker.downcallHandle(a, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS))).orElse(null);
     }
 
     @Override
@@ -92,6 +101,7 @@ final class LinuxFileCalls implements FileHoles.Native {
 
     @Override
     public long allocatedBytes(String path) {
+        if (stat == null) return -1;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(STAT_SIZE, 8);
             int r = (int) stat.invokeExact(arena.allocateFrom(path), buf);

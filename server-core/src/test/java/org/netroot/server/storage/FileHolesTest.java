@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.testing.Processes;
@@ -22,6 +23,37 @@ class FileHolesTest {
         boolean linux = System.getProperty("os.name").toLowerCase().contains("linux");
         assertEquals(Runtime.version().feature() >= 22 && linux, FileHoles.nativeHoles(),
                 "LinuxFileCalls (compiled with release 22) is loaded on Java " + Runtime.version().feature());
+    }
+
+    /** glibc before 2.33 exports no {@code stat}: holes are still punched, allocatedBytes says -1 (FileHoles then asks du). */
+    @Test
+    void holesArePunchedWhenLibcHasNoStatSymbol() throws Exception {
+        Assumptions.assumeTrue(FileHoles.nativeHoles(), "needs Java 22+ on Linux (LinuxFileCalls)");
+        var constructor = Class.forName("org.netroot.server.storage.LinuxFileCalls").getDeclaredConstructor(java.util.Set.class);
+        constructor.setAccessible(true);
+        FileHoles.Native calls = (FileHoles.Native) constructor.newInstance(java.util.Set.of("stat"));
+        Path file = dir.resolve("old-libc.img");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            byte[] ones = new byte[MIB];
+            java.util.Arrays.fill(ones, (byte) 1);
+            for (int i = 0; i < 8; i++) raf.write(ones);
+            raf.getFD().sync();
+        }
+        long before = DiskUsage.allocatedBytes(file);
+        int fd = calls.openForWriting(file.toString());
+        try {
+            assertTrue(calls.punchHole(fd, 0, 6L * MIB), "this file system punches holes");
+        } finally {
+            calls.close(fd);
+        }
+        assertEquals(-1, calls.allocatedBytes(file.toString()), "no stat: unknown, for FileHoles to ask du");
+        long after = DiskUsage.allocatedBytes(file);
+        assertTrue(after <= before - 5L * MIB, "6 MiB punched: " + before + " -> " + after);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            byte[] head = new byte[MIB];
+            raf.readFully(head);
+            assertArrayEquals(new byte[MIB], head);
+        }
     }
 
     @Test

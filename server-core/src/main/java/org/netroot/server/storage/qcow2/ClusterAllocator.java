@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.netroot.server.storage.FileHoles;
 
 /**
  * Host cluster refcounts (the refcount table and its blocks) and the choice of free clusters.
@@ -31,8 +30,13 @@ final class ClusterAllocator {
         void moved(long offset, int clusters) throws IOException;
     }
 
+    /** Gives a freed range's space back to the host (a punched hole); see {@code FileHoles}. */
+    interface HolePunch {
+        void punch(long offset, long length) throws IOException;
+    }
+
     private final HostFile file;
-    private final FileHoles holes; // null when nothing may be punched (read-only)
+    private final HolePunch holes; // null when nothing may be punched (read-only)
     private final int clusterBits;
     private final int clusterSize;
     private final int order;
@@ -51,7 +55,7 @@ final class ClusterAllocator {
     private boolean batching;
     private volatile int quarantined;
 
-    ClusterAllocator(HostFile file, FileHoles holes, Qcow2Header h, int blockCacheSize, RefcountTableMove tableMove) throws IOException {
+    ClusterAllocator(HostFile file, HolePunch holes, Qcow2Header h, int blockCacheSize, RefcountTableMove tableMove) throws IOException {
         this.file = file;
         this.holes = holes;
         this.clusterBits = h.clusterBits();
@@ -153,13 +157,14 @@ final class ClusterAllocator {
     }
 
     private void freed(long cluster) throws IOException {
+        // quarantined first: a punch that fails must not leave the cluster free for immediate reuse
+        quarantine.add(cluster);
+        quarantined = quarantine.size();
         if (batching) {
             toPunch.add(cluster);
         } else if (holes != null) {
             holes.punch(cluster << clusterBits, clusterSize);
         }
-        quarantine.add(cluster);
-        quarantined = quarantine.size();
     }
 
     /** Until {@link #punchBatch}, freed clusters are collected and their holes punched as whole runs. */
@@ -171,11 +176,15 @@ final class ClusterAllocator {
     void punchBatch() throws IOException {
         batching = false;
         if (toPunch.isEmpty()) return;
-        toPunch.sort(null);
-        long runStart = toPunch.get(0);
+        // taken and cleared first: a punch that throws must not leave clusters to be punched by a
+        // later batch, when they may hold live data again
+        List<Long> freed = new ArrayList<>(toPunch);
+        toPunch.clear();
+        freed.sort(null);
+        long runStart = freed.get(0);
         long runEnd = runStart + 1;
-        for (int i = 1; i <= toPunch.size(); i++) {
-            long c = i < toPunch.size() ? toPunch.get(i) : -1;
+        for (int i = 1; i <= freed.size(); i++) {
+            long c = i < freed.size() ? freed.get(i) : -1;
             if (c == runEnd) {
                 runEnd++;
                 continue;
@@ -184,7 +193,6 @@ final class ClusterAllocator {
             runStart = c;
             runEnd = c + 1;
         }
-        toPunch.clear();
     }
 
     int quarantined() {

@@ -6,7 +6,20 @@ import java.nio.channels.FileChannel;
 
 /** Positional I/O on the image file: no shared file pointer, so any thread may call it at once. */
 final class HostFile {
+    /** Failure injection for tests: consulted before every write, force and punch (null in use). */
+    interface Faults {
+        default void beforeWrite(long pos, int length) throws IOException {
+        }
+
+        default void beforeForce() throws IOException {
+        }
+
+        default void beforePunch(long pos, long length) throws IOException {
+        }
+    }
+
     final FileChannel channel;
+    volatile Faults faults;
 
     HostFile(FileChannel channel) {
         this.channel = channel;
@@ -25,6 +38,8 @@ final class HostFile {
     }
 
     void write(long pos, ByteBuffer src) throws IOException {
+        Faults f = faults;
+        if (f != null) f.beforeWrite(pos, src.remaining());
         while (src.hasRemaining()) pos += channel.write(src, pos);
     }
 
@@ -60,6 +75,8 @@ final class HostFile {
     }
 
     void force() throws IOException {
+        Faults f = faults;
+        if (f != null) f.beforeForce();
         channel.force(false);
     }
 }

@@ -66,11 +66,16 @@ final class L2Cache {
         return table(tableOffset).get(index);
     }
 
-    /** Sets one entry and writes it through to disk (see the class comment). */
+    /**
+     * Writes one entry to disk, then sets it in the cached table (see the class comment): a write
+     * that fails leaves the cache saying what the disk said, so nobody looks up a cluster the caller
+     * then gives back.
+     */
     void update(long tableOffset, int index, long entry, EntryWriter writer) throws IOException {
         synchronized (stripe(tableOffset)) {
-            table(tableOffset).set(index, entry);
+            AtomicLongArray table = table(tableOffset);
             writer.write(tableOffset, index, entry);
+            table.set(index, entry);
         }
     }
 

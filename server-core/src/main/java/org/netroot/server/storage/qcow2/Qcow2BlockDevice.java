@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A qcow2 image (QEMU docs/interop/qcow2.txt) as a {@link BlockDevice}: version 3 images are read
- * and written, version 2 images read; backing chains of raw and qcow2 images; zlib-compressed
+ * and written, version 2 images read; backing chains of raw and qcow2 images (a backing file is
+ * followed only when the image names its format, never guessed, and only inside the image's folder
+ * or below: see {@link #resolveBacking}); zlib-compressed
  * clusters are read (a write into one copies it to a new cluster). Refused when opened, with a
  * message naming the feature: encryption, an external data file, extended L2 entries
  * (subclusters), zstd compression, unknown incompatible feature bits. Internal snapshots are
@@ -48,14 +50,21 @@ import org.slf4j.LoggerFactory;
  * An allocating write writes the whole new data cluster (the rest filled from what was there:
  * backing image, compressed or shared cluster, zeros) in one write, then raises its refcount, then
  * sets the L2 entry; a new L2 table is written and counted before the L1 entry points to it. A
- * process killed at any point leaves at worst leaked clusters, never a reference to a cluster
- * counted 0 or to unwritten data. Clusters dropped (discard, shrink, copy-on-write) lose their
+ * process killed at any point (SIGKILL) leaves at worst leaked clusters, never a reference to a
+ * cluster counted 0 or to unwritten data. Clusters dropped (discard, shrink, copy-on-write) lose their
  * reference before their refcount. A snapshot operation changes refcounts and "copied" flags of
  * many clusters at once, which no order of single writes keeps consistent for {@code qemu-img check};
  * so it writes every changed table anew in free clusters and switches to them with one header write
  * (see {@code switchMetadata}): a crash leaves the old state or the new one, never a mix. Writes go to the page cache in that order, which survives the
  * process being killed; {@link #flush} forces them to the disk, and only flushed writes are durable
- * against a power loss (as for any disk with a volatile write cache).
+ * against a power loss (as for any disk with a volatile write cache). The order itself does not
+ * survive a power loss: the kernel may write the pages in any order, and there is no fsync per
+ * allocation. So after a power loss an allocating write not yet flushed may have its new cluster
+ * linked (L2 entry and refcount on disk) before its data reached the disk: that cluster then reads
+ * as zeros, also the part of it that came from the backing image, until written again. Flushed
+ * writes are never affected. Clusters freed (discard, copy-on-write) are forced to disk as freed
+ * before they are handed out again, so a power loss never leaves an old entry pointing at another
+ * block's new data.
  *
  * <p>While open read-write the header's "dirty" bit is set (and cleared by {@link #close}); an
  * image opened read-write with that bit set was not closed cleanly, so its refcounts are recomputed
@@ -105,6 +114,12 @@ public final class Qcow2BlockDevice implements BlockDevice {
     private volatile L1Table l1;
     private volatile long size;
     private volatile boolean closed;
+    /**
+     * The first error of a metadata write or a force: the disk may then disagree with the tables in
+     * memory, so nothing more is read or written through them. The dirty bit stays set, and the next
+     * open repairs the refcounts from what the disk holds.
+     */
+    private volatile IOException failure;
     /** Whole-cluster direct buffers for allocating writes (no copy through a temporary one per read and write), reused (at most {@link #SPARE_BUFFERS} kept). */
     private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> clusterBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private static final int SPARE_BUFFERS = 16;
@@ -134,8 +149,14 @@ public final class Qcow2BlockDevice implements BlockDevice {
             this.holes = null;
             this.alloc = null;
         } else {
-            this.holes = FileHoles.open(file, channel);
-            this.alloc = new ClusterAllocator(host, holes, h, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
+            FileHoles opened = FileHoles.open(file, channel);
+            try {
+                this.alloc = new ClusterAllocator(host, this::punch, h, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
+            } catch (IOException | RuntimeException e) {
+                opened.close(); // a native descriptor: nothing else would close it
+                throw e;
+            }
+            this.holes = opened;
         }
     }
 
@@ -250,11 +271,22 @@ public final class Qcow2BlockDevice implements BlockDevice {
             }
             if (h.backingFile().isPresent()) {
                 if (depth >= MAX_CHAIN_DEPTH) throw new IOException(file + ": backing chain deeper than " + MAX_CHAIN_DEPTH + " images (a loop?)");
-                Path b = resolveBacking(file, h.backingFile().get());
-                backing = openBacking(b, h.backingFormat().orElse(null), depth + 1);
+                String name = h.backingFile().get();
+                // never guessed from content: a raw image whose first sector a client wrote as a
+                // qcow2 header would otherwise open whatever file that header names
+                String format = h.backingFormat().orElseThrow(() -> new IOException(file + " names its backing file " + name
+                        + " without a format: set it with `qemu-img rebase -u -b " + name + " -F raw|qcow2 " + file + "`"));
+                backing = openBacking(resolveBacking(file, name), format, depth + 1);
             }
             Qcow2BlockDevice d = new Qcow2BlockDevice(file, ch, h, backing, readOnly);
-            if (!readOnly) d.openForWriting();
+            if (!readOnly) {
+                try {
+                    d.openForWriting();
+                } catch (IOException | RuntimeException e) {
+                    d.holes.close(); // the channel and the backing chain are closed below
+                    throw e;
+                }
+            }
             return d;
         } catch (IOException | RuntimeException e) {
             if (backing != null) backing.close();
@@ -263,28 +295,41 @@ public final class Qcow2BlockDevice implements BlockDevice {
         }
     }
 
-    static Path resolveBacking(Path image, String name) {
-        Path p = Path.of(name);
-        return p.isAbsolute() ? p : image.toAbsolutePath().getParent().resolve(p);
+    /**
+     * The backing file {@code name} of {@code image} (relative to the image's folder, or absolute),
+     * resolved to its real path (symlinks followed). It must lie in the image's folder or below it:
+     * the name is data a client may have written (a raw golden image's first sector), and it must
+     * not reach the server's own files.
+     */
+    static Path resolveBacking(Path image, String name) throws IOException {
+        Path folder = image.toAbsolutePath().getParent();
+        Path named;
+        try {
+            named = folder.resolve(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IOException(image + " names a backing file that is not a valid path: " + name, e);
+        }
+        Path real;
+        try {
+            real = named.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("backing file " + named + " of " + image + " is missing: put it back or point the image at another one", e);
+        }
+        Path realFolder = folder.toRealPath();
+        if (!real.startsWith(realFolder)) {
+            throw new IOException(image + " names the backing file " + name + ", which is outside its folder " + realFolder
+                    + " (it resolves to " + real + "): a backing file must be in the image's folder or below it; copy it there and set the name with `qemu-img rebase -u -b NEWNAME -F raw|qcow2 " + image + "`");
+        }
+        if (!Files.isRegularFile(real)) throw new IOException(image + " names the backing file " + name + ", which is not a regular file");
+        return real;
     }
 
     private static BlockDevice openBacking(Path file, String format, int depth) throws IOException {
-        if (!Files.exists(file)) throw new IOException("backing file " + file + " is missing");
-        if (format == null) format = probeFormat(file);
         return switch (format) {
             case "raw" -> RawFileBlockDevice.open(file, true);
             case "qcow2" -> open(file, true, depth);
             default -> throw new IOException("backing file " + file + " has format " + format + ", not supported (raw and qcow2 are)");
         };
-    }
-
-    /** An image with no backing format extension: qcow2 if it says so, else raw (qemu probes the same way). */
-    private static String probeFormat(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(4);
-            new HostFile(ch).read(0, b);
-            return b.getInt(0) == Qcow2Header.MAGIC ? "qcow2" : "raw";
-        }
     }
 
     /** Repairs refcounts after an unclean close, then marks the image dirty until {@link #close}. */
@@ -400,11 +445,13 @@ public final class Qcow2BlockDevice implements BlockDevice {
 
     @Override
     public void flush() throws IOException {
+        checkUsable();
         reuseFreedClusters();
         try {
             host.force();
         } catch (IOException e) {
-            throw DiskFullException.classify(file, e); // NFS and thin-provisioned LVM report ENOSPC at fsync
+            // the page cache may have dropped what failed: what the disk holds is unknown until a reopen repairs it
+            throw DiskFullException.classify(file, failed(e)); // NFS and thin-provisioned LVM report ENOSPC at fsync
         }
     }
 
@@ -420,6 +467,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
         if (length < 0 || offset < 0 || offset > s || length > s - offset) {
             throw new IOException("discard at " + offset + "+" + length + " outside the " + s + "-byte volume");
         }
+        checkUsable();
         gate.readLock().lock();
         try {
             zeroRange(offset, offset + length); // partial clusters at the ends are written: may need space
@@ -441,32 +489,50 @@ public final class Qcow2BlockDevice implements BlockDevice {
         if (newSize <= 0 || newSize % BLOCK_SIZE != 0) {
             throw new IllegalArgumentException("a volume's size is a positive multiple of 512 bytes, got " + newSize);
         }
+        checkUsable();
         gate.readLock().lock();
         resizeLock.lock(); // one resize at a time; allocLock only around metadata, never around the zero writes
         try {
+            checkUsable();
             long old = size;
             if (newSize == old) return;
             if (newSize < old) {
                 zeroRange(newSize, Math.min(old, Qcow2Header.ceilDiv(newSize, clusterSize) * clusterSize)); // the tail of the last cluster
                 allocLock.lock();
                 try {
+                    checkUsable();
                     size = newSize; // stop accesses past the new end first
                     dropClustersFrom(Qcow2Header.ceilDiv(newSize, clusterSize));
                     writeSize(newSize);
+                } catch (IOException e) {
+                    throw failed(e);
                 } finally {
                     allocLock.unlock();
                 }
             } else {
                 allocLock.lock();
                 try {
+                    checkUsable();
                     long needL1 = Qcow2Header.ceilDiv(newSize, (long) clusterSize * l2Entries);
                     if (needL1 > l1.size()) growL1((int) needL1);
-                    writeSize(newSize);
-                    size = newSize;
+                } catch (IOException e) {
+                    throw failed(e);
                 } finally {
                     allocLock.unlock();
                 }
+                // the new area is marked zero where a longer backing image would show through before the
+                // size says it exists: the size on disk never reaches an area that shows backing data
                 if (backing != null && backingSize > old) zeroRange(old, Math.min(newSize, backingSize));
+                allocLock.lock();
+                try {
+                    checkUsable();
+                    writeSize(newSize);
+                    size = newSize;
+                } catch (IOException e) {
+                    throw failed(e);
+                } finally {
+                    allocLock.unlock();
+                }
             }
         } finally {
             resizeLock.unlock();
@@ -483,7 +549,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
             if (closed) return;
             closed = true;
             try {
-                if (!readOnly) {
+                if (!readOnly && failure == null) { // after a failed metadata write the dirty bit stays: the next open repairs
                     host.force();
                     header = header.withIncompatibleFeatures(header.incompatibleFeatures() & ~Qcow2Header.INCOMPAT_DIRTY);
                     host.writeLong(Qcow2Header.OFFSET_INCOMPATIBLE, header.incompatibleFeatures());
@@ -562,11 +628,41 @@ public final class Qcow2BlockDevice implements BlockDevice {
     }
 
     private void checkRange(long offset, int length) throws IOException {
-        if (closed) throw new IOException(file + " is closed");
+        checkUsable();
         long s = size;
         if (offset < 0 || length < 0 || offset + length > s) {
             throw new IOException("access at " + offset + "+" + length + " outside the " + s + "-byte volume");
         }
+    }
+
+    /** Closed, or failed in a metadata write ({@link #failure}): no operation acts on the tables in memory. */
+    private void checkUsable() throws IOException {
+        if (closed) throw new IOException(file + " is closed");
+        IOException f = failure;
+        if (f != null) {
+            throw new IOException("volume " + file + " hit a write error in its metadata; it is repaired when opened again"
+                    + " (stop what uses it and open it again: " + f.getMessage() + ")", f);
+        }
+    }
+
+    /** Records a metadata write or force that failed (see {@link #failure}); returns {@code e} to throw. */
+    private IOException failed(IOException e) {
+        if (failure == null) {
+            failure = e;
+            log.error("{}: a metadata write failed ({}); no more I/O until it is opened again, which repairs it", file, e.toString());
+        }
+        return e;
+    }
+
+    private void punch(long offset, long length) throws IOException {
+        HostFile.Faults f = host.faults;
+        if (f != null) f.beforePunch(offset, length);
+        holes.punch(offset, length);
+    }
+
+    /** For failure injection in tests. */
+    HostFile hostFile() {
+        return host;
     }
 
     // ---------------------------------------------------------------- allocation (allocLock held)
@@ -592,6 +688,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
             long inPlace = -1;
             allocLock.lock();
             try {
+                checkUsable();
                 other = filling.get(vc);
                 if (other == null) {
                     long l2 = writableL2(l1Index);
@@ -614,6 +711,8 @@ public final class Qcow2BlockDevice implements BlockDevice {
                         filling.put(vc, mine);
                     }
                 }
+            } catch (IOException e) {
+                throw failed(e);
             } finally {
                 allocLock.unlock();
             }
@@ -643,19 +742,24 @@ public final class Qcow2BlockDevice implements BlockDevice {
                 }
                 allocLock.lock();
                 try {
+                    checkUsable();
                     long l2 = writableL2(l1Index);
                     long current = l2Cache.entry(l2, l2Index); // what a discard meanwhile left, if any
                     l2Cache.update(l2, l2Index, L2Entry.normal(c << clusterBits, true), this::writeTableEntry);
                     linked = true;
                     release(current);
+                } catch (IOException e) {
+                    throw failed(e);
                 } finally {
                     allocLock.unlock();
                 }
             } finally {
-                if (!linked) {
+                if (!linked && failure == null) { // failed: the disk may link it after all; the reopen's repair counts it
                     allocLock.lock();
                     try {
-                        alloc.decrement(c); // the write failed: the cluster goes back
+                        alloc.decrement(c); // the data write failed: the cluster goes back
+                    } catch (IOException e) {
+                        throw failed(e);
                     } finally {
                         allocLock.unlock();
                     }
@@ -732,9 +836,9 @@ public final class Qcow2BlockDevice implements BlockDevice {
         long offset = c << clusterBits;
         host.write(offset, HostFile.encodeLongs(entries, clusterSize));
         alloc.increment(c);
+        host.writeLong(t.offset() + 8L * i, L2Entry.normal(offset, true)); // on disk before lookups see it
         l2Cache.install(offset, entries);
         t.entries().set(i, L2Entry.normal(offset, true));
-        host.writeLong(t.offset() + 8L * i, L2Entry.normal(offset, true));
         if (old != 0) alloc.decrement(old >>> clusterBits);
         return offset;
     }
@@ -752,13 +856,14 @@ public final class Qcow2BlockDevice implements BlockDevice {
         long firstWhole = Qcow2Header.ceilDiv(from, clusterSize);
         long endWhole = to >>> clusterBits;
         if (firstWhole >= endWhole) {
-            writeZeros(from, to);
+            zeroPartial(from, to);
             return;
         }
-        writeZeros(from, firstWhole << clusterBits);
+        zeroPartial(from, firstWhole << clusterBits);
         allocLock.lock();
         alloc.startBatch();
         try {
+            checkUsable();
             for (long vc = firstWhole; vc < endWhole; vc++) {
                 boolean backingShows = backing != null && (vc << clusterBits) < backingSize;
                 long entry = lookup(vc);
@@ -773,6 +878,8 @@ public final class Qcow2BlockDevice implements BlockDevice {
                 l2Cache.update(l2, (int) (vc % l2Entries), replacement, this::writeTableEntry);
                 release(current);
             }
+        } catch (IOException e) {
+            throw failed(e);
         } finally {
             try {
                 alloc.punchBatch();
@@ -780,7 +887,27 @@ public final class Qcow2BlockDevice implements BlockDevice {
                 allocLock.unlock();
             }
         }
-        writeZeros(Math.max(endWhole << clusterBits, firstWhole << clusterBits), to);
+        zeroPartial(Math.max(endWhole << clusterBits, firstWhole << clusterBits), to);
+    }
+
+    /**
+     * Zeros in {@code [from, to)}, parts of clusters: written only where the cluster may read other
+     * than zeros. One that reads zeros already (unallocated with no backing data under the range, or
+     * flagged zero) is left alone: a small discard in never-written space allocates nothing.
+     */
+    private void zeroPartial(long from, long to) throws IOException {
+        while (from < to) {
+            long vc = from >>> clusterBits;
+            long end = Math.min(to, (vc + 1) << clusterBits);
+            long entry = lookup(vc);
+            boolean readsZero = switch (L2Entry.kind(entry)) {
+                case ZERO -> true;
+                case UNALLOCATED -> backing == null || from >= backingSize;
+                case NORMAL, COMPRESSED -> false;
+            };
+            if (!readsZero) writeZeros(from, end);
+            from = end;
+        }
     }
 
     private void writeZeros(long from, long to) throws IOException {
@@ -800,8 +927,8 @@ public final class Qcow2BlockDevice implements BlockDevice {
                 // the whole table goes: unhook it, then drop the active L1's reference to everything it
                 // held (data clusters count one per L1 reaching them, even through a shared table)
                 AtomicLongArray table = l2Cache.table(l2);
-                t.entries().set(i, 0);
                 host.writeLong(t.offset() + 8L * i, 0);
+                t.entries().set(i, 0);
                 for (int k = 0; k < l2Entries; k++) release(table.get(k));
                 if (alloc.refcount(l2 >>> clusterBits) == 1) l2Cache.forget(l2);
                 alloc.decrement(l2 >>> clusterBits);
@@ -853,12 +980,21 @@ public final class Qcow2BlockDevice implements BlockDevice {
      * old address is running: the gate's exclusive side waits for those to end. Called between
      * operations (never while holding the gate), and only when something waits in quarantine.
      */
-    private void reuseFreedClusters() {
+    private void reuseFreedClusters() throws IOException {
         if (alloc == null || alloc.quarantined() == 0) return;
         gate.writeLock().lock();
         try {
             allocLock.lock();
             try {
+                checkUsable();
+                if (alloc.quarantined() == 0) return;
+                // the writes that unlinked these clusters reach the disk before new data lands in them:
+                // else a power loss could leave an old L2 entry pointing at another block's data
+                try {
+                    host.force();
+                } catch (IOException e) {
+                    throw failed(e);
+                }
                 alloc.releaseQuarantine();
             } finally {
                 allocLock.unlock();
@@ -874,7 +1010,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
     public List<SnapshotInfo> snapshots() throws IOException {
         gate.readLock().lock();
         try {
-            if (closed) throw new IOException(file + " is closed");
+            checkUsable();
             return SnapshotTable.read(host, header).entries().stream().map(SnapshotTable.Entry::info).toList();
         } finally {
             gate.readLock().unlock();
@@ -957,9 +1093,11 @@ public final class Qcow2BlockDevice implements BlockDevice {
     private void exclusive() throws IOException {
         gate.writeLock().lock();
         allocLock.lock();
-        if (closed) {
+        try {
+            checkUsable();
+        } catch (IOException e) {
             releaseExclusive();
-            throw new IOException(file + " is closed");
+            throw e;
         }
     }
 
@@ -1078,28 +1216,33 @@ public final class Qcow2BlockDevice implements BlockDevice {
             if (l2At[i] != 0) newL1[i] = L2Entry.normal(l2At[i], counts[(int) (l2At[i] >>> clusterBits)] == 1);
         }
 
-        // everything new is written where nothing points yet, and forced before the header points to it
-        for (int k = 0; k < copies.size(); k++) host.write(copyAt.get(k), HostFile.encodeLongs(copies.get(k), clusterSize));
-        host.write(l1At, HostFile.encodeLongs(newL1, l1Clusters * clusterSize));
-        if (!snaps.isEmpty()) host.write(snapAt, java.util.Arrays.copyOf(snapTable, snapClusters * clusterSize));
-        long[] rcTable = new long[(int) (tableClusters * clusterSize / 8)];
-        for (int b = 0; b < blocks; b++) {
-            byte[] block = new byte[clusterSize];
-            for (int k = 0; k < perBlock; k++) {
-                long c = (long) b * perBlock + k;
-                if (c >= total) break;
-                if (counts[(int) c] != 0) RefcountCodec.set(block, k, header.refcountOrder(), counts[(int) c]);
-            }
-            rcTable[b] = (rcAt + b) << clusterBits;
-            host.write(rcTable[b], block);
-        }
+        // everything new is written where nothing points yet, and forced before the header points to it;
+        // a failure here (the force after the header write too) leaves memory and disk possibly apart
         long rcTableAt = (rcAt + blocks) << clusterBits;
-        host.write(rcTableAt, HostFile.encodeLongs(rcTable, (int) (tableClusters * clusterSize)));
-        host.force();
-        ByteBuffer fields = ByteBuffer.allocate(48).putLong(newSize).putInt(0).putInt(newL1.length).putLong(l1At)
-                .putLong(rcTableAt).putInt((int) tableClusters).putInt(snaps.size()).putLong(snapAt);
-        host.write(Qcow2Header.OFFSET_SIZE, fields.flip());
-        host.force();
+        try {
+            for (int k = 0; k < copies.size(); k++) host.write(copyAt.get(k), HostFile.encodeLongs(copies.get(k), clusterSize));
+            host.write(l1At, HostFile.encodeLongs(newL1, l1Clusters * clusterSize));
+            if (!snaps.isEmpty()) host.write(snapAt, java.util.Arrays.copyOf(snapTable, snapClusters * clusterSize));
+            long[] rcTable = new long[(int) (tableClusters * clusterSize / 8)];
+            for (int b = 0; b < blocks; b++) {
+                byte[] block = new byte[clusterSize];
+                for (int k = 0; k < perBlock; k++) {
+                    long c = (long) b * perBlock + k;
+                    if (c >= total) break;
+                    if (counts[(int) c] != 0) RefcountCodec.set(block, k, header.refcountOrder(), counts[(int) c]);
+                }
+                rcTable[b] = (rcAt + b) << clusterBits;
+                host.write(rcTable[b], block);
+            }
+            host.write(rcTableAt, HostFile.encodeLongs(rcTable, (int) (tableClusters * clusterSize)));
+            host.force();
+            ByteBuffer fields = ByteBuffer.allocate(48).putLong(newSize).putInt(0).putInt(newL1.length).putLong(l1At)
+                    .putLong(rcTableAt).putInt((int) tableClusters).putInt(snaps.size()).putLong(snapAt);
+            host.write(Qcow2Header.OFFSET_SIZE, fields.flip());
+            host.force();
+        } catch (IOException e) {
+            throw failed(e);
+        }
 
         // the old state's tables (and the data only it reached) are free now: their space goes back
         List<long[]> runs = new ArrayList<>();
@@ -1115,8 +1258,12 @@ public final class Qcow2BlockDevice implements BlockDevice {
         l1 = new L1Table(l1At, new AtomicLongArray(newL1));
         size = newSize;
         l2Cache.clear();
-        alloc = new ClusterAllocator(host, holes, header, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
-        for (long[] r : runs) holes.punch(r[0] << clusterBits, (r[1] - r[0]) << clusterBits);
+        try {
+            alloc = new ClusterAllocator(host, this::punch, header, Math.max(4, REFCOUNT_CACHE_BYTES / clusterSize), this::refcountTableMoved);
+        } catch (IOException e) {
+            throw failed(e);
+        }
+        for (long[] r : runs) punch(r[0] << clusterBits, (r[1] - r[0]) << clusterBits);
     }
 
     /** One reference per data cluster each L2 table of {@code l1Entries} reaches; tables read once into {@code tables}. */

@@ -223,4 +223,76 @@ class Qcow2DiscardResizeTest {
             Qcow2QemuInteropTest.assertReadsAs(d, mirror);
         }
     }
+
+    /** A discard of part of a cluster that reads zeros already allocates nothing (it used to: 256 KiB grew to 6.9 MiB). */
+    @Test
+    void smallDiscardsInNeverWrittenSpaceAllocateNothing() throws Exception {
+        Path image = dir.resolve("disk.qcow2");
+        Qcow2BlockDevice.create(image, 64 * MIB, Optional.empty());
+        long before = java.nio.file.Files.size(image);
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
+            for (int i = 0; i < 100; i++) d.discard(i * 256L * 1024 + 8192, 4096);
+            d.flush();
+            long after = java.nio.file.Files.size(image);
+            System.out.println("100 discards of 4 KiB in never-written space: image file " + before + " -> " + after + " bytes");
+            assertEquals(before, after, "100 small discards in never-written space grew the image");
+        }
+        QemuImg.checkClean(image);
+    }
+
+    /** Over a backing image a partial discard still writes zeros (allocating); over a zero cluster it does nothing. */
+    @Test
+    void smallDiscardsOverBackingDataReadZerosAndOverZeroClustersAllocateNothing() throws Exception {
+        golden(4 * MIB, 8);
+        Path overlay = dir.resolve("overlay.qcow2");
+        Qcow2BlockDevice.create(overlay, 4 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Path mirror = dir.resolve("mirror.raw");
+        java.nio.file.Files.copy(dir.resolve("golden.raw"), mirror);
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false);
+                RandomAccessFile m = new RandomAccessFile(mirror.toFile(), "rw")) {
+            d.discard(MIB + 4096, 4096); // never written, backing data under it
+            m.seek(MIB + 4096);
+            m.write(new byte[4096]);
+            d.discard(2 * MIB, MIB); // whole clusters: flagged zero
+            m.seek(2 * MIB);
+            m.write(new byte[(int) MIB]);
+            d.flush();
+            long flagged = java.nio.file.Files.size(overlay);
+            for (int i = 0; i < 10; i++) d.discard(2 * MIB + i * 65536L + 512, 4096); // inside zero clusters
+            d.flush();
+            assertEquals(flagged, java.nio.file.Files.size(overlay), "partial discards of zero clusters allocated");
+            assertArrayEquals(new byte[4096], read(d, MIB + 4096, 4096), "a partial discard over backing data reads zeros");
+        }
+        QemuImg.checkClean(overlay);
+        QemuImg.assertIdentical(overlay, mirror);
+    }
+
+    /** Clusters freed by a discard are handed out again only after a force: their unlinking is on disk first. */
+    @Test
+    void freedClustersAreForcedToDiskBeforeReuse() throws Exception {
+        Path image = dir.resolve("disk.qcow2");
+        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty());
+        int cluster = Qcow2BlockDevice.DEFAULT_CLUSTER_SIZE;
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
+            d.write(0, ByteBuffer.wrap(pattern(2 * cluster, 9)));
+            d.flush();
+            d.discard(0, cluster);
+            long size = java.nio.file.Files.size(image);
+            java.util.concurrent.atomic.AtomicInteger forces = new java.util.concurrent.atomic.AtomicInteger();
+            d.hostFile().faults = new HostFile.Faults() {
+                @Override
+                public void beforeForce() {
+                    forces.incrementAndGet();
+                }
+            };
+            byte[] data = pattern(cluster, 10);
+            d.write(4L * cluster, ByteBuffer.wrap(data));
+            d.hostFile().faults = null;
+            assertEquals(size, java.nio.file.Files.size(image), "the freed cluster was reused, the file did not grow");
+            assertTrue(forces.get() >= 1, "the discard's writes were not forced before its cluster was reused");
+            assertArrayEquals(data, read(d, 4L * cluster, cluster));
+            assertArrayEquals(new byte[cluster], read(d, 0, cluster));
+        }
+        QemuImg.checkClean(image);
+    }
 }
