@@ -423,9 +423,7 @@ public final class VolumeStore {
         if (VolumeFormat.probe(image) == VolumeFormat.QCOW2) return importQcow2(reservation, image, minSizeBytes, progress);
         long imageSize = Files.size(image);
         long size = roundUp(Math.max(imageSize, minSizeBytes));
-        Path file = newFile(name, VolumeFormat.RAW);
-        Path part = partFile(file.getFileName().toString());
-        try {
+        return importAs(name, VolumeFormat.RAW, image, part -> {
             try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
                  FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                          StandardOpenOption.SPARSE)) {
@@ -433,16 +431,8 @@ public final class VolumeStore {
                 if (out.size() < size) out.write(ByteBuffer.allocate(1), size - 1);
                 out.force(false); // complete on disk before it gets the volume's name
             }
-            Files.createLink(file, part); // atomic, and fails rather than replace a file of that name
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new IllegalArgumentException("file " + file + " already exists; remove it first", e);
-        } catch (IOException e) {
-            throw diskError("import " + image + " as volume " + name, e);
-        } finally {
-            Files.deleteIfExists(part);
-        }
-        return register(new Volume(name, size, file.getFileName().toString(), Instant.now(), VolumeFormat.RAW.id(), -1),
-                file);
+            return size;
+        });
     }
 
     /**
@@ -451,43 +441,46 @@ public final class VolumeStore {
      */
     private Volume importQcow2(Reservation reservation, Path image, long minSizeBytes, CopyProgress progress)
             throws IOException {
-        String name = reservation.name();
-        Path file = newFile(name, VolumeFormat.QCOW2);
-        Path part = partFile(file.getFileName().toString());
-        long size;
-        try (BlockDevice in = VolumeFormat.QCOW2.open(image, true)) {
-            size = roundUp(Math.max(in.sizeBytes(), minSizeBytes));
-            VolumeFormat.QCOW2.create(part, size, Optional.empty());
-            try (BlockDevice out = VolumeFormat.QCOW2.open(part, false)) {
-                copyDevice(in, out, progress);
+        return importAs(reservation.name(), VolumeFormat.QCOW2, image, part -> {
+            try (BlockDevice in = VolumeFormat.QCOW2.open(image, true)) {
+                long size = roundUp(Math.max(in.sizeBytes(), minSizeBytes));
+                VolumeFormat.QCOW2.create(part, size, Optional.empty());
+                try (BlockDevice out = VolumeFormat.QCOW2.open(part, false)) {
+                    copyDevice(in, out, progress);
+                }
+                return size;
             }
-            Files.createLink(file, part);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new IllegalArgumentException("file " + file + " already exists; remove it first", e);
-        } catch (IOException e) {
-            throw diskError("import " + image + " as volume " + name, e);
-        } finally {
-            Files.deleteIfExists(part);
-        }
-        return register(new Volume(name, size, file.getFileName().toString(), Instant.now(), VolumeFormat.QCOW2.id(), -1),
-                file);
+        });
     }
 
     /** VMDK, VHDX and the others: {@code qemu-img convert} writes a qcow2 part file, which then becomes the volume. */
     private Volume importConverted(Reservation reservation, Path image, String format, CopyProgress progress)
             throws IOException {
-        String name = reservation.name();
-        Path file = newFile(name, VolumeFormat.QCOW2);
-        Path part = partFile(file.getFileName().toString());
-        try {
+        return importAs(reservation.name(), VolumeFormat.QCOW2, image, part -> {
             QemuImg.convertToQcow2(image, format, part, progress);
-            long size;
             try (BlockDevice check = VolumeFormat.QCOW2.open(part, true)) {
-                size = check.sizeBytes();
+                return check.sizeBytes();
             }
-            Files.createLink(file, part);
-            return register(new Volume(name, size, file.getFileName().toString(), Instant.now(), VolumeFormat.QCOW2.id(),
-                    -1), file);
+        });
+    }
+
+    /** Fills a new volume's part file; returns the volume's size. */
+    @FunctionalInterface
+    private interface PartWriter {
+        long write(Path part) throws IOException;
+    }
+
+    /**
+     * An import's one way into the volumes folder: {@code writer} fills a hidden part file of its own,
+     * which is linked into place only when complete (a link never replaces a file), then recorded.
+     */
+    private Volume importAs(String name, VolumeFormat format, Path image, PartWriter writer) throws IOException {
+        Path file = newFile(name, format);
+        Path part = partFile(file.getFileName().toString());
+        long size;
+        try {
+            size = writer.write(part);
+            Files.createLink(file, part); // atomic, and fails rather than replace a file of that name
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new IllegalArgumentException("file " + file + " already exists; remove it first", e);
         } catch (IOException e) {
@@ -495,6 +488,7 @@ public final class VolumeStore {
         } finally {
             Files.deleteIfExists(part);
         }
+        return register(new Volume(name, size, file.getFileName().toString(), Instant.now(), format.id(), -1), file);
     }
 
     /** A hidden part file next to {@code fileName} in the volumes folder, unique to one copy. */

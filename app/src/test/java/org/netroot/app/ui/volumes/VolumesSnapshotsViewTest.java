@@ -12,13 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.RawInitiator;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.Client;
-import org.netroot.server.api.Netroot;
 import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Snapshot;
 import org.netroot.server.api.Volume;
@@ -51,6 +48,7 @@ class VolumesSnapshotsViewTest {
     private TestServer server;
     private AppShell shell;
     private NetrootControl api;
+    private VolumesViewFixture fixture;
 
     @Start
     void start(Stage stage) {
@@ -59,20 +57,15 @@ class VolumesSnapshotsViewTest {
 
     @BeforeEach
     void open(FxRobot robot) throws Exception {
-        Path data = tmp.resolve("data");
-        server = TestServer.start(data);
-        api = Netroot.attach(data);
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(java.time.Duration.ofSeconds(10), "attached",
-                () -> shell.connection().state().get() == ConnectionState.SERVER);
-        robot.clickOn("#nav-volumes");
+        fixture = VolumesViewFixture.open(stage, robot, tmp.resolve("data"));
+        server = fixture.server;
+        api = fixture.api;
+        shell = fixture.shell;
     }
 
     @AfterEach
     void close() {
-        if (shell != null) Fx.run(shell::close);
-        if (api != null) api.close();
-        if (server != null) server.close();
+        if (fixture != null) fixture.close();
     }
 
     private List<String> apiSnapshots(String volume) {

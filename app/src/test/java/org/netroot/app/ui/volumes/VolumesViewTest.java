@@ -8,13 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.RawInitiator;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.Client;
-import org.netroot.server.api.Netroot;
 import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Volume;
 import org.netroot.server.iscsi.IscsiService;
@@ -41,6 +38,7 @@ class VolumesViewTest {
     private TestServer server;
     private AppShell shell;
     private NetrootControl api;
+    private VolumesViewFixture fixture;
 
     @Start
     void start(Stage stage) {
@@ -49,19 +47,15 @@ class VolumesViewTest {
 
     @BeforeEach
     void open(FxRobot robot) throws Exception {
-        Path data = tmp.resolve("data");
-        server = TestServer.start(data);
-        api = Netroot.attach(data);
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
-        robot.clickOn("#nav-volumes");
+        fixture = VolumesViewFixture.open(stage, robot, tmp.resolve("data"));
+        server = fixture.server;
+        api = fixture.api;
+        shell = fixture.shell;
     }
 
     @AfterEach
     void close() {
-        if (shell != null) Fx.run(shell::close);
-        if (api != null) api.close();
-        if (server != null) server.close();
+        if (fixture != null) fixture.close();
     }
 
     private Optional<VolumeRow> row(FxRobot robot, String name) {
