@@ -35,6 +35,7 @@ final class DemoData {
             api.createVolume("classroom", 32 * GIB); // a golden image with an overlay: the Volumes view's badges
             api.makeGolden("classroom");
             api.cloneVolume("classroom", "desk-1");
+            api.createSnapshot("lab-1", "before-update"); // the Volumes view's Snapshots column
             api.addClient(Client.sanboot("office-pc", REAL_PC_MAC, "office-pc"));
             api.addClient(Client.sanboot("lab-1", "52:54:00:0a:00:02", "lab-1"));
             api.addClient(Client.sanboot("kiosk", "52:54:00:0a:00:03", "kiosk"));

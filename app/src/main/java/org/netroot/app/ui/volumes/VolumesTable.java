@@ -29,10 +29,11 @@ final class VolumesTable extends TableView<VolumeEntry> {
         getColumns().add(column("Name", "name", VolumeRow::name));
         getColumns().add(badge(column("Image", "kind", VolumeRow::kind)));
         getColumns().add(column("Format", "format", VolumeRow::format));
-        getColumns().add(shown(column("Virtual size", "size", VolumeRow::sizeBytes), Formats::bytes));
+        getColumns().add(shown(column("Size", "size", VolumeRow::sizeBytes), Formats::bytes));
         getColumns().add(shown(column("On disk", "used", VolumeRow::usedBytes), Formats::bytes));
         getColumns().add(snapshots(column("Snapshots", "snapshots", VolumeRow::snapshots)));
-        getColumns().add(column("Client", "client", r -> r.clientName() == null ? "" : r.clientName()));
+        // the client that has the volume open now (the Clients view says which client a volume belongs to)
+        getColumns().add(column("In use by", "client", r -> r.clientName() == null ? "" : r.clientName()));
         getColumns().add(column("I/O", "io", VolumesTable::io));
         getColumns().add(shown(column("Created", "created", VolumeRow::createdAt), CREATED::format));
     }

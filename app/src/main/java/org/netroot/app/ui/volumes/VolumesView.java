@@ -142,6 +142,8 @@ public final class VolumesView implements View {
         free.getStyleClass().removeAll(Styles.WARNING, Styles.TEXT_MUTED);
         free.getStyleClass().add(overcommitted ? Styles.WARNING : Styles.TEXT_MUTED);
         free.setTooltip(overcommitted ? why : null);
+        // a sign that there is more to read (the tooltip), not only a colour
+        free.setGraphic(overcommitted ? Icons.of(Feather.ALERT_TRIANGLE) : null);
     }
 
     private static Button button(String id, String text, Ikon icon) {
