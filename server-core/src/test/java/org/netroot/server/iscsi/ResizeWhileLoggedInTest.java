@@ -256,8 +256,8 @@ class ResizeWhileLoggedInTest {
         try (var in = getClass().getResourceAsStream("/iscsi/libiscsi_capacity.py")) {
             java.nio.file.Files.copy(in, script);
         }
-        Process p = new ProcessBuilder("python3", script.toString(), String.valueOf(service.port()), pc.targetIqn(),
-                pc.initiatorIqn()).redirectErrorStream(true).start();
+        Process p = Processes.start(30, new ProcessBuilder("python3", script.toString(), String.valueOf(service.port()),
+                pc.targetIqn(), pc.initiatorIqn()).redirectErrorStream(true));
         try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
              var in = p.getOutputStream()) {
             assertEquals("before: capacity " + 4 * MIB, out.readLine());
