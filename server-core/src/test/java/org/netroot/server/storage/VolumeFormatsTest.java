@@ -22,6 +22,7 @@ import org.netroot.server.api.Volume;
 import org.netroot.server.store.Database;
 import org.netroot.server.store.VolumeRepository;
 import org.netroot.server.testing.Processes;
+import org.netroot.server.testing.Qcow2CheckedTempDirs.LeavesDamagedImages;
 
 /** Imports of qemu-made images, export as qcow2, and a shrink that would cut a partition off. */
 class VolumeFormatsTest {
@@ -119,6 +120,7 @@ class VolumeFormatsTest {
      * server file as its backing file: its overlays read it as the raw image it is recorded as.
      */
     @Test
+    @LeavesDamagedImages("the raw golden image starts with a qcow2 header on purpose: it is raw data")
     void aRawGoldenImageWhoseFirstSectorLooksLikeQcow2IsReadAsRawByItsOverlays() throws Exception {
         assumeQemuImg();
         Path lure = tmp.resolve("lure.qcow2");

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.Qcow2CheckedTempDirs.LeavesDamagedImages;
 
 /**
  * A backing file name is data a client may have written (the first sector of a raw golden image),
@@ -82,6 +83,7 @@ class Qcow2BackingFileTest {
      * qcow2 and followed. Without a format it is refused; with "raw" the header is plain data.
      */
     @Test
+    @LeavesDamagedImages("the raw golden image starts with a qcow2 header naming /etc/passwd on purpose: it is raw data")
     void aBackingFileWithoutAFormatIsRefusedNotProbed() throws Exception {
         Path decoy = dir.resolve("decoy.qcow2");
         Qcow2BlockDevice.create(decoy, MIB, Optional.empty());

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.storage.FileHoles;
 import org.netroot.server.testing.Processes;
+import org.netroot.server.testing.Qcow2CheckedTempDirs.LeavesDamagedImages;
 
 /**
  * A metadata write or force that fails (injected through {@link HostFile.Faults}) stops the device:
@@ -173,6 +174,7 @@ class Qcow2WriteFailureTest {
 
     /** An open that fails after FileHoles opened its native descriptor closes it (and the channel). */
     @Test
+    @LeavesDamagedImages("an image damaged so that its open fails")
     void aFailedOpenLeaksNoDescriptor() throws Exception {
         assumeTrue(FileHoles.nativeHoles(), "needs the native hole punching (Java 22+ on Linux): it holds its own descriptor");
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self/fd to count descriptors");
