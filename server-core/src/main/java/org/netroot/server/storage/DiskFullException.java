@@ -1,6 +1,7 @@
 package org.netroot.server.storage;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -24,9 +25,14 @@ public final class DiskFullException extends IOException {
         return file;
     }
 
+    /** Below this much usable space a failed write is taken for a full disk, whatever its message says. */
+    static final long NEARLY_FULL_BYTES = 1 << 20;
+
     /**
      * Java reports ENOSPC and EDQUOT only as an IOException whose message is the C library's
-     * strerror text ("No space left on device", "Disk quota exceeded"); nothing else tells them apart.
+     * strerror text ("No space left on device", "Disk quota exceeded"), in English only when the
+     * process runs in an English or C locale; nothing else tells them apart. See
+     * {@link #isDiskFull(IOException, Path)} for the check that does not depend on the words.
      */
     public static boolean isDiskFull(IOException e) {
         if (e instanceof DiskFullException) return true;
@@ -34,9 +40,29 @@ public final class DiskFullException extends IOException {
         return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
     }
 
-    /** {@code e} as a {@link DiskFullException} for {@code file} when it says the disk is full, else {@code e}. */
+    /**
+     * True when {@code e} says the disk is full, or when the file system holding {@code path} has
+     * less than 1 MiB left for users (the strerror text is translated under another locale:
+     * "Auf dem Gerät ist kein Speicherplatz mehr verfügbar"). A quota that is used up while the disk
+     * has room is recognised by the English words only.
+     */
+    public static boolean isDiskFull(IOException e, Path path) {
+        return isDiskFull(e) || (path != null && nearlyFull(path));
+    }
+
+    private static boolean nearlyFull(Path path) {
+        try {
+            Path p = path;
+            while (p != null && !Files.exists(p)) p = p.getParent(); // a file that was never created: its folder's store
+            return p != null && Files.getFileStore(p).getUsableSpace() < NEARLY_FULL_BYTES;
+        } catch (IOException | RuntimeException e) {
+            return false; // no answer: the message alone decides
+        }
+    }
+
+    /** {@code e} as a {@link DiskFullException} for {@code file} when the disk is full (see {@link #isDiskFull(IOException, Path)}), else {@code e}. */
     public static IOException classify(Path file, IOException e) {
-        if (e instanceof DiskFullException || !isDiskFull(e)) return e;
+        if (e instanceof DiskFullException || !isDiskFull(e, file)) return e;
         return new DiskFullException(file, e);
     }
 }

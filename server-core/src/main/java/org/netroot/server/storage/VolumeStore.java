@@ -566,7 +566,7 @@ public final class VolumeStore {
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw diskError("export volume " + name + " to " + target, e);
+            throw diskError("export volume " + name + " to " + target, e, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -750,9 +750,14 @@ public final class VolumeStore {
         }
     }
 
-    private static IOException diskError(String what, IOException e) {
+    private IOException diskError(String what, IOException e) {
+        return diskError(what, e, dir);
+    }
+
+    /** {@code e} in words for {@code what}; {@code written} is where the failed write went (its disk may be full). */
+    private static IOException diskError(String what, IOException e, Path written) {
         String msg;
-        if (e.getMessage() != null && e.getMessage().contains("No space left")) msg = "the disk holding the data folder is full";
+        if (DiskFullException.isDiskFull(e, written)) msg = "the disk holding " + written + " is full";
         else if (e instanceof java.nio.file.DirectoryNotEmptyException d) msg = d.getFile() + " is a folder";
         else if (e instanceof NoSuchFileException n) msg = n.getFile() + " does not exist";
         else msg = String.valueOf(e.getMessage());
