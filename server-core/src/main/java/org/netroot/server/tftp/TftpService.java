@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -45,9 +46,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The read-only TFTP server that hands firmware its iPXE binary. One socket on the TFTP port
  * takes requests; each read request gets its own ephemeral socket (its TID, RFC 1350 §4) and its
- * own socket. On Linux transfers run on Netty's epoll transport ({@link EpollTransfer}: a window
- * leaves in one UDP GSO send); elsewhere on plain NIO, a thread per transfer ({@link TransferSession}).
- * Either way the hot path is one positional file read per window into a buffer the transfer owns.
+ * own socket. Lock-step transfers (no windowsize: every BIOS PXE ROM) run on a thread each with a
+ * blocking socket ({@link TransferSession}: two system calls per block, no event loop). On Linux
+ * windowed transfers (RFC 7440, iPXE and UEFI ask for it) run on Netty's epoll transport
+ * ({@link EpollTransfer}: a window leaves in one UDP GSO send); elsewhere they run as lock-step ones
+ * do. Either way the hot path is one read per window from the file's memory map.
  */
 public final class TftpService implements ManagedService {
     private static final Logger log = LoggerFactory.getLogger(TftpService.class);
@@ -82,6 +85,8 @@ public final class TftpService implements ManagedService {
     private volatile List<DatagramChannel> requests = List.of();
     private volatile List<Thread> listeners = List.of();
     private volatile EventLoopGroup transferLoops;
+    /** retransmission timeouts of the {@link TransferSession}s */
+    private volatile ScheduledThreadPoolExecutor watchdog;
 
     public TftpService(TftpSettings settings, BootEventSink events, PeerDirectory peers, InputErrors errors) {
         this(settings, events, peers, errors, Epoll.isAvailable());
@@ -130,6 +135,10 @@ public final class TftpService implements ManagedService {
             }
         }
         requests = List.copyOf(bound);
+        ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("tftp-timeouts").daemon(true).factory());
+        timeouts.setRemoveOnCancelPolicy(true);
+        watchdog = timeouts;
         if (epoll) transferLoops = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("tftp-transfer", true), EpollIoHandler.newFactory());
         List<Thread> threads = new ArrayList<>();
@@ -162,6 +171,9 @@ public final class TftpService implements ManagedService {
         EventLoopGroup loops = transferLoops;
         transferLoops = null;
         if (loops != null) loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        ScheduledThreadPoolExecutor timeouts = watchdog;
+        watchdog = null;
+        if (timeouts != null) timeouts.shutdownNow();
     }
 
     @Override
@@ -309,13 +321,15 @@ public final class TftpService implements ManagedService {
             TransferOptions options = TransferOptions.negotiate(read.options(), size, settings.timeout().toMillis());
             ReadTransfer.FileBlocks blocks = MappedFileBlocks.of(file, size);
             EventLoopGroup loops = transferLoops;
-            if (loops != null) {
+            if (loops != null && options.windowSize() > 1) {
                 startEpollTransfer(loops, local, key, read.filename(), file, blocks, options, size);
                 return;
             }
+            ScheduledThreadPoolExecutor timeouts = watchdog;
+            if (timeouts == null) throw new IOException("TFTP is stopping");
             channel = transferChannel(local, peer, options);
             TransferSession session = new TransferSession(channel, file, blocks, peer, read.filename(), options, size,
-                    settings.retries(), errors, this::finished);
+                    settings.retries(), errors, timeouts, this::finished);
             active.put(key, session);
             transferThreads.newThread(session).start();
         } catch (IOException | RuntimeException e) {
