@@ -45,6 +45,13 @@ final class LabPrerequisites {
         return missing.isEmpty() ? Optional.empty() : Optional.of("lab test skipped: missing " + String.join(", ", missing));
     }
 
+    /** What {@code src/test/resources/lab/debian-iscsi-root.sh} needs to build a Debian disk. */
+    static void assumeDebianImageBuild() {
+        assumeNothingMissing(missing(List.of("mmdebstrap [mmdebstrap]", "syslinux [syslinux]", "sfdisk [fdisk]",
+                "mkfs.ext4 [e2fsprogs]", "mkfs.vfat [dosfstools]", "mcopy [mtools]")));
+        assumeTrue(Files.isRegularFile(Path.of("/usr/lib/syslinux/mbr/mbr.bin")), "lab test skipped: missing mbr.bin [syslinux-common]");
+    }
+
     /** The home router of the proxy-mode tests. */
     static void assumeHomeRouter() {
         assumeNothingMissing(missing(List.of("dnsmasq [dnsmasq-base]")));

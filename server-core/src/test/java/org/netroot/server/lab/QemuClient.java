@@ -37,6 +37,7 @@ final class QemuClient implements AutoCloseable {
     private final Path monitor;
     private Process process;
     private long startedNanos;
+    private int memoryMiB = 256;
 
     private QemuClient(LabNetwork net, Firmware firmware, String mac, Path dir) {
         this.net = net;
@@ -59,6 +60,12 @@ final class QemuClient implements AutoCloseable {
         return mac;
     }
 
+    /** RAM for the next {@link #start}: 256 MiB fits firmware and boot sectors, a Linux guest needs more. */
+    QemuClient withMemory(int mib) {
+        this.memoryMiB = mib;
+        return this;
+    }
+
     /** Plugs a new tap into br0 and powers the PC on. */
     QemuClient start() throws IOException, InterruptedException {
         return startOn("br0");
@@ -68,7 +75,7 @@ final class QemuClient implements AutoCloseable {
     QemuClient startOn(String bridge) throws IOException, InterruptedException {
         String tap = net.addTap(bridge);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-display", "none",
-                "-m", "256", "-no-reboot", "-serial", "file:" + serial,
+                "-m", Integer.toString(memoryMiB), "-no-reboot", "-serial", "file:" + serial,
                 "-monitor", "unix:" + monitor + ",server,nowait",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no"));
