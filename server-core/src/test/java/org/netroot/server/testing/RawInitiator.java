@@ -102,6 +102,11 @@ public final class RawInitiator implements AutoCloseable {
      * MaxRecvDataSegmentLength, at least 8192 bytes (§13.12).
      */
     public int sendWrite(long lba, byte[] data) throws IOException {
+        return sendWrite(lba, data, false);
+    }
+
+    /** As {@link #sendWrite(long, byte[])}; with {@code fua} (Force Unit Access) the target acknowledges it only once it is on the medium. */
+    public int sendWrite(long lba, byte[] data, boolean fua) throws IOException {
         if (data.length == 0 || data.length % 512 != 0 || data.length > 8192) {
             throw new IllegalArgumentException("write 512 to 8192 bytes in whole blocks, not " + data.length);
         }
@@ -115,13 +120,31 @@ public final class RawInitiator implements AutoCloseable {
         h.putInt(24, cmdSN++);
         h.putInt(28, expStatSN);
         h.put(32, (byte) 0x2a);         // WRITE(10)
+        if (fua) h.put(33, (byte) 0x08);
         h.putInt(34, (int) lba);
         h.putShort(39, (short) (data.length / 512));
         send(h.array(), data);
         return tag;
     }
 
-    /** Waits for the next write's SCSI Response and returns its task tag; throws unless its status is GOOD. */
+    /**
+     * Sends SYNCHRONIZE CACHE(10) of the whole volume without waiting; its answer comes through
+     * {@link #awaitWrite} like a write's. GOOD means every write acknowledged before it was sent is on the medium.
+     */
+    public int sendSynchronizeCache() throws IOException {
+        int tag = itt++;
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x01);          // SCSI Command
+        h.put(1, (byte) 0x81);          // F, simple task, no data
+        h.putInt(16, tag);
+        h.putInt(24, cmdSN++);
+        h.putInt(28, expStatSN);
+        h.put(32, (byte) 0x35);         // SYNCHRONIZE CACHE(10), LBA 0 and 0 blocks: all of it
+        send(h.array(), new byte[0]);
+        return tag;
+    }
+
+    /** Waits for the next write's (or cache flush's) SCSI Response and returns its task tag; throws unless its status is GOOD. */
     public int awaitWrite() throws IOException {
         Response r = receive();
         ByteBuffer rh = ByteBuffer.wrap(r.header);
