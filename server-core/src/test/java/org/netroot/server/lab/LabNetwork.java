@@ -127,6 +127,24 @@ final class LabNetwork implements AutoCloseable {
         return router;
     }
 
+    /**
+     * A machine of its own on br0: namespace {@code NAME-hHOST} joined to br0 by a veth pair, address
+     * {@link #address}({@code host})/24 on its end. Returns the namespace, for {@code ip netns exec}.
+     */
+    synchronized String addHost(int host) throws IOException, InterruptedException {
+        String hns = name + "-h" + host;
+        sh("ip", "netns", "add", hns);
+        namespaces.add(hns);
+        sh("ip", "-n", hns, "link", "set", "lo", "up");
+        String port = "vh" + host;
+        ns("ip", "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", hns);
+        ns("ip", "link", "set", port, "master", "br0");
+        ns("ip", "link", "set", port, "up");
+        sh("ip", "-n", hns, "addr", "add", address(host) + "/24", "dev", "eth0");
+        sh("ip", "-n", hns, "link", "set", "eth0", "up");
+        return hns;
+    }
+
     /** Runs {@code command} inside the namespace and fails with its output if it fails. */
     Processes.Result ns(String... command) throws IOException, InterruptedException {
         return sh(inNamespace(List.of(command)).toArray(String[]::new));

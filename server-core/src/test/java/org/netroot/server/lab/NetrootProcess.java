@@ -40,6 +40,12 @@ final class NetrootProcess implements AutoCloseable {
         return dataDir;
     }
 
+    /** The serving process's pid ({@code ip netns exec} execs java in its place). */
+    long pid() {
+        if (server == null || !server.isAlive()) throw new IllegalStateException("not serving");
+        return server.pid();
+    }
+
     /** {@code netroot ARGS... --data DIR}; fails with the output unless it exits 0. */
     String cli(String... args) throws IOException, InterruptedException {
         List<String> cmd = java();
