@@ -224,7 +224,7 @@ class Qcow2QemuInteropTest {
     @Test
     void smallClustersGrowTheRefcountTable() throws Exception {
         Path image = dir.resolve("tiny.qcow2");
-        Qcow2BlockDevice.create(image, 24 * MIB, Optional.empty(), 512); // one table cluster counts 8 MiB of file
+        Qcow2BlockDevice.create(image, 24 * MIB, Optional.empty(), ClusterLayout.standard(512)); // one table cluster counts 8 MiB of file
         Path mirror = rawFile("mirror.raw", 24 * MIB, 0);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false);
                 RandomAccessFile m = new RandomAccessFile(mirror.toFile(), "rw")) {
