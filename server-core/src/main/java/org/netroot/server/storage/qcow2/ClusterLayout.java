@@ -8,8 +8,8 @@ package org.netroot.server.storage.qcow2;
  */
 public record ClusterLayout(int clusterSize, boolean extendedL2) {
     /**
-     * Extended L2 entries with 128 KiB clusters of 32 subclusters of 4 KiB, as QEMU advises for
-     * overlays. A 4 KiB write into a fresh overlay then writes 4 KiB, not a 64 KiB cluster copied
+     * What Netroot creates: extended L2 entries with 128 KiB clusters of 32 subclusters of 4 KiB,
+     * as QEMU advises for overlays (qemu-img create -o extended_l2=on,cluster_size=128k). A 4 KiB write into a fresh overlay then writes 4 KiB, not a 64 KiB cluster copied
      * from the backing image; the L2 tables take the same bytes per TiB as 64 KiB standard clusters.
      */
     public static final ClusterLayout EXTENDED = new ClusterLayout(128 << 10, true);

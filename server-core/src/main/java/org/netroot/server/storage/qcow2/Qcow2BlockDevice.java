@@ -106,8 +106,8 @@ import org.slf4j.LoggerFactory;
 public final class Qcow2BlockDevice implements BlockDevice {
     private static final Logger log = LoggerFactory.getLogger(Qcow2BlockDevice.class);
 
-    /** The cluster size of the images Netroot creates. */
-    public static final int DEFAULT_CLUSTER_SIZE = ClusterLayout.STANDARD.clusterSize();
+    /** The cluster size of the images Netroot creates ({@link ClusterLayout#EXTENDED}). */
+    public static final int DEFAULT_CLUSTER_SIZE = ClusterLayout.EXTENDED.clusterSize();
     static final int L2_CACHE_BYTES = 4 << 20;
     static final int REFCOUNT_CACHE_BYTES = 1 << 20;
     static final int MAX_CHAIN_DEPTH = 16;
@@ -196,9 +196,14 @@ public final class Qcow2BlockDevice implements BlockDevice {
 
     // ---------------------------------------------------------------- create and open
 
-    /** Creates a v3 image with 64 KiB clusters ({@link ClusterLayout#STANDARD}); see {@link #create(Path, long, Optional, ClusterLayout)}. */
+    /**
+     * Creates a v3 image as Netroot makes them: 128 KiB clusters with extended L2 entries (32
+     * subclusters of 4 KiB, {@link ClusterLayout#EXTENDED}), what QEMU advises for overlays: a 4 KiB
+     * write allocates 4 KiB, copying nothing from the backing image. See
+     * {@link #create(Path, long, Optional, ClusterLayout)}.
+     */
     public static void create(Path file, long virtualSize, Optional<BackingFile> backing) throws IOException {
-        create(file, virtualSize, backing, ClusterLayout.STANDARD);
+        create(file, virtualSize, backing, ClusterLayout.EXTENDED);
     }
 
     /**
