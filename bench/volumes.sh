@@ -20,8 +20,8 @@
 # flight), _GIB (4, the golden image, all of it random data), _CLONES (50), _QEMU_COUNT (30000 requests
 # per qemu-img bench run), _OUT (docs/benchmarks.md; /dev/null for none), BENCH_KEEP=1 keeps the folder.
 # Needs: iscsi-perf (Debian: libiscsi-bin), qemu-img (qemu-utils), a JDK 21+. Peak space in the folder:
-# the golden image twice while importing, then the golden image plus one written overlay (up to the
-# golden image's size: each 4 KiB write to a fresh overlay allocates a 64 KiB cluster).
+# the golden image twice while importing, then the golden image plus one written overlay (at most the
+# golden image's size; with the subclusters of Netroot's overlays, 4 KiB per 4 KiB written).
 set -euo pipefail
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$REPO/scripts/java-env.sh"
@@ -35,10 +35,6 @@ QCOUNT=${BENCH_VOLUMES_QEMU_COUNT:-30000}
 OUT=${BENCH_VOLUMES_OUT:-$REPO/docs/benchmarks.md}
 SIZE=$((GIB << 30))
 WARM_SECS=2
-# qemu-img bench has no random mode: sequential with a step of one 64 KiB cluster + 4 KiB, so every
-# request falls in a cluster of its own (a fresh overlay allocates on every write, as random writes
-# over a large disk mostly do) and stays 4 KiB-aligned
-QSTEP=69632
 for t in iscsi-perf qemu-img; do
   command -v "$t" >/dev/null || { echo "bench/volumes.sh: needs $t (Debian: libiscsi-bin, qemu-utils)" >&2; exit 1; }
 done
@@ -122,6 +118,24 @@ nr volume clone golden overlay
 volume_client golden
 volume_client overlay
 nr volume clone golden qemu-overlay   # never attached: qemu-img reads it and copies it fresh for writes
+# the cluster size and L2 layout Netroot creates, read from an overlay it made (the write patterns follow it)
+QINFO=$(qemu-img info --output=json "$V/qemu-overlay.qcow2")
+CLUSTER=$(echo "$QINFO" | awk -F': ' '/"cluster-size"/ {gsub(/[^0-9]/, "", $2); print $2; exit}')
+[ -n "$CLUSTER" ] || die "no cluster-size in qemu-img info of a Netroot overlay"
+CLUSTER_KIB=$((CLUSTER / 1024))
+if echo "$QINFO" | grep -q '"extended-l2": true'; then
+  LAYOUT="$CLUSTER_KIB KiB clusters of 32 subclusters of $((CLUSTER_KIB / 32)) KiB (extended L2 entries)"
+  FIRST_WRITE="reserves a new $CLUSTER_KIB KiB cluster and writes only the subclusters it touches, copying nothing"
+else
+  LAYOUT="$CLUSTER_KIB KiB clusters (standard L2 entries)"
+  FIRST_WRITE="allocates a $CLUSTER_KIB KiB cluster and copies the rest of it from the golden image"
+fi
+# qemu-img bench has no random mode: sequential with a step of one cluster + 4 KiB, so every request
+# falls in a cluster of its own (a fresh overlay allocates on every write, as random writes over a
+# large disk mostly do) and stays 4 KiB-aligned
+QSTEP=$((CLUSTER + 4096))
+QSTEP_KIB=$((QSTEP / 1024))
+log "Netroot's overlays: $LAYOUT"
 T_SETUP=$EPOCHREALTIME
 
 # ---------------------------------------------------------------- iSCSI reads
@@ -214,7 +228,7 @@ fresh_raw; writes_once raw uniform "$WARM_SECS" >/dev/null; writes_once ovl unif
 write_pairs uniform "random 4 KiB writes, uniform over the disk"
 r=$(printf '%s\n' "${RATIOS[@]}" | median)
 ROWS+=("Random writes, 4 KiB, uniform over the disk, $DEPTH in flight, fresh volumes|$(iops_cell 4096 "${B_IOPS[@]}")|$(iops_cell 4096 "${A_IOPS[@]}")|$(fmt "$r")×|≥ 0.5×|$(verdict "$r" 0.5)")
-write_pairs new-clusters "random 4 KiB writes, each to a new 64 KiB cluster"
+write_pairs new-clusters "random 4 KiB writes, each to a new $CLUSTER_KIB KiB cluster"
 r=$(printf '%s\n' "${RATIOS[@]}" | median)
 ROWS+=("Random writes, 4 KiB, each to a cluster not yet written (every overlay write allocates), fresh volumes|$(iops_cell 4096 "${B_IOPS[@]}")|$(iops_cell 4096 "${A_IOPS[@]}")|$(fmt "$r")×|≥ 0.5×|$(verdict "$r" 0.5)")
 ISCSI_WRITE_OVL=$(printf '%s\n' "${B_IOPS[@]}" | median)
@@ -239,11 +253,11 @@ log "qemu-img bench: $QCOUNT requests of 4 KiB, $DEPTH in flight, step $QSTEP, $
 qbench_once raw "$V/golden.img" 0 >/dev/null   # warm-up (page cache, if on a disk)
 pairs "qemu-img bench reads, golden raw vs Netroot overlay" qbench_once raw "$V/golden.img" 0 -- qbench_once qcow2 "$V/qemu-overlay.qcow2" 0
 r=$(printf '%s\n' "${RATIOS[@]}" | median)
-ROWS+=("\`qemu-img bench\` reads, 4 KiB, step 68 KiB, local|$(iops_cell 4096 "${B_IOPS[@]}")|$(iops_cell 4096 "${A_IOPS[@]}")|$(fmt "$r")×|(the format's own limit)|—")
+ROWS+=("\`qemu-img bench\` reads, 4 KiB, step $QSTEP_KIB KiB, local|$(iops_cell 4096 "${B_IOPS[@]}")|$(iops_cell 4096 "${A_IOPS[@]}")|$(fmt "$r")×|(the format's own limit)|—")
 pairs "qemu-img bench writes, fresh raw vs fresh overlay" q_write_raw -- q_write_ovl
 r=$(printf '%s\n' "${RATIOS[@]}" | median)
 Q_WRITE_OVL=$(printf '%s\n' "${B_IOPS[@]}" | median)
-ROWS+=("\`qemu-img bench -w\` writes, 4 KiB, step 68 KiB, local, fresh files|$(iops_cell 4096 "${B_IOPS[@]}")|$(iops_cell 4096 "${A_IOPS[@]}")|$(fmt "$r")×|(the format's own limit)|—")
+ROWS+=("\`qemu-img bench -w\` writes, 4 KiB, step $QSTEP_KIB KiB, local, fresh files|$(iops_cell 4096 "${B_IOPS[@]}")|$(iops_cell 4096 "${A_IOPS[@]}")|$(fmt "$r")×|(the format's own limit)|—")
 
 # ---------------------------------------------------------------- 50 overlays
 log "cloning the golden image $CLONES times through one API connection, $REPS times"
@@ -283,15 +297,15 @@ section() {
   echo "(its iSCSI target, CHAP off). Client on the same machine: libiscsi's \`iscsi-perf\` for reads,"
   echo "\`org.netroot.server.bench.IscsiRandomWrites\` (one session, WRITE(10) with immediate data, 4 KiB-aligned"
   echo "offsets, random bytes) for writes, in two patterns: uniform over the disk (on a fresh overlay the share of"
-  echo "writes that allocate a 64 KiB cluster falls during the run: see how far each overlay grew, below), and one"
-  echo "write per cluster in random order (every overlay write allocates and copies the rest of its cluster from"
-  echo "the golden image: the worst case). $DEPTH commands in flight, ${SECS} s per run,"
+  echo "writes that allocate falls during the run: see how far each overlay grew, below), and one write per"
+  echo "cluster in random order (every overlay write allocates: the worst case). Netroot's overlays have $LAYOUT:"
+  echo "the first write into a cluster $FIRST_WRITE. $DEPTH commands in flight, ${SECS} s per run,"
   echo "$REPS runs per side alternating which side goes first, after an untimed warm-up; cells are medians of"
   echo "the runs, the ratio is the median of the per-pair ratios (overlay / raw). Each write run gets a fresh"
   echo "sparse raw volume (removed afterwards) or an empty overlay (\`volume reset\` after each run). \`iscsi-perf -r\` draws 512-byte LBAs, so its 4 KiB"
-  echo "reads are not 4 KiB-aligned (about 1 in 18 spans two 64 KiB qcow2 clusters), for both sides alike."
+  echo "reads are not 4 KiB-aligned (about 1 in $(( (CLUSTER / 512 + 3) / 7 )) spans two $CLUSTER_KIB KiB qcow2 clusters), for both sides alike."
   echo "\`qemu-img bench\` (QEMU $(qemu-img --version | head -1 | awk '{print $3}'), \`-t writeback\`, $QCOUNT requests) has"
-  echo "no random mode: it runs sequentially with a step of 68 KiB (\`-S $QSTEP\`), one request per 64 KiB"
+  echo "no random mode: it runs sequentially with a step of $QSTEP_KIB KiB (\`-S $QSTEP\`), one request per $CLUSTER_KIB KiB"
   echo "cluster, on the golden raw file and a never-attached Netroot overlay (reads), and on a fresh sparse raw"
   echo "file and a byte copy of a fresh Netroot overlay (writes; backing path made absolute with"
   echo "\`qemu-img rebase -u\`). It is local (no iSCSI, no network), so compare its **ratio** with Netroot's."

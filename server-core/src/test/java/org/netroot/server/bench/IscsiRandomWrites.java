@@ -2,6 +2,7 @@ package org.netroot.server.bench;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.netroot.server.storage.qcow2.Qcow2BlockDevice;
 import org.netroot.server.testing.RawInitiator;
 
 /**
@@ -13,10 +14,10 @@ import org.netroot.server.testing.RawInitiator;
  * {@code writes N seconds S iops X mbps Y}.
  *
  * <p>Pattern {@code uniform} draws every offset over the whole disk (on a fresh qcow2 overlay, the
- * share of writes that allocate a cluster falls as the run goes on); {@code new-clusters} writes each
- * 64 KiB cluster once, in random order, at a random 4 KiB inside it, so on a fresh overlay every write
- * allocates (the worst case, and the pattern of {@code qemu-img bench -S}); it ends early when every
- * cluster has had its write.
+ * share of writes that allocate falls as the run goes on); {@code new-clusters} writes each cluster
+ * of the size Netroot creates ({@link Qcow2BlockDevice#DEFAULT_CLUSTER_SIZE}) once, in random order, at
+ * a random 4 KiB inside it, so on a fresh overlay every write allocates a cluster (the worst case, and
+ * the pattern of {@code qemu-img bench -S}); it ends early when every cluster has had its write.
  *
  * <pre>
  *   IscsiRandomWrites PORT INITIATOR_IQN TARGET_IQN DISK_BYTES SECONDS DEPTH [uniform|new-clusters [SEED]]
@@ -24,7 +25,7 @@ import org.netroot.server.testing.RawInitiator;
  */
 public final class IscsiRandomWrites {
     static final int BLOCK = 4096;
-    static final int CLUSTER = 1 << 16;
+    static final int CLUSTER = Qcow2BlockDevice.DEFAULT_CLUSTER_SIZE;
 
     public static void main(String[] args) throws Exception {
         if (args.length < 6) {

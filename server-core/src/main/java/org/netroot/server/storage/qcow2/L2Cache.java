@@ -6,11 +6,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A bounded LRU of L2 tables, keyed by their host offset. Hits take only the map's monitor for a
- * moment. A miss loads the table while holding the lock of the table's stripe, and every change of
- * an entry ({@link #update}) holds that same lock from fetching the cached table to writing the
- * entry to disk: so a table evicted and loaded again meanwhile is never a stale copy that a change
- * missed.
+ * A bounded LRU of L2 tables, keyed by their host offset, decoded through the image's
+ * {@link L2Layout}. Hits take only the map's monitor for a moment. A miss loads the table while
+ * holding the lock of the table's stripe, and every change of an entry ({@link #update}) holds that
+ * same lock from fetching the cached table to writing the entry to disk: so a table evicted and
+ * loaded again meanwhile is never a stale copy that a change missed.
+ *
+ * <p>An extended entry is two words, which no single atomic write changes together; readers take
+ * no lock, so each table counts its changes (odd while one is under way) and a reader that saw a
+ * change start or end between its reads of the two words reads them again (a sequence lock).
  */
 final class L2Cache {
     interface Loader {
@@ -18,20 +22,34 @@ final class L2Cache {
     }
 
     interface EntryWriter {
-        void write(long tableOffset, int index, long entry) throws IOException;
+        /** Writes entry {@code index} of the table at {@code tableOffset}: its word and, with extended L2, its bitmap. */
+        void write(long tableOffset, int index, long word, long bitmap) throws IOException;
+    }
+
+    /** One table's words (one per entry, two with extended L2). */
+    private static final class Table {
+        final AtomicLongArray words;
+        /** Odd while an entry changes; only written under the table's stripe lock. */
+        volatile int changes;
+
+        Table(long[] words) {
+            this.words = new AtomicLongArray(words);
+        }
     }
 
     private static final int STRIPES = 64;
     private final Object[] stripes = new Object[STRIPES];
-    private final Map<Long, AtomicLongArray> tables;
+    private final Map<Long, Table> tables;
     private final Loader loader;
+    private final L2Layout layout;
 
-    L2Cache(int capacity, Loader loader) {
+    L2Cache(int capacity, L2Layout layout, Loader loader) {
         this.loader = loader;
+        this.layout = layout;
         for (int i = 0; i < STRIPES; i++) stripes[i] = new Object();
         this.tables = new LinkedHashMap<>(capacity * 2, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, AtomicLongArray> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Long, Table> eldest) {
                 return size() > capacity;
             }
         };
@@ -41,29 +59,51 @@ final class L2Cache {
         return stripes[(int) ((offset >>> 9) * 0x9E3779B97F4A7C15L >>> 58)];
     }
 
-    private synchronized AtomicLongArray cached(long offset) {
+    private synchronized Table cached(long offset) {
         return tables.get(offset);
     }
 
-    private synchronized void put(long offset, AtomicLongArray table) {
+    private synchronized void put(long offset, Table table) {
         tables.put(offset, table);
     }
 
-    AtomicLongArray table(long offset) throws IOException {
-        AtomicLongArray t = cached(offset);
+    private Table table(long offset) throws IOException {
+        Table t = cached(offset);
         if (t != null) return t;
         synchronized (stripe(offset)) {
             t = cached(offset);
             if (t == null) {
-                t = new AtomicLongArray(loader.load(offset));
+                t = new Table(loader.load(offset));
                 put(offset, t);
             }
             return t;
         }
     }
 
-    long entry(long tableOffset, int index) throws IOException {
-        return table(tableOffset).get(index);
+    /** Entry {@code index} of the table at {@code tableOffset}; an IOException when its bitmap is corrupt. */
+    ClusterMapping entry(long tableOffset, int index) throws IOException {
+        Table t = table(tableOffset);
+        if (layout.words == 1) return layout.decode(t.words.get(index), 0);
+        int at = index * 2;
+        while (true) {
+            int before = t.changes;
+            if ((before & 1) == 0) {
+                long word = t.words.get(at);
+                long bitmap = t.words.get(at + 1);
+                if (t.changes == before) return layout.decode(word, bitmap);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A copy of every word of the table at {@code offset} (for copying or walking it under the allocation lock). */
+    long[] words(long offset) throws IOException {
+        synchronized (stripe(offset)) {
+            AtomicLongArray w = table(offset).words;
+            long[] out = new long[w.length()];
+            for (int i = 0; i < out.length; i++) out[i] = w.get(i);
+            return out;
+        }
     }
 
     /**
@@ -71,18 +111,28 @@ final class L2Cache {
      * that fails leaves the cache saying what the disk said, so nobody looks up a cluster the caller
      * then gives back.
      */
-    void update(long tableOffset, int index, long entry, EntryWriter writer) throws IOException {
+    void update(long tableOffset, int index, ClusterMapping m, EntryWriter writer) throws IOException {
+        long word = layout.word(m);
+        long bitmap = layout.words == 2 ? layout.bitmap(m) : 0;
         synchronized (stripe(tableOffset)) {
-            AtomicLongArray table = table(tableOffset);
-            writer.write(tableOffset, index, entry);
-            table.set(index, entry);
+            Table table = table(tableOffset);
+            writer.write(tableOffset, index, word, bitmap);
+            if (layout.words == 1) {
+                table.words.set(index, word);
+            } else {
+                int c = table.changes;
+                table.changes = c + 1;
+                table.words.set(index * 2, word);
+                table.words.set(index * 2 + 1, bitmap);
+                table.changes = c + 2;
+            }
         }
     }
 
     /** A table just written to disk at {@code offset} (a new or copied one). */
-    void install(long offset, long[] entries) {
+    void install(long offset, long[] words) {
         synchronized (stripe(offset)) {
-            put(offset, new AtomicLongArray(entries));
+            put(offset, new Table(words));
         }
     }
 

@@ -6,7 +6,8 @@ package org.netroot.server.storage.qcow2;
  * "reads as zeros" flag in bit 0, "compressed" in bit 62 and "copied" (refcount exactly 1, so it
  * may be written in place) in bit 63. A compressed entry holds the host byte offset of the deflate
  * stream in bits 0..x-1 and the number of further 512-byte sectors it spans above that, where
- * x = 62 - (cluster_bits - 8).
+ * x = 62 - (cluster_bits - 8). With extended L2 entries this is the first of an entry's two words,
+ * bit 0 reserved (zeros are in the subcluster bitmap that follows): see {@link L2Layout}.
  */
 final class L2Entry {
     static final long COPIED = 1L << 63;

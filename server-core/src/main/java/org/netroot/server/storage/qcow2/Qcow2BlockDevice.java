@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -23,12 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A qcow2 image (QEMU docs/interop/qcow2.txt) as a {@link BlockDevice}: version 3 images are read
- * and written, version 2 images read; backing chains of raw and qcow2 images (a backing file is
+ * and written, version 2 images read; standard and extended L2 entries (subclusters, incompatible
+ * feature bit 4: see {@link L2Layout}); backing chains of raw and qcow2 images (a backing file is
  * followed only when the image names its format, never guessed, and only inside the image's folder
  * or below: see {@link #resolveBacking}); zlib-compressed
  * clusters are read (a write into one copies it to a new cluster). Refused when opened, with a
- * message naming the feature: encryption, an external data file, extended L2 entries
- * (subclusters), zstd compression, unknown incompatible feature bits. Internal snapshots are
+ * message naming the feature: encryption, an external data file, zstd compression, unknown
+ * incompatible feature bits. Internal snapshots are
  * taken, listed, applied (rollback) and removed as QEMU stores them ({@link #createSnapshot},
  * {@link #snapshots}, {@link #revertToSnapshot}, {@link #deleteSnapshot}): {@code qemu-img snapshot}
  * sees Netroot's, and Netroot applies qemu's. A snapshot operation takes the gate's exclusive side:
@@ -36,32 +38,49 @@ import org.slf4j.LoggerFactory;
  * the refcounts anew: time grows with the image's metadata), so callers need not stop the initiator
  * for it; whether a rollback under a running client is wise is theirs to decide.
  *
+ * <h2>Subclusters</h2>
+ * With extended L2 entries each cluster is 32 subclusters, each allocated (read from the host
+ * cluster), zero, or unallocated (read from the backing image, or zeros without one) on its own; a
+ * standard entry is handled as a cluster of one subcluster ({@link ClusterMapping}). A write
+ * allocates whole subclusters: into a fresh cluster it reserves a host cluster and writes only the
+ * subclusters it touches (a partial one filled from the backing image), so a 4 KiB write into an
+ * overlay with 4 KiB subclusters copies nothing; the rest of the cluster keeps reading from the
+ * backing image until written. A discard frees whole clusters, and inside a cluster whole
+ * subclusters (zero where a backing image would show through, else unallocated; their host bytes
+ * punched), so {@link #discardGranularityBytes} is the subcluster size.
+ *
  * <h2>Concurrency</h2>
- * Reads, and writes into clusters this image already owns alone (L1 and L2 "copied" flags), look
- * their address up without an exclusive lock (L1 in an {@link AtomicLongArray}, L2 tables in
- * {@link L2Cache}) and do their I/O with no lock held. Anything that changes metadata (allocation,
- * copy-on-write, discard, resize) holds one allocation lock; an allocating write holds it only to
- * choose its cluster and to link it, not while it copies and writes the cluster's data. Clusters freed while the device is
+ * Reads, and writes into allocated subclusters of clusters this image already owns alone (L1 and
+ * L2 "copied" flags), look their address up without an exclusive lock (L1 in an
+ * {@link AtomicLongArray}, L2 tables in {@link L2Cache}) and do their I/O with no lock held.
+ * Anything that changes metadata (allocation, subclusters becoming allocated, copy-on-write,
+ * discard, resize) holds one allocation lock; an allocating write holds it only to choose its
+ * cluster and to link it (or to set its subclusters' bits), not while it copies and writes the
+ * data; writes to a cluster being set up that way wait for it. Clusters freed while the device is
  * open are reused only once no I/O that might still hold their address is in flight: every
  * operation holds the shared side of a read-write "gate", and the rare step that releases freed
  * clusters for reuse takes its exclusive side, between operations.
  *
  * <h2>Crash safety</h2>
- * An allocating write writes the whole new data cluster (the rest filled from what was there:
- * backing image, compressed or shared cluster, zeros) in one write, then raises its refcount, then
- * sets the L2 entry; a new L2 table is written and counted before the L1 entry points to it. A
- * process killed at any point (SIGKILL) leaves at worst leaked clusters, never a reference to a
- * cluster counted 0 or to unwritten data. Clusters dropped (discard, shrink, copy-on-write) lose their
- * reference before their refcount. A snapshot operation changes refcounts and "copied" flags of
+ * An allocating write writes its data first (into a new cluster: the subclusters it touches and
+ * what the old cluster had allocated, the partial ones filled from what was there: backing image,
+ * compressed or shared cluster, zeros), then raises the new cluster's refcount (chosen and counted
+ * before the data is written, in fact), then sets the L2 entry; a write into unallocated
+ * subclusters of a cluster the image owns writes the data, then sets their bits in the entry (one
+ * 16-byte write, in one sector). A new L2 table is written and counted before the L1 entry points
+ * to it. A process killed at any point (SIGKILL) leaves at worst leaked clusters, never a reference
+ * to a cluster counted 0 or to unwritten data. Clusters dropped (discard, shrink, copy-on-write) lose their
+ * reference before their refcount, subclusters discarded lose their bits before their bytes are punched. A snapshot operation changes refcounts and "copied" flags of
  * many clusters at once, which no order of single writes keeps consistent for {@code qemu-img check};
  * so it writes every changed table anew in free clusters and switches to them with one header write
  * (see {@code switchMetadata}): a crash leaves the old state or the new one, never a mix. Writes go to the page cache in that order, which survives the
  * process being killed; {@link #flush} forces them to the disk, and only flushed writes are durable
  * against a power loss (as for any disk with a volatile write cache). The order itself does not
  * survive a power loss: the kernel may write the pages in any order, and there is no fsync per
- * allocation. So after a power loss an allocating write not yet flushed may have its new cluster
- * linked (L2 entry and refcount on disk) before its data reached the disk: that cluster then reads
- * as zeros, also the part of it that came from the backing image, until written again. Flushed
+ * allocation. So after a power loss an allocating write not yet flushed may have its new cluster or
+ * subclusters linked (L2 entry and refcount on disk) before its data reached the disk: they then read
+ * as zeros (or, in a subcluster discarded earlier where the file system could not punch a hole, its
+ * older bytes), also the part that came from the backing image, until written again. Flushed
  * writes are never affected. Clusters freed (discard, copy-on-write) are forced to disk as freed
  * before they are handed out again, so a power loss never leaves an old entry pointing at another
  * block's new data.
@@ -74,16 +93,21 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Memory</h2>
  * Per open image: the active L1 table, 8 bytes per L2 table, that is 16 KiB per TiB of virtual
- * size with 64 KiB clusters (64 MiB per TiB with 4 KiB clusters, the L1 growing as 1/cluster²);
- * at most 4 MiB of cached L2 tables and 1 MiB of cached refcount blocks (at least 4 of each), for
- * any size; a cluster-sized buffer per allocating write in flight (up to 16 kept for reuse). Fixed, not per TiB: about 6 MiB plus
- * 16 KiB per TiB at the default cluster size. The refcount repair of a dirty image holds 4 bytes
- * per host cluster while it runs (64 MiB per TiB of image file at 64 KiB clusters).
+ * size with 64 KiB standard clusters and 8 KiB per TiB with 128 KiB extended ones (the L1 growing
+ * as 1/cluster²: 64 MiB per TiB with 4 KiB standard clusters). L2 tables take 128 MiB per TiB of
+ * virtual size at 64 KiB standard clusters, and the same at 128 KiB clusters with extended L2
+ * entries (twice the bytes per entry, half the entries); of them at most 4 MiB are cached (32 GiB of
+ * virtual disk either way), and at most 1 MiB of refcount blocks (at least 4 of each), for any size;
+ * a cluster-sized buffer per allocating write in flight (up to 16 kept for reuse). Fixed, not per TiB:
+ * about 6 MiB (7 MiB with 128 KiB clusters: larger buffers) plus the L1's 8 or 16 KiB per TiB. The refcount repair
+ * of a dirty image holds 4 bytes per host cluster while it runs (64 MiB per TiB of image file at
+ * 64 KiB clusters, 32 MiB at 128 KiB).
  */
 public final class Qcow2BlockDevice implements BlockDevice {
     private static final Logger log = LoggerFactory.getLogger(Qcow2BlockDevice.class);
 
-    public static final int DEFAULT_CLUSTER_SIZE = 1 << 16;
+    /** The cluster size of the images Netroot creates ({@link ClusterLayout#EXTENDED}). */
+    public static final int DEFAULT_CLUSTER_SIZE = ClusterLayout.EXTENDED.clusterSize();
     static final int L2_CACHE_BYTES = 4 << 20;
     static final int REFCOUNT_CACHE_BYTES = 1 << 20;
     static final int MAX_CHAIN_DEPTH = 16;
@@ -100,7 +124,13 @@ public final class Qcow2BlockDevice implements BlockDevice {
     private final boolean readOnly;
     private final int clusterBits;
     private final int clusterSize;
+    private final L2Layout layout;
+    /** Subcluster size: the cluster's with standard L2 entries, 1/32 of it with extended ones. */
+    private final int subclusterBits;
+    private final int subclusterSize;
     private final int l2Entries;
+    /** 64-bit words per L2 table (one cluster), whatever the entry size. */
+    private final int l2Words;
     private final L2Cache l2Cache;
     private final BlockDevice backing;
     private final long backingSize;
@@ -124,7 +154,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
     private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> clusterBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private static final int SPARE_BUFFERS = 16;
     /** Virtual clusters whose new host cluster is being filled outside allocLock; a second writer waits for the first. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CountDownLatch> filling = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<Long, CountDownLatch> filling = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Qcow2BlockDevice(Path file, FileChannel channel, Qcow2Header h, BlockDevice backing, boolean readOnly) throws IOException {
         this.file = file;
@@ -133,17 +163,21 @@ public final class Qcow2BlockDevice implements BlockDevice {
         this.header = h;
         this.clusterBits = h.clusterBits();
         this.clusterSize = h.clusterSize();
-        this.l2Entries = clusterSize / 8;
+        this.layout = L2Layout.of(h);
+        this.subclusterBits = clusterBits - Integer.numberOfTrailingZeros(layout.subclusters);
+        this.subclusterSize = 1 << subclusterBits;
+        this.l2Entries = h.l2Entries();
+        this.l2Words = clusterSize / 8;
         this.size = h.size();
         this.backing = backing;
         this.backingSize = backing == null ? 0 : backing.sizeBytes();
         this.l1 = new L1Table(h.l1TableOffset(), new AtomicLongArray(host.readLongs(h.l1TableOffset(), h.l1Size())));
         long fileSize = host.size();
-        this.l2Cache = new L2Cache(Math.max(4, L2_CACHE_BYTES / clusterSize), off -> {
+        this.l2Cache = new L2Cache(Math.max(4, L2_CACHE_BYTES / clusterSize), layout, off -> {
             if ((off & (clusterSize - 1)) != 0 || off + clusterSize > Math.max(fileSize, host.size())) {
                 throw new IOException(file + ": qcow2 L2 table at " + off + " lies outside the file (the image is corrupt)");
             }
-            return host.readLongs(off, l2Entries);
+            return host.readLongs(off, l2Words);
         });
         if (readOnly) {
             this.holes = null;
@@ -162,26 +196,29 @@ public final class Qcow2BlockDevice implements BlockDevice {
 
     // ---------------------------------------------------------------- create and open
 
-    /** Creates a v3 image with 64 KiB clusters; see {@link #create(Path, long, Optional, int)}. */
+    /**
+     * Creates a v3 image as Netroot makes them: 128 KiB clusters with extended L2 entries (32
+     * subclusters of 4 KiB, {@link ClusterLayout#EXTENDED}), what QEMU advises for overlays: a 4 KiB
+     * write allocates 4 KiB, copying nothing from the backing image. See
+     * {@link #create(Path, long, Optional, ClusterLayout)}.
+     */
     public static void create(Path file, long virtualSize, Optional<BackingFile> backing) throws IOException {
-        create(file, virtualSize, backing, DEFAULT_CLUSTER_SIZE);
+        create(file, virtualSize, backing, ClusterLayout.EXTENDED);
     }
 
     /**
      * Writes a new qcow2 v3 image (refcount order 4, as qemu-img makes them) of {@code virtualSize}
-     * bytes (a multiple of 512); the file must not exist. A backing file's path is kept as given:
-     * relative to the new image's folder, or absolute. The backing image is opened once, read-only,
-     * to check that it is there and of the format named.
+     * bytes (a multiple of 512) with the clusters of {@code layout}; the file must not exist. A
+     * backing file's path is kept as given: relative to the new image's folder, or absolute. The
+     * backing image is opened once, read-only, to check that it is there and of the format named.
      */
-    public static void create(Path file, long virtualSize, Optional<BackingFile> backing, int clusterSize) throws IOException {
+    public static void create(Path file, long virtualSize, Optional<BackingFile> backing, ClusterLayout layout) throws IOException {
         if (virtualSize <= 0 || virtualSize % BLOCK_SIZE != 0) {
             throw new IllegalArgumentException("a volume's size is a positive multiple of 512 bytes, got " + virtualSize);
         }
-        if (Integer.bitCount(clusterSize) != 1 || clusterSize < 512 || clusterSize > (2 << 20)) {
-            throw new IllegalArgumentException("qcow2 cluster size is a power of two from 512 bytes to 2 MiB, got " + clusterSize);
-        }
+        int clusterSize = layout.clusterSize();
         int bits = Integer.numberOfTrailingZeros(clusterSize);
-        long l1Size = Qcow2Header.ceilDiv(virtualSize, (long) clusterSize * (clusterSize / 8));
+        long l1Size = Qcow2Header.ceilDiv(virtualSize, (long) clusterSize * layout.l2Entries());
         if (l1Size * 8 > MAX_L1_BYTES) {
             throw new IllegalArgumentException(virtualSize + " bytes need an L1 table over 32 MiB at " + clusterSize + "-byte clusters: use larger clusters");
         }
@@ -205,7 +242,8 @@ public final class Qcow2BlockDevice implements BlockDevice {
         long blocksOffset = rtOffset + tableClusters * clusterSize;
         long l1Offset = blocksOffset + blocks * clusterSize;
         Qcow2Header h = new Qcow2Header(3, bits, virtualSize, (int) l1Size, l1Offset, rtOffset, (int) tableClusters, 0, 0,
-                0, 0, 0, 4, backing.map(BackingFile::path), backing.map(b -> b.format().headerName()), java.util.List.of());
+                layout.extendedL2() ? Qcow2Header.INCOMPAT_EXTENDED_L2 : 0, 0, 0, 4, backing.map(BackingFile::path),
+                backing.map(b -> b.format().headerName()), java.util.List.of());
         long[] table = new long[(int) (tableClusters * clusterSize / 8)];
         for (int i = 0; i < blocks; i++) table[i] = blocksOffset + (long) i * clusterSize;
         byte[] blockBytes = new byte[(int) (blocks * clusterSize)];
@@ -371,10 +409,23 @@ public final class Qcow2BlockDevice implements BlockDevice {
         return clusterSize;
     }
 
-    /** Only whole clusters are freed; the partial ones at a discard's ends are written with zeros. */
+    /** Whether the image has extended L2 entries (32 subclusters per cluster). */
+    public boolean extendedL2() {
+        return layout == L2Layout.EXTENDED;
+    }
+
+    /** The unit a write allocates: the cluster, or 1/32 of it with extended L2 entries. */
+    public int subclusterSize() {
+        return subclusterSize;
+    }
+
+    /**
+     * Only whole subclusters give their space back (whole clusters, or with extended L2 entries
+     * also 1/32 of one); the partial ones at a discard's ends are written with zeros.
+     */
     @Override
     public int discardGranularityBytes() {
-        return clusterSize;
+        return subclusterSize;
     }
 
     @Override
@@ -385,23 +436,30 @@ public final class Qcow2BlockDevice implements BlockDevice {
             while (dst.hasRemaining()) {
                 long vc = offset >>> clusterBits;
                 int in = (int) (offset & (clusterSize - 1));
-                long entry = lookup(vc);
-                L2Entry.Kind kind = L2Entry.kind(entry);
-                // a run of clusters read with one call: contiguous host clusters, or unallocated ones
-                int n = Math.min(clusterSize - in, dst.remaining());
-                long hostStart = L2Entry.hostOffset(entry);
-                while (n < dst.remaining() && (kind == L2Entry.Kind.NORMAL || kind == L2Entry.Kind.UNALLOCATED || kind == L2Entry.Kind.ZERO)) {
-                    long next = lookup(vc + 1 + (n + in - clusterSize) / clusterSize);
-                    if (L2Entry.kind(next) != kind) break;
-                    if (kind == L2Entry.Kind.NORMAL && L2Entry.hostOffset(next) != hostStart + in + n) break;
-                    n += Math.min(clusterSize, dst.remaining() - n);
-                }
-                ByteBuffer piece = dst.slice(dst.position(), n);
-                switch (kind) {
-                    case NORMAL -> host.read(hostStart + in, piece);
-                    case ZERO -> fillZeros(piece);
-                    case UNALLOCATED -> readBacking(offset, piece);
-                    case COMPRESSED -> piece.put(decompress(entry), in, n);
+                ClusterMapping m = lookup(vc);
+                int n;
+                if (m.compressed()) {
+                    n = Math.min(clusterSize - in, dst.remaining());
+                    dst.put(dst.position(), decompress(m.word()), in, n);
+                } else {
+                    // a run read with one call: subclusters that read the same way, on into the next
+                    // clusters while they continue it (contiguous host clusters, or unallocated or zero ones)
+                    L2Entry.Kind kind = m.kind(in >>> subclusterBits);
+                    long hostStart = kind == L2Entry.Kind.NORMAL ? m.hostOffset() + in : 0;
+                    n = Math.min(sameKindFrom(m, in >>> subclusterBits, kind) - in, dst.remaining());
+                    while (n < dst.remaining() && ((offset + n) & (clusterSize - 1)) == 0) {
+                        ClusterMapping next = lookup((offset + n) >>> clusterBits);
+                        if (next.compressed() || next.kind(0) != kind) break;
+                        if (kind == L2Entry.Kind.NORMAL && next.hostOffset() != hostStart + n) break;
+                        n += Math.min(sameKindFrom(next, 0, kind), dst.remaining() - n);
+                    }
+                    ByteBuffer piece = dst.slice(dst.position(), n);
+                    switch (kind) {
+                        case NORMAL -> host.read(hostStart, piece);
+                        case ZERO -> fillZeros(piece);
+                        case UNALLOCATED -> readBacking(offset, piece);
+                        case COMPRESSED -> throw new IllegalStateException();
+                    }
                 }
                 dst.position(dst.position() + n);
                 offset += n;
@@ -409,6 +467,12 @@ public final class Qcow2BlockDevice implements BlockDevice {
         } finally {
             gate.readLock().unlock();
         }
+    }
+
+    /** The byte offset in the cluster where the run of subclusters of {@code kind} from subcluster {@code s} ends. */
+    private int sameKindFrom(ClusterMapping m, int s, L2Entry.Kind kind) {
+        while (s < layout.subclusters && m.kind(s) == kind) s++;
+        return s << subclusterBits;
     }
 
     @Override
@@ -432,9 +496,9 @@ public final class Qcow2BlockDevice implements BlockDevice {
             int in = (int) (offset & (clusterSize - 1));
             int n = Math.min(clusterSize - in, src.remaining());
             ByteBuffer piece = src.slice(src.position(), n);
-            long entry = lookup(vc);
-            if (writableInPlace(entry)) {
-                host.write(L2Entry.hostOffset(entry) + in, piece);
+            ClusterMapping m = lookup(vc);
+            if (writableInPlace(m, touched(in, n))) {
+                host.write(m.hostOffset() + in, piece);
             } else {
                 allocatingWrite(vc, in, piece);
             }
@@ -568,23 +632,29 @@ public final class Qcow2BlockDevice implements BlockDevice {
     // ---------------------------------------------------------------- lookups
 
     /**
-     * The L2 entry of virtual cluster {@code vc}, 0 when it has no L2 table. When the L2 table itself
-     * is shared (its L1 entry lacks "copied"), the entry's own "copied" flag is dropped so that no
-     * caller writes through it in place.
+     * The mapping of virtual cluster {@code vc}, unallocated when it has no L2 table. When the L2
+     * table itself is shared (its L1 entry lacks "copied"), the entry's own "copied" flag is dropped
+     * so that no caller writes through it in place.
      */
-    private long lookup(long vc) throws IOException {
+    private ClusterMapping lookup(long vc) throws IOException {
         L1Table t = l1;
         long i = vc / l2Entries;
-        if (i >= t.size()) return 0;
+        if (i >= t.size()) return ClusterMapping.UNALLOCATED;
         long l1e = t.entries().get((int) i);
         long l2 = l1e & L2Entry.OFFSET_MASK;
-        if (l2 == 0) return 0;
-        long e = l2Cache.entry(l2, (int) (vc % l2Entries));
-        return L2Entry.copied(l1e) ? e : e & ~L2Entry.COPIED;
+        if (l2 == 0) return ClusterMapping.UNALLOCATED;
+        ClusterMapping m = l2Cache.entry(l2, (int) (vc % l2Entries));
+        return L2Entry.copied(l1e) ? m : m.notCopied();
     }
 
-    private static boolean writableInPlace(long entry) {
-        return L2Entry.kind(entry) == L2Entry.Kind.NORMAL && L2Entry.copied(entry);
+    /** The subclusters bytes {@code [in, in + n)} of a cluster touch ({@code n > 0}). */
+    private int touched(int in, int n) {
+        return ClusterMapping.bits(in >>> subclusterBits, (in + n - 1) >>> subclusterBits);
+    }
+
+    /** Owned by this image alone, and every subcluster {@code touched} allocated: a write goes in place. */
+    private static boolean writableInPlace(ClusterMapping m, int touched) {
+        return m.owned() && (m.allocated() & touched) == touched;
     }
 
     private void readBacking(long offset, ByteBuffer piece) throws IOException {
@@ -668,46 +738,42 @@ public final class Qcow2BlockDevice implements BlockDevice {
     // ---------------------------------------------------------------- allocation (allocLock held)
 
     /**
-     * Writes {@code piece} at {@code in} within virtual cluster {@code vc}, which this image does not
-     * own alone yet. Under allocLock a new host cluster is chosen and counted (a crash from here on
-     * leaks it at worst) and {@code vc} marked as being filled; without the lock the whole cluster
-     * (the rest filled from what was there: backing image, compressed or shared cluster, zeros) is
-     * written in one write, so allocating writes to different clusters copy their data in parallel;
-     * then, under allocLock again, the L2 entry points to it and the cluster it replaces loses its
-     * reference last. A second writer to a cluster being filled waits for the first, then writes in place.
+     * Writes {@code piece} at {@code in} within virtual cluster {@code vc}, where it cannot simply go
+     * in place: the cluster is not this image's alone, or a subcluster the write touches is not
+     * allocated yet. Under allocLock the entry is read again and {@code vc} marked as being filled
+     * ({@link #filling}): a second writer to it waits for the first, then looks again. Then, without
+     * the lock, so that allocating writes to different clusters copy their data in parallel:
+     * <ul>
+     * <li>into a host cluster this image owns whose touched subclusters are unallocated or zero
+     *     (extended L2 entries; or qemu's preallocated zero clusters) the data goes in place,
+     *     partial subclusters at its ends filled from what they read (backing image, zeros); then,
+     *     under allocLock, the entry marks those subclusters allocated ({@link #fillOwned});</li>
+     * <li>else a new host cluster, chosen and counted under allocLock (a crash from here on leaks it
+     *     at worst), gets what the write touches and every subcluster the old cluster had allocated
+     *     (a shared or compressed cluster is copied whole); then, under allocLock again, the L2 entry
+     *     points to it and the cluster it replaces loses its reference last ({@link #fillNew}).</li>
+     * </ul>
      */
     private void allocatingWrite(long vc, int in, ByteBuffer piece) throws IOException {
         if (allocLock.isHeldByCurrentThread()) throw new IllegalStateException("allocating write under allocLock");
-        int l1Index = (int) (vc / l2Entries);
-        int l2Index = (int) (vc % l2Entries);
+        int touched = touched(in, piece.remaining());
         while (true) {
-            java.util.concurrent.CountDownLatch other;
-            java.util.concurrent.CountDownLatch mine = null;
-            long entry = 0;
+            CountDownLatch other;
+            CountDownLatch mine = null;
+            ClusterMapping m = null;
             long c = -1;
-            long inPlace = -1;
             allocLock.lock();
             try {
                 checkUsable();
                 other = filling.get(vc);
                 if (other == null) {
-                    long l2 = writableL2(l1Index);
-                    entry = l2Cache.entry(l2, l2Index);
-                    if (writableInPlace(entry)) {
-                        inPlace = L2Entry.hostOffset(entry); // another writer allocated it meanwhile
-                    } else if (L2Entry.kind(entry) == L2Entry.Kind.ZERO && L2Entry.hostOffset(entry) != 0 && L2Entry.copied(entry)) {
-                        // a preallocated zero cluster this image owns: fill it in place, then drop the zero flag (rare: qemu's)
-                        ByteBuffer cluster = takeBuffer();
-                        fillZeros(cluster);
-                        cluster.put(in, piece, piece.position(), piece.remaining());
-                        host.write(L2Entry.hostOffset(entry), cluster.clear());
-                        giveBack(cluster);
-                        l2Cache.update(l2, l2Index, L2Entry.normal(L2Entry.hostOffset(entry), true), this::writeTableEntry);
-                        return;
-                    } else {
-                        c = alloc.allocate();
-                        alloc.increment(c);
-                        mine = new java.util.concurrent.CountDownLatch(1);
+                    m = l2Cache.entry(writableL2((int) (vc / l2Entries)), (int) (vc % l2Entries));
+                    if (!writableInPlace(m, touched)) { // else another writer allocated it meanwhile
+                        if (!m.owned()) {
+                            c = alloc.allocate();
+                            alloc.increment(c);
+                        }
+                        mine = new CountDownLatch(1);
                         filling.put(vc, mine);
                     }
                 }
@@ -725,49 +791,126 @@ public final class Qcow2BlockDevice implements BlockDevice {
                 }
                 continue;
             }
-            if (inPlace >= 0) {
-                host.write(inPlace + in, piece);
+            if (mine == null) {
+                host.write(m.hostOffset() + in, piece);
                 return;
             }
-            boolean linked = false;
             try {
-                ByteBuffer cluster = takeBuffer();
-                try {
-                    int n = piece.remaining();
-                    if (n < clusterSize) fillFromCurrent(vc, entry, cluster);
-                    cluster.put(in, piece, piece.position(), n);
-                    host.write(c << clusterBits, cluster.clear());
-                } finally {
-                    giveBack(cluster);
+                if (c < 0) {
+                    if (!fillOwned(vc, m, in, piece, touched)) continue; // the cluster was taken meanwhile: look again
+                } else {
+                    fillNew(vc, m, in, piece, touched, c);
                 }
+            } finally {
+                filling.remove(vc);
+                mine.countDown();
+            }
+            return;
+        }
+    }
+
+    /**
+     * Writes {@code piece} into the host cluster of {@code m}, which this image owns, where some
+     * subclusters it touches are not allocated: the partial ones at its ends are filled from what they
+     * read (backing image, zeros); allocated ones are not written beyond the piece (a writer in place
+     * may be writing the rest). Then the entry marks them allocated (data first, then the L2 entry: a
+     * crash in between leaves them reading as before). False when a discard or shrink took the
+     * cluster meanwhile (the data went to a cluster no longer used, which the gate keeps from being
+     * reused while this write runs): the caller starts again.
+     */
+    private boolean fillOwned(long vc, ClusterMapping m, int in, ByteBuffer piece, int touched) throws IOException {
+        int n = piece.remaining();
+        int first = in >>> subclusterBits;
+        int last = (in + n - 1) >>> subclusterBits;
+        int from = (m.allocated() >>> first & 1) != 0 ? in : first << subclusterBits;
+        int to = (m.allocated() >>> last & 1) != 0 ? in + n : (last + 1) << subclusterBits;
+        ByteBuffer cluster = takeBuffer();
+        try {
+            readMapped(vc, m, from, in, cluster);
+            readMapped(vc, m, in + n, to, cluster);
+            cluster.put(in, piece, piece.position(), n);
+            host.write(m.hostOffset() + from, cluster.slice(from, to - from));
+        } finally {
+            giveBack(cluster);
+        }
+        int l2Index = (int) (vc % l2Entries);
+        allocLock.lock();
+        try {
+            checkUsable();
+            long l2 = writableL2((int) (vc / l2Entries));
+            ClusterMapping now = l2Cache.entry(l2, l2Index);
+            if (!now.owned() || now.hostOffset() != m.hostOffset()) return false;
+            l2Cache.update(l2, l2Index, now.withSubclusters(now.allocated() | touched, now.zeros() & ~touched), this::writeTableEntry);
+            return true;
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            allocLock.unlock();
+        }
+    }
+
+    /**
+     * Writes {@code piece} into the new host cluster {@code c} (counted already) in place of what
+     * {@code m} maps: the subclusters it touches, the partial ones filled from what they read, and
+     * every subcluster {@code m} had allocated, copied; a compressed cluster becomes a whole
+     * allocated one. Subclusters neither allocated nor touched are not written: they stay unallocated
+     * or zero (with standard L2 entries there is one subcluster, so the whole cluster is written).
+     * Then the L2 entry points to {@code c}, and the cluster it replaces loses its reference.
+     */
+    private void fillNew(long vc, ClusterMapping m, int in, ByteBuffer piece, int touched, long c) throws IOException {
+        int n = piece.remaining();
+        int allocated = m.compressed() ? layout.all() : m.allocated() | touched;
+        int zeros = m.compressed() ? 0 : m.zeros() & ~touched;
+        boolean linked = false;
+        try {
+            ByteBuffer cluster = takeBuffer();
+            try {
+                if (m.compressed()) cluster.put(0, decompress(m.word()));
+                for (int a = 0, rest = allocated; rest != 0; ) { // each run of allocated subclusters
+                    a = Integer.numberOfTrailingZeros(rest);
+                    int b = Math.min(layout.subclusters, a + Integer.numberOfTrailingZeros(~(rest >>> a)));
+                    rest &= ~ClusterMapping.bits(a, b - 1);
+                    int start = a << subclusterBits;
+                    int end = b << subclusterBits;
+                    if (!m.compressed()) {
+                        readMapped(vc, m, start, Math.min(end, in), cluster);
+                        readMapped(vc, m, Math.max(start, in + n), end, cluster);
+                    }
+                    if (start < in + n && in < end) {
+                        int s = Math.max(start, in);
+                        cluster.put(s, piece, piece.position() + s - in, Math.min(end, in + n) - s);
+                    }
+                    host.write((c << clusterBits) + start, cluster.slice(start, end - start));
+                }
+            } finally {
+                giveBack(cluster);
+            }
+            int l2Index = (int) (vc % l2Entries);
+            allocLock.lock();
+            try {
+                checkUsable();
+                long l2 = writableL2((int) (vc / l2Entries));
+                ClusterMapping current = l2Cache.entry(l2, l2Index); // what a discard meanwhile left, if any
+                ClusterMapping mine = new ClusterMapping(L2Entry.normal(c << clusterBits, true), ClusterMapping.bitmap(allocated, zeros));
+                l2Cache.update(l2, l2Index, mine, this::writeTableEntry);
+                linked = true;
+                release(current.word());
+            } catch (IOException e) {
+                throw failed(e);
+            } finally {
+                allocLock.unlock();
+            }
+        } finally {
+            if (!linked && failure == null) { // failed: the disk may link it after all; the reopen's repair counts it
                 allocLock.lock();
                 try {
-                    checkUsable();
-                    long l2 = writableL2(l1Index);
-                    long current = l2Cache.entry(l2, l2Index); // what a discard meanwhile left, if any
-                    l2Cache.update(l2, l2Index, L2Entry.normal(c << clusterBits, true), this::writeTableEntry);
-                    linked = true;
-                    release(current);
+                    alloc.decrement(c); // the data write failed: the cluster goes back
                 } catch (IOException e) {
                     throw failed(e);
                 } finally {
                     allocLock.unlock();
                 }
-            } finally {
-                if (!linked && failure == null) { // failed: the disk may link it after all; the reopen's repair counts it
-                    allocLock.lock();
-                    try {
-                        alloc.decrement(c); // the data write failed: the cluster goes back
-                    } catch (IOException e) {
-                        throw failed(e);
-                    } finally {
-                        allocLock.unlock();
-                    }
-                }
-                filling.remove(vc);
-                mine.countDown();
             }
-            return;
         }
     }
 
@@ -780,37 +923,39 @@ public final class Qcow2BlockDevice implements BlockDevice {
         if (clusterBuffers.size() < SPARE_BUFFERS) clusterBuffers.offer(b);
     }
 
-    /** The cluster's current content, into {@code cluster} (whole, position 0): what a partial write does not cover. */
-    private void fillFromCurrent(long vc, long entry, ByteBuffer cluster) throws IOException {
-        cluster.clear();
-        switch (L2Entry.kind(entry)) {
-            case NORMAL -> host.read(L2Entry.hostOffset(entry), cluster);
-            case COMPRESSED -> cluster.put(decompress(entry));
-            case ZERO -> fillZeros(cluster);
-            case UNALLOCATED -> {
-                long start = vc << clusterBits;
-                int inside = (int) Math.max(0, Math.min(clusterSize, size - start)); // past the virtual end stays zero
-                readBacking(start, cluster.slice(0, inside));
-                fillZeros(cluster.position(inside));
+    /**
+     * Bytes {@code [from, to)} of virtual cluster {@code vc} as {@code m} (not compressed) maps them,
+     * into {@code cluster} at the same offsets: what a partial write does not cover.
+     */
+    private void readMapped(long vc, ClusterMapping m, int from, int to, ByteBuffer cluster) throws IOException {
+        long start = vc << clusterBits;
+        while (from < to) {
+            L2Entry.Kind kind = m.kind(from >>> subclusterBits);
+            int end = Math.min(to, sameKindFrom(m, from >>> subclusterBits, kind));
+            ByteBuffer part = cluster.slice(from, end - from);
+            switch (kind) {
+                case NORMAL -> host.read(m.hostOffset() + from, part);
+                case ZERO -> fillZeros(part);
+                case UNALLOCATED -> {
+                    int inside = (int) Math.max(0, Math.min(end - from, size - (start + from))); // past the virtual end stays zero
+                    readBacking(start + from, part.slice(0, inside));
+                    fillZeros(part.position(inside));
+                }
+                case COMPRESSED -> throw new IllegalStateException("a compressed cluster is read whole");
             }
+            from = end;
         }
-        cluster.clear();
     }
 
-    /** Drops the references an L2 entry held (after the entry itself no longer holds them). */
-    private void release(long entry) throws IOException {
-        switch (L2Entry.kind(entry)) {
-            case NORMAL, ZERO -> {
-                long h = L2Entry.hostOffset(entry);
-                if (h != 0) alloc.decrement(h >>> clusterBits);
-            }
-            case COMPRESSED -> {
-                long at = L2Entry.compressedOffset(entry, clusterBits) & ~511L;
-                long end = (L2Entry.compressedOffset(entry, clusterBits) + L2Entry.compressedLength(entry, clusterBits) - 1) >>> clusterBits;
-                for (long c = at >>> clusterBits; c <= end; c++) alloc.decrement(c);
-            }
-            case UNALLOCATED -> {
-            }
+    /** Drops the references an L2 entry's word held (after the entry itself no longer holds them). */
+    private void release(long word) throws IOException {
+        if ((word & L2Entry.COMPRESSED) != 0) {
+            long at = L2Entry.compressedOffset(word, clusterBits) & ~511L;
+            long end = (L2Entry.compressedOffset(word, clusterBits) + L2Entry.compressedLength(word, clusterBits) - 1) >>> clusterBits;
+            for (long c = at >>> clusterBits; c <= end; c++) alloc.decrement(c);
+        } else {
+            long h = L2Entry.hostOffset(word);
+            if (h != 0) alloc.decrement(h >>> clusterBits);
         }
     }
 
@@ -824,32 +969,40 @@ public final class Qcow2BlockDevice implements BlockDevice {
         long l1e = t.entries().get(i);
         long old = l1e & L2Entry.OFFSET_MASK;
         if (old != 0 && L2Entry.copied(l1e)) return old;
-        long[] entries = new long[l2Entries];
+        long[] words = new long[l2Words];
         if (old != 0) {
-            // A data cluster counts one reference per L1 table that reaches it (as QEMU counts them),
+            // A data cluster counts one reference per L1 table that reaches them (as QEMU counts them),
             // so moving the active L1's path from the shared table to its copy leaves those counts
-            // as they are: still shared with the snapshot, so not "copied".
-            AtomicLongArray shared = l2Cache.table(old);
-            for (int k = 0; k < l2Entries; k++) entries[k] = shared.get(k) & ~L2Entry.COPIED;
+            // as they are: still shared with the snapshot, so not "copied" (a flag of the entry's
+            // first word only: an extended entry's second word is its bitmap).
+            long[] shared = l2Cache.words(old);
+            for (int k = 0; k < l2Words; k++) words[k] = k % layout.words == 0 ? shared[k] & ~L2Entry.COPIED : shared[k];
         }
         long c = alloc.allocate();
         long offset = c << clusterBits;
-        host.write(offset, HostFile.encodeLongs(entries, clusterSize));
+        host.write(offset, HostFile.encodeLongs(words, clusterSize));
         alloc.increment(c);
         host.writeLong(t.offset() + 8L * i, L2Entry.normal(offset, true)); // on disk before lookups see it
-        l2Cache.install(offset, entries);
+        l2Cache.install(offset, words);
         t.entries().set(i, L2Entry.normal(offset, true));
         if (old != 0) alloc.decrement(old >>> clusterBits);
         return offset;
     }
 
-    private void writeTableEntry(long tableOffset, int index, long entry) throws IOException {
-        host.writeLong(tableOffset + 8L * index, entry);
+    /** One write for one entry: 8 bytes, or 16 with extended L2 (word and bitmap, in one sector). */
+    private void writeTableEntry(long tableOffset, int index, long word, long bitmap) throws IOException {
+        long at = tableOffset + 8L * layout.words * index;
+        if (layout.words == 1) {
+            host.writeLong(at, word);
+        } else {
+            host.write(at, ByteBuffer.allocate(16).putLong(0, word).putLong(8, bitmap));
+        }
     }
 
     /**
-     * Makes {@code [from, to)} read as zeros: whole clusters lose their data (entry 0, or the zero
-     * flag where the backing image reaches), partial ones are written with zeros.
+     * Makes {@code [from, to)} read as zeros: whole clusters lose their data (unallocated, or every
+     * subcluster zero where the backing image reaches); parts of clusters go at subcluster
+     * granularity ({@link #zeroPartial}).
      */
     private void zeroRange(long from, long to) throws IOException {
         if (from >= to) return;
@@ -866,17 +1019,15 @@ public final class Qcow2BlockDevice implements BlockDevice {
             checkUsable();
             for (long vc = firstWhole; vc < endWhole; vc++) {
                 boolean backingShows = backing != null && (vc << clusterBits) < backingSize;
-                long entry = lookup(vc);
-                L2Entry.Kind kind = L2Entry.kind(entry);
-                if (kind == L2Entry.Kind.UNALLOCATED && !backingShows) continue;
-                if (kind == L2Entry.Kind.ZERO && L2Entry.hostOffset(entry) == 0) continue;
+                ClusterMapping m = lookup(vc);
+                if (!m.compressed() && m.hostOffset() == 0 && (!backingShows || m.zeros() == layout.all())) continue; // reads zeros already
                 int i = (int) (vc / l2Entries);
                 long l2 = writableL2(i);
-                long current = l2Cache.entry(l2, (int) (vc % l2Entries));
-                long replacement = backingShows ? L2Entry.ZERO : L2Entry.UNALLOCATED;
-                if (current == replacement) continue;
+                ClusterMapping current = l2Cache.entry(l2, (int) (vc % l2Entries));
+                ClusterMapping replacement = backingShows ? ClusterMapping.UNALLOCATED.withSubclusters(0, layout.all()) : ClusterMapping.UNALLOCATED;
+                if (current.equals(replacement)) continue;
                 l2Cache.update(l2, (int) (vc % l2Entries), replacement, this::writeTableEntry);
-                release(current);
+                release(current.word());
             }
         } catch (IOException e) {
             throw failed(e);
@@ -890,23 +1041,101 @@ public final class Qcow2BlockDevice implements BlockDevice {
         zeroPartial(Math.max(endWhole << clusterBits, firstWhole << clusterBits), to);
     }
 
-    /**
-     * Zeros in {@code [from, to)}, parts of clusters: written only where the cluster may read other
-     * than zeros. One that reads zeros already (unallocated with no backing data under the range, or
-     * flagged zero) is left alone: a small discard in never-written space allocates nothing.
-     */
+    /** Zeros in {@code [from, to)}, parts of clusters: see {@link #zeroInCluster}. */
     private void zeroPartial(long from, long to) throws IOException {
         while (from < to) {
             long vc = from >>> clusterBits;
             long end = Math.min(to, (vc + 1) << clusterBits);
-            long entry = lookup(vc);
-            boolean readsZero = switch (L2Entry.kind(entry)) {
+            zeroInCluster(vc, (int) (from - (vc << clusterBits)), (int) (end - (vc << clusterBits)));
+            from = end;
+        }
+    }
+
+    /**
+     * Zeros in bytes {@code [from, to)} of cluster {@code vc}, not all of it. With extended L2
+     * entries the whole subclusters inside change in the entry alone ({@link #zeroSubclusters});
+     * the partial ones are written with zeros, only where they may read other than zeros: one that
+     * reads zeros already (unallocated with no backing data under the range, or zero) is left alone,
+     * so a small discard in never-written space allocates nothing.
+     */
+    private void zeroInCluster(long vc, int from, int to) throws IOException {
+        int firstWhole = (from + subclusterSize - 1) >>> subclusterBits;
+        int endWhole = to >>> subclusterBits;
+        if (layout.subclusters > 1 && firstWhole < endWhole) {
+            zeroBytes(vc, from, firstWhole << subclusterBits);
+            if (!zeroSubclusters(vc, firstWhole, endWhole - 1)) zeroBytes(vc, firstWhole << subclusterBits, endWhole << subclusterBits);
+            zeroBytes(vc, endWhole << subclusterBits, to);
+        } else {
+            zeroBytes(vc, from, to);
+        }
+    }
+
+    /** Zeros written in bytes {@code [from, to)} of cluster {@code vc}, subcluster by subcluster, where it does not read zeros already. */
+    private void zeroBytes(long vc, int from, int to) throws IOException {
+        if (from >= to) return;
+        long start = vc << clusterBits;
+        ClusterMapping m = lookup(vc);
+        while (from < to) {
+            int end = Math.min(to, ((from >>> subclusterBits) + 1) << subclusterBits);
+            boolean readsZero = switch (m.kind(from >>> subclusterBits)) {
                 case ZERO -> true;
-                case UNALLOCATED -> backing == null || from >= backingSize;
+                case UNALLOCATED -> backing == null || start + from >= backingSize;
                 case NORMAL, COMPRESSED -> false;
             };
-            if (!readsZero) writeZeros(from, end);
+            if (!readsZero) writeZeros(start + from, start + end);
             from = end;
+        }
+    }
+
+    /**
+     * Subclusters {@code first..last} of cluster {@code vc} (extended L2) read as zeros from now on:
+     * zero where the backing image reaches them, else unallocated; when this image owns the host
+     * cluster, the host bytes of those that were allocated are punched after the entry no longer
+     * uses them (a crash in between leaves bytes nothing reads). The host cluster stays with the
+     * entry, for the next write into it. A write filling the cluster meanwhile is waited for: it
+     * sets the whole entry when it ends, and would undo this change of other subclusters. False for
+     * a compressed cluster (no subclusters): the caller writes zeros instead.
+     */
+    private boolean zeroSubclusters(long vc, int first, int last) throws IOException {
+        int mask = ClusterMapping.bits(first, last);
+        long start = vc << clusterBits;
+        int showing = 0; // subclusters a backing image would show through
+        for (int s = first; s <= last && backing != null && start + ((long) s << subclusterBits) < backingSize; s++) showing |= 1 << s;
+        while (true) {
+            CountDownLatch other;
+            allocLock.lock();
+            try {
+                checkUsable();
+                other = filling.get(vc);
+                if (other == null) {
+                    ClusterMapping m = lookup(vc);
+                    if (m.compressed()) return false;
+                    if ((m.allocated() & mask) == 0 && (showing & ~m.zeros()) == 0) return true; // reads zeros already
+                    int l2Index = (int) (vc % l2Entries);
+                    long l2 = writableL2((int) (vc / l2Entries));
+                    ClusterMapping current = l2Cache.entry(l2, l2Index);
+                    l2Cache.update(l2, l2Index, current.withSubclusters(current.allocated() & ~mask, (current.zeros() & ~mask) | showing),
+                            this::writeTableEntry);
+                    int freed = current.owned() ? current.allocated() & mask : 0;
+                    for (int a, rest = freed; rest != 0; ) {
+                        a = Integer.numberOfTrailingZeros(rest);
+                        int b = Math.min(layout.subclusters, a + Integer.numberOfTrailingZeros(~(rest >>> a)));
+                        rest &= ~ClusterMapping.bits(a, b - 1);
+                        punch(current.hostOffset() + ((long) a << subclusterBits), (long) (b - a) << subclusterBits);
+                    }
+                    return true;
+                }
+            } catch (IOException e) {
+                throw failed(e);
+            } finally {
+                allocLock.unlock();
+            }
+            try {
+                other.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while a write filled the cluster to discard in");
+            }
         }
     }
 
@@ -926,20 +1155,20 @@ public final class Qcow2BlockDevice implements BlockDevice {
             if (firstInTable >= firstDropped) {
                 // the whole table goes: unhook it, then drop the active L1's reference to everything it
                 // held (data clusters count one per L1 reaching them, even through a shared table)
-                AtomicLongArray table = l2Cache.table(l2);
+                long[] words = l2Cache.words(l2);
                 host.writeLong(t.offset() + 8L * i, 0);
                 t.entries().set(i, 0);
-                for (int k = 0; k < l2Entries; k++) release(table.get(k));
+                for (int k = 0; k < words.length; k += layout.words) release(words[k]);
                 if (alloc.refcount(l2 >>> clusterBits) == 1) l2Cache.forget(l2);
                 alloc.decrement(l2 >>> clusterBits);
             } else {
                 long writable = writableL2(i);
                 for (long vc = firstDropped; vc < firstInTable + l2Entries; vc++) {
                     int k = (int) (vc % l2Entries);
-                    long e = l2Cache.entry(writable, k);
-                    if (e == 0) continue;
-                    l2Cache.update(writable, k, 0, this::writeTableEntry);
-                    release(e);
+                    ClusterMapping e = l2Cache.entry(writable, k);
+                    if (e.equals(ClusterMapping.UNALLOCATED)) continue;
+                    l2Cache.update(writable, k, ClusterMapping.UNALLOCATED, this::writeTableEntry);
+                    release(e.word());
                 }
             }
         }
@@ -1274,10 +1503,11 @@ public final class Qcow2BlockDevice implements BlockDevice {
             long[] t = tables.get(l2);
             if (t == null) {
                 if ((l2 >>> clusterBits) >= data.length) throw new IOException(file + ": an L1 table points past the end of the file (the image is corrupt)");
-                t = host.readLongs(l2, l2Entries);
+                t = host.readLongs(l2, l2Words);
                 tables.put(l2, t);
             }
-            for (long e : t) {
+            for (int k = 0; k < t.length; k += layout.words) { // an entry's first word: an extended one's bitmap holds no reference
+                long e = t[k];
                 switch (L2Entry.kind(e)) {
                     case NORMAL, ZERO -> {
                         if (L2Entry.hostOffset(e) != 0) countRange(data, L2Entry.hostOffset(e), clusterSize);
@@ -1296,7 +1526,7 @@ public final class Qcow2BlockDevice implements BlockDevice {
     /** {@code table} with "copied" set exactly on the entries whose cluster is counted once (what qemu-img check holds). */
     private long[] withCopiedFlags(long[] table, int[] counts) {
         long[] out = table.clone();
-        for (int k = 0; k < out.length; k++) {
+        for (int k = 0; k < out.length; k += layout.words) { // the flag is in the entry's first word
             long e = out[k];
             L2Entry.Kind kind = L2Entry.kind(e);
             if ((kind == L2Entry.Kind.NORMAL || kind == L2Entry.Kind.ZERO) && L2Entry.hostOffset(e) != 0) {
@@ -1341,7 +1571,9 @@ public final class Qcow2BlockDevice implements BlockDevice {
             long l2 = l1e & L2Entry.OFFSET_MASK;
             if (l2 == 0) continue;
             countRange(counted, l2, clusterSize);
-            for (long e : host.readLongs(l2, l2Entries)) {
+            long[] t = host.readLongs(l2, l2Words);
+            for (int k = 0; k < t.length; k += layout.words) {
+                long e = t[k];
                 switch (L2Entry.kind(e)) {
                     case NORMAL, ZERO -> {
                         if (L2Entry.hostOffset(e) != 0) countRange(counted, L2Entry.hostOffset(e), clusterSize);

@@ -37,6 +37,8 @@ public record Qcow2Header(
     public static final int MAGIC = 0x514649fb; // "QFI\xfb"
     public static final int MIN_CLUSTER_BITS = 9;
     public static final int MAX_CLUSTER_BITS = 21;
+    /** Extended L2 entries split a cluster in 32 subclusters of at least 512 bytes. */
+    public static final int MIN_EXTENDED_CLUSTER_BITS = 14;
     /** What Netroot writes: v3 with the compression type byte, padded to 8 (as qemu 5.1+ does). */
     static final int V3_HEADER_LENGTH = 112;
     static final int V2_HEADER_LENGTH = 72;
@@ -74,6 +76,16 @@ public record Qcow2Header(
 
     public boolean dirty() {
         return (incompatibleFeatures & INCOMPAT_DIRTY) != 0;
+    }
+
+    /** Extended L2 entries (incompatible bit 4): 16-byte entries, each cluster in 32 subclusters. */
+    public boolean extendedL2() {
+        return (incompatibleFeatures & INCOMPAT_EXTENDED_L2) != 0;
+    }
+
+    /** Entries per L2 table (one cluster): 8 bytes each, 16 with extended L2 entries. */
+    public int l2Entries() {
+        return clusterSize() / (extendedL2() ? 16 : 8);
     }
 
     /** Cluster bits of an image whose first bytes are {@code start} (at least 24): to know how much to read. */
@@ -155,6 +167,11 @@ public record Qcow2Header(
             pos += 8 + ((len + 7) & ~7);
         }
         checkIncompatibleFeatures(incompatible, bytes, featureNames, headerLength);
+        boolean extendedL2 = (incompatible & INCOMPAT_EXTENDED_L2) != 0;
+        if (extendedL2 && clusterBits < MIN_EXTENDED_CLUSTER_BITS) {
+            // QEMU's rule too: a subcluster (1/32 of a cluster) is at least 512 bytes
+            throw new IOException("qcow2 extended L2 entries need clusters of at least 16 KiB, not " + clusterSize + " bytes");
+        }
 
         Optional<String> backingFile = Optional.empty();
         if (backingOffset != 0) {
@@ -165,7 +182,7 @@ public record Qcow2Header(
             backingFile = Optional.of(new String(bytes, (int) backingOffset, backingSize, StandardCharsets.UTF_8));
         }
 
-        long entriesPerL2 = clusterSize / 8;
+        long entriesPerL2 = clusterSize / (extendedL2 ? 16 : 8);
         long needL1 = ceilDiv(size, entriesPerL2 * clusterSize);
         if (l1Size < needL1 || l1Size < 0) throw new IOException("qcow2 L1 table (" + l1Size + " entries) is too small for the virtual size " + size);
         if (l1Size > (32 << 20) / 8) throw new IOException("qcow2 L1 table of " + l1Size + " entries is larger than 32 MiB");
@@ -184,7 +201,6 @@ public record Qcow2Header(
             throw new IOException("qcow2 image is marked corrupt: repair it with `qemu-img check -r all` first");
         }
         if ((incompatible & INCOMPAT_EXTERNAL_DATA) != 0) throw new IOException("qcow2 images with an external data file are not supported");
-        if ((incompatible & INCOMPAT_EXTENDED_L2) != 0) throw new IOException("qcow2 extended L2 entries (subclusters) are not supported");
         if ((incompatible & INCOMPAT_COMPRESSION_TYPE) != 0) {
             int type = headerLength > 104 ? bytes[104] & 0xff : 0;
             if (type != 0) throw new IOException("qcow2 compression type " + (type == 1 ? "zstd" : String.valueOf(type)) + " is not supported (zlib is)");

@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.netroot.server.testing.Processes;
 
 /** A writer killed with SIGKILL mid-load leaves an image with leaks at worst, and every flushed write. */
@@ -27,14 +28,15 @@ class Qcow2CrashTest {
         QemuImg.assumePresent();
     }
 
-    @Test
-    void killedWriterLeavesOnlyLeaksAndEveryFlushedWrite() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void killedWriterLeavesOnlyLeaksAndEveryFlushedWrite(ClusterLayout layout) throws Exception {
         Path golden = dir.resolve("golden.raw");
         try (RandomAccessFile f = new RandomAccessFile(golden.toFile(), "rw")) {
             f.write(Qcow2QemuInteropTest.pattern(64 << 20, 99)); // data the partial-cluster writes must copy
         }
         Path image = dir.resolve("overlay.qcow2");
-        Qcow2BlockDevice.create(image, 1L << 30, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Qcow2BlockDevice.create(image, 1L << 30, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)), layout);
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
@@ -76,24 +78,26 @@ class Qcow2CrashTest {
     }
 
     /** The same repair, made certain: leaked clusters in an image left dirty are found and given back. */
-    @Test
-    void leakedClustersOfADirtyImageAreRepairedOnOpen() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void leakedClustersOfADirtyImageAreRepairedOnOpen(ClusterLayout layout) throws Exception {
         Path image = dir.resolve("leaky.qcow2");
-        Qcow2BlockDevice.create(image, 64L << 20, Optional.empty());
+        Qcow2BlockDevice.create(image, 64L << 20, Optional.empty(), layout);
+        int cluster = layout.clusterSize();
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
             d.write(12345, java.nio.ByteBuffer.wrap(Qcow2QemuInteropTest.pattern(300_000, 1)));
         }
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(image,
                 java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
             HostFile host = new HostFile(ch);
-            Qcow2Header h = Qcow2Header.decode(host.readBytes(0, 65536), ch.size());
+            Qcow2Header h = Qcow2Header.decode(host.readBytes(0, cluster), ch.size());
             ClusterAllocator alloc = new ClusterAllocator(host, null, h, 4, (offset, clusters) -> { });
             for (int i = 0; i < 3; i++) { // what a kill between "refcount raised" and "L2 entry set" leaves
                 long c = alloc.allocate();
-                host.write(c << 16, new byte[65536]);
+                host.write(c * cluster, new byte[cluster]);
                 alloc.increment(c);
             }
-            host.writeLong(Qcow2Header.OFFSET_INCOMPATIBLE, Qcow2Header.INCOMPAT_DIRTY); // not closed cleanly
+            host.writeLong(Qcow2Header.OFFSET_INCOMPATIBLE, h.incompatibleFeatures() | Qcow2Header.INCOMPAT_DIRTY); // not closed cleanly
         }
         var leaky = QemuImg.run("check", image.toString());
         assertEquals(3, leaky.exitCode(), "qemu-img sees the leaks: " + leaky.all());

@@ -19,8 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.netroot.server.storage.FileHoles;
 
 /** Discard, resize and concurrent I/O, each checked by qemu-img afterwards. */
@@ -40,11 +41,12 @@ class Qcow2DiscardResizeTest {
         return p;
     }
 
-    @Test
-    void discardGivesSpaceBackAndReadsZerosEvenOverABackingFile() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void discardGivesSpaceBackAndReadsZerosEvenOverABackingFile(ClusterLayout layout) throws Exception {
         golden(16 * MIB, 3);
         Path overlay = dir.resolve("overlay.qcow2");
-        Qcow2BlockDevice.create(overlay, 16 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Qcow2BlockDevice.create(overlay, 16 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)), layout);
         Path mirror = dir.resolve("mirror.raw");
         java.nio.file.Files.copy(dir.resolve("golden.raw"), mirror);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false);
@@ -75,10 +77,11 @@ class Qcow2DiscardResizeTest {
         QemuImg.assertIdentical(overlay, mirror);
     }
 
-    @Test
-    void discardWithoutBackingLeavesClustersUnallocated() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void discardWithoutBackingLeavesClustersUnallocated(ClusterLayout layout) throws Exception {
         Path image = dir.resolve("disk.qcow2");
-        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty());
+        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty(), layout);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
             d.write(0, ByteBuffer.wrap(pattern(16 * MIB, 6)));
             d.discard(0, 16 * MIB);
@@ -89,10 +92,11 @@ class Qcow2DiscardResizeTest {
         assertTrue(!map.contains("\"data\": true"), "no cluster holds data: " + map);
     }
 
-    @Test
-    void resizeGrowsAndShrinks() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void resizeGrowsAndShrinks(ClusterLayout layout) throws Exception {
         Path image = dir.resolve("disk.qcow2");
-        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty());
+        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty(), layout);
         byte[] tail = pattern(MIB, 7);
         long big = 3L << 30; // past what the first L1 table covered: the L1 grows and moves
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
@@ -124,11 +128,12 @@ class Qcow2DiscardResizeTest {
         QemuImg.assertIdentical(image, mirror);
     }
 
-    @Test
-    void growingOverALongerBackingFileAddsZeros() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void growingOverALongerBackingFileAddsZeros(ClusterLayout layout) throws Exception {
         golden(8 * MIB, 9);
         Path overlay = dir.resolve("overlay.qcow2");
-        Qcow2BlockDevice.create(overlay, 4 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Qcow2BlockDevice.create(overlay, 4 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)), layout);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false)) {
             d.resize(8 * MIB);
             assertArrayEquals(new byte[4 * MIB], read(d, 4 * MIB, 4 * MIB), "not the backing file's bytes");
@@ -137,11 +142,12 @@ class Qcow2DiscardResizeTest {
         QemuImg.checkClean(overlay);
     }
 
-    @Test
-    void concurrentWritersAndReadersOnDistinctRegions() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void concurrentWritersAndReadersOnDistinctRegions(ClusterLayout layout) throws Exception {
         golden(32 * MIB, 10);
         Path overlay = dir.resolve("overlay.qcow2");
-        Qcow2BlockDevice.create(overlay, 32 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Qcow2BlockDevice.create(overlay, 32 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)), layout);
         int threads = 6;
         long region = 32L * MIB / threads / 4096 * 4096;
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false)) {
@@ -187,11 +193,12 @@ class Qcow2DiscardResizeTest {
      * one allocates and fills each cluster, the others wait for it and write in place, so no piece
      * is lost and every cluster is counted once.
      */
-    @Test
-    void concurrentWritersIntoTheSameNewClusters() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void concurrentWritersIntoTheSameNewClusters(ClusterLayout layout) throws Exception {
         golden(8 * MIB, 8);
         Path overlay = dir.resolve("overlay.qcow2");
-        Qcow2BlockDevice.create(overlay, 8 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Qcow2BlockDevice.create(overlay, 8 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)), layout);
         Path mirror = dir.resolve("mirror.raw");
         java.nio.file.Files.copy(dir.resolve("golden.raw"), mirror);
         int threads = 8;
@@ -201,8 +208,8 @@ class Qcow2DiscardResizeTest {
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 done.add(pool.submit(() -> {
-                    for (int c = 0; c < 64; c++) { // 64 clusters, 4 MiB: thread t writes the t-th 4 KiB of each
-                        d.write(c * 65536L + thread * 4096L, ByteBuffer.wrap(pattern(4096, c * 100 + thread)));
+                    for (int c = 0; c < 32; c++) { // 32 clusters: thread t writes the t-th 4 KiB of each
+                        d.write(c * (long) layout.clusterSize() + thread * 4096L, ByteBuffer.wrap(pattern(4096, c * 100 + thread)));
                     }
                     return null;
                 }));
@@ -210,9 +217,9 @@ class Qcow2DiscardResizeTest {
             for (Future<?> f : done) f.get();
         }
         try (RandomAccessFile m = new RandomAccessFile(mirror.toFile(), "rw")) {
-            for (int c = 0; c < 64; c++) {
+            for (int c = 0; c < 32; c++) {
                 for (int t = 0; t < threads; t++) {
-                    m.seek(c * 65536L + t * 4096L);
+                    m.seek(c * (long) layout.clusterSize() + t * 4096L);
                     m.write(pattern(4096, c * 100 + t));
                 }
             }
@@ -225,10 +232,11 @@ class Qcow2DiscardResizeTest {
     }
 
     /** A discard of part of a cluster that reads zeros already allocates nothing (it used to: 256 KiB grew to 6.9 MiB). */
-    @Test
-    void smallDiscardsInNeverWrittenSpaceAllocateNothing() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void smallDiscardsInNeverWrittenSpaceAllocateNothing(ClusterLayout layout) throws Exception {
         Path image = dir.resolve("disk.qcow2");
-        Qcow2BlockDevice.create(image, 64 * MIB, Optional.empty());
+        Qcow2BlockDevice.create(image, 64 * MIB, Optional.empty(), layout);
         long before = java.nio.file.Files.size(image);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
             for (int i = 0; i < 100; i++) d.discard(i * 256L * 1024 + 8192, 4096);
@@ -241,11 +249,12 @@ class Qcow2DiscardResizeTest {
     }
 
     /** Over a backing image a partial discard still writes zeros (allocating); over a zero cluster it does nothing. */
-    @Test
-    void smallDiscardsOverBackingDataReadZerosAndOverZeroClustersAllocateNothing() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void smallDiscardsOverBackingDataReadZerosAndOverZeroClustersAllocateNothing(ClusterLayout layout) throws Exception {
         golden(4 * MIB, 8);
         Path overlay = dir.resolve("overlay.qcow2");
-        Qcow2BlockDevice.create(overlay, 4 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Qcow2BlockDevice.create(overlay, 4 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)), layout);
         Path mirror = dir.resolve("mirror.raw");
         java.nio.file.Files.copy(dir.resolve("golden.raw"), mirror);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false);
@@ -258,7 +267,7 @@ class Qcow2DiscardResizeTest {
             m.write(new byte[(int) MIB]);
             d.flush();
             long flagged = java.nio.file.Files.size(overlay);
-            for (int i = 0; i < 10; i++) d.discard(2 * MIB + i * 65536L + 512, 4096); // inside zero clusters
+            for (int i = 0; i < 10; i++) d.discard(2 * MIB + i * 65536L + 512, 4096); // inside zero clusters (subclusters)
             d.flush();
             assertEquals(flagged, java.nio.file.Files.size(overlay), "partial discards of zero clusters allocated");
             assertArrayEquals(new byte[4096], read(d, MIB + 4096, 4096), "a partial discard over backing data reads zeros");
@@ -268,11 +277,12 @@ class Qcow2DiscardResizeTest {
     }
 
     /** Clusters freed by a discard are handed out again only after a force: their unlinking is on disk first. */
-    @Test
-    void freedClustersAreForcedToDiskBeforeReuse() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void freedClustersAreForcedToDiskBeforeReuse(ClusterLayout layout) throws Exception {
         Path image = dir.resolve("disk.qcow2");
-        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty());
-        int cluster = Qcow2BlockDevice.DEFAULT_CLUSTER_SIZE;
+        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty(), layout);
+        int cluster = layout.clusterSize();
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
             d.write(0, ByteBuffer.wrap(pattern(2 * cluster, 9)));
             d.flush();

@@ -17,6 +17,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.netroot.server.storage.BlockDevice;
 
 /** Netroot's qcow2 against qemu-img: images either one makes, read and written by the other, checked by qemu-img. */
@@ -68,7 +70,7 @@ class Qcow2QemuInteropTest {
                 long offset = switch (i % 5) {
                     case 0 -> 0;
                     case 1 -> size - length;
-                    case 2 -> Math.max(0, ((r.nextLong(size) >>> 16) << 16) - r.nextInt(700)); // across a 64 KiB boundary
+                    case 2 -> Math.max(0, ((r.nextLong(size) >>> 16) << 16) - r.nextInt(700)); // across a 64 KiB boundary (every other one a 128 KiB one)
                     default -> r.nextLong(size - length);
                 };
                 byte[] data = pattern(length, seed * 1000 + i);
@@ -103,11 +105,12 @@ class Qcow2QemuInteropTest {
         return raw;
     }
 
-    @Test
-    void aNetrootImageIsCleanAndIdenticalForQemu() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void aNetrootImageIsCleanAndIdenticalForQemu(ClusterLayout layout) throws Exception {
         Path image = dir.resolve("disk.qcow2");
         Path mirror = rawFile("mirror.raw", 48 * MIB, 0);
-        Qcow2BlockDevice.create(image, 48 * MIB, Optional.empty());
+        Qcow2BlockDevice.create(image, 48 * MIB, Optional.empty(), layout);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
             assertEquals(48 * MIB, d.sizeBytes());
             randomWrites(d, mirror, 1, 60);
@@ -119,19 +122,21 @@ class Qcow2QemuInteropTest {
         assertTrue(info.contains("\"format\": \"qcow2\""), info);
         assertTrue(info.contains("\"compat\": \"1.1\""), info);
         assertTrue(info.contains("\"virtual-size\": " + 48 * MIB), info);
-        assertTrue(info.contains("\"cluster-size\": 65536"), info);
+        assertTrue(info.contains("\"cluster-size\": " + layout.clusterSize()), info);
+        assertTrue(info.contains("\"extended-l2\": " + layout.extendedL2()), info);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, true)) {
             assertReadsAs(d, mirror); // and read back after a clean close
             assertThrows(IOException.class, () -> d.write(0, ByteBuffer.allocate(512)));
         }
     }
 
-    @Test
-    void anOverlayOverAGoldenRawImageWritesOnlyTheOverlay() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void anOverlayOverAGoldenRawImageWritesOnlyTheOverlay(ClusterLayout layout) throws Exception {
         Path golden = rawFile("golden.raw", 24 * MIB, 7);
         String before = sha256(golden);
         Path overlay = dir.resolve("overlay.qcow2");
-        Qcow2BlockDevice.create(overlay, 32 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Qcow2BlockDevice.create(overlay, 32 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)), layout);
         Path mirror = rawFile("mirror.raw", 32 * MIB, 0);
         Files.write(mirror, Files.readAllBytes(golden), java.nio.file.StandardOpenOption.WRITE); // past the golden's end: zeros
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(overlay, false)) {
@@ -199,6 +204,20 @@ class Qcow2QemuInteropTest {
         readThenWriteThenCheck(compressed, 5);
     }
 
+    /** What Netroot creates by default is what QEMU advises for overlays: 128 KiB clusters of 32 subclusters. */
+    @Test
+    void netrootCreatesExtendedL2With128KiBClusters() throws Exception {
+        Path image = dir.resolve("default.qcow2");
+        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty());
+        String info = QemuImg.ok("info", "--output=json", image.toString());
+        assertTrue(info.contains("\"cluster-size\": 131072") && info.contains("\"extended-l2\": true"), info);
+        try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, true)) {
+            assertEquals(4096, d.subclusterSize());
+            assertEquals(4096, d.discardGranularityBytes());
+        }
+        QemuImg.checkClean(image);
+    }
+
     @Test
     void qemuImageWith4KiBClusters() throws Exception {
         Path image = dir.resolve("small.qcow2");
@@ -224,7 +243,7 @@ class Qcow2QemuInteropTest {
     @Test
     void smallClustersGrowTheRefcountTable() throws Exception {
         Path image = dir.resolve("tiny.qcow2");
-        Qcow2BlockDevice.create(image, 24 * MIB, Optional.empty(), 512); // one table cluster counts 8 MiB of file
+        Qcow2BlockDevice.create(image, 24 * MIB, Optional.empty(), ClusterLayout.standard(512)); // one table cluster counts 8 MiB of file
         Path mirror = rawFile("mirror.raw", 24 * MIB, 0);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false);
                 RandomAccessFile m = new RandomAccessFile(mirror.toFile(), "rw")) {

@@ -40,7 +40,8 @@ class Qcow2SnapshotCrashTest {
         int[] killAfterSteps = {4, 17, 40, 75};
         for (int round = 0; round < killAfterSteps.length; round++) {
             Path image = dir.resolve("round" + round + ".qcow2");
-            Qcow2BlockDevice.create(image, 64L << 20, Optional.empty());
+            ClusterLayout layout = round % 2 == 0 ? ClusterLayout.EXTENDED : ClusterLayout.STANDARD; // both layouts, two kill points each
+            Qcow2BlockDevice.create(image, 64L << 20, Optional.empty(), layout);
             int steps = runAndKill(image, killAfterSteps[round]);
             var check = QemuImg.run("check", image.toString());
             assertTrue(check.exitCode() == 0 || check.exitCode() == 3, "round " + round + " (killed after step " + steps + "): only leaks may remain (exit 0 or 3): " + check.all());
@@ -51,7 +52,7 @@ class Qcow2SnapshotCrashTest {
             QemuImg.checkClean(image);
             assertTrue(left.size() <= 3 && !left.isEmpty(), "round " + round + ": snapshots left " + left);
             for (SnapshotInfo s : left) assertHoldsSlotsUpTo(image, s.name(), Integer.parseInt(s.name().substring(1)));
-            report.add("killed after step " + steps + ": check exit " + check.exitCode() + ", snapshots " + left.stream().map(SnapshotInfo::name).toList());
+            report.add(layout + " killed after step " + steps + ": check exit " + check.exitCode() + ", snapshots " + left.stream().map(SnapshotInfo::name).toList());
         }
         System.out.println("snapshot crash test: " + String.join("; ", report));
     }

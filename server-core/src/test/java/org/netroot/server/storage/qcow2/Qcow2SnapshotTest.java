@@ -19,6 +19,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.netroot.server.storage.FileHoles;
 
 /** Internal snapshots taken, listed, applied and removed by Netroot and by qemu-img, each checked by the other. */
@@ -70,14 +72,15 @@ class Qcow2SnapshotTest {
         }
     }
 
-    @Test
-    void netrootSnapshotsAreQemuSnapshotsAndRollBack() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void netrootSnapshotsAreQemuSnapshotsAndRollBack(ClusterLayout layout) throws Exception {
         Path image = dir.resolve("disk.qcow2");
         Path mirror = dir.resolve("mirror.raw");
         try (RandomAccessFile f = new RandomAccessFile(mirror.toFile(), "rw")) {
             f.setLength(40 * MIB);
         }
-        Qcow2BlockDevice.create(image, 40 * MIB, Optional.empty());
+        Qcow2BlockDevice.create(image, 40 * MIB, Optional.empty(), layout);
         Instant before = Instant.now().minusSeconds(1);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
             randomWrites(d, mirror, 31, 30);
@@ -179,15 +182,16 @@ class Qcow2SnapshotTest {
         assertTrue(atUpdated.toFile().length() > 0);
     }
 
-    @Test
-    void snapshotsOfAnOverlayOverAGoldenImage() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void snapshotsOfAnOverlayOverAGoldenImage(ClusterLayout layout) throws Exception {
         Path golden = dir.resolve("golden.raw");
         try (RandomAccessFile f = new RandomAccessFile(golden.toFile(), "rw")) {
             for (long off = 0; off < 16 * MIB; off += MIB) f.write(Qcow2QemuInteropTest.pattern(MIB, 500 + off));
         }
         byte[] goldenBytes = Files.readAllBytes(golden);
         Path overlay = dir.resolve("overlay.qcow2");
-        Qcow2BlockDevice.create(overlay, 20 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)));
+        Qcow2BlockDevice.create(overlay, 20 * MIB, Optional.of(new BackingFile("golden.raw", BackingFile.Format.RAW)), layout);
         Path mirror = dir.resolve("mirror.raw");
         try (RandomAccessFile f = new RandomAccessFile(mirror.toFile(), "rw")) {
             f.setLength(20 * MIB);

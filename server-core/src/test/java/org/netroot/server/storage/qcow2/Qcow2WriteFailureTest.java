@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.netroot.server.storage.FileHoles;
 import org.netroot.server.testing.Processes;
 import org.netroot.server.testing.Qcow2CheckedTempDirs.LeavesDamagedImages;
@@ -74,33 +76,36 @@ class Qcow2WriteFailureTest {
         if (Processes.has("qemu-img")) QemuImg.checkClean(image);
     }
 
-    @Test
-    void aFailedL2EntryWriteStopsTheDeviceAndTheReopenRepairsIt() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.netroot.server.storage.qcow2.Layouts#both")
+    void aFailedL2EntryWriteStopsTheDeviceAndTheReopenRepairsIt(ClusterLayout layout) throws Exception {
         Path image = dir.resolve("disk.qcow2");
-        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty());
-        byte[] first = pattern(CLUSTER, 1);
+        Qcow2BlockDevice.create(image, 16 * MIB, Optional.empty(), layout);
+        int cluster = layout.clusterSize();
+        int entryBytes = layout.extendedL2() ? 16 : 8; // an extended entry and its bitmap: one write
+        byte[] first = pattern(cluster, 1);
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
             d.write(0, ByteBuffer.wrap(first));
             long l2 = firstL2Table(image);
             d.hostFile().faults = new HostFile.Faults() {
                 @Override
                 public void beforeWrite(long pos, int length) throws IOException {
-                    if (length == 8 && pos >= l2 && pos < l2 + CLUSTER) throw new IOException("injected: L2 entry write failed");
+                    if (length == entryBytes && pos >= l2 && pos < l2 + cluster) throw new IOException("injected: L2 entry write failed");
                 }
             };
-            assertThrows(IOException.class, () -> d.write(CLUSTER, ByteBuffer.wrap(pattern(CLUSTER, 2))));
+            assertThrows(IOException.class, () -> d.write(cluster, ByteBuffer.wrap(pattern(cluster, 2))));
             d.hostFile().faults = null;
             // before the fix the cache already pointed the second cluster at a host cluster given back meanwhile
             assertStopped(d);
         }
         assertTrue((readLong(image, Qcow2Header.OFFSET_INCOMPATIBLE) & Qcow2Header.INCOMPAT_DIRTY) != 0, "the dirty bit stays for the repair");
         try (Qcow2BlockDevice d = Qcow2BlockDevice.open(image, false)) {
-            assertArrayEquals(first, read(d, 0, CLUSTER));
-            assertArrayEquals(new byte[CLUSTER], read(d, CLUSTER, CLUSTER), "the link never reached the disk");
-            byte[] more = pattern(2 * CLUSTER, 3);
-            d.write(CLUSTER, ByteBuffer.wrap(more));
-            assertArrayEquals(more, read(d, CLUSTER, 2 * CLUSTER));
-            assertArrayEquals(first, read(d, 0, CLUSTER));
+            assertArrayEquals(first, read(d, 0, cluster));
+            assertArrayEquals(new byte[cluster], read(d, cluster, cluster), "the link never reached the disk");
+            byte[] more = pattern(2 * cluster, 3);
+            d.write(cluster, ByteBuffer.wrap(more));
+            assertArrayEquals(more, read(d, cluster, 2 * cluster));
+            assertArrayEquals(first, read(d, 0, cluster));
         }
         checkCleanIfQemuImg(image);
     }
@@ -184,7 +189,7 @@ class Qcow2WriteFailureTest {
         Path badDirty = dir.resolve("bad-dirty.qcow2");
         Qcow2BlockDevice.create(badDirty, 16 * MIB, Optional.empty());
         writeLong(badDirty, readLong(badDirty, Qcow2Header.OFFSET_L1 + 4), L2Entry.normal(1L << 40, true));
-        writeLong(badDirty, Qcow2Header.OFFSET_INCOMPATIBLE, Qcow2Header.INCOMPAT_DIRTY); // fails in the repair at open
+        writeLong(badDirty, Qcow2Header.OFFSET_INCOMPATIBLE, readLong(badDirty, Qcow2Header.OFFSET_INCOMPATIBLE) | Qcow2Header.INCOMPAT_DIRTY); // fails in the repair at open
         for (Path image : new Path[] {badRefcounts, badDirty}) {
             assertThrows(IOException.class, () -> Qcow2BlockDevice.open(image, false)); // classes loaded before counting
             long before = openDescriptors();
