@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.netroot.server.storage.BlockDevice;
 import org.netroot.server.storage.FileHoles;
 import org.netroot.server.testing.Processes;
+import org.netroot.server.testing.Qcow2CheckedTempDirs.LeavesDamagedImages;
 
 /**
  * Extended L2 entries (qcow2 subclusters): images qemu makes and writes read as qemu reads them;
@@ -277,6 +278,7 @@ class Qcow2SubclusterTest {
 
     /** A bitmap that contradicts itself is refused when read (as QEMU does), not read as something. */
     @Test
+    @LeavesDamagedImages("the image's bitmap is corrupted on purpose")
     void aCorruptBitmapIsRefusedWhenRead() throws Exception {
         Path image = dir.resolve("disk.qcow2");
         Qcow2BlockDevice.create(image, 4 * MIB, Optional.empty(), ClusterLayout.EXTENDED);
