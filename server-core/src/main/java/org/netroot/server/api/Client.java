@@ -1,5 +1,7 @@
 package org.netroot.server.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -7,6 +9,10 @@ import java.util.Locale;
  * CHAP fields are null when the client logs in without authentication. Lists and the live stream
  * carry no secrets ({@link #withoutSecrets}): {@code chap} and {@code mutualChap} still tell
  * whether CHAP is on; {@link NetrootControl#clientSecrets} gives the secrets.
+ *
+ * @param initiatorIqn       the initiator name iPXE presents (the first of {@link #initiatorIqns()})
+ * @param otherInitiatorIqns more initiator names that may log in to this client's target: the booted
+ *                           OS's own, or a second node's when the client's volume is shared
  */
 public record Client(
         String name,
@@ -20,7 +26,8 @@ public record Client(
         String mutualChapSecret,
         String reservedIp,
         boolean chap,
-        boolean mutualChap) {
+        boolean mutualChap,
+        List<String> otherInitiatorIqns) {
 
     public static final String IQN_PREFIX = "iqn.2026-01.org.netroot";
 
@@ -30,6 +37,14 @@ public record Client(
         if (initiatorIqn == null || initiatorIqn.isBlank()) initiatorIqn = IQN_PREFIX + ":initiator:" + name;
         chap = chap || (chapSecret != null && !chapSecret.isEmpty());
         mutualChap = chap && (mutualChap || (mutualChapSecret != null && !mutualChapSecret.isEmpty()));
+        otherInitiatorIqns = otherInitiatorIqns == null ? List.of() : List.copyOf(otherInitiatorIqns);
+    }
+
+    public Client(String name, String mac, String volumeName, BootMode bootMode, String initiatorIqn, String chapUser,
+                  String chapSecret, String mutualChapUser, String mutualChapSecret, String reservedIp, boolean chap,
+                  boolean mutualChap) {
+        this(name, mac, volumeName, bootMode, initiatorIqn, chapUser, chapSecret, mutualChapUser, mutualChapSecret,
+                reservedIp, chap, mutualChap, List.of());
     }
 
     public Client(String name, String mac, String volumeName, BootMode bootMode, String initiatorIqn, String chapUser,
@@ -41,7 +56,28 @@ public record Client(
     /** This client as lists show it: CHAP on or off, but no secret. */
     public Client withoutSecrets() {
         return new Client(name, mac, volumeName, bootMode, initiatorIqn, chapUser, null, mutualChapUser, null,
-                reservedIp, chap, mutualChap);
+                reservedIp, chap, mutualChap, otherInitiatorIqns);
+    }
+
+    /**
+     * This client with {@code iqns} as its initiator names: the first is the one iPXE presents, all
+     * may log in to its target. Null or empty: the name derived from the client's.
+     */
+    public Client withInitiatorIqns(List<String> iqns) {
+        if (iqns == null || iqns.isEmpty()) {
+            return new Client(name, mac, volumeName, bootMode, null, chapUser, chapSecret, mutualChapUser,
+                    mutualChapSecret, reservedIp, chap, mutualChap, List.of());
+        }
+        return new Client(name, mac, volumeName, bootMode, iqns.get(0), chapUser, chapSecret, mutualChapUser,
+                mutualChapSecret, reservedIp, chap, mutualChap, iqns.subList(1, iqns.size()));
+    }
+
+    /** Every initiator name that may log in to this client's target, the one iPXE presents first. */
+    public List<String> initiatorIqns() {
+        List<String> all = new ArrayList<>(1 + otherInitiatorIqns.size());
+        all.add(initiatorIqn);
+        all.addAll(otherInitiatorIqns);
+        return all;
     }
 
     public ClientSecrets secrets() {
@@ -85,7 +121,7 @@ public record Client(
                 + ", initiatorIqn=" + initiatorIqn + ", chapUser=" + chapUser + ", chapSecret="
                 + redacted(chapSecret) + ", mutualChapUser=" + mutualChapUser + ", mutualChapSecret="
                 + redacted(mutualChapSecret) + ", reservedIp=" + reservedIp + ", chap=" + chap + ", mutualChap="
-                + mutualChap + "]";
+                + mutualChap + ", otherInitiatorIqns=" + otherInitiatorIqns + "]";
     }
 
     static String redacted(String secret) {

@@ -16,6 +16,10 @@ public final class ControlRequests {
     public record CloneVolume(String name) {
     }
 
+    /** Whether the volume in the path may be open by several initiators at once. */
+    public record ShareVolume(boolean shared) {
+    }
+
     public record ExportVolume(String file) {
     }
 

@@ -127,6 +127,14 @@ public interface NetrootControl extends AutoCloseable {
     void removeVolume(String name);
 
     /**
+     * Marks a volume shared or not. A shared volume may be open by several initiators at once (a
+     * cluster disk: Windows failover clustering coordinates through SCSI persistent reservations),
+     * and may be the disk of several clients; any other volume has one user at a time. Refused
+     * while a client has it open, and unsharing while several clients have it as their disk.
+     */
+    Volume shareVolume(String name, boolean shared);
+
+    /**
      * Changes a volume's size (a positive multiple of 512). Growing works at any time, also while a
      * client has the volume open: its disk reports the new capacity. Shrinking drops the data past
      * the new end, so it needs {@code allowShrink} and no client attached.

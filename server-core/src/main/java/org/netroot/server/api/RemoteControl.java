@@ -180,6 +180,12 @@ public final class RemoteControl implements NetrootControl {
     }
 
     @Override
+    public Volume shareVolume(String name, boolean shared) {
+        return call("POST", "/api/volumes/" + name + "/sharing", new ControlRequests.ShareVolume(shared),
+                new TypeReference<>() { });
+    }
+
+    @Override
     public Volume cloneVolume(String golden, String newName) {
         return call("POST", "/api/volumes/" + golden + "/clone", new ControlRequests.CloneVolume(newName),
                 new TypeReference<>() { });

@@ -14,9 +14,11 @@ import java.util.List;
  *                  it stands alone
  * @param snapshots the volume's internal snapshots by name, oldest first (qcow2; a raw volume has none);
  *                  filled in lists ({@link NetrootControl#volumes()}) and by the snapshot calls
+ * @param shared    several initiators may have it open at once (a cluster disk, coordinated by SCSI
+ *                  reservations); any other volume has one user at a time
  */
 public record Volume(String name, long sizeBytes, String fileName, Instant createdAt, String format,
-                     long allocatedBytes, boolean golden, String overlayOf, List<String> snapshots) {
+                     long allocatedBytes, boolean golden, String overlayOf, List<String> snapshots, boolean shared) {
     public static final String RAW = "raw";
     public static final String QCOW2 = "qcow2";
     /** What a new empty volume is made as when no format is asked for. */
@@ -25,6 +27,12 @@ public record Volume(String name, long sizeBytes, String fileName, Instant creat
     public Volume {
         if (format == null) format = RAW; // a record from before formats
         snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
+    }
+
+    /** A volume that is not shared. */
+    public Volume(String name, long sizeBytes, String fileName, Instant createdAt, String format, long allocatedBytes,
+                  boolean golden, String overlayOf, List<String> snapshots) {
+        this(name, sizeBytes, fileName, createdAt, format, allocatedBytes, golden, overlayOf, snapshots, false);
     }
 
     /** A raw volume whose disk usage is not known. */
@@ -38,11 +46,11 @@ public record Volume(String name, long sizeBytes, String fileName, Instant creat
     }
 
     public Volume withSnapshots(List<String> names) {
-        return new Volume(name, sizeBytes, fileName, createdAt, format, allocatedBytes, golden, overlayOf, names);
+        return new Volume(name, sizeBytes, fileName, createdAt, format, allocatedBytes, golden, overlayOf, names, shared);
     }
 
     public Volume withAllocatedBytes(long bytes) {
-        return new Volume(name, sizeBytes, fileName, createdAt, format, bytes, golden, overlayOf, snapshots);
+        return new Volume(name, sizeBytes, fileName, createdAt, format, bytes, golden, overlayOf, snapshots, shared);
     }
 
     /** True for an overlay of a golden image (not a bean getter: JSON keeps only the components). */

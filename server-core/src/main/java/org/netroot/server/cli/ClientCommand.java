@@ -1,5 +1,6 @@
 package org.netroot.server.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.netroot.server.api.BootMode;
 import org.netroot.server.api.Client;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Add, list and remove the machines that boot from this server.",
-        subcommands = {ClientCommand.Add.class, ClientCommand.ListClients.class, ClientCommand.Remove.class})
+        subcommands = {ClientCommand.Add.class, ClientCommand.Edit.class, ClientCommand.ListClients.class,
+                ClientCommand.Remove.class})
 final class ClientCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a machine: its MAC address and the volume it boots.")
@@ -18,7 +20,10 @@ final class ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "lower-case name, e.g. gaming-pc") String name;
         @Option(names = "--mac", paramLabel = "MAC", required = true, description = "the machine's MAC address") String mac;
         @Option(names = "--volume", paramLabel = "VOLUME", required = true, description = "the volume it boots") String volume;
-        @Option(names = "--initiator-iqn", description = "iSCSI initiator name (default: derived from NAME)") String iqn;
+        @Option(names = "--initiator-iqn", paramLabel = "IQN", description = {
+                "iSCSI initiator name that may log in to this machine's target (default: derived from NAME);"
+                        + " repeat it for more (the booted OS's own name, a second cluster node's): the first is"
+                        + " the one iPXE uses"}) List<String> iqns;
         @Option(names = "--chap-user", description = "CHAP user name (default: the initiator name)") String chapUser;
         @Option(names = "--chap-secret", description = "CHAP secret, 12+ characters: turns on CHAP") String chapSecret;
         @Option(names = "--mutual-chap-user", description = "name the server proves itself with") String mutualUser;
@@ -28,10 +33,39 @@ final class ClientCommand {
         @Override
         public Integer call() {
             return Connection.run(data, c -> {
-                Client added = c.addClient(new Client(name, mac, volume, BootMode.SANBOOT, iqn, chapUser, chapSecret,
-                        mutualUser, mutualSecret, ip));
+                Client added = c.addClient(new Client(name, mac, volume, BootMode.SANBOOT, null, chapUser, chapSecret,
+                        mutualUser, mutualSecret, ip).withInitiatorIqns(iqns));
                 System.out.println("added client " + added.name() + " (" + added.mac() + ") booting volume "
                         + added.volumeName() + " as " + added.targetIqn());
+            });
+        }
+    }
+
+    @Command(name = "edit", mixinStandardHelpOptions = true,
+            description = "Change a machine's settings: what an option names changes, the rest stays.")
+    static final class Edit implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the client to change") String name;
+        @Option(names = "--mac", paramLabel = "MAC", description = "its new MAC address") String mac;
+        @Option(names = "--volume", paramLabel = "VOLUME", description = "the volume it boots from now on") String volume;
+        @Option(names = "--initiator-iqn", paramLabel = "IQN", description = {
+                "every iSCSI initiator name that may log in to its target, the one iPXE uses first;"
+                        + " repeat it for each (the list replaces the old one)"}) List<String> iqns;
+        @Option(names = "--ip", paramLabel = "IP", description = "address reserved for it (serve --dhcp full)") String ip;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                Client old = c.clients().stream().filter(x -> x.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+                // the listing carries no secrets: CHAP stays on with the stored ones
+                Client edited = new Client(name, mac == null ? old.mac() : mac, volume == null ? old.volumeName() : volume,
+                        old.bootMode(), null, old.chapUser(), null, old.mutualChapUser(), null,
+                        ip == null ? old.reservedIp() : ip, old.chap(), old.mutualChap())
+                        .withInitiatorIqns(iqns == null ? old.initiatorIqns() : iqns);
+                Client saved = c.updateClient(name, edited);
+                System.out.println("changed client " + saved.name() + " (" + saved.mac() + "): volume "
+                        + saved.volumeName() + ", initiators " + String.join(", ", saved.initiatorIqns()));
             });
         }
     }
@@ -48,9 +82,10 @@ final class ClientCommand {
                     System.out.println("no clients yet: add one with `netroot client add NAME --mac MAC --volume VOLUME`");
                 }
                 for (Client cl : clients) {
-                    System.out.printf("%-20s %s  volume=%s  mode=%s  chap=%s%s%n", cl.name(), cl.mac(), cl.volumeName(),
-                            cl.bootMode().name().toLowerCase(), cl.usesMutualChap() ? "mutual" : cl.usesChap() ? "yes" : "no",
-                            cl.reservedIp() == null ? "" : "  ip=" + cl.reservedIp());
+                    System.out.printf("%-20s %s  volume=%s  mode=%s  chap=%s%s  initiators=%s%n", cl.name(), cl.mac(),
+                            cl.volumeName(), cl.bootMode().name().toLowerCase(),
+                            cl.usesMutualChap() ? "mutual" : cl.usesChap() ? "yes" : "no",
+                            cl.reservedIp() == null ? "" : "  ip=" + cl.reservedIp(), String.join(",", cl.initiatorIqns()));
                 }
             });
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
                 "Formats: qcow2 (the default for new volumes) and raw; both are sparse files."},
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Import.class,
                 VolumeCommand.Export.class, VolumeCommand.Remove.class, VolumeCommand.Resize.class,
-                VolumeCommand.Golden.class, VolumeCommand.CloneOverlay.class, VolumeCommand.Reset.class,
+                VolumeCommand.Edit.class, VolumeCommand.Golden.class, VolumeCommand.CloneOverlay.class, VolumeCommand.Reset.class,
                 VolumeCommand.Promote.class, VolumeCommand.TakeSnapshot.class, VolumeCommand.ListSnapshots.class,
                 VolumeCommand.Rollback.class, VolumeCommand.RemoveSnapshot.class})
 final class VolumeCommand {
@@ -36,6 +36,9 @@ final class VolumeCommand {
 
         @Option(names = "--format", paramLabel = "FORMAT",
                 description = "qcow2 (the default) or raw, for an empty volume; both are sparse") String format;
+        @Option(names = "--shared", description = {"several machines may have it open at once: a cluster disk"
+                + " (Windows failover clustering, coordinated by SCSI reservations); see `volume edit --help`"})
+        boolean shared;
 
         @Override
         public Integer call() {
@@ -50,7 +53,31 @@ final class VolumeCommand {
                     warnIfPastFreeSpace(c, name, size);
                     v = c.createVolume(name, size, format);
                 }
-                System.out.println("created volume " + v.name() + " (" + Sizes.human(v.sizeBytes()) + ", " + v.format() + ")");
+                if (shared) v = c.shareVolume(v.name(), true);
+                System.out.println("created volume " + v.name() + " (" + Sizes.human(v.sizeBytes()) + ", " + v.format()
+                        + (v.shared() ? ", shared" : "") + ")");
+            });
+        }
+    }
+
+    @Command(name = "edit", mixinStandardHelpOptions = true, description = {
+            "Change how a volume is served. Only while no machine has it open.",
+            "--shared lets several machines open it at once and be its clients: only for a cluster whose"
+                    + " nodes coordinate their writes (Windows failover clustering does, through SCSI persistent"
+                    + " reservations). Two ordinary PCs writing one shared disk destroy it.",
+            "--no-shared brings back one machine at a time (refused while several clients have it as their disk)."})
+    static final class Edit implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the volume to change") String name;
+        @Option(names = "--shared", negatable = true, required = true,
+                description = "shared by several machines (--no-shared: one at a time)") boolean shared;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                Volume v = c.shareVolume(name, shared);
+                System.out.println("volume " + v.name() + (v.shared() ? " is shared: several machines may open it"
+                        : " is not shared: one machine at a time"));
             });
         }
     }
@@ -175,10 +202,13 @@ final class VolumeCommand {
                 else System.out.printf("%-20s %-6s %10s %10s  %-22s %-16s %s%n", "NAME", "FORMAT", "SIZE", "ON DISK",
                         "KIND", "CLIENT", "SNAPSHOTS");
                 java.util.Map<String, String> clientOf = new java.util.HashMap<>();
-                for (var cl : c.clients()) if (cl.volumeName() != null) clientOf.put(cl.volumeName(), cl.name());
+                for (var cl : c.clients()) {
+                    if (cl.volumeName() != null) clientOf.merge(cl.volumeName(), cl.name(), (a, b) -> a + "," + b);
+                }
                 for (Volume v : volumes) {
                     String used = v.allocatedBytes() < 0 ? "?" : Sizes.human(v.allocatedBytes());
                     String kind = v.golden() ? "golden" : v.overlay() ? "overlay of " + v.overlayOf() : "-";
+                    if (v.shared()) kind = kind.equals("-") ? "shared" : kind + ", shared";
                     System.out.printf("%-20s %-6s %10s %10s  %-22s %-16s %s%n", v.name(), v.format(),
                             Sizes.human(v.sizeBytes()), used, kind, clientOf.getOrDefault(v.name(), "-"),
                             v.snapshots().isEmpty() ? "-" : String.join(",", v.snapshots()));

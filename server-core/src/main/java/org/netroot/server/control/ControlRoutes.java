@@ -84,6 +84,11 @@ public final class ControlRoutes {
                 case "GET disk-space" -> ok(control.diskSpace());
                 case "POST volumes/*/golden" -> ok(control.makeGolden(p[2]));
                 case "POST volumes/*/reset" -> ok(control.resetVolume(p[2]));
+                case "POST volumes/*/sharing" -> {
+                    var req = Json.MAPPER.readValue(body, ControlRequests.ShareVolume.class);
+                    if (req == null) throw new IllegalArgumentException("say whether the volume is shared");
+                    yield ok(control.shareVolume(p[2], req.shared()));
+                }
                 case "GET volumes/*/snapshots" -> ok(control.snapshots(p[2]));
                 case "POST volumes/*/snapshots" -> {
                     var req = Json.MAPPER.readValue(body, ControlRequests.TakeSnapshot.class);

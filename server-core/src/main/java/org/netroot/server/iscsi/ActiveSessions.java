@@ -1,7 +1,9 @@
 package org.netroot.server.iscsi;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The sessions alive, by TSIH, for logins that name an existing session (RFC 7143 §6.3.1). The
@@ -10,20 +12,23 @@ import java.util.Map;
 public final class ActiveSessions {
     /** TSIH -> the connection of that session. */
     private final Map<Integer, Object> byTsih = new HashMap<>();
-    /** Volume -> the session of this service that holds it (the newest, when one replaced another). */
-    private final Map<String, Object> byVolume = new HashMap<>();
+    /** Volume -> the sessions of this service that hold it (several on a shared volume). */
+    private final Map<String, Set<Object>> byVolume = new HashMap<>();
 
     public synchronized void holds(String volumeName, Object connection) {
-        byVolume.put(volumeName, connection);
+        byVolume.computeIfAbsent(volumeName, v -> new HashSet<>()).add(connection);
     }
 
     public synchronized void released(String volumeName, Object connection) {
-        byVolume.remove(volumeName, connection);
+        Set<Object> holders = byVolume.get(volumeName);
+        if (holders != null && holders.remove(connection) && holders.isEmpty()) byVolume.remove(volumeName);
     }
 
     /** Normal sessions of this service holding a volume. */
     public synchronized int count() {
-        return byVolume.size();
+        int n = 0;
+        for (Set<Object> holders : byVolume.values()) n += holders.size();
+        return n;
     }
 
     /** Marks a session identifying handle as in use by {@code connection} until {@link #forget}. */

@@ -9,8 +9,9 @@ import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientDirectory;
 
 /**
- * One target per client ({@link Client#targetIqn()}), LUN 0 its volume, CHAP from its record; read
- * from the in-memory {@link ClientDirectory}: logins run on the event loop.
+ * One target per client ({@link Client#targetIqn()}), LUN 0 its volume, CHAP from its record, open
+ * to each of its initiator names; read from the in-memory {@link ClientDirectory}: logins run on
+ * the event loop. Whether a second initiator may open the volume is the volume's (shared or not).
  */
 public final class ClientTargetCatalog implements TargetCatalog {
     private final ClientDirectory clients;
@@ -41,6 +42,6 @@ public final class ClientTargetCatalog implements TargetCatalog {
         IscsiTarget.Credentials chap = c.usesChap() ? new IscsiTarget.Credentials(c.chapUser(), c.chapSecret()) : null;
         IscsiTarget.Credentials mutual = c.usesMutualChap()
                 ? new IscsiTarget.Credentials(c.mutualChapUser(), c.mutualChapSecret()) : null;
-        return new IscsiTarget(c.targetIqn(), c.initiatorIqn(), c.name(), c.mac(), c.volumeName(), chap, mutual);
+        return new IscsiTarget(c.targetIqn(), c.initiatorIqns(), c.name(), c.mac(), c.volumeName(), chap, mutual);
     }
 }

@@ -52,6 +52,8 @@ public final class IscsiConnection implements OpenVolumes.User {
     private SessionParameters params;
     private IscsiTarget target;
     private String initiatorName;
+    /** The initiator's session ID: with its name, this session's I_T nexus (its SCSI initiator port). */
+    private long isid;
     private boolean discovery;
     private VolumeHandle volume;
     private LogicalUnit unit;
@@ -151,6 +153,12 @@ public final class IscsiConnection implements OpenVolumes.User {
         return initiatorName;
     }
 
+    /** The iSCSI initiator port name (RFC 7143 §10.1.1 / SPC-4 TransportID): "iqn...,i,0x" and the ISID. */
+    @Override
+    public String nexus() {
+        return initiatorName + ",i,0x" + String.format("%012x", isid);
+    }
+
     @Override
     public String clientName() {
         return target == null ? null : target.clientName();
@@ -180,6 +188,7 @@ public final class IscsiConnection implements OpenVolumes.User {
 
     private int admit(Login l) {
         initiatorName = l.initiatorName;
+        isid = l.isid();
         discovery = l.discovery;
         target = l.target;
         if (discovery) return LoginStatus.SUCCESS;

@@ -189,7 +189,9 @@ final class Login {
         }
         if (!target.allows(initiatorName)) {
             error("iSCSI initiator " + initiatorName + " may not log in to " + target.iqn() + ": client "
-                    + target.clientName() + " expects initiator " + target.initiatorIqn());
+                    + target.clientName() + " expects initiator " + String.join(" or ", target.initiatorIqns())
+                    + "; to allow it too: netroot client edit " + target.clientName() + " --initiator-iqn "
+                    + String.join(" --initiator-iqn ", target.initiatorIqns()) + " --initiator-iqn " + initiatorName);
             return LoginStatus.AUTHORIZATION_FAILURE;
         }
         authRequired = target.chap() != null;
@@ -296,6 +298,11 @@ final class Login {
         r.int32(28, expCmdSN);
         r.int32(32, expCmdSN + IscsiConnection.COMMAND_WINDOW - 1);
         return r;
+    }
+
+    /** The initiator's session ID (48 bits): with its name, the I_T nexus SCSI reservations are held by. */
+    long isid() {
+        return isid;
     }
 
     /** The session's identifying handle, set once the target admits the initiator. */

@@ -1,5 +1,8 @@
 package org.netroot.server.runtime;
 
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import org.netroot.server.api.Client;
 import org.netroot.server.http.IpxeScriptBuilder;
 import org.netroot.server.storage.VolumeStore;
@@ -21,12 +24,13 @@ final class ClientRules {
             throw new IllegalArgumentException("client names use lower-case letters, digits and '-' (up to 63), starting"
                     + " with a letter or digit: " + c.name());
         }
-        if (c.volumeName() != null) {
-            volumes.require(c.volumeName());
+        if (c.volumeName() != null && !volumes.require(c.volumeName()).shared()) {
             clients.list().stream().filter(o -> !o.name().equals(self) && c.volumeName().equals(o.volumeName()))
                     .findFirst().ifPresent(o -> {
                 throw new IllegalArgumentException("volume " + c.volumeName() + " is already the disk of client "
-                        + o.name() + ": two machines writing one disk destroy it; create another volume");
+                        + o.name() + ": two machines writing one disk destroy it; create another volume (or share"
+                        + " this one, `netroot volume edit " + c.volumeName() + " --shared`, if the machines are a"
+                        + " cluster that coordinates its writes)");
             });
         }
         if (self == null && clients.byName(c.name()).isPresent()) {
@@ -35,7 +39,15 @@ final class ClientRules {
         clients.byMac(c.mac()).filter(o -> !o.name().equals(self)).ifPresent(o -> {
             throw new IllegalArgumentException("MAC " + c.mac() + " already belongs to client " + o.name());
         });
-        checkIscsiValue("initiator IQN", c.initiatorIqn());
+        Set<String> seen = new HashSet<>();
+        for (String iqn : c.initiatorIqns()) {
+            if (iqn == null || iqn.isBlank()) throw new IllegalArgumentException("an initiator IQN may not be empty");
+            checkIscsiValue("initiator IQN", iqn);
+            // IQNs compare case-insensitively (RFC 3722): one name listed twice is a typo
+            if (!seen.add(iqn.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("initiator IQN " + iqn + " is listed twice");
+            }
+        }
         if (c.chap() && c.chapSecret() == null) throw new IllegalArgumentException("CHAP is on: give a CHAP secret");
         if (c.mutualChap() && c.mutualChapSecret() == null) {
             throw new IllegalArgumentException("mutual CHAP is on: give a mutual CHAP secret");

@@ -238,11 +238,12 @@ public final class LocalControl implements NetrootControl {
         String secret = edited.chapSecret() == null && edited.chap() ? old.chapSecret() : edited.chapSecret();
         String mutual = edited.mutualChapSecret() == null && edited.mutualChap() ? old.mutualChapSecret()
                 : edited.mutualChapSecret();
-        String iqn = edited.initiatorIqn() == null || edited.initiatorIqn().equals(Client.IQN_PREFIX + ":initiator:null")
-                ? old.initiatorIqn() : edited.initiatorIqn();
+        // no initiator name given (the record derives one from a missing name): the stored names stay
+        List<String> iqns = edited.initiatorIqn() == null || edited.initiatorIqn().equals(Client.IQN_PREFIX + ":initiator:null")
+                ? old.initiatorIqns() : edited.initiatorIqns();
         Client c = new Client(name, edited.mac() == null ? old.mac() : edited.mac(), edited.volumeName(),
-                edited.bootMode(), iqn, edited.chapUser(), secret, edited.mutualChapUser(), mutual,
-                edited.reservedIp());
+                edited.bootMode(), null, edited.chapUser(), secret, edited.mutualChapUser(), mutual,
+                edited.reservedIp()).withInitiatorIqns(iqns);
         rules.check(c, name);
         clients.update(c);
         discovered.forget(c.mac());
@@ -515,6 +516,24 @@ public final class LocalControl implements NetrootControl {
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
+        });
+    }
+
+    /** Under this view's lock, as addClient and updateClient: no client takes the volume between check and unsharing. */
+    @Override
+    public synchronized Volume shareVolume(String name, boolean shared) {
+        return store(() -> {
+            if (!shared) {
+                List<String> users = clients.list().stream().filter(c -> name.equals(c.volumeName())).map(Client::name)
+                        .toList();
+                if (users.size() > 1) {
+                    throw new IllegalArgumentException("volume " + name + " is the disk of clients "
+                            + String.join(", ", users) + ": give all but one of them another volume first");
+                }
+            }
+            Volume v = volumes.share(name, shared);
+            feed.publish(ChangeType.VOLUME_CHANGED, v.name(), v);
+            return v;
         });
     }
 

@@ -7,19 +7,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The volumes in use, one {@link VolumeHandle} each, and the one-writer rule: at most one user
  * per volume, whichever target or protocol exports it (two PCs writing one ext4/NTFS volume
  * destroy it). The same identity attaching again replaces its old user (iPXE hands over to the
  * booted OS, which logs in anew while the old TCP connection may still look alive); anyone else
- * is refused. iSCSI sessions are users today, NBD connections will be.
+ * is refused. A volume marked shared (a cluster disk whose users coordinate through SCSI
+ * reservations) takes any number of users; there only the same {@link User#nexus() nexus}
+ * attaching again replaces its old user (RFC 7143 §6.3.5 session reinstatement). iSCSI sessions
+ * are users today, NBD connections will be.
  */
 public final class OpenVolumes {
     /** Someone using a volume: an iSCSI session, later an NBD connection. */
     public interface User {
         /** Who is on the other end (the initiator IQN for iSCSI); the same identity may replace this user. */
         String identity();
+
+        /**
+         * The connection's own identity on a shared volume, where one initiator may hold several
+         * (the iSCSI initiator port: name and ISID); by default the identity.
+         */
+        default String nexus() {
+            return identity();
+        }
 
         /** The Netroot client this user is (its name), or null when it is no client. */
         default String clientName() {
@@ -63,19 +75,23 @@ public final class OpenVolumes {
 
     private final Opener opener;
     private final Opener forResize;
+    private final Predicate<String> shared;
     private final Map<String, VolumeHandle> open = new HashMap<>();
 
     public OpenVolumes(Opener opener) {
-        this(opener, opener);
+        this(opener, opener, name -> false);
     }
 
     /**
      * @param opener    opens a volume for its users (a golden image read-only)
      * @param forResize opens a closed volume read-write for a resize
+     * @param shared    whether a volume is shared; asked when a user attaches (under this lock, so
+     *                  whoever changes it {@link #whileClosed while closed} cannot race an attach)
      */
-    public OpenVolumes(Opener opener, Opener forResize) {
+    public OpenVolumes(Opener opener, Opener forResize, Predicate<String> shared) {
         this.opener = opener;
         this.forResize = forResize;
+        this.shared = shared;
     }
 
     /**
@@ -85,10 +101,19 @@ public final class OpenVolumes {
      * old session's tasks end before another initiator's begin).
      */
     public synchronized Attachment attach(String volumeName, User user) throws IOException {
+        boolean isShared = shared.test(volumeName);
         VolumeHandle h = open.get(volumeName);
         if (h == null) {
             h = new VolumeHandle(volumeName, opener.open(volumeName), this);
             open.put(volumeName, h);
+        }
+        if (isShared) {
+            User same = h.activeWithNexus(user.nexus());
+            h.join(user);
+            if (same == null) return new Attachment(Claim.GRANTED, null, h);
+            h.deactivate(same);
+            same.evict();
+            return new Attachment(Claim.REPLACED, same.identity(), h);
         }
         User current = h.writer();
         if (current != null && current.identity().equalsIgnoreCase(user.identity())) {

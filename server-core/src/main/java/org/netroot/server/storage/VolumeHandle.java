@@ -3,8 +3,11 @@ package org.netroot.server.storage;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * One open volume, shared by whoever uses it: the {@link BlockDevice} is opened once, when the
@@ -19,9 +22,10 @@ public final class VolumeHandle {
     private final IoCounters counters = new IoCounters();
     private final OpenVolumes registry;
     private final Set<OpenVolumes.User> users = new LinkedHashSet<>();
+    /** Users granted the volume and not evicted: one, or several on a shared volume. */
+    private final Set<OpenVolumes.User> active = new LinkedHashSet<>();
     private final List<CapacityListener> listeners = new CopyOnWriteArrayList<>();
-    /** The user the one-writer rule grants the volume to; null while only evicted users linger. */
-    private OpenVolumes.User writer;
+    private final Map<Class<?>, Object> state = new ConcurrentHashMap<>();
 
     VolumeHandle(String name, BlockDevice device, OpenVolumes registry) {
         this.name = name;
@@ -51,6 +55,15 @@ public final class VolumeHandle {
         listeners.remove(listener);
     }
 
+    /**
+     * State its users share while the volume is open, one per type, made on first use: the SCSI
+     * layer keeps reservations here (what one initiator reserves, another must see). It goes when
+     * the last user leaves, as it would in a target that lost power.
+     */
+    public <T> T shared(Class<T> type, Supplier<? extends T> create) {
+        return type.cast(state.computeIfAbsent(type, t -> create.get()));
+    }
+
     /** The user leaves; the last one out closes the device. Twice is harmless. */
     public void release(OpenVolumes.User user) {
         registry.release(this, user);
@@ -58,13 +71,33 @@ public final class VolumeHandle {
 
     // ---- for OpenVolumes, under its lock ----------------------------------------------------
 
+    /** The user the one-writer rule grants the volume to (the first, on a shared one); null while only evicted users linger. */
     OpenVolumes.User writer() {
-        return writer;
+        return active.isEmpty() ? null : active.iterator().next();
     }
 
+    /** {@code user} becomes the only active user. */
     void grant(OpenVolumes.User user) {
         users.add(user);
-        writer = user;
+        active.clear();
+        active.add(user);
+    }
+
+    /** {@code user} becomes one more active user (a shared volume). */
+    void join(OpenVolumes.User user) {
+        users.add(user);
+        active.add(user);
+    }
+
+    /** The user is being evicted: it stays until it leaves, but no longer counts as active. */
+    void deactivate(OpenVolumes.User user) {
+        active.remove(user);
+    }
+
+    /** The active user whose nexus is {@code nexus}, or null. */
+    OpenVolumes.User activeWithNexus(String nexus) {
+        for (OpenVolumes.User u : active) if (u.nexus().equalsIgnoreCase(nexus)) return u;
+        return null;
     }
 
     /** A user (an evicted one, still closing) of another identity than {@code identity}, or null. */
@@ -76,7 +109,7 @@ public final class VolumeHandle {
     /** True when no user is left. */
     boolean leave(OpenVolumes.User user) {
         users.remove(user);
-        if (writer == user) writer = null;
+        active.remove(user);
         return users.isEmpty();
     }
 

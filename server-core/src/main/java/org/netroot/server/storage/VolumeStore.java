@@ -49,7 +49,7 @@ public final class VolumeStore {
         this.openVolumes = new OpenVolumes(name -> {
             Volume v = require(name);
             return openDevice(v, v.golden());
-        }, name -> openDevice(require(name), false));
+        }, name -> openDevice(require(name), false), name -> find(name).map(Volume::shared).orElse(false));
     }
 
     /** The golden image {@code g} as an overlay's backing file: its file, in the format the database records. */
@@ -252,6 +252,20 @@ public final class VolumeStore {
             if (!repository.updateGolden(name, true)) throw new IllegalArgumentException("no volume named " + name);
         });
         return withUsage(require(name));
+    }
+
+    /**
+     * Marks {@code name} shared by several initiators, or not. Refused while anyone has it open: the
+     * users attached under one rule must not find themselves under the other.
+     */
+    public Volume share(String name, boolean shared) {
+        Volume v = require(name);
+        if (v.shared() == shared) return withSnapshots(withUsage(v));
+        openVolumes.whileClosed(name, user -> "volume " + name + " is in use by " + OpenVolumes.describe(user)
+                + ": shut it down first, then " + (shared ? "share" : "stop sharing") + " it", () -> {
+            if (!repository.updateShared(name, shared)) throw new IllegalArgumentException("no volume named " + name);
+        });
+        return withSnapshots(withUsage(require(name)));
     }
 
     /**

@@ -14,15 +14,21 @@ public final class VolumeRepository {
     }
 
     public void add(Volume v) {
-        jdbc.update("INSERT INTO volume (name, size_bytes, file_name, created_at, format, updated_at, golden, overlay_of)"
-                        + " VALUES (?,?,?,?,?,?,?,?)",
+        jdbc.update("INSERT INTO volume (name, size_bytes, file_name, created_at, format, updated_at, golden, overlay_of,"
+                        + " shared) VALUES (?,?,?,?,?,?,?,?,?)",
                 v.name(), v.sizeBytes(), v.fileName(), v.createdAt(), v.format() == null ? Volume.RAW : v.format(),
-                v.createdAt(), v.golden(), v.overlayOf());
+                v.createdAt(), v.golden(), v.overlayOf(), v.shared());
     }
 
     /** Marks a volume golden (or not); false when no volume has that name. */
     public boolean updateGolden(String name, boolean golden) {
         return jdbc.update("UPDATE volume SET golden = ?, updated_at = ? WHERE name = ?", golden,
+                java.time.Instant.now(), name) > 0;
+    }
+
+    /** Marks a volume shared by several initiators (or not); false when no volume has that name. */
+    public boolean updateShared(String name, boolean shared) {
+        return jdbc.update("UPDATE volume SET shared = ?, updated_at = ? WHERE name = ?", shared,
                 java.time.Instant.now(), name) > 0;
     }
 
@@ -52,6 +58,6 @@ public final class VolumeRepository {
     private static Volume map(ResultSet rs) throws SQLException {
         return new Volume(rs.getString("name"), rs.getLong("size_bytes"), rs.getString("file_name"),
                 Jdbc.instant(rs, "created_at"), rs.getString("format"), -1, rs.getBoolean("golden"), rs.getString("overlay_of"),
-                List.of());
+                List.of(), rs.getBoolean("shared"));
     }
 }

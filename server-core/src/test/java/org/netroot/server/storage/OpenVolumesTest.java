@@ -25,18 +25,29 @@ class OpenVolumesTest {
     final List<RawFileBlockDevice> devices = new ArrayList<>();
     OpenVolumes volumes;
 
-    /** A user like an iSCSI session: an initiator name, and whether someone evicted it. */
+    /** A user like an iSCSI session: an initiator name and session ID, and whether someone evicted it. */
     static final class Session implements OpenVolumes.User {
         final String iqn;
+        final long isid;
         boolean evicted;
 
         Session(String iqn) {
+            this(iqn, 0);
+        }
+
+        Session(String iqn, long isid) {
             this.iqn = iqn;
+            this.isid = isid;
         }
 
         @Override
         public String identity() {
             return iqn;
+        }
+
+        @Override
+        public String nexus() {
+            return iqn + ",i,0x" + Long.toHexString(isid);
         }
 
         @Override
@@ -57,14 +68,16 @@ class OpenVolumesTest {
                 raf.setLength(1 << 20);
             }
         }
-        volumes = new OpenVolumes(name -> {
-            Path f = dir.resolve(name + ".img");
-            if (!Files.exists(f)) throw new NoSuchFileException(f.toString());
-            opens++;
-            RawFileBlockDevice d = RawFileBlockDevice.open(f, false);
-            devices.add(d);
-            return d;
-        });
+        volumes = new OpenVolumes(this::open);
+    }
+
+    BlockDevice open(String name) throws IOException {
+        Path f = dir.resolve(name + ".img");
+        if (!Files.exists(f)) throw new NoSuchFileException(f.toString());
+        opens++;
+        RawFileBlockDevice d = RawFileBlockDevice.open(f, false);
+        devices.add(d);
+        return d;
     }
 
     static boolean isClosed(RawFileBlockDevice d) {
@@ -99,6 +112,41 @@ class OpenVolumesTest {
 
         assertEquals(OpenVolumes.Claim.GRANTED, volumes.attach("b", other).claim(), "other volumes are free");
         assertEquals(2, volumes.count());
+    }
+
+    /**
+     * A shared volume (a cluster disk) takes every initiator at once, each session its own user of
+     * the one handle; only the same nexus (name and ISID) logging in again replaces its old session.
+     */
+    @Test
+    void aSharedVolumeTakesSeveralInitiatorsAndTheSameNexusReplacesItself() throws Exception {
+        OpenVolumes shared = new OpenVolumes(this::open, this::open, name -> name.equals("a"));
+        Session node1 = new Session("iqn.x:node1", 1);
+        Session node2 = new Session("iqn.x:node2", 1);
+        Session node2again = new Session("iqn.x:node2", 2); // a second session of node2: another nexus
+        VolumeHandle h = shared.attach("a", node1).handle();
+        assertEquals(OpenVolumes.Claim.GRANTED, shared.attach("a", node2).claim());
+        OpenVolumes.Attachment third = shared.attach("a", node2again);
+        assertEquals(OpenVolumes.Claim.GRANTED, third.claim());
+        assertSame(h, third.handle(), "one handle, one device for all of them");
+        assertEquals(1, opens);
+        assertFalse(node1.evicted || node2.evicted);
+
+        Session reinstated = new Session("IQN.X:NODE2", 1);
+        OpenVolumes.Attachment again = shared.attach("a", reinstated);
+        assertEquals(OpenVolumes.Claim.REPLACED, again.claim(), "RFC 7143 §6.3.5: same ISID, the old session goes");
+        assertTrue(node2.evicted);
+        assertFalse(node2again.evicted || node1.evicted);
+
+        assertSame(h.shared(StringBuilder.class, StringBuilder::new), h.shared(StringBuilder.class, StringBuilder::new),
+                "state its users share: made once per open volume");
+        for (Session s : List.of(node1, node2, node2again, reinstated)) h.release(s);
+        assertTrue(isClosed(devices.get(0)), "the last one out closed the device");
+        VolumeHandle reopened = shared.attach("a", node1).handle();
+        assertTrue(reopened.shared(StringBuilder.class, StringBuilder::new).isEmpty(), "shared state went with the handle");
+
+        assertEquals(OpenVolumes.Claim.GRANTED, shared.attach("b", node1).claim());
+        assertEquals(OpenVolumes.Claim.BUSY, shared.attach("b", node2).claim(), "b is not shared: one writer");
     }
 
     @Test

@@ -210,6 +210,37 @@ class VolumeStoreTest {
         }
     }
 
+    /** Sharing is stored, survives reopening, and changes only while no one has the volume open. */
+    @Test
+    void aVolumeIsSharedOnlyWhileClosedAndThenTakesASecondInitiator() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            store.create("cluster", 1 << 20, "raw");
+            assertTrue(!store.require("cluster").shared(), "volumes start with one writer");
+            OpenVolumesTest.Session node1 = new OpenVolumesTest.Session("iqn.x:node1");
+            OpenVolumesTest.Session node2 = new OpenVolumesTest.Session("iqn.x:node2");
+            VolumeHandle h = store.openVolumes().attach("cluster", node1).handle();
+            assertEquals(OpenVolumes.Claim.BUSY, store.openVolumes().attach("cluster", node2).claim());
+            var inUse = assertThrows(IllegalArgumentException.class, () -> store.share("cluster", true));
+            assertEquals("volume cluster is in use by client pc1 (iqn.x:node1): shut it down first, then share it",
+                    inUse.getMessage());
+            h.release(node1);
+
+            assertTrue(store.share("cluster", true).shared());
+            h = store.openVolumes().attach("cluster", node1).handle();
+            assertEquals(OpenVolumes.Claim.GRANTED, store.openVolumes().attach("cluster", node2).claim());
+            assertThrows(IllegalArgumentException.class, () -> store.share("cluster", false), "in use: stays shared");
+            h.release(node1);
+            h.release(node2);
+        }
+        try (Database db = Database.open(tmp)) {
+            VolumeStore store = new VolumeStore(tmp, new VolumeRepository(db));
+            assertTrue(store.require("cluster").shared(), "stored");
+            assertTrue(store.list().get(0).shared(), "and listed");
+            assertTrue(!store.share("cluster", false).shared());
+        }
+    }
+
     @Test
     void resizeRefusesBadSizesAndUnknownVolumes() throws Exception {
         try (Database db = Database.open(tmp)) {

@@ -25,6 +25,33 @@ class StoreTest {
         }
     }
 
+    /** A client's initiator names after the first live in their own table, in order, and go with it. */
+    @Test
+    void aClientKeepsSeveralInitiatorNamesInOrder() {
+        try (Database db = Database.open(tmp)) {
+            new VolumeRepository(db).add(new org.netroot.server.api.Volume("disk", 1 << 20, "disk.img", Instant.now()));
+            ClientRepository clients = new ClientRepository(db);
+            clients.add(org.netroot.server.api.Client.sanboot("pc1", "52:54:00:00:00:01", "disk")
+                    .withInitiatorIqns(List.of("iqn.a:ipxe", "iqn.b:windows", "iqn.c:node2")));
+            clients.add(org.netroot.server.api.Client.sanboot("pc2", "52:54:00:00:00:02", null));
+            assertEquals(List.of("iqn.a:ipxe", "iqn.b:windows", "iqn.c:node2"),
+                    clients.byName("pc1").orElseThrow().initiatorIqns());
+            assertEquals("iqn.a:ipxe", clients.byMac("52:54:00:00:00:01").orElseThrow().initiatorIqn(), "iPXE's first");
+            clients.update(clients.byName("pc1").orElseThrow().withInitiatorIqns(List.of("iqn.c:node2", "iqn.a:ipxe")));
+        }
+        try (Database db = Database.open(tmp)) {
+            ClientRepository clients = new ClientRepository(db);
+            assertEquals(List.of(List.of("iqn.c:node2", "iqn.a:ipxe"), List.of("iqn.2026-01.org.netroot:initiator:pc2")),
+                    clients.list().stream().map(org.netroot.server.api.Client::initiatorIqns).toList());
+            assertEquals(List.of("iqn.c:node2", "iqn.a:ipxe"),
+                    db.clientDirectory().byName("pc1").orElseThrow().initiatorIqns(), "the directory the protocols read");
+            assertTrue(clients.remove("pc1"));
+            clients.add(org.netroot.server.api.Client.sanboot("pc1", "52:54:00:00:00:01", null));
+            assertEquals(List.of("iqn.2026-01.org.netroot:initiator:pc1"), clients.byName("pc1").orElseThrow().initiatorIqns(),
+                    "a removed client's names went with it");
+        }
+    }
+
     @Test
     void leasesMoveWithTheirMacAndSurviveReopening() {
         Instant later = Instant.now().plusSeconds(3600);

@@ -113,7 +113,8 @@ public final class ClientForm {
         boolean mutual = on && original != null && original.mutualChap();
         return new Client(n, normalizedMac(), volume, original == null ? null : original.bootMode(),
                 original == null ? null : original.initiatorIqn(), user, secret,
-                mutual ? original.mutualChapUser() : null, null, ip.isEmpty() ? null : ip, on, mutual);
+                mutual ? original.mutualChapUser() : null, null, ip.isEmpty() ? null : ip, on, mutual,
+                original == null ? null : original.otherInitiatorIqns()); // the form does not edit them: kept
     }
 
     /** The blank volume to create first, in bytes; 0 when the client uses an existing one. */
