@@ -94,7 +94,10 @@ public final class IscsiConnection implements OpenVolumes.User {
             out.send(reply.header(), ByteBuffer.wrap(reply.data()));
             switch (reply.outcome()) {
                 case FAILED -> closeAfterFlush();
-                case FULL_FEATURE -> enterFullFeature();
+                case FULL_FEATURE -> {
+                    enterFullFeature();
+                    out.startDigests(params.headerDigest, params.dataDigest); // the response above went without
+                }
                 case CONTINUE -> { }
             }
             return;

@@ -125,8 +125,9 @@ public final class IscsiService implements ManagedService {
                             return;
                         }
                         connections.add(ch);
-                        ch.pipeline().addLast("framer", new Framer(errors));
-                        ch.pipeline().addLast(diskThreads, "connection", new ConnectionHandler(slot));
+                        Digests digests = new Digests();
+                        ch.pipeline().addLast("framer", new Framer(errors, digests));
+                        ch.pipeline().addLast(diskThreads, "connection", new ConnectionHandler(slot, digests));
                         var timeout = ch.eventLoop().schedule(() -> {
                             if (slot.release()) {
                                 errors.dropped("iSCSI", ch.remoteAddress(), "no login within " + loginTimeout.toSeconds() + " s");
@@ -212,9 +213,11 @@ public final class IscsiService implements ManagedService {
     /** Cuts the byte stream into whole PDUs; anything that cannot be a PDU is counted and the connection closed. */
     static final class Framer extends ByteToMessageDecoder {
         private final InputErrors errors;
+        private final Digests digests;
 
-        Framer(InputErrors errors) {
+        Framer(InputErrors errors, Digests digests) {
             this.errors = errors;
+            this.digests = digests;
         }
 
         @Override
@@ -222,17 +225,23 @@ public final class IscsiService implements ManagedService {
             int readable = in.readableBytes();
             if (readable < Bhs.LENGTH) return;
             int length;
+            boolean header = digests.header();
+            boolean data = digests.data();
             try {
                 length = PduFraming.frameLength(in.nioBuffer(in.readerIndex(), Bhs.LENGTH),
-                        SessionParameters.TARGET_MAX_RECV_DATA_SEGMENT_LENGTH);
+                        SessionParameters.TARGET_MAX_RECV_DATA_SEGMENT_LENGTH, header, data);
+                if (readable < length) return;
+                if (!header && !data) {
+                    out.add(in.readRetainedSlice(length));
+                } else { // checked here, on the thread that framed it with these digests
+                    out.add(Unpooled.wrappedBuffer(digests.strip(in.nioBuffer(in.readerIndex(), length))));
+                    in.skipBytes(length);
+                }
             } catch (MalformedPduException e) {
                 errors.dropped("iSCSI", ctx.channel().remoteAddress(), e.getMessage());
-                in.skipBytes(readable);
+                in.skipBytes(in.readableBytes());
                 ctx.close();
-                return;
             }
-            if (readable < length) return;
-            out.add(in.readRetainedSlice(length));
         }
 
         @Override
@@ -255,16 +264,18 @@ public final class IscsiService implements ManagedService {
      */
     final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         private final LoginSlot slot;
+        private final Digests digests;
         private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
         private IscsiConnection connection;
 
-        ConnectionHandler(LoginSlot slot) {
+        ConnectionHandler(LoginSlot slot, Digests digests) {
             this.slot = slot;
+            this.digests = digests;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            connection = new IscsiConnection(new NettyOutput(ctx), services,
+            connection = new IscsiConnection(new NettyOutput(ctx, digests), services,
                     (InetSocketAddress) ctx.channel().localAddress(), (InetSocketAddress) ctx.channel().remoteAddress());
             ctx.fireChannelActive();
         }
@@ -343,9 +354,21 @@ public final class IscsiService implements ManagedService {
     private static final class NettyOutput implements PduOutput {
         private static final byte[] PAD = new byte[4];
         private final ChannelHandlerContext ctx;
+        private final Digests digests;
+        /** ours, from the command thread only: the receiving side's flags change first (see startDigests) */
+        private boolean headerDigest;
+        private boolean dataDigest;
 
-        NettyOutput(ChannelHandlerContext ctx) {
+        NettyOutput(ChannelHandlerContext ctx, Digests digests) {
             this.ctx = ctx;
+            this.digests = digests;
+        }
+
+        @Override
+        public void startDigests(boolean header, boolean data) {
+            digests.start(header, data); // the initiator's next PDU comes after our flush: the framer sees these first
+            headerDigest = header;
+            dataDigest = data;
         }
 
         @Override
@@ -358,10 +381,13 @@ public final class IscsiService implements ManagedService {
             int n = data == null ? 0 : data.remaining();
             header.dataSegmentLength(n);
             int padded = PduFraming.padded(n);
-            ByteBuf b = ctx.alloc().directBuffer(Bhs.LENGTH + padded);
+            ByteBuf b = ctx.alloc().directBuffer(Bhs.LENGTH + padded + 2 * Digests.LENGTH);
             b.writeBytes(header.bytes());
+            if (headerDigest) b.writeBytes(Digests.wire(Digests.crc32c(ByteBuffer.wrap(header.bytes()))));
+            int dataAt = b.writerIndex();
             if (n > 0) b.writeBytes(data.duplicate());
             b.writeZero(padded - n);
+            if (dataDigest && n > 0) b.writeBytes(Digests.wire(Digests.crc32c(b.nioBuffer(dataAt, padded))));
             ctx.write(b, ctx.voidPromise());
         }
 
@@ -369,12 +395,18 @@ public final class IscsiService implements ManagedService {
         public void send(Bhs header, DataBuffer buffer, int offset, int length) {
             header.dataSegmentLength(length);
             int pad = PduFraming.padded(length) - length;
-            ByteBuf head = ctx.alloc().directBuffer(Bhs.LENGTH).writeBytes(header.bytes());
+            ByteBuf head = ctx.alloc().directBuffer(Bhs.LENGTH + Digests.LENGTH).writeBytes(header.bytes());
+            if (headerDigest) head.writeBytes(Digests.wire(Digests.crc32c(ByteBuffer.wrap(header.bytes()))));
             // a retained slice: the command releases its buffer right away, Netty releases the slice once written
             ByteBuf body = ((PooledBuffer) buffer).buf.retainedSlice(offset, length);
+            ByteBuf tail = pad > 0 ? Unpooled.wrappedBuffer(PAD, 0, pad) : Unpooled.EMPTY_BUFFER;
+            if (dataDigest && length > 0) {
+                int crc = Digests.crc32c(body.nioBuffer(), ByteBuffer.wrap(PAD, 0, pad));
+                tail = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(PAD, 0, pad), Unpooled.wrappedBuffer(Digests.wire(crc)));
+            }
             // one write per PDU: from the command threads each write is a task for the event loop
-            ctx.write(pad > 0 ? Unpooled.wrappedBuffer(head, body, Unpooled.wrappedBuffer(PAD, 0, pad))
-                    : Unpooled.wrappedBuffer(head, body), ctx.voidPromise());
+            ctx.write(tail.isReadable() ? Unpooled.wrappedBuffer(head, body, tail) : Unpooled.wrappedBuffer(head, body),
+                    ctx.voidPromise());
         }
 
         @Override

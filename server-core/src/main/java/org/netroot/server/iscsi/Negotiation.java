@@ -29,7 +29,17 @@ public final class Negotiation {
         if (value.equals(NOT_UNDERSTOOD) || value.equals(IRRELEVANT) || value.equals(REJECT)) return null;
         try {
             return switch (key) {
-                case "HeaderDigest", "DataDigest" -> Arrays.asList(value.split(",")).contains("None") ? "None" : REJECT;
+                // a list key: the first value offered that we support (§6.2.1)
+                case "HeaderDigest" -> {
+                    String chosen = digest(value);
+                    p.headerDigest = chosen.equals("CRC32C");
+                    yield chosen;
+                }
+                case "DataDigest" -> {
+                    String chosen = digest(value);
+                    p.dataDigest = chosen.equals("CRC32C");
+                    yield chosen;
+                }
                 case "MaxRecvDataSegmentLength" -> {
                     p.maxRecvDataSegmentLength = number(value, 512, 16777215);
                     yield String.valueOf(SessionParameters.TARGET_MAX_RECV_DATA_SEGMENT_LENGTH); // our declaration
@@ -70,6 +80,11 @@ public final class Negotiation {
         } catch (IllegalArgumentException e) {
             return REJECT;
         }
+    }
+
+    private static String digest(String offered) {
+        return Arrays.stream(offered.split(",")).filter(v -> v.equals("CRC32C") || v.equals("None")).findFirst()
+                .orElse(REJECT);
     }
 
     static int number(String value, int min, int max) {

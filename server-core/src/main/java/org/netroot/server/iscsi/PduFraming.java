@@ -3,8 +3,8 @@ package org.netroot.server.iscsi;
 import java.nio.ByteBuffer;
 
 /**
- * Where one PDU ends in a byte stream (RFC 7143 §11.2): BHS, AHS, data segment padded to a
- * multiple of 4. No digests: we only ever negotiate HeaderDigest/DataDigest=None.
+ * Where one PDU ends in a byte stream (RFC 7143 §11.2): BHS, AHS, a header digest when the connection
+ * uses one, the data segment padded to a multiple of 4, a data digest when it uses one and there is data.
  */
 public final class PduFraming {
     private PduFraming() {
@@ -16,6 +16,12 @@ public final class PduFraming {
      * @return the PDU's total length on the wire, or -1 when fewer than 48 bytes are there yet
      */
     public static int frameLength(ByteBuffer header, int maxDataSegment) throws MalformedPduException {
+        return frameLength(header, maxDataSegment, false, false);
+    }
+
+    /** As {@link #frameLength(ByteBuffer, int)} on a connection that uses these digests ({@link Digests}). */
+    public static int frameLength(ByteBuffer header, int maxDataSegment, boolean headerDigest, boolean dataDigest)
+            throws MalformedPduException {
         if (header.remaining() < Bhs.LENGTH) return -1;
         int p = header.position();
         int opcode = header.get(p) & 0x3f;
@@ -28,7 +34,8 @@ public final class PduFraming {
             throw new MalformedPduException("data segment of " + dsl + " bytes exceeds our MaxRecvDataSegmentLength "
                     + maxDataSegment);
         }
-        return Bhs.LENGTH + ahs + padded(dsl);
+        return Bhs.LENGTH + ahs + (headerDigest ? Digests.LENGTH : 0) + padded(dsl)
+                + (dataDigest && dsl > 0 ? Digests.LENGTH : 0);
     }
 
     /** Splits a complete frame (exactly {@link #frameLength} bytes) into header and data. */

@@ -19,6 +19,13 @@ public interface PduOutput {
 
     void flush();
 
+    /**
+     * The connection's negotiated digests apply from the next PDU on, both ways (called right after the
+     * final login response was sent, before it is flushed). Outputs that do not frame PDUs ignore it.
+     */
+    default void startDigests(boolean header, boolean data) {
+    }
+
     /** Flushes what was sent, then closes the connection. */
     void close();
 

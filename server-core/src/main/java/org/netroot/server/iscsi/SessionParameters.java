@@ -20,4 +20,8 @@ public final class SessionParameters {
     public boolean dataPduInOrder = true;
     public boolean dataSequenceInOrder = true;
     public int errorRecoveryLevel = 0;
+    /** CRC32C header digests (HeaderDigest=CRC32C) */
+    public boolean headerDigest;
+    /** CRC32C data digests (DataDigest=CRC32C) */
+    public boolean dataDigest;
 }

@@ -129,7 +129,8 @@ class IscsiChannelTest {
         EmbeddedChannel ch = new PeerChannel(LOCAL, PEER);
         channels.add(ch);
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32, 64));
-        ch.pipeline().addLast(peerNotReading, new IscsiService.Framer(errors), service.new ConnectionHandler(slot));
+        Digests digests = new Digests();
+        ch.pipeline().addLast(peerNotReading, new IscsiService.Framer(errors, digests), service.new ConnectionHandler(slot, digests));
         ch.pipeline().fireChannelActive(); // the handlers came after registration: tell them the connection is up
 
         // a login: its answer (a header and text keys, over 64 bytes) stays unsent
@@ -183,7 +184,7 @@ class IscsiChannelTest {
     }
 
     private EmbeddedChannel framer() {
-        EmbeddedChannel ch = new EmbeddedChannel(new IscsiService.Framer(errors));
+        EmbeddedChannel ch = new EmbeddedChannel(new IscsiService.Framer(errors, new Digests()));
         channels.add(ch);
         return ch;
     }

@@ -19,10 +19,16 @@ class NegotiationTest {
     }
 
     @Test
-    void listKeysPickNoneForDigests() {
-        assertEquals("None", answer("HeaderDigest", "CRC32C,None"));
-        assertEquals("None", answer("DataDigest", "None"));
-        assertEquals("Reject", answer("HeaderDigest", "CRC32C"));
+    void digestsTakeTheFirstOfferedValueWeSupport() {
+        assertEquals("CRC32C", answer("HeaderDigest", "CRC32C,None"));
+        assertTrue(p.headerDigest);
+        assertEquals("None", answer("DataDigest", "None,CRC32C"));
+        assertFalse(p.dataDigest);
+        assertEquals("CRC32C", answer("DataDigest", "CRC32C"));
+        assertTrue(p.dataDigest);
+        assertEquals("None", answer("HeaderDigest", "MD5,None"));
+        assertFalse(p.headerDigest);
+        assertEquals("Reject", answer("HeaderDigest", "MD5"));
     }
 
     @Test

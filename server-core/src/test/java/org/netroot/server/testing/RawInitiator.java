@@ -23,6 +23,8 @@ public final class RawInitiator implements AutoCloseable {
     private int cmdSN = 1;
     private int expStatSN;
     private int itt = 1;
+    /** CRC32C header and data digests, on after a login that negotiated them (both ways) */
+    private boolean digests;
 
     private RawInitiator(Socket socket) throws IOException {
         this.socket = socket;
@@ -33,9 +35,17 @@ public final class RawInitiator implements AutoCloseable {
 
     /** Connects to the loopback portal on {@code port} and logs in to {@code targetIqn}; throws when refused. */
     public static RawInitiator login(int port, String initiatorIqn, String targetIqn) throws IOException {
+        return login(port, initiatorIqn, targetIqn, false);
+    }
+
+    /**
+     * As {@link #login(int, String, String)}; with {@code digests} it offers only CRC32C header and data digests,
+     * fails unless the target accepts both, and from then on sends and checks them on every PDU.
+     */
+    public static RawInitiator login(int port, String initiatorIqn, String targetIqn, boolean digests) throws IOException {
         RawInitiator i = new RawInitiator(new Socket(InetAddress.getLoopbackAddress(), port));
         try {
-            i.doLogin(initiatorIqn, targetIqn);
+            i.doLogin(initiatorIqn, targetIqn, digests);
             return i;
         } catch (IOException | RuntimeException e) {
             i.close();
@@ -43,9 +53,10 @@ public final class RawInitiator implements AutoCloseable {
         }
     }
 
-    private void doLogin(String initiatorIqn, String targetIqn) throws IOException {
+    private void doLogin(String initiatorIqn, String targetIqn, boolean withDigests) throws IOException {
+        String digest = withDigests ? "CRC32C" : "None";
         byte[] data = ("InitiatorName=" + initiatorIqn + "\0TargetName=" + targetIqn + "\0SessionType=Normal\0"
-                + "HeaderDigest=None\0DataDigest=None\0MaxRecvDataSegmentLength=65536\0")
+                + "HeaderDigest=" + digest + "\0DataDigest=" + digest + "\0MaxRecvDataSegmentLength=65536\0")
                 .getBytes(StandardCharsets.UTF_8);
         ByteBuffer h = ByteBuffer.allocate(BHS);
         h.put(0, (byte) 0x43);          // Login, immediate
@@ -61,6 +72,13 @@ public final class RawInitiator implements AutoCloseable {
         int status = ByteBuffer.wrap(r.header).getShort(36) & 0xffff;
         if (status != 0) throw new IOException(String.format("login refused: status 0x%04x", status));
         expStatSN = ByteBuffer.wrap(r.header).getInt(24) + 1;
+        if (withDigests) {
+            String answers = new String(r.data, StandardCharsets.UTF_8);
+            if (!answers.contains("HeaderDigest=CRC32C") || !answers.contains("DataDigest=CRC32C")) {
+                throw new IOException("the target did not take CRC32C digests: " + answers.replace('\0', ' '));
+            }
+            digests = true;
+        }
     }
 
     /** READ(10) of {@code blocks} 512-byte blocks at {@code lba}; returns the bytes read. */
@@ -164,19 +182,35 @@ public final class RawInitiator implements AutoCloseable {
 
     private void send(byte[] header, byte[] data) throws IOException {
         out.write(header);
-        out.write(data);
-        out.write(new byte[(4 - data.length % 4) % 4]);
+        if (digests) out.write(crc32c(header));
+        byte[] padded = java.util.Arrays.copyOf(data, (data.length + 3) & ~3);
+        out.write(padded);
+        if (digests && data.length > 0) out.write(crc32c(padded));
         out.flush();
     }
 
     private Response receive() throws IOException {
         byte[] header = new byte[BHS];
         in.readFully(header);
+        if (digests) expectDigest(header, "header");
         int length = ByteBuffer.wrap(header).getInt(4) & 0xffffff;
-        byte[] data = new byte[length];
-        in.readFully(data);
-        in.skipNBytes((4 - length % 4) % 4);
-        return new Response(header, data);
+        byte[] padded = new byte[(length + 3) & ~3];
+        in.readFully(padded);
+        if (digests && length > 0) expectDigest(padded, "data");
+        return new Response(header, java.util.Arrays.copyOf(padded, length));
+    }
+
+    /** CRC32C as iSCSI sends it: least significant byte first. */
+    private static byte[] crc32c(byte[] bytes) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        int v = (int) crc.getValue();
+        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+    }
+
+    private void expectDigest(byte[] covered, String what) throws IOException {
+        byte[] got = in.readNBytes(4);
+        if (!java.util.Arrays.equals(got, crc32c(covered))) throw new IOException("the target's " + what + " digest does not match");
     }
 
     @Override
