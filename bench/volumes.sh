@@ -84,7 +84,7 @@ initiator() { echo "iqn.2026-01.org.netroot:initiator:$1"; }
 MACN=0
 volume_client() { # volume: a client of the same name booting it, so its iSCSI target exists (CHAP off)
   MACN=$((MACN + 1))
-  nr client add "$1" --mac "$(printf '02:6e:76:00:00:%02x' "$MACN")" --volume "$1"
+  nr client add "$1" --mac "$(printf '02:6e:76:00:00:%02x' "$MACN")" --volume "$1" --no-chap # iscsi-perf logs in without CHAP
 }
 
 STARTED=$(date -u '+%Y-%m-%d %H:%M')

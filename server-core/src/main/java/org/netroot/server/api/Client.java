@@ -53,6 +53,38 @@ public record Client(
                 reservedIp, false, false);
     }
 
+    /** Length of a generated CHAP secret: within the 12 to 16 characters Windows' initiator accepts. */
+    public static final int GENERATED_SECRET_LENGTH = 16;
+    private static final String SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * A new random CHAP secret: 16 letters and digits (about 93 bits; no look-alikes such as O and 0,
+     * and nothing an iPXE script or a shell would read as syntax).
+     */
+    public static String newChapSecret() {
+        StringBuilder b = new StringBuilder(GENERATED_SECRET_LENGTH);
+        for (int i = 0; i < GENERATED_SECRET_LENGTH; i++) b.append(SECRET_ALPHABET.charAt(RANDOM.nextInt(SECRET_ALPHABET.length())));
+        return b.toString();
+    }
+
+    /**
+     * This client with CHAP both ways, as new clients get it by default: a generated secret for the
+     * initiator and another for the target (mutual CHAP, the target's name as its user), unless it has a
+     * CHAP secret already (then it is returned as it is). iPXE gets both through the client's script and
+     * hands them to the booted OS in the iBFT.
+     */
+    public Client withGeneratedChap() {
+        if (chapSecret != null && !chapSecret.isEmpty()) return this;
+        String secret = newChapSecret();
+        String mutual;
+        do {
+            mutual = newChapSecret();
+        } while (mutual.equals(secret));
+        return new Client(name, mac, volumeName, bootMode, initiatorIqn, chapUser, secret, mutualChapUser, mutual,
+                reservedIp, true, true, otherInitiatorIqns);
+    }
+
     /** This client as lists show it: CHAP on or off, but no secret. */
     public Client withoutSecrets() {
         return new Client(name, mac, volumeName, bootMode, initiatorIqn, chapUser, null, mutualChapUser, null,

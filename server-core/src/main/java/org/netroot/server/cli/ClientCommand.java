@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Add, list and remove the machines that boot from this server.",
         subcommands = {ClientCommand.Add.class, ClientCommand.Edit.class, ClientCommand.ListClients.class,
-                ClientCommand.Remove.class})
+                ClientCommand.Secrets.class, ClientCommand.Remove.class})
 final class ClientCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a machine: its MAC address and the volume it boots.")
@@ -28,15 +28,53 @@ final class ClientCommand {
         @Option(names = "--chap-secret", description = "CHAP secret, 12+ characters: turns on CHAP") String chapSecret;
         @Option(names = "--mutual-chap-user", description = "name the server proves itself with") String mutualUser;
         @Option(names = "--mutual-chap-secret", description = "secret the server proves itself with") String mutualSecret;
+        @Option(names = "--no-chap", description = {"log in without CHAP. By default a new client gets CHAP both ways with"
+                + " generated secrets (iPXE and, through the iBFT, the booted OS use them); --chap-secret sets its own"}) boolean noChap;
         @Option(names = "--ip", paramLabel = "IP", description = "address reserved for this machine (serve --dhcp full)") String ip;
 
         @Override
         public Integer call() {
+            if (noChap && (chapSecret != null || mutualSecret != null)) {
+                throw new IllegalArgumentException("--no-chap and a CHAP secret contradict each other: give one of them");
+            }
             return Connection.run(data, c -> {
-                Client added = c.addClient(new Client(name, mac, volume, BootMode.SANBOOT, null, chapUser, chapSecret,
-                        mutualUser, mutualSecret, ip).withInitiatorIqns(iqns));
+                Client asked = new Client(name, mac, volume, BootMode.SANBOOT, null, chapUser, chapSecret,
+                        mutualUser, mutualSecret, ip).withInitiatorIqns(iqns);
+                boolean generated = !noChap && chapSecret == null && mutualSecret == null;
+                Client added = c.addClient(generated ? asked.withGeneratedChap() : asked);
                 System.out.println("added client " + added.name() + " (" + added.mac() + ") booting volume "
                         + added.volumeName() + " as " + added.targetIqn());
+                System.out.println(added.usesMutualChap() ? "CHAP: on, both ways" + (generated ? ", secrets generated" : "")
+                        + " (netroot client secrets " + added.name() + " shows them)"
+                        : added.usesChap() ? "CHAP: on (netroot client secrets " + added.name() + " shows the secret)"
+                        : "CHAP: off (anyone on the network who knows the target's name can log in to it)");
+            });
+        }
+    }
+
+    @Command(name = "secrets", mixinStandardHelpOptions = true,
+            description = "Show a machine's CHAP secrets (to set up an initiator by hand; iPXE gets them by itself).")
+    static final class Secrets implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the client") String name;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                var s = c.clientSecrets(name);
+                Client client = c.clients().stream().filter(x -> x.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+                if (s.chapSecret() == null) {
+                    System.out.println(name + ": CHAP is off");
+                    return;
+                }
+                System.out.println("initiator name: " + client.initiatorIqn());
+                System.out.println("CHAP user:      " + (s.chapUser() == null ? client.initiatorIqn() : s.chapUser()));
+                System.out.println("CHAP secret:    " + s.chapSecret());
+                if (s.mutualChapSecret() != null) {
+                    System.out.println("mutual user:    " + (s.mutualChapUser() == null ? client.targetIqn() : s.mutualChapUser()));
+                    System.out.println("mutual secret:  " + s.mutualChapSecret());
+                }
             });
         }
     }

@@ -89,6 +89,32 @@ class NetrootCliTest {
     }
 
     @Test
+    void newClientsGetChapBothWaysWithGeneratedSecretsUnlessToldOtherwise() {
+        assertEquals(0, cli("volume", "create", "v1", "--size", "16M").code());
+        assertEquals(0, cli("volume", "create", "v2", "--size", "16M").code());
+        CliRun added = cli("client", "add", "pc1", "--mac", "52:54:00:12:34:56", "--volume", "v1");
+        assertEquals(0, added.code(), added.err());
+        assertTrue(added.out().contains("CHAP: on, both ways, secrets generated"), added.out());
+        String secrets = cli("client", "secrets", "pc1").out();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("CHAP secret: +(\\S+)\\n(?s).*mutual user: +(\\S+)\\nmutual secret: +(\\S+)")
+                .matcher(secrets);
+        assertTrue(m.find(), secrets);
+        assertTrue(m.group(1).matches("[A-Za-z0-9]{16}") && m.group(3).matches("[A-Za-z0-9]{16}"), secrets);
+        assertTrue(!m.group(1).equals(m.group(3)), "the two secrets differ (RFC 7143 12.1.3)");
+        assertEquals("iqn.2026-01.org.netroot:pc1", m.group(2));
+        assertTrue(cli("client", "list").out().contains("mutual"), "the list says CHAP is mutual, without the secrets");
+        assertTrue(!cli("client", "list").out().contains(m.group(1)), "lists carry no secrets");
+
+        CliRun open = cli("client", "add", "pc2", "--mac", "52:54:00:12:34:57", "--volume", "v2", "--no-chap");
+        assertEquals(0, open.code(), open.err());
+        assertTrue(open.out().contains("CHAP: off"), open.out());
+        assertEquals("pc2: CHAP is off\n", cli("client", "secrets", "pc2").out());
+        CliRun both = cli("client", "add", "pc3", "--mac", "52:54:00:12:34:58", "--volume", "v2", "--no-chap",
+                "--chap-secret", "abcdefghijklmn");
+        assertTrue(both.err().contains("--no-chap and a CHAP secret contradict each other"), both.err());
+    }
+
+    @Test
     void clientLifecycleAndClearErrors() {
         assertEquals(0, cli("volume", "create", "v1", "--size", "16M").code());
         CliRun added = cli("client", "add", "pc1", "--mac", "52:54:00:12:34:56", "--volume", "v1");

@@ -65,7 +65,7 @@ final class ClientDialog {
         mac.setDisable(!macEditable);
         grid.addRow(row++, new Label("MAC"), mac);
         row = volumeRows(grid, row, form, volumes);
-        if (form.mode() == ClientForm.Mode.EDIT) row = chapRows(grid, row, form);
+        row = chapRows(grid, row, form);
 
         Label problem = new Label();
         problem.setId("client-problem");
@@ -138,7 +138,7 @@ final class ClientDialog {
     }
 
     private static int chapRows(GridPane grid, int row, ClientForm form) {
-        CheckBox chap = new CheckBox("Log in with CHAP");
+        CheckBox chap = new CheckBox("Log in with CHAP (recommended)");
         chap.setId("chap-on");
         chap.selectedProperty().bindBidirectional(form.chap());
         TextField user = field("chap-user", form.chapUser().get());
@@ -147,7 +147,8 @@ final class ClientDialog {
         PasswordField secret = new PasswordField();
         secret.setId("chap-secret");
         secret.textProperty().bindBidirectional(form.chapSecret());
-        secret.setPromptText(form.chap().get() ? "unchanged" : "12 to 16 characters");
+        secret.setPromptText(form.mode() == ClientForm.Mode.EDIT && form.chap().get() ? "unchanged"
+                : "generated (or 12 to 16 characters)");
         user.disableProperty().bind(chap.selectedProperty().not());
         secret.disableProperty().bind(chap.selectedProperty().not());
         grid.add(chap, 1, row++);

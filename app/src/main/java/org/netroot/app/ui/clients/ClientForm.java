@@ -50,6 +50,7 @@ public final class ClientForm {
         this.hadChap = hadChap;
         this.problem = Bindings.createStringBinding(this::findProblem, name, mac, newVolume, size, existingVolume,
                 chap, chapUser, chapSecret, reservedIp);
+        chap.set(mode == Mode.ADD); // new clients log in with CHAP both ways, secrets generated
     }
 
     /** A form filled with a client's settings for editing (no secret: blank keeps the stored one). */
@@ -84,7 +85,7 @@ public final class ClientForm {
         }
         if (chap.get()) {
             String secret = chapSecret.get();
-            if (secret.isEmpty() && !hadChap) return "CHAP is on: give a secret of 12 to 16 characters";
+            // empty: the stored secret stays (edit) or new ones are generated (add, or CHAP turned on)
             if (!secret.isEmpty() && (secret.length() < 12 || secret.length() > 16)) {
                 return "The CHAP secret is 12 to 16 characters (Windows initiators refuse others)";
             }
@@ -111,10 +112,12 @@ public final class ClientForm {
         String secret = on && !chapSecret.get().isEmpty() ? chapSecret.get() : null;
         String user = on && !chapUser.get().isBlank() ? chapUser.get().trim() : null;
         boolean mutual = on && original != null && original.mutualChap();
-        return new Client(n, normalizedMac(), volume, original == null ? null : original.bootMode(),
+        Client c = new Client(n, normalizedMac(), volume, original == null ? null : original.bootMode(),
                 original == null ? null : original.initiatorIqn(), user, secret,
                 mutual ? original.mutualChapUser() : null, null, ip.isEmpty() ? null : ip, on, mutual,
                 original == null ? null : original.otherInitiatorIqns()); // the form does not edit them: kept
+        // CHAP on without a secret typed in: generated ones (both ways), unless the client had CHAP (kept)
+        return on && secret == null && !hadChap ? c.withGeneratedChap() : c;
     }
 
     /** The blank volume to create first, in bytes; 0 when the client uses an existing one. */

@@ -64,6 +64,6 @@ public final class FirstClientForm {
 
     public Client client() {
         String n = name.get().trim();
-        return Client.sanboot(n, mac.get().trim(), n);
+        return Client.sanboot(n, mac.get().trim(), n).withGeneratedChap(); // CHAP both ways, as every new client
     }
 }

@@ -33,7 +33,7 @@ class ClientFormTest {
         assertEquals(2L << 30, f.newVolumeBytes());
         Client c = f.toClient(null);
         assertEquals(List.of("pc2", "52:54:00:00:00:02", "pc2"), List.of(c.name(), c.mac(), c.volumeName()));
-        assertFalse(c.chap());
+        assertTrue(c.usesMutualChap(), "a new client logs in with CHAP both ways");
 
         f.newVolume().set(false);
         assertEquals("Choose a volume, or a new blank one", f.problem().get());
@@ -66,7 +66,26 @@ class ClientFormTest {
         ClientForm off = ClientForm.editing(Client.sanboot("pc2", "52:54:00:00:00:02", null), List.of(), List.of(),
                 List.of());
         off.chap().set(true);
-        assertTrue(off.problem().get().startsWith("CHAP is on: give a secret"));
+        assertNull(off.problem().get(), "CHAP turned on with no secret typed in: secrets are generated");
+        Client turnedOn = off.toClient(Client.sanboot("pc2", "52:54:00:00:00:02", "v"));
+        assertTrue(turnedOn.usesMutualChap() && turnedOn.chapSecret().matches("[A-Za-z0-9]{16}")
+                && turnedOn.mutualChapSecret().matches("[A-Za-z0-9]{16}"), "generated secrets both ways");
+    }
+
+    @Test
+    void aNewClientLogsInWithGeneratedChapUnlessTheBoxIsCleared() {
+        ClientForm add = new ClientForm(ClientForm.Mode.ADD, List.of(), List.of(), List.of(), false);
+        add.name().set("pc9");
+        add.mac().set("52:54:00:00:00:09");
+        assertTrue(add.chap().get(), "CHAP is on for a new client");
+        assertNull(add.problem().get());
+        Client c = add.toClient(null);
+        assertTrue(c.usesMutualChap(), "both ways");
+        assertTrue(c.chapSecret().length() == 16 && c.mutualChapSecret().length() == 16
+                && !c.chapSecret().equals(c.mutualChapSecret()), "two different 16-character secrets");
+        assertTrue(!add.toClient(null).chapSecret().equals(c.chapSecret()), "each new client gets its own");
+        add.chap().set(false);
+        assertTrue(!add.toClient(null).usesChap(), "cleared: no CHAP");
     }
 
     @Test

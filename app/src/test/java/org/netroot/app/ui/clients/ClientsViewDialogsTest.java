@@ -72,6 +72,8 @@ class ClientsViewDialogsTest {
             assertEquals(List.of("desk", MAC, "desk"), List.of(api.clients().get(0).name(), api.clients().get(0).mac(),
                     api.clients().get(0).volumeName()));
             assertEquals(1L << 30, api.volumes().get(0).sizeBytes());
+            assertTrue(api.clients().get(0).usesMutualChap(), "added with CHAP both ways, secrets generated");
+            assertTrue(api.clientSecrets("desk").chapSecret().matches("[A-Za-z0-9]{16}"));
         }
 
         server.server().events().record(BootEvent.of(MAC, BootEventType.ERROR,
@@ -88,7 +90,8 @@ class ClientsViewDialogsTest {
         robot.clickOn("#edit-desk");
         Fx.await(Duration.ofSeconds(2), "the edit dialog", () -> robot.lookup("#chap-on").tryQuery().isPresent());
         assertTrue(Fx.get(() -> robot.lookup("#client-name").queryTextInputControl().isDisabled()), "no renaming");
-        robot.clickOn("#chap-on");
+        assertTrue(Fx.get(() -> robot.lookup("#chap-on").queryAs(javafx.scene.control.CheckBox.class).isSelected()),
+                "the box shows CHAP on");
         robot.clickOn("#chap-user").write("desk");
         robot.clickOn("#chap-secret").write("a-good-secret1");
         robot.clickOn("#reserved-ip").write("10.0.0.30");
