@@ -50,15 +50,17 @@ public final class Digests {
 
     /**
      * Checks the digests of one whole frame ({@link PduFraming#frameLength} bytes with these digests, from its
-     * position) and returns it without them: header (BHS and AHS), then the padded data segment.
+     * position); returns where its data segment starts (after the header and its digest, if any).
      *
      * @throws MalformedPduException when a digest does not match: the connection is dropped (error recovery level 0)
      */
-    public ByteBuffer strip(ByteBuffer frame) throws MalformedPduException {
-        boolean h = header;
-        boolean d = data;
+    public int check(ByteBuffer frame) throws MalformedPduException {
+        return check(frame, header, data);
+    }
+
+    private static int check(ByteBuffer frame, boolean h, boolean d) throws MalformedPduException {
         ByteBuffer f = frame.slice();
-        int headerLength = Bhs.LENGTH + (f.get(4) & 0xff) * 4;
+        int headerLength = headerLength(f);
         int dsl = ((f.get(5) & 0xff) << 16) | ((f.get(6) & 0xff) << 8) | (f.get(7) & 0xff);
         int padded = PduFraming.padded(dsl);
         if (h) {
@@ -74,7 +76,26 @@ public final class Digests {
                 throw new MalformedPduException("data digest mismatch (CRC32C) in a PDU with " + dsl + " bytes of data");
             }
         }
-        if (!h) return f.slice(0, headerLength + padded);
+        return dataAt;
+    }
+
+    /** BHS and AHS of the frame at {@code frame}'s position. */
+    static int headerLength(ByteBuffer frame) {
+        return Bhs.LENGTH + (frame.get(frame.position() + 4) & 0xff) * 4;
+    }
+
+    /** The padded data segment's length of the frame at {@code frame}'s position. */
+    static int paddedDataLength(ByteBuffer frame) {
+        int p = frame.position();
+        return PduFraming.padded(((frame.get(p + 5) & 0xff) << 16) | ((frame.get(p + 6) & 0xff) << 8) | (frame.get(p + 7) & 0xff));
+    }
+
+    /** As {@link #check}, and a copy of the frame without its digests: header, then the padded data segment. */
+    public ByteBuffer strip(ByteBuffer frame) throws MalformedPduException {
+        ByteBuffer f = frame.slice();
+        int dataAt = check(f, header, data);
+        int headerLength = headerLength(f);
+        int padded = paddedDataLength(f);
         ByteBuffer out = ByteBuffer.allocate(headerLength + padded);
         out.put(f.slice(0, headerLength)).put(f.slice(dataAt, padded));
         return out.flip();

@@ -231,11 +231,20 @@ public final class IscsiService implements ManagedService {
                 length = PduFraming.frameLength(in.nioBuffer(in.readerIndex(), Bhs.LENGTH),
                         SessionParameters.TARGET_MAX_RECV_DATA_SEGMENT_LENGTH, header, data);
                 if (readable < length) return;
+                ByteBuf frame = in.readRetainedSlice(length); // its own reference: the command thread reads it later
                 if (!header && !data) {
-                    out.add(in.readRetainedSlice(length));
-                } else { // checked here, on the thread that framed it with these digests
-                    out.add(Unpooled.wrappedBuffer(digests.strip(in.nioBuffer(in.readerIndex(), length))));
-                    in.skipBytes(length);
+                    out.add(frame);
+                    return;
+                }
+                try { // checked here, on the thread that framed it with these digests; passed on without them
+                    ByteBuffer f = frame.nioBuffer();
+                    int dataAt = digests.check(f);
+                    int headerLength = Digests.headerLength(f);
+                    int padded = Digests.paddedDataLength(f);
+                    out.add(header ? Unpooled.wrappedBuffer(frame.retainedSlice(0, headerLength), frame.retainedSlice(dataAt, padded))
+                            : frame.retainedSlice(0, headerLength + padded));
+                } finally {
+                    frame.release();
                 }
             } catch (MalformedPduException e) {
                 errors.dropped("iSCSI", ctx.channel().remoteAddress(), e.getMessage());

@@ -23,8 +23,9 @@ public final class RawInitiator implements AutoCloseable {
     private int cmdSN = 1;
     private int expStatSN;
     private int itt = 1;
-    /** CRC32C header and data digests, on after a login that negotiated them (both ways) */
-    private boolean digests;
+    /** CRC32C header and data digests, each on after a login that negotiated it (both ways) */
+    private boolean headerDigests;
+    private boolean dataDigests;
 
     private RawInitiator(Socket socket) throws IOException {
         this.socket = socket;
@@ -43,9 +44,15 @@ public final class RawInitiator implements AutoCloseable {
      * fails unless the target accepts both, and from then on sends and checks them on every PDU.
      */
     public static RawInitiator login(int port, String initiatorIqn, String targetIqn, boolean digests) throws IOException {
+        return login(port, initiatorIqn, targetIqn, digests, digests);
+    }
+
+    /** As {@link #login(int, String, String, boolean)}, header and data digests asked for each on its own. */
+    public static RawInitiator login(int port, String initiatorIqn, String targetIqn, boolean headerDigest,
+                                     boolean dataDigest) throws IOException {
         RawInitiator i = new RawInitiator(new Socket(InetAddress.getLoopbackAddress(), port));
         try {
-            i.doLogin(initiatorIqn, targetIqn, digests);
+            i.doLogin(initiatorIqn, targetIqn, headerDigest, dataDigest);
             return i;
         } catch (IOException | RuntimeException e) {
             i.close();
@@ -53,10 +60,10 @@ public final class RawInitiator implements AutoCloseable {
         }
     }
 
-    private void doLogin(String initiatorIqn, String targetIqn, boolean withDigests) throws IOException {
-        String digest = withDigests ? "CRC32C" : "None";
+    private void doLogin(String initiatorIqn, String targetIqn, boolean headerDigest, boolean dataDigest) throws IOException {
         byte[] data = ("InitiatorName=" + initiatorIqn + "\0TargetName=" + targetIqn + "\0SessionType=Normal\0"
-                + "HeaderDigest=" + digest + "\0DataDigest=" + digest + "\0MaxRecvDataSegmentLength=65536\0")
+                + "HeaderDigest=" + (headerDigest ? "CRC32C" : "None") + "\0DataDigest=" + (dataDigest ? "CRC32C" : "None")
+                + "\0MaxRecvDataSegmentLength=65536\0")
                 .getBytes(StandardCharsets.UTF_8);
         ByteBuffer h = ByteBuffer.allocate(BHS);
         h.put(0, (byte) 0x43);          // Login, immediate
@@ -72,13 +79,12 @@ public final class RawInitiator implements AutoCloseable {
         int status = ByteBuffer.wrap(r.header).getShort(36) & 0xffff;
         if (status != 0) throw new IOException(String.format("login refused: status 0x%04x", status));
         expStatSN = ByteBuffer.wrap(r.header).getInt(24) + 1;
-        if (withDigests) {
-            String answers = new String(r.data, StandardCharsets.UTF_8);
-            if (!answers.contains("HeaderDigest=CRC32C") || !answers.contains("DataDigest=CRC32C")) {
-                throw new IOException("the target did not take CRC32C digests: " + answers.replace('\0', ' '));
-            }
-            digests = true;
+        String answers = new String(r.data, StandardCharsets.UTF_8);
+        if (headerDigest && !answers.contains("HeaderDigest=CRC32C") || dataDigest && !answers.contains("DataDigest=CRC32C")) {
+            throw new IOException("the target did not take CRC32C digests: " + answers.replace('\0', ' '));
         }
+        headerDigests = headerDigest;
+        dataDigests = dataDigest;
     }
 
     /** READ(10) of {@code blocks} 512-byte blocks at {@code lba}; returns the bytes read. */
@@ -182,21 +188,21 @@ public final class RawInitiator implements AutoCloseable {
 
     private void send(byte[] header, byte[] data) throws IOException {
         out.write(header);
-        if (digests) out.write(crc32c(header));
+        if (headerDigests) out.write(crc32c(header));
         byte[] padded = java.util.Arrays.copyOf(data, (data.length + 3) & ~3);
         out.write(padded);
-        if (digests && data.length > 0) out.write(crc32c(padded));
+        if (dataDigests && data.length > 0) out.write(crc32c(padded));
         out.flush();
     }
 
     private Response receive() throws IOException {
         byte[] header = new byte[BHS];
         in.readFully(header);
-        if (digests) expectDigest(header, "header");
+        if (headerDigests) expectDigest(header, "header");
         int length = ByteBuffer.wrap(header).getInt(4) & 0xffffff;
         byte[] padded = new byte[(length + 3) & ~3];
         in.readFully(padded);
-        if (digests && length > 0) expectDigest(padded, "data");
+        if (dataDigests && length > 0) expectDigest(padded, "data");
         return new Response(header, java.util.Arrays.copyOf(padded, length));
     }
 
