@@ -34,8 +34,8 @@ final class ClientCommand {
 
         @Override
         public Integer call() {
-            if (noChap && (chapSecret != null || mutualSecret != null)) {
-                throw new IllegalArgumentException("--no-chap and a CHAP secret contradict each other: give one of them");
+            if (noChap && (chapSecret != null || mutualSecret != null || chapUser != null || mutualUser != null)) {
+                throw new IllegalArgumentException("--no-chap and CHAP settings contradict each other: give one of them");
             }
             return Connection.run(data, c -> {
                 Client asked = new Client(name, mac, volume, BootMode.SANBOOT, null, chapUser, chapSecret,

@@ -771,9 +771,10 @@ public final class VolumeStore {
     /** {@code e} in words for {@code what}; {@code written} is where the failed write went (its disk may be full). */
     private static IOException diskError(String what, IOException e, Path written) {
         String msg;
-        if (DiskFullException.isDiskFull(e, written)) msg = "the disk holding " + written + " is full";
-        else if (e instanceof java.nio.file.DirectoryNotEmptyException d) msg = d.getFile() + " is a folder";
+        // the named failures first: on a nearly full disk a missing file is still a missing file
+        if (e instanceof java.nio.file.DirectoryNotEmptyException d) msg = d.getFile() + " is a folder";
         else if (e instanceof NoSuchFileException n) msg = n.getFile() + " does not exist";
+        else if (DiskFullException.isDiskFull(e, written)) msg = "the disk holding " + written + " is full";
         else msg = String.valueOf(e.getMessage());
         return new IOException("could not " + what + ": " + msg, e);
     }

@@ -174,6 +174,8 @@ public final class TftpService implements ManagedService {
         ScheduledThreadPoolExecutor timeouts = watchdog;
         watchdog = null;
         if (timeouts != null) timeouts.shutdownNow();
+        // a request read before the listeners stopped may have started a transfer after the first round
+        active.values().forEach(ActiveTransfer::close);
     }
 
     @Override

@@ -116,10 +116,13 @@ final class TransferSession implements Runnable, ActiveTransfer {
         } catch (IOException e) {
             failure = e;
             abortToClient();
+        } catch (RuntimeException | Error e) { // the service must still hear of the end: its slot would leak
+            failure = new IOException("transfer failed: " + e, e);
+            abortToClient();
         } finally {
             close();
+            finish.finished(this, peer, filename, transfer, ended, failure, System.nanoTime() - started);
         }
-        finish.finished(this, peer, filename, transfer, ended, failure, System.nanoTime() - started);
     }
 
     /** The watchdog's turn: retransmit or give up when no progress came for the whole timeout, else look again later. */
@@ -135,6 +138,9 @@ final class TransferSession implements Runnable, ActiveTransfer {
             outcome = transfer.onTimeout();
         } catch (IOException e) {
             watchdogFailure = e;
+            abortToClient();
+        } catch (RuntimeException | Error e) { // a boot file truncated under its memory map (SIGBUS: InternalError)
+            watchdogFailure = new IOException("retransmission failed: " + e, e);
             abortToClient();
         }
         progressAt = now;

@@ -33,12 +33,13 @@ import org.netroot.server.testing.RawInitiator;
 /**
  * Issue 13's crash safety, by a real server process: an initiator writes 4 KiB blocks to random places
  * (several in flight, one in ten with FUA, a SYNCHRONIZE CACHE every so often) while the server is killed
- * with SIGKILL at a random moment. A ledger keeps, for each block, the last write the target promised
- * was on the medium (a FUA write acknowledged, or any write acknowledged before a SYNCHRONIZE CACHE that
- * answered GOOD) and the writes after it, whose fate is open. After a restart every block holds its
- * promised write or one of those later ones, never older data, zeros or a mix. Raw and qcow2 volumes;
- * the qcow2 image must be clean for {@code qemu-img check} afterwards (checked by the suite-wide
- * {@code Qcow2CheckedTempDirs} once the server stopped).
+ * with SIGKILL at a random moment. A killed process leaves the kernel's page cache behind, so this holds
+ * the target to more than the issue's "every write acknowledged after SYNCHRONIZE CACHE or with FUA": every
+ * acknowledged write must survive, and a block may otherwise hold only the one write to it that was still
+ * in flight, never older data, zeros or a mix. (Whether a flush reaches the medium before a power loss is
+ * not something killing a process can show.) Raw and qcow2 volumes; the killed qcow2 image is checked with
+ * {@code qemu-img check} before the restarted server repairs it (leaked clusters allowed, nothing else),
+ * and again once that server stopped (the suite-wide {@code Qcow2CheckedTempDirs}).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SigkillDurabilityTest {
@@ -62,40 +63,32 @@ class SigkillDurabilityTest {
 
     /** What each block may hold after the crash. */
     static final class Ledger {
-        /** per slot: the promised content first (null: never written, zeros), then later writes, oldest first */
+        /** per slot: the last acknowledged content first (null: never written, zeros), then a write still in flight */
         final Map<Integer, List<byte[]>> candidates = new HashMap<>();
-        /** per slot: the last acknowledged content not yet promised (what a SYNCHRONIZE CACHE will promise) */
-        final Map<Integer, byte[]> acknowledged = new HashMap<>();
-        int promisedWrites;
+        int acknowledgedWrites;
         int syncs;
 
         void sent(int slot, byte[] content) {
             candidates.computeIfAbsent(slot, s -> new ArrayList<>(Arrays.asList((byte[]) null))).add(content);
         }
 
+        /** Acknowledged: what came before it is superseded (writes to one slot never overlap in time). */
         void acknowledged(int slot, byte[] content, boolean fua) {
-            if (fua) promise(slot, content);
-            else acknowledged.put(slot, content);
-        }
-
-        /** A SYNCHRONIZE CACHE answered GOOD with nothing in flight: every acknowledged write is promised. */
-        void synced() {
-            acknowledged.forEach(this::promise);
-            acknowledged.clear();
-            syncs++;
-        }
-
-        private void promise(int slot, byte[] content) {
             List<byte[]> c = candidates.get(slot);
             int at = c.indexOf(content); // identity: each write's array is its own
-            c.subList(0, at).clear(); // older writes are superseded: writes to one slot never overlap in time
-            promisedWrites++;
+            c.subList(0, at).clear();
+            acknowledgedWrites++;
+        }
+
+        /** A SYNCHRONIZE CACHE answered GOOD. */
+        void synced() {
+            syncs++;
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"raw", "qcow2"})
-    void everyWriteThePromisedDurableSurvivesSigkill(String format) throws Exception {
+    void everyAcknowledgedWriteSurvivesSigkill(String format) throws Exception {
         Path data = tmp.resolve("data");
         cli(data, "volume", "create", "disk", "--size", "64M", "--format", format);
         cli(data, "client", "add", "pc", "--mac", "52:54:00:00:0d:01", "--volume", "disk", "--no-chap"); // RawInitiator logs in without CHAP
@@ -126,9 +119,16 @@ class SigkillDurabilityTest {
         }
         killer.join();
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-        assertTrue(ledger.syncs >= KILL_AFTER_SYNCS && ledger.promisedWrites >= 100,
+        assertTrue(ledger.syncs >= KILL_AFTER_SYNCS && ledger.acknowledgedWrites >= 100,
                 "the load ran too briefly before the kill to show anything: " + ledger.syncs + " flushes, "
-                        + ledger.promisedWrites + " promised writes (" + why + ")");
+                        + ledger.acknowledgedWrites + " acknowledged writes (" + why + ")");
+        Path image = data.resolve("volumes").resolve("disk.qcow2");
+        if (format.equals("qcow2") && Processes.has("qemu-img")) {
+            // before the restart repairs it: leaked clusters (exit 3) are allowed, corruption (exit 2) is not
+            Processes.Result check = Processes.run(60, "qemu-img", "check", "-f", "qcow2", image.toString());
+            assertTrue(check.exitCode() == 0 || check.exitCode() == 3, "the killed image, as SIGKILL left it ("
+                    + why + "):\n" + check.all());
+        }
 
         serve(data, port, tmp.resolve("serve2.log"));
         int promisedHeld = 0;
@@ -138,13 +138,14 @@ class SigkillDurabilityTest {
                 List<byte[]> allowed = e.getValue();
                 int which = indexOf(allowed, found);
                 if (which < 0) {
-                    fail("block " + e.getKey() + " holds " + describe(found) + " after the crash; allowed: the promised "
-                            + describe(allowed.get(0)) + " or one of " + (allowed.size() - 1) + " later writes (" + why + ")");
+                    fail("block " + e.getKey() + " holds " + describe(found) + " after the crash; allowed: the last acknowledged "
+                            + describe(allowed.get(0)) + (allowed.size() > 1 ? " or the write in flight " + describe(allowed.get(1)) : "")
+                            + " (" + why + ")");
                 }
                 if (which == 0 && allowed.get(0) != null) promisedHeld++;
             }
         }
-        assertTrue(promisedHeld > 0, "no block kept exactly its promised write: nothing was shown (" + why + ")");
+        assertTrue(promisedHeld > 0, "no block kept exactly its acknowledged write: nothing was shown (" + why + ")");
     }
 
     private static void writeUntilKilled(RawInitiator initiator, Ledger ledger, Random random, Runnable afterSync) {

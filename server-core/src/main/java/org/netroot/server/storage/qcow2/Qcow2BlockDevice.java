@@ -1013,11 +1013,18 @@ public final class Qcow2BlockDevice implements BlockDevice {
             return;
         }
         zeroPartial(from, firstWhole << clusterBits);
+        // clusters a write is filling right now: it links its new cluster after copying what was there, which
+        // would bring back what this discard drops; those wait for the write, then are done one by one
+        List<Long> beingFilled = new ArrayList<>();
         allocLock.lock();
         alloc.startBatch();
         try {
             checkUsable();
             for (long vc = firstWhole; vc < endWhole; vc++) {
+                if (filling.containsKey(vc)) {
+                    beingFilled.add(vc);
+                    continue;
+                }
                 boolean backingShows = backing != null && (vc << clusterBits) < backingSize;
                 ClusterMapping m = lookup(vc);
                 if (!m.compressed() && m.hostOffset() == 0 && (!backingShows || m.zeros() == layout.all())) continue; // reads zeros already
@@ -1037,6 +1044,18 @@ public final class Qcow2BlockDevice implements BlockDevice {
             } finally {
                 allocLock.unlock();
             }
+        }
+        for (long vc : beingFilled) {
+            CountDownLatch other = filling.get(vc);
+            if (other != null) {
+                try {
+                    other.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while a write filled the cluster to discard");
+                }
+            }
+            zeroRange(vc << clusterBits, (vc + 1) << clusterBits); // again: another write may have started meanwhile
         }
         zeroPartial(Math.max(endWhole << clusterBits, firstWhole << clusterBits), to);
     }
