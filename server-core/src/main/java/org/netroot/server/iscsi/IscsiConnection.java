@@ -214,7 +214,7 @@ public final class IscsiConnection implements OpenVolumes.User {
         unit = new LogicalUnit(volume.device(), UnitIdentity.forVolume(target.volumeName()));
         volume.addListener(unit); // a resize raises UNIT ATTENTION in this session
         unit.onDiskFull(this::diskFull);
-        event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn()
+        event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn() + " with " + l.authentication
                 + (claim.claim() == OpenVolumes.Claim.REPLACED ? " (replacing its previous session)" : ""));
         return LoginStatus.SUCCESS;
     }

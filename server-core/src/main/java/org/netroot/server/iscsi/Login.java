@@ -58,6 +58,8 @@ final class Login {
     IscsiTarget target;
     private boolean authRequired;
     private Auth auth = Auth.NOT_CHOSEN;
+    /** How the initiator proved itself, in words for the login event: "CHAP", "mutual CHAP", or none */
+    String authentication = "no authentication";
     private Chap.Challenge challenge;
     private boolean declaredMaxRecv;
 
@@ -259,6 +261,9 @@ final class Login {
             String user = mutual.user() == null || mutual.user().isEmpty() ? target.iqn() : mutual.user();
             answers.put("CHAP_N", user);
             answers.put("CHAP_R", Chap.hex(Chap.response(id, mutual.secret(), c)));
+            authentication = "mutual CHAP";
+        } else {
+            authentication = "CHAP";
         }
         auth = Auth.DONE;
         return null;

@@ -64,6 +64,8 @@ class LinuxRootLabTest {
 
             List<BootEvent> logins = netroot.storedEvents().stream().filter(e -> e.type() == BootEventType.ISCSI_LOGIN).toList();
             assertEquals(4, logins.size(), "each boot logs in twice: iPXE's sanboot, then the kernel's initiator: " + logins);
+            assertTrue(logins.stream().allMatch(e -> e.detail().contains(" with mutual CHAP")),
+                    "iPXE and the kernel (from the iBFT) both log in with mutual CHAP: " + logins);
             Path volume = netroot.dataDir().resolve("volumes").resolve("debian.qcow2");
             Processes.Result check = Processes.run(120, "qemu-img", "check", volume.toString());
             assertEquals(0, check.exitCode(), "the volume Linux wrote is clean for qemu-img check:\n" + check.all());
