@@ -425,8 +425,10 @@ public final class LogicalUnit implements CapacityListener {
     /**
      * WRITE SAME: one block of Data-Out repeated over the range (NDOB: zeros). With UNMAP set and a
      * block of zeros the range is discarded instead (SBC-4 §5.48: LBPRZ=1, so discarded blocks read
-     * as the zeros asked for); UNMAP with any other block writes it. ANCHOR is refused (ANC_SUP=0
-     * in VPD 0xb2), as tgt and LIO do.
+     * as the zeros asked for); UNMAP with any other block writes it (later reads must return the
+     * block written; libiscsi's UnmapUntilEnd expects zeros there and is listed as a known failure).
+     * ANCHOR is refused (ANC_SUP=0 in VPD 0xb2), as tgt and LIO do. A block count of 0 runs to
+     * the last block (WSNZ=0 in VPD 0xb0), within the MAXIMUM WRITE SAME LENGTH.
      */
     private ScsiResult writeSame(long lba, long count, ByteBuffer dataOut, byte[] cdb) {
         if ((cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
