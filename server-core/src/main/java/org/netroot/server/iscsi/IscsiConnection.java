@@ -11,9 +11,11 @@ import java.util.Map;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.scsi.DataIn;
+import org.netroot.server.scsi.InitiatorPort;
 import org.netroot.server.scsi.LogicalUnit;
 import org.netroot.server.scsi.ScsiResult;
 import org.netroot.server.scsi.Sense;
+import org.netroot.server.scsi.SharedUnit;
 import org.netroot.server.scsi.UnitIdentity;
 import org.netroot.server.storage.BlockDevice;
 import org.netroot.server.storage.DiskFullException;
@@ -135,6 +137,7 @@ public final class IscsiConnection implements OpenVolumes.User {
         writes.clear();
         if (volume != null) {
             volume.removeListener(unit);
+            unit.close();         // the I_T nexus is gone: its SPC-2 reservation with it
             volume.release(this); // the last user out closes the device
         }
         if (holdsTarget) {
@@ -211,7 +214,9 @@ public final class IscsiConnection implements OpenVolumes.User {
         holdsTarget = true;
         services.sessions().holds(target.volumeName(), this);
         volume = claim.handle();
-        unit = new LogicalUnit(volume.device(), UnitIdentity.forVolume(target.volumeName()));
+        // one SharedUnit per open volume: reservations and unit attentions reach every session of a shared one
+        unit = new LogicalUnit(volume.device(), UnitIdentity.forVolume(target.volumeName()),
+                volume.shared(SharedUnit.class, SharedUnit::new), new InitiatorPort(initiatorName, isid));
         volume.addListener(unit); // a resize raises UNIT ATTENTION in this session
         unit.onDiskFull(this::diskFull);
         event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn() + " with " + l.authentication
@@ -458,22 +463,34 @@ public final class IscsiConnection implements OpenVolumes.User {
         out.send(in, echo.hasRemaining() ? echo : null);
     }
 
-    /** ABORT TASK, LUN RESET and the like: drop what is pending and answer "function complete" (§11.5). */
+    /**
+     * Task management (RFC 7143 §11.5). Commands run to completion in order, so the only tasks
+     * left to abort are writes still waiting for Data-Out. ABORT TASK of a task that already
+     * completed answers "task does not exist" (§11.6.1; libiscsi's AbortTaskSimpleAsync expects
+     * it). LOGICAL UNIT RESET and TARGET WARM RESET (the target has one unit) reset the unit:
+     * its SPC-2 reservation ends and every session of the volume gets a unit attention. TARGET
+     * COLD RESET does that and closes this connection after the answer (§11.5.1: the initiator
+     * logs in again).
+     */
     private void taskManagement(Bhs h) {
         int function = h.flags() & 0x7f;
         int response = 0;
+        boolean close = false;
         switch (function) {
             case 1 -> {
                 PendingWrite w = writes.get(h.int32(20));
                 if (w != null) {
                     forget(w);
                     w.buffer.release();
+                } else {
+                    response = 1;
                 }
             }
-            case 2, 3, 4, 5, 6, 7 -> {
-                for (PendingWrite w : writes.values()) w.buffer.release();
-                writes.clear();
-                pendingWriteBytes = 0;
+            case 2, 3, 4 -> dropPendingWrites();
+            case 5, 6, 7 -> {
+                dropPendingWrites();
+                if (unit != null) unit.reset();
+                close = function == 7;
             }
             case 8 -> response = 4; // task reassign: ErrorRecoveryLevel 0
             default -> response = 5;
@@ -481,6 +498,13 @@ public final class IscsiConnection implements OpenVolumes.User {
         Bhs r = response(Bhs.TASK_MANAGEMENT_RESPONSE, h, true);
         r.byte2(response);
         out.send(r, null);
+        if (close) closeAfterFlush();
+    }
+
+    private void dropPendingWrites() {
+        for (PendingWrite w : writes.values()) w.buffer.release();
+        writes.clear();
+        pendingWriteBytes = 0;
     }
 
     private void text(Pdu pdu) throws MalformedPduException {

@@ -1,9 +1,17 @@
 package org.netroot.server.scsi;
 
+import static org.netroot.server.scsi.Bytes.put16;
+import static org.netroot.server.scsi.Bytes.put32;
+import static org.netroot.server.scsi.Bytes.put64;
+import static org.netroot.server.scsi.Bytes.u16;
+import static org.netroot.server.scsi.Bytes.u32;
+import static org.netroot.server.scsi.Bytes.u64;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
 import org.netroot.server.storage.BlockDevice;
 import org.netroot.server.storage.CapacityListener;
 import org.netroot.server.storage.DiskFullException;
@@ -27,10 +35,22 @@ public final class LogicalUnit implements CapacityListener {
     static final int MAX_UNMAP_BLOCKS = 1 << 20;
     /** VPD 0xb0 maximum unmap block descriptor count (Linux sends one per command, Windows a few). */
     static final int MAX_UNMAP_DESCRIPTORS = 256;
+    /** VPD 0xb0 maximum COMPARE AND WRITE length (the most its one-byte field holds). */
+    static final int MAX_COMPARE_AND_WRITE_BLOCKS = 255;
+    /**
+     * READ CAPACITY(16) logical blocks per physical block exponent: 4 KiB physical blocks, what the
+     * host's file systems allocate and qcow2 clusters are multiples of. Initiators then align and
+     * size their writes to 4 KiB instead of making the host read, merge and write back.
+     */
+    static final int PHYSICAL_BLOCK_EXPONENT = 3;
     private static final int BS = BlockDevice.BLOCK_SIZE;
 
     private final BlockDevice device;
     private final UnitIdentity identity;
+    /** What this volume's other sessions share with this one: reservations, unit attentions, write order. */
+    private final SharedUnit shared;
+    /** This session's I_T nexus: what its reservations are held by. */
+    private final InitiatorPort port;
     /** A capacity change this I_T nexus has not been told of yet (SAM-5 §5.14 unit attention). */
     private final AtomicBoolean capacityChanged = new AtomicBoolean();
     private volatile DiskFullListener diskFullListener = e -> { };
@@ -41,9 +61,21 @@ public final class LogicalUnit implements CapacityListener {
         void diskFull(DiskFullException e);
     }
 
+    /** A unit no other session shares (tests and tools). */
     public LogicalUnit(BlockDevice device, UnitIdentity identity) {
+        this(device, identity, new SharedUnit(), InitiatorPort.LOCAL);
+    }
+
+    /**
+     * The unit as the session of {@code port} sees it; {@code shared} is the volume's one
+     * {@link SharedUnit}. {@link #close} when the session ends.
+     */
+    public LogicalUnit(BlockDevice device, UnitIdentity identity, SharedUnit shared, InitiatorPort port) {
         this.device = device;
         this.identity = identity;
+        this.shared = shared;
+        this.port = port;
+        shared.attentions().attach(port);
     }
 
     public void onDiskFull(DiskFullListener listener) {
@@ -58,6 +90,22 @@ public final class LogicalUnit implements CapacityListener {
     @Override
     public void capacityChanged(long newSizeBytes) {
         capacityChanged.set(true);
+    }
+
+    /**
+     * LOGICAL UNIT RESET (and a target reset: the target has this one unit): the SPC-2 reservation
+     * ends, persistent ones stay, and every session of the volume is told once, by a unit
+     * attention (SAM-5 §6.3.3). Commands here run to completion, so none is left to abort.
+     */
+    public void reset() {
+        shared.reservations().reset();
+        shared.attentions().postToAttached(Sense.RESET_OCCURRED);
+    }
+
+    /** The session ended (the I_T nexus is gone): its SPC-2 reservation ends; its registrations stay (SPC-4 §5.13.1). */
+    public void close() {
+        shared.reservations().nexusLost(port);
+        shared.attentions().detach(port);
     }
 
     private long blocks() {
@@ -85,13 +133,16 @@ public final class LogicalUnit implements CapacityListener {
     public ScsiResult execute(long lun, byte[] cdb, ByteBuffer dataOut, DataIn dataIn) {
         int op = cdb[0] & 0xff;
         if (lun != 0) return otherLun(op, cdb, dataIn);
-        // SAM-5 §5.14 as Linux's initiator and LIO apply it: INQUIRY and REPORT LUNS run without
-        // reporting the attention, REQUEST SENSE returns (and clears) it, anything else reports it
-        if (op != 0x12 && op != 0xa0 && capacityChanged.get()) {
-            if (op == 0x03) return unitAttentionAsSense(cdb, dataIn);
-            if (capacityChanged.compareAndSet(true, false)) return ScsiResult.check(Sense.CAPACITY_DATA_HAS_CHANGED);
-        }
         try {
+            // SAM-5 §5.14 as Linux's initiator and LIO apply it: INQUIRY and REPORT LUNS run without
+            // reporting the attention, REQUEST SENSE returns (and clears) it, anything else reports it
+            if (op != 0x12 && op != 0xa0) {
+                Sense attention = capacityChanged.get() && capacityChanged.compareAndSet(true, false)
+                        ? Sense.CAPACITY_DATA_HAS_CHANGED : shared.attentions().take(port);
+                if (attention != null) return op == 0x03 ? senseData(attention, cdb, dataIn) : ScsiResult.check(attention);
+            }
+            ScsiResult conflict = shared.reservations().check(port, cdb);
+            if (conflict != null) return conflict;
             return switch (op) {
                 case 0x00 -> ScsiResult.good(0);                                    // TEST UNIT READY
                 case 0x03 -> requestSense(cdb, dataIn);
@@ -106,18 +157,33 @@ public final class LogicalUnit implements CapacityListener {
                 case 0x2a, 0x2e -> write(u32(cdb, 2), u16(cdb, 7), dataOut, cdb, true);
                 case 0xaa, 0xae -> write(u32(cdb, 2), u32(cdb, 6), dataOut, cdb, true);
                 case 0x8a, 0x8e -> write(u64(cdb, 2), u32(cdb, 10), dataOut, cdb, true);
+                case 0x89 -> compareAndWrite(cdb, dataOut);
+                case 0x8b -> orWrite(u64(cdb, 2), u32(cdb, 10), dataOut, cdb);
                 case 0x42 -> unmap(cdb, dataOut);
                 case 0x2f -> verify(u32(cdb, 2), u16(cdb, 7), dataOut, cdb);
+                case 0xaf -> verify(u32(cdb, 2), u32(cdb, 6), dataOut, cdb);
                 case 0x8f -> verify(u64(cdb, 2), u32(cdb, 10), dataOut, cdb);
                 case 0x41 -> writeSame(u32(cdb, 2), u16(cdb, 7), dataOut, cdb);
                 case 0x93 -> writeSame(u64(cdb, 2), u32(cdb, 10), dataOut, cdb);
+                case 0x34 -> preFetch(u32(cdb, 2), u16(cdb, 7));
+                case 0x90 -> preFetch(u64(cdb, 2), u32(cdb, 10));
                 case 0x35 -> synchronizeCache(u32(cdb, 2), u16(cdb, 7));
                 case 0x91 -> synchronizeCache(u64(cdb, 2), u32(cdb, 10));
+                case 0x37 -> readDefectData(cdb, dataIn, false);
+                case 0xb7 -> readDefectData(cdb, dataIn, true);
                 case 0xa0 -> reportLuns(cdb, dataIn);
+                case 0xa3 -> maintenanceIn(cdb, dataIn);
                 case 0x1a -> modeSense(cdb, dataIn, false);
                 case 0x5a -> modeSense(cdb, dataIn, true);
                 case 0x15, 0x55 -> ScsiResult.good(0);  // MODE SELECT: nothing is changeable; accept
                 case 0x1b, 0x1e -> ScsiResult.good(0);  // START STOP UNIT, PREVENT ALLOW MEDIUM REMOVAL
+                case 0x5e -> persistentReserveIn(cdb, dataIn);
+                case 0x5f -> shared.reservations().out(port, cdb, dataOut);
+                case 0x16 -> (cdb[1] & 0x1f) != 0 ? ScsiResult.check(Sense.INVALID_FIELD_IN_CDB)   // third party, extents
+                        : shared.reservations().spc2Reserve(port);
+                case 0x56 -> (cdb[1] & 0x12) != 0 ? ScsiResult.check(Sense.INVALID_FIELD_IN_CDB)   // 3RDPTY, LONGID
+                        : shared.reservations().spc2Reserve(port);
+                case 0x17, 0x57 -> shared.reservations().spc2Release(port);
                 default -> ScsiResult.check(Sense.INVALID_OPCODE);
             };
         } catch (ArrayIndexOutOfBoundsException e) {
@@ -173,13 +239,129 @@ public final class LogicalUnit implements CapacityListener {
         if (length == 0) return ScsiResult.good(0);
         ByteBuffer src = dataOut.duplicate();
         src.limit(src.position() + length);
+        Lock order = shared.writeOrder().readLock();
+        order.lock();
         try {
             device.write(lba * BS, src);
-            if (checkProtect && (cdb[1] & 0x08) != 0 || isWriteAndVerify(cdb)) device.flush(); // durable before GOOD
+            if (checkProtect && fua(cdb) || isWriteAndVerify(cdb)) device.flush(); // durable before GOOD
         } catch (IOException e) {
             return writeFailed(e);
+        } finally {
+            order.unlock();
         }
         return ScsiResult.good(0);
+    }
+
+    /** FUA (force unit access, byte 1 bit 3 of the 10/12/16-byte writes): GOOD only once the data is on the disk. */
+    private static boolean fua(byte[] cdb) {
+        return (cdb[1] & 0x08) != 0;
+    }
+
+    /**
+     * COMPARE AND WRITE (SBC-4 §5.3): compares the first half of the Data-Out with the blocks and,
+     * when all of it matches, writes the second half; atomic against every other session's writes
+     * to the volume (VMware's ATS locking and cluster file systems build on that). A miscompare
+     * says at which byte (the INFORMATION field) and writes nothing. The Data-Out must be exactly
+     * twice the blocks named (as LIO: anything else is INVALID FIELD IN CDB).
+     */
+    private ScsiResult compareAndWrite(byte[] cdb, ByteBuffer dataOut) {
+        if ((cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);       // WRPROTECT: no PI
+        if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
+        long lba = u64(cdb, 2);
+        int count = cdb[13] & 0xff;
+        if (count > MAX_COMPARE_AND_WRITE_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        int half = count * BS;
+        if ((dataOut == null ? 0 : dataOut.remaining()) != 2 * half) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        ScsiResult bad = checkRange(lba, count);
+        if (bad != null) return bad;
+        if (count == 0) return ScsiResult.good(0);
+        ByteBuffer expected = dataOut.duplicate();
+        expected.limit(expected.position() + half);
+        ByteBuffer replacement = dataOut.duplicate();
+        replacement.position(replacement.position() + half);
+        ByteBuffer medium = ByteBuffer.allocate(half);
+        Lock order = shared.writeOrder().writeLock();
+        order.lock();
+        try {
+            device.read(lba * BS, medium);
+            medium.flip();
+            int at = medium.mismatch(expected);
+            if (at >= 0) return ScsiResult.check(Sense.MISCOMPARE_DURING_VERIFY.fixedFormat(at));
+            device.write(lba * BS, replacement);
+            if (fua(cdb)) device.flush();
+        } catch (IOException e) {
+            return writeFailed(e);
+        } finally {
+            order.unlock();
+        }
+        return ScsiResult.good(0);
+    }
+
+    /**
+     * ORWRITE(16) (SBC-4 §5.10): each block becomes itself OR the Data-Out, atomic against other
+     * sessions' writes. As WRITE, only whole blocks that arrived are used.
+     */
+    private ScsiResult orWrite(long lba, long count, ByteBuffer dataOut, byte[] cdb) {
+        if ((cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);       // ORPROTECT: no PI
+        if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
+        ScsiResult bad = checkRange(lba, count);
+        if (bad != null) return bad;
+        if (count > MAX_TRANSFER_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        long blocksSent = dataOut == null ? 0 : dataOut.remaining() / BS;
+        int length = (int) Math.min(count, blocksSent) * BS;
+        if (length == 0) return ScsiResult.good(0);
+        ByteBuffer mask = dataOut.duplicate();
+        ByteBuffer blocks = ByteBuffer.allocate(length);
+        Lock order = shared.writeOrder().writeLock();
+        order.lock();
+        try {
+            device.read(lba * BS, blocks);
+            for (int i = 0; i < length; i++) blocks.put(i, (byte) (blocks.get(i) | mask.get(mask.position() + i)));
+            blocks.clear();
+            device.write(lba * BS, blocks);
+            if (fua(cdb)) device.flush();
+        } catch (IOException e) {
+            return writeFailed(e);
+        } finally {
+            order.unlock();
+        }
+        return ScsiResult.good(0);
+    }
+
+    /**
+     * PRE-FETCH (SBC-4 §5.11): the host's page cache reads ahead on its own, so there is nothing to
+     * do beyond checking the range; GOOD (not CONDITION MET) says the cache made no promise.
+     */
+    private ScsiResult preFetch(long lba, long count) {
+        ScsiResult bad = checkRange(lba, count);
+        return bad != null ? bad : ScsiResult.good(0);
+    }
+
+    /**
+     * READ DEFECT DATA (10) and (12) (SBC-4 §5.19/5.20): a virtual disk has no defects; both lists
+     * are valid and empty, in the format asked for.
+     */
+    private ScsiResult readDefectData(byte[] cdb, DataIn dataIn, boolean twelve) {
+        int request = twelve ? cdb[1] & 0x1f : cdb[2] & 0x1f;
+        byte[] d = new byte[twelve ? 8 : 4];
+        d[1] = (byte) request;                   // PLISTV and GLISTV as requested, the format asked for
+        return copyOut(d, twelve ? u32(cdb, 6) : u16(cdb, 7), dataIn);
+    }
+
+    /** MAINTENANCE IN: REPORT SUPPORTED OPERATION CODES is its one service action here. */
+    private ScsiResult maintenanceIn(byte[] cdb, DataIn dataIn) {
+        if ((cdb[1] & 0x1f) != 0x0c) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        byte[] d = SupportedCommands.report(cdb);
+        // the REPORTING OPTIONS asked of is wrong, not the command: say which byte
+        if (d == null) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB.fixedFormatPointingAt(2));
+        return copyOut(d, u32(cdb, 6), dataIn);
+    }
+
+    /** PERSISTENT RESERVE IN (SPC-4 §6.16): READ KEYS, READ RESERVATION, REPORT CAPABILITIES, READ FULL STATUS. */
+    private ScsiResult persistentReserveIn(byte[] cdb, DataIn dataIn) {
+        byte[] d = shared.reservations().in(cdb[1] & 0x1f);
+        if (d == null) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        return copyOut(d, u16(cdb, 7), dataIn);
     }
 
     private static boolean isWriteAndVerify(byte[] cdb) {
@@ -209,6 +391,11 @@ public final class LogicalUnit implements CapacityListener {
             case 0xaa, 0xae -> u32(cdb, 6) * BS;
             case 0x8a, 0x8e -> u32(cdb, 10) * BS;
             case 0x42 -> u16(cdb, 7);   // UNMAP: the parameter list length
+            case 0x89 -> 2L * (cdb[13] & 0xff) * BS;                      // COMPARE AND WRITE: compare + write halves
+            case 0x8b -> u32(cdb, 10) * BS;                               // ORWRITE(16)
+            case 0x41 -> BS;                                              // WRITE SAME(10): one block
+            case 0x93 -> (cdb[1] & 0x01) != 0 ? 0 : BS;                   // WRITE SAME(16), none with NDOB
+            case 0x5f -> u32(cdb, 5);                                     // PERSISTENT RESERVE OUT: parameter list
             default -> -1;
         };
     }
@@ -238,8 +425,10 @@ public final class LogicalUnit implements CapacityListener {
     /**
      * WRITE SAME: one block of Data-Out repeated over the range (NDOB: zeros). With UNMAP set and a
      * block of zeros the range is discarded instead (SBC-4 §5.48: LBPRZ=1, so discarded blocks read
-     * as the zeros asked for); UNMAP with any other block writes it. ANCHOR is refused (ANC_SUP=0
-     * in VPD 0xb2), as tgt and LIO do.
+     * as the zeros asked for); UNMAP with any other block writes it (later reads must return the
+     * block written; libiscsi's UnmapUntilEnd expects zeros there and is listed as a known failure).
+     * ANCHOR is refused (ANC_SUP=0 in VPD 0xb2), as tgt and LIO do. A block count of 0 runs to
+     * the last block (WSNZ=0 in VPD 0xb0), within the MAXIMUM WRITE SAME LENGTH.
      */
     private ScsiResult writeSame(long lba, long count, ByteBuffer dataOut, byte[] cdb) {
         if ((cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
@@ -247,15 +436,27 @@ public final class LogicalUnit implements CapacityListener {
         ScsiResult bad = checkRange(lba, count);
         if (bad != null) return bad;
         if ((cdb[1] & 0x10) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);  // ANCHOR
-        if (count == 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);             // WSNZ=1 in VPD 0xb0
+        if (count == 0) count = blocks() - lba;                                          // WSNZ=0: to the last block
         if (count > MAX_WRITE_SAME_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB); // as LIO
+        if (count == 0) return ScsiResult.good(0);
         boolean unmap = (cdb[1] & 0x08) != 0;
         boolean ndob = (cdb[0] & 0xff) == 0x93 && (cdb[1] & 0x01) != 0;
         byte[] block = new byte[BS];
         if (!ndob) {
-            if (dataOut == null || dataOut.remaining() < BS) return ScsiResult.check(Sense.DATA_PHASE_ERROR);
+            // exactly one block, as LIO: a shorter or longer Data-Out is an initiator's mistake
+            if (dataOut == null || dataOut.remaining() != BS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
             dataOut.duplicate().get(block);
         }
+        Lock order = shared.writeOrder().readLock();
+        order.lock();
+        try {
+            return writeSame(lba, count, block, unmap);
+        } finally {
+            order.unlock();
+        }
+    }
+
+    private ScsiResult writeSame(long lba, long count, byte[] block, boolean unmap) {
         if (unmap && isZero(block)) {
             try {
                 device.discard(lba * BS, count * BS);
@@ -314,6 +515,8 @@ public final class LogicalUnit implements CapacityListener {
             ScsiResult bad = checkRange(lba, count);
             if (bad != null) return bad;
         }
+        Lock order = shared.writeOrder().readLock();
+        order.lock();
         try {
             for (int i = 0; i < descriptors; i++) {
                 long lba = u64(list, 8 + 16 * i);
@@ -322,6 +525,8 @@ public final class LogicalUnit implements CapacityListener {
             }
         } catch (IOException e) {
             return writeFailed(e);
+        } finally {
+            order.unlock();
         }
         return ScsiResult.good(0);
     }
@@ -406,8 +611,9 @@ public final class LogicalUnit implements CapacityListener {
 
     private byte[] blockLimits() {
         byte[] p = new byte[0x3c];
-        p[0] = 0x01;                                    // WSNZ: WRITE SAME needs a block count
-        put16(p, 6 - 4, 1);                            // optimal transfer length granularity: 1 block
+        // WSNZ 0: WRITE SAME with no block count writes to the last block
+        p[5 - 4] = (byte) MAX_COMPARE_AND_WRITE_BLOCKS;
+        put16(p, 6 - 4, 1 << PHYSICAL_BLOCK_EXPONENT);  // optimal transfer length granularity: a physical block
         put32(p, 8 - 4, MAX_TRANSFER_BLOCKS);           // maximum transfer length
         put32(p, 12 - 4, 128 * 1024 / BS);              // optimal transfer length: 128 KiB
         put32(p, 20 - 4, MAX_UNMAP_BLOCKS);             // maximum unmap LBA count
@@ -460,6 +666,7 @@ public final class LogicalUnit implements CapacityListener {
         byte[] d = new byte[32];
         put64(d, 0, blocks() - 1);
         put32(d, 8, BS);
+        d[13] = PHYSICAL_BLOCK_EXPONENT;                // logical blocks per physical block: 2^3 (4 KiB)
         d[14] = (byte) 0xc0;                            // LBPME: thin provisioned; LBPRZ: unmapped blocks read zeros
         return copyOut(d, u32(cdb, 10), dataIn);
     }
@@ -494,11 +701,10 @@ public final class LogicalUnit implements CapacityListener {
         return copyOut(d, cdb[4] & 0xff, dataIn);
     }
 
-    private ScsiResult unitAttentionAsSense(byte[] cdb, DataIn dataIn) {
-        if (!capacityChanged.compareAndSet(true, false)) return requestSense(cdb, dataIn);
+    /** REQUEST SENSE while a unit attention waits: the attention is the sense data (SPC-4 §6.39), in the format asked for. */
+    private ScsiResult senseData(Sense attention, byte[] cdb, DataIn dataIn) {
         boolean desc = (cdb[1] & 0x01) != 0;
-        Sense ua = Sense.CAPACITY_DATA_HAS_CHANGED;
-        byte[] d = desc ? ua.descriptorFormat() : ua.fixedFormat();
+        byte[] d = desc ? attention.descriptorFormat() : attention.fixedFormat();
         return copyOut(d, cdb[4] & 0xff, dataIn);
     }
 
@@ -633,35 +839,5 @@ public final class LogicalUnit implements CapacityListener {
     private static long len6(byte[] c) {
         int n = c[4] & 0xff;
         return n == 0 ? 256 : n; // SBC-3: 0 means 256 blocks for READ/WRITE 6
-    }
-
-    static int u16(byte[] b, int o) {
-        return ((b[o] & 0xff) << 8) | (b[o + 1] & 0xff);
-    }
-
-    static long u32(byte[] b, int o) {
-        return ((long) (b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16) | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff);
-    }
-
-    static long u64(byte[] b, int o) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) v = (v << 8) | (b[o + i] & 0xff);
-        return v;
-    }
-
-    private static void put16(byte[] b, int o, int v) {
-        b[o] = (byte) (v >>> 8);
-        b[o + 1] = (byte) v;
-    }
-
-    private static void put32(byte[] b, int o, int v) {
-        b[o] = (byte) (v >>> 24);
-        b[o + 1] = (byte) (v >>> 16);
-        b[o + 2] = (byte) (v >>> 8);
-        b[o + 3] = (byte) v;
-    }
-
-    private static void put64(byte[] b, int o, long v) {
-        for (int i = 0; i < 8; i++) b[o + i] = (byte) (v >>> (56 - 8 * i));
     }
 }

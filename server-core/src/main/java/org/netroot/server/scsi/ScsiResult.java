@@ -7,6 +7,8 @@ package org.netroot.server.scsi;
 public record ScsiResult(int status, byte[] sense, int dataLength) {
     public static final int GOOD = 0x00;
     public static final int CHECK_CONDITION = 0x02;
+    /** SAM-5: another I_T nexus holds a reservation that keeps this command out; no sense data. */
+    public static final int RESERVATION_CONFLICT = 0x18;
 
     public static ScsiResult good(int dataLength) {
         return new ScsiResult(GOOD, null, dataLength);
@@ -14,6 +16,15 @@ public record ScsiResult(int status, byte[] sense, int dataLength) {
 
     public static ScsiResult check(Sense sense) {
         return new ScsiResult(CHECK_CONDITION, sense.fixedFormat(), 0);
+    }
+
+    /** CHECK CONDITION with sense bytes made elsewhere (a sense with its INFORMATION field). */
+    public static ScsiResult check(byte[] sense) {
+        return new ScsiResult(CHECK_CONDITION, sense, 0);
+    }
+
+    public static ScsiResult conflict() {
+        return new ScsiResult(RESERVATION_CONFLICT, null, 0);
     }
 
     public boolean isGood() {

@@ -35,6 +35,20 @@ public record Sense(int key, int asc, int ascq) {
 
     /** SPC-4 ASC 2Ah ASCQ 09h: the volume was resized; the initiator should read its capacity again. */
     public static final Sense CAPACITY_DATA_HAS_CHANGED = new Sense(UNIT_ATTENTION, 0x2a, 0x09);
+    /**
+     * SPC-4 ASC 29h ASCQ 00h, POWER ON, RESET, OR BUS DEVICE RESET OCCURRED: after a LOGICAL UNIT
+     * RESET or a target reset. The generic code of the 29h family, the one initiators (libiscsi's
+     * RESERVE6 among them) retry on.
+     */
+    public static final Sense RESET_OCCURRED = new Sense(UNIT_ATTENTION, 0x29, 0x00);
+    /** SPC-4 2Ah/03h: another initiator's CLEAR took this one's registration and the reservation. */
+    public static final Sense RESERVATIONS_PREEMPTED = new Sense(UNIT_ATTENTION, 0x2a, 0x03);
+    /** SPC-4 2Ah/04h: a registrants-only or all-registrants reservation this initiator shared is gone. */
+    public static final Sense RESERVATIONS_RELEASED = new Sense(UNIT_ATTENTION, 0x2a, 0x04);
+    /** SPC-4 2Ah/05h: another initiator's PREEMPT removed this one's registration. */
+    public static final Sense REGISTRATIONS_PREEMPTED = new Sense(UNIT_ATTENTION, 0x2a, 0x05);
+    /** SPC-4 26h/04h: RELEASE named another type than the persistent reservation held. */
+    public static final Sense INVALID_RELEASE_OF_PERSISTENT_RESERVATION = new Sense(ILLEGAL_REQUEST, 0x26, 0x04);
 
     public static final int FIXED_LENGTH = 18;
 
@@ -45,6 +59,29 @@ public record Sense(int key, int asc, int ascq) {
         s[7] = FIXED_LENGTH - 8;      // additional sense length
         s[12] = (byte) asc;
         s[13] = (byte) ascq;
+        return s;
+    }
+
+    /**
+     * Fixed format with the INFORMATION field valid (VALID bit, bytes 3-6): COMPARE AND WRITE puts
+     * the offset of the first byte that differed there (SBC-4 §5.3).
+     */
+    public byte[] fixedFormat(long information) {
+        byte[] s = fixedFormat();
+        s[0] = (byte) 0xf0;
+        Bytes.put32(s, 3, (int) information);
+        return s;
+    }
+
+    /**
+     * Fixed format with a field pointer (SPC-4 §4.5.2.4.2: SKSV, C/D=1): the CDB byte that was
+     * wrong. Initiators tell "this field is wrong" from "this command does not exist" by it
+     * (libiscsi takes INVALID FIELD IN CDB without one, on a MAINTENANCE IN, for the latter).
+     */
+    public byte[] fixedFormatPointingAt(int cdbByte) {
+        byte[] s = fixedFormat();
+        s[15] = (byte) (0x80 | 0x40);
+        Bytes.put16(s, 16, cdbByte);
         return s;
     }
 

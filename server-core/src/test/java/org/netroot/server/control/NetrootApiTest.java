@@ -241,6 +241,37 @@ class NetrootApiTest {
         }
     }
 
+    /** Shared volumes and several initiator names, through the HTTP API and its live stream. */
+    @Test
+    void aSharedVolumeAndSeveralInitiatorNamesGoThroughTheApi() throws Exception {
+        Path data = tmp.resolve("data");
+        try (NetrootServer ignored = NetrootServer.start(TestConfigs.loopback(data, tmp));
+             NetrootControl api = Netroot.attach(data)) {
+            assertInstanceOf(RemoteControl.class, api);
+            api.createVolume("quorum", 1 << 20);
+            ChangeStreamTest.Recorder stream = new ChangeStreamTest.Recorder();
+            AutoCloseable sub = api.subscribe(0, stream);
+            assertTrue(api.shareVolume("quorum", true).shared());
+            stream.await(l -> l.stream().anyMatch(e -> e.type() == ChangeType.VOLUME_CHANGED));
+            sub.close();
+            assertTrue(stream.events.stream().filter(e -> e.type() == ChangeType.VOLUME_CHANGED)
+                    .map(e -> e.payloadAs(org.netroot.server.api.Volume.class)).anyMatch(v -> v.shared()), "the stream says so");
+            assertTrue(api.volumes().get(0).shared(), "and the list");
+
+            api.addClient(Client.sanboot("node1", "52:54:00:00:00:01", "quorum")
+                    .withInitiatorIqns(List.of("iqn.1991-05.com.microsoft:node1", "iqn.2026-01.org.netroot:initiator:node1")));
+            api.addClient(Client.sanboot("node2", "52:54:00:00:00:02", "quorum"));
+            Client node1 = api.clients().get(0);
+            assertEquals(List.of("iqn.1991-05.com.microsoft:node1", "iqn.2026-01.org.netroot:initiator:node1"),
+                    node1.initiatorIqns(), "both names over JSON, iPXE's first");
+            var unshare = assertThrows(IllegalArgumentException.class, () -> api.shareVolume("quorum", false));
+            assertEquals("volume quorum is the disk of clients node1, node2: give all but one of them another volume first",
+                    unshare.getMessage());
+            api.removeClient("node2");
+            assertFalse(api.shareVolume("quorum", false).shared());
+        }
+    }
+
     @Test
     void aClientsEventsAreItsOwnAfterAnId() throws Exception {
         Path data = tmp.resolve("data");

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.scsi.ScsiResult;
 import org.netroot.server.scsi.Sense;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.storage.OpenVolumes;
@@ -551,7 +552,7 @@ class ConnectionTest {
     }
 
     @Test
-    void taskManagementAnswersFunctionComplete() throws Exception {
+    void taskManagementAbortsWhatWaitsAndResetsTheUnit() throws Exception {
         loginLikeIpxe();
         conn.receive(scsi(write10(0, 8), 0xa0, 4096, null)); // waits for Data-Out
         Bhs tm = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 1); // ABORT TASK
@@ -559,11 +560,28 @@ class ConnectionTest {
         conn.receive(Pdu.of(tm, new byte[0]));
         assertEquals(Bhs.TASK_MANAGEMENT_RESPONSE, out.last().opcode());
         assertEquals(0, out.last().bhs().byte2(), "function complete");
-        Bhs reset = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 5); // LUN RESET
+        assertEquals(out.allocated, out.released, "the aborted write's buffer is released");
+        conn.receive(Pdu.of(tm.copy().itt(0x99b), new byte[0]));
+        assertEquals(1, out.last().bhs().byte2(), "RFC 7143 11.6.1: a task that ended already does not exist");
+
+        Bhs reset = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 5); // LOGICAL UNIT RESET
         reset.itt(0x99a).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
         conn.receive(Pdu.of(reset, new byte[0]));
         assertEquals(0, out.last().bhs().byte2());
-        assertEquals(out.allocated, out.released, "the aborted write's buffer is released");
+        conn.receive(scsi(new byte[6], 0x80, 0, null)); // TEST UNIT READY
+        RecordingOutput.Sent ua = out.last();
+        assertEquals(Bhs.SCSI_RESPONSE, ua.opcode());
+        assertEquals(ScsiResult.CHECK_CONDITION, ua.bhs().byte3());
+        assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(ua.data(), 2, ua.data().length)),
+                "SAM-5: the reset is reported to the session, once");
+        conn.receive(scsi(new byte[6], 0x80, 0, null));
+        assertEquals(0, out.last().bhs().byte3());
+
+        Bhs cold = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 7); // TARGET COLD RESET
+        cold.itt(0x99c).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
+        conn.receive(Pdu.of(cold, new byte[0]));
+        assertEquals(0, out.last().bhs().byte2());
+        assertTrue(out.closed, "a cold reset ends the connection after its answer");
     }
 
     @Test

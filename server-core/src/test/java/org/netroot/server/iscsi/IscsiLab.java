@@ -46,6 +46,18 @@ final class IscsiLab implements AutoCloseable {
         return addClient(name, mac, volumeBytes, null, null, null, null);
     }
 
+    /**
+     * A client whose raw volume is shared (several initiators may open it at once, a cluster disk)
+     * and who may log in under each of {@code initiatorIqns}.
+     */
+    Client addSharedClient(String name, String mac, long volumeBytes, List<String> initiatorIqns) throws IOException {
+        volumes.create(name + "-disk", volumeBytes, "raw");
+        volumes.share(name + "-disk", true);
+        Client c = Client.sanboot(name, mac, name + "-disk").withInitiatorIqns(initiatorIqns);
+        clients.add(c);
+        return c;
+    }
+
     Path volumeFile(Client c) {
         return volumes.fileOf(volumes.require(c.volumeName()));
     }

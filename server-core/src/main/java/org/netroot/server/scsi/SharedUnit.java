@@ -1,0 +1,30 @@
+package org.netroot.server.scsi;
+
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * What every session of one volume shares, however many initiators have it open (a shared cluster
+ * disk has several): its reservations, the unit attentions waiting for each initiator port, and
+ * the lock that makes COMPARE AND WRITE and ORWRITE atomic against the other sessions' writes.
+ * Kept in memory while the volume is open: when its last session ends it goes, as it would in a
+ * target that lost power (persistent reservations are not kept across that: APTPL is refused).
+ */
+public final class SharedUnit {
+    private final UnitAttentions attentions = new UnitAttentions();
+    private final Reservations reservations = new Reservations(attentions);
+    /** Writes take the read side (they run side by side); read-modify-write commands the write side. */
+    private final ReadWriteLock writeOrder = new ReentrantReadWriteLock();
+
+    UnitAttentions attentions() {
+        return attentions;
+    }
+
+    Reservations reservations() {
+        return reservations;
+    }
+
+    ReadWriteLock writeOrder() {
+        return writeOrder;
+    }
+}
