@@ -112,7 +112,7 @@ class SigkillDurabilityTest {
                 // the test ended first
             }
         });
-        try (RawInitiator initiator = RawInitiator.login(port, initiatorIqn, targetIqn)) {
+        try (RawInitiator initiator = loginPatiently(port, initiatorIqn, targetIqn)) {
             writeUntilKilled(initiator, ledger, random, () -> {
                 if (ledger.syncs == KILL_AFTER_SYNCS) killer.start();
             });
@@ -132,7 +132,7 @@ class SigkillDurabilityTest {
 
         serve(data, port, tmp.resolve("serve2.log"));
         int promisedHeld = 0;
-        try (RawInitiator reader = RawInitiator.login(port, initiatorIqn, targetIqn)) {
+        try (RawInitiator reader = loginPatiently(port, initiatorIqn, targetIqn)) {
             for (Map.Entry<Integer, List<byte[]>> e : ledger.candidates.entrySet()) {
                 byte[] found = reader.read((long) e.getKey() * (BLOCK / 512), BLOCK / 512);
                 List<byte[]> allowed = e.getValue();
@@ -146,6 +146,23 @@ class SigkillDurabilityTest {
             }
         }
         assertTrue(promisedHeld > 0, "no block kept exactly its acknowledged write: nothing was shown (" + why + ")");
+    }
+
+    /**
+     * A fresh server's first login loads the login path's classes and opens the volume: on a loaded
+     * 2-CPU machine (CI seen) that took longer than RawInitiator's 10 s read timeout once. A login
+     * that never comes still fails, after a minute.
+     */
+    private static RawInitiator loginPatiently(int port, String initiatorIqn, String targetIqn) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return RawInitiator.login(port, initiatorIqn, targetIqn);
+            } catch (java.net.SocketTimeoutException e) {
+                if (System.nanoTime() > deadline) throw e;
+                System.out.println("SigkillDurabilityTest: login timed out, trying again (" + e.getMessage() + ")");
+            }
+        }
     }
 
     private static void writeUntilKilled(RawInitiator initiator, Ledger ledger, Random random, Runnable afterSync) {
