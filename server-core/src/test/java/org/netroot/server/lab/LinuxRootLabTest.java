@@ -20,7 +20,8 @@ import org.netroot.server.api.BootEventType;
 import org.netroot.server.testing.Processes;
 
 /**
- * Issue 13: a real Linux whose root file system lives on a Netroot volume. A BIOS PC boots iPXE,
+ * Issue 13: a real Linux whose root file system lives on a Netroot volume (a qcow2 overlay of a golden
+ * image holding the installed system, as a room of PCs runs). A BIOS PC boots iPXE,
  * which sanboots the volume with mutual CHAP; SYSLINUX on the volume loads Debian's kernel and
  * initramfs through iPXE's INT 13h; the initramfs logs in again with the kernel's own initiator
  * (open-iscsi's iscsistart, from what iPXE left in the iBFT: target, initiator name, both CHAP
@@ -46,8 +47,11 @@ class LinuxRootLabTest {
         Path disk = buildDisk(work);
         try (LabNetwork net = LabNetwork.create("linux", work);
              NetrootProcess netroot = new NetrootProcess(net)) {
-            netroot.createVolume("debian", disk);
+            // the way a room of PCs runs: the installed system as a golden image, this PC on a qcow2 overlay of it
+            netroot.createVolume("debian-golden", disk);
             Files.delete(disk); // the volume holds its own copy
+            netroot.cli("volume", "golden", "debian-golden");
+            netroot.cli("volume", "clone", "debian-golden", "debian");
             netroot.cli("client", "add", "linux-pc", "--mac", MAC, "--volume", "debian",
                     "--chap-secret", "lab-initiator-secret-1", "--mutual-chap-user", "netroot-lab",
                     "--mutual-chap-secret", "lab-target-secret-2");
