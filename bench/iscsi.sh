@@ -33,6 +33,8 @@ CORE="$REPO/server-core/target"
 
 log() { printf '%s iscsi-bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# the JVM's crash report, if there is one, outside the folder the script removes
+HS_ERR=/tmp/netroot-iscsi-bench-hs_err_pid%p.log
 
 if [ -z "${BENCH_ISCSI_IN_NS:-}" ]; then
   [ "$(id -u)" = 0 ] || { echo "bench/iscsi.sh: run as root (own network namespace; tgtd listens on port 3260)" >&2; exit 1; }
@@ -127,7 +129,7 @@ head -c $((64 << 20)) /dev/urandom >"$W/chunk"
 for _ in $(seq 1 $((GIB * 16))); do cat "$W/chunk"; done >"$W/source.img"
 rm -f "$W/chunk"
 mkdir -p "$DATA"
-"${JAVA[@]}" "${JAVA_OPTS[@]}" -cp "$CORE/classes:$CORE/lib/*" org.netroot.server.cli.NetrootCli serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port "$NR_PORT" \
+"${JAVA[@]}" -XX:ErrorFile="$HS_ERR" "${JAVA_OPTS[@]}" -cp "$CORE/classes:$CORE/lib/*" org.netroot.server.cli.NetrootCli serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port "$NR_PORT" \
   --control-port 0 >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
 disown "$SERVER_PID"
@@ -162,6 +164,14 @@ T_SETUP=$EPOCHREALTIME
 
 # ---------------------------------------------------------------- one initiator
 pid_of() { if [ "$1" = nr ]; then echo "$SERVER_PID"; else echo "$TGTD_PID"; fi; }
+# a failed run: say so plainly when the server behind it is gone
+alive_or_die() { # side what
+  kill -0 "$(pid_of "$1")" 2>/dev/null && return 0
+  if [ "$1" = nr ]; then
+    die "the Netroot server exited during $2: $(tail -c 1500 "$W/serve.log") (crash report: ${HS_ERR//%p/$SERVER_PID}, if any)"
+  fi
+  die "tgtd exited during $2: $(tail -5 "$W/tgtd.log")"
+}
 url_of() { # side initiator_index address -> the LUN's URL
   if [ "$1" = nr ]; then echo "iscsi://$3:$NR_PORT/iqn.2026-01.org.netroot:pc-$2/0"
   else echo "iscsi://$3:$TGT_PORT/$TGT_IQN/1"; fi
@@ -175,9 +185,10 @@ perf_once() { # side seconds in_flight blocks_per_request random(0|1)
   # -t ends the run only if iscsi-perf's once-a-second check lands on the last second: should a busy
   # machine make it skip that one, SIGINT ends it a little later (the average then runs to its last check)
   out=$(timeout -s INT -k 30 $(($2 + 10)) iscsi-perf -i "$(initiator pc-0)" -m "$3" -b "$4" -t "$2" "${r[@]}" \
-    "$(url_of "$side" 0 127.0.0.1)" 2>&1 | tr '\r' '\n') || [ $? = 124 ] || die "iscsi-perf on $side failed: $(echo "$out" | tail -3)"
+    "$(url_of "$side" 0 127.0.0.1)" 2>&1 | tr '\r' '\n') || [ $? = 124 ] \
+    || { alive_or_die "$side" "iscsi-perf $*"; die "iscsi-perf on $side failed: $(echo "$out" | tail -3)"; }
   c1=$(ticks "$pid"); child_ticks; k1=$K
-  echo "$out" | grep -q '^finished' || die "iscsi-perf on $side did not finish: $(echo "$out" | tail -3)"
+  echo "$out" | grep -q '^finished' || { alive_or_die "$side" "iscsi-perf $*"; die "iscsi-perf on $side did not finish: $(echo "$out" | tail -3)"; }
   echo "$(echo "$out" | grep -o 'iops average [0-9]*' | tail -1 | awk '{print $3}') $(calc "($c1 - $c0) / $HZ") $(calc "($k1 - $k0) / $HZ")"
 }
 qwrite_once() { # side -> "iops server_cpu client_cpu": sequential 4 KiB writes through QEMU's iscsi driver
@@ -188,7 +199,7 @@ qwrite_once() { # side -> "iops server_cpu client_cpu": sequential 4 KiB writes 
   c0=$(ticks "$pid"); child_ticks; k0=$K
   out=$(timeout 600 qemu-img bench -w --pattern=165 -t none -c "${QRUN:-$QCOUNT}" -d 32 -s 4096 \
     --image-opts "driver=iscsi,transport=tcp,$opts,initiator-name=$(initiator pc-0)" 2>&1) \
-    || die "qemu-img bench on $side failed: $out"
+    || { alive_or_die "$side" "qemu-img bench"; die "qemu-img bench on $side failed: $out"; }
   c1=$(ticks "$pid"); child_ticks; k1=$K
   secs=$(echo "$out" | awk '/Run completed in/ {print $4}')
   [ -n "$secs" ] || die "qemu-img bench on $side: no time in its output: $out"
@@ -295,9 +306,11 @@ many_once() { # side seconds
     sleep 0.2
   done
   t_login=$(calc "$EPOCHREALTIME - $t0")
+  alive_or_die "$side" "the logins of $MANY initiators"
   sleep 1 # every one past its first reads
   read -r b0 n0 <<<"$(acked "$port")"; c0=$(ticks "$pid"); t0=$EPOCHREALTIME
   sleep "$s"
+  alive_or_die "$side" "the reads of $MANY initiators"
   read -r b1 n1 <<<"$(acked "$port")"; c1=$(ticks "$pid"); t1=$EPOCHREALTIME
   for i in "${!pids[@]}"; do
     if kill -0 "${pids[$i]}" 2>/dev/null; then kill -INT "${pids[$i]}"; else fails=$((fails + 1)); echo "gone before the end" >>"$W/many/$i.log"; fi
