@@ -21,8 +21,8 @@
 # Knobs: BENCH_ISCSI_DIR (/dev/shm), _REPS (5), _SECONDS (5 per single-initiator run), _GIB (2, the file,
 # all of it random data), _QEMU_COUNT (100000 write requests per qemu-img bench run), _INITIATORS (150),
 # _MANY_SECONDS (15 per run of the many), _MANY_DEPTH (4 in flight each), _MANY_BLOCKS (256 blocks of
-# 512 bytes per request each), _JAVA_OPTS (added to the server's JVM; none by default, as `./netroot
-# serve`), _TGT_ENV (NAME=VALUE... in tgtd's environment; none by default), _OUT (docs/benchmarks.md;
+# 512 bytes per request each), _JAVA_OPTS (added to the server's JVM through
+# NETROOT_JAVA_OPTS; none by default, as `./netroot serve`), _TGT_ENV (NAME=VALUE... in tgtd's environment; none by default), _OUT (docs/benchmarks.md;
 # /dev/null for none), BENCH_KEEP=1 keeps the folder.
 # Needs: root (a network namespace), tgt, iscsi-perf (libiscsi-bin), qemu-img with its iscsi driver
 # (qemu-utils, qemu-block-extra), fio, a JDK 21+. Space in the folder: the file twice while importing.
@@ -131,7 +131,9 @@ head -c $((64 << 20)) /dev/urandom >"$W/chunk"
 for _ in $(seq 1 $((GIB * 16))); do cat "$W/chunk"; done >"$W/source.img"
 rm -f "$W/chunk"
 mkdir -p "$DATA"
-"${JAVA[@]}" -XX:ErrorFile="$HS_ERR" -XX:ReplayDataFile="$JIT_REPLAY" "${JAVA_OPTS[@]}" -cp "$CORE/classes:$CORE/lib/*" org.netroot.server.cli.NetrootCli serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port "$NR_PORT" \
+# through the launcher a user runs (its JVM memory settings included; it execs java, so the PID is the JVM's)
+NETROOT_JAVA_OPTS="-XX:ErrorFile=$HS_ERR -XX:ReplayDataFile=$JIT_REPLAY ${JAVA_OPTS[*]}" \
+  "$REPO/netroot" serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port "$NR_PORT" \
   --control-port 0 >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
 disown "$SERVER_PID"
@@ -373,8 +375,8 @@ section() {
   echo "other people's work; the ratios, each pair measured back to back, are what to compare)."
   echo "Both targets in one network namespace of the script's own, on loopback, exporting **the same file**: a"
   echo "${GIB} GiB raw volume of random data on **$FSTYPE** (\`$DIR\`), so the numbers are the targets' code paths and"
-  echo "the page cache, not a disk. Netroot: \`netroot serve --dhcp off --iscsi-port $NR_PORT\` (the CLI's JVM, no options:"
-  echo "the JDK's defaults: heap $heap0 MiB at first, up to $heap MiB here$([ ${#JAVA_OPTS[@]} -gt 0 ] && echo ", plus \`${JAVA_OPTS[*]}\`")), the file made with \`volume create disk --from FILE --shared\`"
+  echo "the page cache, not a disk. Netroot: \`netroot serve --dhcp off --iscsi-port $NR_PORT\` (the launcher's JVM settings:"
+  echo "heap $heap0 MiB at first, up to $heap MiB$([ ${#JAVA_OPTS[@]} -gt 0 ] && echo ", plus \`${JAVA_OPTS[*]}\`")), the file made with \`volume create disk --from FILE --shared\`"
   echo "and $MANY clients \`pc-0\`..\`pc-$((MANY - 1))\` booting it (added through one control-API connection by"
   echo "\`org.netroot.server.bench.ClientsOfOneVolume\`), each with its target, LUN 0, CHAP off. tgt $(tgtd --version 2>&1 | head -1):"
   echo "\`tgtd -f\`$([ ${#TGT_ENV[@]} -gt 0 ] && echo " with \`${TGT_ENV[*]}\` in its environment"), one target, LUN 1 backed by the volume's own file (\`data/volumes/disk.img\`) with the default backing store (**$TGT_BS**: reads and writes"
