@@ -560,6 +560,7 @@ public final class IscsiConnection implements OpenVolumes.User {
         r.byte2(0);             // connection or session closed successfully
         r.int16(40, 0);         // Time2Wait
         r.int16(42, 0);         // Time2Retain
+        if (unit != null) unit.loggedOut();
         out.send(r, null);
         if (holdsTarget) {
             loggedOut = true;

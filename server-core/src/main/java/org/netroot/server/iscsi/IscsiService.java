@@ -20,6 +20,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The iSCSI portal: binds TCP, frames PDUs and hands them to one {@link IscsiConnection} per
- * connection. Commands run on the connection's command thread (reads go from the volume into a
- * pooled direct buffer and out without another copy); responses are flushed once per read.
+ * connection. Page-cache reads and writes run on the event loop that read them, what may wait on a
+ * disk or the database on the connection's command thread (reads go from the volume into a pooled
+ * direct buffer and out without another copy); responses are flushed once per read.
  * Limits a peer cannot talk its way past: a login within 30 s, 16 logins in progress per address,
  * and at most the write water mark of unread output before its commands wait.
  */
@@ -65,6 +67,8 @@ public final class IscsiService implements ManagedService {
      * memory, and an initiator that sends commands but does not read must not make us buffer them all.
      */
     static final WriteBufferWaterMark OUTPUT_WATER_MARK = new WriteBufferWaterMark(2 << 20, 8 << 20);
+    /** Work (PDU bytes in, data expected out) one connection may have queued on its command thread. */
+    static final long MAX_HANDED_OFF_BYTES = 8 << 20;
 
     private final IscsiSettings settings;
     private final TargetServices services;
@@ -97,8 +101,9 @@ public final class IscsiService implements ManagedService {
     public synchronized void start() throws Exception {
         if (!portals.isEmpty()) return;
         group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        // commands run on these threads (one per connection, in order), so a slow disk read for one
-        // client never stalls the sockets of the others sharing its event loop
+        // each connection has one of these threads for what may wait (flushes, logins, long ranges: see
+        // PduPlacement), so a slow disk for one client never stalls the sockets of the others sharing its
+        // event loop; page-cache reads and writes run on the event loop, without two thread hand-offs
         diskThreads = DISK_THREADS > 0 ? new DefaultEventExecutorGroup(DISK_THREADS) : null;
         connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
@@ -127,7 +132,8 @@ public final class IscsiService implements ManagedService {
                         connections.add(ch);
                         Digests digests = new Digests();
                         ch.pipeline().addLast("framer", new Framer(errors, digests));
-                        ch.pipeline().addLast(diskThreads, "connection", new ConnectionHandler(slot, digests));
+                        ch.pipeline().addLast("connection", new ConnectionHandler(slot, digests,
+                                diskThreads == null ? null : diskThreads.next()));
                         var timeout = ch.eventLoop().schedule(() -> {
                             if (slot.release()) {
                                 errors.dropped("iSCSI", ch.remoteAddress(), "no login within " + loginTimeout.toSeconds() + " s");
@@ -271,15 +277,31 @@ public final class IscsiService implements ManagedService {
      * buffering Data-In without bound. Writes from the command thread count against the water
      * mark at once, so the check sees the output of the commands before.
      */
+    /**
+     * One connection's PDUs, in order: quick ones (see {@link PduPlacement}) on the event loop, the others
+     * on the connection's command thread. Runs on the event loop; the connection's state is touched by one
+     * thread at a time: a PDU runs on the event loop only when nothing of this connection is left on the
+     * command thread, and that thread's last output reaches the channel before the event loop learns so
+     * (the count goes down in a task queued behind that output).
+     */
     final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         private final LoginSlot slot;
         private final Digests digests;
+        /** null: everything on the event loop (-Dnetroot.iscsi.commandThreads=0) */
+        private final EventExecutor commandThread;
         private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
         private IscsiConnection connection;
+        /** Tasks given to the command thread and not yet known on the event loop to be done (event loop only). */
+        private int onCommandThread;
+        /** Bytes of input and expected output of the tasks counted in {@link #onCommandThread} (event loop only). */
+        private long handedOffBytes;
+        /** Quick PDUs go to the command thread until then (System.nanoTime), after one was slow (event loop only). */
+        private long slowUntil = System.nanoTime();
 
-        ConnectionHandler(LoginSlot slot, Digests digests) {
+        ConnectionHandler(LoginSlot slot, Digests digests, EventExecutor commandThread) {
             this.slot = slot;
             this.digests = digests;
+            this.commandThread = commandThread;
         }
 
         @Override
@@ -292,7 +314,7 @@ public final class IscsiService implements ManagedService {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf frame = (ByteBuf) msg;
-            if (!waiting.isEmpty() || !ctx.channel().isWritable()) {
+            if (!waiting.isEmpty() || !ready(ctx)) {
                 if (waiting.isEmpty()) {
                     paused.incrementAndGet();
                     ctx.channel().config().setAutoRead(false);
@@ -306,30 +328,91 @@ public final class IscsiService implements ManagedService {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable() && !waiting.isEmpty()) {
-                while (!waiting.isEmpty() && ctx.channel().isWritable() && ctx.channel().isActive()) {
-                    handle(ctx, waiting.poll());
-                }
-                ctx.flush();
-                if (waiting.isEmpty()) {
-                    paused.decrementAndGet();
-                    ctx.channel().config().setAutoRead(true);
-                }
-            }
+            resume(ctx);
             ctx.fireChannelWritabilityChanged();
         }
 
+        /**
+         * Whether the next PDU may be handled now: our output to the peer is under the water mark, and the
+         * command thread does not already hold {@link #MAX_HANDED_OFF_BYTES} of this connection's work (what
+         * is queued there has not written its output yet, so the water mark cannot see it).
+         */
+        private boolean ready(ChannelHandlerContext ctx) {
+            return ctx.channel().isWritable() && (onCommandThread == 0 || handedOffBytes < MAX_HANDED_OFF_BYTES);
+        }
+
+        /** Handles the PDUs that waited, as far as {@link #ready} allows; reads the socket again once none wait. */
+        private void resume(ChannelHandlerContext ctx) {
+            if (waiting.isEmpty()) return;
+            while (!waiting.isEmpty() && ready(ctx) && ctx.channel().isActive()) {
+                handle(ctx, waiting.poll());
+            }
+            ctx.flush();
+            if (waiting.isEmpty()) {
+                paused.decrementAndGet();
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+
         private void handle(ChannelHandlerContext ctx, ByteBuf frame) {
+            Pdu pdu = PduFraming.parse(frame.nioBuffer()); // the framer checked its lengths
+            pduCount.increment();
+            if (commandThread == null) {
+                receive(ctx, pdu, frame);
+            } else if (onCommandThread == 0 && PduPlacement.quick(pdu.bhs()) && System.nanoTime() - slowUntil >= 0) {
+                long start = System.nanoTime();
+                receive(ctx, pdu, frame);
+                long took = System.nanoTime() - start;
+                if (took > PduPlacement.SLOW_NANOS) slowUntil = start + took + PduPlacement.BACK_OFF_NANOS;
+            } else {
+                onCommandThread(ctx, Math.max(frame.readableBytes(), PduPlacement.transferLength(pdu.bhs())), () -> {
+                    receive(ctx, pdu, frame);
+                    ctx.flush();
+                });
+            }
+        }
+
+        /** Runs {@code task} on the command thread, after what this connection already has there. */
+        private void onCommandThread(ChannelHandlerContext ctx, long bytes, Runnable task) {
+            onCommandThread++;
+            handedOffBytes += bytes;
+            commandThread.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    try {
+                        ctx.channel().eventLoop().execute(() -> {
+                            onCommandThread--;
+                            handedOffBytes -= bytes;
+                            resume(ctx);
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                        // the service is stopping: nothing runs on this event loop again
+                    }
+                }
+            });
+        }
+
+        /** Runs {@code task} in this connection's order: on the event loop when nothing waits on the command thread. */
+        private void inOrder(ChannelHandlerContext ctx, Runnable task) {
+            if (commandThread == null || onCommandThread == 0) task.run();
+            else onCommandThread(ctx, 0, task);
+        }
+
+        private void receive(ChannelHandlerContext ctx, Pdu pdu, ByteBuf frame) {
             try {
-                pduCount.increment();
-                connection.receive(PduFraming.parse(frame.nioBuffer()));
+                connection.receive(pdu);
                 if (connection.inFullFeaturePhase()) slot.release();
             } catch (MalformedPduException e) {
-                errors.dropped("iSCSI", ctx.channel().remoteAddress(), e.getMessage());
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                malformed(ctx, e);
             } finally {
                 frame.release();
             }
+        }
+
+        private void malformed(ChannelHandlerContext ctx, MalformedPduException e) {
+            errors.dropped("iSCSI", ctx.channel().remoteAddress(), e.getMessage());
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
@@ -344,7 +427,8 @@ public final class IscsiService implements ManagedService {
                 waiting.forEach(ByteBuf::release);
                 waiting.clear();
             }
-            if (connection != null) connection.closed();
+            IscsiConnection closed = connection;
+            if (closed != null) inOrder(ctx, closed::closed);
             ctx.fireChannelInactive();
         }
 

@@ -103,6 +103,14 @@ public final class LogicalUnit implements CapacityListener {
     }
 
     /** The session ended (the I_T nexus is gone): its SPC-2 reservation ends; its registrations stay (SPC-4 §5.13.1). */
+    /**
+     * The initiator logged out: its SPC-2 reservation ends now, before the Logout Response goes out (it may
+     * reserve from another nexus as soon as it reads that); {@link #close} follows when the connection does.
+     */
+    public void loggedOut() {
+        shared.reservations().nexusLost(port);
+    }
+
     public void close() {
         shared.reservations().nexusLost(port);
         shared.attentions().detach(port);
@@ -228,14 +236,29 @@ public final class LogicalUnit implements CapacityListener {
      * (WRITE 10/12/16) and for WRITE AND VERIFY, whose verification is against the medium: both
      * flush before answering, and a flush that fails fails the command.
      */
-    private ScsiResult write(long lba, long count, ByteBuffer dataOut, byte[] cdb, boolean checkProtect) {
+    /**
+     * What WRITE and ORWRITE check before touching the volume: no protection information asked for
+     * (byte 1 bits 7-5, where the CDB has them), a writable volume, the range inside it and not over
+     * the transfer limit. Returns the refusal, or null.
+     */
+    private ScsiResult refuseWrite(long lba, long count, byte[] cdb, boolean checkProtect) {
         if (checkProtect && (cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
         if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
         ScsiResult bad = checkRange(lba, count);
         if (bad != null) return bad;
-        if (count > MAX_TRANSFER_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
+        return count > MAX_TRANSFER_BLOCKS ? ScsiResult.check(Sense.INVALID_FIELD_IN_CDB) : null;
+    }
+
+    /** Bytes of the whole blocks of {@code dataOut}, at most {@code count} of them: only those are written. */
+    private static int wholeBlocksSent(long count, ByteBuffer dataOut) {
         long blocksSent = dataOut == null ? 0 : dataOut.remaining() / BS;
-        int length = (int) Math.min(count, blocksSent) * BS;
+        return (int) Math.min(count, blocksSent) * BS;
+    }
+
+    private ScsiResult write(long lba, long count, ByteBuffer dataOut, byte[] cdb, boolean checkProtect) {
+        ScsiResult refused = refuseWrite(lba, count, cdb, checkProtect);
+        if (refused != null) return refused;
+        int length = wholeBlocksSent(count, dataOut);
         if (length == 0) return ScsiResult.good(0);
         ByteBuffer src = dataOut.duplicate();
         src.limit(src.position() + length);
@@ -302,13 +325,9 @@ public final class LogicalUnit implements CapacityListener {
      * sessions' writes. As WRITE, only whole blocks that arrived are used.
      */
     private ScsiResult orWrite(long lba, long count, ByteBuffer dataOut, byte[] cdb) {
-        if ((cdb[1] & 0xe0) != 0) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);       // ORPROTECT: no PI
-        if (device.readOnly()) return ScsiResult.check(Sense.WRITE_PROTECTED);
-        ScsiResult bad = checkRange(lba, count);
-        if (bad != null) return bad;
-        if (count > MAX_TRANSFER_BLOCKS) return ScsiResult.check(Sense.INVALID_FIELD_IN_CDB);
-        long blocksSent = dataOut == null ? 0 : dataOut.remaining() / BS;
-        int length = (int) Math.min(count, blocksSent) * BS;
+        ScsiResult refused = refuseWrite(lba, count, cdb, true); // ORPROTECT sits where WRPROTECT does
+        if (refused != null) return refused;
+        int length = wholeBlocksSent(count, dataOut);
         if (length == 0) return ScsiResult.good(0);
         ByteBuffer mask = dataOut.duplicate();
         ByteBuffer blocks = ByteBuffer.allocate(length);

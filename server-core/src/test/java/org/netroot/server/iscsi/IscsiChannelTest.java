@@ -130,7 +130,7 @@ class IscsiChannelTest {
         channels.add(ch);
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32, 64));
         Digests digests = new Digests();
-        ch.pipeline().addLast(peerNotReading, new IscsiService.Framer(errors, digests), service.new ConnectionHandler(slot, digests));
+        ch.pipeline().addLast(peerNotReading, new IscsiService.Framer(errors, digests), service.new ConnectionHandler(slot, digests, null));
         ch.pipeline().fireChannelActive(); // the handlers came after registration: tell them the connection is up
 
         // a login: its answer (a header and text keys, over 64 bytes) stays unsent
