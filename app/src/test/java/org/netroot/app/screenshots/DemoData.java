@@ -6,15 +6,17 @@ import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.Netroot;
 import org.netroot.server.api.NetrootControl;
+import org.netroot.server.api.Volume;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * A homelab as a first-time user might have it after an evening: three clients with their volumes,
  * one that booted fine, one booting now, one that failed (with the words and the fix), and a PC that
- * PXE-booted but is no client yet, and a golden image with one overlay. Events go through the server's
- * own bus, as a real boot's would.
+ * PXE-booted but is no client yet, a golden image with one overlay, and a shared (cluster) volume; one
+ * client has a second initiator name. Events go through the server's own bus, as a real boot's would.
  */
 final class DemoData {
     static final int CLIENTS = 3;
@@ -36,7 +38,11 @@ final class DemoData {
             api.makeGolden("classroom");
             api.cloneVolume("classroom", "desk-1");
             api.createSnapshot("lab-1", "before-update"); // the Volumes view's Snapshots column
-            api.addClient(Client.sanboot("office-pc", REAL_PC_MAC, "office-pc"));
+            api.createVolume("cluster-quorum", GIB, Volume.RAW); // the Volumes view's Shared badge
+            api.shareVolume("cluster-quorum", true);
+            // the card's second initiator name: the booted Windows' own, which logs in once it runs
+            api.addClient(Client.sanboot("office-pc", REAL_PC_MAC, "office-pc").withInitiatorIqns(
+                    List.of(Client.defaultInitiatorIqn("office-pc"), "iqn.1991-05.com.microsoft:office-pc")));
             api.addClient(Client.sanboot("lab-1", "52:54:00:0a:00:02", "lab-1"));
             api.addClient(Client.sanboot("kiosk", "52:54:00:0a:00:03", "kiosk"));
         }

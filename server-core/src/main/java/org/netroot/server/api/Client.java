@@ -34,7 +34,7 @@ public record Client(
     public Client {
         mac = normalizeMac(mac);
         if (bootMode == null) bootMode = BootMode.SANBOOT;
-        if (initiatorIqn == null || initiatorIqn.isBlank()) initiatorIqn = IQN_PREFIX + ":initiator:" + name;
+        if (initiatorIqn == null || initiatorIqn.isBlank()) initiatorIqn = defaultInitiatorIqn(name);
         chap = chap || (chapSecret != null && !chapSecret.isEmpty());
         mutualChap = chap && (mutualChap || (mutualChapSecret != null && !mutualChapSecret.isEmpty()));
         otherInitiatorIqns = otherInitiatorIqns == null ? List.of() : List.copyOf(otherInitiatorIqns);
@@ -102,6 +102,11 @@ public record Client(
         }
         return new Client(name, mac, volumeName, bootMode, iqns.get(0), chapUser, chapSecret, mutualChapUser,
                 mutualChapSecret, reservedIp, chap, mutualChap, iqns.subList(1, iqns.size()));
+    }
+
+    /** The initiator name iPXE presents for client {@code name} when none was given. */
+    public static String defaultInitiatorIqn(String name) {
+        return IQN_PREFIX + ":initiator:" + name;
     }
 
     /** Every initiator name that may log in to this client's target, the one iPXE presents first. */

@@ -1,10 +1,11 @@
 package org.netroot.server.http;
 
 import org.netroot.server.api.Client;
+import org.netroot.server.api.IscsiValues;
 
 /**
  * The one place that writes iPXE scripts. Scripts come from the client's record, never from a
- * user's file. Values are checked before they land here (see {@link #isSafeValue}) because iPXE
+ * user's file. Values are checked before they land here (see {@link IscsiValues#isSafe}) because iPXE
  * expands {@code ${...}} and splits on spaces.
  */
 public final class IpxeScriptBuilder {
@@ -53,11 +54,6 @@ public final class IpxeScriptBuilder {
     /** RFC 4173 root path; empty protocol/port/LUN fields take iPXE's defaults (tcp, 3260, LUN 0). */
     public static String rootPath(String serverAddress, int iscsiPort, String targetIqn) {
         return "iscsi:" + serverAddress + "::" + (iscsiPort == 3260 ? "" : Integer.toString(iscsiPort)) + "::" + targetIqn;
-    }
-
-    /** True for values that iPXE takes literally in a {@code set} line. */
-    public static boolean isSafeValue(String v) {
-        return v != null && !v.isEmpty() && v.chars().allMatch(c -> c > 0x20 && c < 0x7f && "${}#\"'\\".indexOf(c) < 0);
     }
 
     private static void retry(StringBuilder s, String selfUrl) {

@@ -1,10 +1,7 @@
 package org.netroot.server.runtime;
 
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import org.netroot.server.api.Client;
-import org.netroot.server.http.IpxeScriptBuilder;
+import org.netroot.server.api.IscsiValues;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientRepository;
 
@@ -39,15 +36,8 @@ final class ClientRules {
         clients.byMac(c.mac()).filter(o -> !o.name().equals(self)).ifPresent(o -> {
             throw new IllegalArgumentException("MAC " + c.mac() + " already belongs to client " + o.name());
         });
-        Set<String> seen = new HashSet<>();
-        for (String iqn : c.initiatorIqns()) {
-            if (iqn == null || iqn.isBlank()) throw new IllegalArgumentException("an initiator IQN may not be empty");
-            checkIscsiValue("initiator IQN", iqn);
-            // IQNs compare case-insensitively (RFC 3722): one name listed twice is a typo
-            if (!seen.add(iqn.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("initiator IQN " + iqn + " is listed twice");
-            }
-        }
+        String iqns = IscsiValues.initiatorIqnsProblem(c.initiatorIqns());
+        if (iqns != null) throw new IllegalArgumentException(iqns);
         if (c.chap() && c.chapSecret() == null) throw new IllegalArgumentException("CHAP is on: give a CHAP secret");
         if (c.mutualChap() && c.mutualChapSecret() == null) {
             throw new IllegalArgumentException("mutual CHAP is on: give a mutual CHAP secret");
@@ -89,8 +79,7 @@ final class ClientRules {
     }
 
     private static void checkIscsiValue(String what, String v) {
-        if (v != null && !IpxeScriptBuilder.isSafeValue(v)) {
-            throw new IllegalArgumentException(what + " may hold printable characters except spaces and $ { } # \" ' \\");
-        }
+        String problem = v == null ? null : IscsiValues.problem(what, v);
+        if (problem != null) throw new IllegalArgumentException(problem);
     }
 }

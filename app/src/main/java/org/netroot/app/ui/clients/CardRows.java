@@ -15,11 +15,12 @@ final class CardRows {
     /** A card's width (clients.css: .client-card's -fx-pref-width), and the gap between cards. */
     static final double CARD_WIDTH = 320;
     /**
-     * Every card's height: room for a three-line error and a two-line volume. One height for all rows lets
-     * the list place rows without measuring them (measuring meant building every row's cards: hundreds
-     * of ms of the FX thread per change at 200 clients); longer words end in "..." and the tooltip has them.
+     * Every card's height: room for a three-line error, two initiator names and a two-line volume. One
+     * height for all rows lets the list place rows without measuring them (measuring meant building every
+     * row's cards: hundreds of ms of the FX thread per change at 200 clients); longer words end in "..."
+     * and the tooltip has them.
      */
-    static final double CARD_HEIGHT = 324;
+    static final double CARD_HEIGHT = 362;
     static final double GAP = 12;
     /** A row cell's padding left and right, and room kept for the vertical scroll bar. */
     static final double SIDES = 16 + 16 + 14;

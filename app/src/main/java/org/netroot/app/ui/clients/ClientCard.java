@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import org.netroot.app.ui.common.Formats;
 import org.netroot.server.api.Client;
@@ -51,12 +52,28 @@ public record ClientCard(Client client, ClientActivity activity, Volume volume, 
         return client.bootMode().name().toLowerCase(Locale.ROOT) + (client.chap() ? ", CHAP" : "");
     }
 
+    /**
+     * The initiator names that may log in to its target, the one iPXE presents first, one a line: the
+     * card has room for two lines, so a third and more are counted on the second ("(+2 more)").
+     */
+    public String initiatorsText() {
+        List<String> all = client.initiatorIqns();
+        if (all.size() <= 2) return String.join("\n", all);
+        return all.get(0) + "\n" + all.get(1) + " (+" + (all.size() - 2) + " more)";
+    }
+
+    /** Every initiator name, for the tooltip: the card may cut or count them. */
+    public String initiatorsTip() {
+        List<String> all = client.initiatorIqns();
+        return "Initiator names that may log in (iPXE uses the first):\n" + String.join("\n", all);
+    }
+
     public String volumeText() {
         if (client.volumeName() == null) return "no volume";
         if (volume == null) return client.volumeName() + " (missing)";
-        if (volume.allocatedBytes() < 0) return volume.name() + ": " + Formats.bytes(volume.sizeBytes());
-        return volume.name() + ": " + Formats.bytes(volume.allocatedBytes()) + " used of "
-                + Formats.bytes(volume.sizeBytes());
+        String name = volume.name() + (volume.shared() ? " (shared)" : "");
+        if (volume.allocatedBytes() < 0) return name + ": " + Formats.bytes(volume.sizeBytes());
+        return name + ": " + Formats.bytes(volume.allocatedBytes()) + " used of " + Formats.bytes(volume.sizeBytes());
     }
 
     public String ioText() {

@@ -8,6 +8,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -33,10 +34,12 @@ final class ClientCardNode {
     private final Label firmware = fact(1, "Firmware");
     private final Label ip = fact(2, "IP");
     private final Label bootMode = fact(3, "Boot");
-    private static final int VOLUME_ROW = 4;
+    private static final int INITIATORS_ROW = 4;
+    private final Label initiators = fact(INITIATORS_ROW, "Initiators");
+    private static final int VOLUME_ROW = 5;
     private final Label volume = fact(VOLUME_ROW, "Volume");
-    private final Label io = fact(5, "I/O");
-    private final Label lastBoot = fact(6, "Last boot");
+    private final Label io = fact(6, "I/O");
+    private final Label lastBoot = fact(7, "Last boot");
     private final Button edit = new Button("Edit", Icons.of(Feather.EDIT_2));
     private final Button remove = new Button("Remove", Icons.of(Feather.TRASH_2));
     private ClientCard shown;
@@ -77,7 +80,13 @@ final class ClientCardNode {
             value.getStyleClass().add("two-lines");
         }
         value.setTooltip(new Tooltip()); // a value cut with "..." keeps all its words here
-        value.getTooltip().textProperty().bind(value.textProperty());
+        if (row == INITIATORS_ROW) { // one name a line, two lines at most; the tooltip has all of them
+            value.getStyleClass().add("two-lines");
+            // names differ at their ends ("...:initiator:pc1", "...microsoft:pc1"): cut in the middle
+            value.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
+        } else {
+            value.getTooltip().textProperty().bind(value.textProperty());
+        }
         facts.addRow(row, key, value);
         return value;
     }
@@ -100,6 +109,8 @@ final class ClientCardNode {
         firmware.setText(card.firmware());
         ip.setText(card.ip());
         bootMode.setText(card.bootMode());
+        initiators.setText(card.initiatorsText());
+        initiators.getTooltip().setText(card.initiatorsTip());
         volume.setText(card.volumeText());
         io.setText(card.ioText());
         lastBoot.setText(card.lastBootText(ZoneId.systemDefault(), LocalDate.now()));
@@ -113,6 +124,7 @@ final class ClientCardNode {
         error.setId("error-" + clientName);
         edit.setId("edit-" + clientName);
         remove.setId("remove-" + clientName);
+        initiators.setId("initiators-" + clientName);
     }
 
     Node node() {

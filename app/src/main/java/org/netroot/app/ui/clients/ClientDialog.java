@@ -12,12 +12,17 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
@@ -54,6 +59,9 @@ final class ClientDialog {
         GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(8);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE); // the fields give way, not the words saying what they are
+        grid.getColumnConstraints().add(labels);
         int row = 0;
         TextField name = field("client-name", form.name().get());
         name.textProperty().bindBidirectional(form.name());
@@ -66,10 +74,13 @@ final class ClientDialog {
         grid.addRow(row++, new Label("MAC"), mac);
         row = volumeRows(grid, row, form, volumes);
         row = chapRows(grid, row, form);
+        row = initiatorRows(grid, row, form);
 
         Label problem = new Label();
         problem.setId("client-problem");
         problem.getStyleClass().add("text-muted");
+        problem.setWrapText(true);
+        problem.setMinHeight(Region.USE_PREF_SIZE); // all of it: a refused initiator name is a long sentence
         problem.textProperty().bind(form.problem());
         Label refused = new Label();
         refused.setId("client-refused");
@@ -158,6 +169,52 @@ final class ClientDialog {
         ip.textProperty().bindBidirectional(form.reservedIp());
         ip.setPromptText("none");
         grid.addRow(row++, new Label("Reserved IP"), ip);
+        return row;
+    }
+
+    /**
+     * The initiator names: the one iPXE presents (shown, not edited here), then the others
+     * the user adds and removes (the booted OS's own name, a cluster node's). A name the server would
+     * refuse cannot be added; the form's problem line says why, and the name stays in the field.
+     */
+    private static int initiatorRows(GridPane grid, int row, ClientForm form) {
+        Label first = new Label();
+        first.setId("initiator-first");
+        first.textProperty().bind(form.initiatorIqn());
+        first.setTooltip(new Tooltip("The initiator name iPXE logs in with"));
+        Label firstNote = new Label("(iPXE)");
+        firstNote.getStyleClass().add("text-muted");
+        firstNote.setMinWidth(Region.USE_PREF_SIZE);
+        ListView<String> others = new ListView<>(form.otherIqns());
+        others.setId("initiator-list");
+        others.setPlaceholder(new Label("No other initiator names"));
+        others.setFixedCellSize(26);
+        others.setPrefHeight(3 * 26 + 4); // three names without scrolling
+        TextField typed = field("initiator-new", form.newIqn().get());
+        typed.textProperty().bindBidirectional(form.newIqn());
+        typed.setPromptText("another initiator name");
+        typed.setTooltip(new Tooltip("e.g. the booted Windows' own, iqn.1991-05.com.microsoft:pc1"));
+        typed.setOnAction(e -> form.addNewIqn()); // Enter adds the name (Save stays a click away)
+        HBox.setHgrow(typed, Priority.ALWAYS);
+        Button add = new Button("Add");
+        add.setId("initiator-add");
+        add.setMinWidth(Region.USE_PREF_SIZE); // the field gives way, not the buttons' words
+        add.disableProperty().bind(form.canAddNewIqn().not());
+        add.setOnAction(e -> {
+            form.addNewIqn();
+            typed.requestFocus();
+        });
+        Button remove = new Button("Remove");
+        remove.setId("initiator-remove");
+        remove.setMinWidth(Region.USE_PREF_SIZE);
+        remove.disableProperty().bind(others.getSelectionModel().selectedItemProperty().isNull());
+        remove.setOnAction(e -> form.otherIqns().remove(others.getSelectionModel().getSelectedIndex()));
+        Label label = new Label("Initiators");
+        label.setTooltip(new Tooltip("Initiator names that may log in to this client's disk: iPXE's, and others"
+                + " such as the booted OS's own name or a second cluster node's"));
+        grid.addRow(row++, label, new HBox(6, first, firstNote));
+        grid.add(others, 1, row++);
+        grid.add(new HBox(6, typed, add, remove), 1, row++);
         return row;
     }
 

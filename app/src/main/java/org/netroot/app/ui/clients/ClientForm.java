@@ -1,8 +1,11 @@
 package org.netroot.app.ui.clients;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -10,7 +13,10 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import org.netroot.server.api.Client;
+import org.netroot.server.api.IscsiValues;
 
 /**
  * What the add, adopt and edit dialogs edit, and whether it is complete: {@link #problem()} is the
@@ -35,6 +41,11 @@ public final class ClientForm {
     private final StringProperty chapUser = new SimpleStringProperty("");
     private final StringProperty chapSecret = new SimpleStringProperty("");
     private final StringProperty reservedIp = new SimpleStringProperty("");
+    /** The initiator name iPXE presents: the stored one when editing, else the one the name gives. */
+    private final StringBinding initiatorIqn;
+    private final ObservableList<String> otherIqns = FXCollections.observableArrayList();
+    private final StringProperty newIqn = new SimpleStringProperty("");
+    private final BooleanBinding canAddNewIqn;
     private final StringBinding problem;
 
     /**
@@ -43,20 +54,30 @@ public final class ClientForm {
      */
     public ClientForm(Mode mode, Collection<String> takenNames, Collection<String> takenMacs,
                       Collection<String> volumeNames, boolean hadChap) {
+        this(mode, takenNames, takenMacs, volumeNames, hadChap, null);
+    }
+
+    /** @param storedIqn the initiator name iPXE presents now (editing); null: the one the client's name gives */
+    private ClientForm(Mode mode, Collection<String> takenNames, Collection<String> takenMacs,
+                       Collection<String> volumeNames, boolean hadChap, String storedIqn) {
         this.mode = mode;
         this.takenNames = Set.copyOf(takenNames);
         this.takenMacs = Set.copyOf(takenMacs);
         this.volumeNames = Set.copyOf(volumeNames);
         this.hadChap = hadChap;
+        this.initiatorIqn = Bindings.createStringBinding(() -> storedIqn != null ? storedIqn
+                : Client.defaultInitiatorIqn(name.get().trim()), name);
+        this.canAddNewIqn = Bindings.createBooleanBinding(() -> !newIqn.get().isBlank() && iqnsProblem() == null,
+                newIqn, otherIqns, initiatorIqn);
         this.problem = Bindings.createStringBinding(this::findProblem, name, mac, newVolume, size, existingVolume,
-                chap, chapUser, chapSecret, reservedIp);
+                chap, chapUser, chapSecret, reservedIp, otherIqns, newIqn);
         chap.set(mode == Mode.ADD); // new clients log in with CHAP both ways, secrets generated
     }
 
     /** A form filled with a client's settings for editing (no secret: blank keeps the stored one). */
     public static ClientForm editing(Client c, Collection<String> otherNames, Collection<String> otherMacs,
                                      Collection<String> volumeNames) {
-        ClientForm f = new ClientForm(Mode.EDIT, otherNames, otherMacs, volumeNames, c.chap());
+        ClientForm f = new ClientForm(Mode.EDIT, otherNames, otherMacs, volumeNames, c.chap(), c.initiatorIqn());
         f.name.set(c.name());
         f.mac.set(c.mac());
         f.newVolume.set(false);
@@ -64,6 +85,7 @@ public final class ClientForm {
         f.chap.set(c.chap());
         f.chapUser.set(c.chapUser() == null ? "" : c.chapUser());
         f.reservedIp.set(c.reservedIp() == null ? "" : c.reservedIp());
+        f.otherIqns.setAll(c.otherInitiatorIqns());
         return f;
     }
 
@@ -92,7 +114,33 @@ public final class ClientForm {
         }
         String ip = reservedIp.get().trim();
         if (!ip.isEmpty() && !ip.matches(IPV4)) return "The reserved address is an IPv4 address, like 192.168.1.50";
-        return null;
+        return iqnsProblem();
+    }
+
+    /** The server's own check of the initiator names, the one typed but not added yet among them. */
+    private String iqnsProblem() {
+        String p = IscsiValues.initiatorIqnsProblem(initiatorIqns());
+        return p == null ? null : Character.toUpperCase(p.charAt(0)) + p.substring(1);
+    }
+
+    /**
+     * Every initiator name the client will have, the one iPXE presents first; a name typed but not
+     * added yet counts too (Save keeps what the user typed).
+     */
+    public List<String> initiatorIqns() {
+        List<String> all = new ArrayList<>(otherIqns.size() + 2);
+        all.add(initiatorIqn.get());
+        all.addAll(otherIqns);
+        if (!newIqn.get().isBlank()) all.add(newIqn.get().trim());
+        return all;
+    }
+
+    /** Moves the name typed into the list of other names; false (nothing changes) when it is blank or refused. */
+    public boolean addNewIqn() {
+        if (!canAddNewIqn.get()) return false;
+        otherIqns.add(newIqn.get().trim());
+        newIqn.set("");
+        return true;
     }
 
     private String normalizedMac() {
@@ -112,10 +160,10 @@ public final class ClientForm {
         String secret = on && !chapSecret.get().isEmpty() ? chapSecret.get() : null;
         String user = on && !chapUser.get().isBlank() ? chapUser.get().trim() : null;
         boolean mutual = on && original != null && original.mutualChap();
-        Client c = new Client(n, normalizedMac(), volume, original == null ? null : original.bootMode(),
-                original == null ? null : original.initiatorIqn(), user, secret,
-                mutual ? original.mutualChapUser() : null, null, ip.isEmpty() ? null : ip, on, mutual,
-                original == null ? null : original.otherInitiatorIqns()); // the form does not edit them: kept
+        List<String> iqns = initiatorIqns();
+        Client c = new Client(n, normalizedMac(), volume, original == null ? null : original.bootMode(), iqns.get(0),
+                user, secret, mutual ? original.mutualChapUser() : null, null, ip.isEmpty() ? null : ip, on, mutual,
+                iqns.subList(1, iqns.size()));
         // CHAP on without a secret typed in: generated ones (both ways), unless the client had CHAP (kept)
         return on && secret == null && !hadChap ? c.withGeneratedChap() : c;
     }
@@ -167,5 +215,25 @@ public final class ClientForm {
 
     public StringProperty reservedIp() {
         return reservedIp;
+    }
+
+    /** The initiator name iPXE presents (not edited here: the booted OS's own or a second node's are the others). */
+    public StringBinding initiatorIqn() {
+        return initiatorIqn;
+    }
+
+    /** More initiator names that may log in to the client's target, as the user adds and removes them. */
+    public ObservableList<String> otherIqns() {
+        return otherIqns;
+    }
+
+    /** A name being typed, before {@link #addNewIqn()}. */
+    public StringProperty newIqn() {
+        return newIqn;
+    }
+
+    /** True when the name typed may be added: not blank, and the server would take it. */
+    public BooleanBinding canAddNewIqn() {
+        return canAddNewIqn;
     }
 }

@@ -70,11 +70,15 @@ public final class ClientsViewModel {
         return model.volumes().stream().map(Volume::name).sorted().toList();
     }
 
-    /** Volumes no other client uses: what a client may be given ({@code keep}'s own stays in). */
+    /**
+     * Volumes a client may be given: shared ones, and those no other client uses ({@code keep}'s own
+     * stays in).
+     */
     public List<String> freeVolumes(String keep) {
         List<String> used = model.clients().stream().map(Client::volumeName).filter(v -> v != null && !v.equals(keep))
                 .toList();
-        return volumeNames().stream().filter(v -> !used.contains(v)).toList();
+        List<String> shared = model.volumes().stream().filter(Volume::shared).map(Volume::name).toList();
+        return volumeNames().stream().filter(v -> !used.contains(v) || shared.contains(v)).toList();
     }
 
     public List<String> clientNames(String except) {

@@ -10,6 +10,7 @@ import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
@@ -36,6 +37,9 @@ abstract class ActionDialog extends Dialog<Void> {
         setHeaderText(title);
         form.setHgap(10);
         form.setVgap(8);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE); // "Name", "Size": the fields and wrapped lines give way, not they
+        form.getColumnConstraints().add(labels);
         hint.setId(idPrefix + "-hint");
         hint.setWrapText(true);
         hint.setMinHeight(Region.USE_PREF_SIZE); // wrapped lines take their height instead of an ellipsis

@@ -2,10 +2,12 @@ package org.netroot.app.ui.volumes;
 
 import atlantafx.base.theme.Styles;
 import javafx.application.Platform;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import org.netroot.app.ui.common.Formats;
@@ -15,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Creates a blank volume: a name, a size with units (checked as typed, warned when past the data
- * folder's free space) and a format, qcow2 (the default) or raw, each with a line saying what it is for.
+ * folder's free space) and a format, qcow2 (the default) or raw, each with a line saying what it is for;
+ * and whether several clients share it (a cluster disk), with the warning that goes with it.
  */
 final class CreateVolumeDialog extends ActionDialog {
     private final VolumesViewModel viewModel;
@@ -26,6 +29,7 @@ final class CreateVolumeDialog extends ActionDialog {
             "Takes space as written; can become a golden image for overlays. The usual choice.");
     private final RadioButton raw = formatChoice("create-format-raw", "r_aw",
             "A plain sparse file that any disk tool reads as it is (dd, losetup, mount -o loop).");
+    private final CheckBox shared = new CheckBox(SharedVolumeText.CHOICE);
 
     CreateVolumeDialog(Window owner, VolumesViewModel viewModel) {
         super(owner, "Create a volume", "Create", "create");
@@ -45,6 +49,8 @@ final class CreateVolumeDialog extends ActionDialog {
         form.addRow(0, nameLabel, name);
         form.addRow(1, sizeLabel, size);
         form.addRow(2, new Label("Format"), new VBox(6, qcow2, explanation(qcow2), raw, explanation(raw)));
+        shared.setId("create-shared");
+        form.addRow(3, new Label("Sharing"), new VBox(6, shared, SharedWarning.under(shared, "create-shared-warning")));
         name.textProperty().addListener((o, a, b) -> update());
         size.textProperty().addListener((o, a, b) -> update());
         whileOpen(viewModel.diskSpace(), this::update);
@@ -66,6 +72,7 @@ final class CreateVolumeDialog extends ActionDialog {
         Label l = new Label((String) choice.getUserData());
         l.setId(choice.getId() + "-explanation");
         l.setWrapText(true);
+        l.setMinHeight(Region.USE_PREF_SIZE); // all its lines, never an ellipsis
         l.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         l.setPadding(new javafx.geometry.Insets(0, 0, 0, 24)); // under the choice's text, past its circle
         return l;
@@ -97,6 +104,6 @@ final class CreateVolumeDialog extends ActionDialog {
     @Override
     protected void submit(Runnable done, Consumer<String> refused) {
         viewModel.create(name.getText().strip(), SizeInput.parse(size.getText()).bytes(), chosenFormat(),
-                v -> done.run(), refused);
+                shared.isSelected(), v -> done.run(), refused);
     }
 }

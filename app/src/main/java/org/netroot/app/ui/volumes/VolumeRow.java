@@ -11,10 +11,11 @@ import org.netroot.server.api.VolumeActivity;
  * @param golden    a read-only golden image (the source of overlays)
  * @param overlayOf the golden image this overlay reads from; null when it stands alone
  * @param snapshots the volume's snapshots by name, oldest first (qcow2 only; a raw volume has none)
+ * @param shared    several clients may have it open and write it at once (a cluster disk)
  */
 public record VolumeRow(String name, String format, long sizeBytes, long usedBytes, Instant createdAt,
                         String clientName, double readBytesPerSecond, double writeBytesPerSecond,
-                        boolean golden, String overlayOf, List<String> snapshots) {
+                        boolean golden, String overlayOf, List<String> snapshots, boolean shared) {
     /** The badge a golden image has in the table. */
     public static final String GOLDEN_BADGE = "Golden image";
 
@@ -25,7 +26,7 @@ public record VolumeRow(String name, String format, long sizeBytes, long usedByt
     static VolumeRow of(Volume v, VolumeActivity a) {
         return new VolumeRow(v.name(), v.format(), v.sizeBytes(), v.allocatedBytes(), v.createdAt(),
                 a == null ? null : a.clientName(), a == null ? 0 : a.readBytesPerSecond(),
-                a == null ? 0 : a.writeBytesPerSecond(), v.golden(), v.overlayOf(), v.snapshots());
+                a == null ? 0 : a.writeBytesPerSecond(), v.golden(), v.overlayOf(), v.snapshots(), v.shared());
     }
 
     public boolean attached() {
@@ -71,6 +72,11 @@ public record VolumeRow(String name, String format, long sizeBytes, long usedByt
     static String snapshotsText(List<String> names) {
         if (names.isEmpty()) return "";
         return names.size() == 1 ? names.get(0) : names.size() + ": " + String.join(", ", names);
+    }
+
+    /** The table's sharing column: {@link SharedVolumeText#BADGE} for a shared volume, blank for one user at a time. */
+    public String sharedText() {
+        return shared ? SharedVolumeText.BADGE : "";
     }
 
     /** The table's kind column: "Golden image", "overlay of win11", or blank for a volume that stands alone. */

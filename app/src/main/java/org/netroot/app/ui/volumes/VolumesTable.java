@@ -5,7 +5,10 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.Region;
+import org.kordamp.ikonli.feather.Feather;
 import org.netroot.app.ui.common.Formats;
+import org.netroot.app.ui.common.Icons;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -14,8 +17,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The volumes as a sortable table: name, golden image or overlay (a badge), format, virtual size,
- * space on disk, snapshots (a tooltip lists them), attached client, I/O rate, created.
+ * The volumes as a sortable table: name, golden image or overlay (a badge), shared (a badge), format,
+ * virtual size, space on disk, snapshots (a tooltip lists them), attached client, I/O rate, created.
  */
 final class VolumesTable extends TableView<VolumeEntry> {
     private static final DateTimeFormatter CREATED =
@@ -28,6 +31,7 @@ final class VolumesTable extends TableView<VolumeEntry> {
         setPlaceholder(new Label("No volumes yet: create one, or import a disk image"));
         getColumns().add(column("Name", "name", VolumeRow::name));
         getColumns().add(badge(column("Image", "kind", VolumeRow::kind)));
+        getColumns().add(sharedBadge(column("Sharing", "shared", VolumeRow::sharedText)));
         getColumns().add(column("Format", "format", VolumeRow::format));
         getColumns().add(shown(column("Size", "size", VolumeRow::sizeBytes), Formats::bytes));
         getColumns().add(shown(column("On disk", "used", VolumeRow::usedBytes), Formats::bytes));
@@ -80,6 +84,37 @@ final class VolumesTable extends TableView<VolumeEntry> {
                 badge.getStyleClass().removeAll("golden", "overlay");
                 if (show) badge.getStyleClass().add(item.equals(VolumeRow.GOLDEN_BADGE) ? "golden" : "overlay");
                 setGraphic(show ? badge : null);
+            }
+        });
+        return c;
+    }
+
+    /**
+     * The sharing column: a "Shared" badge (an icon, not only a colour) whose tooltip says what sharing
+     * means and that it is for cluster file systems only; blank for a volume with one user at a time.
+     * The cell's text stays set too (hidden), for sorting and tests.
+     */
+    private static TableColumn<VolumeEntry, String> sharedBadge(TableColumn<VolumeEntry, String> c) {
+        c.setMinWidth(100); // the whole badge, icon and word
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            private final Label badge = new Label(SharedVolumeText.BADGE, Icons.of(Feather.USERS, 12));
+            private final Tooltip why = new Tooltip(SharedVolumeText.TOOLTIP);
+
+            {
+                badge.getStyleClass().addAll("volume-badge", "shared");
+                badge.setMinWidth(Region.USE_PREF_SIZE);
+                why.setWrapText(true);
+                why.setMaxWidth(360);
+                setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+            }
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                boolean show = !empty && item != null && !item.isEmpty();
+                setText(show ? item : null);
+                setGraphic(show ? badge : null);
+                setTooltip(show ? why : null);
             }
         });
         return c;

@@ -29,9 +29,9 @@ import org.netroot.app.ui.common.View;
 import java.util.function.Predicate;
 
 /**
- * The volumes: a live table (golden image or overlay, format, size, space on disk, which client has
- * it, its I/O rate), the data folder's free space, and the actions on them: create, import and
- * export (with progress and cancel), resize, remove (confirmed); make golden, new overlay of a
+ * The volumes: a live table (golden image or overlay, shared, format, size, space on disk, which client
+ * has it, its I/O rate), the data folder's free space, and the actions on them: create, import and
+ * export (with progress and cancel), resize, sharing, remove (confirmed); make golden, new overlay of a
  * golden image, reset and promote an overlay (a job with progress and cancel); a qcow2 volume's
  * snapshots (take, roll back, remove). Each action button is
  * enabled only for a selected volume it applies to; the server's refusals show in its words.
@@ -85,8 +85,10 @@ public final class VolumesView implements View {
         resize.setOnAction(e -> selected(r -> new ResizeDialog(window(), viewModel, r).showAndWait()));
         Button remove = button("volume-remove", "Re_move…", Feather.TRASH_2);
         remove.setOnAction(e -> selected(this::confirmRemove));
+        Button sharing = button("volume-sharing", "S_haring…", Feather.USERS);
+        sharing.setOnAction(e -> selected(r -> new SharingDialog(window(), viewModel, r).showAndWait()));
         var none = Bindings.isNull(table.getSelectionModel().selectedItemProperty());
-        for (Button b : new Button[] {export, resize, remove}) b.disableProperty().bind(none);
+        for (Button b : new Button[] {export, resize, remove, sharing}) b.disableProperty().bind(none);
 
         Button golden = button("volume-golden", "Make _golden…", Feather.STAR);
         golden.setOnAction(e -> selected(this::confirmGolden));
@@ -105,7 +107,7 @@ public final class VolumesView implements View {
         snapshots.disableProperty().bind(unless(VolumeRow::canSnapshot));
 
         // snapshots sit in the first row: the second, with the free space, has no room left at the default width
-        ToolBar volumes = new ToolBar(create, importButton, export, resize, remove, snapshots);
+        ToolBar volumes = new ToolBar(create, importButton, export, resize, sharing, remove, snapshots);
         // a second row: at the window's default width one row would push buttons into the overflow menu
         ToolBar goldenImages = new ToolBar(golden, clone, reset, promote);
         goldenImages.setId("volumes-golden-toolbar");

@@ -170,7 +170,38 @@ public final class VolumesViewModel {
 
     /** A blank volume of {@code format} ({@link Volume#QCOW2} or {@link Volume#RAW}; null: the server's default). */
     public void create(String name, long sizeBytes, String format, Consumer<Volume> done, Consumer<String> failed) {
-        call(c -> c.createVolume(name, sizeBytes, format), done, failed);
+        create(name, sizeBytes, format, false, done, failed);
+    }
+
+    /**
+     * A blank volume, {@code shared} by several clients or not. A volume that cannot be shared is
+     * removed again, so the user can try again with the same name.
+     */
+    public void create(String name, long sizeBytes, String format, boolean shared, Consumer<Volume> done,
+                       Consumer<String> failed) {
+        call(c -> {
+            Volume v = c.createVolume(name, sizeBytes, format);
+            if (!shared) return v;
+            try {
+                return c.shareVolume(v.name(), true);
+            } catch (RuntimeException e) {
+                removeQuietly(c, v.name());
+                throw e;
+            }
+        }, done, failed);
+    }
+
+    /** Shares a volume or stops sharing it; refused (in the server's words) while a client has it open. */
+    public void share(String name, boolean shared, Consumer<Volume> done, Consumer<String> failed) {
+        call(c -> c.shareVolume(name, shared), done, failed);
+    }
+
+    private static void removeQuietly(NetrootControl c, String volume) {
+        try {
+            c.removeVolume(volume);
+        } catch (RuntimeException ignored) {
+            // the user sees why sharing failed; a blank volume left over shows in the table
+        }
     }
 
     /** Makes a volume a read-only golden image; refused (in the server's words) while a client has it open. */

@@ -1,6 +1,7 @@
 package org.netroot.app.ui.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,45 @@ class ClientFormTest {
         assertTrue(!add.toClient(null).chapSecret().equals(c.chapSecret()), "each new client gets its own");
         add.chap().set(false);
         assertTrue(!add.toClient(null).usesChap(), "cleared: no CHAP");
+    }
+
+    @Test
+    void initiatorNamesFollowTheServersRulesAndABadOneStaysWhereItWasTyped() {
+        ClientForm f = new ClientForm(ClientForm.Mode.ADD, List.of(), List.of(), List.of(), false);
+        f.name().set("node1");
+        f.mac().set("52:54:00:00:00:01");
+        assertEquals("iqn.2026-01.org.netroot:initiator:node1", f.initiatorIqn().get(), "iPXE's follows the name");
+        assertFalse(f.canAddNewIqn().get(), "nothing typed: nothing to add");
+
+        f.newIqn().set("iqn.1991-05.com.microsoft:node 1");
+        assertFalse(f.canAddNewIqn().get());
+        assertFalse(f.addNewIqn());
+        assertEquals("Initiator IQN \"iqn.1991-05.com.microsoft:node 1\" may hold printable characters except spaces"
+                + " and $ { } # \" ' \\", f.problem().get(), "the server's words, naming the bad name");
+        assertEquals("iqn.1991-05.com.microsoft:node 1", f.newIqn().get(), "what was typed stays");
+        assertEquals(List.of(), f.otherIqns());
+
+        f.newIqn().set("IQN.2026-01.org.netroot:initiator:NODE1");
+        assertEquals("Initiator IQN IQN.2026-01.org.netroot:initiator:NODE1 is listed twice", f.problem().get(),
+                "names compare case-insensitively, iPXE's too");
+        f.newIqn().set(" iqn.1991-05.com.microsoft:node1 ");
+        assertTrue(f.addNewIqn());
+        assertEquals(List.of("iqn.1991-05.com.microsoft:node1"), f.otherIqns(), "added, trimmed");
+        assertEquals("", f.newIqn().get());
+        f.newIqn().set("iqn.1991-05.com.microsoft:node1");
+        assertFalse(f.addNewIqn(), "not twice");
+        f.newIqn().set("iqn.2026-01.org.example:node2");
+        assertNull(f.problem().get(), "a good name typed but not added yet is no problem");
+        Client c = f.toClient(null);
+        assertEquals(List.of("iqn.2026-01.org.netroot:initiator:node1", "iqn.1991-05.com.microsoft:node1",
+                "iqn.2026-01.org.example:node2"), c.initiatorIqns(), "Save keeps the name typed too");
+
+        Client stored = c.withInitiatorIqns(List.of("iqn.1991-05.com.microsoft:node1", "iqn.x:old"));
+        ClientForm edit = ClientForm.editing(stored, List.of(), List.of(), List.of());
+        assertEquals("iqn.1991-05.com.microsoft:node1", edit.initiatorIqn().get(), "the stored first name stays first");
+        assertEquals(List.of("iqn.x:old"), edit.otherIqns());
+        edit.otherIqns().remove("iqn.x:old");
+        assertEquals(List.of("iqn.1991-05.com.microsoft:node1"), edit.toClient(stored).initiatorIqns(), "removed");
     }
 
     @Test

@@ -95,5 +95,26 @@ class ClientsViewModelTest {
                 Client.sanboot("pc2", "52:54:00:00:00:02", "b"));
         assertEquals(List.of("c"), vm.freeVolumes(null));
         assertEquals(List.of("a", "c"), vm.freeVolumes("a"));
+        model.volumes().set(1, new Volume("b", 512, "b.img", T0, Volume.RAW, -1, false, null, List.of(), true));
+        assertEquals(List.of("b", "c"), vm.freeVolumes(null), "a shared volume may be the disk of several clients");
+    }
+
+    @Test
+    void aCardShowsEveryInitiatorNameAndASharedVolume() {
+        model.volumes().setAll(new Volume("quorum", 1L << 30, "quorum.img", T0, Volume.RAW, -1, false, null, List.of(),
+                true));
+        Client node = Client.sanboot("node1", "52:54:00:00:00:01", "quorum");
+        model.clients().setAll(node);
+        ClientCard card = vm.clients().get(0);
+        assertEquals("iqn.2026-01.org.netroot:initiator:node1", card.initiatorsText());
+        assertEquals("quorum (shared): 1.00 GiB", card.volumeText());
+
+        model.clients().setAll(node.withInitiatorIqns(List.of("iqn.a:1", "iqn.b:2")));
+        assertEquals("iqn.a:1\niqn.b:2", vm.clients().get(0).initiatorsText(), "one a line");
+        model.clients().setAll(node.withInitiatorIqns(List.of("iqn.a:1", "iqn.b:2", "iqn.c:3", "iqn.d:4")));
+        card = vm.clients().get(0);
+        assertEquals("iqn.a:1\niqn.b:2 (+2 more)", card.initiatorsText(), "two lines at most, the rest counted");
+        assertEquals("Initiator names that may log in (iPXE uses the first):\niqn.a:1\niqn.b:2\niqn.c:3\niqn.d:4",
+                card.initiatorsTip(), "all of them in the tooltip");
     }
 }

@@ -16,7 +16,7 @@ class FreeSpaceTest {
     final DiskSpace space = new DiskSpace("/data/volumes", 10 * GIB, 100 * GIB);
 
     static VolumeRow row(long size, long used, boolean golden) {
-        return new VolumeRow("v", "qcow2", size, used, Instant.EPOCH, null, 0, 0, golden, null, List.of());
+        return new VolumeRow("v", "qcow2", size, used, Instant.EPOCH, null, 0, 0, golden, null, List.of(), false);
     }
 
     @Test

@@ -53,6 +53,17 @@ class VolumesViewModelTest {
     }
 
     @Test
+    void aSharedVolumeHasItsBadgeAndSharingChangesTheRowInPlace() {
+        model.volumes().setAll(volume("quorum", 1 << 20));
+        VolumeEntry e = vm.entries().get(0);
+        assertEquals(List.of(false, ""), List.of(e.row().shared(), e.row().sharedText()));
+        model.volumes().set(0, new Volume("quorum", 1 << 20, "quorum.img", t, Volume.RAW, 4096, false, null, List.of(),
+                true)); // VOLUME_CHANGED after `volume edit --shared`
+        assertSame(e, vm.entries().get(0));
+        assertEquals(List.of(true, "Shared"), List.of(e.row().shared(), e.row().sharedText()));
+    }
+
+    @Test
     void onlyRunningJobsShow() {
         Job running = new Job(1, Job.Kind.IMPORT, "win", Job.State.RUNNING, 10, 100, null, t, null);
         Job done = new Job(2, Job.Kind.EXPORT, "a", Job.State.SUCCEEDED, 100, 100, "ok", t, t);
