@@ -2,6 +2,7 @@ package org.netroot.server.iscsi;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +23,12 @@ public final class ActiveSessions {
     public synchronized void released(String volumeName, Object connection) {
         Set<Object> holders = byVolume.get(volumeName);
         if (holders != null && holders.remove(connection) && holders.isEmpty()) byVolume.remove(volumeName);
+    }
+
+    /** The sessions of this service holding {@code volumeName} now. */
+    public synchronized List<Object> holders(String volumeName) {
+        Set<Object> holders = byVolume.get(volumeName);
+        return holders == null ? List.of() : List.copyOf(holders);
     }
 
     /** Normal sessions of this service holding a volume. */

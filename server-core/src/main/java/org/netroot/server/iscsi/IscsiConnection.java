@@ -66,6 +66,8 @@ public final class IscsiConnection implements OpenVolumes.User {
     private boolean closing;
     private boolean closed;
     private volatile boolean evicted;
+    /** The initiator whose TARGET COLD RESET ended this session, or null. */
+    private volatile String coldResetBy;
     private boolean holdsTarget;
     private int tsih;
     private final Map<Integer, PendingWrite> writes = new HashMap<>();
@@ -143,7 +145,9 @@ public final class IscsiConnection implements OpenVolumes.User {
         if (holdsTarget) {
             services.sessions().released(target.volumeName(), this);
             if (!loggedOut) {
-                event(BootEventType.ISCSI_LOGOUT, evicted
+                event(BootEventType.ISCSI_LOGOUT, coldResetBy != null
+                        ? initiatorName + "'s session to " + target.iqn() + " ended: " + coldResetBy + " asked for a target cold reset"
+                        : evicted
                         ? initiatorName + " logged in again to " + target.iqn() + ": old session closed"
                         : initiatorName + " left " + target.iqn() + " without logout (connection closed)");
             }
@@ -498,7 +502,31 @@ public final class IscsiConnection implements OpenVolumes.User {
         Bhs r = response(Bhs.TASK_MANAGEMENT_RESPONSE, h, true);
         r.byte2(response);
         out.send(r, null);
-        if (close) closeAfterFlush();
+        if (close) {
+            endOtherSessionsOfThisTarget();
+            closeAfterFlush();
+        }
+    }
+
+    /**
+     * TARGET COLD RESET ends every session of the target, not only the asking one (RFC 7143 §11.5.1):
+     * on a shared volume, the other initiator names of this client.
+     */
+    private void endOtherSessionsOfThisTarget() {
+        if (target == null) return;
+        for (Object holder : services.sessions().holders(target.volumeName())) {
+            if (holder != this && holder instanceof IscsiConnection other && other.target != null
+                    && other.target.iqn().equals(target.iqn())) {
+                other.endByColdReset(initiatorName);
+            }
+        }
+    }
+
+    /** Another session of this target asked for a TARGET COLD RESET: this one ends, without running what it still gets. */
+    private void endByColdReset(String by) {
+        coldResetBy = by;
+        evicted = true;
+        out.close();
     }
 
     private void dropPendingWrites() {

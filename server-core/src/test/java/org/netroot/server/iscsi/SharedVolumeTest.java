@@ -63,6 +63,26 @@ class SharedVolumeTest {
     }
 
     @Test
+    void aTargetColdResetEndsEverySessionOfThatTargetAndAWarmResetNone() throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        Client other = lab.addSharedClient("other", "52:54:00:00:00:02", 1 << 20, List.of("iqn.2000-01.example:other"));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn());
+             RawInitiator elsewhere = RawInitiator.login(lab.service.port(), "iqn.2000-01.example:other", other.targetIqn())) {
+            assertEquals(0, a.taskManagement(6, -1), "TARGET WARM RESET: function complete");
+            IOException attention = assertThrows(IOException.class, () -> b.read(0, 1));
+            assertTrue(attention.getMessage().contains("status 2"), "the other session hears of the reset (UNIT ATTENTION): " + attention);
+            assertEquals(512, b.read(0, 1).length, "a warm reset ends no session");
+            assertEquals(0, a.taskManagement(7, -1), "TARGET COLD RESET: function complete");
+            assertTrue(a.closedByTarget(5000), "the asking session ends after its response");
+            assertTrue(b.closedByTarget(5000), "so does the other session of the same target");
+            assertEquals(512, elsewhere.read(0, 1).length, "another client's target is not touched");
+        }
+        assertTrue(lab.awaitEvent(BootEventType.ISCSI_LOGOUT, NODE2 + "'s session to " + pc.targetIqn() + " ended: " + NODE1
+                + " asked for a target cold reset"));
+    }
+
+    @Test
     void aVolumeThatIsNotSharedStaysWithOneInitiatorEvenOfTheSameClient() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 1 << 20);
         lab.clients.update(pc.withInitiatorIqns(List.of(pc.initiatorIqn(), NODE2)));

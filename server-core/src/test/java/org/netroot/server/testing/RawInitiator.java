@@ -168,6 +168,40 @@ public final class RawInitiator implements AutoCloseable {
         return tag;
     }
 
+    /**
+     * Sends a Task Management Function Request (RFC 7143 §11.5: 1 ABORT TASK, 5 LOGICAL UNIT RESET,
+     * 6 TARGET WARM RESET, 7 TARGET COLD RESET), as an immediate command, and returns its response code.
+     */
+    public int taskManagement(int function, int referencedTag) throws IOException {
+        int tag = itt++;
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x42);          // Task Management Function Request, immediate
+        h.put(1, (byte) (0x80 | function));
+        h.putInt(16, tag);
+        h.putInt(20, referencedTag);
+        h.putInt(24, cmdSN);            // immediate: CmdSN does not advance
+        h.putInt(28, expStatSN);
+        h.putInt(32, -1);               // RefCmdSN: not used here
+        send(h.array(), new byte[0]);
+        Response r = receive();
+        int opcode = r.header[0] & 0x3f;
+        if (opcode != 0x22) throw new IOException("unexpected opcode 0x" + Integer.toHexString(opcode) + " for a task management request");
+        expStatSN = ByteBuffer.wrap(r.header).getInt(24) + 1;
+        return r.header[2] & 0xff;
+    }
+
+    /** True once the target has closed this connection (reads end), false if it still answers within {@code millis}. */
+    public boolean closedByTarget(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
     /** Waits for the next write's (or cache flush's) SCSI Response and returns its task tag; throws unless its status is GOOD. */
     public int awaitWrite() throws IOException {
         Response r = receive();
