@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import org.netroot.server.api.Client;
-import org.netroot.server.http.IpxeScriptBuilder;
+import org.netroot.server.boot.IpxeScript;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientRepository;
 
@@ -89,7 +89,7 @@ final class ClientRules {
     }
 
     private static void checkIscsiValue(String what, String v) {
-        if (v != null && !IpxeScriptBuilder.isSafeValue(v)) {
+        if (v != null && !IpxeScript.isSafeValue(v)) {
             throw new IllegalArgumentException(what + " may hold printable characters except spaces and $ { } # \" ' \\");
         }
     }

@@ -241,9 +241,11 @@ public final class LocalControl implements NetrootControl {
         // no initiator name given (the record derives one from a missing name): the stored names stay
         List<String> iqns = edited.initiatorIqn() == null || edited.initiatorIqn().equals(Client.IQN_PREFIX + ":initiator:null")
                 ? old.initiatorIqns() : edited.initiatorIqns();
+        // no boot options given (an older app, a form that does not edit them): the stored ones stay
+        org.netroot.server.api.BootOptions boot = edited.boot().none() ? old.boot() : edited.boot();
         Client c = new Client(name, edited.mac() == null ? old.mac() : edited.mac(), edited.volumeName(),
                 edited.bootMode(), null, edited.chapUser(), secret, edited.mutualChapUser(), mutual,
-                edited.reservedIp()).withInitiatorIqns(iqns);
+                edited.reservedIp()).withInitiatorIqns(iqns).withBoot(edited.bootMode(), boot);
         rules.check(c, name);
         clients.update(c);
         discovered.forget(c.mac());

@@ -1,5 +1,8 @@
 package org.netroot.server.runtime;
 
+import org.netroot.server.boot.AssetCatalog;
+import org.netroot.server.boot.BootPlanner;
+import org.netroot.server.boot.InstallPhases;
 import org.netroot.server.service.ServiceManager;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.dhcp.DhcpService;
@@ -23,11 +26,14 @@ final class ServiceWiring {
     static void addServices(ServiceManager services, ServerConfig config, ClientDirectory clients,
                             LeaseRepository leases, StoreWriter writer, VolumeStore volumes, BootEventBus bus,
                             PeerDirectory peers, InputErrors errors) {
+        // one planner for the three boot services: a mode is one decision, not three
+        BootPlanner planner = new BootPlanner(clients::byMac, AssetCatalog.EMPTY, InstallPhases.NONE, config.iscsiPort());
         if (config.dhcpMode() != DhcpMode.OFF && !config.interfaces().isEmpty()) {
-            services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, writer, bus, peers, errors));
+            services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, writer, bus, peers, errors)
+                    .plannedBy(planner));
         }
-        services.add(new TftpService(ServiceSettings.tftp(config), bus, peers, errors));
-        services.add(new HttpService(ServiceSettings.http(config), clients, bus, peers, errors));
+        services.add(new TftpService(ServiceSettings.tftp(config), bus, peers, errors).plannedBy(planner));
+        services.add(new HttpService(ServiceSettings.http(config), planner, bus, peers, errors));
         services.add(new IscsiService(ServiceSettings.iscsi(config), new ClientTargetCatalog(clients, volumes), bus, peers,
                 errors));
     }

@@ -115,7 +115,8 @@ public final class ClientForm {
         Client c = new Client(n, normalizedMac(), volume, original == null ? null : original.bootMode(),
                 original == null ? null : original.initiatorIqn(), user, secret,
                 mutual ? original.mutualChapUser() : null, null, ip.isEmpty() ? null : ip, on, mutual,
-                original == null ? null : original.otherInitiatorIqns()); // the form does not edit them: kept
+                original == null ? null : original.otherInitiatorIqns(), // the form does not edit them: kept
+                original == null ? null : original.boot()); // nor the boot modes' options
         // CHAP on without a secret typed in: generated ones (both ways), unless the client had CHAP (kept)
         return on && secret == null && !hadChap ? c.withGeneratedChap() : c;
     }
