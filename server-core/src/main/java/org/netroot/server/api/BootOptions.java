@@ -23,6 +23,41 @@ public record BootOptions(KernelBoot kernel, RamdiskBoot ramdisk, InstallBoot in
         return new BootOptions(kernel, ramdisk, install, m);
     }
 
+    /**
+     * The assets {@code mode} boots with these options, by name: a menu offers every mode's, and its
+     * default may name an ISO of the library ("install-NAME").
+     */
+    public java.util.List<String> assetsFor(BootMode mode) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        switch (mode) {
+            case KERNEL -> kernelAssets(names);
+            case RAMDISK -> ramdiskAssets(names);
+            case INSTALL -> installAssets(names);
+            case MENU -> {
+                kernelAssets(names);
+                ramdiskAssets(names);
+                installAssets(names);
+                String d = menu == null ? null : menu.defaultEntry();
+                if (d != null && d.startsWith("install-")) names.add(d.substring("install-".length()));
+            }
+            case SANBOOT, LOCAL, IGNORE -> { }
+        }
+        names.removeIf(java.util.Objects::isNull);
+        return java.util.List.copyOf(new java.util.LinkedHashSet<>(names));
+    }
+
+    private void kernelAssets(java.util.List<String> names) {
+        if (kernel != null) names.addAll(java.util.Arrays.asList(kernel.kernel(), kernel.initrd()));
+    }
+
+    private void ramdiskAssets(java.util.List<String> names) {
+        if (ramdisk != null) names.addAll(java.util.Arrays.asList(ramdisk.kernel(), ramdisk.initrd(), ramdisk.rootImage()));
+    }
+
+    private void installAssets(java.util.List<String> names) {
+        if (install != null) names.addAll(java.util.Arrays.asList(install.installer(), install.initrd()));
+    }
+
     /** True when no mode was given options (not a bean getter: JSON keeps only the components). */
     public boolean none() {
         return kernel == null && ramdisk == null && install == null && menu == null;

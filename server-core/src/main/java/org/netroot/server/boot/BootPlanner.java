@@ -57,6 +57,11 @@ public final class BootPlanner {
         return modeOf(mac).filter(m -> m == BootMode.IGNORE).isPresent();
     }
 
+    /** The asset library the plans name. */
+    public AssetCatalog assets() {
+        return assets;
+    }
+
     public Optional<Client> client(String mac) {
         return clientByMac.apply(mac);
     }

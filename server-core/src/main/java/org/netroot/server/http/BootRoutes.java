@@ -32,8 +32,11 @@ public final class BootRoutes {
     public record Script(String body) implements Answer {
     }
 
-    /** {@code range} null means the whole file. */
-    public record Asset(Path file, long size, ByteRange range) implements Answer {
+    /**
+     * {@code range} null means the whole file. {@code served}: what the boot event of a whole file
+     * names ("asset vmlinuz (kernel), boot mode kernel"), null: the URL.
+     */
+    public record Asset(Path file, long size, ByteRange range, String served) implements Answer {
     }
 
     public record Failure(int status, String message) implements Answer {
@@ -49,6 +52,8 @@ public final class BootRoutes {
     private final EventThrottle ignoredEvents;
     private final AssetResolver files;
     private final AssetResolver ipxeFiles;
+    /** The asset library's folder; null when the planner's catalog has none. */
+    private final AssetResolver assetFiles;
     private final BootEventSink events;
 
     /**
@@ -69,6 +74,7 @@ public final class BootRoutes {
         this.peers = peers;
         this.files = files;
         this.ipxeFiles = ipxeFiles;
+        this.assetFiles = planner.assets().folder() == null ? null : new AssetResolver(planner.assets().folder());
         this.events = events;
     }
 
@@ -93,6 +99,8 @@ public final class BootRoutes {
         if (installerMac.isPresent()) return script(installerMac.get(), true, serverBase, serverAddress, peer);
         Optional<String> scriptMac = BootUrls.scriptMac(decoded);
         if (scriptMac.isPresent()) return script(scriptMac.get(), false, serverBase, serverAddress, peer);
+        Optional<String> assetName = BootUrls.assetName(decoded);
+        if (assetName.isPresent()) return libraryAsset(assetName.get(), rangeHeader, peer);
         if (decoded.startsWith(BootUrls.FILES)) {
             return asset(files, decoded.substring(BootUrls.FILES.length()), rangeHeader);
         }
@@ -182,6 +190,24 @@ public final class BootRoutes {
         return "DHCP last saw " + mac + " at " + known.get().getHostAddress();
     }
 
+    /**
+     * An asset of the library, by name only: a name the library does not hold (a path, {@code ..}, a
+     * part file being copied) is not found, whatever lies in the folder.
+     */
+    private Answer libraryAsset(String name, String rangeHeader, InetAddress peer) {
+        Optional<org.netroot.server.api.Asset> a = org.netroot.server.api.Asset.isValidName(name)
+                ? planner.assets().byName(name) : Optional.empty();
+        if (a.isEmpty() || assetFiles == null) return new Failure(404, "the library has no asset named " + name);
+        String mac = peers.macOrNull(peer);
+        String mode = mac == null ? "" : planner.modeOf(mac).map(m -> ", boot mode " + m.id()).orElse("");
+        Answer answer = asset(assetFiles, name, rangeHeader);
+        if (answer instanceof Asset found) {
+            return new Asset(found.file(), found.size(), found.range(), "asset " + name + " (" + a.get().kind().id() + ")"
+                    + mode);
+        }
+        return answer;
+    }
+
     private static Answer asset(AssetResolver folder, String relative, String rangeHeader) {
         return switch (folder.resolve(relative)) {
             case AssetResolver.Refused r -> new Failure(403, r.reason());
@@ -194,8 +220,8 @@ public final class BootRoutes {
                     yield new Failure(404, "cannot read " + relative);
                 }
                 yield switch (ByteRange.parse(rangeHeader, size)) {
-                    case ByteRange.Whole w -> new Asset(f.file(), size, null);
-                    case ByteRange.Partial p -> new Asset(f.file(), size, p.range());
+                    case ByteRange.Whole w -> new Asset(f.file(), size, null, null);
+                    case ByteRange.Partial p -> new Asset(f.file(), size, p.range(), null);
                     case ByteRange.Unsatisfiable u -> new Failure(416, "bytes */" + size);
                 };
             }

@@ -246,7 +246,7 @@ public final class HttpService implements ManagedService {
                 if (f.isSuccess()) {
                     long ms = (System.nanoTime() - began) / 1_000_000;
                     events.record(BootEvent.transfer(peers.macOrNull(peer.getAddress()), BootEventType.BOOT_FILE_SENT,
-                            "http " + uri, ms, length));
+                            a.served() != null ? "http " + a.served() : "http " + uri, ms, length));
                 }
             });
         }

@@ -64,7 +64,7 @@ public final class NetrootServer implements AutoCloseable {
                     mac -> clients.byMac(mac).map(Client::name).orElse(null));
             this.control = new LocalControl(db, false, config.dataDir(), this::status, services);
             control.useIpxeDir(config.ipxeDir());
-            int parts = control.volumeStore().removeStaleParts();
+            int parts = control.volumeStore().removeStaleParts() + control.assetStore().removeStaleParts();
             if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
             ChangeFeed feed = control.changes();
             bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
@@ -74,7 +74,7 @@ public final class NetrootServer implements AutoCloseable {
             services.listen((type, state) -> feed.publish(type, state.name(), state));
             warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
             ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
-                    control.volumeStore(), bus, peers, errors);
+                    control.volumeStore(), control.assetStore(), bus, peers, errors);
             services.all().stream().filter(s -> s instanceof DhcpService).map(s -> (DhcpService) s)
                     .forEach(d -> d.observedBy(feed, control.discovery()).firmwareSeenBy(activity));
         } catch (RuntimeException | Error e) {

@@ -12,6 +12,7 @@ import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.iscsi.ClientTargetCatalog;
 import org.netroot.server.iscsi.IscsiService;
 import org.netroot.server.http.HttpService;
+import org.netroot.server.storage.AssetStore;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.LeaseRepository;
@@ -24,10 +25,10 @@ final class ServiceWiring {
     }
 
     static void addServices(ServiceManager services, ServerConfig config, ClientDirectory clients,
-                            LeaseRepository leases, StoreWriter writer, VolumeStore volumes, BootEventBus bus,
-                            PeerDirectory peers, InputErrors errors) {
+                            LeaseRepository leases, StoreWriter writer, VolumeStore volumes, AssetStore assets,
+                            BootEventBus bus, PeerDirectory peers, InputErrors errors) {
         // one planner for the three boot services: a mode is one decision, not three
-        BootPlanner planner = new BootPlanner(clients::byMac, AssetCatalog.EMPTY, InstallPhases.NONE, config.iscsiPort());
+        BootPlanner planner = new BootPlanner(clients::byMac, catalog(assets), InstallPhases.NONE, config.iscsiPort());
         if (config.dhcpMode() != DhcpMode.OFF && !config.interfaces().isEmpty()) {
             services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, writer, bus, peers, errors)
                     .plannedBy(planner));
@@ -36,5 +37,25 @@ final class ServiceWiring {
         services.add(new HttpService(ServiceSettings.http(config), planner, bus, peers, errors));
         services.add(new IscsiService(ServiceSettings.iscsi(config), new ClientTargetCatalog(clients, volumes), bus, peers,
                 errors));
+    }
+
+    /** The asset store as the planner and HTTP read it: its in-memory records and its folder. */
+    static AssetCatalog catalog(AssetStore assets) {
+        return new AssetCatalog() {
+            @Override
+            public java.util.Optional<org.netroot.server.api.Asset> byName(String name) {
+                return assets.find(name);
+            }
+
+            @Override
+            public java.util.List<org.netroot.server.api.Asset> all() {
+                return assets.list();
+            }
+
+            @Override
+            public java.nio.file.Path folder() {
+                return assets.folder();
+            }
+        };
     }
 }
