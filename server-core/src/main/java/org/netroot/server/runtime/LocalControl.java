@@ -101,7 +101,7 @@ public final class LocalControl implements NetrootControl {
         this.volumes = new VolumeStore(dataDir, new VolumeRepository(db));
         this.assets = new org.netroot.server.storage.AssetStore(dataDir, new org.netroot.server.store.AssetRepository(db));
         this.status = status;
-        this.rules = new ClientRules(clients, volumes);
+        this.rules = new ClientRules(clients, volumes, assets);
         this.discoveredRepository = new DiscoveredMachineRepository(db);
         this.discovered = new DiscoveredMachines(discoveredRepository, mac -> clients.byMac(mac).isPresent(), feed);
     }
@@ -254,6 +254,20 @@ public final class LocalControl implements NetrootControl {
         discovered.forget(c.mac());
         feed.publish(ChangeType.CLIENT_UPDATED, c.name(), c.withoutSecrets());
         return c.withoutSecrets();
+    }
+
+    /**
+     * The server's own edit once an install with "then sanboot" booted its volume: the client boots
+     * its volume from now on (a CLIENT_UPDATED change like any edit). Nothing when it left install
+     * mode meanwhile.
+     */
+    public void switchToSanboot(String name) {
+        synchronized (this) {
+            Optional<Client> c = clients.byName(name);
+            if (c.isEmpty() || c.get().bootMode() != org.netroot.server.api.BootMode.INSTALL) return;
+            updateClient(name, c.get().withBoot(org.netroot.server.api.BootMode.SANBOOT, null));
+        }
+        log.info("client {} installed: boot mode sanboot from now on", name);
     }
 
     @Override

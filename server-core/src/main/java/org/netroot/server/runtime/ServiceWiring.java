@@ -2,7 +2,7 @@ package org.netroot.server.runtime;
 
 import org.netroot.server.boot.AssetCatalog;
 import org.netroot.server.boot.BootPlanner;
-import org.netroot.server.boot.InstallPhases;
+import org.netroot.server.boot.InstallProgress;
 import org.netroot.server.service.ServiceManager;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.dhcp.DhcpService;
@@ -26,15 +26,17 @@ final class ServiceWiring {
 
     static void addServices(ServiceManager services, ServerConfig config, ClientDirectory clients,
                             LeaseRepository leases, StoreWriter writer, VolumeStore volumes, AssetStore assets,
-                            BootEventBus bus, PeerDirectory peers, InputErrors errors) {
+                            InstallProgress install, BootEventBus bus, PeerDirectory peers, InputErrors errors) {
         // one planner for the three boot services: a mode is one decision, not three
-        BootPlanner planner = new BootPlanner(clients::byMac, catalog(assets), InstallPhases.NONE, config.iscsiPort());
+        BootPlanner planner = new BootPlanner(clients::byMac, catalog(assets), install, config.iscsiPort());
         if (config.dhcpMode() != DhcpMode.OFF && !config.interfaces().isEmpty()) {
             services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, writer, bus, peers, errors)
                     .plannedBy(planner));
         }
         services.add(new TftpService(ServiceSettings.tftp(config), bus, peers, errors).plannedBy(planner));
-        services.add(new HttpService(ServiceSettings.http(config), planner, bus, peers, errors));
+        HttpService http = new HttpService(ServiceSettings.http(config), planner, bus, peers, errors);
+        http.routes().servedTo(install.servedHook());
+        services.add(http);
         services.add(new IscsiService(ServiceSettings.iscsi(config), new ClientTargetCatalog(clients, volumes), bus, peers,
                 errors));
     }

@@ -69,6 +69,21 @@ public final class ClientRepository {
         }
     }
 
+    /** Every client's install phase (V9) that is set, by client name. */
+    public Map<String, String> installPhases() {
+        Map<String, String> phases = new LinkedHashMap<>();
+        jdbc.query("SELECT name, install_phase FROM client WHERE install_phase IS NOT NULL ORDER BY name", rs -> {
+            phases.put(rs.getString("name"), rs.getString("install_phase"));
+            return null;
+        });
+        return phases;
+    }
+
+    /** Sets (null: clears) a client's install phase; false when no client has that name. */
+    public boolean setInstallPhase(String name, String phase) {
+        return jdbc.update("UPDATE client SET install_phase = ? WHERE name = ?", phase, name) > 0;
+    }
+
     /** Its initiator names go with it (ON DELETE CASCADE). */
     public boolean remove(String name) {
         boolean removed = jdbc.update("DELETE FROM client WHERE name = ?", name) > 0;
