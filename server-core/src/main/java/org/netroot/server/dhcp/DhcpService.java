@@ -86,7 +86,8 @@ public final class DhcpService implements ManagedService {
         this.events = events;
         this.peers = peers;
         this.errors = errors;
-        this.planner = new BootPlanner(clients::byMac, AssetCatalog.EMPTY, InstallPhases.NONE, 3260);
+        this.planner = new BootPlanner(mac -> clients == null ? java.util.Optional.empty() : clients.byMac(mac),
+                AssetCatalog.EMPTY, InstallPhases.NONE, 3260);
     }
 
     /** The planner the other boot services consult too; call before {@link #start}. */
