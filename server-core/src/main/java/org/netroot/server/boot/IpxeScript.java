@@ -28,7 +28,7 @@ public final class IpxeScript {
         s.append("#!ipxe\n");
         if (who != null) s.append("# Netroot: client ").append(who).append(", mode ").append(plan.modeName()).append('\n');
         boolean canFail = body(s, plan, who);
-        if (plan instanceof BootPlan.Menu || canFail) failed(s, plan, who, selfUrl);
+        if (canFail) failed(s, plan, who, selfUrl);
         return s.toString();
     }
 

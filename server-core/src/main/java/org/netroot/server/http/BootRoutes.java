@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.BootMode;
@@ -55,6 +56,8 @@ public final class BootRoutes {
     /** The asset library's folder; null when the planner's catalog has none. */
     private final AssetResolver assetFiles;
     private final BootEventSink events;
+    /** Told of every plan served to a client (the install's progress); nothing by default. */
+    private volatile BiConsumer<Client, BootPlan> served = (c, p) -> { };
 
     /**
      * @param files the boot-files folder, served under {@link BootUrls#FILES}
@@ -157,11 +160,8 @@ public final class BootRoutes {
         return new Script(IpxeScript.write(plan, who, ctx.selfUrl()));
     }
 
-    /** Told of every plan served to a client (the install's progress); nothing by default. */
-    private volatile java.util.function.BiConsumer<Client, BootPlan> served = (c, p) -> { };
-
     /** Who hears of every plan served to a client. */
-    public BootRoutes servedTo(java.util.function.BiConsumer<Client, BootPlan> listener) {
+    public BootRoutes servedTo(BiConsumer<Client, BootPlan> listener) {
         this.served = listener;
         return this;
     }
