@@ -284,6 +284,7 @@ public final class AppModel {
             }
             case VOLUME_CREATED, VOLUME_CHANGED -> upsert(volumes, e.payloadAs(Volume.class), Volume::name);
             case VOLUME_REMOVED -> volumes.removeIf(v -> v.name().equals(e.subject()));
+            case ASSET_ADDED, ASSET_REMOVED -> { } // no asset list in the window yet
             case DISCOVERED_SEEN -> {
                 upsert(discovered, e.payloadAs(DiscoveredMachine.class), DiscoveredMachine::mac);
             }

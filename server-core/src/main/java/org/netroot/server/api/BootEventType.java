@@ -15,5 +15,9 @@ public enum BootEventType {
     ISCSI_LOGIN,
     ISCSI_FIRST_READ,
     ISCSI_LOGOUT,
+    /** DHCP did not answer a machine in boot mode ignore (or TFTP, HTTP served it nothing): on purpose, not a failure. */
+    IGNORED,
+    /** The server changed the client's boot mode itself: an install with "then sanboot" booted its volume. */
+    BOOT_MODE_CHANGED,
     ERROR
 }

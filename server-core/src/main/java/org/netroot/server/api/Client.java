@@ -13,6 +13,7 @@ import java.util.Locale;
  * @param initiatorIqn       the initiator name iPXE presents (the first of {@link #initiatorIqns()})
  * @param otherInitiatorIqns more initiator names that may log in to this client's target: the booted
  *                           OS's own, or a second node's when the client's volume is shared
+ * @param boot               the options of the boot modes that take some ({@link BootOptions#NONE} when none)
  */
 public record Client(
         String name,
@@ -27,7 +28,8 @@ public record Client(
         String reservedIp,
         boolean chap,
         boolean mutualChap,
-        List<String> otherInitiatorIqns) {
+        List<String> otherInitiatorIqns,
+        BootOptions boot) {
 
     public static final String IQN_PREFIX = "iqn.2026-01.org.netroot";
 
@@ -38,6 +40,14 @@ public record Client(
         chap = chap || (chapSecret != null && !chapSecret.isEmpty());
         mutualChap = chap && (mutualChap || (mutualChapSecret != null && !mutualChapSecret.isEmpty()));
         otherInitiatorIqns = otherInitiatorIqns == null ? List.of() : List.copyOf(otherInitiatorIqns);
+        if (boot == null) boot = BootOptions.NONE;
+    }
+
+    public Client(String name, String mac, String volumeName, BootMode bootMode, String initiatorIqn, String chapUser,
+                  String chapSecret, String mutualChapUser, String mutualChapSecret, String reservedIp, boolean chap,
+                  boolean mutualChap, List<String> otherInitiatorIqns) {
+        this(name, mac, volumeName, bootMode, initiatorIqn, chapUser, chapSecret, mutualChapUser, mutualChapSecret,
+                reservedIp, chap, mutualChap, otherInitiatorIqns, BootOptions.NONE);
     }
 
     public Client(String name, String mac, String volumeName, BootMode bootMode, String initiatorIqn, String chapUser,
@@ -82,13 +92,13 @@ public record Client(
             mutual = newChapSecret();
         } while (mutual.equals(secret));
         return new Client(name, mac, volumeName, bootMode, initiatorIqn, chapUser, secret, mutualChapUser, mutual,
-                reservedIp, true, true, otherInitiatorIqns);
+                reservedIp, true, true, otherInitiatorIqns, boot);
     }
 
     /** This client as lists show it: CHAP on or off, but no secret. */
     public Client withoutSecrets() {
         return new Client(name, mac, volumeName, bootMode, initiatorIqn, chapUser, null, mutualChapUser, null,
-                reservedIp, chap, mutualChap, otherInitiatorIqns);
+                reservedIp, chap, mutualChap, otherInitiatorIqns, boot);
     }
 
     /**
@@ -98,10 +108,16 @@ public record Client(
     public Client withInitiatorIqns(List<String> iqns) {
         if (iqns == null || iqns.isEmpty()) {
             return new Client(name, mac, volumeName, bootMode, null, chapUser, chapSecret, mutualChapUser,
-                    mutualChapSecret, reservedIp, chap, mutualChap, List.of());
+                    mutualChapSecret, reservedIp, chap, mutualChap, List.of(), boot);
         }
         return new Client(name, mac, volumeName, bootMode, iqns.get(0), chapUser, chapSecret, mutualChapUser,
-                mutualChapSecret, reservedIp, chap, mutualChap, iqns.subList(1, iqns.size()));
+                mutualChapSecret, reservedIp, chap, mutualChap, iqns.subList(1, iqns.size()), boot);
+    }
+
+    /** This client booting in {@code mode} with {@code options} (null: the ones it has). */
+    public Client withBoot(BootMode mode, BootOptions options) {
+        return new Client(name, mac, volumeName, mode, initiatorIqn, chapUser, chapSecret, mutualChapUser,
+                mutualChapSecret, reservedIp, chap, mutualChap, otherInitiatorIqns, options == null ? boot : options);
     }
 
     /** The initiator name iPXE presents for client {@code name} when none was given. */
@@ -158,7 +174,7 @@ public record Client(
                 + ", initiatorIqn=" + initiatorIqn + ", chapUser=" + chapUser + ", chapSecret="
                 + redacted(chapSecret) + ", mutualChapUser=" + mutualChapUser + ", mutualChapSecret="
                 + redacted(mutualChapSecret) + ", reservedIp=" + reservedIp + ", chap=" + chap + ", mutualChap="
-                + mutualChap + ", otherInitiatorIqns=" + otherInitiatorIqns + "]";
+                + mutualChap + ", otherInitiatorIqns=" + otherInitiatorIqns + ", boot=" + boot + "]";
     }
 
     static String redacted(String secret) {

@@ -38,6 +38,10 @@ public final class ControlRequests {
         }
     }
 
+    /** Copies {@code file} (a path on the server) into the asset library as {@code name}; {@code kind} null: guessed. */
+    public record AddAsset(String name, String file, AssetKind kind) {
+    }
+
     public record Version(int apiVersion) {
     }
 

@@ -8,8 +8,11 @@ import java.time.Instant;
  */
 public record Job(long id, Kind kind, String subject, State state, long bytesDone, long bytesTotal, String message,
                   Instant started, Instant finished) {
-    /** PROMOTE: an overlay copied whole into a new golden image; {@code subject} names the new image. */
-    public enum Kind { IMPORT, EXPORT, PROMOTE }
+    /**
+     * PROMOTE: an overlay copied whole into a new golden image; {@code subject} names the new image.
+     * ADD_ASSET: a file copied into the asset library; {@code subject} names the asset.
+     */
+    public enum Kind { IMPORT, EXPORT, PROMOTE, ADD_ASSET }
 
     public enum State {
         RUNNING, SUCCEEDED, FAILED, CANCELLED;

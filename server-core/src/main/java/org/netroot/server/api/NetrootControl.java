@@ -141,6 +141,39 @@ public interface NetrootControl extends AutoCloseable {
      */
     Volume resizeVolume(String name, long newSizeBytes, boolean allowShrink);
 
+    // ---- the asset library: kernels, initrds, ISOs, root images that boot modes name ----
+
+    /** Every asset of the library, by name. */
+    List<Asset> assets();
+
+    /**
+     * Starts copying {@code file} (a path on the server) into the library as asset {@code name}
+     * ({@link Asset#isValidName}); {@code kind} null: told by the file's bytes or name. The job reports
+     * progress and may be cancelled; the checksum and size are recorded once it is done.
+     */
+    Job startAssetAdd(String file, String name, AssetKind kind);
+
+    /** As {@link #startAssetAdd}, waiting for it; a failure or cancel is thrown with its message. */
+    default Asset addAsset(String file, String name, AssetKind kind) {
+        Job j = startAssetAdd(file, name, kind);
+        while (!j.ended()) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                cancelJob(j.id());
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted: the add of asset " + name + " was cancelled", e);
+            }
+            j = job(j.id());
+        }
+        if (j.state() != Job.State.SUCCEEDED) throw new IllegalArgumentException(j.message());
+        return assets().stream().filter(a -> a.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("asset " + name + " was added and is gone again"));
+    }
+
+    /** Removes an asset and its file; refused, naming the client, while a client's boot mode names it. */
+    void removeAsset(String name);
+
     List<Lease> leases();
 
     /** Machines that asked to network-boot with a MAC no client has, most recently seen first. */

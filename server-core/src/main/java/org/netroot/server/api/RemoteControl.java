@@ -247,6 +247,21 @@ public final class RemoteControl implements NetrootControl {
     }
 
     @Override
+    public List<Asset> assets() {
+        return call("GET", "/api/assets", null, new TypeReference<>() { });
+    }
+
+    @Override
+    public Job startAssetAdd(String file, String name, AssetKind kind) {
+        return call("POST", "/api/assets", new ControlRequests.AddAsset(name, file, kind), new TypeReference<>() { });
+    }
+
+    @Override
+    public void removeAsset(String name) {
+        call("DELETE", "/api/assets/" + segment(name), null, new TypeReference<Map<String, Object>>() { });
+    }
+
+    @Override
     public List<Lease> leases() {
         return call("GET", "/api/leases", null, new TypeReference<>() { });
     }

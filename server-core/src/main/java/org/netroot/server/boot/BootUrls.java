@@ -3,15 +3,18 @@ package org.netroot.server.boot;
 import java.util.Optional;
 
 /**
- * The boot HTTP URL scheme, the one place it is written: DHCP hands these URLs out, HTTP serves
- * them. {@code /boot/<mac>.ipxe} is a client's iPXE script, {@code /ipxe/<name>} an iPXE binary
- * (UEFI HTTP boot), {@code /files/<path>} a boot asset.
+ * The boot HTTP URL scheme, the one place it is written: DHCP hands these URLs out, scripts name
+ * them, HTTP serves them. {@code /boot/<mac>.ipxe} is a client's iPXE script, {@code /ipxe/<name>}
+ * an iPXE binary (UEFI HTTP boot), {@code /assets/<name>} an asset of the library (by name, never a
+ * path), {@code /files/<path>} a file of the boot-files folder.
  */
 public final class BootUrls {
     public static final String SCRIPTS = "/boot/";
     public static final String SCRIPT_SUFFIX = ".ipxe";
     public static final String IPXE_BINARIES = "/ipxe/";
     public static final String FILES = "/files/";
+    public static final String ASSETS = "/assets/";
+    static final String INSTALLER_SUFFIX = "/installer.ipxe";
 
     private BootUrls() {
     }
@@ -29,6 +32,32 @@ public final class BootUrls {
     /** An iPXE binary for UEFI HTTP boot: {@code http://SERVER[:port]/ipxe/<name>}. */
     public static String ipxeBinary(String httpBase, String name) {
         return httpBase + IPXE_BINARIES + name;
+    }
+
+    /**
+     * What an install script fetches when booting the volume failed: the installer again,
+     * {@code http://SERVER[:port]/boot/<mac>/installer.ipxe}.
+     */
+    public static String installer(String httpBase, String mac) {
+        return httpBase + SCRIPTS + mac + INSTALLER_SUFFIX;
+    }
+
+    /** The MAC text of an installer path ({@code /boot/<mac>/installer.ipxe}), or empty for any other path. */
+    public static Optional<String> installerMac(String path) {
+        if (!path.startsWith(SCRIPTS) || !path.endsWith(INSTALLER_SUFFIX)) return Optional.empty();
+        if (path.length() <= SCRIPTS.length() + INSTALLER_SUFFIX.length()) return Optional.empty();
+        return Optional.of(path.substring(SCRIPTS.length(), path.length() - INSTALLER_SUFFIX.length()));
+    }
+
+    /** An asset of the library: {@code http://SERVER[:port]/assets/<name>} (names need no encoding). */
+    public static String asset(String httpBase, String name) {
+        return httpBase + ASSETS + name;
+    }
+
+    /** The asset name of an asset path ({@code /assets/<name>}, decoded), or empty for any other path. */
+    public static Optional<String> assetName(String path) {
+        if (!path.startsWith(ASSETS)) return Optional.empty();
+        return Optional.of(path.substring(ASSETS.length()));
     }
 
     /** The MAC text of a script path ({@code /boot/<mac>.ipxe}, decoded), or empty for any other path. */

@@ -57,6 +57,35 @@ public final class IpxeBinaries {
         return candidates.stream().filter(present::contains).findFirst();
     }
 
+    /** The candidates for a firmware, best first; empty for one we have no binary for. */
+    public static List<String> candidatesFor(ClientArchitecture arch) {
+        return switch (arch) {
+            case BIOS -> BIOS;
+            case EFI_IA32 -> EFI_IA32;
+            case EFI_X64, EFI_BC, HTTP_X64 -> EFI_X64;
+            case EFI_ARM64, HTTP_ARM64 -> EFI_ARM64;
+            case EFI_ARM32 -> EFI_ARM32;
+            case UNKNOWN -> List.of();
+        };
+    }
+
+    /**
+     * The iPXE binary firmware of {@code arch} is handed: a TFTP name, or for UEFI HTTP boot (which loads
+     * it itself over HTTP, UEFI 2.5 §24.7) a URL under {@code httpBase}; missing, saying what to install,
+     * when the folder has none. {@code described} is the architecture as the request told it, for the reason.
+     */
+    public BootFile forFirmware(ClientArchitecture arch, boolean httpBoot, String httpBase, String described) {
+        List<String> candidates = candidatesFor(arch);
+        if (candidates.isEmpty()) return BootFile.missing("no iPXE binary for " + described);
+        Optional<String> binary = first(candidates);
+        if (binary.isEmpty()) {
+            return BootFile.missing("no iPXE binary for " + arch.label + " in " + folder + ": put one of "
+                    + String.join(", ", candidates) + " there");
+        }
+        if (arch.isHttpBoot() || httpBoot) return BootFile.of(BootUrls.ipxeBinary(httpBase, binary.get()));
+        return BootFile.of(binary.get());
+    }
+
     /** Whether one of the candidates is in the folder. */
     public boolean hasAny(List<String> candidates) {
         return first(candidates).isPresent();

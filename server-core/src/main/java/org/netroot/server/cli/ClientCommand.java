@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Add, list and remove the machines that boot from this server.",
         subcommands = {ClientCommand.Add.class, ClientCommand.Edit.class, ClientCommand.ListClients.class,
-                ClientCommand.Secrets.class, ClientCommand.Remove.class})
+                ClientCommand.Show.class, ClientCommand.Secrets.class, ClientCommand.Remove.class})
 final class ClientCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a machine: its MAC address and the volume it boots.")
@@ -79,8 +79,15 @@ final class ClientCommand {
         }
     }
 
-    @Command(name = "edit", mixinStandardHelpOptions = true,
-            description = "Change a machine's settings: what an option names changes, the rest stays.")
+    @Command(name = "edit", mixinStandardHelpOptions = true, description = {
+            "Change a machine's settings: what an option names changes, the rest stays.",
+            "Boot modes (--boot): sanboot (its volume over iSCSI), install (an installer onto its volume), kernel"
+                    + " (a kernel and initrd from the asset library), ramdisk (a root image into RAM), menu (an iPXE"
+                    + " menu of its choices), local (exit to the next boot device), ignore (no answer at all).",
+            "Command-line templates (--cmdline) use ${mac} ${ip} ${server} ${client} ${target-iqn} ${initiator-iqn}"
+                    + " ${volume} ${nbd-export} ${nbd-server} ${iscsi-port} ${http} (ramdisk also ${root-image-url}),"
+                    + " or name a shipped one, optionally followed by more arguments: debian-iscsi, dracut-iscsi,"
+                    + " nbd-root, live-fetch, dracut-live."})
     static final class Edit implements Callable<Integer> {
         @Mixin DataDirOption data;
         @Parameters(index = "0", paramLabel = "NAME", description = "the client to change") String name;
@@ -90,6 +97,7 @@ final class ClientCommand {
                 "every iSCSI initiator name that may log in to its target, the one iPXE uses first;"
                         + " repeat it for each (the list replaces the old one)"}) List<String> iqns;
         @Option(names = "--ip", paramLabel = "IP", description = "address reserved for it (serve --dhcp full)") String ip;
+        @Mixin BootModeOptions boot;
 
         @Override
         public Integer call() {
@@ -99,11 +107,27 @@ final class ClientCommand {
                 // the listing carries no secrets: CHAP stays on with the stored ones
                 Client edited = new Client(name, mac == null ? old.mac() : mac, volume == null ? old.volumeName() : volume,
                         old.bootMode(), null, old.chapUser(), null, old.mutualChapUser(), null,
-                        ip == null ? old.reservedIp() : ip, old.chap(), old.mutualChap())
+                        ip == null ? old.reservedIp() : ip, old.chap(), old.mutualChap(), List.of(), old.boot())
                         .withInitiatorIqns(iqns == null ? old.initiatorIqns() : iqns);
-                Client saved = c.updateClient(name, edited);
+                Client saved = c.updateClient(name, boot.applyTo(edited));
                 System.out.println("changed client " + saved.name() + " (" + saved.mac() + "): volume "
                         + saved.volumeName() + ", initiators " + String.join(", ", saved.initiatorIqns()));
+                System.out.println("boot: " + ClientText.bootLine(saved));
+            });
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one machine's settings, its boot mode's too.")
+    static final class Show implements Callable<Integer> {
+        @Mixin DataDirOption data;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the client") String name;
+
+        @Override
+        public Integer call() {
+            return Connection.run(data, c -> {
+                Client cl = c.clients().stream().filter(x -> x.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no client named " + name));
+                System.out.print(ClientText.show(cl));
             });
         }
     }
@@ -121,7 +145,7 @@ final class ClientCommand {
                 }
                 for (Client cl : clients) {
                     System.out.printf("%-20s %s  volume=%s  mode=%s  chap=%s%s  initiators=%s%n", cl.name(), cl.mac(),
-                            cl.volumeName(), cl.bootMode().name().toLowerCase(),
+                            cl.volumeName(), cl.bootMode().id(),
                             cl.usesMutualChap() ? "mutual" : cl.usesChap() ? "yes" : "no",
                             cl.reservedIp() == null ? "" : "  ip=" + cl.reservedIp(), String.join(",", cl.initiatorIqns()));
                 }

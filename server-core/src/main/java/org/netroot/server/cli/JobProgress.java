@@ -82,7 +82,7 @@ final class JobProgress {
         int filled = pct * BAR / 100;
         return "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + String.format("%3d%%", pct) + "  "
                 + Sizes.human(j.bytesDone()) + " of " + Sizes.human(j.bytesTotal()) + "  "
-                + j.kind().name().toLowerCase() + " " + j.subject()
+                + j.kind().name().toLowerCase().replace('_', ' ') + " " + j.subject()
                 + (j.ended() ? "  " + j.state().name().toLowerCase() : "");
     }
 }

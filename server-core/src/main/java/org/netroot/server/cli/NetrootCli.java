@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code netroot}: run the server, manage clients and volumes, watch boot events. */
 @Command(name = "netroot", mixinStandardHelpOptions = true, version = "Netroot 0.1.0", scope = CommandLine.ScopeType.INHERIT,
         description = "Diskless network boot: DHCP, TFTP, HTTP and iSCSI in one server.",
-        subcommands = {ServeCommand.class, ClientCommand.class, VolumeCommand.class, EventsCommand.class,
+        subcommands = {ServeCommand.class, ClientCommand.class, VolumeCommand.class, AssetCommand.class, EventsCommand.class,
                 StatusCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "The control center (a window): ./netroot app [--data DIR]%n"})
 public final class NetrootCli {

@@ -117,6 +117,18 @@ public final class ControlRoutes {
                     if (req == null || req.sizeBytes() == null) throw new IllegalArgumentException("give the new sizeBytes");
                     yield ok(control.resizeVolume(p[2], req.sizeBytes(), req.allowShrink()));
                 }
+                case "GET assets" -> ok(control.assets());
+                case "POST assets" -> {
+                    var req = Json.MAPPER.readValue(body, ControlRequests.AddAsset.class);
+                    if (req == null || req.name() == null || req.file() == null) {
+                        throw new IllegalArgumentException("give the asset's name and the file to add");
+                    }
+                    yield created(control.startAssetAdd(req.file(), req.name(), req.kind()));
+                }
+                case "DELETE assets/*" -> {
+                    control.removeAsset(p[2]);
+                    yield ok(Map.of("removed", p[2]));
+                }
                 case "GET leases" -> ok(control.leases());
                 case "GET events" -> ok(control.events(longParam(query, "after", 0), (int) longParam(query, "limit", 1000)));
                 case "POST services/*/start" -> ok(control.startService(p[2]));

@@ -1,52 +1,46 @@
 package org.netroot.server.dhcp;
 
 import java.net.Inet4Address;
-import java.util.List;
 import java.util.Optional;
+import org.netroot.server.api.Client;
+import org.netroot.server.boot.BootFile;
+import org.netroot.server.boot.BootPlanner;
 import org.netroot.server.boot.BootUrls;
 import org.netroot.server.boot.IpxeBinaries;
 
 /**
- * Picks the boot file for a client: firmware PXE gets the iPXE binary for its architecture (over
- * TFTP), UEFI HTTP boot gets a URL to it, and iPXE itself gets its per-client script URL. Telling
- * iPXE apart from firmware by user class keeps a client from loading iPXE again and again.
+ * DHCP's part of the boot decision: a machine the planner ignores gets no answer; iPXE gets its
+ * per-client script URL; firmware gets the iPXE binary for its architecture (the boot package picks
+ * it). Telling iPXE apart from firmware by user class keeps a client from loading iPXE again and again.
  */
 public final class BootFileChooser {
     private final IpxeBinaries binaries;
+    private final BootPlanner planner;
     private final int httpPort;
 
     public BootFileChooser(IpxeBinaries binaries, int httpPort) {
+        this(binaries, BootPlanner.none(), httpPort);
+    }
+
+    public BootFileChooser(IpxeBinaries binaries, BootPlanner planner, int httpPort) {
         this.binaries = binaries;
+        this.planner = planner;
         this.httpPort = httpPort;
     }
 
     public BootFile choose(BootRequest request, Inet4Address server) {
-        if (request.ipxe()) return BootFile.of(BootUrls.script(httpBase(server), request.mac()));
-        ClientArchitecture arch = request.architecture();
-        List<String> candidates = switch (arch) {
-            case BIOS -> IpxeBinaries.BIOS;
-            case EFI_IA32 -> IpxeBinaries.EFI_IA32;
-            case EFI_X64, EFI_BC, HTTP_X64 -> IpxeBinaries.EFI_X64;
-            case EFI_ARM64, HTTP_ARM64 -> IpxeBinaries.EFI_ARM64;
-            case EFI_ARM32 -> IpxeBinaries.EFI_ARM32;
-            case UNKNOWN -> List.of();
-        };
-        if (candidates.isEmpty()) {
-            return BootFile.missing("no iPXE binary for " + request.describeArchitecture());
-        }
-        Optional<String> binary = binaries.first(candidates);
-        if (binary.isEmpty()) {
-            return BootFile.missing("no iPXE binary for " + arch.label + " in " + binaries.folder()
-                    + ": put one of " + String.join(", ", candidates) + " there");
-        }
-        // UEFI HTTP boot loads the binary itself over HTTP (UEFI 2.5 §24.7): the file field is a URL.
-        if (arch.isHttpBoot() || request.httpClient()) {
-            return BootFile.of(BootUrls.ipxeBinary(httpBase(server), binary.get()));
-        }
-        return BootFile.of(binary.get());
+        Optional<String> ignored = ignoredBecause(request);
+        if (ignored.isPresent()) return BootFile.ignored(ignored.get());
+        String httpBase = BootUrls.httpBase(server.getHostAddress(), httpPort);
+        if (request.ipxe()) return BootFile.of(BootUrls.script(httpBase, request.mac()));
+        return binaries.forFirmware(request.architecture(), request.httpClient(), httpBase,
+                request.describeArchitecture());
     }
 
-    private String httpBase(Inet4Address server) {
-        return BootUrls.httpBase(server.getHostAddress(), httpPort);
+    /** Why a network-boot request gets no answer at all, when it gets none: its client is in boot mode ignore. */
+    public Optional<String> ignoredBecause(BootRequest request) {
+        if (!request.wantsBoot() || !planner.ignores(request.mac())) return Optional.empty();
+        return Optional.of("client " + planner.client(request.mac()).map(Client::name).orElse(request.mac())
+                + " is in boot mode ignore: no answer to its network-boot request, on purpose");
     }
 }

@@ -3,6 +3,7 @@ package org.netroot.server.dhcp;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.netroot.server.boot.ClientArchitecture;
 
 /**
  * What a request says about the booting client: which firmware (option 93, option 60's Arch

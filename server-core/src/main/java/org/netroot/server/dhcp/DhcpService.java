@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.netroot.server.boot.AssetCatalog;
+import org.netroot.server.boot.BootPlanner;
+import org.netroot.server.boot.InstallPhases;
 import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.ChangePublisher;
@@ -67,6 +70,8 @@ public final class DhcpService implements ManagedService {
     private FirmwareSink firmware = FirmwareSink.NONE;
     private EventLoopGroup group;
     private DroppedAcks dropped;
+    /** Who is ignored: by default the clients' own modes, read from the directory. */
+    private BootPlanner planner;
 
     /**
      * @param clients reservations, read in memory
@@ -81,6 +86,14 @@ public final class DhcpService implements ManagedService {
         this.events = events;
         this.peers = peers;
         this.errors = errors;
+        this.planner = new BootPlanner(mac -> clients == null ? java.util.Optional.empty() : clients.byMac(mac),
+                AssetCatalog.EMPTY, InstallPhases.NONE, 3260);
+    }
+
+    /** The planner the other boot services consult too; call before {@link #start}. */
+    public synchronized DhcpService plannedBy(BootPlanner bootPlanner) {
+        this.planner = bootPlanner;
+        return this;
     }
 
     /** Where lease changes and network-boot requests from unknown machines go; call before {@link #start}. */
@@ -140,7 +153,7 @@ public final class DhcpService implements ManagedService {
 
     private DhcpResponder responder(IpxeBinaries binaries) {
         dropped = new DroppedAcks(events);
-        BootFileChooser chooser = new BootFileChooser(binaries, settings.httpPort());
+        BootFileChooser chooser = new BootFileChooser(binaries, planner, settings.httpPort());
         ProxyDhcpResponder proxy = new ProxyDhcpResponder(chooser, events, settings.serverPort(), settings.proxyPort());
         FullDhcpResponder full = null;
         if (settings.mode() == DhcpMode.FULL) {

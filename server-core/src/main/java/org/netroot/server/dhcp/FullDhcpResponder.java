@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
+import org.netroot.server.boot.BootFile;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 
@@ -45,6 +46,15 @@ public final class FullDhcpResponder {
                 pool.rangeEnd());
         if (link.isEmpty()) return Optional.empty(); // a relay for a subnet we have no range in: another server's
         arrival = new Arrival(link.get(), arrival.localPort(), arrival.sender());
+        // no offer, no lease: the machine is not to boot from the network here. A plain DHCP request of
+        // the same machine (its installed OS) is answered as any other.
+        Optional<String> ignored = chooser.ignoredBecause(boot);
+        if (ignored.isPresent()) {
+            if (type == DhcpMessageType.DISCOVER || type == DhcpMessageType.REQUEST) {
+                events.record(BootEvent.of(boot.mac(), BootEventType.IGNORED, "full, " + ignored.get()));
+            }
+            return Optional.empty();
+        }
         return switch (type) {
             case DISCOVER -> discover(request, boot, arrival);
             case REQUEST -> request(request, boot, arrival);

@@ -2,6 +2,8 @@ package org.netroot.server.dhcp;
 
 import java.net.Inet4Address;
 import java.util.Optional;
+import org.netroot.server.boot.BootFile;
+import org.netroot.server.boot.ClientArchitecture;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
@@ -48,6 +50,10 @@ public final class ProxyDhcpResponder {
 
         BootFile bootFile = chooser.choose(boot, server);
         String where = bootServer ? "proxy (boot server port " + proxyPort + ")" : "proxy";
+        if (bootFile.isIgnored()) {
+            events.record(BootEvent.of(boot.mac(), BootEventType.IGNORED, where + ", " + bootFile.ignored()));
+            return Optional.empty();
+        }
         if (!bootFile.found()) {
             events.record(BootEvent.of(boot.mac(), BootEventType.ERROR, where + ", " + bootFile.missing()));
             return Optional.empty();

@@ -122,6 +122,7 @@ public final class ClientActivityTracker implements Consumer<BootEvent>, Firmwar
                 t.sessions = Math.max(0, t.sessions - 1);
                 if (t.sessions == 0) t.state = State.OFFLINE;
             }
+            case IGNORED, BOOT_MODE_CHANGED -> { } // no step of a boot: the machine's state stays what it was
             case ERROR -> {
                 t.state = State.FAILED;
                 t.lastError = e.detail();

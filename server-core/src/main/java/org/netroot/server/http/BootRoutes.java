@@ -7,18 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.BootMode;
 import org.netroot.server.api.Client;
+import org.netroot.server.boot.BootContext;
+import org.netroot.server.boot.BootPlan;
+import org.netroot.server.boot.BootPlanner;
 import org.netroot.server.boot.BootUrls;
+import org.netroot.server.boot.IpxeScript;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.EventThrottle;
 import org.netroot.server.events.PeerDirectory;
 
 /**
- * What the boot HTTP service answers, decided without Netty: per-client iPXE scripts, boot assets
- * and iPXE binaries, at the URLs {@link BootUrls} defines.
+ * What the boot HTTP service answers, decided without Netty: per-client iPXE scripts (the
+ * {@link BootPlanner}'s plan, written by {@link IpxeScript}), boot assets and iPXE binaries, at the
+ * URLs {@link BootUrls} defines.
  */
 public final class BootRoutes {
     public sealed interface Answer permits Script, Asset, Failure {
@@ -27,8 +33,11 @@ public final class BootRoutes {
     public record Script(String body) implements Answer {
     }
 
-    /** {@code range} null means the whole file. */
-    public record Asset(Path file, long size, ByteRange range) implements Answer {
+    /**
+     * {@code range} null means the whole file. {@code served}: what the boot event of a whole file
+     * names ("asset vmlinuz (kernel), boot mode kernel"), null: the URL.
+     */
+    public record Asset(Path file, long size, ByteRange range, String served) implements Answer {
     }
 
     public record Failure(int status, String message) implements Answer {
@@ -37,35 +46,43 @@ public final class BootRoutes {
     /** A machine retrying every few seconds gets one timeline entry a minute per kind of refusal. */
     static final java.time.Duration EVENT_EVERY = java.time.Duration.ofMinutes(1);
 
-    private final Function<String, Optional<Client>> clientByMac;
+    private final BootPlanner planner;
     private final PeerDirectory peers;
-    private final EventThrottle unknownClientEvents;
+    private final EventThrottle notReadyEvents;
     private final EventThrottle chapRefusalEvents;
-    private final AssetResolver assets;
+    private final EventThrottle ignoredEvents;
+    private final AssetResolver files;
     private final AssetResolver ipxeFiles;
-    private final int iscsiPort;
+    /** The asset library's folder; null when the planner's catalog has none. */
+    private final AssetResolver assetFiles;
     private final BootEventSink events;
+    /** Told of every plan served to a client (the install's progress); nothing by default. */
+    private volatile BiConsumer<Client, BootPlan> served = (c, p) -> { };
 
-    /** @param ipxeFiles the iPXE binaries, served for UEFI HTTP boot clients */
-    public BootRoutes(Function<String, Optional<Client>> clientByMac, PeerDirectory peers, AssetResolver assets,
-                      AssetResolver ipxeFiles, int iscsiPort, BootEventSink events) {
-        this(clientByMac, peers, assets, ipxeFiles, iscsiPort, events, System::nanoTime);
+    /**
+     * @param files the boot-files folder, served under {@link BootUrls#FILES}
+     * @param ipxeFiles the iPXE binaries, served for UEFI HTTP boot clients
+     */
+    public BootRoutes(BootPlanner planner, PeerDirectory peers, AssetResolver files, AssetResolver ipxeFiles,
+                      BootEventSink events) {
+        this(planner, peers, files, ipxeFiles, events, System::nanoTime);
     }
 
-    BootRoutes(Function<String, Optional<Client>> clientByMac, PeerDirectory peers, AssetResolver assets,
-               AssetResolver ipxeFiles, int iscsiPort, BootEventSink events, java.util.function.LongSupplier nanoTime) {
-        this.unknownClientEvents = new EventThrottle(EVENT_EVERY, nanoTime);
+    BootRoutes(BootPlanner planner, PeerDirectory peers, AssetResolver files, AssetResolver ipxeFiles,
+               BootEventSink events, java.util.function.LongSupplier nanoTime) {
+        this.notReadyEvents = new EventThrottle(EVENT_EVERY, nanoTime);
         this.chapRefusalEvents = new EventThrottle(EVENT_EVERY, nanoTime);
-        this.clientByMac = clientByMac;
+        this.ignoredEvents = new EventThrottle(EVENT_EVERY, nanoTime);
+        this.planner = planner;
         this.peers = peers;
-        this.assets = assets;
+        this.files = files;
         this.ipxeFiles = ipxeFiles;
-        this.iscsiPort = iscsiPort;
+        this.assetFiles = planner.assets().folder() == null ? null : new AssetResolver(planner.assets().folder());
         this.events = events;
     }
 
     /**
-     * @param serverBase "http://host[:port]" as the client reached us, for retry URLs
+     * @param serverBase "http://host[:port]" as the client reached us, for the URLs in scripts
      * @param serverAddress our address on the client's network, for the iSCSI root path
      * @param peer the requester's address
      */
@@ -81,10 +98,14 @@ public final class BootRoutes {
         } catch (IllegalArgumentException e) {
             return new Failure(400, "bad URL encoding");
         }
+        Optional<String> installerMac = BootUrls.installerMac(decoded);
+        if (installerMac.isPresent()) return script(installerMac.get(), true, serverBase, serverAddress, peer);
         Optional<String> scriptMac = BootUrls.scriptMac(decoded);
-        if (scriptMac.isPresent()) return script(scriptMac.get(), serverBase, serverAddress, peer);
+        if (scriptMac.isPresent()) return script(scriptMac.get(), false, serverBase, serverAddress, peer);
+        Optional<String> assetName = BootUrls.assetName(decoded);
+        if (assetName.isPresent()) return libraryAsset(assetName.get(), rangeHeader, peer);
         if (decoded.startsWith(BootUrls.FILES)) {
-            return asset(assets, decoded.substring(BootUrls.FILES.length()), rangeHeader);
+            return asset(files, decoded.substring(BootUrls.FILES.length()), rangeHeader);
         }
         if (decoded.startsWith(BootUrls.IPXE_BINARIES)) {
             return asset(ipxeFiles, decoded.substring(BootUrls.IPXE_BINARIES.length()), rangeHeader);
@@ -92,24 +113,26 @@ public final class BootRoutes {
         return new Failure(404, "not found");
     }
 
-    private Answer script(String macText, String serverBase, String serverAddress, InetAddress peer) {
+    /** @param installerAgain the install script's way back to its installer when the volume did not boot */
+    private Answer script(String macText, boolean installerAgain, String serverBase, String serverAddress,
+                          InetAddress peer) {
         String mac;
         try {
             mac = Client.normalizeMac(macText);
         } catch (IllegalArgumentException e) {
             return new Failure(404, "not a MAC address: " + macText);
         }
-        String self = BootUrls.script(serverBase, mac);
-        Optional<Client> client = clientByMac.apply(mac);
-        if (client.isEmpty()) {
-            // the unknown machine retries every few seconds: one timeline entry a minute is enough
-            if (unknownClientEvents.allow(mac)) {
-                events.record(BootEvent.of(mac, BootEventType.ERROR, "script requested by a machine that is not set up"));
+        BootContext ctx = new BootContext(mac, peer.getHostAddress(), serverAddress, serverBase);
+        Optional<Client> client = planner.client(mac);
+        if (client.isPresent() && client.get().bootMode() == BootMode.IGNORE) {
+            if (ignoredEvents.allow(mac)) {
+                events.record(BootEvent.of(mac, BootEventType.IGNORED, "script not served: client "
+                        + client.get().name() + " is in boot mode ignore"));
             }
-            return new Script(IpxeScriptBuilder.unknownClient(mac, self));
+            return new Failure(404, "no script for " + mac + ": it is ignored on purpose");
         }
-        Client c = client.get();
-        if (c.usesChap() && !mayReceiveSecrets(mac, peer)) {
+        if (client.isPresent() && client.get().usesChap() && !mayReceiveSecrets(mac, peer)) {
+            Client c = client.get();
             // iPXE retries a refused script: one timeline entry a minute per MAC and what DHCP knows of
             // it (a new sighting is news to the admin), like the unknown machine's
             String knownAs = peers.addressOf(mac).map(InetAddress::getHostAddress).orElse("unseen")
@@ -121,8 +144,26 @@ public final class BootRoutes {
             return new Failure(403, "the script of " + mac + " is served only to the address DHCP gave or saw"
                     + " that MAC at within the last " + PeerDirectory.RECENT.toMinutes() + " minutes");
         }
-        events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, "sanboot " + c.targetIqn()));
-        return new Script(IpxeScriptBuilder.sanboot(c, serverAddress, iscsiPort, self));
+        BootPlan plan = installerAgain ? planner.installerAgain(ctx) : planner.plan(ctx);
+        if (plan instanceof BootPlan.NotReady n) {
+            // the machine retries every few seconds: one timeline entry a minute is enough
+            if (notReadyEvents.allow(mac)) {
+                events.record(BootEvent.of(mac, BootEventType.ERROR, client.isEmpty()
+                        ? "script requested by a machine that is not set up" : "script of " + n.summary()));
+            }
+        } else {
+            events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, (installerAgain ? "installer again: " : "")
+                    + plan.summary()));
+            client.ifPresent(c -> served.accept(c, plan));
+        }
+        String who = client.map(c -> c.name() + " (" + mac + ")").orElse(null);
+        return new Script(IpxeScript.write(plan, who, ctx.selfUrl()));
+    }
+
+    /** Who hears of every plan served to a client. */
+    public BootRoutes servedTo(BiConsumer<Client, BootPlan> listener) {
+        this.served = listener;
+        return this;
     }
 
     /**
@@ -149,6 +190,24 @@ public final class BootRoutes {
         return "DHCP last saw " + mac + " at " + known.get().getHostAddress();
     }
 
+    /**
+     * An asset of the library, by name only: a name the library does not hold (a path, {@code ..}, a
+     * part file being copied) is not found, whatever lies in the folder.
+     */
+    private Answer libraryAsset(String name, String rangeHeader, InetAddress peer) {
+        Optional<org.netroot.server.api.Asset> a = org.netroot.server.api.Asset.isValidName(name)
+                ? planner.assets().byName(name) : Optional.empty();
+        if (a.isEmpty() || assetFiles == null) return new Failure(404, "the library has no asset named " + name);
+        String mac = peers.macOrNull(peer);
+        String mode = mac == null ? "" : planner.modeOf(mac).map(m -> ", boot mode " + m.id()).orElse("");
+        Answer answer = asset(assetFiles, name, rangeHeader);
+        if (answer instanceof Asset found) {
+            return new Asset(found.file(), found.size(), found.range(), "asset " + name + " (" + a.get().kind().id() + ")"
+                    + mode);
+        }
+        return answer;
+    }
+
     private static Answer asset(AssetResolver folder, String relative, String rangeHeader) {
         return switch (folder.resolve(relative)) {
             case AssetResolver.Refused r -> new Failure(403, r.reason());
@@ -161,8 +220,8 @@ public final class BootRoutes {
                     yield new Failure(404, "cannot read " + relative);
                 }
                 yield switch (ByteRange.parse(rangeHeader, size)) {
-                    case ByteRange.Whole w -> new Asset(f.file(), size, null);
-                    case ByteRange.Partial p -> new Asset(f.file(), size, p.range());
+                    case ByteRange.Whole w -> new Asset(f.file(), size, null, null);
+                    case ByteRange.Partial p -> new Asset(f.file(), size, p.range(), null);
                     case ByteRange.Unsatisfiable u -> new Failure(416, "bytes */" + size);
                 };
             }

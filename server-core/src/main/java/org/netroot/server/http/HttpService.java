@@ -36,6 +36,9 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
+import org.netroot.server.boot.AssetCatalog;
+import org.netroot.server.boot.BootPlanner;
+import org.netroot.server.boot.InstallPhases;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.BindProblems;
@@ -65,12 +68,24 @@ public final class HttpService implements ManagedService {
     /** @param clients read in memory: scripts are answered on the event loop */
     public HttpService(HttpSettings settings, ClientDirectory clients, BootEventSink events, PeerDirectory peers,
                        InputErrors errors) {
+        this(settings, new BootPlanner(clients::byMac, AssetCatalog.EMPTY, InstallPhases.NONE, settings.iscsiPort()),
+                events, peers, errors);
+    }
+
+    /** @param planner what each client's script boots; reads only memory (scripts are answered on the event loop) */
+    public HttpService(HttpSettings settings, BootPlanner planner, BootEventSink events, PeerDirectory peers,
+                       InputErrors errors) {
         this.settings = settings;
         this.events = events;
         this.peers = peers;
         this.errors = errors;
-        this.routes = new BootRoutes(clients::byMac, peers, new AssetResolver(settings.bootFilesDir()),
-                new AssetResolver(settings.ipxeDir()), settings.iscsiPort(), events);
+        this.routes = new BootRoutes(planner, peers, new AssetResolver(settings.bootFilesDir()),
+                new AssetResolver(settings.ipxeDir()), events);
+    }
+
+    /** The routes, to hear of the plans served (the install's progress). */
+    public BootRoutes routes() {
+        return routes;
     }
 
     @Override
@@ -231,7 +246,7 @@ public final class HttpService implements ManagedService {
                 if (f.isSuccess()) {
                     long ms = (System.nanoTime() - began) / 1_000_000;
                     events.record(BootEvent.transfer(peers.macOrNull(peer.getAddress()), BootEventType.BOOT_FILE_SENT,
-                            "http " + uri, ms, length));
+                            a.served() != null ? "http " + a.served() : "http " + uri, ms, length));
                 }
             });
         }

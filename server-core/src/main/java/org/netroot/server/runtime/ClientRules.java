@@ -9,10 +9,12 @@ import org.netroot.server.store.ClientRepository;
 final class ClientRules {
     private final ClientRepository clients;
     private final VolumeStore volumes;
+    private final BootOptionRules boot;
 
-    ClientRules(ClientRepository clients, VolumeStore volumes) {
+    ClientRules(ClientRepository clients, VolumeStore volumes, org.netroot.server.storage.AssetStore assets) {
         this.clients = clients;
         this.volumes = volumes;
+        this.boot = new BootOptionRules(assets);
     }
 
     /** The checks add and edit share; {@code self} is the client being edited (its own values are no conflict). */
@@ -52,6 +54,7 @@ final class ClientRules {
             }
         }
         if (c.mutualChapUser() != null) checkIscsiValue("mutual CHAP user", c.mutualChapUser());
+        boot.check(c);
         if (c.reservedIp() != null) {
             if (!isDottedQuad(c.reservedIp())) {
                 throw new IllegalArgumentException("reserved address must be an IPv4 address like 192.168.1.50: " + c.reservedIp());

@@ -63,6 +63,7 @@ public final class LocalControl implements NetrootControl {
     private final LeaseRepository leases;
     private final BootEventRepository events;
     private final VolumeStore volumes;
+    private final org.netroot.server.storage.AssetStore assets;
     private final Supplier<ServerStatus> status;
     private final ServiceManager services;
     private final Path dataDir;
@@ -98,8 +99,9 @@ public final class LocalControl implements NetrootControl {
         this.leases = new LeaseRepository(db);
         this.events = new BootEventRepository(db);
         this.volumes = new VolumeStore(dataDir, new VolumeRepository(db));
+        this.assets = new org.netroot.server.storage.AssetStore(dataDir, new org.netroot.server.store.AssetRepository(db));
         this.status = status;
-        this.rules = new ClientRules(clients, volumes);
+        this.rules = new ClientRules(clients, volumes, assets);
         this.discoveredRepository = new DiscoveredMachineRepository(db);
         this.discovered = new DiscoveredMachines(discoveredRepository, mac -> clients.byMac(mac).isPresent(), feed);
     }
@@ -131,6 +133,7 @@ public final class LocalControl implements NetrootControl {
     public static LocalControl openOffline(Path dataDir) {
         LocalControl c = new LocalControl(Database.open(dataDir), true, dataDir, ServerStatus::offline);
         c.volumes.removeStaleParts(); // of imports a stop or kill cut off: only the database's holder imports
+        c.assets.removeStaleParts();
         c.serverWatch = Thread.ofVirtual().name("server-watch").start(c::watchForServer);
         return c;
     }
@@ -241,14 +244,30 @@ public final class LocalControl implements NetrootControl {
         // no initiator name given (the record derives one from a missing name): the stored names stay
         List<String> iqns = edited.initiatorIqn() == null || edited.initiatorIqn().equals(Client.IQN_PREFIX + ":initiator:null")
                 ? old.initiatorIqns() : edited.initiatorIqns();
+        // no boot options given (an older app, a form that does not edit them): the stored ones stay
+        org.netroot.server.api.BootOptions boot = edited.boot().none() ? old.boot() : edited.boot();
         Client c = new Client(name, edited.mac() == null ? old.mac() : edited.mac(), edited.volumeName(),
                 edited.bootMode(), null, edited.chapUser(), secret, edited.mutualChapUser(), mutual,
-                edited.reservedIp()).withInitiatorIqns(iqns);
+                edited.reservedIp()).withInitiatorIqns(iqns).withBoot(edited.bootMode(), boot);
         rules.check(c, name);
         clients.update(c);
         discovered.forget(c.mac());
         feed.publish(ChangeType.CLIENT_UPDATED, c.name(), c.withoutSecrets());
         return c.withoutSecrets();
+    }
+
+    /**
+     * The server's own edit once an install with "then sanboot" booted its volume: the client boots
+     * its volume from now on (a CLIENT_UPDATED change like any edit). Nothing when it left install
+     * mode meanwhile.
+     */
+    public void switchToSanboot(String name) {
+        synchronized (this) {
+            Optional<Client> c = clients.byName(name);
+            if (c.isEmpty() || c.get().bootMode() != org.netroot.server.api.BootMode.INSTALL) return;
+            updateClient(name, c.get().withBoot(org.netroot.server.api.BootMode.SANBOOT, null));
+        }
+        log.info("client {} installed: boot mode sanboot from now on", name);
     }
 
     @Override
@@ -552,6 +571,72 @@ public final class LocalControl implements NetrootControl {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
         });
+    }
+
+    // ---- the asset library ----
+
+    @Override
+    public List<org.netroot.server.api.Asset> assets() {
+        return store(() -> assets.list());
+    }
+
+    @Override
+    public Job startAssetAdd(String file, String name, org.netroot.server.api.AssetKind kind) {
+        return store(() -> {
+            if (file == null || file.isBlank()) throw new IllegalArgumentException("give the file to add");
+            Path source = Path.of(file).toAbsolutePath();
+            if (!Files.isRegularFile(source)) throw new IllegalArgumentException("no such file: " + file);
+            if (!Files.isReadable(source)) throw new IllegalArgumentException("cannot read " + file + " (permissions)");
+            long size;
+            try {
+                size = Files.size(source);
+                if (kind == null) org.netroot.server.storage.AssetStore.kindOf(source); // refused now, not in the job
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            }
+            AutoCloseable claim = assets.reserve(name);
+            try {
+                return jobs.start(Job.Kind.ADD_ASSET, name, size, progress -> {
+                    try (claim) {
+                        org.netroot.server.api.Asset a = assets.add(name, kind, source, progress);
+                        feed.publish(ChangeType.ASSET_ADDED, a.name(), a);
+                        return "added " + file + " as asset " + name + " (" + a.kind().id() + ", " + a.sizeBytes()
+                                + " bytes, sha256 " + a.sha256() + ")";
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                try {
+                    claim.close();
+                } catch (Exception ignored) {
+                    // releasing a name cannot fail
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Under this view's lock, as addClient and updateClient: no client takes the asset between check and removal. */
+    @Override
+    public synchronized void removeAsset(String name) {
+        storeRun(() -> {
+            assets.require(name);
+            for (Client c : clients.list()) {
+                if (c.boot().assetsFor(c.bootMode()).contains(name)) {
+                    throw new IllegalArgumentException("asset " + name + " is what client " + c.name() + " boots (boot mode "
+                            + c.bootMode().id() + "): give it another first (netroot client edit " + c.name() + " --boot ...)");
+                }
+            }
+            try {
+                assets.remove(name);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            feed.publish(ChangeType.ASSET_REMOVED, name, null);
+        });
+    }
+
+    public org.netroot.server.storage.AssetStore assetStore() {
+        return assets;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.netroot.server.api.Client;
+import org.netroot.server.boot.InstallProgress;
 import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.api.ServerStatus;
 import org.netroot.server.control.ControlApiServer;
@@ -64,7 +65,7 @@ public final class NetrootServer implements AutoCloseable {
                     mac -> clients.byMac(mac).map(Client::name).orElse(null));
             this.control = new LocalControl(db, false, config.dataDir(), this::status, services);
             control.useIpxeDir(config.ipxeDir());
-            int parts = control.volumeStore().removeStaleParts();
+            int parts = control.volumeStore().removeStaleParts() + control.assetStore().removeStaleParts();
             if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
             ChangeFeed feed = control.changes();
             bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
@@ -74,13 +75,44 @@ public final class NetrootServer implements AutoCloseable {
             services.listen((type, state) -> feed.publish(type, state.name(), state));
             warnings.addAll(BootFileCheck.missingIpxeFiles(config.ipxeDir()));
             ServiceWiring.addServices(services, config, clients, new LeaseRepository(db), writer,
-                    control.volumeStore(), bus, peers, errors);
+                    control.volumeStore(), control.assetStore(), installProgress(clients), bus, peers, errors);
             services.all().stream().filter(s -> s instanceof DhcpService).map(s -> (DhcpService) s)
                     .forEach(d -> d.observedBy(feed, control.discovery()).firmwareSeenBy(activity));
         } catch (RuntimeException | Error e) {
             writer.close(); // its thread would outlive the failed start
             throw e;
         }
+    }
+
+    /**
+     * Where each install stands: read from the database, kept there through the store writer, told of
+     * iSCSI logins by the bus; the switch to sanboot is an edit of the client's, off the caller's thread.
+     */
+    private InstallProgress installProgress(ClientDirectory clients) {
+        ClientRepository repository = new ClientRepository(db);
+        java.util.Map<String, InstallProgress.Phase> stored = new java.util.HashMap<>();
+        repository.installPhases().forEach((name, phase) -> {
+            try {
+                stored.put(name, InstallProgress.Phase.valueOf(phase));
+            } catch (IllegalArgumentException e) {
+                log.warn("client {}: unknown install phase {} ignored", name, phase);
+            }
+        });
+        InstallProgress install = new InstallProgress(clients::byMac, stored,
+                (name, phase) -> writer.submit(() -> repository.setInstallPhase(name, phase == null ? null : phase.name()))
+                        .exceptionally(e -> {
+                            log.warn("could not store the install phase of {}: {}", name, e.toString());
+                            return null;
+                        }),
+                bus, c -> Thread.ofVirtual().name("install-done-" + c.name()).start(() -> {
+                    try {
+                        control.switchToSanboot(c.name());
+                    } catch (RuntimeException e) {
+                        log.warn("could not switch client {} to sanboot after its install: {}", c.name(), e.toString());
+                    }
+                }));
+        bus.subscribe(install);
+        return install;
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.netroot.server.runtime;
 
+import org.netroot.server.boot.AssetCatalog;
+import org.netroot.server.boot.BootPlanner;
+import org.netroot.server.boot.InstallProgress;
 import org.netroot.server.service.ServiceManager;
 import org.netroot.server.service.InputErrors;
 import org.netroot.server.dhcp.DhcpService;
@@ -9,6 +12,7 @@ import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.iscsi.ClientTargetCatalog;
 import org.netroot.server.iscsi.IscsiService;
 import org.netroot.server.http.HttpService;
+import org.netroot.server.storage.AssetStore;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.LeaseRepository;
@@ -21,14 +25,39 @@ final class ServiceWiring {
     }
 
     static void addServices(ServiceManager services, ServerConfig config, ClientDirectory clients,
-                            LeaseRepository leases, StoreWriter writer, VolumeStore volumes, BootEventBus bus,
-                            PeerDirectory peers, InputErrors errors) {
+                            LeaseRepository leases, StoreWriter writer, VolumeStore volumes, AssetStore assets,
+                            InstallProgress install, BootEventBus bus, PeerDirectory peers, InputErrors errors) {
+        // one planner for the three boot services: a mode is one decision, not three
+        BootPlanner planner = new BootPlanner(clients::byMac, catalog(assets), install, config.iscsiPort());
         if (config.dhcpMode() != DhcpMode.OFF && !config.interfaces().isEmpty()) {
-            services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, writer, bus, peers, errors));
+            services.add(new DhcpService(ServiceSettings.dhcp(config), clients, leases, writer, bus, peers, errors)
+                    .plannedBy(planner));
         }
-        services.add(new TftpService(ServiceSettings.tftp(config), bus, peers, errors));
-        services.add(new HttpService(ServiceSettings.http(config), clients, bus, peers, errors));
+        services.add(new TftpService(ServiceSettings.tftp(config), bus, peers, errors).plannedBy(planner));
+        HttpService http = new HttpService(ServiceSettings.http(config), planner, bus, peers, errors);
+        http.routes().servedTo(install.servedHook());
+        services.add(http);
         services.add(new IscsiService(ServiceSettings.iscsi(config), new ClientTargetCatalog(clients, volumes), bus, peers,
                 errors));
+    }
+
+    /** The asset store as the planner and HTTP read it: its in-memory records and its folder. */
+    static AssetCatalog catalog(AssetStore assets) {
+        return new AssetCatalog() {
+            @Override
+            public java.util.Optional<org.netroot.server.api.Asset> byName(String name) {
+                return assets.find(name);
+            }
+
+            @Override
+            public java.util.List<org.netroot.server.api.Asset> all() {
+                return assets.list();
+            }
+
+            @Override
+            public java.nio.file.Path folder() {
+                return assets.folder();
+            }
+        };
     }
 }

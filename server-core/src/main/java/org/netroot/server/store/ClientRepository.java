@@ -19,7 +19,7 @@ import org.netroot.server.api.Client;
  */
 public final class ClientRepository {
     private static final String COLUMNS = "name, mac, volume_name, boot_mode, initiator_iqn, chap_user, chap_secret,"
-            + " mutual_chap_user, mutual_chap_secret, reserved_ip";
+            + " mutual_chap_user, mutual_chap_secret, reserved_ip, boot_options";
     private final Jdbc jdbc;
     private final ClientDirectory directory;
 
@@ -35,9 +35,9 @@ public final class ClientRepository {
 
     public void add(Client c) {
         jdbc.transaction(tx -> {
-            Jdbc.update(tx, "INSERT INTO client (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)",
+            Jdbc.update(tx, "INSERT INTO client (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     c.name(), c.mac(), c.volumeName(), c.bootMode(), c.initiatorIqn(), c.chapUser(), c.chapSecret(),
-                    c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp());
+                    c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp(), BootOptionsColumn.write(c.boot()));
             insertOtherInitiators(tx, c);
         });
         directory.put(c);
@@ -48,10 +48,11 @@ public final class ClientRepository {
         boolean[] updated = {false};
         jdbc.transaction(tx -> {
             updated[0] = Jdbc.update(tx, "UPDATE client SET mac = ?, volume_name = ?, boot_mode = ?, initiator_iqn = ?,"
-                    + " chap_user = ?, chap_secret = ?, mutual_chap_user = ?, mutual_chap_secret = ?, reserved_ip = ?"
-                    + " WHERE name = ?",
+                    + " chap_user = ?, chap_secret = ?, mutual_chap_user = ?, mutual_chap_secret = ?, reserved_ip = ?,"
+                    + " boot_options = ? WHERE name = ?",
                     c.mac(), c.volumeName(), c.bootMode(), c.initiatorIqn(), c.chapUser(), c.chapSecret(),
-                    c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp(), c.name()) > 0;
+                    c.mutualChapUser(), c.mutualChapSecret(), c.reservedIp(), BootOptionsColumn.write(c.boot()),
+                    c.name()) > 0;
             if (!updated[0]) return;
             Jdbc.update(tx, "DELETE FROM client_initiator WHERE client_name = ?", c.name());
             insertOtherInitiators(tx, c);
@@ -66,6 +67,21 @@ public final class ClientRepository {
             Jdbc.update(tx, "INSERT INTO client_initiator (client_name, position, initiator_iqn) VALUES (?,?,?)",
                     c.name(), i, others.get(i));
         }
+    }
+
+    /** Every client's install phase (V9) that is set, by client name. */
+    public Map<String, String> installPhases() {
+        Map<String, String> phases = new LinkedHashMap<>();
+        jdbc.query("SELECT name, install_phase FROM client WHERE install_phase IS NOT NULL ORDER BY name", rs -> {
+            phases.put(rs.getString("name"), rs.getString("install_phase"));
+            return null;
+        });
+        return phases;
+    }
+
+    /** Sets (null: clears) a client's install phase; false when no client has that name. */
+    public boolean setInstallPhase(String name, String phase) {
+        return jdbc.update("UPDATE client SET install_phase = ? WHERE name = ?", phase, name) > 0;
     }
 
     /** Its initiator names go with it (ON DELETE CASCADE). */
@@ -116,6 +132,7 @@ public final class ClientRepository {
         return new Client(rs.getString("name"), rs.getString("mac"), rs.getString("volume_name"),
                 BootMode.valueOf(rs.getString("boot_mode")), rs.getString("initiator_iqn"),
                 rs.getString("chap_user"), rs.getString("chap_secret"), rs.getString("mutual_chap_user"),
-                rs.getString("mutual_chap_secret"), rs.getString("reserved_ip"), false, false, otherInitiators);
+                rs.getString("mutual_chap_secret"), rs.getString("reserved_ip"), false, false, otherInitiators,
+                BootOptionsColumn.read(rs.getString("boot_options")));
     }
 }

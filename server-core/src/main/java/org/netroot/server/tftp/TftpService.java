@@ -34,7 +34,9 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
+import org.netroot.server.boot.BootPlanner;
 import org.netroot.server.events.BootEventSink;
+import org.netroot.server.events.EventThrottle;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.BindProblems;
 import org.netroot.server.service.InputErrors;
@@ -81,6 +83,11 @@ public final class TftpService implements ManagedService {
 
     private record TransferKey(InetSocketAddress peer, TftpPacket.ReadRequest request) { }
 
+    /** A machine in boot mode ignore asks every few seconds: one timeline entry a minute. */
+    private final EventThrottle ignoredEvents = new EventThrottle(java.time.Duration.ofMinutes(1));
+    /** Who is ignored, and the mode named in the boot events; none until {@link #plannedBy}. */
+    private volatile BootPlanner planner = BootPlanner.none();
+
     /** One request socket per bind address, each with its listener thread. */
     private volatile List<DatagramChannel> requests = List.of();
     private volatile List<Thread> listeners = List.of();
@@ -103,6 +110,12 @@ public final class TftpService implements ManagedService {
         // platform threads: a transfer blocks in recv() for each ACK; a virtual thread would add a
         // park/unpark through the poller per ACK, measurably slower in lock-step (windowsize 1) transfers
         this.transferThreads = Thread.ofPlatform().name("tftp-transfer-", 0).daemon(true).factory();
+    }
+
+    /** The planner DHCP and HTTP consult too; call before {@link #start}. */
+    public TftpService plannedBy(BootPlanner bootPlanner) {
+        this.planner = bootPlanner;
+        return this;
     }
 
     @Override
@@ -264,6 +277,15 @@ public final class TftpService implements ManagedService {
 
     private void onRead(InetAddress local, InetSocketAddress peer, TftpPacket.ReadRequest read) {
         String name = read.filename();
+        String mac = peers.macOrNull(peer.getAddress());
+        if (mac != null && planner.ignores(mac)) {
+            // no answer at all, as DHCP gives it none: another server's DHCP may point it here
+            if (ignoredEvents.allow(mac)) {
+                events.record(BootEvent.of(mac, BootEventType.IGNORED, "tftp " + name + ": not served, the client is in"
+                        + " boot mode ignore"));
+            }
+            return;
+        }
         // RFC 1350 modes: netascii is served as octet (boot files are binary); "mail" is obsolete
         if (!read.mode().equals("octet") && !read.mode().equals("netascii")) {
             refuse(local, peer, name, TftpPacket.Error.ILLEGAL_OPERATION, "unsupported mode " + read.mode(), "unsupported mode " + read.mode());
@@ -401,8 +423,8 @@ public final class TftpService implements ManagedService {
                 log.info("TFTP sent {} ({} bytes) to {} in {} ms, blksize={} windowsize={}", file, transfer.fileSize(),
                         peer, millis, options.blockSize(), options.windowSize());
                 events.record(BootEvent.transfer(mac, BootEventType.BOOT_FILE_SENT,
-                        "tftp " + file + " blksize=" + options.blockSize() + " windowsize=" + options.windowSize(),
-                        millis, transfer.fileSize()));
+                        "tftp " + file + " blksize=" + options.blockSize() + " windowsize=" + options.windowSize()
+                                + modeOf(mac), millis, transfer.fileSize()));
             }
             case PROBED -> {
                 // UEFI reads the size from the OACK, then ends with ERROR 8 and asks again: normal
@@ -447,6 +469,11 @@ public final class TftpService implements ManagedService {
         } catch (Exception ignored) {
             // already failing
         }
+    }
+
+    /** ", boot mode kernel" for a client's machine; nothing for one that is none. */
+    private String modeOf(String mac) {
+        return mac == null ? "" : planner.modeOf(mac).map(m -> ", boot mode " + m.id()).orElse("");
     }
 
     static boolean isOptionalIpxeProbe(String file) {

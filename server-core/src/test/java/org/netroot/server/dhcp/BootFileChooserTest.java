@@ -1,5 +1,6 @@
 package org.netroot.server.dhcp;
 
+import org.netroot.server.boot.BootFile;
 import org.netroot.server.boot.IpxeBinaries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

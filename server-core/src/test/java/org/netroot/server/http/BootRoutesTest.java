@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.Client;
+import org.netroot.server.boot.AssetCatalog;
+import org.netroot.server.boot.BootPlanner;
+import org.netroot.server.boot.InstallPhases;
 import org.netroot.server.events.PeerDirectory;
 
 /** The script decisions, without Netty: who gets a CHAP client's script, and how often a refusal is recorded. */
@@ -47,8 +50,9 @@ class BootRoutesTest {
     final Client chap = new Client("c2", MAC, "v2", null, null, null, "chap-secret-12", null, null, null);
 
     BootRoutes routes() {
-        return new BootRoutes(mac -> mac.equals(MAC) ? Optional.of(chap) : Optional.empty(), peers,
-                new AssetResolver(tmp), new AssetResolver(tmp), 3260, events::add, nanos::get);
+        return new BootRoutes(new BootPlanner(mac -> mac.equals(MAC) ? Optional.of(chap) : Optional.empty(),
+                AssetCatalog.EMPTY, InstallPhases.NONE, 3260), peers, new AssetResolver(tmp), new AssetResolver(tmp),
+                events::add, nanos::get);
     }
 
     BootRoutes.Answer get(BootRoutes routes, String from) throws Exception {

@@ -52,6 +52,33 @@ class StoreTest {
         }
     }
 
+    /** A client's boot mode and the options of every mode it was given survive reopening, in the directory too. */
+    @Test
+    void aClientKeepsItsBootModeAndOptions() {
+        var options = org.netroot.server.api.BootOptions.NONE
+                .withKernel(new org.netroot.server.api.KernelBoot("vmlinuz", "initrd.img", "debian-iscsi console=ttyS0"))
+                .withMenu(new org.netroot.server.api.MenuBoot(7, "kernel"))
+                .withInstall(new org.netroot.server.api.InstallBoot("debian.iso", null, null, true));
+        try (Database db = Database.open(tmp)) {
+            ClientRepository clients = new ClientRepository(db);
+            clients.add(org.netroot.server.api.Client.sanboot("pc1", "52:54:00:00:00:01", null)
+                    .withBoot(org.netroot.server.api.BootMode.MENU, options));
+            clients.add(org.netroot.server.api.Client.sanboot("pc2", "52:54:00:00:00:02", null));
+        }
+        try (Database db = Database.open(tmp)) {
+            var pc1 = new ClientRepository(db).byName("pc1").orElseThrow();
+            assertEquals(org.netroot.server.api.BootMode.MENU, pc1.bootMode());
+            assertEquals(options, pc1.boot());
+            assertEquals(options, db.clientDirectory().byName("pc1").orElseThrow().boot());
+            var pc2 = new ClientRepository(db).byName("pc2").orElseThrow();
+            assertEquals(org.netroot.server.api.BootMode.SANBOOT, pc2.bootMode());
+            assertTrue(pc2.boot().none());
+            new ClientRepository(db).update(pc1.withBoot(org.netroot.server.api.BootMode.LOCAL, null));
+            assertEquals(org.netroot.server.api.BootMode.LOCAL, new ClientRepository(db).byName("pc1").orElseThrow().bootMode());
+            assertEquals(options, new ClientRepository(db).byName("pc1").orElseThrow().boot(), "switching keeps the options");
+        }
+    }
+
     @Test
     void leasesMoveWithTheirMacAndSurviveReopening() {
         Instant later = Instant.now().plusSeconds(3600);

@@ -48,8 +48,16 @@ public record ClientCard(Client client, ClientActivity activity, Volume volume, 
         return state() == ClientActivity.State.FAILED ? activity.lastError() : null;
     }
 
+    /** The mode in the command line's word, with what it boots: "kernel vmlinuz", "install debian.iso", "sanboot, CHAP". */
     public String bootMode() {
-        return client.bootMode().name().toLowerCase(Locale.ROOT) + (client.chap() ? ", CHAP" : "");
+        var boot = client.boot();
+        String what = switch (client.bootMode()) {
+            case KERNEL -> boot.kernel() == null ? null : boot.kernel().kernel();
+            case RAMDISK -> boot.ramdisk() == null ? null : boot.ramdisk().rootImage();
+            case INSTALL -> boot.install() == null ? null : boot.install().installer();
+            case SANBOOT, MENU, LOCAL, IGNORE -> null;
+        };
+        return client.bootMode().id() + (what == null ? "" : " " + what) + (client.chap() ? ", CHAP" : "");
     }
 
     /**

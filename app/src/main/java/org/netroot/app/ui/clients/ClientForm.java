@@ -163,7 +163,8 @@ public final class ClientForm {
         List<String> iqns = initiatorIqns();
         Client c = new Client(n, normalizedMac(), volume, original == null ? null : original.bootMode(), iqns.get(0),
                 user, secret, mutual ? original.mutualChapUser() : null, null, ip.isEmpty() ? null : ip, on, mutual,
-                iqns.subList(1, iqns.size()));
+                iqns.subList(1, iqns.size()),
+                original == null ? null : original.boot()); // the form does not edit the boot modes' options: kept
         // CHAP on without a secret typed in: generated ones (both ways), unless the client had CHAP (kept)
         return on && secret == null && !hadChap ? c.withGeneratedChap() : c;
     }

@@ -30,6 +30,8 @@ public final class EventText {
             case ISCSI_LOGIN -> "iSCSI login";
             case ISCSI_FIRST_READ -> "First read";
             case ISCSI_LOGOUT -> "iSCSI logout";
+            case IGNORED -> "Ignored on purpose";
+            case BOOT_MODE_CHANGED -> "Boot mode changed";
             case ERROR -> "Failed step";
         };
     }

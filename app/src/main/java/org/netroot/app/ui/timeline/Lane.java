@@ -90,6 +90,7 @@ public final class Lane {
                 reading.setOpen(true);
             }
             case ISCSI_LOGOUT -> closeReading(e, at);
+            case IGNORED, BOOT_MODE_CHANGED -> { } // in the event list, no bar: nothing ran
             case ERROR -> point(BootPhase.FAILED, e, at);
         }
     }

@@ -34,6 +34,7 @@ final class JobsPane extends VBox {
             case IMPORT -> "Importing ";
             case EXPORT -> "Exporting ";
             case PROMOTE -> "Promoting to ";
+            case ADD_ASSET -> "Adding asset ";
         } + j.subject());
         what.setMinWidth(180);
         ProgressBar bar = new ProgressBar(j.bytesTotal() > 0 ? (double) j.bytesDone() / j.bytesTotal()

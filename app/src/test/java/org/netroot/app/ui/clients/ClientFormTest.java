@@ -72,6 +72,21 @@ class ClientFormTest {
                 && turnedOn.mutualChapSecret().matches("[A-Za-z0-9]{16}"), "generated secrets both ways");
     }
 
+    /** The form edits neither the boot mode nor its options: saving keeps both, and the card names them. */
+    @Test
+    void editKeepsTheBootModeAndItsOptions() {
+        var options = org.netroot.server.api.BootOptions.NONE
+                .withKernel(new org.netroot.server.api.KernelBoot("vmlinuz", "initrd.img", "debian-iscsi"));
+        Client stored = Client.sanboot("pc1", "52:54:00:00:00:01", "pc1")
+                .withBoot(org.netroot.server.api.BootMode.KERNEL, options);
+        ClientForm f = ClientForm.editing(stored, List.of(), List.of(), List.of("pc1"));
+        f.reservedIp().set("10.0.0.31");
+        Client edited = f.toClient(stored);
+        assertEquals(org.netroot.server.api.BootMode.KERNEL, edited.bootMode());
+        assertEquals(options, edited.boot());
+        assertEquals("kernel vmlinuz", new ClientCard(edited, null, null, null).bootMode());
+    }
+
     @Test
     void aNewClientLogsInWithGeneratedChapUnlessTheBoxIsCleared() {
         ClientForm add = new ClientForm(ClientForm.Mode.ADD, List.of(), List.of(), List.of(), false);

@@ -1,4 +1,4 @@
-package org.netroot.server.dhcp;
+package org.netroot.server.boot;
 
 /** Client system architecture types that matter for boot (RFC 4578 §2.1, IANA "Processor Architecture Types"). */
 public enum ClientArchitecture {

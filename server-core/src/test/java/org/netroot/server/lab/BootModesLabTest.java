@@ -1,0 +1,132 @@
+package org.netroot.server.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.netroot.server.api.BootEvent;
+import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.Lease;
+import org.netroot.server.testing.BootDisks;
+
+/**
+ * Boot modes on a real PC (QEMU BIOS with the iPXE option ROM, full DHCP, in a namespace of its own):
+ * <ul>
+ * <li>menu: the script Netroot writes runs in iPXE, waits out its timeout and boots its default entry,
+ * the client's volume (the lab's boot sector, which prints and leaves through isa-debug-exit);</li>
+ * <li>kernel: Debian's kernel and a tiny initramfs from the asset library over HTTP, with a templated
+ * command line; the initramfs prints the command line it got and the iBFT iPXE left (the volume was
+ * attached for it), so the test sees every variable expanded for this PC.</li>
+ * </ul>
+ */
+@Tag("lab")
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
+class BootModesLabTest {
+    static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(Long.getLong("lab.kernelBootTimeoutSeconds", 600));
+
+    @BeforeEach
+    void labIsHere() {
+        LabPrerequisites.assumeBootLab();
+    }
+
+    private static Path work(String label) throws Exception {
+        return Files.createDirectories(Path.of("target", "lab-runs").toAbsolutePath().resolve(label + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"))));
+    }
+
+    @Test
+    void theMenuWaitsItsTimeoutThenBootsItsDefaultEntryTheVolume() throws Exception {
+        String mac = "52:54:00:4d:45:01";
+        Path work = work("menu");
+        try (LabNetwork net = LabNetwork.create("menu", work);
+             NetrootProcess netroot = new NetrootProcess(net)) {
+            netroot.createVolume("disk-menu", BootDisks.biosDisk());
+            netroot.addClient("pc-menu", mac, "disk-menu");
+            netroot.cli("client", "edit", "pc-menu", "--boot", "menu", "--menu-timeout", "4");
+            netroot.serveFull();
+            try (QemuClient pc = QemuClient.bios(net, mac).start()) {
+                QemuClient.Outcome outcome = pc.awaitSerial(BootDisks.DONE, LabBoot.BOOT_TIMEOUT);
+                assertTrue(outcome.sawText() && outcome.exitedWith(BootDisks.SUCCESS_EXIT_CODE),
+                        pc.failureReport(outcome, netroot.log()));
+                assertTrue(outcome.serial().contains(BootDisks.BIOS_BANNER), outcome.serial());
+            }
+            netroot.stop();
+            List<BootEvent> events = netroot.storedEvents().stream().filter(e -> mac.equals(e.mac())).toList();
+            BootEvent script = events.stream().filter(e -> e.type() == BootEventType.SCRIPT_SERVED).findFirst().orElseThrow();
+            assertEquals("menu of volume, local, shell; default volume after 4 s", script.detail());
+            BootEvent login = events.stream().filter(e -> e.type() == BootEventType.ISCSI_LOGIN).findFirst().orElseThrow();
+            Duration waited = Duration.between(script.at(), login.at());
+            assertTrue(waited.compareTo(Duration.ofSeconds(4)) >= 0,
+                    "nobody chose: the menu waited its 4 s before booting the volume, took " + waited + "\n" + events);
+            assertTrue(events.stream().noneMatch(e -> e.type() == BootEventType.ERROR), "" + events);
+        }
+    }
+
+    @Test
+    void debiansKernelBootsOverHttpWithItsCommandLineExpandedForThisPc() throws Exception {
+        String mac = "52:54:00:4b:45:01";
+        Path work = work("kernel");
+        TinyLinux.DebianKernel debian = TinyLinux.debianKernel(work);
+        Path kernel = debian.kernel();
+        Path initrd = TinyLinux.initramfs(work, debian);
+        try (LabNetwork net = LabNetwork.create("kernel", work);
+             NetrootProcess netroot = new NetrootProcess(net)) {
+            netroot.createVolume("disk-kernel", BootDisks.biosDisk());
+            netroot.addClient("pc-kernel", mac, "disk-kernel"); // CHAP both ways, as new clients get it
+            netroot.cli("asset", "add", kernel.toString(), "debian-kernel");
+            netroot.cli("asset", "add", initrd.toString(), "lab-initrd", "--kind", "initrd");
+            netroot.cli("client", "edit", "pc-kernel", "--boot", "kernel", "--kernel", "debian-kernel", "--initrd",
+                    "lab-initrd", "--cmdline", "console=ttyS0,115200 panic=-1 netroot.mac=${mac} netroot.ip=${ip}"
+                            + " netroot.server=${server} netroot.client=${client} netroot.target=${target-iqn}"
+                            + " netroot.initiator=${initiator-iqn} netroot.volume=${volume}"
+                            + " nbdroot=${nbd-server}/${nbd-export}");
+            netroot.serveFull();
+            String serial;
+            try (QemuClient pc = QemuClient.bios(net, mac).withMemory(512).start()) {
+                QemuClient.Outcome outcome = pc.awaitSerial(TinyLinux.DONE, KERNEL_TIMEOUT);
+                assertTrue(outcome.sawText(), pc.failureReport(outcome, netroot.log()));
+                serial = outcome.serial();
+            }
+            netroot.stop();
+            String ip = netroot.storedLeases().stream().filter(l -> mac.equals(l.mac())).map(Lease::ip).findFirst()
+                    .orElseThrow();
+            String server = net.serverAddress();
+            String cmdline = serial.lines().filter(l -> l.startsWith(TinyLinux.SAID + "cmdline: ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no command line on the serial console:\n" + serial));
+            assertTrue(cmdline.endsWith("cmdline: initrd=initrd console=ttyS0,115200 panic=-1 netroot.mac=" + mac
+                    + " netroot.ip=" + ip + " netroot.server=" + server + " netroot.client=pc-kernel"
+                    + " netroot.target=iqn.2026-01.org.netroot:pc-kernel"
+                    + " netroot.initiator=iqn.2026-01.org.netroot:initiator:pc-kernel netroot.volume=disk-kernel"
+                    + " nbdroot=" + server + ":10809/disk-kernel"), cmdline);
+            String ibft = serial.lines().filter(l -> l.startsWith(TinyLinux.SAID + "ibft: ")).findFirst().orElseThrow();
+            assertTrue(ibft.contains("ibft: initiator=iqn.2026-01.org.netroot:initiator:pc-kernel"
+                    + " target=iqn.2026-01.org.netroot:pc-kernel target-ip=" + server + " lun=")
+                    && ibft.endsWith(" chap=iqn.2026-01.org.netroot:initiator:pc-kernel"),
+                    "iPXE attached the volume and described it in the iBFT, CHAP too, for the kernel: " + ibft);
+
+            List<BootEvent> events = netroot.storedEvents().stream().filter(e -> mac.equals(e.mac())).toList();
+            BootEvent script = events.stream().filter(e -> e.type() == BootEventType.SCRIPT_SERVED).findFirst().orElseThrow();
+            assertTrue(script.detail().startsWith("kernel debian-kernel + lab-initrd, cmdline \"console=ttyS0,115200"),
+                    "the script's event names the mode, the assets and the expanded line: " + script.detail());
+            assertTrue(script.detail().endsWith("volume attached as iqn.2026-01.org.netroot:pc-kernel"), script.detail());
+            for (String asset : List.of("debian-kernel (kernel)", "lab-initrd (initrd)")) {
+                long size = Files.size(asset.startsWith("debian") ? kernel : initrd);
+                assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.BOOT_FILE_SENT
+                        && e.detail().equals("http asset " + asset + ", boot mode kernel") && e.bytes() == size
+                        && e.durationMs() != null), asset + " sent whole, with its size and time: " + events);
+            }
+            assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.ISCSI_LOGIN
+                    && e.detail().contains("mutual CHAP")), "iPXE's sanhook logged in with CHAP: " + events);
+        }
+    }
+}

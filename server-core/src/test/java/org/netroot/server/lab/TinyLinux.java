@@ -1,0 +1,162 @@
+package org.netroot.server.lab;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.netroot.server.testing.Processes;
+
+/**
+ * What the kernel-mode lab boots: Debian 12's kernel (from the Debian tree {@link LinuxRootLabTest}
+ * builds once per cache folder) and a tiny initramfs built here around the machine's busybox and
+ * that kernel's iBFT modules. Its init prints {@code /proc/cmdline} and what the iBFT iPXE left
+ * says ({@link #SAID} lines) on the serial console, then powers the PC off.
+ */
+final class TinyLinux {
+    static final String SAID = "NETROOT-KERNEL ";
+    static final String DONE = SAID + "done, powering off";
+    private static final String TREE = "debian12-iscsi-root-v1.tar";
+
+    private TinyLinux() {
+    }
+
+    /** Debian's kernel and the modules that read the iBFT (iscsi_boot_sysfs first: iscsi_ibft needs it). */
+    record DebianKernel(Path kernel, List<Path> ibftModules) {
+    }
+
+    /** Debian's kernel, from the cached Debian tree; the tree is built first (minutes) when the cache has none. */
+    static DebianKernel debianKernel(Path work) throws Exception {
+        Path tarball = LinuxRootLabTest.CACHE.resolve(TREE);
+        if (!Files.isRegularFile(tarball)) {
+            LabPrerequisites.assumeDebianImageBuild();
+            Path script = work.resolve("debian-iscsi-root.sh");
+            try (InputStream in = TinyLinux.class.getResourceAsStream("/lab/debian-iscsi-root.sh")) {
+                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Processes.Combined r = Processes.runCombined(1800, "bash", script.toString(), LinuxRootLabTest.CACHE.toString(),
+                    work.resolve("debian.img").toString());
+            if (r.exit() != 0) throw new IOException("building the Debian tree failed:\n" + r.output());
+            Files.deleteIfExists(work.resolve("debian.img"));
+        }
+        Processes.Result list = Processes.run(300, "tar", "-tf", tarball.toString());
+        String kernel = member(list, "(\\./)?boot/vmlinuz-.*", tarball);
+        String sysfs = member(list, ".*/kernel/drivers/scsi/iscsi_boot_sysfs\\.ko", tarball);
+        String ibft = member(list, ".*/kernel/drivers/firmware/iscsi_ibft\\.ko", tarball);
+        Path out = Files.createDirectories(work.resolve("kernel"));
+        Processes.Result x = Processes.run(300, "tar", "-xf", tarball.toString(), "-C", out.toString(), kernel, sysfs, ibft);
+        if (x.exitCode() != 0) throw new IOException("tar -xf " + tarball + ": " + x.all());
+        return new DebianKernel(out.resolve(kernel), List.of(out.resolve(sysfs), out.resolve(ibft)));
+    }
+
+    private static String member(Processes.Result list, String pattern, Path tarball) throws IOException {
+        return list.stdout().lines().filter(l -> l.matches(pattern)).findFirst()
+                .orElseThrow(() -> new IOException("no " + pattern + " in " + tarball));
+    }
+
+    /** The initramfs (an uncompressed newc cpio the kernel unpacks as it is): busybox, its libraries, /init. */
+    static Path initramfs(Path work, DebianKernel kernel) throws Exception {
+        Cpio cpio = new Cpio();
+        for (String dir : List.of("bin", "dev", "proc", "sys", "modules")) cpio.dir(dir);
+        StringBuilder insmod = new StringBuilder();
+        for (Path module : kernel.ibftModules()) {
+            cpio.file("modules/" + module.getFileName(), Files.readAllBytes(module), 0644);
+            insmod.append("insmod /modules/").append(module.getFileName()).append('\n');
+        }
+        cpio.charDevice("dev/console", 5, 1); // init's stdin, stdout and stderr before anything is mounted
+        Path busybox = Path.of("/usr/bin/busybox");
+        cpio.file("bin/busybox", Files.readAllBytes(busybox), 0755);
+        for (String applet : List.of("sh", "mount", "cat", "echo", "poweroff", "sleep", "insmod")) {
+            cpio.symlink("bin/" + applet, "busybox");
+        }
+        for (Path lib : libraries(busybox)) {
+            Path parent = lib.getParent();
+            for (int i = 1; i <= parent.getNameCount(); i++) cpio.dir(parent.subpath(0, i).toString());
+            cpio.file(lib.toString().substring(1), Files.readAllBytes(lib.toRealPath()), 0755);
+        }
+        cpio.file("init", ("""
+                #!/bin/sh
+                export PATH=/bin
+                mount -t proc proc /proc
+                mount -t sysfs sysfs /sys
+                echo "%scmdline: $(cat /proc/cmdline)"
+                %s
+                b=/sys/firmware/ibft
+                if [ -d $b/target0 ]; then
+                  echo "%sibft: initiator=$(cat $b/initiator/initiator-name) target=$(cat $b/target0/target-name) target-ip=$(cat $b/target0/ip-addr) lun=$(cat $b/target0/lun) chap=$(cat $b/target0/chap-name)"
+                else
+                  echo "%sibft: none"
+                fi
+                echo "%s"
+                poweroff -f
+                sleep 30
+                """).formatted(SAID, insmod.toString().strip(), SAID, SAID, DONE)
+                .getBytes(StandardCharsets.US_ASCII), 0755);
+        Path out = work.resolve("initrd.cpio");
+        Files.write(out, cpio.finish());
+        return out;
+    }
+
+    /** The shared libraries {@code ldd} says the binary loads, its interpreter included. */
+    private static Set<Path> libraries(Path binary) throws Exception {
+        Processes.Result r = Processes.run(30, "ldd", binary.toString());
+        if (r.exitCode() != 0) throw new IOException("ldd " + binary + ": " + r.all());
+        Set<Path> libs = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("(/\\S+) \\(0x").matcher(r.stdout());
+        while (m.find()) libs.add(Path.of(m.group(1)));
+        return libs;
+    }
+
+    /** An SVR4 "newc" cpio archive (what the kernel's initramfs unpacker reads), written in memory. */
+    static final class Cpio {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final Set<String> dirs = new LinkedHashSet<>();
+        private int ino = 1;
+
+        void dir(String name) {
+            if (dirs.add(name)) entry(name, 0040755, 0, 0, new byte[0]);
+        }
+
+        void file(String name, byte[] data, int mode) {
+            entry(name, 0100000 | mode, 0, 0, data);
+        }
+
+        void symlink(String name, String target) {
+            entry(name, 0120777, 0, 0, target.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        void charDevice(String name, int major, int minor) {
+            entry(name, 0020600, major, minor, new byte[0]);
+        }
+
+        byte[] finish() {
+            entry("TRAILER!!!", 0, 0, 0, new byte[0]);
+            return out.toByteArray();
+        }
+
+        private void entry(String name, int mode, int rdevMajor, int rdevMinor, byte[] data) {
+            byte[] n = (name + "\0").getBytes(StandardCharsets.US_ASCII);
+            List<Integer> fields = new ArrayList<>(List.of(name.equals("TRAILER!!!") ? 0 : ino++, mode, 0, 0,
+                    (mode & 0170000) == 0040000 ? 2 : 1, 0, data.length, 0, 0, rdevMajor, rdevMinor, n.length, 0));
+            StringBuilder h = new StringBuilder("070701");
+            for (int f : fields) h.append(String.format("%08x", f));
+            out.writeBytes(h.toString().getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(n);
+            pad();
+            out.writeBytes(data);
+            pad();
+        }
+
+        private void pad() {
+            while (out.size() % 4 != 0) out.write(0);
+        }
+    }
+}
