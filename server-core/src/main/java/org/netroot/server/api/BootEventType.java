@@ -15,5 +15,11 @@ public enum BootEventType {
     ISCSI_LOGIN,
     ISCSI_FIRST_READ,
     ISCSI_LOGOUT,
+    /** A client opened its volume over NBD (nbdroot, dracut's netroot=nbd:, qemu's nbd://). */
+    NBD_CONNECT,
+    /** An NBD connection was refused its export: unknown, another address's, or in use (the detail says which). */
+    NBD_REFUSED,
+    /** An NBD connection that had an export ended (NBD_CMD_DISC or closed); bytes moved and how long it lasted. */
+    NBD_DISCONNECT,
     ERROR
 }

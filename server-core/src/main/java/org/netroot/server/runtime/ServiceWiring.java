@@ -9,6 +9,8 @@ import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.iscsi.ClientTargetCatalog;
 import org.netroot.server.iscsi.IscsiService;
 import org.netroot.server.http.HttpService;
+import org.netroot.server.nbd.ClientExportCatalog;
+import org.netroot.server.nbd.NbdService;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.LeaseRepository;
@@ -29,6 +31,9 @@ final class ServiceWiring {
         services.add(new TftpService(ServiceSettings.tftp(config), bus, peers, errors));
         services.add(new HttpService(ServiceSettings.http(config), clients, bus, peers, errors));
         services.add(new IscsiService(ServiceSettings.iscsi(config), new ClientTargetCatalog(clients, volumes), bus, peers,
+                errors));
+        // the same volumes through the same OpenVolumes: one writer per volume across iSCSI and NBD
+        services.add(new NbdService(ServiceSettings.nbd(config), new ClientExportCatalog(clients, peers, volumes), bus,
                 errors));
     }
 }

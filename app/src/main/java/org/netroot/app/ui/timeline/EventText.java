@@ -30,6 +30,9 @@ public final class EventText {
             case ISCSI_LOGIN -> "iSCSI login";
             case ISCSI_FIRST_READ -> "First read";
             case ISCSI_LOGOUT -> "iSCSI logout";
+            case NBD_CONNECT -> "NBD connected";
+            case NBD_REFUSED -> "NBD refused";
+            case NBD_DISCONNECT -> "NBD disconnected";
             case ERROR -> "Failed step";
         };
     }
