@@ -198,6 +198,8 @@ public final class NbdService implements ManagedService {
         private final InputErrors errors;
         private NbdFraming.Phase phase = NbdFraming.Phase.CLIENT_FLAGS;
         private boolean answering;
+        /** The connection was dropped (counted once): what is left is not counted again. */
+        private boolean dropped;
         private ChannelHandlerContext ctx;
 
         Framer(InputErrors errors) {
@@ -223,8 +225,7 @@ public final class NbdService implements ManagedService {
                         Math.min(readable, NbdProtocol.REQUEST_HEADER)));
             } catch (MalformedNbdException e) {
                 errors.dropped(NAME, ctx.channel().remoteAddress(), e.getMessage());
-                in.skipBytes(in.readableBytes());
-                ctx.close();
+                drop();
                 return;
             }
             if (length < 0 || readable < length) return;
@@ -232,8 +233,17 @@ public final class NbdService implements ManagedService {
             out.add(in.readRetainedSlice(length)); // its own reference: a disk thread reads it later
         }
 
+        /** Frames nothing more: the connection is being dropped for a reason already counted. On the event loop. */
+        void drop() {
+            dropped = true;
+            answering = true;
+            internalBuffer().skipBytes(internalBuffer().readableBytes());
+            ctx.close();
+        }
+
         /** The last handshake message was answered: frame what follows as {@code next}. On the event loop. */
         void resume(NbdFraming.Phase next) {
+            if (dropped) return;
             phase = next;
             answering = false;
             if (!internalBuffer().isReadable() || !ctx.channel().isActive()) return;
@@ -244,13 +254,17 @@ public final class NbdService implements ManagedService {
             }
         }
 
+        /**
+         * Bytes left at the close are a message cut off, or (while a handshake message is answered)
+         * bytes a client sent before its answer came, which no client may do: both are counted.
+         */
         @Override
         protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
             decode(ctx, in, out);
-            if (in.isReadable() && !answering) {
-                errors.dropped(NAME, ctx.channel().remoteAddress(), "connection closed inside a message ("
-                        + in.readableBytes() + " bytes of a truncated " + (phase == NbdFraming.Phase.TRANSMISSION
-                        ? "request" : "handshake message") + ")");
+            if (in.isReadable() && !dropped) {
+                errors.dropped(NAME, ctx.channel().remoteAddress(), "connection closed with " + in.readableBytes()
+                        + " bytes of " + (answering ? "a message sent before the last one was answered"
+                        : "a truncated " + (phase == NbdFraming.Phase.TRANSMISSION ? "request" : "handshake message")));
             }
             in.skipBytes(in.readableBytes());
         }
@@ -279,7 +293,7 @@ public final class NbdService implements ManagedService {
             connection.greet();
             timeout = ctx.executor().schedule(() -> {
                 if (!connection.inTransmission()) {
-                    errors.dropped(NAME, remote, "no export chosen within " + handshakeTimeout.toSeconds() + " s");
+                    errors.dropped(NAME, remote, "no export chosen within " + handshakeTimeout.toMillis() + " ms");
                     ctx.close();
                 }
             }, handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -341,7 +355,7 @@ public final class NbdService implements ManagedService {
                 case CLOSE -> { } // the connection flushes its replies and closes
                 case DROP -> {
                     errors.dropped(NAME, ctx.channel().remoteAddress(), step.reason());
-                    ctx.close();
+                    framer.drop();
                 }
             }
         }
