@@ -132,7 +132,7 @@ for _ in $(seq 1 $((GIB * 16))); do cat "$W/chunk"; done >"$W/source.img"
 rm -f "$W/chunk"
 mkdir -p "$DATA"
 "${JAVA[@]}" -XX:ErrorFile="$HS_ERR" -XX:ReplayDataFile="$JIT_REPLAY" "${JAVA_OPTS[@]}" -cp "$CORE/classes:$CORE/lib/*" org.netroot.server.cli.NetrootCli serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port "$NR_PORT" \
-  --control-port 0 >"$W/serve.log" 2>&1 &
+  --nbd-port 0 --control-port 0 >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
 disown "$SERVER_PID"
 for _ in $(seq 1 240); do

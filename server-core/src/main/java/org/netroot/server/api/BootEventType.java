@@ -15,7 +15,7 @@ public enum BootEventType {
     ISCSI_LOGIN,
     ISCSI_FIRST_READ,
     ISCSI_LOGOUT,
-    /** A client opened its volume over NBD (nbdroot, dracut's netroot=nbd:, qemu's nbd://). */
+    /** A client opened its volume over NBD (an initramfs's nbd-client, dracut's netroot=nbd:, qemu's nbd://). */
     NBD_CONNECT,
     /** An NBD connection was refused its export: unknown, another address's, or in use (the detail says which). */
     NBD_REFUSED,

@@ -1,7 +1,7 @@
 /**
  * The NBD server (the NetworkBlockDevice project's protocol, fixed newstyle only), so a client's root
- * can live on its volume over NBD: the kernel's nbdroot, dracut's {@code netroot=nbd:SERVER/VOLUME},
- * qemu's {@code nbd://SERVER/VOLUME}. {@link org.netroot.server.nbd.NbdFraming} (where messages end),
+ * can live on its volume over NBD: Debian's nbd-client initramfs ({@code nbdroot=SERVER,VOLUME}),
+ * dracut ({@code netroot=nbd:SERVER:VOLUME}), qemu ({@code nbd://SERVER/VOLUME}). {@link org.netroot.server.nbd.NbdFraming} (where messages end),
  * {@link org.netroot.server.nbd.OptionRequest}, {@link org.netroot.server.nbd.Request},
  * {@link org.netroot.server.nbd.OptionReplies} and {@link org.netroot.server.nbd.Replies} (the wire
  * format), {@link org.netroot.server.nbd.Handshake} (options: which export, refused or granted),
