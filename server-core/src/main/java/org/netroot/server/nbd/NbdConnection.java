@@ -138,6 +138,11 @@ public final class NbdConnection implements OpenVolumes.User {
         if (inFlight.get() == 0) out.close();
     }
 
+    /** NBD_CMD_DISC came: nothing more is read. */
+    public boolean disconnecting() {
+        return disconnecting;
+    }
+
     public int inFlight() {
         return inFlight.get();
     }

@@ -311,6 +311,8 @@ public final class NbdService implements ManagedService {
             if (!waiting.isEmpty() || mustHold(ctx)) {
                 hold(ctx);
                 waiting.add(frame);
+                // the requests in flight may all have finished before they could see the hold: look again
+                if (!mustHold(ctx)) resumeWaiting(ctx);
                 return;
             }
             dispatch(ctx, frame);
@@ -319,7 +321,6 @@ public final class NbdService implements ManagedService {
         /** One handshake message, answered on a disk thread; the framer waits for the answer. */
         private void handshake(ChannelHandlerContext ctx, ByteBuf frame, NbdFraming.Phase phase) {
             Runnable answer = () -> {
-                NbdFraming.Phase next = NbdFraming.Phase.OPTIONS;
                 Handshake.Step step;
                 try {
                     ByteBuffer b = frame.nioBuffer();
@@ -384,7 +385,8 @@ public final class NbdService implements ManagedService {
                     } finally {
                         frame.release();
                     }
-                    if (holding) onLoop(ctx, () -> release(ctx));
+                    // read after the request left the in-flight count: a hold set before that is seen here
+                    if (holding) onLoop(ctx, () -> resumeWaiting(ctx));
                 });
             } catch (RejectedExecutionException stopping) {
                 frame.release();
@@ -405,19 +407,22 @@ public final class NbdService implements ManagedService {
             ctx.channel().config().setAutoRead(false);
         }
 
-        /** Runs what waited while the connection allows it; reads again once nothing waits. On the event loop. */
-        private void release(ChannelHandlerContext ctx) {
+        /**
+         * Runs what waited while the connection allows it; reads again once nothing waits (not after
+         * NBD_CMD_DISC: the client sends nothing more). On the event loop.
+         */
+        private void resumeWaiting(ChannelHandlerContext ctx) {
             while (!waiting.isEmpty() && !mustHold(ctx) && ctx.channel().isActive()) dispatch(ctx, waiting.poll());
             if (holding && waiting.isEmpty() && !mustHold(ctx)) {
                 holding = false;
                 paused.decrementAndGet();
-                if (ctx.channel().isActive()) ctx.channel().config().setAutoRead(true);
+                if (ctx.channel().isActive() && !connection.disconnecting()) ctx.channel().config().setAutoRead(true);
             }
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (holding && ctx.channel().isWritable()) release(ctx);
+            if (holding && ctx.channel().isWritable()) resumeWaiting(ctx);
             ctx.fireChannelWritabilityChanged();
         }
 
