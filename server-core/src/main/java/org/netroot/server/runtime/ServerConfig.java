@@ -72,5 +72,5 @@ public record ServerConfig(
 
     public static final int DEFAULT_CONTROL_PORT = 7067;
     /** NBD's IANA port: what nbd-client, dracut's netroot=nbd: and qemu's nbd:// use when given none. */
-    public static final int DEFAULT_NBD_PORT = 10809;
+    public static final int DEFAULT_NBD_PORT = org.netroot.server.nbd.NbdSettings.DEFAULT_PORT;
 }
