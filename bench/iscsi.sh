@@ -134,7 +134,7 @@ mkdir -p "$DATA"
 # through the launcher a user runs (its JVM memory settings included; it execs java, so the PID is the JVM's)
 NETROOT_JAVA_OPTS="-XX:ErrorFile=$HS_ERR -XX:ReplayDataFile=$JIT_REPLAY ${JAVA_OPTS[*]}" \
   "$REPO/netroot" serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port "$NR_PORT" \
-  --control-port 0 >"$W/serve.log" 2>&1 &
+  --nbd-port 0 --control-port 0 >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
 disown "$SERVER_PID"
 for _ in $(seq 1 240); do

@@ -571,14 +571,15 @@ write_report() {
   nv=$(nginx -v 2>&1 | sed 's|.*nginx/||')
   tv=$(tgtd --version 2>&1 | head -1)
   mkdir -p "$(dirname "$OUT")"
-  # bench/app.sh's section (the control center), bench/new-user.sh's, bench/tftp-cpu.sh's, bench/volumes.sh's and
-  # bench/iscsi.sh's are kept as they were
-  local app_section="" newuser_section="" tftpcpu_section="" volumes_section="" iscsi_section=""
+  # bench/app.sh's section (the control center), bench/new-user.sh's, bench/tftp-cpu.sh's, bench/volumes.sh's,
+  # bench/iscsi.sh's and bench/nbd.sh's are kept as they were
+  local app_section="" newuser_section="" tftpcpu_section="" volumes_section="" iscsi_section="" nbd_section=""
   [ -f "$OUT" ] && tftpcpu_section=$(awk '/tftp-cpu:begin/,/tftp-cpu:end/' "$OUT")
   [ -f "$OUT" ] && app_section=$(awk '/app-bench:begin/,/app-bench:end/' "$OUT")
   [ -f "$OUT" ] && newuser_section=$(awk '/new-user:begin/,/new-user:end/' "$OUT")
   [ -f "$OUT" ] && volumes_section=$(awk '/volumes-bench:begin/,/volumes-bench:end/' "$OUT")
   [ -f "$OUT" ] && iscsi_section=$(awk '/iscsi-bench:begin/,/iscsi-bench:end/' "$OUT")
+  [ -f "$OUT" ] && nbd_section=$(awk '/nbd-bench:begin/,/nbd-bench:end/' "$OUT")
   {
     echo "# Netroot benchmarks"
     echo
@@ -642,6 +643,7 @@ write_report() {
     if [ -n "$tftpcpu_section" ]; then echo; echo "$tftpcpu_section"; fi
     if [ -n "$volumes_section" ]; then echo; echo "$volumes_section"; fi
     if [ -n "$iscsi_section" ]; then echo; echo "$iscsi_section"; fi
+    if [ -n "$nbd_section" ]; then echo; echo "$nbd_section"; fi
   } >"$OUT"
   log "wrote $OUT"
 }

@@ -51,7 +51,7 @@ PID_DNSMASQ=$!; PIDS+=("$PID_DNSMASQ")
 mkdir -p "$W/data"
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CORE/classes:$CORE/lib/*" org.netroot.server.cli.NetrootCli \
   serve --data "$W/data" --dhcp off --boot-files "$W" --tftp-port "$P_NETROOT" --http-port "$P_HTTP" \
-  --iscsi-port "$P_ISCSI" --control-port 0 >"$W/netroot.log" 2>&1 &
+  --iscsi-port "$P_ISCSI" --nbd-port 0 --control-port 0 >"$W/netroot.log" 2>&1 &
 PID_NETROOT=$!; PIDS+=("$PID_NETROOT")
 for _ in $(seq 1 120); do grep -q '^Netroot ready' "$W/netroot.log" && break; sleep 0.25; done
 grep -q '^Netroot ready' "$W/netroot.log" || { tail -20 "$W/netroot.log" >&2; exit 1; }

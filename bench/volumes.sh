@@ -98,7 +98,7 @@ head -c $((64 << 20)) /dev/urandom >"$W/chunk"
 for _ in $(seq 1 $((GIB * 16))); do cat "$W/chunk"; done >"$W/golden-source.img"
 rm -f "$W/chunk"
 mkdir -p "$DATA"
-"${NETROOT[@]}" serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port 0 --control-port 0 \
+"${NETROOT[@]}" serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port 0 --nbd-port 0 --control-port 0 \
   >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 240); do

@@ -37,8 +37,8 @@ class ArchitectureTest {
     @Test
     void noPackageImportsUpward() {
         noClasses().that().resideInAnyPackage("..server.service..", "..server.dhcp..", "..server.tftp..",
-                        "..server.http..", "..server.iscsi..", "..server.scsi..", "..server.storage..",
-                        "..server.store..", "..server.events..")
+                        "..server.http..", "..server.iscsi..", "..server.nbd..", "..server.scsi..",
+                        "..server.storage..", "..server.store..", "..server.events..")
                 .should().dependOnClassesThat().resideInAnyPackage("..server.runtime..", "..server.control..",
                         "..server.cli..")
                 .check(classes);
@@ -47,7 +47,7 @@ class ArchitectureTest {
     @Test
     void scsiAndStorageKnowNothingOfTheNetwork() {
         noClasses().that().resideInAnyPackage("..server.scsi..", "..server.storage..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "..server.iscsi..",
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "..server.iscsi..", "..server.nbd..",
                         "..server.dhcp..", "..server.tftp..", "..server.http..", "..server.control..")
                 .check(classes);
     }
@@ -55,7 +55,7 @@ class ArchitectureTest {
     @Test
     void theStoreKnowsNoProtocol() {
         noClasses().that().resideInAPackage("..server.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "..server.iscsi..",
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "..server.iscsi..", "..server.nbd..",
                         "..server.dhcp..", "..server.tftp..", "..server.http..", "..server.control..")
                 .check(classes);
     }
@@ -63,6 +63,15 @@ class ArchitectureTest {
     @Test
     void httpDecisionsAreFreeOfNetty() {
         noClasses().that().resideInAPackage("..server.http..").and().haveSimpleNameNotEndingWith("Service")
+                .and().areNotNestedClasses()
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(classes);
+    }
+
+    /** NBD's wire format and decisions are plain Java over bytes; only NbdService (and its nested handlers) binds Netty. */
+    @Test
+    void nbdDecisionsAreFreeOfNetty() {
+        noClasses().that().resideInAPackage("..server.nbd..").and().doNotHaveSimpleName("NbdService")
                 .and().areNotNestedClasses()
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
                 .check(classes);

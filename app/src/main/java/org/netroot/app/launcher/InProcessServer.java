@@ -48,6 +48,7 @@ public final class InProcessServer implements ServerStarter {
         ports.put(c.tftpPort() + "/udp (TFTP)", c.tftpPort());
         ports.put(c.httpPort() + "/tcp (HTTP)", c.httpPort());
         ports.put(c.iscsiPort() + "/tcp (iSCSI)", c.iscsiPort());
+        ports.put(c.nbdPort() + "/tcp (NBD)", c.nbdPort());
         return PrivilegeCheck.problem(ports);
     }
 

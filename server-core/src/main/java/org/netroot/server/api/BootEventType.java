@@ -19,5 +19,11 @@ public enum BootEventType {
     IGNORED,
     /** The server changed the client's boot mode itself: an install with "then sanboot" booted its volume. */
     BOOT_MODE_CHANGED,
+    /** A client opened its volume over NBD (an initramfs's nbd-client, dracut's netroot=nbd:, qemu's nbd://). */
+    NBD_CONNECT,
+    /** An NBD connection was refused its export: unknown, another address's, or in use (the detail says which). */
+    NBD_REFUSED,
+    /** An NBD connection that had an export ended (NBD_CMD_DISC or closed); bytes moved and how long it lasted. */
+    NBD_DISCONNECT,
     ERROR
 }

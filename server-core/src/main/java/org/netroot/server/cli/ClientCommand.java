@@ -30,7 +30,8 @@ final class ClientCommand {
         @Option(names = "--mutual-chap-secret", description = "secret the server proves itself with") String mutualSecret;
         @Option(names = "--no-chap", description = {"log in without CHAP. By default a new client gets CHAP both ways with"
                 + " generated secrets (iPXE and, through the iBFT, the booted OS use them); --chap-secret sets its own"}) boolean noChap;
-        @Option(names = "--ip", paramLabel = "IP", description = "address reserved for this machine (serve --dhcp full)") String ip;
+        @Option(names = "--ip", paramLabel = "IP", description = "address reserved for this machine (serve --dhcp full hands it"
+                + " out; NBD serves the machine's volume there too)") String ip;
 
         @Override
         public Integer call() {
@@ -96,7 +97,8 @@ final class ClientCommand {
         @Option(names = "--initiator-iqn", paramLabel = "IQN", description = {
                 "every iSCSI initiator name that may log in to its target, the one iPXE uses first;"
                         + " repeat it for each (the list replaces the old one)"}) List<String> iqns;
-        @Option(names = "--ip", paramLabel = "IP", description = "address reserved for it (serve --dhcp full)") String ip;
+        @Option(names = "--ip", paramLabel = "IP", description = "address reserved for it (serve --dhcp full hands it out; NBD"
+                + " serves its volume there too)") String ip;
         @Mixin BootModeOptions boot;
 
         @Override

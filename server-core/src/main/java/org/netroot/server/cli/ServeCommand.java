@@ -22,16 +22,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Run the server in the foreground: DHCP, TFTP, HTTP, iSCSI and the control API.",
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Run the server in the foreground: DHCP, TFTP, HTTP, iSCSI, NBD and the control API.",
         "Without --interface and --dhcp, the settings saved in the data folder (settings.json, written by the app's"
                 + " setup) apply; options given here still win over them."})
 final class ServeCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Option(names = {"-i", "--interface"}, paramLabel = "IF",
-            description = "network interface to serve (repeatable): DHCP answers on it, TFTP, HTTP and iSCSI listen on its"
+            description = "network interface to serve (repeatable): DHCP answers on it, TFTP, HTTP, iSCSI and NBD listen on its"
                     + " IPv4 addresses; none: DHCP off, the others listen on every address") List<String> interfaces = new ArrayList<>();
     @Option(names = "--listen-all",
-            description = "TFTP, HTTP and iSCSI listen on every address of this machine (0.0.0.0), not only on the"
+            description = "TFTP, HTTP, iSCSI and NBD listen on every address of this machine (0.0.0.0), not only on the"
                     + " --interface ones; DHCP still answers only on the --interface ones") boolean listenAll;
     @Option(names = "--dhcp", paramLabel = "MODE",
             description = "proxy (default: beside your router's DHCP, never assigns addresses), full (assigns"
@@ -49,6 +49,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "TCP port of the HTTP server for iPXE scripts and --boot-files (default: ${DEFAULT-VALUE})") int httpPort;
     @Option(names = "--iscsi-port", paramLabel = "PORT", defaultValue = "3260",
             description = "TCP port of the iSCSI target clients boot their volume from (default: ${DEFAULT-VALUE})") int iscsiPort;
+    @Option(names = "--nbd-port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_NBD_PORT,
+            description = "TCP port of the NBD server that exports each client's volume under the volume's name, to that"
+                    + " client's address only (default: ${DEFAULT-VALUE})") int nbdPort;
     @Option(names = "--control-port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_CONTROL_PORT,
             description = "loopback port of the control API the other commands use (default: ${DEFAULT-VALUE}; 0: any free port)") int controlPort;
     @Option(names = "--ipxe-dir", paramLabel = "DIR",
@@ -72,6 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         ports.put(tftpPort + "/udp (TFTP)", tftpPort);
         ports.put(httpPort + "/tcp (HTTP)", httpPort);
         ports.put(iscsiPort + "/tcp (iSCSI)", iscsiPort);
+        ports.put(nbdPort + "/tcp (NBD)", nbdPort);
         var privilege = PrivilegeCheck.problem(ports);
         if (privilege.isPresent()) {
             System.err.println("netroot: " + privilege.get());
@@ -99,6 +103,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         List<InetAddress> listening = ServiceSettings.bindAddresses(config); // every service started: they resolve
         ready.append(", TFTP :").append(tftpPort).append(", HTTP :").append(httpPort).append(", iSCSI :").append(iscsiPort)
+                .append(", NBD :").append(nbdPort)
                 .append(listening.stream().allMatch(InetAddress::isAnyLocalAddress) ? " on every address"
                         : " on " + String.join(", ", listening.stream().map(InetAddress::getHostAddress).toList()))
                 .append(", data ").append(config.dataDir());
@@ -134,7 +139,7 @@ final class ServeCommand implements Callable<Integer> {
                 httpPort, iscsiPort, controlPort, ipxeDir.toAbsolutePath(),
                 bootFiles == null ? null : bootFiles.toAbsolutePath(), leaseSeconds,
                 router == null ? null : ipv4(router, "--router"), dns.stream().map(d -> ipv4(d.trim(), "--dns")).toList(),
-                listenAll);
+                listenAll, nbdPort);
     }
 
     /** The saved settings fill what the command line left out (it was given no --interface and no --dhcp). */

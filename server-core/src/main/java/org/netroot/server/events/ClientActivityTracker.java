@@ -20,8 +20,9 @@ import org.netroot.server.store.ClientDirectory;
 
 /**
  * What each client is doing now, in memory, from the boot events as the bus hands them out (and the
- * firmware DHCP reports just before): boot steps make it BOOTING, the first read of its volume
- * ONLINE, the end of its last iSCSI session OFFLINE, an error FAILED. Every change is published as
+ * firmware DHCP reports just before): boot steps make it BOOTING, the first read of its volume (or
+ * its NBD connection: an nbdroot kernel or initramfs is the booted OS) ONLINE, the end of its last
+ * iSCSI session or NBD connection OFFLINE, an error or a refused NBD connection FAILED. Every change is published as
  * {@link ChangeType#CLIENT_ACTIVITY}. Nothing is stored: after a restart every client is OFFLINE
  * until it is seen again.
  */
@@ -118,12 +119,18 @@ public final class ClientActivityTracker implements Consumer<BootEvent>, Firmwar
                 t.lastError = null;
                 if (t.bootFinished == null) t.bootFinished = at;
             }
-            case ISCSI_LOGOUT -> {
+            case NBD_CONNECT -> {
+                t.sessions++;
+                t.state = State.ONLINE;
+                t.lastError = null;
+                if (t.bootFinished == null) t.bootFinished = at;
+            }
+            case ISCSI_LOGOUT, NBD_DISCONNECT -> {
                 t.sessions = Math.max(0, t.sessions - 1);
                 if (t.sessions == 0) t.state = State.OFFLINE;
             }
             case IGNORED, BOOT_MODE_CHANGED -> { } // no step of a boot: the machine's state stays what it was
-            case ERROR -> {
+            case ERROR, NBD_REFUSED -> {
                 t.state = State.FAILED;
                 t.lastError = e.detail();
             }

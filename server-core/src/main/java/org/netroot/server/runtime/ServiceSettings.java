@@ -17,6 +17,7 @@ import org.netroot.server.boot.IpxeBinaries;
 import org.netroot.server.http.HttpSettings;
 import org.netroot.server.service.ListenAddresses;
 import org.netroot.server.iscsi.IscsiSettings;
+import org.netroot.server.nbd.NbdSettings;
 import org.netroot.server.tftp.TftpSettings;
 
 /** Each protocol's settings from what {@code netroot serve} was told: the services know nothing of ServerConfig. */
@@ -49,8 +50,12 @@ public final class ServiceSettings {
         return new IscsiSettings(listenAddresses(config), config.iscsiPort());
     }
 
+    public static NbdSettings nbd(ServerConfig config) {
+        return new NbdSettings(listenAddresses(config), config.nbdPort());
+    }
+
     /**
-     * Where TFTP, HTTP and iSCSI listen: the IPv4 addresses of the served interfaces (and the
+     * Where TFTP, HTTP, iSCSI and NBD listen: the IPv4 addresses of the served interfaces (and the
      * --server-address when it is one of this machine's), so a boot service is not reachable from
      * networks the user did not choose; every address (0.0.0.0) with --listen-all or when no
      * interface was named. Looked up each time a service starts: an interface may get its address
@@ -116,7 +121,7 @@ public final class ServiceSettings {
         List<InetAddress> v4 = nif == null ? List.of() : nif.getInterfaceAddresses().stream()
                 .map(InterfaceAddress::getAddress).filter(a -> a instanceof Inet4Address).toList();
         if (v4.isEmpty()) {
-            throw new IllegalStateException("interface " + name + " has no IPv4 address yet: TFTP, HTTP and iSCSI"
+            throw new IllegalStateException("interface " + name + " has no IPv4 address yet: TFTP, HTTP, iSCSI and NBD"
                     + " listen on the addresses of the --interface ones. Give it one (ip addr add ADDRESS/PREFIX dev "
                     + name + ") or wait for its DHCP client, then start the service again; or pass --listen-all");
         }

@@ -13,6 +13,8 @@ import org.netroot.server.iscsi.ClientTargetCatalog;
 import org.netroot.server.iscsi.IscsiService;
 import org.netroot.server.http.HttpService;
 import org.netroot.server.storage.AssetStore;
+import org.netroot.server.nbd.ClientExportCatalog;
+import org.netroot.server.nbd.NbdService;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientDirectory;
 import org.netroot.server.store.LeaseRepository;
@@ -38,6 +40,9 @@ final class ServiceWiring {
         http.routes().servedTo(install.servedHook());
         services.add(http);
         services.add(new IscsiService(ServiceSettings.iscsi(config), new ClientTargetCatalog(clients, volumes), bus, peers,
+                errors));
+        // the same volumes through the same OpenVolumes: one writer per volume across iSCSI and NBD
+        services.add(new NbdService(ServiceSettings.nbd(config), new ClientExportCatalog(clients, peers, volumes), bus,
                 errors));
     }
 

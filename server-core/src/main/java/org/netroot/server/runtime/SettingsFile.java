@@ -58,7 +58,7 @@ public final class SettingsFile {
                 s.ipxeDir() == null || s.ipxeDir().isBlank() ? base.ipxeDir() : Path.of(s.ipxeDir()),
                 base.bootFilesDir(), base.leaseSeconds(), or(ipv4(s.router()), base.router()),
                 s.dns().isEmpty() ? base.dnsServers() : s.dns().stream().map(SettingsFile::ipv4).toList(),
-                base.listenAll());
+                base.listenAll(), base.nbdPort());
     }
 
     private static Inet4Address ipv4(String text) {

@@ -132,7 +132,7 @@ class StartingServerTest {
         Path ipxe = Files.createDirectories(tmp.resolve("ipxe"));
         return start(List.of(java(), "-cp", System.getProperty("java.class.path"), NetrootCli.class.getName(), "serve",
                 "--data", data.toString(), "--dhcp", "off", "--tftp-port", "0", "--http-port", "0", "--iscsi-port", "0",
-                "--control-port", "0", "--ipxe-dir", ipxe.toString()), log);
+                "--nbd-port", "0", "--control-port", "0", "--ipxe-dir", ipxe.toString()), log);
     }
 
     /** Each process lives at most as long as the class's @Timeout: its watchdog kills it after that. */

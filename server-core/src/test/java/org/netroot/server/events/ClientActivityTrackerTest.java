@@ -99,6 +99,20 @@ class ClientActivityTrackerTest {
     }
 
     @Test
+    void anNbdRootIsOnlineFromItsConnectionOfflineAfterItAndFailedWhenRefused() {
+        dhcp(0, BootEventType.DHCP_DISCOVER, "BIOS");
+        event(5, BootEventType.NBD_REFUSED, "NBD from 10.0.0.9 refused: volume pc1 is the disk of client pc1, not 10.0.0.9");
+        assertEquals(State.FAILED, last().state());
+        assertTrue(last().lastError().contains("refused"), last().lastError());
+        event(9, BootEventType.NBD_CONNECT, "10.0.0.5 opened volume pc1 of client pc1 over NBD");
+        assertEquals(State.ONLINE, last().state(), "the kernel (nbdroot) or initramfs attached its root: the OS runs");
+        assertNull(last().lastError());
+        assertEquals(T0.plusSeconds(9), last().bootFinished());
+        event(60, BootEventType.NBD_DISCONNECT, "closed");
+        assertEquals(State.OFFLINE, last().state());
+    }
+
+    @Test
     void eventsOfMachinesThatAreNoClientAreIgnored() {
         clock.at(0);
         tracker.firmware("52:54:00:00:00:99", "BIOS");

@@ -237,7 +237,8 @@ class SigkillDurabilityTest {
         Process p = Processes.start(240, new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), NetrootCli.class.getName(), "serve",
                 "--data", data.toString(), "--dhcp", "off", "--tftp-port", "0", "--http-port", "0",
-                "--iscsi-port", Integer.toString(port), "--control-port", "0", "--ipxe-dir", ipxe.toString())
+                "--iscsi-port", Integer.toString(port), "--nbd-port", "0", "--control-port", "0", "--ipxe-dir",
+                ipxe.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()));
         started.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);

@@ -56,7 +56,7 @@ class ListenAtStartTest {
     private void assertOnlyTheListeningServicesFail(String iface, String words) throws Exception {
         try (NetrootServer server = NetrootServer.start(config(List.of(iface), false))) { // built and started: no throw
             Map<String, ServerStatus.ServiceState> states = byName(server.status());
-            for (String name : List.of("TFTP", "HTTP", "iSCSI")) {
+            for (String name : List.of("TFTP", "HTTP", "iSCSI", "NBD")) {
                 ServerStatus.ServiceState s = states.get(name);
                 assertFalse(s.running(), name + " has nowhere to listen");
                 assertTrue(s.detail().startsWith(name + ": ") && s.detail().contains(words), s.detail());

@@ -37,6 +37,24 @@ class ServiceSettingsTest {
     }
 
     @Test
+    void nbdListensWhereTheOthersDoOnItsOwnPort() {
+        assertEquals(10809, ServiceSettings.nbd(config(DhcpMode.PROXY, null, null)).port(),
+                "no NBD port given: the IANA port, as nbd-client, dracut and qemu expect");
+        ServerConfig tests = new ServerConfig(Path.of("data"), List.of(), DhcpMode.OFF, null, null, null, 0, 0, 0, 0, 0, 0,
+                null, null, 0);
+        assertEquals(0, ServiceSettings.nbd(tests).port(), "every port from the OS: NBD's too");
+        ServerConfig chosen = new ServerConfig(Path.of("data"), List.of(), DhcpMode.OFF, null, null, null, 67, 4011, 69,
+                80, 3260, 7067, null, null, 3600, null, List.of(), true, 10810);
+        assertEquals(10810, ServiceSettings.nbd(chosen).port());
+        assertEquals(List.of("0.0.0.0"), ServiceSettings.nbd(chosen).listen().resolve().stream()
+                .map(java.net.InetAddress::getHostAddress).toList(), "--listen-all");
+        assertEquals(10810, SettingsFile.apply(chosen, new org.netroot.server.api.ServerSettings(List.of("eth0"), "PROXY",
+                null, null, null, List.of(), null, null)).nbdPort(), "saved settings keep the NBD port");
+        assertThrows(IllegalArgumentException.class, () -> new ServerConfig(Path.of("data"), List.of(), DhcpMode.OFF, null,
+                null, null, 0, 0, 0, 0, 0, 0, null, null, 0, null, List.of(), false, 70000));
+    }
+
+    @Test
     void routerAndDnsServersComeFromServerConfig() {
         ServerConfig c = new ServerConfig(Path.of("data"), List.of("br0"), DhcpMode.FULL,
                 DhcpPacket.ipv4("10.0.0.10"), DhcpPacket.ipv4("10.0.0.20"), null, 0, 0, 69, 80, 3260, 7067, null, null,

@@ -48,6 +48,10 @@ class ServiceStatusTest {
             assertEquals("tcp", state(server.status(), "HTTP").transport());
             assertEquals(List.of("0.0.0.0"), state(server.status(), "iSCSI").addresses(), "no interface: every address");
             assertTrue(state(server.status(), "iSCSI").mainPort() > 0);
+            assertEquals(List.of("0.0.0.0"), state(server.status(), "NBD").addresses());
+            assertEquals("tcp", state(server.status(), "NBD").transport());
+            assertTrue(state(server.status(), "NBD").running());
+            assertTrue(state(server.status(), "NBD").mainPort() > 0, "port 0 asked for: the port the system picked");
             assertNull(tftp.mode());
 
             try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

@@ -24,7 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * DHCP, TFTP, HTTP and iSCSI: state, where each listens, live counters, failures with the fix, start
+ * DHCP, TFTP, HTTP, iSCSI and NBD: state, where each listens, live counters, failures with the fix, start
  * and stop of each and all; the control API's line; the server's warnings on top. Offline it says
  * that services run only in a server and offers to start one.
  */

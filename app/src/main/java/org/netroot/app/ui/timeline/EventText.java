@@ -32,6 +32,9 @@ public final class EventText {
             case ISCSI_LOGOUT -> "iSCSI logout";
             case IGNORED -> "Ignored on purpose";
             case BOOT_MODE_CHANGED -> "Boot mode changed";
+            case NBD_CONNECT -> "NBD connected";
+            case NBD_REFUSED -> "NBD refused";
+            case NBD_DISCONNECT -> "NBD disconnected";
             case ERROR -> "Failed step";
         };
     }

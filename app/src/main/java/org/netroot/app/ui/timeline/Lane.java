@@ -89,9 +89,15 @@ public final class Lane {
                 reading = insert(new PhaseBar(BootPhase.OS_READING, at, at, e));
                 reading.setOpen(true);
             }
-            case ISCSI_LOGOUT -> closeReading(e, at);
+            case NBD_CONNECT -> { // the booted OS (nbdroot) attached its disk: it reads from here on
+                point(BootPhase.FIRST_READ, e, at);
+                closeReading(null, at);
+                reading = insert(new PhaseBar(BootPhase.OS_READING, at, at, e));
+                reading.setOpen(true);
+            }
+            case ISCSI_LOGOUT, NBD_DISCONNECT -> closeReading(e, at);
             case IGNORED, BOOT_MODE_CHANGED -> { } // in the event list, no bar: nothing ran
-            case ERROR -> point(BootPhase.FAILED, e, at);
+            case ERROR, NBD_REFUSED -> point(BootPhase.FAILED, e, at);
         }
     }
 

@@ -53,6 +53,21 @@ class LaneTest {
     }
 
     @Test
+    void anNbdConnectionOpensTheReadingBarItsDisconnectClosesItARefusalIsAFailedStep() {
+        Lane lane = new Lane("client:pc1", "pc1");
+        for (BootEvent e : List.of(at(0, DHCP_DISCOVER), at(300, DHCP_ACK), at(2_000, NBD_REFUSED), at(9_000, NBD_CONNECT))) {
+            lane.add(e);
+        }
+        assertEquals(List.of(BootPhase.DHCP, BootPhase.FAILED, BootPhase.FIRST_READ, BootPhase.OS_READING), phases(lane));
+        PhaseBar reading = lane.phases().get(3);
+        assertTrue(reading.open(), "the nbdroot OS reads its disk from its connection on");
+        lane.add(at(60_000, NBD_DISCONNECT));
+        assertFalse(reading.open());
+        assertEquals(T0 + 60_000, reading.endMs(T0 + 90_000));
+        assertEquals("NBD connected", EventText.typeLabel(NBD_CONNECT));
+    }
+
+    @Test
     void logoutClosesTheReadingBarAndANewBootStartsNewBars() {
         Lane lane = new Lane("client:pc1", "pc1");
         lane.add(at(0, ISCSI_FIRST_READ));

@@ -1,0 +1,115 @@
+package org.netroot.server.nbd;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.netroot.server.api.Client;
+import org.netroot.server.api.Volume;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.storage.OpenVolumes;
+import org.netroot.server.storage.VolumeStore;
+import org.netroot.server.store.ClientDirectory;
+
+/**
+ * Each client's volume, exported under the volume's name, to that client only: a connection may
+ * use it when it comes from the address Netroot's DHCP last gave that client's MAC or saw it take
+ * (the {@link PeerDirectory}, kept across restarts), or from the client's reserved address. A volume
+ * no client boots is not exported. A shared volume that several clients boot is open to each of them.
+ *
+ * <p>Unlike the CHAP script gate over HTTP, a sighting does not expire after an hour: an nbdroot
+ * client reconnects after a network blip days after it booted, and in proxy mode its lease renewals
+ * go to the router, unseen.
+ */
+public final class ClientExportCatalog implements ExportCatalog {
+    private final ClientDirectory clients;
+    private final PeerDirectory peers;
+    private final VolumeStore volumes;
+
+    public ClientExportCatalog(ClientDirectory clients, PeerDirectory peers, VolumeStore volumes) {
+        this.clients = clients;
+        this.peers = peers;
+        this.volumes = volumes;
+    }
+
+    @Override
+    public List<NbdExport> visibleTo(InetAddress peer) {
+        List<NbdExport> out = new ArrayList<>();
+        for (Client c : clients.all()) {
+            if (c.volumeName() == null || !mayUse(c, peer)) continue;
+            if (out.stream().anyMatch(e -> e.name().equals(c.volumeName()))) continue; // one shared volume, two clients here
+            export(c).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public Lookup find(String name, InetAddress peer) {
+        String peerMac = peers.macOrNull(peer);
+        if (name.isEmpty()) return defaultExport(peer, peerMac);
+        List<Client> booting = clients.all().stream().filter(c -> name.equals(c.volumeName())).toList();
+        if (booting.isEmpty()) {
+            return Lookup.unknown("no client boots a volume named " + printable(name) + " (NBD exports each client's volume"
+                    + " under the volume's name: `netroot client list` shows them)", peerMac);
+        }
+        for (Client c : booting) {
+            if (!mayUse(c, peer)) continue;
+            Optional<NbdExport> e = export(c);
+            if (e.isEmpty()) return Lookup.unknown("volume " + name + " of client " + c.name() + " does not exist", c.mac());
+            return Lookup.found(e.get());
+        }
+        Client c = booting.get(0);
+        return Lookup.refused(refusal(c, peer), peerMac != null ? peerMac : c.mac());
+    }
+
+    @Override
+    public OpenVolumes.Attachment attach(NbdExport export, OpenVolumes.User user) throws IOException {
+        return volumes.openVolumes().attach(export.name(), user);
+    }
+
+    /** The empty name: the one volume the asking address may use (dracut's and nbd-client's default). */
+    private Lookup defaultExport(InetAddress peer, String peerMac) {
+        List<NbdExport> mine = visibleTo(peer);
+        if (mine.size() == 1) return Lookup.found(mine.get(0));
+        String who = peer.getHostAddress();
+        if (mine.isEmpty()) {
+            return Lookup.unknown("no client's volume is exported to " + who + ", so there is no default export:"
+                    + " boot the client through Netroot's DHCP, or reserve it this address", peerMac);
+        }
+        return Lookup.unknown(who + " may use " + mine.size() + " volumes (" + String.join(", ",
+                mine.stream().map(NbdExport::name).toList()) + "): name one", peerMac);
+    }
+
+    /** Whether a connection from {@code peer} is this client: its reserved address, or where DHCP last saw its MAC. */
+    static boolean mayUse(Client c, InetAddress peer, PeerDirectory peers) {
+        if (c.reservedIp() != null && c.reservedIp().strip().equals(peer.getHostAddress())) return true;
+        return peers.macOf(peer).filter(c.mac()::equals).isPresent();
+    }
+
+    private boolean mayUse(Client c, InetAddress peer) {
+        return mayUse(c, peer, peers);
+    }
+
+    private String refusal(Client c, InetAddress peer) {
+        String known = peers.addressOf(c.mac()).map(InetAddress::getHostAddress).orElse(null);
+        String where = known != null ? "which DHCP last gave or saw at " + known
+                : "whose address DHCP has not seen yet (it boots through another DHCP server, or not yet)";
+        if (c.reservedIp() != null) where += "; its reserved address is " + c.reservedIp();
+        return "volume " + c.volumeName() + " is the disk of client " + c.name() + " (" + c.mac() + "), " + where
+                + ", not " + peer.getHostAddress() + ": NBD serves a client's volume only at its own address."
+                + " Boot it through Netroot's DHCP, or give it a reserved address";
+    }
+
+    /** A name the client sent, safe for a log line and an event: at most 64 characters, no control characters. */
+    static String printable(String name) {
+        String cut = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    private Optional<NbdExport> export(Client c) {
+        Optional<Volume> v = volumes.find(c.volumeName());
+        return v.map(vol -> new NbdExport(vol.name(), c.name(), c.mac(), vol.sizeBytes(), vol.golden(), vol.shared()));
+    }
+}

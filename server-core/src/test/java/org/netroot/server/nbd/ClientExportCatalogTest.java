@@ -1,0 +1,122 @@
+package org.netroot.server.nbd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.api.BootMode;
+import org.netroot.server.api.Client;
+import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.storage.VolumeStore;
+import org.netroot.server.store.ClientRepository;
+import org.netroot.server.store.Database;
+import org.netroot.server.store.VolumeRepository;
+
+/** Who may use which export: each client's volume at the address DHCP saw it at or its reserved one, no one else. */
+class ClientExportCatalogTest {
+    static final String PC1_MAC = "52:54:00:00:00:01";
+    static final String PC2_MAC = "52:54:00:00:00:02";
+
+    @TempDir
+    Path dir;
+    Database db;
+    ClientRepository clients;
+    VolumeStore volumes;
+    final PeerDirectory peers = new PeerDirectory();
+    ClientExportCatalog catalog;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = Database.open(dir);
+        clients = new ClientRepository(db);
+        volumes = new VolumeStore(dir, new VolumeRepository(db));
+        catalog = new ClientExportCatalog(clients.directory(), peers, volumes);
+        volumes.create("pc1-disk", 1 << 20, "raw");
+        volumes.create("pc2-disk", 2 << 20, "qcow2");
+        clients.add(client("pc1", PC1_MAC, "pc1-disk", null));
+        clients.add(client("pc2", PC2_MAC, "pc2-disk", "10.0.0.2"));
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    static Client client(String name, String mac, String volume, String reservedIp) {
+        return new Client(name, mac, volume, BootMode.SANBOOT, null, null, null, null, null, reservedIp);
+    }
+
+    static InetAddress ip(String a) throws Exception {
+        return InetAddress.getByName(a);
+    }
+
+    @Test
+    void aClientsVolumeIsItsAtItsReservedAddressOrWhereDhcpSawIt() throws Exception {
+        ExportCatalog.Lookup reserved = catalog.find("pc2-disk", ip("10.0.0.2"));
+        assertEquals(ExportCatalog.Status.FOUND, reserved.status());
+        assertEquals(new NbdExport("pc2-disk", "pc2", PC2_MAC, 2 << 20, false, false), reserved.export());
+
+        assertEquals(ExportCatalog.Status.REFUSED, catalog.find("pc1-disk", ip("10.0.0.1")).status(), "nothing seen yet");
+        peers.learn(ip("10.0.0.1"), PC1_MAC);
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status(), "DHCP saw pc1 there");
+        peers.learn(ip("10.0.0.1"), "52:54:00:00:00:77"); // the address went to another machine
+        assertEquals(ExportCatalog.Status.REFUSED, catalog.find("pc1-disk", ip("10.0.0.1")).status());
+    }
+
+    @Test
+    void aRefusalSaysWhereTheClientIsAndLandsOnTheAskersTimelineWhenKnown() throws Exception {
+        peers.learn(ip("10.0.0.5"), PC1_MAC);
+        ExportCatalog.Lookup fromStranger = catalog.find("pc1-disk", ip("10.0.0.9"));
+        assertEquals(ExportCatalog.Status.REFUSED, fromStranger.status());
+        assertTrue(fromStranger.reason().contains("which DHCP last gave or saw at 10.0.0.5, not 10.0.0.9"), fromStranger.reason());
+        assertEquals(PC1_MAC, fromStranger.mac(), "an unknown address: most likely the client itself, elsewhere");
+        ExportCatalog.Lookup fromPc2 = catalog.find("pc1-disk", ip("10.0.0.2"));
+        assertTrue(fromPc2.reason().contains("its reserved address") || fromPc2.reason().contains("not 10.0.0.2"), fromPc2.reason());
+        peers.learn(ip("10.0.0.3"), PC2_MAC);
+        assertEquals(PC2_MAC, catalog.find("pc1-disk", ip("10.0.0.3")).mac(), "pc2 asked for pc1's disk: pc2's timeline");
+        ExportCatalog.Lookup unseen = catalog.find("pc2-disk", ip("10.0.0.8"));
+        assertTrue(unseen.reason().contains("its reserved address is 10.0.0.2"), unseen.reason());
+    }
+
+    @Test
+    void unknownNamesAndTheDefaultExport() throws Exception {
+        ExportCatalog.Lookup none = catalog.find("nobody\n-disk", ip("10.0.0.2"));
+        assertEquals(ExportCatalog.Status.UNKNOWN, none.status());
+        assertTrue(none.reason().contains("no client boots a volume named nobody?-disk"), "no control characters: " + none.reason());
+        assertEquals("pc2-disk", catalog.find("", ip("10.0.0.2")).export().name(), "the empty name: the address's own volume");
+        assertEquals(ExportCatalog.Status.UNKNOWN, catalog.find("", ip("10.0.0.9")).status());
+        volumes.create("pc3-disk", 1 << 20, "raw");
+        clients.add(client("pc3", "52:54:00:00:00:03", "pc3-disk", null));
+        peers.learn(ip("10.0.0.2"), "52:54:00:00:00:03"); // pc3 seen at pc2's reserved address: two volumes there
+        ExportCatalog.Lookup two = catalog.find("", ip("10.0.0.2"));
+        assertEquals(ExportCatalog.Status.UNKNOWN, two.status());
+        assertTrue(two.reason().contains("may use 2 volumes (pc2-disk, pc3-disk): name one"), two.reason());
+    }
+
+    @Test
+    void theListShowsAnAddressItsOwnVolumesOnlyASharedOneOnceGoldenReadOnly() throws Exception {
+        assertEquals(List.of("pc2-disk"), catalog.visibleTo(ip("10.0.0.2")).stream().map(NbdExport::name).toList());
+        assertEquals(List.of(), catalog.visibleTo(ip("10.0.0.9")));
+        volumes.create("quorum", 1 << 20, "raw");
+        volumes.share("quorum", true);
+        clients.add(client("node1", "52:54:00:00:00:11", "quorum", "10.0.1.1"));
+        clients.add(client("node2", "52:54:00:00:00:12", "quorum", null));
+        peers.learn(ip("10.0.1.1"), "52:54:00:00:00:12"); // both nodes' volume at one address: listed once
+        List<NbdExport> both = catalog.visibleTo(ip("10.0.1.1"));
+        assertEquals(1, both.size(), both.toString());
+        assertTrue(both.get(0).shared());
+        volumes.create("base", 1 << 20, "raw");
+        volumes.makeGolden("base");
+        clients.add(client("kiosk", "52:54:00:00:00:21", "base", "10.0.2.1"));
+        NbdExport golden = catalog.find("base", ip("10.0.2.1")).export();
+        assertTrue(golden.readOnly(), "a golden image is exported read-only");
+        assertFalse(catalog.find("pc2-disk", ip("10.0.0.2")).export().readOnly());
+    }
+}
