@@ -281,6 +281,8 @@ public final class NbdService implements ManagedService {
         private NbdConnection connection;
         private io.netty.util.concurrent.ScheduledFuture<?> timeout;
         private volatile boolean holding;
+        /** Quick requests go to the disk threads until then (System.nanoTime), after one was slow (event loop only). */
+        private long slowUntil = System.nanoTime();
 
         ConnectionHandler(Framer framer) {
             this.framer = framer;
@@ -374,17 +376,16 @@ public final class NbdService implements ManagedService {
                 frame.release();
                 return;
             }
+            if (RequestPlacement.quick(r) && System.nanoTime() - slowUntil >= 0) {
+                long start = System.nanoTime();
+                execute(ctx, r, frame); // here: replies may go in any order, and the page cache answers at once
+                long took = System.nanoTime() - start;
+                if (took > RequestPlacement.SLOW_NANOS) slowUntil = start + took + RequestPlacement.BACK_OFF_NANOS;
+                return;
+            }
             try {
                 disk.execute(() -> {
-                    try {
-                        connection.execute(r, r.type() == NbdProtocol.CMD_WRITE ? Request.payload(frame.nioBuffer()) : null);
-                    } catch (RuntimeException e) {
-                        log.warn("NBD request {} from {} failed", NbdProtocol.commandName(r.type()),
-                                ctx.channel().remoteAddress(), e);
-                        ctx.channel().close(); // its reply may be missing: the client would wait for it forever
-                    } finally {
-                        frame.release();
-                    }
+                    execute(ctx, r, frame);
                     // read after the request left the in-flight count: a hold set before that is seen here
                     if (holding) onLoop(ctx, () -> resumeWaiting(ctx));
                 });
@@ -392,6 +393,18 @@ public final class NbdService implements ManagedService {
                 frame.release();
                 connection.abandoned(r);
                 ctx.close();
+            }
+        }
+
+        private void execute(ChannelHandlerContext ctx, Request r, ByteBuf frame) {
+            try {
+                connection.execute(r, r.type() == NbdProtocol.CMD_WRITE ? Request.payload(frame.nioBuffer()) : null);
+            } catch (RuntimeException e) {
+                log.warn("NBD request {} from {} failed", NbdProtocol.commandName(r.type()),
+                        ctx.channel().remoteAddress(), e);
+                ctx.channel().close(); // its reply may be missing: the client would wait for it forever
+            } finally {
+                frame.release();
             }
         }
 
@@ -495,14 +508,16 @@ public final class NbdService implements ManagedService {
         }
 
         private void write(ByteBuf b) {
+            Runnable write = () -> {
+                ctx.write(b, ctx.voidPromise());
+                if (!flushQueued) {
+                    flushQueued = true;
+                    ctx.executor().execute(flush);
+                }
+            };
             try {
-                ctx.executor().execute(() -> {
-                    ctx.write(b, ctx.voidPromise());
-                    if (!flushQueued) {
-                        flushQueued = true;
-                        ctx.executor().execute(flush);
-                    }
-                });
+                if (ctx.executor().inEventLoop()) write.run(); // a request answered where it was read
+                else ctx.executor().execute(write);
             } catch (RejectedExecutionException stopping) {
                 b.release();
             }
