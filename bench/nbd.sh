@@ -229,7 +229,7 @@ section() {
   echo "other people's work; the ratios, each pair measured back to back, are what to compare)."
   echo "Both servers on loopback exporting **the same file**: a $MIB MiB raw volume of random data on **$FSTYPE**"
   echo "(\`$DIR\`), so the numbers are the servers' code paths and the page cache, not a disk. Netroot: \`netroot serve"
-  echo "--dhcp off --nbd-port 0\` (the CLI's JVM, no options: heap $heap0 MiB at first, up to $heap MiB here), the volume made"
+  echo "--dhcp off --nbd-port 0\` (the launcher's JVM settings: heap $heap0 MiB at first, up to $heap MiB here), the volume made"
   echo "with \`volume create disk --from FILE\`, its client \`pc\` with the reserved address 127.0.0.1 (NBD serves a client's"
   echo "volume only at its own address), export \`disk\`. qemu-nbd $(qemu-nbd --version | head -1 | awk '{print $2}'): \`qemu-nbd -f raw -r -x disk"
   echo "--persistent\` on the volume's own file (\`data/volumes/disk.img\`; read-only, its defaults otherwise: cache=writeback,"
