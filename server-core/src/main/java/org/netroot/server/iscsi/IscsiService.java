@@ -271,18 +271,15 @@ public final class IscsiService implements ManagedService {
     }
 
     /**
-     * Feeds whole PDUs to the connection's state machine, on its command thread. While the
-     * channel is not writable (more than the high water mark of output not yet taken by the peer)
-     * PDUs wait here and the socket is not read: TCP pushes back on the initiator instead of us
-     * buffering Data-In without bound. Writes from the command thread count against the water
-     * mark at once, so the check sees the output of the commands before.
-     */
-    /**
      * One connection's PDUs, in order: quick ones (see {@link PduPlacement}) on the event loop, the others
      * on the connection's command thread. Runs on the event loop; the connection's state is touched by one
      * thread at a time: a PDU runs on the event loop only when nothing of this connection is left on the
      * command thread, and that thread's last output reaches the channel before the event loop learns so
-     * (the count goes down in a task queued behind that output).
+     * (the count goes down in a task queued behind that output). While the channel is not writable (more
+     * than the high water mark of output not yet taken by the peer) or the command thread holds enough of
+     * this connection's work, PDUs wait here and the socket is not read: TCP pushes back on the initiator
+     * instead of us buffering Data-In without bound. Netty reports writability changes in the middle of a
+     * write: {@link #resume} never runs inside a PDU being handled or inside itself, it runs again after.
      */
     final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         private final LoginSlot slot;
@@ -295,6 +292,10 @@ public final class IscsiService implements ManagedService {
         private int onCommandThread;
         /** Bytes of input and expected output of the tasks counted in {@link #onCommandThread} (event loop only). */
         private long handedOffBytes;
+        /** Inside {@link #handle} or {@link #resume} (event loop only): Netty may call back into us from a write. */
+        private boolean busy;
+        /** A writability change came while {@link #busy}: resume once out. */
+        private boolean resumeAsked;
         /** Quick PDUs go to the command thread until then (System.nanoTime), after one was slow (event loop only). */
         private long slowUntil = System.nanoTime();
 
@@ -314,7 +315,7 @@ public final class IscsiService implements ManagedService {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf frame = (ByteBuf) msg;
-            if (!waiting.isEmpty() || !ready(ctx)) {
+            if (busy || !waiting.isEmpty() || !ready(ctx)) {
                 if (waiting.isEmpty()) {
                     paused.incrementAndGet();
                     ctx.channel().config().setAutoRead(false);
@@ -323,7 +324,13 @@ public final class IscsiService implements ManagedService {
                 waiting.add(frame);
                 return;
             }
-            handle(ctx, frame);
+            busy = true;
+            try {
+                handle(ctx, frame);
+            } finally {
+                busy = false;
+            }
+            if (resumeAsked) resume(ctx);
         }
 
         @Override
@@ -343,14 +350,26 @@ public final class IscsiService implements ManagedService {
 
         /** Handles the PDUs that waited, as far as {@link #ready} allows; reads the socket again once none wait. */
         private void resume(ChannelHandlerContext ctx) {
-            if (waiting.isEmpty()) return;
-            while (!waiting.isEmpty() && ready(ctx) && ctx.channel().isActive()) {
-                handle(ctx, waiting.poll());
+            if (busy) { // called back from a write or flush below: the loop here looks again
+                resumeAsked = true;
+                return;
             }
-            ctx.flush();
-            if (waiting.isEmpty()) {
-                paused.decrementAndGet();
-                ctx.channel().config().setAutoRead(true);
+            busy = true;
+            try {
+                do {
+                    resumeAsked = false;
+                    if (waiting.isEmpty()) return;
+                    while (!waiting.isEmpty() && ready(ctx) && ctx.channel().isActive()) {
+                        handle(ctx, waiting.poll());
+                    }
+                    ctx.flush();
+                    if (waiting.isEmpty()) {
+                        paused.decrementAndGet();
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                } while (resumeAsked);
+            } finally {
+                busy = false;
             }
         }
 
@@ -379,12 +398,20 @@ public final class IscsiService implements ManagedService {
             commandThread.execute(() -> {
                 try {
                     task.run();
+                } catch (Throwable t) { // as exceptionCaught would: the command has no answer, the initiator must not wait for it
+                    log.warn("iSCSI connection {} failed", ctx.channel().remoteAddress(), t);
+                    ctx.channel().close();
                 } finally {
                     try {
                         ctx.channel().eventLoop().execute(() -> {
                             onCommandThread--;
                             handedOffBytes -= bytes;
-                            resume(ctx);
+                            try {
+                                resume(ctx);
+                            } catch (RuntimeException e) { // else reading stays off and the connection hangs
+                                log.warn("iSCSI connection {} failed", ctx.channel().remoteAddress(), e);
+                                ctx.channel().close();
+                            }
                         });
                     } catch (java.util.concurrent.RejectedExecutionException stopping) {
                         // the service is stopping: nothing runs on this event loop again
@@ -393,10 +420,21 @@ public final class IscsiService implements ManagedService {
             });
         }
 
-        /** Runs {@code task} in this connection's order: on the event loop when nothing waits on the command thread. */
-        private void inOrder(ChannelHandlerContext ctx, Runnable task) {
-            if (commandThread == null || onCommandThread == 0) task.run();
-            else onCommandThread(ctx, 0, task);
+        /**
+         * Runs {@code task} on the command thread after what this connection has there (closing a qcow2
+         * volume flushes it: not on the event loop); here when there is none or it has stopped.
+         */
+        private void onCommandThreadAfterTheRest(ChannelHandlerContext ctx, Runnable task) {
+            if (commandThread == null) {
+                task.run();
+                return;
+            }
+            try {
+                onCommandThread(ctx, 0, task);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                onCommandThread--;
+                task.run(); // the service is stopping: its command threads ran their last
+            }
         }
 
         private void receive(ChannelHandlerContext ctx, Pdu pdu, ByteBuf frame) {
@@ -428,7 +466,7 @@ public final class IscsiService implements ManagedService {
                 waiting.clear();
             }
             IscsiConnection closed = connection;
-            if (closed != null) inOrder(ctx, closed::closed);
+            if (closed != null) onCommandThreadAfterTheRest(ctx, closed::closed);
             ctx.fireChannelInactive();
         }
 

@@ -509,10 +509,14 @@ public final class NbdService implements ManagedService {
 
         private void write(ByteBuf b) {
             Runnable write = () -> {
-                ctx.write(b, ctx.voidPromise());
+                ctx.write(b, ctx.voidPromise()); // b is Netty's from here on
                 if (!flushQueued) {
                     flushQueued = true;
-                    ctx.executor().execute(flush);
+                    try {
+                        ctx.executor().execute(flush);
+                    } catch (RejectedExecutionException stopping) {
+                        ctx.flush();
+                    }
                 }
             };
             try {

@@ -103,16 +103,24 @@ public final class LogicalUnit implements CapacityListener {
     }
 
     /** The session ended (the I_T nexus is gone): its SPC-2 reservation ends; its registrations stay (SPC-4 §5.13.1). */
+    /** Set by {@link #loggedOut} (the connection's thread). */
+    private boolean loggedOut;
+
     /**
      * The initiator logged out: its SPC-2 reservation ends now, before the Logout Response goes out (it may
      * reserve from another nexus as soon as it reads that); {@link #close} follows when the connection does.
      */
     public void loggedOut() {
         shared.reservations().nexusLost(port);
+        loggedOut = true;
     }
 
+    /**
+     * The I_T nexus is gone (the connection closed): its SPC-2 reservation with it, unless a logout
+     * released it already (a new session of the same initiator port may hold one by now).
+     */
     public void close() {
-        shared.reservations().nexusLost(port);
+        if (!loggedOut) shared.reservations().nexusLost(port);
         shared.attentions().detach(port);
     }
 

@@ -10,8 +10,8 @@ class RequestPlacementTest {
     @ParameterizedTest(name = "{4}")
     @CsvSource({
             "0, 0, 4096, true, READ of 4 KiB",
-            "0, 0, 1048576, true, READ of 1 MiB",
-            "0, 0, 1048577, false, READ over 1 MiB: long enough to hand off",
+            "0, 0, 262144, true, READ of 256 KiB",
+            "0, 0, 262145, false, READ over 256 KiB: long enough to hand off",
             "1, 0, 4096, true, WRITE into the page cache",
             "1, 1, 4096, false, WRITE with FUA waits for the disk",
             "3, 0, 0, false, FLUSH waits for the disk",
