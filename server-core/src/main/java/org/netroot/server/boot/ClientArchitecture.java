@@ -9,6 +9,8 @@ public enum ClientArchitecture {
     EFI_BC(0x09, "EFI x64 (type 9)"),
     EFI_ARM32(0x0a, "EFI ARM32"),
     EFI_ARM64(0x0b, "EFI ARM64"),
+    /** UEFI HTTP Boot (UEFI 2.5 §24.7): the firmware loads its boot file by URL. */
+    HTTP_IA32(0x0f, "EFI IA32 HTTP boot"),
     HTTP_X64(0x10, "EFI x64 HTTP boot"),
     HTTP_ARM64(0x13, "EFI ARM64 HTTP boot"),
     UNKNOWN(-1, "unknown");
@@ -31,6 +33,6 @@ public enum ClientArchitecture {
     }
 
     public boolean isHttpBoot() {
-        return this == HTTP_X64 || this == HTTP_ARM64;
+        return this == HTTP_IA32 || this == HTTP_X64 || this == HTTP_ARM64;
     }
 }

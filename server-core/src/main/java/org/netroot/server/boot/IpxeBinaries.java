@@ -61,7 +61,7 @@ public final class IpxeBinaries {
     public static List<String> candidatesFor(ClientArchitecture arch) {
         return switch (arch) {
             case BIOS -> BIOS;
-            case EFI_IA32 -> EFI_IA32;
+            case EFI_IA32, HTTP_IA32 -> EFI_IA32;
             case EFI_X64, EFI_BC, HTTP_X64 -> EFI_X64;
             case EFI_ARM64, HTTP_ARM64 -> EFI_ARM64;
             case EFI_ARM32 -> EFI_ARM32;
@@ -70,9 +70,11 @@ public final class IpxeBinaries {
     }
 
     /**
-     * The iPXE binary firmware of {@code arch} is handed: a TFTP name, or for UEFI HTTP boot (which loads
-     * it itself over HTTP, UEFI 2.5 §24.7) a URL under {@code httpBase}; missing, saying what to install,
-     * when the folder has none. {@code described} is the architecture as the request told it, for the reason.
+     * The iPXE binary firmware of {@code arch} is handed: a TFTP name, or for UEFI HTTP Boot (which loads
+     * it itself over HTTP, UEFI 2.5 §24.7) a URL under {@code httpBase} to the same binary TFTP would
+     * serve; missing, saying what to install, when the folder has none. {@code httpBoot} is option 60
+     * "HTTPClient": firmware that says so gets a URL whatever its option 93 says, since it has no TFTP.
+     * {@code described} is the architecture as the request told it, for the reason.
      */
     public BootFile forFirmware(ClientArchitecture arch, boolean httpBoot, String httpBase, String described) {
         List<String> candidates = candidatesFor(arch);
@@ -82,7 +84,7 @@ public final class IpxeBinaries {
             return BootFile.missing("no iPXE binary for " + arch.label + " in " + folder + ": put one of "
                     + String.join(", ", candidates) + " there");
         }
-        if (arch.isHttpBoot() || httpBoot) return BootFile.of(BootUrls.ipxeBinary(httpBase, binary.get()));
+        if (arch.isHttpBoot() || httpBoot) return BootFile.uefiHttp(BootUrls.ipxeBinary(httpBase, binary.get()));
         return BootFile.of(binary.get());
     }
 

@@ -96,7 +96,7 @@ public final class DhcpResponder {
         if (mode == DhcpMode.PROXY) learnFromProxyRequest(request, type, boot, arrival);
         if (boot.wantsBoot()) firmware.firmware(boot.mac(), boot.firmware());
         if (boot.wantsBoot() || answeringAs == DhcpMode.FULL) recordRequest(type, boot, answeringAs, bootServer, arrival);
-        if (boot.pxeClient() && (type == DhcpMessageType.DISCOVER || type == DhcpMessageType.REQUEST)) {
+        if ((boot.pxeClient() || boot.httpClient()) && (type == DhcpMessageType.DISCOVER || type == DhcpMessageType.REQUEST)) {
             // queued only; whether the MAC is a client's is decided off the event loop
             discovered.seen(boot.mac(), boot.archOption93(), boot.vendorClass(), arrival.on().name());
         }

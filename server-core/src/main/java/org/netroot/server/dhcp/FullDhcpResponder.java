@@ -129,11 +129,16 @@ public final class FullDhcpResponder {
             BootFile bootFile = chooser.choose(boot, server);
             detail += ", " + boot.describeArchitecture();
             if (bootFile.found()) {
-                // file + siaddr, no option 60/43: the plain ISC-dhcpd form that BIOS and UEFI ROMs all boot from
                 file = bootFile.file();
-                nextServer = server;
-                if (boot.httpClient()) options.string(DhcpOptions.VENDOR_CLASS, "HTTPClient"); // UEFI 2.5 §24.7.2
-                detail += ", boot file " + file;
+                if (bootFile.uefiHttp()) {
+                    // a URL, option 60 HTTPClient or the firmware drops the offer (EDK2 HttpBootDhcp4.c), and
+                    // no next-server: nothing is fetched over TFTP
+                    options.string(DhcpOptions.VENDOR_CLASS, BootFile.HTTP_CLIENT);
+                } else {
+                    // file + siaddr, no option 60/43: the plain ISC-dhcpd form that BIOS and UEFI ROMs all boot from
+                    nextServer = server;
+                }
+                detail += ", " + bootFile.describe();
             } else {
                 events.record(BootEvent.of(boot.mac(), BootEventType.ERROR, "full DHCP, " + bootFile.missing()));
                 detail += ", no boot file";

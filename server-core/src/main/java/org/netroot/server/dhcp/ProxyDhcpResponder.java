@@ -9,8 +9,8 @@ import org.netroot.server.api.BootEventType;
 import org.netroot.server.events.BootEventSink;
 
 /**
- * ProxyDHCP (PXE 2.1 §2.2.3): beside the network's own DHCP server, tells PXE clients what to boot
- * and never hands out an address. Port 67: DISCOVER -> proxy OFFER, a REQUEST naming us (option 54)
+ * ProxyDHCP (PXE 2.1 §2.2.3): beside the network's own DHCP server, tells PXE and UEFI HTTP Boot
+ * clients what to boot and never hands out an address. Port 67: DISCOVER -> proxy OFFER, a REQUEST naming us (option 54)
  * -> proxy ACK, any other REQUEST is the router's; port 4011: the boot server REQUEST (UEFI, iPXE's
  * ProxyDHCPREQUEST) -> ACK carrying the boot file, sent from 4011.
  * Only decisions in memory here: iPXE waits about 2 s for a proxy offer.
@@ -38,7 +38,8 @@ public final class ProxyDhcpResponder {
     public Optional<DhcpReply> answer(DhcpPacket request, BootRequest boot, Arrival arrival) {
         DhcpMessageType type = request.messageType();
         boolean bootServer = arrival.localPort() == proxyPort;
-        if (!boot.pxeClient()) return Optional.empty(); // iPXE sends PXEClient too; plain clients are the router's
+        // iPXE sends PXEClient too; plain clients are the router's
+        if (!boot.pxeClient() && !boot.httpClient()) return Optional.empty();
         DhcpMessageType replyType;
         Inet4Address server = arrival.on().serverAddress();
         if (type == DhcpMessageType.DISCOVER && !bootServer) replyType = DhcpMessageType.OFFER;
@@ -62,8 +63,11 @@ public final class ProxyDhcpResponder {
         DhcpOptions.Builder options = DhcpOptions.builder()
                 .uint8(DhcpOptions.MESSAGE_TYPE, replyType.code)
                 .address(DhcpOptions.SERVER_ID, server)
-                // the server names itself PXEClient (PXE 2.1 §2.2.3): that is how clients spot a proxy answer
-                .string(DhcpOptions.VENDOR_CLASS, "PXEClient");
+                // the server names itself PXEClient (PXE 2.1 §2.2.3): that is how clients spot a proxy answer.
+                // UEFI HTTP Boot takes an offer without an address only as "HTTPClient" with a URL, and
+                // boots that URL straight away, with the router's lease: no port-4011 step (EDK2
+                // HttpBootDhcp4.c, HttpOfferTypeProxyIpUri)
+                .string(DhcpOptions.VENDOR_CLASS, bootFile.uefiHttp() ? BootFile.HTTP_CLIENT : "PXEClient");
         byte[] uuid = boot.uuid();
         if (uuid != null) options.put(DhcpOptions.CLIENT_UUID, uuid);
         // BIOS ROMs need option 43 to use the file now; UEFI firmware given option 43 here skips the
@@ -72,9 +76,10 @@ public final class ProxyDhcpResponder {
 
         // yiaddr stays 0.0.0.0: the address comes from the other DHCP server
         Inet4Address ciaddr = replyType == DhcpMessageType.ACK ? request.ciaddr() : DhcpPacket.ZERO;
-        DhcpPacket reply = Replies.reply(request, ciaddr, DhcpPacket.ZERO, server, bootFile.file(), options.build());
+        Inet4Address nextServer = bootFile.uefiHttp() ? DhcpPacket.ZERO : server; // a URL needs no TFTP server
+        DhcpPacket reply = Replies.reply(request, ciaddr, DhcpPacket.ZERO, nextServer, bootFile.file(), options.build());
         events.record(BootEvent.of(boot.mac(), replyType == DhcpMessageType.OFFER ? BootEventType.PROXY_OFFER
-                : BootEventType.PROXY_ACK, where + ", " + boot.describeArchitecture() + ", boot file " + bootFile.file()));
+                : BootEventType.PROXY_ACK, where + ", " + boot.describeArchitecture() + ", " + bootFile.describe()));
         return Optional.of(new DhcpReply(reply,
                 ReplyAddressing.destination(request, replyType, arrival, serverPort, proxyPort)));
     }

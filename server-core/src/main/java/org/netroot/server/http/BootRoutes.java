@@ -108,7 +108,13 @@ public final class BootRoutes {
             return asset(files, decoded.substring(BootUrls.FILES.length()), rangeHeader);
         }
         if (decoded.startsWith(BootUrls.IPXE_BINARIES)) {
-            return asset(ipxeFiles, decoded.substring(BootUrls.IPXE_BINARIES.length()), rangeHeader);
+            Answer answer = asset(ipxeFiles, decoded.substring(BootUrls.IPXE_BINARIES.length()), rangeHeader);
+            // only UEFI HTTP Boot firmware is sent here (DHCP hands out this URL): its boot step, by URL
+            if (answer instanceof Asset found) {
+                return new Asset(found.file(), found.size(), found.range(), "UEFI HTTP Boot, iPXE binary "
+                        + serverBase + decoded);
+            }
+            return answer;
         }
         return new Failure(404, "not found");
     }

@@ -119,6 +119,37 @@ class BootFileChooserTest {
     }
 
     @Test
+    void everyUefiHttpArchitectureGetsTheUrlOfItsOwnBinary() throws Exception {
+        files("snponly.efi", "i386-efi/snponly.efi", "arm64-efi/snponly.efi", "undionly.kpxe");
+        BootFile ia32 = choose(ClientPackets.httpBoot(MAC, 1, 0x0f));
+        assertEquals("http://198.18.0.1/ipxe/i386-efi/snponly.efi", ia32.file());
+        assertTrue(ia32.uefiHttp());
+        assertEquals("http://198.18.0.1/ipxe/snponly.efi", choose(ClientPackets.httpBoot(MAC, 1, 0x10)).file());
+        assertEquals("http://198.18.0.1/ipxe/arm64-efi/snponly.efi", choose(ClientPackets.httpBoot(MAC, 1, 0x13)).file());
+        // the same firmware doing PXE gets the same binary by TFTP name
+        BootFile pxe = choose(ClientPackets.ovmfX64(MAC, 1));
+        assertEquals("snponly.efi", pxe.file());
+        assertFalse(pxe.uefiHttp());
+    }
+
+    @Test
+    void httpClientInOption60GetsAUrlEvenWithAPxeArchitecture() throws Exception {
+        // option 60 says it has no TFTP client; a TFTP name would be a URL it cannot parse
+        files("snponly.efi");
+        BootFile f = choose(ClientPackets.discover(MAC).option(93, 0, 7).string(60, "HTTPClient:Arch:00007:UNDI:003001"));
+        assertEquals("http://198.18.0.1/ipxe/snponly.efi", f.file());
+        assertTrue(f.uefiHttp());
+    }
+
+    @Test
+    void iPxeLoadedByHttpBootGetsItsScriptNotTheBinaryAgain() throws Exception {
+        files("snponly.efi");
+        BootFile f = choose(ClientPackets.ipxeEfi(MAC, 1));
+        assertEquals("http://198.18.0.1/boot/" + MAC + ".ipxe", f.file());
+        assertFalse(f.uefiHttp());
+    }
+
+    @Test
     void unknownArchitectureIsMissingWithItsCode() throws Exception {
         files("undionly.kpxe");
         BootFile choice = choose(ClientPackets.discover(MAC).option(93, 0, 0x27).string(60, "PXEClient:Arch:00039"));

@@ -73,9 +73,15 @@ final class ClientPackets {
                 .string(60, "PXEClient:Arch:00007:UNDI:003010").string(77, "iPXE").option(175, 0x13, 0x01, 0x01);
     }
 
+    /** OVMF's x64 UEFI HTTP Boot (HttpBootDxe): arch 0x10, option 60 HTTPClient. */
     static ClientPackets httpBoot(String mac, int type) {
-        return new ClientPackets(mac, type).option(93, 0, 0x10).option(94, 1, 3, 1).option(97, UUID)
-                .string(60, HTTP_VENDOR).option(55, 1, 3, 6, 60, 66, 67);
+        return httpBoot(mac, type, 0x10);
+    }
+
+    /** UEFI HTTP Boot of architecture {@code arch} (0x0f IA32, 0x10 x64, 0x13 ARM64), as HttpBootDxe lays it out. */
+    static ClientPackets httpBoot(String mac, int type, int arch) {
+        return new ClientPackets(mac, type).option(93, 0, arch).option(94, 1, 3, 1).option(97, UUID)
+                .string(60, String.format("HTTPClient:Arch:%05d:UNDI:003001", arch)).option(55, 1, 3, 6, 60, 66, 67);
     }
 
     /** A plain Linux client (klibc ipconfig of Debian's initramfs, or udhcpc): no PXE at all. */

@@ -336,6 +336,43 @@ class FullDhcpTest {
     }
 
     @Test
+    void uefiHttpBootIsOfferedAndAckedAnAddressAndTheIpxeBinaryByUrl() throws Exception {
+        DhcpPacket offer = send(ClientPackets.httpBoot(PC1, 1)).orElseThrow();
+        assertEquals(DhcpMessageType.OFFER, offer.messageType());
+        assertEquals("198.18.0.100", offer.yiaddr().getHostAddress());
+        assertUefiHttpReply(offer, "http://198.18.0.1/ipxe/snponly.efi");
+        assertTrue(events.last(BootEventType.DHCP_OFFER).detail()
+                .contains("UEFI HTTP Boot, boot URL http://198.18.0.1/ipxe/snponly.efi"));
+        DhcpPacket ack = send(ClientPackets.httpBoot(PC1, 3).address(50, "198.18.0.100").address(54, "198.18.0.1"))
+                .orElseThrow();
+        assertEquals(DhcpMessageType.ACK, ack.messageType());
+        assertEquals("198.18.0.100", ack.yiaddr().getHostAddress());
+        assertUefiHttpReply(ack, "http://198.18.0.1/ipxe/snponly.efi");
+        assertTrue(events.last(BootEventType.DHCP_ACK).detail().contains("UEFI HTTP Boot, boot URL"));
+        // a PXE client on the same server still gets a TFTP name and its next-server, no option 60
+        DhcpPacket pxe = send(ClientPackets.ovmfX64(PC2, 1)).orElseThrow();
+        assertEquals("snponly.efi", pxe.file());
+        assertEquals("198.18.0.1", pxe.siaddr().getHostAddress());
+        assertFalse(pxe.options().has(DhcpOptions.VENDOR_CLASS));
+    }
+
+    /**
+     * What EDK2's HttpBootDxe needs to take a reply (HttpBootDhcp4.c): option 60 starting "HTTPClient"
+     * and a URL in the file field (the field not overloaded); and no TFTP leftovers: no next-server,
+     * no server name, no option 43 or 66.
+     */
+    static void assertUefiHttpReply(DhcpPacket p, String url) {
+        assertEquals(url, p.file());
+        assertEquals("HTTPClient", p.options().string(DhcpOptions.VENDOR_CLASS));
+        assertEquals("0.0.0.0", p.siaddr().getHostAddress(), "no TFTP next-server for a URL");
+        assertEquals("", p.sname());
+        assertFalse(p.options().has(DhcpOptions.OVERLOAD));
+        assertFalse(p.options().has(DhcpOptions.VENDOR_SPECIFIC));
+        assertFalse(p.options().has(66), "no TFTP server name");
+        assertFalse(p.options().has(67), "the URL is in the file field, once");
+    }
+
+    @Test
     void aMissingBinaryStillLeasesButRecordsTheError() throws Exception {
         DhcpPacket offer = send(ClientPackets.arm64(PC1, 1)).orElseThrow();
         assertEquals("198.18.0.100", offer.yiaddr().getHostAddress());

@@ -201,12 +201,51 @@ class ProxyDhcpTest {
     }
 
     @Test
-    void plainClientsAndHttpClientsAreLeftToTheRouter() {
+    void plainClientsAreLeftToTheRouter() {
         assertTrue(send(ClientPackets.plainLinux(MAC, 1), ON_67).isEmpty());
         assertTrue(send(ClientPackets.plainLinux(MAC, 3).address(50, "198.18.0.9"), ON_67).isEmpty());
-        assertTrue(send(ClientPackets.httpBoot(MAC, 1), ON_67).isEmpty());
-        assertEquals(List.of(BootEventType.DHCP_DISCOVER), events.types(), "only the HTTP boot client is a boot client");
+        assertEquals(List.of(), events.types(), "a plain client is no boot client");
         assertEquals(0, errors.count("DHCP"), "a client for someone else is not garbage");
+    }
+
+    /**
+     * EDK2's HttpBootDxe takes an offer without an address as a proxy offer only when it says HTTPClient
+     * and carries a URL (HttpOfferTypeProxyIpUri), then boots that URL with the router's lease: the
+     * proxy offer is all it gets from us; its REQUEST goes to the router.
+     */
+    @Test
+    void uefiHttpBootGetsAProxyOfferWithHttpClientAndTheUrl() throws Exception {
+        DhcpReply reply = send(ClientPackets.httpBoot(MAC, 1), ON_67).orElseThrow();
+        DhcpPacket p = wire(reply);
+        assertEquals(DhcpMessageType.OFFER, p.messageType());
+        assertNoAddressOptions(p);
+        assertEquals("198.18.0.1", p.options().address(DhcpOptions.SERVER_ID).getHostAddress());
+        FullDhcpTest.assertUefiHttpReply(p, "http://198.18.0.1/ipxe/snponly.efi");
+        assertArrayEquals(ClientPackets.UUID, p.options().bytes(DhcpOptions.CLIENT_UUID));
+        assertEquals(new InetSocketAddress("255.255.255.255", 68), reply.destination());
+        assertEquals(List.of(BootEventType.DHCP_DISCOVER, BootEventType.PROXY_OFFER), events.types());
+        assertTrue(events.last(BootEventType.PROXY_OFFER).detail()
+                .contains("UEFI HTTP Boot, boot URL http://198.18.0.1/ipxe/snponly.efi"));
+        // taking the router's offer: not ours to answer
+        assertTrue(send(ClientPackets.httpBoot(MAC, 3).address(50, "198.18.0.9").address(54, "198.18.0.254"), ON_67)
+                .isEmpty());
+    }
+
+    @Test
+    void uefiHttpBootOfOtherArchitecturesGetsTheirBinaryByUrlInProxyMode() throws Exception {
+        Files.createDirectories(ipxe.resolve("arm64-efi"));
+        Files.write(ipxe.resolve("arm64-efi/snponly.efi"), new byte[1]);
+        Files.delete(ipxe.resolve("ipxe.efi")); // the last IA32 candidate
+        // the binaries are looked up once, when the service starts
+        BootFileChooser chooser = new BootFileChooser(IpxeBinaries.scan(ipxe), 80);
+        responder = new DhcpResponder(DhcpMode.PROXY, new ProxyDhcpResponder(chooser, events, 67, 4011), null, events,
+                peers, errors, 4011);
+        DhcpPacket arm = wire(send(ClientPackets.httpBoot(MAC, 1, 0x13), ON_67).orElseThrow());
+        FullDhcpTest.assertUefiHttpReply(arm, "http://198.18.0.1/ipxe/arm64-efi/snponly.efi");
+        // no IA32 binary in the folder: no offer, and an event saying what to install
+        assertTrue(send(ClientPackets.httpBoot(MAC, 1, 0x0f), ON_67).isEmpty());
+        String why = events.last(BootEventType.ERROR).detail();
+        assertTrue(why.contains("i386-efi/snponly.efi"), why);
     }
 
     @Test
@@ -220,6 +259,7 @@ class ProxyDhcpTest {
     void anArm64BinaryInTheFolderIsOffered() throws Exception {
         Files.createDirectories(ipxe.resolve("arm64-efi"));
         Files.write(ipxe.resolve("arm64-efi/snponly.efi"), new byte[1]);
+        Files.delete(ipxe.resolve("ipxe.efi")); // the last IA32 candidate
         setUp();
         DhcpPacket p = wire(send(ClientPackets.arm64(MAC, 1), ON_67).orElseThrow());
         assertEquals("arm64-efi/snponly.efi", p.file());

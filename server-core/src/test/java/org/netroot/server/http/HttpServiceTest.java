@@ -139,6 +139,9 @@ class HttpServiceTest {
         var r = Processes.run(10, "curl", "-sS", "-f", "-o", out.toString(), url("/ipxe/snponly.efi"));
         assertEquals(0, r.exitCode(), r.stderr());
         assertArrayEquals(new byte[] {'M', 'Z', 1, 2}, Files.readAllBytes(out));
+        // the firmware's boot step, named and with the URL it fetched
+        waitFor(() -> events.stream().anyMatch(e -> e.type() == BootEventType.BOOT_FILE_SENT && e.bytes() == 4
+                && e.detail().contains("UEFI HTTP Boot, iPXE binary " + url("/ipxe/snponly.efi"))));
     }
 
     @Test

@@ -83,9 +83,9 @@ final class LabBoot {
                     netroot.addClient("pc-foreign", foreignMac, "disk-foreign");
                 }
                 if (dhcp == Dhcp.FULL) netroot.serveFull(); else netroot.serveProxy();
-                try (QemuClient pc = firmware == QemuClient.Firmware.BIOS ? QemuClient.bios(net, mac) : QemuClient.uefi(net, mac)) {
+                try (QemuClient pc = QemuClient.of(net, firmware, mac)) {
                     if (foreignMac != null) {
-                        stranger = firmware == QemuClient.Firmware.BIOS ? QemuClient.bios(net, foreignMac) : QemuClient.uefi(net, foreignMac);
+                        stranger = QemuClient.of(net, firmware, foreignMac);
                         stranger.startOn("br1");
                     }
                     pc.start();

@@ -22,12 +22,15 @@ import org.netroot.server.testing.Processes;
  * <li>UEFI: OVMF (pflash CODE read-only + a private copy of VARS) with virtio-net-pci and an empty
  * {@code romfile}, so OVMF's own VirtioNetDxe + PXE driver boots (arch 7), not an iPXE option ROM:
  * the server must hand it snponly.efi over TFTP first.</li>
+ * <li>UEFI HTTP: the same OVMF with its PXE turned off through fw_cfg ({@code opt/org.tianocore/IPv4PXESupport}
+ * and {@code IPv6PXESupport}, OvmfPkg/RUNTIME_CONFIG.md), so the first boot option it makes for the NIC is
+ * UEFI HTTPv4 (HttpBootDxe): it asks as {@code HTTPClient} and loads its boot file by URL.</li>
  * </ul>
  * Serial goes to a file; the boot programs leave through isa-debug-exit, so QEMU's exit status tells
  * that they ran to the end. TCG, not KVM: nested KVM was slower for firmware work here (LAB.md).
  */
 final class QemuClient implements AutoCloseable {
-    enum Firmware { BIOS, UEFI }
+    enum Firmware { BIOS, UEFI, UEFI_HTTP }
 
     private final LabNetwork net;
     private final Firmware firmware;
@@ -53,7 +56,11 @@ final class QemuClient implements AutoCloseable {
     }
 
     static QemuClient uefi(LabNetwork net, String mac) throws IOException {
-        return new QemuClient(net, Firmware.UEFI, mac, Files.createDirectories(net.workDir().resolve("qemu-" + mac.replace(':', '-'))));
+        return of(net, Firmware.UEFI, mac);
+    }
+
+    static QemuClient of(LabNetwork net, Firmware firmware, String mac) throws IOException {
+        return new QemuClient(net, firmware, mac, Files.createDirectories(net.workDir().resolve("qemu-" + mac.replace(':', '-'))));
     }
 
     String mac() {
@@ -88,6 +95,10 @@ final class QemuClient implements AutoCloseable {
                     "-drive", "if=pflash,format=raw,readonly=on,file=" + LabPrerequisites.OVMF_CODE,
                     "-drive", "if=pflash,format=raw,file=" + vars,
                     "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",romfile="));
+            if (firmware == Firmware.UEFI_HTTP) {
+                cmd.addAll(List.of("-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=no",
+                        "-fw_cfg", "name=opt/org.tianocore/IPv6PXESupport,string=no"));
+            }
         }
         Files.deleteIfExists(serial);
         startedNanos = System.nanoTime();
