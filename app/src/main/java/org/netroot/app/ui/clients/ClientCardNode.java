@@ -43,6 +43,7 @@ final class ClientCardNode {
     private final Button edit = new Button("Edit", Icons.of(Feather.EDIT_2));
     private final Button remove = new Button("Remove", Icons.of(Feather.TRASH_2));
     private ClientCard shown;
+    private org.netroot.server.api.BootMode shownMode;
 
     ClientCardNode(Consumer<ClientCard> onEdit, Consumer<ClientCard> onRemove) {
         root.getStyleClass().add("client-card");
@@ -109,6 +110,12 @@ final class ClientCardNode {
         firmware.setText(card.firmware());
         ip.setText(card.ip());
         bootMode.setText(card.bootMode());
+        bootMode.getTooltip().textProperty().unbind();
+        bootMode.getTooltip().setText(card.bootTip());
+        if (shownMode != card.client().bootMode()) { // a new icon node only when the mode changed
+            shownMode = card.client().bootMode();
+            bootMode.setGraphic(Icons.of(BootModeLook.icon(shownMode), 14));
+        }
         initiators.setText(card.initiatorsText());
         initiators.getTooltip().setText(card.initiatorsTip());
         volume.setText(card.volumeText());
@@ -125,6 +132,7 @@ final class ClientCardNode {
         edit.setId("edit-" + clientName);
         remove.setId("remove-" + clientName);
         initiators.setId("initiators-" + clientName);
+        bootMode.setId("boot-" + clientName);
     }
 
     Node node() {
