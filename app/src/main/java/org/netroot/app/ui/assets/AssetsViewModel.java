@@ -59,7 +59,8 @@ public final class AssetsViewModel {
     /** A name for the asset a file becomes: the file's own name, when the library takes it as it is. */
     public static String nameFor(String path) {
         if (path == null || path.isBlank()) return "";
-        String file = java.nio.file.Path.of(path.strip()).getFileName().toString();
+        String p = path.strip();
+        String file = p.substring(p.lastIndexOf(java.io.File.separatorChar) + 1); // typed one letter at a time: "/" too
         return Asset.isValidName(file) ? file : file.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^[.-]+", "");
     }
 
