@@ -100,7 +100,9 @@ final class BootSection {
                 row("Root image", assetChoice("ramdisk-root-image", form.rootImage(), false, AssetKind.ROOT_IMAGE)),
                 row("Command line", cmdline("ramdisk-cmdline", form.ramdiskCmdline(), RamdiskBoot.SHIPPED_TEMPLATES,
                         "live-fetch (blank), or with ${root-image-url}"))));
-        CheckBox then = new CheckBox("Then switch to normal boot (after its first boot from the volume)");
+        CheckBox then = new CheckBox("Then boot the installed volume normally");
+        then.setTooltip(new Tooltip("After the client's first boot from the volume the installer wrote, its mode"
+                + " switches to normal boot (sanboot)"));
         then.setWrapText(true);
         then.setId("install-then-sanboot");
         then.selectedProperty().bindBidirectional(form.thenSanboot());
@@ -114,6 +116,7 @@ final class BootSection {
         TextField timeout = new TextField();
         timeout.setId("menu-timeout");
         timeout.setPrefColumnCount(5);
+        timeout.setMaxWidth(Region.USE_PREF_SIZE); // a few digits, not the column's width
         timeout.textProperty().bindBidirectional(form.menuTimeout());
         rows.put(BootMode.MENU, List.of(
                 row("Wait (seconds)", timeout),
@@ -129,6 +132,7 @@ final class BootSection {
         VBox section = new VBox(8, title, grid);
         section.setId("boot-section");
         section.setPrefWidth(400);
+        section.setMinWidth(Region.USE_PREF_SIZE);
         return section;
     }
 

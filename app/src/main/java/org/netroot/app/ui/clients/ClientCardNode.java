@@ -33,7 +33,8 @@ final class ClientCardNode {
     private final Label mac = fact(0, "MAC");
     private final Label firmware = fact(1, "Firmware");
     private final Label ip = fact(2, "IP");
-    private final Label bootMode = fact(3, "Boot");
+    private static final int BOOT_ROW = 3;
+    private final Label bootMode = fact(BOOT_ROW, "Boot");
     private static final int INITIATORS_ROW = 4;
     private final Label initiators = fact(INITIATORS_ROW, "Initiators");
     private static final int VOLUME_ROW = 5;
@@ -76,7 +77,8 @@ final class ClientCardNode {
         key.getStyleClass().add("text-muted");
         key.setMinWidth(Region.USE_PREF_SIZE); // the value gives way, not the words saying what it is
         Label value = new Label();
-        if (row == VOLUME_ROW) { // "office-pc: 4.00 KiB used of 64.0 GiB" on two lines at most (the card has one height)
+        // "office-pc: 4.00 KiB used of 64.0 GiB", "kernel vmlinuz-6.1 + initrd.img-6.1": two lines at most (one card height)
+        if (row == VOLUME_ROW || row == BOOT_ROW) {
             value.setWrapText(true);
             value.getStyleClass().add("two-lines");
         }

@@ -101,6 +101,9 @@ final class ClientDialog {
         HBox columns = new HBox(16, grid, new Separator(Orientation.VERTICAL), boot);
         VBox content = new VBox(10, columns, problem, refused);
         content.setPrefWidth(880);
+        // neither column is squeezed: the dialog window otherwise opened narrower than the two
+        columns.setMinWidth(Region.USE_PREF_SIZE);
+        grid.setMinWidth(Region.USE_PREF_SIZE);
         dialog.getDialogPane().setContent(content);
 
         SimpleBooleanProperty busy = new SimpleBooleanProperty();
