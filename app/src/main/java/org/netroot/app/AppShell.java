@@ -7,6 +7,7 @@ import org.netroot.app.connection.ConnectionState;
 import org.netroot.app.connection.ServerStarter;
 import org.netroot.app.model.AppModel;
 import org.netroot.app.ui.MainWindow;
+import org.netroot.app.ui.assets.AssetsView;
 import org.netroot.app.ui.clients.ClientsView;
 import org.netroot.app.ui.common.Background;
 import org.netroot.app.ui.common.View;
@@ -71,7 +72,7 @@ public final class AppShell implements AutoCloseable {
         AppModel model = new AppModel(connection.io());
         AppContext context = new AppContext(connection, model);
         List<View> views = List.of(new ClientsView(context), new TimelineView(context), new VolumesView(context),
-                new ServicesView(context));
+                new AssetsView(context), new ServicesView(context));
         MainWindow window = new MainWindow(context, views);
         AppShell shell = new AppShell(stage, connection, model, window, options, theme);
         shell.build();

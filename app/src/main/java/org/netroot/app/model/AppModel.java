@@ -5,6 +5,7 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.netroot.server.api.Asset;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.ChangeEvent;
 import org.netroot.server.api.ChangeListener;
@@ -41,6 +42,7 @@ public final class AppModel {
     private final ObservableList<Client> clients = FXCollections.observableArrayList();
     private final ObservableList<Volume> volumes = FXCollections.observableArrayList();
     private final ObservableList<DiscoveredMachine> discovered = FXCollections.observableArrayList();
+    private final ObservableList<Asset> assets = FXCollections.observableArrayList();
     private final ObservableList<Job> jobs = FXCollections.observableArrayList();
     private final ObservableList<Lease> leases = FXCollections.observableArrayList();
     private final ObservableList<BootEvent> bootEvents = FXCollections.observableArrayList();
@@ -75,6 +77,11 @@ public final class AppModel {
 
     public ObservableList<DiscoveredMachine> discovered() {
         return discovered;
+    }
+
+    /** The asset library (kernels, initrds, ISOs, root images), by name. */
+    public ObservableList<Asset> assets() {
+        return assets;
     }
 
     public ObservableList<Job> jobs() {
@@ -164,6 +171,7 @@ public final class AppModel {
                 clients.setAll(s.clients());
                 volumes.setAll(s.volumes());
                 discovered.setAll(s.discovered());
+                assets.setAll(s.assets());
                 jobs.setAll(s.jobs());
                 leases.setAll(s.leases());
                 status.set(s.status());
@@ -191,7 +199,7 @@ public final class AppModel {
     /** Everything the views show, read in one go off the FX thread. */
     record Snapshot(List<Client> clients, List<Volume> volumes, List<DiscoveredMachine> discovered, List<Job> jobs,
                     List<Lease> leases, ServerStatus status, List<BootEvent> bootEvents,
-                    List<ClientActivity> clientActivity, List<VolumeActivity> volumeActivity) {
+                    List<ClientActivity> clientActivity, List<VolumeActivity> volumeActivity, List<Asset> assets) {
         static Snapshot read(NetrootControl c) {
             List<BootEvent> events = new ArrayList<>();
             long after = 0;
@@ -202,7 +210,7 @@ public final class AppModel {
                 after = page.get(page.size() - 1).id();
             }
             return new Snapshot(c.clients(), c.volumes(), c.discoveredMachines(), c.jobs(), c.leases(), c.status(),
-                    events, c.clientActivity(), c.volumeActivity());
+                    events, c.clientActivity(), c.volumeActivity(), c.assets());
         }
     }
 
@@ -284,7 +292,8 @@ public final class AppModel {
             }
             case VOLUME_CREATED, VOLUME_CHANGED -> upsert(volumes, e.payloadAs(Volume.class), Volume::name);
             case VOLUME_REMOVED -> volumes.removeIf(v -> v.name().equals(e.subject()));
-            case ASSET_ADDED, ASSET_REMOVED -> { } // no asset list in the window yet
+            case ASSET_ADDED -> upsert(assets, e.payloadAs(Asset.class), Asset::name);
+            case ASSET_REMOVED -> assets.removeIf(a -> a.name().equals(e.subject()));
             case DISCOVERED_SEEN -> {
                 upsert(discovered, e.payloadAs(DiscoveredMachine.class), DiscoveredMachine::mac);
             }

@@ -1,13 +1,19 @@
 package org.netroot.app.screenshots;
 
 import org.netroot.app.testing.TestServer;
+import org.netroot.server.api.AssetKind;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
+import org.netroot.server.api.BootMode;
+import org.netroot.server.api.BootOptions;
 import org.netroot.server.api.Client;
+import org.netroot.server.api.KernelBoot;
 import org.netroot.server.api.Netroot;
 import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Volume;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,11 +22,12 @@ import java.util.function.Consumer;
  * A homelab as a first-time user might have it after an evening: three clients with their volumes,
  * one that booted fine, one booting now, one that failed (with the words and the fix), and a PC that
  * PXE-booted but is no client yet, a golden image with one overlay, and a shared (cluster) volume; one
- * client has a second initiator name. Events go through the server's own bus, as a real boot's would.
+ * client has a second initiator name, the kiosk boots a kernel and initrd of the asset library. Events go through the server's own bus, as a real boot's would.
  */
 final class DemoData {
     static final int CLIENTS = 3;
     private static final long GIB = 1L << 30;
+    private static final long MIB = 1L << 20;
 
     private DemoData() {
     }
@@ -44,7 +51,14 @@ final class DemoData {
             api.addClient(Client.sanboot("office-pc", REAL_PC_MAC, "office-pc").withInitiatorIqns(
                     List.of(Client.defaultInitiatorIqn("office-pc"), "iqn.1991-05.com.microsoft:office-pc")));
             api.addClient(Client.sanboot("lab-1", "52:54:00:0a:00:02", "lab-1"));
-            api.addClient(Client.sanboot("kiosk", "52:54:00:0a:00:03", "kiosk"));
+            // the Assets view's library, and a client booting a kernel and initrd from it (the card's kernel mode)
+            Path files = Files.createDirectories(server.dataDir().resolveSibling("demo-assets"));
+            api.addAsset(sized(files.resolve("vmlinuz"), 8 * MIB), "vmlinuz", AssetKind.KERNEL);
+            api.addAsset(sized(files.resolve("initrd.img"), 24 * MIB), "initrd.img", AssetKind.INITRD);
+            api.addAsset(sized(files.resolve("debian-12.iso"), 48 * MIB), "debian-12.iso", AssetKind.ISO);
+            api.addAsset(sized(files.resolve("kiosk.squashfs"), 16 * MIB), "kiosk.squashfs", AssetKind.ROOT_IMAGE);
+            api.addClient(Client.sanboot("kiosk", "52:54:00:0a:00:03", "kiosk").withBoot(BootMode.KERNEL,
+                    BootOptions.NONE.withKernel(new KernelBoot("vmlinuz", "initrd.img", "debian-iscsi"))));
         }
         var bus = server.server().events();
         Instant now = Instant.now();
@@ -59,6 +73,14 @@ final class DemoData {
                 "the firmware asked for undionly.kpxe and the iPXE folder has none: install Debian's ipxe package"
                         + " or set --ipxe-dir", null, null));
         server.server().control().discovery().seen("52:54:00:12:34:99", 7, "PXEClient:Arch:00007:UNDI:003016", "br0");
+    }
+
+    /** A file of {@code bytes} (the asset library copies and hashes it: its size is what the view shows). */
+    private static String sized(Path file, long bytes) throws java.io.IOException {
+        try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+        return file.toString();
     }
 
     /**

@@ -7,4 +7,6 @@ package org.netroot.server.api;
  * shipped "live-fetch" template.
  */
 public record RamdiskBoot(String kernel, String initrd, String rootImage, String cmdline) {
+    /** The names of the shipped templates that copy the root image into RAM (see {@link KernelBoot#SHIPPED_TEMPLATES}). */
+    public static final java.util.List<String> SHIPPED_TEMPLATES = java.util.List.of("live-fetch", "dracut-live");
 }

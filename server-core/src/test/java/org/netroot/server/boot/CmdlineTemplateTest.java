@@ -33,6 +33,16 @@ class CmdlineTemplateTest {
     }
 
     @Test
+    void theApiNamesTheShippedTemplatesTheAppOffers() {
+        java.util.List<String> named = new java.util.ArrayList<>(org.netroot.server.api.KernelBoot.SHIPPED_TEMPLATES);
+        named.addAll(org.netroot.server.api.RamdiskBoot.SHIPPED_TEMPLATES);
+        assertEquals(CmdlineTemplate.shipped().stream().map(CmdlineTemplate.Shipped::name).toList(), named);
+        for (String ramdisk : org.netroot.server.api.RamdiskBoot.SHIPPED_TEMPLATES) {
+            assertTrue(CmdlineTemplate.mentions(ramdisk, CmdlineTemplate.ROOT_IMAGE_URL), ramdisk + " fetches the image");
+        }
+    }
+
+    @Test
     void argumentsAfterAShippedNameAreAddedAndReplaceTheTemplatesOfTheSameKey() {
         assertEquals("ip=dhcp ISCSI_AUTO=true iscsi_auto rw root=LABEL=netroot-root console=ttyS0",
                 CmdlineTemplate.resolve("debian-iscsi  root=LABEL=netroot-root console=ttyS0"));

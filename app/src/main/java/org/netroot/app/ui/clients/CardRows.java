@@ -15,7 +15,8 @@ final class CardRows {
     /** A card's width (clients.css: .client-card's -fx-pref-width), and the gap between cards. */
     static final double CARD_WIDTH = 320;
     /**
-     * Every card's height: room for a three-line error, two initiator names and a two-line volume. One
+     * Every card's height: room for a three-line error, two initiator names and a two-line volume (a boot
+     * mode's assets on a second line take from the error's room, which gives way first). One
      * height for all rows lets the list place rows without measuring them (measuring meant building every
      * row's cards: hundreds of ms of the FX thread per change at 200 clients); longer words end in "..."
      * and the tooltip has them.

@@ -48,16 +48,27 @@ public record ClientCard(Client client, ClientActivity activity, Volume volume, 
         return state() == ClientActivity.State.FAILED ? activity.lastError() : null;
     }
 
-    /** The mode in the command line's word, with what it boots: "kernel vmlinuz", "install debian.iso", "sanboot, CHAP". */
+    /**
+     * The mode in the command line's word, with the assets it boots: "kernel vmlinuz + initrd.img",
+     * "install debian.iso", "sanboot, CHAP".
+     */
     public String bootMode() {
-        var boot = client.boot();
-        String what = switch (client.bootMode()) {
-            case KERNEL -> boot.kernel() == null ? null : boot.kernel().kernel();
-            case RAMDISK -> boot.ramdisk() == null ? null : boot.ramdisk().rootImage();
-            case INSTALL -> boot.install() == null ? null : boot.install().installer();
-            case SANBOOT, MENU, LOCAL, IGNORE -> null;
+        String assets = String.join(" + ", bootAssets());
+        return client.bootMode().id() + (assets.isEmpty() ? "" : " " + assets) + (client.chap() ? ", CHAP" : "");
+    }
+
+    /** The mode's sentence, then its assets: the card's line may be cut, this is all of it. */
+    public String bootTip() {
+        List<String> assets = bootAssets();
+        return BootModeLook.sentence(client.bootMode()) + (assets.isEmpty() ? "" : ": " + String.join(", ", assets));
+    }
+
+    /** The assets the mode boots (a menu's are on its menu, not named on the card). */
+    private List<String> bootAssets() {
+        return switch (client.bootMode()) {
+            case KERNEL, RAMDISK, INSTALL -> client.boot().assetsFor(client.bootMode());
+            case SANBOOT, MENU, LOCAL, IGNORE -> List.of();
         };
-        return client.bootMode().id() + (what == null ? "" : " " + what) + (client.chap() ? ", CHAP" : "");
     }
 
     /**

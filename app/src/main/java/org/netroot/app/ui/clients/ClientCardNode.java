@@ -33,7 +33,8 @@ final class ClientCardNode {
     private final Label mac = fact(0, "MAC");
     private final Label firmware = fact(1, "Firmware");
     private final Label ip = fact(2, "IP");
-    private final Label bootMode = fact(3, "Boot");
+    private static final int BOOT_ROW = 3;
+    private final Label bootMode = fact(BOOT_ROW, "Boot");
     private static final int INITIATORS_ROW = 4;
     private final Label initiators = fact(INITIATORS_ROW, "Initiators");
     private static final int VOLUME_ROW = 5;
@@ -43,6 +44,7 @@ final class ClientCardNode {
     private final Button edit = new Button("Edit", Icons.of(Feather.EDIT_2));
     private final Button remove = new Button("Remove", Icons.of(Feather.TRASH_2));
     private ClientCard shown;
+    private org.netroot.server.api.BootMode shownMode;
 
     ClientCardNode(Consumer<ClientCard> onEdit, Consumer<ClientCard> onRemove) {
         root.getStyleClass().add("client-card");
@@ -75,7 +77,8 @@ final class ClientCardNode {
         key.getStyleClass().add("text-muted");
         key.setMinWidth(Region.USE_PREF_SIZE); // the value gives way, not the words saying what it is
         Label value = new Label();
-        if (row == VOLUME_ROW) { // "office-pc: 4.00 KiB used of 64.0 GiB" on two lines at most (the card has one height)
+        // "office-pc: 4.00 KiB used of 64.0 GiB", "kernel vmlinuz-6.1 + initrd.img-6.1": two lines at most (one card height)
+        if (row == VOLUME_ROW || row == BOOT_ROW) {
             value.setWrapText(true);
             value.getStyleClass().add("two-lines");
         }
@@ -109,6 +112,12 @@ final class ClientCardNode {
         firmware.setText(card.firmware());
         ip.setText(card.ip());
         bootMode.setText(card.bootMode());
+        bootMode.getTooltip().textProperty().unbind();
+        bootMode.getTooltip().setText(card.bootTip());
+        if (shownMode != card.client().bootMode()) { // a new icon node only when the mode changed
+            shownMode = card.client().bootMode();
+            bootMode.setGraphic(Icons.of(BootModeLook.icon(shownMode), 14));
+        }
         initiators.setText(card.initiatorsText());
         initiators.getTooltip().setText(card.initiatorsTip());
         volume.setText(card.volumeText());
@@ -125,6 +134,7 @@ final class ClientCardNode {
         edit.setId("edit-" + clientName);
         remove.setId("remove-" + clientName);
         initiators.setId("initiators-" + clientName);
+        bootMode.setId("boot-" + clientName);
     }
 
     Node node() {

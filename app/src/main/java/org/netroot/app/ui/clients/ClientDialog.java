@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.event.ActionEvent;
+import javafx.geometry.Orientation;
+import javafx.scene.Node;
+import javafx.scene.control.Separator;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
@@ -25,6 +28,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
+import org.netroot.server.api.Asset;
 
 /**
  * Add, adopt or edit a client: the {@link ClientForm}'s fields, its first problem under them, and
@@ -44,10 +48,11 @@ final class ClientDialog {
 
     /**
      * @param volumes the volumes the client may use
+     * @param assets the asset library, for the boot modes' choosers
      * @param macEditable false when adopting (the machine's MAC is the point)
      */
     static Dialog<ButtonType> open(Window owner, String title, String saveText, ClientForm form, List<String> volumes,
-                                   boolean macEditable, Save save) {
+                                   List<Asset> assets, boolean macEditable, Save save) {
         Dialog<ButtonType> dialog = new Dialog<>();
         dialog.initOwner(owner);
         dialog.setTitle(title);
@@ -87,8 +92,18 @@ final class ClientDialog {
         refused.getStyleClass().add("danger");
         refused.setWrapText(true);
         form.problem().addListener((o, a, b) -> refused.setText(""));
-        VBox content = new VBox(10, grid, problem, refused);
-        content.setPrefWidth(460);
+        Node boot = BootSection.of(form.boot(), assets, () -> {
+            if (dialog.getDialogPane().getScene() != null) dialog.getDialogPane().getScene().getWindow().sizeToScene();
+        });
+        // side by side, not one under the other: one column of both was taller than a 800-pixel screen
+        HBox.setHgrow(grid, Priority.ALWAYS);
+        HBox.setHgrow(boot, Priority.ALWAYS);
+        HBox columns = new HBox(16, grid, new Separator(Orientation.VERTICAL), boot);
+        VBox content = new VBox(10, columns, problem, refused);
+        content.setPrefWidth(880);
+        // neither column is squeezed: the dialog window otherwise opened narrower than the two
+        columns.setMinWidth(Region.USE_PREF_SIZE);
+        grid.setMinWidth(Region.USE_PREF_SIZE);
         dialog.getDialogPane().setContent(content);
 
         SimpleBooleanProperty busy = new SimpleBooleanProperty();

@@ -46,6 +46,7 @@ public final class ClientForm {
     private final ObservableList<String> otherIqns = FXCollections.observableArrayList();
     private final StringProperty newIqn = new SimpleStringProperty("");
     private final BooleanBinding canAddNewIqn;
+    private final BootForm boot;
     private final StringBinding problem;
 
     /**
@@ -54,13 +55,14 @@ public final class ClientForm {
      */
     public ClientForm(Mode mode, Collection<String> takenNames, Collection<String> takenMacs,
                       Collection<String> volumeNames, boolean hadChap) {
-        this(mode, takenNames, takenMacs, volumeNames, hadChap, null);
+        this(mode, takenNames, takenMacs, volumeNames, hadChap, null, new BootForm());
     }
 
     /** @param storedIqn the initiator name iPXE presents now (editing); null: the one the client's name gives */
     private ClientForm(Mode mode, Collection<String> takenNames, Collection<String> takenMacs,
-                       Collection<String> volumeNames, boolean hadChap, String storedIqn) {
+                       Collection<String> volumeNames, boolean hadChap, String storedIqn, BootForm boot) {
         this.mode = mode;
+        this.boot = boot;
         this.takenNames = Set.copyOf(takenNames);
         this.takenMacs = Set.copyOf(takenMacs);
         this.volumeNames = Set.copyOf(volumeNames);
@@ -70,14 +72,15 @@ public final class ClientForm {
         this.canAddNewIqn = Bindings.createBooleanBinding(() -> !newIqn.get().isBlank() && iqnsProblem() == null,
                 newIqn, otherIqns, initiatorIqn);
         this.problem = Bindings.createStringBinding(this::findProblem, name, mac, newVolume, size, existingVolume,
-                chap, chapUser, chapSecret, reservedIp, otherIqns, newIqn);
+                chap, chapUser, chapSecret, reservedIp, otherIqns, newIqn, boot.problem());
         chap.set(mode == Mode.ADD); // new clients log in with CHAP both ways, secrets generated
     }
 
     /** A form filled with a client's settings for editing (no secret: blank keeps the stored one). */
     public static ClientForm editing(Client c, Collection<String> otherNames, Collection<String> otherMacs,
                                      Collection<String> volumeNames) {
-        ClientForm f = new ClientForm(Mode.EDIT, otherNames, otherMacs, volumeNames, c.chap(), c.initiatorIqn());
+        ClientForm f = new ClientForm(Mode.EDIT, otherNames, otherMacs, volumeNames, c.chap(), c.initiatorIqn(),
+                BootForm.of(c.bootMode(), c.boot()));
         f.name.set(c.name());
         f.mac.set(c.mac());
         f.newVolume.set(false);
@@ -114,7 +117,8 @@ public final class ClientForm {
         }
         String ip = reservedIp.get().trim();
         if (!ip.isEmpty() && !ip.matches(IPV4)) return "The reserved address is an IPv4 address, like 192.168.1.50";
-        return iqnsProblem();
+        String iqns = iqnsProblem();
+        return iqns != null ? iqns : boot.problem().get();
     }
 
     /** The server's own check of the initiator names, the one typed but not added yet among them. */
@@ -161,10 +165,9 @@ public final class ClientForm {
         String user = on && !chapUser.get().isBlank() ? chapUser.get().trim() : null;
         boolean mutual = on && original != null && original.mutualChap();
         List<String> iqns = initiatorIqns();
-        Client c = new Client(n, normalizedMac(), volume, original == null ? null : original.bootMode(), iqns.get(0),
+        Client c = new Client(n, normalizedMac(), volume, boot.mode().get(), iqns.get(0),
                 user, secret, mutual ? original.mutualChapUser() : null, null, ip.isEmpty() ? null : ip, on, mutual,
-                iqns.subList(1, iqns.size()),
-                original == null ? null : original.boot()); // the form does not edit the boot modes' options: kept
+                iqns.subList(1, iqns.size()), boot.toOptions());
         // CHAP on without a secret typed in: generated ones (both ways), unless the client had CHAP (kept)
         return on && secret == null && !hadChap ? c.withGeneratedChap() : c;
     }
@@ -176,6 +179,11 @@ public final class ClientForm {
 
     public StringBinding problem() {
         return problem;
+    }
+
+    /** How the client boots: the mode and its options. */
+    public BootForm boot() {
+        return boot;
     }
 
     public Mode mode() {

@@ -94,7 +94,7 @@ public final class ClientsView implements View {
         ClientForm form = new ClientForm(ClientForm.Mode.ADD, vm.clientNames(null), vm.clientMacs(null),
                 vm.volumeNames(), false);
         List<String> free = vm.freeVolumes(null);
-        ClientDialog.open(window(), "Add client", "Add", form, free, true,
+        ClientDialog.open(window(), "Add client", "Add", form, free, vm.assets(), true,
                 (f, done, failed) -> vm.add(f, c -> done.run(), failed));
     }
 
@@ -104,14 +104,15 @@ public final class ClientsView implements View {
         form.name().set(card.suggestedName());
         form.mac().set(card.mac());
         form.size().set(ADOPT_SIZE);
-        ClientDialog.open(window(), "Adopt " + card.mac(), "Adopt", form, vm.freeVolumes(null), false,
+        ClientDialog.open(window(), "Adopt " + card.mac(), "Adopt", form, vm.freeVolumes(null), vm.assets(), false,
                 (f, done, failed) -> vm.add(f, c -> done.run(), failed));
     }
 
     private void openEdit(ClientCard card) {
         var c = card.client();
         ClientForm form = ClientForm.editing(c, vm.clientNames(c.name()), vm.clientMacs(c.name()), vm.volumeNames());
-        ClientDialog.open(window(), "Edit " + c.name(), "Save", form, vm.freeVolumes(c.volumeName()), true,
+        ClientDialog.open(window(), "Edit " + c.name(), "Save", form, vm.freeVolumes(c.volumeName()), vm.assets(),
+                true,
                 (f, done, failed) -> vm.update(c, f, saved -> done.run(), failed));
     }
 

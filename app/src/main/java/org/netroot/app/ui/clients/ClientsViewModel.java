@@ -81,6 +81,11 @@ public final class ClientsViewModel {
         return volumeNames().stream().filter(v -> !used.contains(v) || shared.contains(v)).toList();
     }
 
+    /** The asset library as it is now, by name: what a boot mode's choosers offer. */
+    public List<org.netroot.server.api.Asset> assets() {
+        return model.assets().stream().sorted(java.util.Comparator.comparing(org.netroot.server.api.Asset::name)).toList();
+    }
+
     public List<String> clientNames(String except) {
         return model.clients().stream().map(Client::name).filter(n -> !n.equals(except)).toList();
     }

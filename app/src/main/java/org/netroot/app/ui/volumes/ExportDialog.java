@@ -1,5 +1,6 @@
 package org.netroot.app.ui.volumes;
 
+import org.netroot.app.ui.common.ActionDialog;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;

@@ -1,5 +1,6 @@
 package org.netroot.app.ui.volumes;
 
+import org.netroot.app.ui.common.ActionDialog;
 import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;

@@ -72,7 +72,7 @@ class ClientFormTest {
                 && turnedOn.mutualChapSecret().matches("[A-Za-z0-9]{16}"), "generated secrets both ways");
     }
 
-    /** The form edits neither the boot mode nor its options: saving keeps both, and the card names them. */
+    /** An edit that does not touch the Boot section keeps the mode and its options, and the card names its assets. */
     @Test
     void editKeepsTheBootModeAndItsOptions() {
         var options = org.netroot.server.api.BootOptions.NONE
@@ -84,7 +84,8 @@ class ClientFormTest {
         Client edited = f.toClient(stored);
         assertEquals(org.netroot.server.api.BootMode.KERNEL, edited.bootMode());
         assertEquals(options, edited.boot());
-        assertEquals("kernel vmlinuz", new ClientCard(edited, null, null, null).bootMode());
+        assertEquals("kernel vmlinuz + initrd.img", new ClientCard(edited, null, null, null).bootMode());
+        assertEquals("Boot a kernel and initrd: vmlinuz, initrd.img", new ClientCard(edited, null, null, null).bootTip());
     }
 
     @Test
@@ -168,5 +169,37 @@ class ClientFormTest {
         assertEquals("UEFI (x64)", Firmwares.ofArchitecture(9));
         assertEquals("ARM UEFI", Firmwares.ofArchitecture(11));
         assertEquals("52-54-00-ab-cd-ef", card.idSuffix());
+    }
+
+    /** The Boot section: a mode's asset must be chosen, and looking at another mode loses nothing typed. */
+    @Test
+    void theBootSectionSavesTheChosenModeAndKeepsEveryModesFields() {
+        ClientForm f = ClientForm.editing(Client.sanboot("pc3", "52:54:00:00:00:03", "pc3"), List.of(), List.of(),
+                List.of("pc3"));
+        BootForm boot = f.boot();
+        assertNull(f.problem().get());
+        boot.mode().set(org.netroot.server.api.BootMode.KERNEL);
+        assertEquals("Choose the kernel to boot (add one in Assets first)", f.problem().get(), "no kernel yet");
+        boot.kernel().set("vmlinuz");
+        boot.kernelCmdline().set("  dracut-iscsi console=ttyS0 ");
+        assertNull(f.problem().get());
+        boot.mode().set(org.netroot.server.api.BootMode.MENU);
+        boot.menuTimeout().set("soon");
+        assertTrue(f.problem().get().startsWith("The menu's timeout"), f.problem().get());
+        boot.menuTimeout().set("5");
+        boot.menuDefault().set("kernel");
+        Client menu = f.toClient(Client.sanboot("pc3", "52:54:00:00:00:03", "pc3"));
+        assertEquals(org.netroot.server.api.BootMode.MENU, menu.bootMode());
+        assertEquals(new org.netroot.server.api.KernelBoot("vmlinuz", null, "dracut-iscsi console=ttyS0"),
+                menu.boot().kernel(), "the kernel's fields, typed before the menu was chosen, are kept");
+        assertEquals(new org.netroot.server.api.MenuBoot(5, "kernel"), menu.boot().menu());
+        assertNull(menu.boot().ramdisk(), "a mode never given its assets has no options");
+
+        boot.mode().set(org.netroot.server.api.BootMode.SANBOOT);
+        Client back = f.toClient(menu);
+        assertEquals(org.netroot.server.api.BootMode.SANBOOT, back.bootMode());
+        assertEquals(menu.boot(), back.boot(), "switching back to normal boot keeps the other modes' options");
+        assertEquals(back.boot(), ClientForm.editing(back, List.of(), List.of(), List.of("pc3")).toClient(back).boot(),
+                "and a form opened on them saves them as they were");
     }
 }

@@ -194,8 +194,8 @@ class DesktopShellTest {
         robot.push(KeyCode.END).push(KeyCode.ENTER);
         Fx.await(WAIT, "End+Enter opens the last view", () -> "Services".equals(shell.window().currentView()));
         robot.push(KeyCode.UP).push(KeyCode.SPACE);
-        Fx.await(WAIT, "Up+Space opens the one above", () -> "Volumes".equals(shell.window().currentView()));
-        assertEquals("nav-volumes", Fx.get(() -> stage.getScene().getFocusOwner().getId()));
+        Fx.await(WAIT, "Up+Space opens the one above", () -> "Assets".equals(shell.window().currentView()));
+        assertEquals("nav-assets", Fx.get(() -> stage.getScene().getFocusOwner().getId()));
     }
 
     private boolean focusIsInSidebar() {

@@ -1,4 +1,4 @@
-package org.netroot.app.ui.volumes;
+package org.netroot.app.ui.common;
 
 import atlantafx.base.theme.Styles;
 import javafx.application.Platform;
@@ -24,14 +24,14 @@ import java.util.function.Consumer;
  * input is invalid. Applying keeps the dialog open until the server agreed; a refusal is shown in
  * the dialog, in the server's words. Enter applies, Escape cancels.
  */
-abstract class ActionDialog extends Dialog<Void> {
+public abstract class ActionDialog extends Dialog<Void> {
     protected final GridPane form = new GridPane();
     protected final Label hint = new Label();
     protected final Label failure = new Label();
     protected final Button apply;
     private boolean busy;
 
-    ActionDialog(Window owner, String title, String applyText, String idPrefix) {
+    protected ActionDialog(Window owner, String title, String applyText, String idPrefix) {
         initOwner(owner);
         setTitle(title);
         setHeaderText(title);
