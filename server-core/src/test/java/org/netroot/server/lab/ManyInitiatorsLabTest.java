@@ -57,7 +57,10 @@ class ManyInitiatorsLabTest {
                     Path out = work.resolve("iscsi-perf-" + i + ".log");
                     outputs.add(out);
                     String url = "iscsi://" + net.serverAddress() + "/" + Client.IQN_PREFIX + ":pc-" + i + "/0";
+                    // -t ends iscsi-perf only if its once-a-second check lands on the last second; on a busy
+                    // machine it can skip that one and read on for ever: SIGINT then ends it, as it ends a run by hand
                     readers.add(Processes.start(READ_SECONDS + 300, new ProcessBuilder("ip", "netns", "exec", hosts.get(i),
+                            "timeout", "-s", "INT", "-k", "30", Integer.toString(READ_SECONDS + 60),
                             "iscsi-perf", "-i", Client.IQN_PREFIX + ":initiator:pc-" + i, "-m", "4", "-t", Integer.toString(READ_SECONDS), url)
                             .redirectErrorStream(true).redirectOutput(out.toFile())));
                 }
@@ -68,7 +71,10 @@ class ManyInitiatorsLabTest {
                     Process p = readers.get(i);
                     assertTrue(p.waitFor(READ_SECONDS + 120, TimeUnit.SECONDS), "iscsi-perf " + i + " did not finish");
                     String said = Files.readString(outputs.get(i));
-                    assertEquals(0, p.exitValue(), "iscsi-perf " + i + " failed:\n" + said + "\n--- server ---\n" + netroot.log());
+                    boolean stoppedByTimeout = p.exitValue() == 124 && said.contains("finished"); // see above
+                    assertTrue(p.exitValue() == 0 || stoppedByTimeout,
+                            "iscsi-perf " + i + " failed (exit " + p.exitValue() + "):\n" + said + "\n--- server ---\n" + netroot.log());
+                    assertTrue(said.contains("iops average"), "iscsi-perf " + i + " read nothing:\n" + said);
                 }
                 rss = Math.max(rss, peakRss(netroot.pid()));
                 assertTrue(rss < MAX_RSS_BYTES, "server peak RSS " + (rss >> 20) + " MiB with " + INITIATORS + " initiators");
