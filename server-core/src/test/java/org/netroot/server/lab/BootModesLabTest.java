@@ -39,6 +39,14 @@ class BootModesLabTest {
         LabPrerequisites.assumeBootLab();
     }
 
+    private static TinyLinux.DebianKernel debian;
+
+    /** Debian's kernel, extracted once for the class: every Linux boot here uses the same one. */
+    private static synchronized TinyLinux.DebianKernel debian() throws Exception {
+        if (debian == null) debian = TinyLinux.debianKernel(work("debian-kernel"));
+        return debian;
+    }
+
     private static Path work(String label) throws Exception {
         return Files.createDirectories(Path.of("target", "lab-runs").toAbsolutePath().resolve(label + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"))));
@@ -76,7 +84,7 @@ class BootModesLabTest {
     void debiansKernelBootsOverHttpWithItsCommandLineExpandedForThisPc() throws Exception {
         String mac = "52:54:00:4b:45:01";
         Path work = work("kernel");
-        TinyLinux.DebianKernel debian = TinyLinux.debianKernel(work);
+        TinyLinux.DebianKernel debian = debian();
         Path kernel = debian.kernel();
         Path initrd = TinyLinux.initramfs(work, debian);
         try (LabNetwork net = LabNetwork.create("kernel", work);
@@ -127,6 +135,53 @@ class BootModesLabTest {
             }
             assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.ISCSI_LOGIN
                     && e.detail().contains("mutual CHAP")), "iPXE's sanhook logged in with CHAP: " + events);
+        }
+    }
+
+    @Test
+    void aRamdiskClientFetchesItsRootIntoRamAndGoesOnAnsweringWithTheServerStopped() throws Exception {
+        String mac = "52:54:00:52:44:01";
+        Path work = work("ramdisk");
+        String ready = "NETROOT-RAMDISK root in RAM, shell on the console";
+        // only in the root image, and the image's init never prints it: the console can answer it only from there
+        String secret = "secret-" + Long.toHexString(new java.util.Random().nextLong() & Long.MAX_VALUE);
+        Path kernel = debian().kernel();
+        Path initrd = TinyLinux.ramdiskInitramfs(work, TinyLinux.debianModules(work, "e1000"));
+        Path image = TinyLinux.rootImage(work, ready, secret);
+        try (LabNetwork net = LabNetwork.create("ramdisk", work);
+             NetrootProcess netroot = new NetrootProcess(net)) {
+            netroot.createVolume("disk-ramdisk", BootDisks.biosDisk()); // a client has one; the ramdisk boot never touches it
+            netroot.addClient("pc-ramdisk", mac, "disk-ramdisk");
+            netroot.cli("asset", "add", kernel.toString(), "debian-kernel");
+            netroot.cli("asset", "add", initrd.toString(), "ramdisk-initrd", "--kind", "initrd");
+            netroot.cli("asset", "add", image.toString(), "lab-root", "--kind", "root-image");
+            netroot.cli("client", "edit", "pc-ramdisk", "--boot", "ramdisk", "--kernel", "debian-kernel", "--initrd",
+                    "ramdisk-initrd", "--root-image", "lab-root",
+                    "--cmdline", "console=ttyS0,115200 panic=-1 netroot.ip=${ip} netroot.root=${root-image-url}");
+            netroot.serveFull();
+            try (QemuClient pc = QemuClient.bios(net, mac).withMemory(512).withSerialInput().start()) {
+                QemuClient.Outcome booted = new QemuClient.Outcome(pc.awaitText(ready, KERNEL_TIMEOUT), null,
+                        Duration.ZERO, pc.serialText());
+                assertTrue(booted.sawText(), pc.failureReport(booted, netroot.log()));
+                netroot.stop(); // waits for the process to end (a JVM ended by SIGTERM exits 143)
+
+                pc.typeOnSerial("cat /etc/netroot-secret");
+                boolean answered = pc.awaitText(secret, Duration.ofSeconds(60));
+                QemuClient.Outcome after = new QemuClient.Outcome(answered, null, Duration.ZERO, pc.serialText());
+                assertTrue(answered, "with the server stopped the client still answers from its RAM root: "
+                        + pc.failureReport(after, netroot.log()));
+                String serial = pc.serialText();
+                assertTrue(serial.contains(TinyLinux.SAID + "fetching http://" + net.serverAddress()), serial);
+            }
+            long imageSize = Files.size(image);
+            List<BootEvent> events = netroot.storedEvents().stream().filter(e -> mac.equals(e.mac())).toList();
+            BootEvent script = events.stream().filter(e -> e.type() == BootEventType.SCRIPT_SERVED).findFirst().orElseThrow();
+            assertTrue(script.detail().startsWith("ramdisk debian-kernel + ramdisk-initrd")
+                    && script.detail().contains("root image lab-root"), script.detail());
+            assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.BOOT_FILE_SENT
+                    && e.detail().equals("http asset lab-root (root-image), boot mode ramdisk")
+                    && e.bytes() == imageSize), "the root image went out whole: " + events);
+            assertTrue(events.stream().noneMatch(e -> e.type() == BootEventType.ERROR), "" + events);
         }
     }
 }

@@ -62,26 +62,45 @@ final class TinyLinux {
                 .orElseThrow(() -> new IOException("no " + pattern + " in " + tarball));
     }
 
+    /**
+     * Modules of Debian's kernel by file name ({@code "e1000"}) with everything they need, extracted from
+     * the cached tree, in the order insmod must load them (what a module needs before it, per modules.dep).
+     */
+    static List<Path> debianModules(Path work, String... names) throws Exception {
+        Path tarball = LinuxRootLabTest.CACHE.resolve(TREE);
+        Processes.Result list = Processes.run(300, "tar", "-tf", tarball.toString());
+        String depFile = member(list, "(\\./)?usr/lib/modules/[^/]+/modules\\.dep", tarball);
+        String modulesDir = depFile.substring(0, depFile.lastIndexOf('/') + 1);
+        Processes.Result dep = Processes.run(60, "tar", "-xOf", tarball.toString(), depFile);
+        if (dep.exitCode() != 0) throw new IOException("tar -xOf " + depFile + ": " + dep.all());
+        java.util.Map<String, List<String>> needs = new java.util.HashMap<>();
+        for (String line : dep.stdout().lines().toList()) {
+            int colon = line.indexOf(':');
+            String rest = line.substring(colon + 1).strip();
+            needs.put(line.substring(0, colon), rest.isEmpty() ? List.of() : List.of(rest.split("\\s+")));
+        }
+        Set<String> ordered = new LinkedHashSet<>();
+        for (String name : names) {
+            String module = needs.keySet().stream().filter(k -> k.endsWith("/" + name + ".ko")).findFirst()
+                    .orElseThrow(() -> new IOException("Debian's kernel has no module " + name));
+            // modules.dep lists a module's needs so that the last is loaded first (as modprobe does)
+            List<String> first = new ArrayList<>(needs.get(module));
+            java.util.Collections.reverse(first);
+            ordered.addAll(first);
+            ordered.add(module);
+        }
+        Path out = Files.createDirectories(work.resolve("kernel"));
+        List<String> cmd = new ArrayList<>(List.of("tar", "-xf", tarball.toString(), "-C", out.toString()));
+        ordered.forEach(m -> cmd.add(modulesDir + m));
+        Processes.Result x = Processes.run(300, cmd);
+        if (x.exitCode() != 0) throw new IOException("tar -xf " + tarball + ": " + x.all());
+        return ordered.stream().map(m -> out.resolve(modulesDir + m)).toList();
+    }
+
     /** The initramfs (an uncompressed newc cpio the kernel unpacks as it is): busybox, its libraries, /init. */
     static Path initramfs(Path work, DebianKernel kernel) throws Exception {
-        Cpio cpio = new Cpio();
-        for (String dir : List.of("bin", "dev", "proc", "sys", "modules")) cpio.dir(dir);
-        StringBuilder insmod = new StringBuilder();
-        for (Path module : kernel.ibftModules()) {
-            cpio.file("modules/" + module.getFileName(), Files.readAllBytes(module), 0644);
-            insmod.append("insmod /modules/").append(module.getFileName()).append('\n');
-        }
-        cpio.charDevice("dev/console", 5, 1); // init's stdin, stdout and stderr before anything is mounted
-        Path busybox = Path.of("/usr/bin/busybox");
-        cpio.file("bin/busybox", Files.readAllBytes(busybox), 0755);
-        for (String applet : List.of("sh", "mount", "cat", "echo", "poweroff", "sleep", "insmod")) {
-            cpio.symlink("bin/" + applet, "busybox");
-        }
-        for (Path lib : libraries(busybox)) {
-            Path parent = lib.getParent();
-            for (int i = 1; i <= parent.getNameCount(); i++) cpio.dir(parent.subpath(0, i).toString());
-            cpio.file(lib.toString().substring(1), Files.readAllBytes(lib.toRealPath()), 0755);
-        }
+        Cpio cpio = busybox(List.of("sh", "mount", "cat", "echo", "poweroff", "sleep", "insmod"));
+        String insmod = modules(cpio, kernel.ibftModules());
         cpio.file("init", ("""
                 #!/bin/sh
                 export PATH=/bin
@@ -98,11 +117,96 @@ final class TinyLinux {
                 echo "%s"
                 poweroff -f
                 sleep 30
-                """).formatted(SAID, insmod.toString().strip(), SAID, SAID, DONE)
+                """).formatted(SAID, insmod, SAID, SAID, DONE)
                 .getBytes(StandardCharsets.US_ASCII), 0755);
         Path out = work.resolve("initrd.cpio");
         Files.write(out, cpio.finish());
         return out;
+    }
+
+    /**
+     * The ramdisk mode's initramfs: brings up the e1000 with the address on its command line
+     * ({@code netroot.ip=}), fetches the root image ({@code netroot.root=URL}, a newc cpio) with wget,
+     * unpacks it into a tmpfs and switches to it. From then on nothing comes from the server.
+     */
+    static Path ramdiskInitramfs(Path work, List<Path> nicModules) throws Exception {
+        Cpio cpio = busybox(List.of("sh", "mount", "cat", "echo", "poweroff", "sleep", "insmod", "ip", "wget", "cpio",
+                "switch_root", "rm", "ls"));
+        cpio.dir("root");
+        String insmod = modules(cpio, nicModules);
+        cpio.file("init", ("""
+                #!/bin/sh
+                export PATH=/bin
+                mount -t proc proc /proc
+                mount -t sysfs sysfs /sys
+                %s
+                for a in $(cat /proc/cmdline); do
+                  case "$a" in netroot.ip=*) ip="${a#*=}";; netroot.root=*) url="${a#*=}";; esac
+                done
+                i=0; while [ ! -d /sys/class/net/eth0 ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done
+                ip link set eth0 up
+                ip addr add "$ip/24" dev eth0
+                echo "%sfetching $url as $ip"
+                i=0; until wget -q -O /root.cpio "$url"; do
+                  i=$((i+1)); [ $i -ge 20 ] && { echo "%scannot fetch $url"; poweroff -f; }; sleep 1
+                done
+                mount -t tmpfs -o size=64m ram /root
+                (cd /root && cpio -i -d < /root.cpio) 2>/dev/null
+                rm /root.cpio
+                echo "%sroot image unpacked into RAM, switching to it"
+                exec switch_root /root /init
+                """).formatted(insmod, SAID, SAID, SAID)
+                .getBytes(StandardCharsets.US_ASCII), 0755);
+        Path out = work.resolve("ramdisk-initrd.cpio");
+        Files.write(out, cpio.finish());
+        return out;
+    }
+
+    /**
+     * The ramdisk mode's root image: busybox, a file with {@code secret} (never printed by itself, so it
+     * can only reach the serial console when someone asks for it), and an /init that says {@code ready}
+     * and leaves a shell on the console.
+     */
+    static Path rootImage(Path work, String ready, String secret) throws Exception {
+        Cpio cpio = busybox(List.of("sh", "mount", "cat", "echo", "poweroff", "sleep", "ls"));
+        cpio.dir("etc");
+        cpio.file("etc/netroot-secret", (secret + "\n").getBytes(StandardCharsets.US_ASCII), 0644);
+        cpio.file("init", ("""
+                #!/bin/sh
+                export PATH=/bin
+                mount -t proc proc /proc
+                echo "%s"
+                exec sh
+                """).formatted(ready).getBytes(StandardCharsets.US_ASCII), 0755);
+        Path out = work.resolve("root-image.cpio");
+        Files.write(out, cpio.finish());
+        return out;
+    }
+
+    /** A cpio with the machine's busybox, its libraries, {@code applets} as links to it and /dev/console. */
+    private static Cpio busybox(List<String> applets) throws Exception {
+        Cpio cpio = new Cpio();
+        for (String dir : List.of("bin", "dev", "proc", "sys", "modules")) cpio.dir(dir);
+        cpio.charDevice("dev/console", 5, 1); // init's stdin, stdout and stderr before anything is mounted
+        Path busybox = Path.of("/usr/bin/busybox");
+        cpio.file("bin/busybox", Files.readAllBytes(busybox), 0755);
+        for (String applet : applets) cpio.symlink("bin/" + applet, "busybox");
+        for (Path lib : libraries(busybox)) {
+            Path parent = lib.getParent();
+            for (int i = 1; i <= parent.getNameCount(); i++) cpio.dir(parent.subpath(0, i).toString());
+            cpio.file(lib.toString().substring(1), Files.readAllBytes(lib.toRealPath()), 0755);
+        }
+        return cpio;
+    }
+
+    /** Puts {@code modules} into /modules and returns the insmod lines that load them in order. */
+    private static String modules(Cpio cpio, List<Path> modules) throws IOException {
+        StringBuilder insmod = new StringBuilder();
+        for (Path module : modules) {
+            cpio.file("modules/" + module.getFileName(), Files.readAllBytes(module), 0644);
+            insmod.append("insmod /modules/").append(module.getFileName()).append('\n');
+        }
+        return insmod.toString().strip();
     }
 
     /** The shared libraries {@code ldd} says the binary loads, its interpreter included. */
