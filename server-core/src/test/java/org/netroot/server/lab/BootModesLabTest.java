@@ -47,6 +47,19 @@ class BootModesLabTest {
         return debian;
     }
 
+    private static Path kernelInitrd;
+
+    /** The kernel mode's initramfs (root over iSCSI or NBD), built once for the class. */
+    private static synchronized Path kernelInitrd() throws Exception {
+        if (kernelInitrd == null) kernelInitrd = TinyLinux.initramfs(work("kernel-initrd"), debian());
+        return kernelInitrd;
+    }
+
+    /** Text only this run's volume holds, so the console can only print it by reading the volume. */
+    private static String marker(String volume) {
+        return "root file system of " + volume + " " + Long.toHexString(new java.util.Random().nextLong() & Long.MAX_VALUE);
+    }
+
     private static Path work(String label) throws Exception {
         return Files.createDirectories(Path.of("target", "lab-runs").toAbsolutePath().resolve(label + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"))));
@@ -84,12 +97,12 @@ class BootModesLabTest {
     void debiansKernelBootsOverHttpWithItsCommandLineExpandedForThisPc() throws Exception {
         String mac = "52:54:00:4b:45:01";
         Path work = work("kernel");
-        TinyLinux.DebianKernel debian = debian();
-        Path kernel = debian.kernel();
-        Path initrd = TinyLinux.initramfs(work, debian);
+        Path kernel = debian().kernel();
+        Path initrd = kernelInitrd();
+        String marker = marker("disk-kernel");
         try (LabNetwork net = LabNetwork.create("kernel", work);
              NetrootProcess netroot = new NetrootProcess(net)) {
-            netroot.createVolume("disk-kernel", BootDisks.biosDisk());
+            netroot.createVolume("disk-kernel", TinyLinux.markerVolume(work, marker, 16));
             netroot.addClient("pc-kernel", mac, "disk-kernel"); // CHAP both ways, as new clients get it
             netroot.cli("asset", "add", kernel.toString(), "debian-kernel");
             netroot.cli("asset", "add", initrd.toString(), "lab-initrd", "--kind", "initrd");
@@ -121,6 +134,8 @@ class BootModesLabTest {
                     + " target=iqn.2026-01.org.netroot:pc-kernel target-ip=" + server + " lun=")
                     && ibft.endsWith(" chap=iqn.2026-01.org.netroot:initiator:pc-kernel"),
                     "iPXE attached the volume and described it in the iBFT, CHAP too, for the kernel: " + ibft);
+            assertTrue(serial.contains(TinyLinux.SAID + "root over iscsi: " + marker),
+                    "the initramfs logged in with the iBFT's details and mounted the volume:\n" + serial);
 
             List<BootEvent> events = netroot.storedEvents().stream().filter(e -> mac.equals(e.mac())).toList();
             BootEvent script = events.stream().filter(e -> e.type() == BootEventType.SCRIPT_SERVED).findFirst().orElseThrow();
@@ -133,8 +148,42 @@ class BootModesLabTest {
                         && e.detail().equals("http asset " + asset + ", boot mode kernel") && e.bytes() == size
                         && e.durationMs() != null), asset + " sent whole, with its size and time: " + events);
             }
-            assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.ISCSI_LOGIN
-                    && e.detail().contains("mutual CHAP")), "iPXE's sanhook logged in with CHAP: " + events);
+            assertTrue(events.stream().filter(e -> e.type() == BootEventType.ISCSI_LOGIN
+                    && e.detail().contains("mutual CHAP")).count() >= 2,
+                    "iPXE's sanhook, then the kernel's initiator logged in with CHAP: " + events);
+        }
+    }
+
+    @Test
+    void debiansKernelMountsItsRootFromTheVolumeOverNbd() throws Exception {
+        String mac = "52:54:00:4e:42:01";
+        Path work = work("kernel-nbd");
+        String marker = marker("disk-nbd");
+        try (LabNetwork net = LabNetwork.create("nbdroot", work);
+             NetrootProcess netroot = new NetrootProcess(net)) {
+            netroot.createVolume("disk-nbd", TinyLinux.markerVolume(work, marker, 16));
+            netroot.addClient("pc-nbd", mac, "disk-nbd");
+            netroot.cli("asset", "add", debian().kernel().toString(), "debian-kernel");
+            netroot.cli("asset", "add", kernelInitrd().toString(), "lab-initrd", "--kind", "initrd");
+            // no iSCSI variable in the line: iPXE attaches nothing, the volume is the NBD client's alone
+            netroot.cli("client", "edit", "pc-nbd", "--boot", "kernel", "--kernel", "debian-kernel", "--initrd",
+                    "lab-initrd", "--cmdline", "console=ttyS0,115200 panic=-1 netroot.ip=${ip}"
+                            + " nbdroot=${nbd-server}/${nbd-export}");
+            netroot.serveFull();
+            String serial;
+            try (QemuClient pc = QemuClient.bios(net, mac).withMemory(512).start()) {
+                QemuClient.Outcome outcome = pc.awaitSerial(TinyLinux.DONE, KERNEL_TIMEOUT);
+                assertTrue(outcome.sawText(), pc.failureReport(outcome, netroot.log()));
+                serial = outcome.serial();
+            }
+            netroot.stop();
+            assertTrue(serial.contains(TinyLinux.SAID + "ibft: none"), "nothing was sanhook'd:\n" + serial);
+            assertTrue(serial.contains(TinyLinux.SAID + "root over nbd: " + marker),
+                    "the initramfs connected nbd-client to the export and mounted the volume:\n" + serial);
+            List<BootEvent> events = netroot.storedEvents().stream().filter(e -> mac.equals(e.mac())).toList();
+            assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.NBD_CONNECT), "" + events);
+            assertTrue(events.stream().noneMatch(e -> e.type() == BootEventType.ISCSI_LOGIN
+                    || e.type() == BootEventType.NBD_REFUSED || e.type() == BootEventType.ERROR), "" + events);
         }
     }
 

@@ -97,31 +97,162 @@ final class TinyLinux {
         return ordered.stream().map(m -> out.resolve(modulesDir + m)).toList();
     }
 
-    /** The initramfs (an uncompressed newc cpio the kernel unpacks as it is): busybox, its libraries, /init. */
+    /**
+     * The kernel mode's initramfs (an uncompressed newc cpio the kernel unpacks as it is): busybox, its
+     * libraries, Debian's modules and /init. The init prints {@code /proc/cmdline} and the iBFT, then mounts
+     * its root from the client's volume and prints what the volume's {@link #ROOT_MARKER_FILE} holds:
+     * over iSCSI when iPXE left a target in the iBFT (Debian's iscsistart logs in with what the iBFT says,
+     * CHAP included), else over NBD when the command line has {@code nbdroot=HOST:PORT/EXPORT} (the
+     * machine's nbd-client). The address comes from {@code netroot.ip=} on the command line.
+     */
     static Path initramfs(Path work, DebianKernel kernel) throws Exception {
-        Cpio cpio = busybox(List.of("sh", "mount", "cat", "echo", "poweroff", "sleep", "insmod"));
-        String insmod = modules(cpio, kernel.ibftModules());
+        Cpio cpio = busybox(List.of("sh", "mount", "cat", "echo", "poweroff", "sleep", "insmod", "ip", "mkdir", "ls",
+                "dmesg", "tail"));
+        for (String dir : List.of("mnt", "etc", "etc/iscsi", "run", "run/lock", "var", "var/lock", "tmp")) cpio.dir(dir);
+        List<Path> modules = new ArrayList<>(kernel.ibftModules());
+        // crc32c: ext4 will not mount without it, and iscsi_tcp cannot create a connection (-ENOMEM to iscsistart)
+        modules.addAll(debianModules(work, "e1000", "crc32c_generic", "iscsi_tcp", "sd_mod", "nbd", "ext4"));
+        String insmod = modules(cpio, modules);
+        DebianProgram iscsistart = debianProgram(work, "usr/sbin/iscsistart");
+        cpio.dir("iscsi");
+        cpio.file("iscsi/iscsistart", Files.readAllBytes(iscsistart.binary()), 0755);
+        for (var lib : iscsistart.libraries().entrySet()) {
+            cpio.file("iscsi/" + lib.getKey(), Files.readAllBytes(lib.getValue()), 0755);
+        }
+        Path nbdClient = Path.of("/usr/sbin/nbd-client");
+        cpio.file("bin/nbd-client", Files.readAllBytes(nbdClient), 0755);
+        hostLibraries(cpio, nbdClient);
         cpio.file("init", ("""
                 #!/bin/sh
                 export PATH=/bin
                 mount -t proc proc /proc
                 mount -t sysfs sysfs /sys
-                echo "%scmdline: $(cat /proc/cmdline)"
-                %s
+                echo 1 > /proc/sys/kernel/printk  # the kernel's own lines would land inside ours
+                mount -t devtmpfs dev /dev
+                echo "%1$scmdline: $(cat /proc/cmdline)"
+                %2$s
                 b=/sys/firmware/ibft
                 if [ -d $b/target0 ]; then
-                  echo "%sibft: initiator=$(cat $b/initiator/initiator-name) target=$(cat $b/target0/target-name) target-ip=$(cat $b/target0/ip-addr) lun=$(cat $b/target0/lun) chap=$(cat $b/target0/chap-name)"
+                  echo "%1$sibft: initiator=$(cat $b/initiator/initiator-name) target=$(cat $b/target0/target-name) target-ip=$(cat $b/target0/ip-addr) lun=$(cat $b/target0/lun) chap=$(cat $b/target0/chap-name)"
                 else
-                  echo "%sibft: none"
+                  echo "%1$sibft: none"
                 fi
-                echo "%s"
+                for a in $(cat /proc/cmdline); do
+                  case "$a" in netroot.ip=*) ip="${a#*=}";; nbdroot=*) nbd="${a#*=}";; esac
+                done
+                i=0; while [ ! -d /sys/class/net/eth0 ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done
+                ip link set eth0 up
+                ip addr add "$ip/24" dev eth0
+                i=0; until [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] || [ $i -ge 20 ]; do sleep 1; i=$((i+1)); done
+                if [ -d $b/target0 ]; then
+                  transport=iscsi
+                  /iscsi/ld-linux-x86-64.so.2 --library-path /iscsi /iscsi/iscsistart -b 2>&1 | tail -5
+                  dev=/dev/sda
+                elif [ -n "$nbd" ]; then
+                  transport=nbd
+                  hostport="${nbd%%%%/*}"
+                  nbd-client -N "${nbd#*/}" "${hostport%%%%:*}" "${hostport##*:}" /dev/nbd0 2>&1 | tail -5
+                  dev=/dev/nbd0
+                fi
+                i=0; until mount -t ext4 -o ro "$dev" /mnt 2>/dev/null || [ $i -ge 30 ]; do sleep 1; i=$((i+1)); done
+                if [ -f /mnt/%3$s ]; then
+                  echo "%1$sroot over $transport: $(cat /mnt/%3$s)"
+                else
+                  echo "%1$sroot over $transport: not mounted from ${dev:-nothing}"
+                  dmesg | tail -20
+                fi
+                echo "%4$s"
                 poweroff -f
                 sleep 30
-                """).formatted(SAID, insmod, SAID, SAID, DONE)
+                """).formatted(SAID, insmod, ROOT_MARKER_FILE, DONE)
                 .getBytes(StandardCharsets.US_ASCII), 0755);
         Path out = work.resolve("initrd.cpio");
         Files.write(out, cpio.finish());
         return out;
+    }
+
+    /** The file on the volume's root file system whose text the kernel-mode init prints. */
+    static final String ROOT_MARKER_FILE = "netroot-marker";
+
+    /** A raw ext4 volume image of {@code mib} MiB whose root holds {@link #ROOT_MARKER_FILE} with {@code marker}. */
+    static Path markerVolume(Path work, String marker, int mib) throws Exception {
+        Path content = Files.createDirectories(work.resolve("marker-root"));
+        Files.writeString(content.resolve(ROOT_MARKER_FILE), marker + "\n", StandardCharsets.US_ASCII);
+        Path image = work.resolve("marker-root.ext4");
+        Processes.Result r = Processes.run(60, "mkfs.ext4", "-q", "-F", "-d", content.toString(),
+                image.toString(), mib + "M");
+        if (r.exitCode() != 0) throw new IOException("mkfs.ext4: " + r.all());
+        return image;
+    }
+
+    /**
+     * A program of the Debian tree with the libraries it loads (file name to extracted file, found through
+     * DT_NEEDED in the tree, not on this machine) and the tree's loader as {@code ld-linux-x86-64.so.2}:
+     * run as {@code LOADER --library-path DIR PROGRAM} it never mixes with the machine's own libraries.
+     */
+    record DebianProgram(Path binary, java.util.Map<String, Path> libraries) {
+    }
+
+    static DebianProgram debianProgram(Path work, String program) throws Exception {
+        Path tarball = LinuxRootLabTest.CACHE.resolve(TREE);
+        Processes.Result list = Processes.run(300, "tar", "-tvf", tarball.toString());
+        if (list.exitCode() != 0) throw new IOException("tar -tvf " + tarball + ": " + list.all());
+        java.util.Map<String, String> links = new java.util.HashMap<>();
+        Set<String> members = new java.util.HashSet<>();
+        Matcher line = Pattern.compile("^(\\S)\\S*\\s+\\S+\\s+\\d+\\s+\\S+\\s+\\S+\\s+(.*)$", Pattern.MULTILINE)
+                .matcher(list.stdout());
+        while (line.find()) {
+            String rest = line.group(2);
+            String name = rest;
+            if (line.group(1).equals("l")) {
+                int arrow = rest.indexOf(" -> ");
+                name = rest.substring(0, arrow);
+                links.put(strip(name), rest.substring(arrow + 4));
+            }
+            members.add(strip(name));
+        }
+        String libDir = "usr/lib/x86_64-linux-gnu/";
+        Path out = Files.createDirectories(work.resolve("debian-programs"));
+        java.util.Map<String, Path> libs = new java.util.LinkedHashMap<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+        Path binary = extract(tarball, out, resolve(program, links, members));
+        todo.add(binary.toString());
+        libs.put("ld-linux-x86-64.so.2", extract(tarball, out, resolve(libDir + "ld-linux-x86-64.so.2", links, members)));
+        while (!todo.isEmpty()) {
+            Processes.Result d = Processes.run(30, "readelf", "-d", todo.poll());
+            Matcher needed = Pattern.compile("\\(NEEDED\\).*\\[(.+)]").matcher(d.stdout());
+            while (needed.find()) {
+                String soname = needed.group(1);
+                if (libs.containsKey(soname)) continue;
+                Path lib = extract(tarball, out, resolve(libDir + soname, links, members));
+                libs.put(soname, lib);
+                todo.add(lib.toString());
+            }
+        }
+        return new DebianProgram(binary, libs);
+    }
+
+    private static String strip(String member) {
+        return member.startsWith("./") ? member.substring(2) : member;
+    }
+
+    /** The regular file {@code path} names in the tree, following symbolic links (relative or absolute). */
+    private static String resolve(String path, java.util.Map<String, String> links, Set<String> members) throws IOException {
+        String p = path;
+        for (int hops = 0; links.containsKey(p); hops++) {
+            if (hops > 10) throw new IOException("link loop at " + path);
+            String target = links.get(p);
+            p = target.startsWith("/") ? target.substring(1)
+                    : Path.of(p).getParent().resolve(target).normalize().toString();
+        }
+        if (!members.contains(p)) throw new IOException("the Debian tree has no " + path + " (looked for " + p + ")");
+        return p;
+    }
+
+    private static Path extract(Path tarball, Path out, String member) throws Exception {
+        Processes.Result x = Processes.run(300, "tar", "-xf", tarball.toString(), "-C", out.toString(), "./" + member);
+        if (x.exitCode() != 0) throw new IOException("tar -xf " + tarball + " ./" + member + ": " + x.all());
+        return out.resolve(member);
     }
 
     /**
@@ -139,6 +270,7 @@ final class TinyLinux {
                 export PATH=/bin
                 mount -t proc proc /proc
                 mount -t sysfs sysfs /sys
+                echo 1 > /proc/sys/kernel/printk  # the kernel's own lines would land inside ours
                 %s
                 for a in $(cat /proc/cmdline); do
                   case "$a" in netroot.ip=*) ip="${a#*=}";; netroot.root=*) url="${a#*=}";; esac
@@ -191,12 +323,17 @@ final class TinyLinux {
         Path busybox = Path.of("/usr/bin/busybox");
         cpio.file("bin/busybox", Files.readAllBytes(busybox), 0755);
         for (String applet : applets) cpio.symlink("bin/" + applet, "busybox");
-        for (Path lib : libraries(busybox)) {
+        hostLibraries(cpio, busybox);
+        return cpio;
+    }
+
+    /** The machine's libraries {@code binary} loads, at their own paths (each once, whoever else needs it). */
+    private static void hostLibraries(Cpio cpio, Path binary) throws Exception {
+        for (Path lib : libraries(binary)) {
             Path parent = lib.getParent();
             for (int i = 1; i <= parent.getNameCount(); i++) cpio.dir(parent.subpath(0, i).toString());
-            cpio.file(lib.toString().substring(1), Files.readAllBytes(lib.toRealPath()), 0755);
+            cpio.fileOnce(lib.toString().substring(1), Files.readAllBytes(lib.toRealPath()), 0755);
         }
-        return cpio;
     }
 
     /** Puts {@code modules} into /modules and returns the insmod lines that load them in order. */
@@ -223,6 +360,7 @@ final class TinyLinux {
     static final class Cpio {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private final Set<String> dirs = new LinkedHashSet<>();
+        private final Set<String> files = new java.util.HashSet<>();
         private int ino = 1;
 
         void dir(String name) {
@@ -231,6 +369,11 @@ final class TinyLinux {
 
         void file(String name, byte[] data, int mode) {
             entry(name, 0100000 | mode, 0, 0, data);
+        }
+
+        /** A file that several programs bring (a shared library): the first one in wins. */
+        void fileOnce(String name, byte[] data, int mode) {
+            if (files.add(name)) file(name, data, mode);
         }
 
         void symlink(String name, String target) {
