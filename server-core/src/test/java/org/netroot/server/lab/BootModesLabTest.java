@@ -233,4 +233,58 @@ class BootModesLabTest {
             assertTrue(events.stream().noneMatch(e -> e.type() == BootEventType.ERROR), "" + events);
         }
     }
+
+    @Test
+    void anInstallerWritesTheBlankVolumeThenThePcBootsWhatItWroteAndSwitchesToSanboot() throws Exception {
+        String mac = "52:54:00:49:4e:01";
+        Path work = work("install");
+        Path system = BootDisks.biosDisk(); // the lab's boot sector: prints its banner, leaves through isa-debug-exit
+        Path initrd = TinyLinux.installerInitramfs(work, debian(), system);
+        try (LabNetwork net = LabNetwork.create("install", work);
+             NetrootProcess netroot = new NetrootProcess(net)) {
+            netroot.cli("volume", "create", "disk-install", "--size", "32M");
+            netroot.addClient("pc-install", mac, "disk-install");
+            netroot.cli("asset", "add", debian().kernel().toString(), "debian-kernel");
+            netroot.cli("asset", "add", initrd.toString(), "installer-initrd", "--kind", "initrd");
+            netroot.cli("client", "edit", "pc-install", "--boot", "install", "--installer", "debian-kernel",
+                    "--initrd", "installer-initrd", "--cmdline", "console=ttyS0,115200 panic=-1 netroot.ip=${ip}",
+                    "--then", "sanboot");
+            netroot.serveFull();
+            // one power-on: the installer writes the volume and reboots, the PC then boots what it wrote
+            try (QemuClient pc = QemuClient.bios(net, mac).withMemory(512).withReboots().start()) {
+                QemuClient.Outcome outcome = pc.awaitSerial(BootDisks.DONE, KERNEL_TIMEOUT);
+                assertTrue(outcome.sawText() && outcome.exitedWith(BootDisks.SUCCESS_EXIT_CODE),
+                        pc.failureReport(outcome, netroot.log()));
+                String serial = outcome.serial();
+                int installed = serial.indexOf(TinyLinux.INSTALLED);
+                assertTrue(installed >= 0 && serial.indexOf(BootDisks.BIOS_BANNER, installed) > installed,
+                        "the installer wrote the volume, then the volume booted:\n" + serial);
+            }
+            // the next power-on asks for its script again without going back to the installer: the install is done
+            try (QemuClient pc = QemuClient.bios(net, mac).start()) {
+                QemuClient.Outcome outcome = pc.awaitSerial(BootDisks.DONE, LabBoot.BOOT_TIMEOUT);
+                assertTrue(outcome.sawText() && outcome.exitedWith(BootDisks.SUCCESS_EXIT_CODE),
+                        pc.failureReport(outcome, netroot.log()));
+            }
+            netroot.stop();
+            List<BootEvent> events = netroot.storedEvents().stream().filter(e -> mac.equals(e.mac())).toList();
+            List<String> scripts = events.stream().filter(e -> e.type() == BootEventType.SCRIPT_SERVED)
+                    .map(BootEvent::detail).toList();
+            assertTrue(scripts.size() == 3 && scripts.get(0).startsWith("install onto iqn.2026-01.org.netroot:pc-install from")
+                    && scripts.get(1).contains("the volume first") && scripts.get(2).contains("the volume first"),
+                    "installer, then the volume twice: " + scripts);
+            assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.BOOT_MODE_CHANGED
+                    && e.detail().endsWith("boot mode sanboot from now on")), "" + events);
+            assertTrue(netroot.cli("client", "list").lines().anyMatch(l -> l.startsWith("pc-install") && l.contains("mode=sanboot")),
+                    netroot.cli("client", "list"));
+            byte[] written = Files.readAllBytes(netroot.exportVolume("disk-install", work.resolve("exported.img")));
+            byte[] image = Files.readAllBytes(system);
+            // LBA 0-1 and 3 on as the installer wrote them; LBA 2 is where the booted system left its marker
+            assertTrue(java.util.Arrays.equals(written, 0, 1024, image, 0, 1024)
+                    && java.util.Arrays.equals(written, 1536, image.length, image, 1536, image.length),
+                    "the volume holds the system the installer wrote");
+            assertEquals(BootDisks.MARKER, new String(written, 1024, BootDisks.MARKER.length(),
+                    java.nio.charset.StandardCharsets.US_ASCII), "the system booted from the volume wrote to it");
+        }
+    }
 }

@@ -39,6 +39,7 @@ final class QemuClient implements AutoCloseable {
     private long startedNanos;
     private int memoryMiB = 256;
     private boolean serialInput;
+    private boolean reboots;
     private SocketChannel keyboard;
 
     private QemuClient(LabNetwork net, Firmware firmware, String mac, Path dir) {
@@ -77,6 +78,15 @@ final class QemuClient implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The PC reboots when its OS reboots it (firmware, iPXE and DHCP again, one serial log for all), rather
+     * than QEMU exiting as it does by default ({@code -no-reboot}).
+     */
+    QemuClient withReboots() {
+        this.reboots = true;
+        return this;
+    }
+
     /** Plugs a new tap into br0 and powers the PC on. */
     QemuClient start() throws IOException, InterruptedException {
         return startOn("br0");
@@ -86,10 +96,11 @@ final class QemuClient implements AutoCloseable {
     QemuClient startOn(String bridge) throws IOException, InterruptedException {
         String tap = net.addTap(bridge);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-display", "none",
-                "-m", Integer.toString(memoryMiB), "-no-reboot",
+                "-m", Integer.toString(memoryMiB),
                 "-monitor", "unix:" + monitor + ",server,nowait",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no"));
+        if (!reboots) cmd.add("-no-reboot");
         if (serialInput) {
             cmd.addAll(List.of("-chardev", "socket,id=console,path=" + dir.resolve("serial.sock")
                     + ",server=on,wait=off,logfile=" + serial, "-serial", "chardev:console"));

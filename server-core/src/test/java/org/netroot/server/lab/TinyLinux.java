@@ -24,6 +24,7 @@ import org.netroot.server.testing.Processes;
 final class TinyLinux {
     static final String SAID = "NETROOT-KERNEL ";
     static final String DONE = SAID + "done, powering off";
+    static final String INSTALLED = SAID + "installer: system written, rebooting";
     private static final String TREE = "debian12-iscsi-root-v1.tar";
 
     private TinyLinux() {
@@ -108,17 +109,7 @@ final class TinyLinux {
     static Path initramfs(Path work, DebianKernel kernel) throws Exception {
         Cpio cpio = busybox(List.of("sh", "mount", "cat", "echo", "poweroff", "sleep", "insmod", "ip", "mkdir", "ls",
                 "dmesg", "tail"));
-        for (String dir : List.of("mnt", "etc", "etc/iscsi", "run", "run/lock", "var", "var/lock", "tmp")) cpio.dir(dir);
-        List<Path> modules = new ArrayList<>(kernel.ibftModules());
-        // crc32c: ext4 will not mount without it, and iscsi_tcp cannot create a connection (-ENOMEM to iscsistart)
-        modules.addAll(debianModules(work, "e1000", "crc32c_generic", "iscsi_tcp", "sd_mod", "nbd", "ext4"));
-        String insmod = modules(cpio, modules);
-        DebianProgram iscsistart = debianProgram(work, "usr/sbin/iscsistart");
-        cpio.dir("iscsi");
-        cpio.file("iscsi/iscsistart", Files.readAllBytes(iscsistart.binary()), 0755);
-        for (var lib : iscsistart.libraries().entrySet()) {
-            cpio.file("iscsi/" + lib.getKey(), Files.readAllBytes(lib.getValue()), 0755);
-        }
+        String insmod = iscsiInitiator(cpio, work, kernel, "nbd", "ext4");
         Path nbdClient = Path.of("/usr/sbin/nbd-client");
         cpio.file("bin/nbd-client", Files.readAllBytes(nbdClient), 0755);
         hostLibraries(cpio, nbdClient);
@@ -138,15 +129,12 @@ final class TinyLinux {
                   echo "%1$sibft: none"
                 fi
                 for a in $(cat /proc/cmdline); do
-                  case "$a" in netroot.ip=*) ip="${a#*=}";; nbdroot=*) nbd="${a#*=}";; esac
+                  case "$a" in nbdroot=*) nbd="${a#*=}";; esac
                 done
-                i=0; while [ ! -d /sys/class/net/eth0 ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done
-                ip link set eth0 up
-                ip addr add "$ip/24" dev eth0
-                i=0; until [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] || [ $i -ge 20 ]; do sleep 1; i=$((i+1)); done
+                %5$s
                 if [ -d $b/target0 ]; then
                   transport=iscsi
-                  /iscsi/ld-linux-x86-64.so.2 --library-path /iscsi /iscsi/iscsistart -b 2>&1 | tail -5
+                  %6$s
                   dev=/dev/sda
                 elif [ -n "$nbd" ]; then
                   transport=nbd
@@ -164,9 +152,78 @@ final class TinyLinux {
                 echo "%4$s"
                 poweroff -f
                 sleep 30
-                """).formatted(SAID, insmod, ROOT_MARKER_FILE, DONE)
+                """).formatted(SAID, insmod, ROOT_MARKER_FILE, DONE, NETWORK_UP, ISCSI_LOGIN)
                 .getBytes(StandardCharsets.US_ASCII), 0755);
         Path out = work.resolve("initrd.cpio");
+        Files.write(out, cpio.finish());
+        return out;
+    }
+
+    /** Shell lines that bring up eth0 with {@code netroot.ip=} from the command line and wait for its link. */
+    private static final String NETWORK_UP = """
+            for a in $(cat /proc/cmdline); do case "$a" in netroot.ip=*) ip="${a#*=}";; esac; done
+            i=0; while [ ! -d /sys/class/net/eth0 ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done
+            ip link set eth0 up
+            ip addr add "$ip/24" dev eth0
+            i=0; until [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] || [ $i -ge 20 ]; do sleep 1; i=$((i+1)); done
+            """.strip();
+
+    /** Shell line that logs in to the iBFT's target with Debian's iscsistart (see {@link #iscsiInitiator}). */
+    private static final String ISCSI_LOGIN =
+            "/iscsi/ld-linux-x86-64.so.2 --library-path /iscsi /iscsi/iscsistart -b 2>&1 | tail -5";
+
+    /**
+     * Puts into {@code cpio} what logs in to the volume iPXE described in the iBFT: Debian's iBFT, e1000,
+     * crc32c, iscsi_tcp and sd_mod modules (plus {@code moreModules}), and iscsistart with its libraries
+     * under /iscsi; returns the insmod lines.
+     */
+    private static String iscsiInitiator(Cpio cpio, Path work, DebianKernel kernel, String... moreModules) throws Exception {
+        for (String dir : List.of("mnt", "etc", "etc/iscsi", "run", "run/lock", "var", "var/lock", "tmp")) cpio.dir(dir);
+        List<Path> modules = new ArrayList<>(kernel.ibftModules());
+        List<String> names = new ArrayList<>(List.of("e1000", "crc32c_generic", "iscsi_tcp", "sd_mod"));
+        names.addAll(List.of(moreModules));
+        // crc32c: ext4 will not mount without it, and iscsi_tcp cannot create a connection (-ENOMEM to iscsistart)
+        modules.addAll(debianModules(work, names.toArray(String[]::new)));
+        DebianProgram iscsistart = debianProgram(work, "usr/sbin/iscsistart");
+        cpio.dir("iscsi");
+        cpio.file("iscsi/iscsistart", Files.readAllBytes(iscsistart.binary()), 0755);
+        for (var lib : iscsistart.libraries().entrySet()) {
+            cpio.file("iscsi/" + lib.getKey(), Files.readAllBytes(lib.getValue()), 0755);
+        }
+        return modules(cpio, modules);
+    }
+
+    /**
+     * A test installer's initramfs for install mode: logs in to the volume iPXE sanhook'd (through the
+     * iBFT, as the kernel mode's does), writes {@code system} (a disk image) onto it whole, syncs and
+     * reboots the PC, which then boots what it wrote.
+     */
+    static Path installerInitramfs(Path work, DebianKernel kernel, Path system) throws Exception {
+        Cpio cpio = busybox(List.of("sh", "mount", "cat", "echo", "sleep", "insmod", "ip", "tail", "dd", "sync",
+                "reboot", "poweroff"));
+        String insmod = iscsiInitiator(cpio, work, kernel);
+        cpio.file("system.img", Files.readAllBytes(system), 0644);
+        cpio.file("init", ("""
+                #!/bin/sh
+                export PATH=/bin
+                mount -t proc proc /proc
+                mount -t sysfs sysfs /sys
+                echo 1 > /proc/sys/kernel/printk  # the kernel's own lines would land inside ours
+                mount -t devtmpfs dev /dev
+                %2$s
+                %3$s
+                %4$s
+                i=0; until [ -b /dev/sda ] || [ $i -ge 30 ]; do sleep 1; i=$((i+1)); done
+                if [ ! -b /dev/sda ]; then echo "%1$sinstaller: no SAN disk"; poweroff -f; fi
+                echo "%1$sinstaller: writing the system onto /dev/sda ($(cat /sys/block/sda/size) sectors)"
+                dd if=/system.img of=/dev/sda bs=1M conv=fsync 2>&1 | tail -1
+                sync
+                echo "%5$s"
+                reboot -f
+                sleep 30
+                """).formatted(SAID, insmod, NETWORK_UP, ISCSI_LOGIN, INSTALLED)
+                .getBytes(StandardCharsets.US_ASCII), 0755);
+        Path out = work.resolve("installer-initrd.cpio");
         Files.write(out, cpio.finish());
         return out;
     }
