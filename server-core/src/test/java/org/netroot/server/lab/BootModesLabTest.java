@@ -3,12 +3,15 @@ package org.netroot.server.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -26,8 +29,15 @@ import org.netroot.server.testing.BootDisks;
  * the client's volume (the lab's boot sector, which prints and leaves through isa-debug-exit);</li>
  * <li>kernel: Debian's kernel and a tiny initramfs from the asset library over HTTP, with a templated
  * command line; the initramfs prints the command line it got and the iBFT iPXE left (the volume was
- * attached for it), so the test sees every variable expanded for this PC.</li>
+ * attached for it), so the test sees every variable expanded for this PC, then mounts its root from the
+ * volume over iSCSI (Debian's iscsistart, from the iBFT) and prints a marker only that volume holds; a
+ * second boot with an NBD-only line mounts it over NBD;</li>
+ * <li>ramdisk: the initramfs fetches the root image into RAM and switches to it; the test stops the
+ * server and the PC still answers on its serial console from its RAM root;</li>
+ * <li>install: a test installer writes a boot disk onto the blank volume and reboots, the PC boots
+ * what it wrote, and the next power-on switches the client to sanboot.</li>
  * </ul>
+ * The Debian kernel and the kernel-mode initramfs are built once for the class.
  */
 @Tag("lab")
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
@@ -57,7 +67,7 @@ class BootModesLabTest {
 
     /** Text only this run's volume holds, so the console can only print it by reading the volume. */
     private static String marker(String volume) {
-        return "root file system of " + volume + " " + Long.toHexString(new java.util.Random().nextLong() & Long.MAX_VALUE);
+        return "root file system of " + volume + " " + Long.toHexString(new Random().nextLong() & Long.MAX_VALUE);
     }
 
     private static Path work(String label) throws Exception {
@@ -95,6 +105,7 @@ class BootModesLabTest {
 
     @Test
     void debiansKernelBootsOverHttpWithItsCommandLineExpandedForThisPc() throws Exception {
+        LabPrerequisites.assumeLinuxBootModes();
         String mac = "52:54:00:4b:45:01";
         Path work = work("kernel");
         Path kernel = debian().kernel();
@@ -156,6 +167,7 @@ class BootModesLabTest {
 
     @Test
     void debiansKernelMountsItsRootFromTheVolumeOverNbd() throws Exception {
+        LabPrerequisites.assumeLinuxBootModes();
         String mac = "52:54:00:4e:42:01";
         Path work = work("kernel-nbd");
         String marker = marker("disk-nbd");
@@ -189,11 +201,12 @@ class BootModesLabTest {
 
     @Test
     void aRamdiskClientFetchesItsRootIntoRamAndGoesOnAnsweringWithTheServerStopped() throws Exception {
+        LabPrerequisites.assumeLinuxBootModes();
         String mac = "52:54:00:52:44:01";
         Path work = work("ramdisk");
         String ready = "NETROOT-RAMDISK root in RAM, shell on the console";
         // only in the root image, and the image's init never prints it: the console can answer it only from there
-        String secret = "secret-" + Long.toHexString(new java.util.Random().nextLong() & Long.MAX_VALUE);
+        String secret = "secret-" + Long.toHexString(new Random().nextLong() & Long.MAX_VALUE);
         Path kernel = debian().kernel();
         Path initrd = TinyLinux.ramdiskInitramfs(work, TinyLinux.debianModules(work, "e1000"));
         Path image = TinyLinux.rootImage(work, ready, secret);
@@ -236,6 +249,7 @@ class BootModesLabTest {
 
     @Test
     void anInstallerWritesTheBlankVolumeThenThePcBootsWhatItWroteAndSwitchesToSanboot() throws Exception {
+        LabPrerequisites.assumeLinuxBootModes();
         String mac = "52:54:00:49:4e:01";
         Path work = work("install");
         Path system = BootDisks.biosDisk(); // the lab's boot sector: prints its banner, leaves through isa-debug-exit
@@ -280,11 +294,11 @@ class BootModesLabTest {
             byte[] written = Files.readAllBytes(netroot.exportVolume("disk-install", work.resolve("exported.img")));
             byte[] image = Files.readAllBytes(system);
             // LBA 0-1 and 3 on as the installer wrote them; LBA 2 is where the booted system left its marker
-            assertTrue(java.util.Arrays.equals(written, 0, 1024, image, 0, 1024)
-                    && java.util.Arrays.equals(written, 1536, image.length, image, 1536, image.length),
+            assertTrue(Arrays.equals(written, 0, 1024, image, 0, 1024)
+                    && Arrays.equals(written, 1536, image.length, image, 1536, image.length),
                     "the volume holds the system the installer wrote");
             assertEquals(BootDisks.MARKER, new String(written, 1024, BootDisks.MARKER.length(),
-                    java.nio.charset.StandardCharsets.US_ASCII), "the system booted from the volume wrote to it");
+                    StandardCharsets.US_ASCII), "the system booted from the volume wrote to it");
         }
     }
 }

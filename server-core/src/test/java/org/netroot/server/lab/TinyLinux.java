@@ -7,19 +7,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.netroot.server.testing.Processes;
 
 /**
- * What the kernel-mode lab boots: Debian 12's kernel (from the Debian tree {@link LinuxRootLabTest}
- * builds once per cache folder) and a tiny initramfs built here around the machine's busybox and
- * that kernel's iBFT modules. Its init prints {@code /proc/cmdline} and what the iBFT iPXE left
- * says ({@link #SAID} lines) on the serial console, then powers the PC off.
+ * What the Linux boot-mode labs boot: Debian 12's kernel (from the Debian tree {@link LinuxRootLabTest}
+ * builds once per cache folder) and tiny initramfs images built here around the machine's busybox,
+ * that kernel's modules and, for iSCSI, the tree's iscsistart. They say what they do in {@link #SAID}
+ * lines on the serial console:
+ * <ul>
+ * <li>{@link #initramfs} (kernel mode): prints {@code /proc/cmdline} and the iBFT, mounts its root from
+ * the client's volume over iSCSI or NBD, prints the volume's marker, powers off;</li>
+ * <li>{@link #ramdiskInitramfs} + {@link #rootImage} (ramdisk mode): fetches the root image over HTTP
+ * into RAM, switches to it and leaves a shell on the console;</li>
+ * <li>{@link #installerInitramfs} (install mode): writes a disk image onto the sanhook'd volume, reboots.</li>
+ * </ul>
  */
 final class TinyLinux {
     static final String SAID = "NETROOT-KERNEL ";
@@ -74,7 +87,7 @@ final class TinyLinux {
         String modulesDir = depFile.substring(0, depFile.lastIndexOf('/') + 1);
         Processes.Result dep = Processes.run(60, "tar", "-xOf", tarball.toString(), depFile);
         if (dep.exitCode() != 0) throw new IOException("tar -xOf " + depFile + ": " + dep.all());
-        java.util.Map<String, List<String>> needs = new java.util.HashMap<>();
+        Map<String, List<String>> needs = new HashMap<>();
         for (String line : dep.stdout().lines().toList()) {
             int colon = line.indexOf(':');
             String rest = line.substring(colon + 1).strip();
@@ -86,7 +99,7 @@ final class TinyLinux {
                     .orElseThrow(() -> new IOException("Debian's kernel has no module " + name));
             // modules.dep lists a module's needs so that the last is loaded first (as modprobe does)
             List<String> first = new ArrayList<>(needs.get(module));
-            java.util.Collections.reverse(first);
+            Collections.reverse(first);
             ordered.addAll(first);
             ordered.add(module);
         }
@@ -247,15 +260,15 @@ final class TinyLinux {
      * DT_NEEDED in the tree, not on this machine) and the tree's loader as {@code ld-linux-x86-64.so.2}:
      * run as {@code LOADER --library-path DIR PROGRAM} it never mixes with the machine's own libraries.
      */
-    record DebianProgram(Path binary, java.util.Map<String, Path> libraries) {
+    record DebianProgram(Path binary, Map<String, Path> libraries) {
     }
 
     static DebianProgram debianProgram(Path work, String program) throws Exception {
         Path tarball = LinuxRootLabTest.CACHE.resolve(TREE);
         Processes.Result list = Processes.run(300, "tar", "-tvf", tarball.toString());
         if (list.exitCode() != 0) throw new IOException("tar -tvf " + tarball + ": " + list.all());
-        java.util.Map<String, String> links = new java.util.HashMap<>();
-        Set<String> members = new java.util.HashSet<>();
+        Map<String, String> links = new HashMap<>();
+        Set<String> members = new HashSet<>();
         Matcher line = Pattern.compile("^(\\S)\\S*\\s+\\S+\\s+\\d+\\s+\\S+\\s+\\S+\\s+(.*)$", Pattern.MULTILINE)
                 .matcher(list.stdout());
         while (line.find()) {
@@ -270,8 +283,8 @@ final class TinyLinux {
         }
         String libDir = "usr/lib/x86_64-linux-gnu/";
         Path out = Files.createDirectories(work.resolve("debian-programs"));
-        java.util.Map<String, Path> libs = new java.util.LinkedHashMap<>();
-        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+        Map<String, Path> libs = new LinkedHashMap<>();
+        ArrayDeque<String> todo = new ArrayDeque<>();
         Path binary = extract(tarball, out, resolve(program, links, members));
         todo.add(binary.toString());
         libs.put("ld-linux-x86-64.so.2", extract(tarball, out, resolve(libDir + "ld-linux-x86-64.so.2", links, members)));
@@ -294,7 +307,7 @@ final class TinyLinux {
     }
 
     /** The regular file {@code path} names in the tree, following symbolic links (relative or absolute). */
-    private static String resolve(String path, java.util.Map<String, String> links, Set<String> members) throws IOException {
+    private static String resolve(String path, Map<String, String> links, Set<String> members) throws IOException {
         String p = path;
         for (int hops = 0; links.containsKey(p); hops++) {
             if (hops > 10) throw new IOException("link loop at " + path);
@@ -329,12 +342,8 @@ final class TinyLinux {
                 mount -t sysfs sysfs /sys
                 echo 1 > /proc/sys/kernel/printk  # the kernel's own lines would land inside ours
                 %s
-                for a in $(cat /proc/cmdline); do
-                  case "$a" in netroot.ip=*) ip="${a#*=}";; netroot.root=*) url="${a#*=}";; esac
-                done
-                i=0; while [ ! -d /sys/class/net/eth0 ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done
-                ip link set eth0 up
-                ip addr add "$ip/24" dev eth0
+                for a in $(cat /proc/cmdline); do case "$a" in netroot.root=*) url="${a#*=}";; esac; done
+                %s
                 echo "%sfetching $url as $ip"
                 i=0; until wget -q -O /root.cpio "$url"; do
                   i=$((i+1)); [ $i -ge 20 ] && { echo "%scannot fetch $url"; poweroff -f; }; sleep 1
@@ -344,7 +353,7 @@ final class TinyLinux {
                 rm /root.cpio
                 echo "%sroot image unpacked into RAM, switching to it"
                 exec switch_root /root /init
-                """).formatted(insmod, SAID, SAID, SAID)
+                """).formatted(insmod, NETWORK_UP, SAID, SAID, SAID)
                 .getBytes(StandardCharsets.US_ASCII), 0755);
         Path out = work.resolve("ramdisk-initrd.cpio");
         Files.write(out, cpio.finish());
@@ -417,7 +426,7 @@ final class TinyLinux {
     static final class Cpio {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private final Set<String> dirs = new LinkedHashSet<>();
-        private final Set<String> files = new java.util.HashSet<>();
+        private final Set<String> files = new HashSet<>();
         private int ino = 1;
 
         void dir(String name) {
