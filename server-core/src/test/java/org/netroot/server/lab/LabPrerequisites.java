@@ -52,6 +52,15 @@ final class LabPrerequisites {
         assumeTrue(Files.isRegularFile(Path.of("/usr/lib/syslinux/mbr/mbr.bin")), "lab test skipped: missing mbr.bin [syslinux-common]");
     }
 
+    /**
+     * What {@link TinyLinux} builds its initramfs images from: the machine's busybox (and nbd-client for an
+     * NBD root), mkfs.ext4 for the marker volume, readelf to find what Debian's iscsistart loads.
+     */
+    static void assumeLinuxBootModes() {
+        assumeNothingMissing(missing(List.of("busybox [busybox]", "ldd [libc-bin]", "tar [tar]", "readelf [binutils]",
+                "mkfs.ext4 [e2fsprogs]", "nbd-client [nbd-client]")));
+    }
+
     /** The home router of the proxy-mode tests. */
     static void assumeHomeRouter() {
         assumeNothingMissing(missing(List.of("dnsmasq [dnsmasq-base]")));

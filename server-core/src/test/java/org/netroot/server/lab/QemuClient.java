@@ -41,6 +41,9 @@ final class QemuClient implements AutoCloseable {
     private Process process;
     private long startedNanos;
     private int memoryMiB = 256;
+    private boolean serialInput;
+    private boolean reboots;
+    private SocketChannel keyboard;
 
     private QemuClient(LabNetwork net, Firmware firmware, String mac, Path dir) {
         this.net = net;
@@ -73,6 +76,24 @@ final class QemuClient implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The serial port also takes input for the next {@link #start}: a socket chardev (whose log file is the
+     * serial log the other methods read) that {@link #typeOnSerial} writes to, as someone at the console would.
+     */
+    QemuClient withSerialInput() {
+        this.serialInput = true;
+        return this;
+    }
+
+    /**
+     * The PC reboots when its OS reboots it (firmware, iPXE and DHCP again, one serial log for all), rather
+     * than QEMU exiting as it does by default ({@code -no-reboot}).
+     */
+    QemuClient withReboots() {
+        this.reboots = true;
+        return this;
+    }
+
     /** Plugs a new tap into br0 and powers the PC on. */
     QemuClient start() throws IOException, InterruptedException {
         return startOn("br0");
@@ -82,10 +103,17 @@ final class QemuClient implements AutoCloseable {
     QemuClient startOn(String bridge) throws IOException, InterruptedException {
         String tap = net.addTap(bridge);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-display", "none",
-                "-m", Integer.toString(memoryMiB), "-no-reboot", "-serial", "file:" + serial,
+                "-m", Integer.toString(memoryMiB),
                 "-monitor", "unix:" + monitor + ",server,nowait",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-netdev", "tap,id=n0,ifname=" + tap + ",script=no,downscript=no"));
+        if (!reboots) cmd.add("-no-reboot");
+        if (serialInput) {
+            cmd.addAll(List.of("-chardev", "socket,id=console,path=" + dir.resolve("serial.sock")
+                    + ",server=on,wait=off,logfile=" + serial, "-serial", "chardev:console"));
+        } else {
+            cmd.addAll(List.of("-serial", "file:" + serial));
+        }
         if (firmware == Firmware.BIOS) {
             cmd.addAll(List.of("-device", "e1000,netdev=n0,mac=" + mac, "-boot", "n"));
         } else {
@@ -133,6 +161,42 @@ final class QemuClient implements AutoCloseable {
         return new Outcome(seen, exit, Duration.ofNanos(System.nanoTime() - startedNanos), serialText());
     }
 
+    /** Waits until {@code text} is on the serial port, whether or not QEMU goes on running; false if it never came. */
+    boolean awaitText(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (serialText().contains(text)) return true;
+            if (!process.isAlive()) return serialText().contains(text);
+            Thread.sleep(250);
+        }
+        return serialText().contains(text);
+    }
+
+    /**
+     * Types {@code line} and Enter on the serial console ({@link #withSerialInput} only). The connection stays
+     * open until {@link #close}; what QEMU sends back on it is drained and dropped (the log file has it).
+     */
+    void typeOnSerial(String line) throws IOException {
+        if (!serialInput) throw new IllegalStateException("start the client withSerialInput() to type on it");
+        if (keyboard == null) {
+            keyboard = SocketChannel.open(StandardProtocolFamily.UNIX);
+            keyboard.connect(UnixDomainSocketAddress.of(dir.resolve("serial.sock")));
+            SocketChannel ch = keyboard;
+            Thread.ofVirtual().start(() -> {
+                ByteBuffer sink = ByteBuffer.allocate(4096);
+                try {
+                    while (ch.read(sink.clear()) >= 0) {
+                        // dropped: QEMU's log file keeps the serial output
+                    }
+                } catch (IOException closed) {
+                    // the client closed
+                }
+            });
+        }
+        ByteBuffer bytes = ByteBuffer.wrap((line + "\r").getBytes(StandardCharsets.US_ASCII));
+        while (bytes.hasRemaining()) keyboard.write(bytes);
+    }
+
     String serialText() throws IOException {
         return Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1).replace("\r", "") : "";
     }
@@ -175,6 +239,13 @@ final class QemuClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (keyboard != null) {
+            try {
+                keyboard.close();
+            } catch (IOException ignored) {
+                // QEMU is stopped next anyway
+            }
+        }
         if (process == null) return;
         try {
             Processes.stop(process, 5);
