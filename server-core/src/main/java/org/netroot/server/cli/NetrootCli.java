@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code netroot}: run the server, manage clients and volumes, watch boot events. */
-@Command(name = "netroot", mixinStandardHelpOptions = true, version = "Netroot 0.1.0", scope = CommandLine.ScopeType.INHERIT,
+@Command(name = "netroot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, scope = CommandLine.ScopeType.INHERIT,
         description = "Diskless network boot: DHCP, TFTP, HTTP and iSCSI in one server.",
         subcommands = {ServeCommand.class, ClientCommand.class, VolumeCommand.class, EventsCommand.class,
                 StatusCommand.class, CommandLine.HelpCommand.class},
