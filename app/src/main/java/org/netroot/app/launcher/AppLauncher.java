@@ -34,9 +34,25 @@ public final class AppLauncher implements Callable<Integer> {
         System.exit(code);
     }
 
+    /**
+     * The tray is AWT's: its toolkit opens its X connection and sets Xlib's process-wide error handler
+     * when first used. Done later, on the FX thread while GTK holds an error trap ("XSetErrorHandler()
+     * called with a GDK error trap pushed"), the two corrupted each other's memory: the JVM died in
+     * libc's malloc within seconds in about half the starts under Xvfb. Here, before GTK starts, it cannot.
+     */
+    private static void startAwtBeforeJavaFx() {
+        if (java.awt.GraphicsEnvironment.isHeadless()) return;
+        try {
+            java.awt.SystemTray.isSupported();
+        } catch (RuntimeException | LinkageError e) {
+            // no tray then: TrayIcon.forDesktop asks again and settles on NoTray
+        }
+    }
+
     @Override
     public Integer call() {
         Path dir = dataDir != null ? dataDir.toAbsolutePath() : DataFolder.defaultPath();
+        startAwtBeforeJavaFx();
         NetrootApp.configure(dir, new InProcessServer(dir));
         Application.launch(NetrootApp.class);
         return 0;
