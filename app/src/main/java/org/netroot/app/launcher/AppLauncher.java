@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         description = "Open the Netroot control center: attaches to the server of the data folder, or offers to start one.")
 public final class AppLauncher implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Data folder (database, volumes). Default: $NETROOT_DATA, else /var/lib/netroot as root,"
+            description = "Data folder (database, volumes). Default: $NETROOT_DATA, else /var/lib/netroot (the service's, when installed or as root),"
                     + " else ~/.local/share/netroot")
     Path dataDir;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Diskless network boot: DHCP, TFTP, HTTP and iSCSI in one server.",
         subcommands = {ServeCommand.class, ClientCommand.class, VolumeCommand.class, EventsCommand.class,
                 StatusCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "The control center (a window): ./netroot app [--data DIR]%n"})
+        footer = {"", "The control center (a window): netroot-app [--data DIR] (in a checkout: ./netroot app)%n"})
 public final class NetrootCli {
     public static void main(String[] args) {
         System.exit(run(args));
