@@ -35,11 +35,16 @@ public final class DataFolderAccess {
 
     /**
      * Why this user cannot open {@code dataDir} themselves while no server runs for it: it is another
-     * user's folder (only its server opens the database). Empty when they may, or when it does not exist yet.
+     * user's folder (only its server opens the database). Root too is refused: the database, volumes and
+     * settings it made there would be root's, and the service's user could no longer open them. Empty
+     * when they may, or when it does not exist yet.
      */
     public static Optional<String> offlineProblem(Path dataDir) {
-        if (!Files.isDirectory(dataDir) || Files.isWritable(dataDir)) return Optional.empty();
-        String owner = attributes(dataDir).map(a -> a.owner().getName()).orElse("another user");
+        if (!Files.isDirectory(dataDir)) return Optional.empty();
+        Optional<String> ownerName = attributes(dataDir).map(a -> a.owner().getName());
+        boolean mine = ownerName.map(o -> o.equals(System.getProperty("user.name"))).orElse(Files.isWritable(dataDir));
+        if (mine) return Optional.empty();
+        String owner = ownerName.orElse("another user");
         String start = dataDir.equals(DataFolder.SYSTEM)
                 ? "start the service: `sudo systemctl start netroot-server`"
                 : "start its server (`netroot serve --data " + dataDir + "` as " + owner + ")";

@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.ControlEndpoint;
+import org.netroot.server.api.Netroot;
 import org.netroot.server.api.PrivateFiles;
 import org.netroot.server.api.ServerStartup;
 import org.netroot.server.testing.AsNobody;
@@ -88,6 +89,21 @@ class ControlGroupTest {
         assertEquals(1, stopped.exitCode(), stopped.all());
         assertTrue(stopped.stderr().contains("no Netroot server runs for " + data + ", and only its owner root may open it"
                 + " without one: start its server"), stopped.all());
+    }
+
+    /** Root's command, with the service stopped, leaves the service's folder alone: what it made there would be root's. */
+    @Test
+    void rootDoesNotOpenAnotherUsersFolderItself() throws Exception {
+        assumeTrue(Processes.isRoot(), "needs root to give a folder to user nobody");
+        Path data = Files.createDirectory(tmp.resolve("nobodys"));
+        Files.getFileAttributeView(data, PosixFileAttributeView.class).setOwner(
+                data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Netroot.attach(data).close());
+        assertTrue(e.getMessage().contains("no Netroot server runs for " + data + ", and only its owner nobody may open it"
+                + " without one: start its server (`netroot serve --data " + data + "` as nobody)"), e.getMessage());
+        try (var files = Files.list(data)) {
+            assertEquals(List.of(), files.toList(), "nothing made in nobody's folder");
+        }
     }
 
     private static List<String> asNobody(Path work, Path data, String groups) throws IOException {
