@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Where a running server's control API listens and the token it wants, kept in
- * {@code <data>/control.json}, readable only by the user who runs the server.
+ * {@code <data>/control.json}, readable only by the user who runs the server (and by its control
+ * group, when it has one: {@link PrivateFiles}).
  */
 public record ControlEndpoint(int port, String token) {
     public static final String FILE_NAME = "control.json";
@@ -26,7 +27,12 @@ public record ControlEndpoint(int port, String token) {
     }
 
     public void write(Path dataDir) throws IOException {
-        PrivateFiles.writeAtomically(file(dataDir), new ObjectMapper().writeValueAsString(this));
+        write(dataDir, null);
+    }
+
+    /** Publishes this endpoint; {@code group} (may be null) may read it too. */
+    public void write(Path dataDir, String group) throws IOException {
+        PrivateFiles.writeAtomically(file(dataDir), new ObjectMapper().writeValueAsString(this), group);
     }
 
     public static Optional<ControlEndpoint> read(Path dataDir) {

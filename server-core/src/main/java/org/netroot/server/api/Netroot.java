@@ -30,9 +30,16 @@ public final class Netroot {
      * the data folder is never opened under it. {@code progress} hears one line while waiting.
      */
     public static NetrootControl attach(Path dataDir, Consumer<String> progress) {
+        // another user's folder (the service's): say how to get the right, not "no server runs"
+        DataFolderAccess.controlProblem(dataDir).ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
         ServerStartup.awaitStartingServer(dataDir, STARTING_WAIT, progress);
         Optional<RemoteControl> remote = RemoteControl.connect(dataDir);
         if (remote.isPresent()) return remote.get();
+        DataFolderAccess.offlineProblem(dataDir).ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
         try {
             return offline(dataDir);
         } catch (RuntimeException e) {

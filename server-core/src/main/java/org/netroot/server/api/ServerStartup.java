@@ -78,6 +78,14 @@ public final class ServerStartup {
      * is closed or the process ends. Fails, naming the other server, when one holds the folder.
      */
     public static ServerLock lock(Path dataDir) {
+        return lock(dataDir, null);
+    }
+
+    /**
+     * As {@link #lock(Path)}; the lock file is readable by {@code group} (may be null) too, so its
+     * members see that a server holds the folder (a look at the lock needs reading it).
+     */
+    public static ServerLock lock(Path dataDir, String group) {
         Object key = key(dataDir);
         Path file = dataDir.resolve(LOCK_FILE);
         // reserved before any channel opens: a second channel's close would drop the first one's lock
@@ -91,6 +99,7 @@ public final class ServerStartup {
             } catch (UnsupportedOperationException e) {
                 ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
+            if (group != null) PrivateFiles.shareWithGroup(file, group);
             long deadline = System.nanoTime() + LOCK_RETRY.toNanos();
             while (true) {
                 FileLock got = null;
@@ -207,6 +216,11 @@ public final class ServerStartup {
      * is replaced.
      */
     public static Announcement announce(Path dataDir) {
+        return announce(dataDir, null);
+    }
+
+    /** As {@link #announce(Path)}; {@code group} (may be null) may read the marker too. */
+    public static Announcement announce(Path dataDir, String group) {
         if (!HELD.containsKey(key(dataDir))) {
             throw new IllegalStateException("lock " + dataDir.resolve(LOCK_FILE) + " (ServerStartup.lock) before announcing");
         }
@@ -215,7 +229,7 @@ public final class ServerStartup {
         String text = "pid=" + me.pid() + "\nprocessStart=" + me.info().startInstant().map(Instant::toString).orElse("")
                 + "\nannounced=" + Instant.now() + "\n";
         try {
-            PrivateFiles.writeAtomically(file, text); // readers never see half a marker
+            PrivateFiles.writeAtomically(file, text, group); // readers never see half a marker
             return new Announcement(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

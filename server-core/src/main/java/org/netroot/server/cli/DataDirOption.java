@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** {@code --data}: the folder holding the database, volumes and the control API token. */
 final class DataDirOption {
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Data folder (database, volumes). Default: $NETROOT_DATA, else /var/lib/netroot as root,"
+            description = "Data folder (database, volumes). Default: $NETROOT_DATA, else /var/lib/netroot (the service's, when installed or as root),"
                     + " else ~/.local/share/netroot")
     Path dataDir;
 

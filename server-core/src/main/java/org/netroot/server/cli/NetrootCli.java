@@ -5,11 +5,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code netroot}: run the server, manage clients and volumes, watch boot events. */
-@Command(name = "netroot", mixinStandardHelpOptions = true, version = "Netroot 0.1.0", scope = CommandLine.ScopeType.INHERIT,
+@Command(name = "netroot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, scope = CommandLine.ScopeType.INHERIT,
         description = "Diskless network boot: DHCP, TFTP, HTTP and iSCSI in one server.",
         subcommands = {ServeCommand.class, ClientCommand.class, VolumeCommand.class, AssetCommand.class, EventsCommand.class,
                 StatusCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "The control center (a window): ./netroot app [--data DIR]%n"})
+        footer = {"", "The control center (a window): netroot-app [--data DIR] (in a checkout: ./netroot app)%n"})
 public final class NetrootCli {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -54,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " client's address only (default: ${DEFAULT-VALUE})") int nbdPort;
     @Option(names = "--control-port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_CONTROL_PORT,
             description = "loopback port of the control API the other commands use (default: ${DEFAULT-VALUE}; 0: any free port)") int controlPort;
+    @Option(names = "--control-group", paramLabel = "GROUP",
+            description = "members of this group may use the control API (its token in the data folder readable by"
+                    + " them too): the system service gives it to group netroot, so its members' app and commands attach"
+                    + " to it. The data folder must let the group in (chmod g+rx)") String controlGroup;
     @Option(names = "--ipxe-dir", paramLabel = "DIR",
             description = "folder with the iPXE binaries undionly.kpxe, snponly.efi ... (default: the saved setting, else "
                     + IpxeBinaries.DEFAULT_DIR_NAME + ")") Path ipxeDir;
@@ -81,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("netroot: " + privilege.get());
             return 1;
         }
-        NetrootServer server = NetrootServer.start(config);
+        NetrootServer server = NetrootServer.start(config, controlGroup);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -122,11 +122,20 @@ public final class NetrootServer implements AutoCloseable {
      * database.
      */
     public static NetrootServer start(ServerConfig config) throws Exception {
+        return start(config, null);
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}; members of {@code controlGroup} (may be null) may read the files that
+     * say whether and where the server runs, the control API's token among them: they may use the API
+     * (the system service's group {@code netroot}: the app of a user in it attaches to the service).
+     */
+    public static NetrootServer start(ServerConfig config, String controlGroup) throws Exception {
         Database.createPrivate(config.dataDir());
         // held for the server's life, released after the database closes (by the kernel on a kill)
-        ServerStartup.ServerLock lock = ServerStartup.lock(config.dataDir());
+        ServerStartup.ServerLock lock = ServerStartup.lock(config.dataDir(), controlGroup);
         NetrootServer s = null;
-        try (ServerStartup.Announcement starting = ServerStartup.announce(config.dataDir())) {
+        try (ServerStartup.Announcement starting = ServerStartup.announce(config.dataDir(), controlGroup)) {
             Database db = Database.open(config.dataDir(), DatabaseOwner.SERVER, Database.LOCK_WAIT);
             try {
                 s = new NetrootServer(config, db);
@@ -140,7 +149,7 @@ public final class NetrootServer implements AutoCloseable {
             s.counters = new ServiceCounters(s.services).start(ServiceCounters.DEFAULT_PERIOD);
             s.controlApi = new ControlApiServer(s.control, s.control.changes(), s.errors, config.controlPort());
             ControlEndpoint ep = s.controlApi.start();
-            ep.write(config.dataDir());
+            ep.write(config.dataDir(), controlGroup);
             log.info("control API on 127.0.0.1:{}", ep.port());
             return s;
         } catch (Throwable e) {

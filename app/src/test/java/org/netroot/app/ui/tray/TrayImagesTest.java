@@ -22,6 +22,17 @@ class TrayImagesTest {
     }
 
     @Test
+    void theMenuIconIsTheRunningBadgeAtAnySize() {
+        for (int size : new int[] {16, 48, 256}) {
+            BufferedImage icon = TrayImages.badge(TrayImages.RUNNING, size);
+            assertEquals(size, icon.getWidth());
+            assertEquals(TrayImages.RUNNING.getRGB(), icon.getRGB(size * 3 / 16, size / 2), "badge at " + size);
+            assertEquals(Color.WHITE.getRGB(), icon.getRGB(size * 90 / 256, size / 2), "the N's left bar at " + size);
+            assertEquals(0, new Color(icon.getRGB(0, size - 1), true).getAlpha(), "corner is transparent at " + size);
+        }
+    }
+
+    @Test
     void theHeadlessTestsGetNoTray() {
         assertFalse(TrayIcon.desktopHasTray());
         TrayIcon none = TrayIcon.forDesktop(null, new TrayActions(() -> { }, () -> { }, () -> { }, () -> { }));
