@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.netroot.server.api.BootOptions;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.Volume;
 import org.netroot.server.events.PeerDirectory;
@@ -37,7 +38,7 @@ public final class ClientExportCatalog implements ExportCatalog {
     public List<NbdExport> visibleTo(InetAddress peer) {
         List<NbdExport> out = new ArrayList<>();
         for (Client c : clients.all()) {
-            if (c.volumeName() == null || !mayUse(c, peer)) continue;
+            if (c.volumeName() == null || !servedOverNbd(c) || !mayUse(c, peer)) continue;
             if (out.stream().anyMatch(e -> e.name().equals(c.volumeName()))) continue; // one shared volume, two clients here
             export(c).ifPresent(out::add);
         }
@@ -54,6 +55,11 @@ public final class ClientExportCatalog implements ExportCatalog {
                     + " under the volume's name: `netroot client list` shows them)", peerMac);
         }
         for (Client c : booting) {
+            if (!servedOverNbd(c)) {
+                return Lookup.refused("volume " + printable(name) + " belongs to a client that logs in with CHAP, which NBD"
+                        + " cannot check: it is served over iSCSI only (over NBD too once the client's kernel command line"
+                        + " mounts its root over NBD: nbd-root, ${nbd-export})", c.mac());
+            }
             if (!mayUse(c, peer)) continue;
             Optional<NbdExport> e = export(c);
             if (e.isEmpty()) return Lookup.unknown("volume " + name + " of client " + c.name() + " does not exist", c.mac());
@@ -106,6 +112,24 @@ public final class ClientExportCatalog implements ExportCatalog {
         String cut = name.length() > 64 ? name.substring(0, 64) + "..." : name;
         return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    /**
+     * NBD has no CHAP: the volume of a client that logs in with CHAP is exported only when that client's
+     * own boot options mount it over NBD (a kernel or RAM-disk command line with the nbd-root template or
+     * an NBD variable); else its address alone would open a disk CHAP guards over iSCSI.
+     */
+    static boolean servedOverNbd(Client c) {
+        if (!c.chap()) return true;
+        BootOptions b = c.boot();
+        if (b == null) return false;
+        return mountsOverNbd(b.kernel() == null ? null : b.kernel().cmdline())
+                || mountsOverNbd(b.ramdisk() == null ? null : b.ramdisk().cmdline());
+    }
+
+    private static boolean mountsOverNbd(String cmdline) {
+        return cmdline != null && (cmdline.strip().startsWith("nbd-root") || cmdline.contains("${nbd-export}")
+                || cmdline.contains("${nbd-server}"));
     }
 
     private Optional<NbdExport> export(Client c) {

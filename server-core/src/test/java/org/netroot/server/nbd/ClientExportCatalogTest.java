@@ -119,4 +119,21 @@ class ClientExportCatalogTest {
         assertTrue(golden.readOnly(), "a golden image is exported read-only");
         assertFalse(catalog.find("pc2-disk", ip("10.0.0.2")).export().readOnly());
     }
+
+    @Test
+    void aClientWithChapIsServedOverIscsiOnlyUnlessItsKernelMountsItsRootOverNbd() throws Exception {
+        volumes.create("pc3-disk", 1 << 20, "raw");
+        Client chap = client("pc3", "52:54:00:00:00:03", "pc3-disk", "10.0.0.3").withGeneratedChap();
+        clients.add(chap);
+        ExportCatalog.Lookup refused = catalog.find("pc3-disk", ip("10.0.0.3"));
+        assertEquals(ExportCatalog.Status.REFUSED, refused.status(), "its own address is not enough: NBD cannot check CHAP");
+        assertTrue(refused.reason().contains("logs in with CHAP"), refused.reason());
+        assertTrue(catalog.visibleTo(ip("10.0.0.3")).isEmpty(), "not listed either");
+
+        clients.update(chap.withBoot(BootMode.KERNEL, org.netroot.server.api.BootOptions.NONE
+                .withKernel(new org.netroot.server.api.KernelBoot("vmlinuz", "initrd", "nbd-root console=ttyS0"))));
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc3-disk", ip("10.0.0.3")).status(),
+                "a kernel that mounts its root over NBD gets it");
+        assertEquals(ExportCatalog.Status.REFUSED, catalog.find("pc3-disk", ip("10.0.0.9")).status(), "still only at its address");
+    }
 }
