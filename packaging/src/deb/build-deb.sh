@@ -29,6 +29,8 @@ for png in "$icons"/netroot-*.png; do
   install -D -m 0644 "$png" "$tree/usr/share/icons/hicolor/${size}x${size}/apps/netroot.png"
 done
 install -m 0644 "$here/copyright" "$here/README.Debian" "$tree/usr/share/doc/netroot/"
+install -d "$tree/usr/share/man/man1"
+for page in netroot.1 netroot-app.1; do gzip -9n < "$here/$page" > "$tree/usr/share/man/man1/$page.gz"; done
 install -m 0644 "$here/lintian-overrides" "$tree/usr/share/lintian/overrides/netroot"
 # Debian's changelog of a native package: one entry, this build
 {
