@@ -5,25 +5,23 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.ToolBar;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.feather.Feather;
 import org.netroot.app.AppContext;
 import org.netroot.app.ui.common.Formats;
 import org.netroot.app.ui.common.Icons;
+import org.netroot.app.ui.common.JobLine;
 import org.netroot.app.ui.common.View;
 import org.netroot.server.api.Asset;
 import org.netroot.server.api.Job;
@@ -99,24 +97,7 @@ public final class AssetsView implements View {
     }
 
     private HBox line(Job j) {
-        Label what = new Label("Adding " + j.subject());
-        what.setMinWidth(180);
-        ProgressBar bar = new ProgressBar(j.bytesTotal() > 0 ? (double) j.bytesDone() / j.bytesTotal()
-                : ProgressBar.INDETERMINATE_PROGRESS);
-        bar.setId("asset-progress-" + j.id());
-        bar.setMaxWidth(Double.MAX_VALUE);
-        HBox.setHgrow(bar, Priority.ALWAYS);
-        Label done = new Label(Formats.bytes(j.bytesDone()) + (j.bytesTotal() > 0 ? " of " + Formats.bytes(j.bytesTotal()) : ""));
-        done.setMinWidth(160);
-        Button cancel = new Button("Cancel");
-        cancel.setId("asset-cancel-" + j.id());
-        cancel.setOnAction(e -> {
-            cancel.setDisable(true);
-            viewModel.cancel(j.id());
-        });
-        HBox line = new HBox(10, what, bar, done, cancel);
-        line.setAlignment(Pos.CENTER_LEFT);
-        return line;
+        return JobLine.of(j, "Adding " + j.subject(), "asset", viewModel::cancel);
     }
 
     private void confirmRemove(Asset a) {
