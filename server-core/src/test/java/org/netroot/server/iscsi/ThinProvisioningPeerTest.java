@@ -90,7 +90,10 @@ class ThinProvisioningPeerTest {
         assertTrue(!d.output().contains("failed") && !d.output().contains("Pattern verification"), d.output()); // GET LBA STATUS too
         long after = FileHoles.allocatedBytes(file);
         System.out.printf("qemu-io discard 16M over iSCSI: volume file allocated %d -> %d bytes%n", before, after);
-        assertTrue(before - after >= 16L << 20, "allocated " + before + " -> " + after + " bytes:\n" + d.output());
+        // The punched range is exactly 16 MiB; splitting the file's one extent in two may cost the file system a block of
+        // extent tree (ext4 measured 33558528 -> 16785408: 16 MiB less 4 KiB), so allow 64 KiB of such metadata.
+        long metadataSlack = 64L << 10;
+        assertTrue(before - after >= (16L << 20) - metadataSlack, "allocated " + before + " -> " + after + " bytes:\n" + d.output());
     }
 
     @Test
