@@ -25,5 +25,11 @@ public enum BootEventType {
     NBD_REFUSED,
     /** An NBD connection that had an export ended (NBD_CMD_DISC or closed); bytes moved and how long it lasted. */
     NBD_DISCONNECT,
+    /**
+     * The boot left the server: a RAM-disk client got its root image, a kernel whose root is not its
+     * volume got its last file, a local client was sent to its next boot device. The server sees no
+     * more of that boot (the detail says which).
+     */
+    HANDED_OVER,
     ERROR
 }

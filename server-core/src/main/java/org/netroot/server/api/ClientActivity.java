@@ -7,7 +7,7 @@ import java.time.Instant;
  * app's client card shows it. {@code firmware} is "BIOS", "UEFI" or "iPXE" (the last DHCP request's
  * kind), null before the first request; {@code ip} the address it was last seen at, null when
  * unknown. {@code bootStarted} is the first DHCP request of the latest boot, {@code bootFinished} when
- * that boot reached the OS (first read of its volume), null while it runs. {@code lastError} is the
+ * that boot reached the OS (first read of its volume, or the hand-over), null while it runs. {@code lastError} is the
  * latest failed step in words, null when the latest boot has none.
  */
 public record ClientActivity(String clientName, String mac, State state, String firmware, String ip,
@@ -19,6 +19,11 @@ public record ClientActivity(String clientName, String mac, State state, String 
         BOOTING,
         /** Logged in and reading its volume. */
         ONLINE,
+        /**
+         * Its boot left the server (RAM disk, local disk, a kernel whose root is elsewhere): it started
+         * and needs nothing more from the server, which so cannot tell whether it still runs.
+         */
+        BOOTED,
         /** The latest boot failed a step (see lastError). */
         FAILED
     }

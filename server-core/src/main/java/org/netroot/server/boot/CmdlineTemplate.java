@@ -96,6 +96,16 @@ public final class CmdlineTemplate {
     }
 
     /**
+     * Whether the setting mounts its root from the client's volume over NBD: the shipped nbd-root, or
+     * a line naming the NBD export or server ({@code nbdroot=} by hand names neither, so it counts too).
+     */
+    public static boolean usesNbd(String setting) {
+        if (setting == null) return false;
+        String t = resolve(setting);
+        return t.contains("${nbd-export}") || t.contains("${nbd-server}") || t.contains("nbdroot=");
+    }
+
+    /**
      * Refuses, in words a user can act on, a setting that could not expand safely. {@code rootImage}:
      * whether {@code ${root-image-url}} is known (a ramdisk's command line).
      */

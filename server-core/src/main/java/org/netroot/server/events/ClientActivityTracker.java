@@ -22,7 +22,8 @@ import org.netroot.server.store.ClientDirectory;
  * What each client is doing now, in memory, from the boot events as the bus hands them out (and the
  * firmware DHCP reports just before): boot steps make it BOOTING, the first read of its volume (or
  * its NBD connection: an nbdroot kernel or initramfs is the booted OS) ONLINE, the end of its last
- * iSCSI session or NBD connection OFFLINE, an error or a refused NBD connection FAILED. Every change is published as
+ * iSCSI session or NBD connection OFFLINE, an error or a refused NBD connection FAILED, a boot
+ * that left the server (RAM disk, local disk, a kernel with its root elsewhere) BOOTED. Every change is published as
  * {@link ChangeType#CLIENT_ACTIVITY}. Nothing is stored: after a restart every client is OFFLINE
  * until it is seen again.
  */
@@ -105,14 +106,15 @@ public final class ClientActivityTracker implements Consumer<BootEvent>, Firmwar
         switch (e.type()) {
             case DHCP_DISCOVER, DHCP_OFFER, DHCP_REQUEST, DHCP_ACK, DHCP_NAK, PROXY_OFFER, PROXY_ACK -> {
                 Firmware f = bootRequestAt(e.mac(), at);
-                if (t.state == State.ONLINE && f == null) return;
+                if ((t.state == State.ONLINE || t.state == State.BOOTED) && f == null) return;
                 if (f != null) t.firmware = f.name();
                 bootStep(t, at);
             }
             case TFTP_PROBE, BOOT_FILE_SENT, SCRIPT_SERVED -> bootStep(t, at);
             case ISCSI_LOGIN -> {
                 t.sessions++;
-                if (t.state != State.ONLINE) bootStep(t, at);
+                // BOOTED: a kernel that logs in after all (a command line not known to open the volume)
+                if (t.state != State.ONLINE && t.state != State.BOOTED) bootStep(t, at);
             }
             case ISCSI_FIRST_READ -> {
                 t.state = State.ONLINE;
@@ -128,6 +130,11 @@ public final class ClientActivityTracker implements Consumer<BootEvent>, Firmwar
             case ISCSI_LOGOUT, NBD_DISCONNECT -> {
                 t.sessions = Math.max(0, t.sessions - 1);
                 if (t.sessions == 0) t.state = State.OFFLINE;
+            }
+            case HANDED_OVER -> {
+                if (t.state != State.BOOTING) return;
+                t.state = State.BOOTED;
+                if (t.bootFinished == null) t.bootFinished = at;
             }
             case IGNORED, BOOT_MODE_CHANGED -> { } // no step of a boot: the machine's state stays what it was
             case ERROR, NBD_REFUSED -> {

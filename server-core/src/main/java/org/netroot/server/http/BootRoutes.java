@@ -16,6 +16,7 @@ import org.netroot.server.boot.BootContext;
 import org.netroot.server.boot.BootPlan;
 import org.netroot.server.boot.BootPlanner;
 import org.netroot.server.boot.BootUrls;
+import org.netroot.server.boot.HandOver;
 import org.netroot.server.boot.IpxeScript;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.EventThrottle;
@@ -35,9 +36,13 @@ public final class BootRoutes {
 
     /**
      * {@code range} null means the whole file. {@code served}: what the boot event of a whole file
-     * names ("asset vmlinuz (kernel), boot mode kernel"), null: the URL.
+     * names ("asset vmlinuz (kernel), boot mode kernel"), null: the URL. {@code handsOver}: the words
+     * of the {@code HANDED_OVER} event once the whole file is sent (the boot leaves the server), or null.
      */
-    public record Asset(Path file, long size, ByteRange range, String served) implements Answer {
+    public record Asset(Path file, long size, ByteRange range, String served, String handsOver) implements Answer {
+        public Asset(Path file, long size, ByteRange range, String served) {
+            this(file, size, range, served, null);
+        }
     }
 
     public record Failure(int status, String message) implements Answer {
@@ -161,6 +166,8 @@ public final class BootRoutes {
             events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, (installerAgain ? "installer again: " : "")
                     + plan.summary()));
             client.ifPresent(c -> served.accept(c, plan));
+            String handsOver = HandOver.afterScript(plan);
+            if (handsOver != null) events.record(BootEvent.of(mac, BootEventType.HANDED_OVER, handsOver));
         }
         String who = client.map(c -> c.name() + " (" + mac + ")").orElse(null);
         return new Script(IpxeScript.write(plan, who, ctx.selfUrl()));
@@ -208,8 +215,9 @@ public final class BootRoutes {
         String mode = mac == null ? "" : planner.modeOf(mac).map(m -> ", boot mode " + m.id()).orElse("");
         Answer answer = asset(assetFiles, name, rangeHeader);
         if (answer instanceof Asset found) {
+            String handsOver = mac == null ? null : HandOver.afterAsset(planner.client(mac).orElse(null), name);
             return new Asset(found.file(), found.size(), found.range(), "asset " + name + " (" + a.get().kind().id() + ")"
-                    + mode);
+                    + mode, handsOver);
         }
         return answer;
     }

@@ -247,6 +247,10 @@ public final class HttpService implements ManagedService {
                     long ms = (System.nanoTime() - began) / 1_000_000;
                     events.record(BootEvent.transfer(peers.macOrNull(peer.getAddress()), BootEventType.BOOT_FILE_SENT,
                             a.served() != null ? "http " + a.served() : "http " + uri, ms, length));
+                    if (a.handsOver() != null) {
+                        events.record(BootEvent.of(peers.macOrNull(peer.getAddress()), BootEventType.HANDED_OVER,
+                                a.handsOver()));
+                    }
                 }
             });
         }

@@ -113,6 +113,35 @@ class ClientActivityTrackerTest {
     }
 
     @Test
+    void aBootThatLeavesTheServerIsBootedAndTheOsLeaseRenewalIsNoNewBoot() {
+        event(5, BootEventType.HANDED_OVER, "too early: nothing boots");
+        assertEquals(State.OFFLINE, tracker.all().get(0).state(), "a hand-over outside a boot changes nothing");
+        dhcp(10, BootEventType.DHCP_DISCOVER, "BIOS");
+        event(12, BootEventType.SCRIPT_SERVED, "ramdisk");
+        event(20, BootEventType.BOOT_FILE_SENT, "http asset root.squashfs");
+        event(20, BootEventType.HANDED_OVER, "running from RAM");
+        assertEquals(State.BOOTED, last().state());
+        assertEquals(T0.plusSeconds(10), last().bootStarted());
+        assertEquals(T0.plusSeconds(20), last().bootFinished(), "the boot took until the hand-over");
+        event(300, BootEventType.DHCP_REQUEST, "the OS renews its lease"); // no network-boot request reported
+        assertEquals(State.BOOTED, tracker.all().get(0).state());
+        assertEquals(T0.plusSeconds(10), tracker.all().get(0).bootStarted());
+        dhcp(400, BootEventType.DHCP_DISCOVER, "BIOS");
+        assertEquals(State.BOOTING, last().state(), "a network-boot request: it boots again");
+        assertEquals(T0.plusSeconds(400), last().bootStarted());
+    }
+
+    @Test
+    void aKernelThatOpensItsVolumeAfterTheHandOverGoesOnlineWithinTheSameBoot() {
+        dhcp(0, BootEventType.DHCP_DISCOVER, "iPXE");
+        event(3, BootEventType.HANDED_OVER, "kernel started");
+        event(9, BootEventType.ISCSI_LOGIN, "the kernel's initiator");
+        event(10, BootEventType.ISCSI_FIRST_READ, "reads");
+        assertEquals(State.ONLINE, last().state());
+        assertEquals(T0, last().bootStarted(), "the same boot");
+    }
+
+    @Test
     void eventsOfMachinesThatAreNoClientAreIgnored() {
         clock.at(0);
         tracker.firmware("52:54:00:00:00:99", "BIOS");

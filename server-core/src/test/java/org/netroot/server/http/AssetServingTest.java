@@ -29,6 +29,8 @@ import org.netroot.server.api.AssetKind;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.BootMode;
+import org.netroot.server.api.BootOptions;
+import org.netroot.server.api.KernelBoot;
 import org.netroot.server.api.Client;
 import org.netroot.server.boot.AssetCatalog;
 import org.netroot.server.boot.BootPlanner;
@@ -63,7 +65,9 @@ class AssetServingTest {
         List<Asset> library = List.of(new Asset("vmlinuz", AssetKind.KERNEL, kernel.length, "00".repeat(32), Instant.now()),
                 new Asset("escape", AssetKind.INITRD, 12, "00".repeat(32), Instant.now()),
                 new Asset("gone", AssetKind.INITRD, 12, "00".repeat(32), Instant.now()));
-        Client pc = Client.sanboot("pc7", MAC, "v7").withBoot(BootMode.KERNEL, null);
+        // a kernel with no initrd and a root that is not its volume: the kernel is the boot's last file
+        Client pc = Client.sanboot("pc7", MAC, "v7").withBoot(BootMode.KERNEL,
+                BootOptions.NONE.withKernel(new KernelBoot("vmlinuz", null, "console=ttyS0 root=/dev/ram0")));
         planner = new BootPlanner(mac -> mac.equals(MAC) ? Optional.of(pc) : Optional.empty(),
                 AssetCatalog.of(library, assets), InstallPhases.NONE, 3260);
         peers.learn(InetAddress.getLoopbackAddress(), MAC);
@@ -124,6 +128,22 @@ class AssetServingTest {
         assertEquals(MAC, sent.mac());
         assertEquals(kernel.length, sent.bytes());
         assertTrue(sent.durationMs() >= 0);
+    }
+
+    @Test
+    void theBootsLastFileSentWholeHandsTheBootOverAndARangeDoesNot() throws Exception {
+        request("GET", "/assets/vmlinuz", "Range: bytes=0-99");
+        Reply r = request("GET", "/assets/vmlinuz");
+        assertEquals("HTTP/1.1 200 OK", r.status());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (events.stream().noneMatch(e -> e.type() == BootEventType.HANDED_OVER) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(BootEventType.BOOT_FILE_SENT, BootEventType.HANDED_OVER),
+                events.stream().map(BootEvent::type).toList(), "one file event, then the hand-over; none for the range");
+        BootEvent over = events.get(1);
+        assertEquals(MAC, over.mac());
+        assertTrue(over.detail().startsWith("kernel vmlinuz started"), over.detail());
     }
 
     @Test

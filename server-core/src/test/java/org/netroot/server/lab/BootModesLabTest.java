@@ -243,6 +243,9 @@ class BootModesLabTest {
             assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.BOOT_FILE_SENT
                     && e.detail().equals("http asset lab-root (root-image), boot mode ramdisk")
                     && e.bytes() == imageSize), "the root image went out whole: " + events);
+            assertTrue(events.stream().anyMatch(e -> e.type() == BootEventType.HANDED_OVER
+                    && e.detail().startsWith("running from RAM: root image lab-root sent")),
+                    "the boot left the server (the card says booted, not booting forever): " + events);
             assertTrue(events.stream().noneMatch(e -> e.type() == BootEventType.ERROR), "" + events);
         }
     }

@@ -29,9 +29,21 @@ public record ClientCard(Client client, ClientActivity activity, Volume volume, 
         return activity == null ? ClientActivity.State.OFFLINE : activity.state();
     }
 
-    /** "offline", "booting", "online", "failed". */
+    /** "offline", "booting", "online", "booted", "failed". */
     public String stateWords() {
         return state().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What the state badge means, for its tooltip. */
+    public String stateTip() {
+        return switch (state()) {
+            case OFFLINE -> "Not seen since the server started, or its disk session ended";
+            case BOOTING -> "Network boot under way: DHCP, boot file, script or disk login";
+            case ONLINE -> "Running from its volume on this server";
+            case BOOTED -> "Started without its volume (RAM disk, local disk or a kernel with its root elsewhere):"
+                    + " it needs nothing more from this server, which so cannot tell whether it still runs";
+            case FAILED -> "The latest boot failed a step: see below";
+        };
     }
 
     public String firmware() {

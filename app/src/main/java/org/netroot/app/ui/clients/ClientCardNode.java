@@ -29,6 +29,7 @@ final class ClientCardNode {
     private final Label state = new Label();
     private final Label error = new Label();
     private final Tooltip errorTip = new Tooltip();
+    private final Tooltip stateTip = new Tooltip();
     private final GridPane facts = new GridPane();
     private final Label mac = fact(0, "MAC");
     private final Label firmware = fact(1, "Firmware");
@@ -51,6 +52,9 @@ final class ClientCardNode {
         name.getStyleClass().add("title-4");
         state.getStyleClass().add("state-badge");
         state.setMinWidth(Region.USE_PREF_SIZE);
+        stateTip.setWrapText(true);
+        stateTip.setMaxWidth(360);
+        state.setTooltip(stateTip);
         error.getStyleClass().addAll("danger", "card-error");
         error.setWrapText(true);
         error.managedProperty().bind(error.visibleProperty());
@@ -100,6 +104,7 @@ final class ClientCardNode {
         if (shown == null || !shown.name().equals(card.name())) named(card.name());
         shown = card;
         state.setText(card.stateWords());
+        stateTip.setText(card.stateTip());
         String stateClass = "state-" + card.stateWords();
         if (!state.getStyleClass().contains(stateClass)) { // a class change restyles the badge: only when it changed
             state.getStyleClass().removeIf(c -> c.startsWith("state-") && !c.equals("state-badge"));

@@ -8,6 +8,8 @@ public enum BootPhase {
     ISCSI_LOGIN("iSCSI login"),
     FIRST_READ("First read"),
     OS_READING("OS reading"),
+    /** The boot left the server: RAM disk, local disk, a kernel with its root elsewhere. */
+    HANDED_OVER("Handed over"),
     FAILED("Failed step");
 
     private final String label;

@@ -35,6 +35,7 @@ public final class EventText {
             case NBD_CONNECT -> "NBD connected";
             case NBD_REFUSED -> "NBD refused";
             case NBD_DISCONNECT -> "NBD disconnected";
+            case HANDED_OVER -> "Handed over";
             case ERROR -> "Failed step";
         };
     }

@@ -96,6 +96,7 @@ public final class Lane {
                 reading.setOpen(true);
             }
             case ISCSI_LOGOUT, NBD_DISCONNECT -> closeReading(e, at);
+            case HANDED_OVER -> point(BootPhase.HANDED_OVER, e, at);
             case IGNORED, BOOT_MODE_CHANGED -> { } // in the event list, no bar: nothing ran
             case ERROR, NBD_REFUSED -> point(BootPhase.FAILED, e, at);
         }

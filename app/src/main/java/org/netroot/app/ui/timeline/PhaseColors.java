@@ -15,6 +15,7 @@ final class PhaseColors {
             case ISCSI_LOGIN -> Color.web("#f59e0b");
             case FIRST_READ -> Color.web("#ec4899");
             case OS_READING -> Color.web("#22c55e");
+            case HANDED_OVER -> Color.web("#64748b");
             case FAILED -> Color.web("#dc2626");
         };
     }

@@ -75,6 +75,18 @@ class ClientsViewModelTest {
     }
 
     @Test
+    void aBootThatLeftTheServerIsBootedWithItsDurationAndSaysWhatThatMeans() {
+        model.clients().setAll(Client.sanboot("pc1", "52:54:00:00:00:01", null));
+        model.clientActivity().setAll(new ClientActivity("pc1", "52:54:00:00:00:01", State.BOOTED, "iPXE",
+                "198.18.0.10", T0, T0.plusSeconds(41), null, T0));
+        ClientCard pc1 = vm.clients().get(0);
+        assertEquals("booted", pc1.stateWords(), "the badge's word and its style class state-booted");
+        assertEquals("10:00:00, took 41.0 s", pc1.lastBootText(ZoneOffset.UTC, LocalDate.of(2026, 12, 1)));
+        assertTrue(pc1.stateTip().contains("needs nothing more from this server"), pc1.stateTip());
+        assertNull(pc1.error());
+    }
+
+    @Test
     void discoveredMachinesAreListedNewestFirstAndLeaveWhenForgotten() {
         model.discovered().setAll(
                 new DiscoveredMachine("52:54:00:00:00:0a", 0, "PXEClient:Arch:00000", "eth1", T0, T0),
