@@ -33,6 +33,7 @@ import org.netroot.server.events.FirmwareSink;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.BindProblems;
 import org.netroot.server.service.InputErrors;
+import org.netroot.server.service.NettyTransport;
 import org.netroot.server.service.ServiceFacts;
 import org.netroot.server.service.ManagedService;
 import org.netroot.server.store.ClientDirectory;
@@ -242,6 +243,6 @@ public final class DhcpService implements ManagedService {
     /** True while every channel is bound: a closed socket means some interface is no longer answered. */
     @Override
     public synchronized boolean isRunning() {
-        return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive);
+        return NettyTransport.allActive(channels);
     }
 }

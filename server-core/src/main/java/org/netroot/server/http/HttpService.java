@@ -132,14 +132,12 @@ public final class HttpService implements ManagedService {
 
     /** The bound port (useful when configured as 0). */
     public int port() {
-        return channels.isEmpty() ? settings.port() : ((InetSocketAddress) channels.get(0).localAddress()).getPort();
+        return NettyTransport.boundPort(channels, settings.port());
     }
 
     @Override
     public ServiceFacts facts() {
-        List<InetSocketAddress> bound = channels.stream().map(ch -> (InetSocketAddress) ch.localAddress())
-                .filter(a -> a != null).toList();
-        return ServiceFacts.listening(bound, settings.port(), "tcp", requestCount.sum());
+        return ServiceFacts.listening(NettyTransport.boundAddresses(channels), settings.port(), "tcp", requestCount.sum());
     }
 
     @Override
@@ -152,8 +150,7 @@ public final class HttpService implements ManagedService {
 
     @Override
     public boolean isRunning() {
-        List<Channel> bound = channels;
-        return !bound.isEmpty() && bound.stream().allMatch(Channel::isActive);
+        return NettyTransport.allActive(channels);
     }
 
     final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -181,19 +181,17 @@ public final class IscsiService implements ManagedService {
 
     @Override
     public synchronized boolean isRunning() {
-        return !portals.isEmpty() && portals.stream().allMatch(Channel::isActive);
+        return NettyTransport.allActive(portals);
     }
 
     @Override
     public ServiceFacts facts() {
-        List<InetSocketAddress> bound = portals.stream().map(ch -> (InetSocketAddress) ch.localAddress())
-                .filter(a -> a != null).toList();
-        return ServiceFacts.listening(bound, settings.port(), "tcp", pduCount.sum());
+        return ServiceFacts.listening(NettyTransport.boundAddresses(portals), settings.port(), "tcp", pduCount.sum());
     }
 
     /** The port actually bound (differs from the settings when they ask for port 0). */
     public synchronized int port() {
-        return portals.isEmpty() ? -1 : ((InetSocketAddress) portals.get(0).localAddress()).getPort();
+        return NettyTransport.boundPort(portals, -1);
     }
 
     /** How long a connection may take to reach full feature phase; tests shorten it. */

@@ -163,19 +163,17 @@ public final class NbdService implements ManagedService {
 
     @Override
     public synchronized boolean isRunning() {
-        return !listeners.isEmpty() && listeners.stream().allMatch(Channel::isActive);
+        return NettyTransport.allActive(listeners);
     }
 
     @Override
     public ServiceFacts facts() {
-        List<InetSocketAddress> bound = listeners.stream().map(ch -> (InetSocketAddress) ch.localAddress())
-                .filter(a -> a != null).toList();
-        return ServiceFacts.listening(bound, settings.port(), "tcp", messages.sum());
+        return ServiceFacts.listening(NettyTransport.boundAddresses(listeners), settings.port(), "tcp", messages.sum());
     }
 
     /** The port actually bound (differs from the settings when they ask for port 0). */
     public synchronized int port() {
-        return listeners.isEmpty() ? -1 : ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+        return NettyTransport.boundPort(listeners, -1);
     }
 
     /** How long a connection may take to choose its export; tests shorten it. */

@@ -64,6 +64,21 @@ public final class NettyTransport {
         }
     }
 
+    /** Whether a service's channels are all open: one closed means some address is no longer answered. */
+    public static boolean allActive(List<Channel> channels) {
+        return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive);
+    }
+
+    /** Where the channels listen (a closed one may have no address any more). */
+    public static List<InetSocketAddress> boundAddresses(List<Channel> channels) {
+        return channels.stream().map(ch -> (InetSocketAddress) ch.localAddress()).filter(a -> a != null).toList();
+    }
+
+    /** The port the channels were bound to (one for all: {@link #bindAll}), or {@code none} before a bind. */
+    public static int boundPort(List<Channel> channels, int none) {
+        return channels.isEmpty() ? none : ((InetSocketAddress) channels.get(0).localAddress()).getPort();
+    }
+
     /** A bind that failed, with the address and port it was for; the cause is the socket's error. */
     public static final class BindFailed extends Exception {
         private final transient InetAddress address;
