@@ -10,6 +10,7 @@ import org.netroot.server.api.Client;
 import org.netroot.server.api.KernelBoot;
 import org.netroot.server.api.Netroot;
 import org.netroot.server.api.NetrootControl;
+import org.netroot.server.api.RamdiskBoot;
 import org.netroot.server.api.Volume;
 
 import java.nio.file.Files;
@@ -19,13 +20,14 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A homelab as a first-time user might have it after an evening: three clients with their volumes,
- * one that booted fine, one booting now, one that failed (with the words and the fix), and a PC that
+ * A homelab as a first-time user might have it after an evening: four clients with their volumes,
+ * one that booted fine, one booting now, one that failed (with the words and the fix), a thin client
+ * that runs from RAM (booted: the server sees no more of it), and a PC that
  * PXE-booted but is no client yet, a golden image with one overlay, and a shared (cluster) volume; one
  * client has a second initiator name, the kiosk boots a kernel and initrd of the asset library. Events go through the server's own bus, as a real boot's would.
  */
 final class DemoData {
-    static final int CLIENTS = 3;
+    static final int CLIENTS = 4;
     private static final long GIB = 1L << 30;
     private static final long MIB = 1L << 20;
 
@@ -34,6 +36,7 @@ final class DemoData {
 
     /** The client a real QEMU PC plays when the tour boots one (its demo boot events are left out then). */
     static final String REAL_PC_MAC = "52:54:00:0a:00:01";
+    private static final String THIN_MAC = "52:54:00:0a:00:04";
 
     static void fill(TestServer server, boolean realBoot) throws Exception {
         try (NetrootControl api = Netroot.attach(server.dataDir())) {
@@ -59,6 +62,8 @@ final class DemoData {
             api.addAsset(sized(files.resolve("kiosk.squashfs"), 16 * MIB), "kiosk.squashfs", AssetKind.ROOT_IMAGE);
             api.addClient(Client.sanboot("kiosk", "52:54:00:0a:00:03", "kiosk").withBoot(BootMode.KERNEL,
                     BootOptions.NONE.withKernel(new KernelBoot("vmlinuz", "initrd.img", "debian-iscsi"))));
+            api.addClient(Client.sanboot("thin-1", THIN_MAC, null).withBoot(BootMode.RAMDISK,
+                    BootOptions.NONE.withRamdisk(new RamdiskBoot("vmlinuz", "initrd.img", "kiosk.squashfs", "live-fetch"))));
         }
         var bus = server.server().events();
         Instant now = Instant.now();
@@ -72,6 +77,14 @@ final class DemoData {
         bus.record(event(kiosk, k.plusMillis(900), BootEventType.ERROR,
                 "the firmware asked for undionly.kpxe and the iPXE folder has none: install Debian's ipxe package"
                         + " or set --ipxe-dir", null, null));
+        Instant t = now.minusSeconds(300);
+        bus.record(event(THIN_MAC, t, BootEventType.DHCP_DISCOVER, "full on br0, arch 7 (UEFI), PXE", null, null));
+        bus.record(event(THIN_MAC, t.plusMillis(1500), BootEventType.SCRIPT_SERVED,
+                "ramdisk vmlinuz + initrd.img, root image kiosk.squashfs", 2L, 240L));
+        bus.record(event(THIN_MAC, t.plusMillis(9800), BootEventType.BOOT_FILE_SENT,
+                "http asset kiosk.squashfs (root-image), boot mode ramdisk", 1900L, 16 * MIB));
+        bus.record(event(THIN_MAC, t.plusMillis(9800), BootEventType.HANDED_OVER,
+                "running from RAM: root image kiosk.squashfs sent, the machine needs the server no more", null, null));
         server.server().control().discovery().seen("52:54:00:12:34:99", 7, "PXEClient:Arch:00007:UNDI:003016", "br0");
     }
 
