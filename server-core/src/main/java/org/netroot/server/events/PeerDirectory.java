@@ -41,7 +41,12 @@ public final class PeerDirectory {
     /** A MAC seen again at the same address is written at most this often: no write per packet. */
     static final Duration REWRITE_EVERY = Duration.ofMinutes(1);
 
-    private record Sighting(InetAddress address, Instant seenAt, Instant storedAt) {
+    /**
+     * {@code vouchedAt}: when the MAC's own traffic last came from this address over TCP (its script
+     * fetched from it right after the DHCP sighting, or its volume used over NBD from it); null when
+     * not since DHCP saw it there. A DHCP sighting alone is a UDP broadcast anyone can forge.
+     */
+    private record Sighting(InetAddress address, Instant seenAt, Instant storedAt, Instant vouchedAt) {
     }
 
     private final Map<InetAddress, String> macByAddress = new HashMap<>();
@@ -76,7 +81,7 @@ public final class PeerDirectory {
         if (store != null) {
             for (PeerAddress p : store.all()) { // oldest first, as they were seen
                 try {
-                    remember(InetAddress.getByName(p.ip()), p.mac(), p.seenAt(), p.seenAt());
+                    remember(InetAddress.getByName(p.ip()), p.mac(), p.seenAt(), p.seenAt(), null);
                 } catch (UnknownHostException e) {
                     log.warn("peer address table: {} of {} is not an address, ignored", p.ip(), p.mac());
                 }
@@ -94,7 +99,8 @@ public final class PeerDirectory {
             boolean same = before != null && before.address().equals(address);
             boolean write = !same || before.storedAt() == null
                     || !before.storedAt().plus(REWRITE_EVERY).isAfter(now);
-            forgotten = remember(address, mac, now, write ? now : before.storedAt());
+            // the same address keeps what vouched for it; a new one starts unvouched
+            forgotten = remember(address, mac, now, write ? now : before.storedAt(), same ? before.vouchedAt() : null);
             if (!write) return;
         }
         if (store == null) return;
@@ -114,12 +120,13 @@ public final class PeerDirectory {
     }
 
     /** Puts the sighting in memory, last; returns the MAC dropped to stay within the limit, or null. */
-    private synchronized String remember(InetAddress address, String mac, Instant seenAt, Instant storedAt) {
+    private synchronized String remember(InetAddress address, String mac, Instant seenAt, Instant storedAt,
+                                         Instant vouchedAt) {
         Sighting before = byMac.remove(mac);
         if (before != null) macByAddress.remove(before.address());
         String previousOwner = macByAddress.put(address, mac);
         if (previousOwner != null && !previousOwner.equals(mac)) byMac.remove(previousOwner);
-        byMac.put(mac, new Sighting(address, seenAt, storedAt));
+        byMac.put(mac, new Sighting(address, seenAt, storedAt, vouchedAt));
         if (byMac.size() <= maxPeers) return null;
         Iterator<Map.Entry<String, Sighting>> eldest = byMac.entrySet().iterator();
         Map.Entry<String, Sighting> e = eldest.next();
@@ -146,6 +153,48 @@ public final class PeerDirectory {
     public synchronized Optional<InetAddress> recentAddressOf(String mac) {
         Sighting s = mac == null ? null : byMac.get(mac);
         if (s == null || s.seenAt().plus(RECENT).isBefore(clock.instant())) return Optional.empty();
+        return Optional.of(s.address());
+    }
+
+    /** The address DHCP saw this MAC at within {@code within} (a lease's time: how long Netroot's own lease vouches). */
+    public synchronized Optional<InetAddress> addressSeenWithin(String mac, Duration within) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || s.seenAt().plus(within).isBefore(clock.instant())) return Optional.empty();
+        return Optional.of(s.address());
+    }
+
+    /**
+     * The MAC's script was fetched from {@code address} (a TCP connection, so from a machine really
+     * there) while DHCP's recent sighting put the MAC there too: the sighting is now vouched for.
+     * Does nothing when DHCP saw the MAC elsewhere, long ago or never. In memory only: after a restart
+     * a client vouches again by booting.
+     */
+    public synchronized void scriptFetched(InetAddress address, String mac) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || !s.address().equals(address) || s.seenAt().plus(RECENT).isBefore(clock.instant())) return;
+        vouch(mac, s);
+    }
+
+    /**
+     * The MAC's volume was used from {@code address}, which {@link #vouchedAddressOf} allowed: the
+     * vouching is renewed, so a client using its disk for days may reconnect after a network blip.
+     */
+    public synchronized void stillUsedFrom(InetAddress address, String mac) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || !s.address().equals(address) || s.vouchedAt() == null) return;
+        vouch(mac, s);
+    }
+
+    private void vouch(String mac, Sighting s) {
+        byMac.put(mac, new Sighting(s.address(), s.seenAt(), s.storedAt(), clock.instant()));
+    }
+
+    /** Where the MAC's sighting was vouched for (see {@link #scriptFetched}) within {@code within}. */
+    public synchronized Optional<InetAddress> vouchedAddressOf(String mac, Duration within) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || s.vouchedAt() == null || s.vouchedAt().plus(within).isBefore(clock.instant())) {
+            return Optional.empty();
+        }
         return Optional.of(s.address());
     }
 
