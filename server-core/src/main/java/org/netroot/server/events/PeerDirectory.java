@@ -81,7 +81,7 @@ public final class PeerDirectory {
         if (store != null) {
             for (PeerAddress p : store.all()) { // oldest first, as they were seen
                 try {
-                    remember(InetAddress.getByName(p.ip()), p.mac(), p.seenAt(), p.seenAt(), null);
+                    remember(InetAddress.getByName(p.ip()), p.mac(), p.seenAt(), p.seenAt(), p.vouchedAt());
                 } catch (UnknownHostException e) {
                     log.warn("peer address table: {} of {} is not an address, ignored", p.ip(), p.mac());
                 }
@@ -94,17 +94,24 @@ public final class PeerDirectory {
         if (!(address instanceof Inet4Address) || mac == null || address.isAnyLocalAddress()) return;
         Instant now = clock.instant();
         String forgotten;
+        Instant vouched;
         synchronized (this) {
             Sighting before = byMac.get(mac);
             boolean same = before != null && before.address().equals(address);
             boolean write = !same || before.storedAt() == null
                     || !before.storedAt().plus(REWRITE_EVERY).isAfter(now);
             // the same address keeps what vouched for it; a new one starts unvouched
-            forgotten = remember(address, mac, now, write ? now : before.storedAt(), same ? before.vouchedAt() : null);
+            vouched = same ? before.vouchedAt() : null;
+            forgotten = remember(address, mac, now, write ? now : before.storedAt(), vouched);
             if (!write) return;
         }
+        store(new PeerAddress(mac, address.getHostAddress(), now, vouched), forgotten);
+    }
+
+    /** Writes {@code seen} (and forgets {@code forgotten}, when not null) on the store writer. */
+    private void store(PeerAddress seen, String forgotten) {
         if (store == null) return;
-        PeerAddress seen = new PeerAddress(mac, address.getHostAddress(), now);
+        String mac = seen.mac();
         writer.submit(() -> {
             store.save(seen);
             if (forgotten != null) store.forget(forgotten);
@@ -166,8 +173,7 @@ public final class PeerDirectory {
     /**
      * The MAC's script was fetched from {@code address} (a TCP connection, so from a machine really
      * there) while DHCP's recent sighting put the MAC there too: the sighting is now vouched for.
-     * Does nothing when DHCP saw the MAC elsewhere, long ago or never. In memory only: after a restart
-     * a client vouches again by booting.
+     * Does nothing when DHCP saw the MAC elsewhere, long ago or never.
      */
     public synchronized void scriptFetched(InetAddress address, String mac) {
         Sighting s = mac == null ? null : byMac.get(mac);
@@ -185,8 +191,11 @@ public final class PeerDirectory {
         vouch(mac, s);
     }
 
+    /** Kept across restarts: a restart drops NBD connections, and their clients reconnect to it. */
     private void vouch(String mac, Sighting s) {
-        byMac.put(mac, new Sighting(s.address(), s.seenAt(), s.storedAt(), clock.instant()));
+        Instant now = clock.instant();
+        byMac.put(mac, new Sighting(s.address(), s.seenAt(), s.seenAt(), now));
+        store(new PeerAddress(mac, s.address().getHostAddress(), s.seenAt(), now), null);
     }
 
     /** Where the MAC's sighting was vouched for (see {@link #scriptFetched}) within {@code within}. */
