@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Which MAC sits behind which IPv4 address, learned from DHCP (leases we give, addresses clients
  * request from the router in proxy mode). TFTP and iSCSI only see addresses; this lets their
  * events land on the right client's timeline, and HTTP hands a CHAP client's script only to the
- * address its MAC was seen at within the last {@link #RECENT} ({@link #recentAddressOf}). With a
+ * address its MAC was seen at within the last {@link #RECENT} ({@link #recentAddressOf}); NBD asks
+ * how long ago Netroot's own lease was seen ({@link #addressSeenWithin}) or, in proxy mode, whether
+ * the client's own TCP traffic vouched for the sighting ({@link #vouchedAddressOf}). With a
  * store, what is learned is written (on the store writer, never on the caller's thread) and read
  * back at start, so a restart forgets nothing.
  */
