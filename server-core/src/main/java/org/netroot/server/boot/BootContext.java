@@ -6,8 +6,8 @@ package org.netroot.server.boot;
  * its network, {@code httpBase} "http://host[:port]").
  */
 public record BootContext(String mac, String clientIp, String serverAddress, String httpBase) {
-    /** This client's script URL: where a script sends iPXE to try again. */
-    public String selfUrl() {
-        return BootUrls.script(httpBase, mac);
+    /** Where a script sends iPXE to try again after a failure: a URL of its own, which moves no install along. */
+    public String retryUrl() {
+        return BootUrls.retry(httpBase, mac);
     }
 }

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * The boot HTTP URL scheme, the one place it is written: DHCP hands these URLs out, scripts name
- * them, HTTP serves them. {@code /boot/<mac>.ipxe} is a client's iPXE script, {@code /ipxe/<name>}
+ * them, HTTP serves them. {@code /boot/<mac>.ipxe} is a client's iPXE script ({@code /boot/<mac>/retry.ipxe}
+ * the same after a failure, {@code /boot/<mac>/installer.ipxe} an install's installer again), {@code /ipxe/<name>}
  * an iPXE binary (UEFI HTTP boot), {@code /assets/<name>} an asset of the library (by name, never a
  * path), {@code /files/<path>} a file of the boot-files folder.
  */
@@ -15,6 +16,7 @@ public final class BootUrls {
     public static final String FILES = "/files/";
     public static final String ASSETS = "/assets/";
     static final String INSTALLER_SUFFIX = "/installer.ipxe";
+    static final String RETRY_SUFFIX = "/retry.ipxe";
 
     private BootUrls() {
     }
@@ -44,9 +46,27 @@ public final class BootUrls {
 
     /** The MAC text of an installer path ({@code /boot/<mac>/installer.ipxe}), or empty for any other path. */
     public static Optional<String> installerMac(String path) {
-        if (!path.startsWith(SCRIPTS) || !path.endsWith(INSTALLER_SUFFIX)) return Optional.empty();
-        if (path.length() <= SCRIPTS.length() + INSTALLER_SUFFIX.length()) return Optional.empty();
-        return Optional.of(path.substring(SCRIPTS.length(), path.length() - INSTALLER_SUFFIX.length()));
+        return macBefore(path, INSTALLER_SUFFIX);
+    }
+
+    /**
+     * Where a script that failed tries again, {@code http://SERVER[:port]/boot/<mac>/retry.ipxe}: the
+     * same plan as the script, but a request of its own, so a retry is never taken for a new boot (an
+     * install counts its client's script requests).
+     */
+    public static String retry(String httpBase, String mac) {
+        return httpBase + SCRIPTS + mac + RETRY_SUFFIX;
+    }
+
+    /** The MAC text of a retry path ({@code /boot/<mac>/retry.ipxe}), or empty for any other path. */
+    public static Optional<String> retryMac(String path) {
+        return macBefore(path, RETRY_SUFFIX);
+    }
+
+    private static Optional<String> macBefore(String path, String suffix) {
+        if (!path.startsWith(SCRIPTS) || !path.endsWith(suffix)) return Optional.empty();
+        if (path.length() <= SCRIPTS.length() + suffix.length()) return Optional.empty();
+        return Optional.of(path.substring(SCRIPTS.length(), path.length() - suffix.length()));
     }
 
     /** An asset of the library: {@code http://SERVER[:port]/assets/<name>} (names need no encoding). */

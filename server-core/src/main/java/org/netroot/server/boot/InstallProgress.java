@@ -1,9 +1,9 @@
 package org.netroot.server.boot;
 
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.netroot.server.api.BootEvent;
@@ -28,6 +28,9 @@ import org.netroot.server.events.BootEventSink;
  * without, it stays in install mode, phase {@link Phase#INSTALLED}, still booting the volume first.</li>
  * </ol>
  * Any other mode's script forgets the phase: an install set up again starts with its installer.
+ * Only scripts the client itself fetched count: once an install began, from the address that
+ * fetched its first script of the install (anyone can type a MAC into a URL); the HTTP routes also
+ * leave out a request from elsewhere than where DHCP just saw the MAC, and a failed script's retry.
  * Decisions are in memory (scripts are answered on event loops); the phase is stored through
  * {@link Store} (off the caller's thread) and read back at start.
  */
@@ -46,6 +49,12 @@ public final class InstallProgress implements InstallPhases, Consumer<BootEvent>
     /** Switches a client to sanboot (a stored change): called with the client, must not block the caller. */
     private final Consumer<Client> switchToSanboot;
     private final Map<String, Phase> phases = new HashMap<>();
+    /**
+     * Where each install's scripts are fetched from, by client name: set by the first script of the
+     * install (or the first after a restart, which keeps no addresses), then the only address whose
+     * requests move the phase.
+     */
+    private final Map<String, InetAddress> fetchedFrom = new HashMap<>();
     /** iSCSI logins of a client since its volume-first script, by client name. */
     private final Map<String, Integer> logins = new HashMap<>();
 
@@ -67,14 +76,20 @@ public final class InstallProgress implements InstallPhases, Consumer<BootEvent>
         return Optional.ofNullable(phases.get(clientName));
     }
 
-    /** A script was served to {@code client}: called on the event loop, so only memory and a queued write. */
-    public synchronized void served(Client client, BootPlan plan) {
+    /**
+     * A script was served to {@code client}, fetched from {@code from}: called on the event loop, so
+     * only memory and a queued write.
+     */
+    public synchronized void served(Client client, BootPlan plan, InetAddress from) {
         String name = client.name();
         if (!(plan instanceof BootPlan.Install install)) {
             if (phases.remove(name) != null) store.save(name, null);
             logins.remove(name);
+            fetchedFrom.remove(name);
             return;
         }
+        InetAddress bound = fetchedFrom.putIfAbsent(name, from);
+        if (bound != null && !bound.equals(from)) return; // someone else asked for this client's script
         Phase before = phases.get(name);
         if (!install.volumeFirst()) {
             set(name, Phase.INSTALLER);
@@ -107,6 +122,7 @@ public final class InstallProgress implements InstallPhases, Consumer<BootEvent>
             return;
         }
         phases.remove(name);
+        fetchedFrom.remove(name);
         store.save(name, null);
         events.record(BootEvent.of(client.mac(), BootEventType.BOOT_MODE_CHANGED, "install of " + name
                 + " done (" + how + "): boot mode sanboot from now on"));
@@ -122,8 +138,16 @@ public final class InstallProgress implements InstallPhases, Consumer<BootEvent>
         return (name, phase) -> { };
     }
 
-    /** For {@link BiConsumer}-shaped listeners, e.g. the HTTP routes' served hook. */
-    public BiConsumer<Client, BootPlan> servedHook() {
+    /** For the HTTP routes' served hook. */
+    public ScriptServed servedHook() {
         return this::served;
+    }
+
+    /** Hears of every plan served to a client, and which address fetched it. */
+    @FunctionalInterface
+    public interface ScriptServed {
+        ScriptServed NONE = (c, p, from) -> { };
+
+        void served(Client client, BootPlan plan, InetAddress from);
     }
 }

@@ -21,14 +21,14 @@ public final class IpxeScript {
 
     /**
      * The script for {@code plan}. {@code who} names the client on screen ("pc1 (52:54:...)"; null for a
-     * machine that is none), {@code selfUrl} is this script's URL, where a failed boot tries again.
+     * machine that is none), {@code retryUrl} is where a failed boot tries again.
      */
-    public static String write(BootPlan plan, String who, String selfUrl) {
+    public static String write(BootPlan plan, String who, String retryUrl) {
         StringBuilder s = new StringBuilder(1024);
         s.append("#!ipxe\n");
         if (who != null) s.append("# Netroot: client ").append(who).append(", mode ").append(plan.modeName()).append('\n');
         boolean canFail = body(s, plan, who);
-        if (canFail) failed(s, plan, who, selfUrl);
+        if (canFail) failed(s, plan, who, retryUrl);
         return s.toString();
     }
 
@@ -151,7 +151,7 @@ public final class IpxeScript {
         s.append("set reverse-password ").append(disk.reverseSecret()).append('\n');
     }
 
-    private static void failed(StringBuilder s, BootPlan plan, String who, String selfUrl) {
+    private static void failed(StringBuilder s, BootPlan plan, String who, String retryUrl) {
         s.append(":failed\n");
         if (!(plan instanceof BootPlan.NotReady)) {
             echo(s, "could not boot" + (who == null ? "" : " " + who) + ".");
@@ -160,7 +160,7 @@ public final class IpxeScript {
         }
         s.append("echo Retrying in ").append(RETRY_SECONDS).append(" seconds...\n");
         s.append("sleep ").append(RETRY_SECONDS).append('\n');
-        s.append("chain --replace ").append(selfUrl).append('\n');
+        s.append("chain --replace ").append(retryUrl).append('\n');
     }
 
     private static String hint(BootPlan plan) {

@@ -97,8 +97,8 @@ final class ClientCommand {
         @Option(names = "--initiator-iqn", paramLabel = "IQN", description = {
                 "every iSCSI initiator name that may log in to its target, the one iPXE uses first;"
                         + " repeat it for each (the list replaces the old one)"}) List<String> iqns;
-        @Option(names = "--ip", paramLabel = "IP", description = "address reserved for it (serve --dhcp full hands it out; NBD"
-                + " serves its volume there too)") String ip;
+        @Option(names = "--ip", paramLabel = "IP", description = "address reserved for it (serve --dhcp full hands it out, and"
+                + " NBD then serves its volume there too; with proxy DHCP the router leases, so it proves nothing)") String ip;
         @Mixin BootModeOptions boot;
 
         @Override

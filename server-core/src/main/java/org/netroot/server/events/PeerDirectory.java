@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Which MAC sits behind which IPv4 address, learned from DHCP (leases we give, addresses clients
  * request from the router in proxy mode). TFTP and iSCSI only see addresses; this lets their
  * events land on the right client's timeline, and HTTP hands a CHAP client's script only to the
- * address its MAC was seen at within the last {@link #RECENT} ({@link #recentAddressOf}). With a
+ * address its MAC was seen at within the last {@link #RECENT} ({@link #recentAddressOf}); NBD asks
+ * how long ago Netroot's own lease was seen ({@link #addressSeenWithin}) or, in proxy mode, whether
+ * the client's own TCP traffic vouched for the sighting ({@link #vouchedAddressOf}). With a
  * store, what is learned is written (on the store writer, never on the caller's thread) and read
  * back at start, so a restart forgets nothing.
  */
@@ -41,7 +43,12 @@ public final class PeerDirectory {
     /** A MAC seen again at the same address is written at most this often: no write per packet. */
     static final Duration REWRITE_EVERY = Duration.ofMinutes(1);
 
-    private record Sighting(InetAddress address, Instant seenAt, Instant storedAt) {
+    /**
+     * {@code vouchedAt}: when the MAC's own traffic last came from this address over TCP (its script
+     * fetched from it right after the DHCP sighting, or its volume used over NBD from it); null when
+     * not since DHCP saw it there. A DHCP sighting alone is a UDP broadcast anyone can forge.
+     */
+    private record Sighting(InetAddress address, Instant seenAt, Instant storedAt, Instant vouchedAt) {
     }
 
     private final Map<InetAddress, String> macByAddress = new HashMap<>();
@@ -76,7 +83,7 @@ public final class PeerDirectory {
         if (store != null) {
             for (PeerAddress p : store.all()) { // oldest first, as they were seen
                 try {
-                    remember(InetAddress.getByName(p.ip()), p.mac(), p.seenAt(), p.seenAt());
+                    remember(InetAddress.getByName(p.ip()), p.mac(), p.seenAt(), p.seenAt(), p.vouchedAt());
                 } catch (UnknownHostException e) {
                     log.warn("peer address table: {} of {} is not an address, ignored", p.ip(), p.mac());
                 }
@@ -89,16 +96,24 @@ public final class PeerDirectory {
         if (!(address instanceof Inet4Address) || mac == null || address.isAnyLocalAddress()) return;
         Instant now = clock.instant();
         String forgotten;
+        Instant vouched;
         synchronized (this) {
             Sighting before = byMac.get(mac);
             boolean same = before != null && before.address().equals(address);
             boolean write = !same || before.storedAt() == null
                     || !before.storedAt().plus(REWRITE_EVERY).isAfter(now);
-            forgotten = remember(address, mac, now, write ? now : before.storedAt());
+            // the same address keeps what vouched for it; a new one starts unvouched
+            vouched = same ? before.vouchedAt() : null;
+            forgotten = remember(address, mac, now, write ? now : before.storedAt(), vouched);
             if (!write) return;
         }
+        store(new PeerAddress(mac, address.getHostAddress(), now, vouched), forgotten);
+    }
+
+    /** Writes {@code seen} (and forgets {@code forgotten}, when not null) on the store writer. */
+    private void store(PeerAddress seen, String forgotten) {
         if (store == null) return;
-        PeerAddress seen = new PeerAddress(mac, address.getHostAddress(), now);
+        String mac = seen.mac();
         writer.submit(() -> {
             store.save(seen);
             if (forgotten != null) store.forget(forgotten);
@@ -114,12 +129,13 @@ public final class PeerDirectory {
     }
 
     /** Puts the sighting in memory, last; returns the MAC dropped to stay within the limit, or null. */
-    private synchronized String remember(InetAddress address, String mac, Instant seenAt, Instant storedAt) {
+    private synchronized String remember(InetAddress address, String mac, Instant seenAt, Instant storedAt,
+                                         Instant vouchedAt) {
         Sighting before = byMac.remove(mac);
         if (before != null) macByAddress.remove(before.address());
         String previousOwner = macByAddress.put(address, mac);
         if (previousOwner != null && !previousOwner.equals(mac)) byMac.remove(previousOwner);
-        byMac.put(mac, new Sighting(address, seenAt, storedAt));
+        byMac.put(mac, new Sighting(address, seenAt, storedAt, vouchedAt));
         if (byMac.size() <= maxPeers) return null;
         Iterator<Map.Entry<String, Sighting>> eldest = byMac.entrySet().iterator();
         Map.Entry<String, Sighting> e = eldest.next();
@@ -146,6 +162,50 @@ public final class PeerDirectory {
     public synchronized Optional<InetAddress> recentAddressOf(String mac) {
         Sighting s = mac == null ? null : byMac.get(mac);
         if (s == null || s.seenAt().plus(RECENT).isBefore(clock.instant())) return Optional.empty();
+        return Optional.of(s.address());
+    }
+
+    /** The address DHCP saw this MAC at within {@code within} (a lease's time: how long Netroot's own lease vouches). */
+    public synchronized Optional<InetAddress> addressSeenWithin(String mac, Duration within) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || s.seenAt().plus(within).isBefore(clock.instant())) return Optional.empty();
+        return Optional.of(s.address());
+    }
+
+    /**
+     * The MAC's script was fetched from {@code address} (a TCP connection, so from a machine really
+     * there) while DHCP's recent sighting put the MAC there too: the sighting is now vouched for.
+     * Does nothing when DHCP saw the MAC elsewhere, long ago or never.
+     */
+    public synchronized void scriptFetched(InetAddress address, String mac) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || !s.address().equals(address) || s.seenAt().plus(RECENT).isBefore(clock.instant())) return;
+        vouch(mac, s);
+    }
+
+    /**
+     * The MAC's volume was used from {@code address}, which {@link #vouchedAddressOf} allowed: the
+     * vouching is renewed, so a client using its disk for days may reconnect after a network blip.
+     */
+    public synchronized void stillUsedFrom(InetAddress address, String mac) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || !s.address().equals(address) || s.vouchedAt() == null) return;
+        vouch(mac, s);
+    }
+
+    /** Kept across restarts: a restart drops NBD connections, and their clients reconnect to it. */
+    private void vouch(String mac, Sighting s) {
+        Instant now = clock.instant();
+        byMac.put(mac, new Sighting(s.address(), s.seenAt(), s.seenAt(), now));
+        store(new PeerAddress(mac, s.address().getHostAddress(), s.seenAt(), now), null);
+    }
+
+    /** Where the MAC's sighting was vouched for (see {@link #scriptFetched}) within {@code within}. */
+    public synchronized Optional<InetAddress> vouchedAddressOf(String mac, Duration within) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || s.vouchedAt() == null || s.vouchedAt().plus(within).isBefore(clock.instant())) {
+            return Optional.empty();
+        }
         return Optional.of(s.address());
     }
 

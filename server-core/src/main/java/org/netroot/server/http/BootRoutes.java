@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.BootMode;
@@ -17,6 +16,7 @@ import org.netroot.server.boot.BootPlan;
 import org.netroot.server.boot.BootPlanner;
 import org.netroot.server.boot.BootUrls;
 import org.netroot.server.boot.HandOver;
+import org.netroot.server.boot.InstallProgress.ScriptServed;
 import org.netroot.server.boot.IpxeScript;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.EventThrottle;
@@ -61,8 +61,8 @@ public final class BootRoutes {
     /** The asset library's folder; null when the planner's catalog has none. */
     private final AssetResolver assetFiles;
     private final BootEventSink events;
-    /** Told of every plan served to a client (the install's progress); nothing by default. */
-    private volatile BiConsumer<Client, BootPlan> served = (c, p) -> { };
+    /** Told of every plan served to a client, from its own address and not as a retry (the install's progress). */
+    private volatile ScriptServed served = ScriptServed.NONE;
 
     /**
      * @param files the boot-files folder, served under {@link BootUrls#FILES}
@@ -104,9 +104,11 @@ public final class BootRoutes {
             return new Failure(400, "bad URL encoding");
         }
         Optional<String> installerMac = BootUrls.installerMac(decoded);
-        if (installerMac.isPresent()) return script(installerMac.get(), true, serverBase, serverAddress, peer);
+        if (installerMac.isPresent()) return script(installerMac.get(), Request.INSTALLER_AGAIN, serverBase, serverAddress, peer);
+        Optional<String> retryMac = BootUrls.retryMac(decoded);
+        if (retryMac.isPresent()) return script(retryMac.get(), Request.RETRY, serverBase, serverAddress, peer);
         Optional<String> scriptMac = BootUrls.scriptMac(decoded);
-        if (scriptMac.isPresent()) return script(scriptMac.get(), false, serverBase, serverAddress, peer);
+        if (scriptMac.isPresent()) return script(scriptMac.get(), Request.SCRIPT, serverBase, serverAddress, peer);
         Optional<String> assetName = BootUrls.assetName(decoded);
         if (assetName.isPresent()) return libraryAsset(assetName.get(), rangeHeader, peer);
         if (decoded.startsWith(BootUrls.FILES)) {
@@ -124,9 +126,15 @@ public final class BootRoutes {
         return new Failure(404, "not found");
     }
 
-    /** @param installerAgain the install script's way back to its installer when the volume did not boot */
-    private Answer script(String macText, boolean installerAgain, String serverBase, String serverAddress,
+    /**
+     * Which script URL was asked for: the script, the install script's way back to its installer when
+     * the volume did not boot, or a failed script's retry (the same plan, but no news of a boot).
+     */
+    private enum Request { SCRIPT, INSTALLER_AGAIN, RETRY }
+
+    private Answer script(String macText, Request request, String serverBase, String serverAddress,
                           InetAddress peer) {
+        boolean installerAgain = request == Request.INSTALLER_AGAIN;
         String mac;
         try {
             mac = Client.normalizeMac(macText);
@@ -155,6 +163,8 @@ public final class BootRoutes {
             return new Failure(403, "the script of " + mac + " is served only to the address DHCP gave or saw"
                     + " that MAC at within the last " + PeerDirectory.RECENT.toMinutes() + " minutes");
         }
+        // a TCP connection from where DHCP just saw the MAC: the sighting is the machine's own (NBD in proxy mode needs it)
+        peers.scriptFetched(peer, mac);
         BootPlan plan = installerAgain ? planner.installerAgain(ctx) : planner.plan(ctx);
         if (plan instanceof BootPlan.NotReady n) {
             // the machine retries every few seconds: one timeline entry a minute is enough
@@ -163,18 +173,33 @@ public final class BootRoutes {
                         ? "script requested by a machine that is not set up" : "script of " + n.summary()));
             }
         } else {
-            events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, (installerAgain ? "installer again: " : "")
-                    + plan.summary()));
-            client.ifPresent(c -> served.accept(c, plan));
+            String as = switch (request) {
+                case SCRIPT -> "";
+                case INSTALLER_AGAIN -> "installer again: ";
+                case RETRY -> "retry: ";
+            };
+            events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, as + plan.summary()));
+            if (request != Request.RETRY && fromWhereDhcpSawIt(mac, peer)) {
+                client.ifPresent(c -> served.served(c, plan, peer));
+            }
             String handsOver = HandOver.afterScript(plan);
             if (handsOver != null) events.record(BootEvent.of(mac, BootEventType.HANDED_OVER, handsOver));
         }
         String who = client.map(c -> c.name() + " (" + mac + ")").orElse(null);
-        return new Script(IpxeScript.write(plan, who, ctx.selfUrl()));
+        return new Script(IpxeScript.write(plan, who, ctx.retryUrl()));
     }
 
-    /** Who hears of every plan served to a client. */
-    public BootRoutes servedTo(BiConsumer<Client, BootPlan> listener) {
+    /**
+     * A request that may move the client's install along: from the address DHCP saw its MAC at
+     * recently, when DHCP did (a PXE boot does its DHCP seconds before); a MAC DHCP did not see lately
+     * (no DHCP service here) leaves it to the install's own rule, the address that began it.
+     */
+    private boolean fromWhereDhcpSawIt(String mac, InetAddress peer) {
+        return peers.recentAddressOf(mac).map(peer::equals).orElse(true);
+    }
+
+    /** Who hears of every plan served to a client (see {@link #served}). */
+    public BootRoutes servedTo(ScriptServed listener) {
         this.served = listener;
         return this;
     }

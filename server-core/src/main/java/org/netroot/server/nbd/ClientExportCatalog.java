@@ -15,23 +15,22 @@ import org.netroot.server.store.ClientDirectory;
 
 /**
  * Each client's volume, exported under the volume's name, to that client only: a connection may
- * use it when it comes from the address Netroot's DHCP last gave that client's MAC or saw it take
- * (the {@link PeerDirectory}, kept across restarts), or from the client's reserved address. A volume
- * no client boots is not exported. A shared volume that several clients boot is open to each of them.
- *
- * <p>Unlike the CHAP script gate over HTTP, a sighting does not expire after an hour: an nbdroot
- * client reconnects after a network blip days after it booted, and in proxy mode its lease renewals
- * go to the router, unseen.
+ * use it when it comes from where the {@link ClientAddressRule} believes the client is (its lease
+ * or reservation in full DHCP mode, its vouched-for boot address in proxy mode). A volume no client
+ * boots is not exported. A shared volume that several clients boot is open to each of them.
  */
 public final class ClientExportCatalog implements ExportCatalog {
     private final ClientDirectory clients;
     private final PeerDirectory peers;
     private final VolumeStore volumes;
+    private final ClientAddressRule addresses;
 
-    public ClientExportCatalog(ClientDirectory clients, PeerDirectory peers, VolumeStore volumes) {
+    public ClientExportCatalog(ClientDirectory clients, PeerDirectory peers, VolumeStore volumes,
+                               ClientAddressRule addresses) {
         this.clients = clients;
         this.peers = peers;
         this.volumes = volumes;
+        this.addresses = addresses;
     }
 
     @Override
@@ -63,6 +62,7 @@ public final class ClientExportCatalog implements ExportCatalog {
             if (!mayUse(c, peer)) continue;
             Optional<NbdExport> e = export(c);
             if (e.isEmpty()) return Lookup.unknown("volume " + name + " of client " + c.name() + " does not exist", c.mac());
+            addresses.used(c, peer, peers);
             return Lookup.found(e.get());
         }
         Client c = booting.get(0);
@@ -74,6 +74,11 @@ public final class ClientExportCatalog implements ExportCatalog {
         return volumes.openVolumes().attach(export.name(), user);
     }
 
+    @Override
+    public void ended(NbdExport export, InetAddress peer) {
+        clients.byMac(export.mac()).ifPresent(c -> addresses.used(c, peer, peers));
+    }
+
     /** The empty name: the one volume the asking address may use (dracut's and nbd-client's default). */
     private Lookup defaultExport(InetAddress peer, String peerMac) {
         List<NbdExport> mine = visibleTo(peer);
@@ -81,30 +86,23 @@ public final class ClientExportCatalog implements ExportCatalog {
         String who = peer.getHostAddress();
         if (mine.isEmpty()) {
             return Lookup.unknown("no client's volume is exported to " + who + ", so there is no default export:"
-                    + " boot the client through Netroot's DHCP, or reserve it this address", peerMac);
+                    + " boot the client through Netroot's DHCP" + (addresses.leasesAddresses()
+                    ? ", or reserve it this address" : " and iPXE script"), peerMac);
         }
         return Lookup.unknown(who + " may use " + mine.size() + " volumes (" + String.join(", ",
                 mine.stream().map(NbdExport::name).toList()) + "): name one", peerMac);
     }
 
-    /** Whether a connection from {@code peer} is this client: its reserved address, or where DHCP last saw its MAC. */
-    static boolean mayUse(Client c, InetAddress peer, PeerDirectory peers) {
-        if (c.reservedIp() != null && c.reservedIp().strip().equals(peer.getHostAddress())) return true;
-        return peers.macOf(peer).filter(c.mac()::equals).isPresent();
-    }
-
     private boolean mayUse(Client c, InetAddress peer) {
-        return mayUse(c, peer, peers);
+        return addresses.isAt(c, peer, peers);
     }
 
+    /** The admin's detail (a boot event and the log): the peer itself is told nothing of it. */
     private String refusal(Client c, InetAddress peer) {
-        String known = peers.addressOf(c.mac()).map(InetAddress::getHostAddress).orElse(null);
-        String where = known != null ? "which DHCP last gave or saw at " + known
-                : "whose address DHCP has not seen yet (it boots through another DHCP server, or not yet)";
-        if (c.reservedIp() != null) where += "; its reserved address is " + c.reservedIp();
-        return "volume " + c.volumeName() + " is the disk of client " + c.name() + " (" + c.mac() + "), " + where
-                + ", not " + peer.getHostAddress() + ": NBD serves a client's volume only at its own address."
-                + " Boot it through Netroot's DHCP, or give it a reserved address";
+        return "volume " + c.volumeName() + " is the disk of client " + c.name() + " (" + c.mac() + "), "
+                + addresses.whereKnown(c, peers) + ", not " + peer.getHostAddress() + ": NBD serves a client's volume"
+                + " only at its own address. Boot it through Netroot's DHCP" + (addresses.leasesAddresses()
+                ? ", or give it a reserved address" : "");
     }
 
     /** A name the client sent, safe for a log line and an event: at most 64 characters, no control characters. */

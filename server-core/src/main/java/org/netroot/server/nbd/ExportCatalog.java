@@ -22,6 +22,10 @@ public interface ExportCatalog {
      */
     OpenVolumes.Attachment attach(NbdExport export, OpenVolumes.User user) throws IOException;
 
+    /** A connection from {@code peer} that used {@code export} ended: what it proves of the peer may be renewed. */
+    default void ended(NbdExport export, InetAddress peer) {
+    }
+
     /** The answer to {@link #find}. */
     enum Status { FOUND, UNKNOWN, REFUSED }
 

@@ -57,6 +57,9 @@ public final class Handshake {
         void refused(String mac, String reason);
     }
 
+    /** All a refused peer is told: the reason (client, MAC, addresses) goes to the boot event only. */
+    static final String NOT_AVAILABLE = "export not available to this address";
+
     private final ExportCatalog catalog;
     private final InetAddress peer;
     private final OpenVolumes.User user;
@@ -187,7 +190,7 @@ public final class Handshake {
         ExportCatalog.Lookup found = catalog.find(name, peer);
         if (found.status() != ExportCatalog.Status.FOUND) {
             refusals.refused(found.mac(), "NBD from " + peer.getHostAddress() + " refused: " + found.reason());
-            return new Step(List.of(), Outcome.CLOSE, found.reason());
+            return new Step(List.of(), Outcome.CLOSE, found.reason()); // for the log: the peer gets no reply at all
         }
         Refusal refused = attach(found.export());
         if (refused != null) return new Step(List.of(), Outcome.CLOSE, refused.reason());
@@ -222,11 +225,16 @@ public final class Handshake {
         return null;
     }
 
-    /** An export that does not exist answers NBD_REP_ERR_UNKNOWN, one the address may not use NBD_REP_ERR_POLICY. */
+    /**
+     * The peer hears only {@link #NOT_AVAILABLE}, as NBD_REP_ERR_UNKNOWN ("the export is not
+     * available"), whether the name exists or belongs to another address: the detailed reason names
+     * the owning client, its MAC and addresses, which are the admin's to read (the boot event, the
+     * log), not an unknown caller's; and one answer for both keeps a scan from telling which volume
+     * names exist.
+     */
     private Step refuse(int op, ExportCatalog.Lookup found) {
         refusals.refused(found.mac(), "NBD from " + peer.getHostAddress() + " refused: " + found.reason());
-        int type = found.status() == ExportCatalog.Status.REFUSED ? NbdProtocol.REP_ERR_POLICY : NbdProtocol.REP_ERR_UNKNOWN;
-        return Step.of(Outcome.CONTINUE, OptionReplies.error(op, type, found.reason()));
+        return Step.of(Outcome.CONTINUE, OptionReplies.error(op, NbdProtocol.REP_ERR_UNKNOWN, NOT_AVAILABLE));
     }
 
     private static Step invalid(int op, String message) {

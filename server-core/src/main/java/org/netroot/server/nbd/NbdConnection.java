@@ -38,6 +38,7 @@ public final class NbdConnection implements OpenVolumes.User {
     private final long startedNanos = System.nanoTime();
     private volatile Handshake.Session session;
     private volatile Transmission transmission;
+    private final ExportCatalog catalog;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong inFlightBytes = new AtomicLong();
     private volatile boolean closed;
@@ -53,6 +54,7 @@ public final class NbdConnection implements OpenVolumes.User {
         this.events = events;
         this.refusalEvents = refusalEvents;
         this.peer = peer;
+        this.catalog = catalog;
         this.handshake = new Handshake(catalog, peer.getAddress(), this, this::refused);
     }
 
@@ -162,6 +164,7 @@ public final class NbdConnection implements OpenVolumes.User {
         Handshake.Session s = session;
         if (s == null || !released.compareAndSet(false, true)) return;
         s.handle().release(this);
+        catalog.ended(s.export(), peer.getAddress());
         Transmission t = transmission;
         long bytes = t == null ? 0 : t.bytesRead() + t.bytesWritten();
         String how = evicted ? "the volume was taken over" : disconnecting ? "NBD_CMD_DISC"

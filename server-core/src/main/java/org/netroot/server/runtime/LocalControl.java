@@ -134,6 +134,7 @@ public final class LocalControl implements NetrootControl {
         LocalControl c = new LocalControl(Database.open(dataDir), true, dataDir, ServerStatus::offline);
         c.volumes.removeStaleParts(); // of imports a stop or kill cut off: only the database's holder imports
         c.assets.removeStaleParts();
+        c.assets.removeUnrecorded();
         c.serverWatch = Thread.ofVirtual().name("server-watch").start(c::watchForServer);
         return c;
     }
@@ -585,12 +586,13 @@ public final class LocalControl implements NetrootControl {
         return store(() -> {
             if (file == null || file.isBlank()) throw new IllegalArgumentException("give the file to add");
             Path source = Path.of(file).toAbsolutePath();
-            if (!Files.isRegularFile(source)) throw new IllegalArgumentException("no such file: " + file);
-            if (!Files.isReadable(source)) throw new IllegalArgumentException("cannot read " + file + " (permissions)");
             long size;
             try {
-                size = Files.size(source);
-                if (kind == null) org.netroot.server.storage.AssetStore.kindOf(source); // refused now, not in the job
+                // opened with the server's rights: never a file of the data folder, however named
+                Path real = assets.checkSource(source);
+                if (!Files.isReadable(real)) throw new IllegalArgumentException("cannot read " + file + " (permissions)");
+                size = Files.size(real);
+                if (kind == null) org.netroot.server.storage.AssetStore.kindOf(real); // refused now, not in the job
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
             }
@@ -619,13 +621,10 @@ public final class LocalControl implements NetrootControl {
     @Override
     public synchronized void removeAsset(String name) {
         storeRun(() -> {
-            assets.require(name);
-            for (Client c : clients.list()) {
-                if (c.boot().assetsFor(c.bootMode()).contains(name)) {
-                    throw new IllegalArgumentException("asset " + name + " is what client " + c.name() + " boots (boot mode "
-                            + c.bootMode().id() + "): give it another first (netroot client edit " + c.name() + " --boot ...)");
-                }
-            }
+            org.netroot.server.api.Asset asset = assets.require(name);
+            AssetUsers.whyInUse(asset, clients.list()).ifPresent(why -> {
+                throw new IllegalArgumentException(why);
+            });
             try {
                 assets.remove(name);
             } catch (IOException e) {

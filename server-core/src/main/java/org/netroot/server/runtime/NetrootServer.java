@@ -67,6 +67,7 @@ public final class NetrootServer implements AutoCloseable {
             control.useIpxeDir(config.ipxeDir());
             int parts = control.volumeStore().removeStaleParts() + control.assetStore().removeStaleParts();
             if (parts > 0) log.info("removed {} part files of imports a stop or kill interrupted", parts);
+            control.assetStore().removeUnrecorded(); // each one logged
             ChangeFeed feed = control.changes();
             bus.subscribe(e -> feed.publish(ChangeType.BOOT, e.clientName() != null ? e.clientName() : e.mac(), e));
             ClientActivityTracker activity = new ClientActivityTracker(clients, peers, feed);

@@ -13,6 +13,7 @@ import org.netroot.server.iscsi.ClientTargetCatalog;
 import org.netroot.server.iscsi.IscsiService;
 import org.netroot.server.http.HttpService;
 import org.netroot.server.storage.AssetStore;
+import org.netroot.server.nbd.ClientAddressRule;
 import org.netroot.server.nbd.ClientExportCatalog;
 import org.netroot.server.nbd.NbdService;
 import org.netroot.server.storage.VolumeStore;
@@ -42,8 +43,21 @@ final class ServiceWiring {
         services.add(new IscsiService(ServiceSettings.iscsi(config), new ClientTargetCatalog(clients, volumes), bus, peers,
                 errors));
         // the same volumes through the same OpenVolumes: one writer per volume across iSCSI and NBD
-        services.add(new NbdService(ServiceSettings.nbd(config), new ClientExportCatalog(clients, peers, volumes), bus,
+        services.add(new NbdService(ServiceSettings.nbd(config), new ClientExportCatalog(clients, peers, volumes,
+                nbdAddressRule(config)), bus,
                 errors));
+    }
+
+    /**
+     * A lease proves where a client is only when Netroot itself leases the addresses; beside a router
+     * (proxy) the client's own script fetch must vouch for a sighting; with no DHCP at all the admin's
+     * reservations are the only word.
+     */
+    static ClientAddressRule nbdAddressRule(ServerConfig config) {
+        if (config.dhcpMode() == DhcpMode.OFF) return ClientAddressRule.reservedAddressesOnly();
+        return config.dhcpMode() == DhcpMode.FULL && !config.interfaces().isEmpty()
+                ? ClientAddressRule.fullDhcp(java.time.Duration.ofSeconds(config.leaseSeconds()))
+                : ClientAddressRule.otherServerLeases();
     }
 
     /** The asset store as the planner and HTTP read it: its in-memory records and its folder. */

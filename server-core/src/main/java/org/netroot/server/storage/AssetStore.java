@@ -25,14 +25,19 @@ import org.netroot.server.store.AssetRepository;
  * The asset library's files: {@code <data>/assets/<name>}, recorded in the database with their size
  * and SHA-256. An add copies the file to a hidden part file of its own (hashing as it goes), links it
  * into place only when complete, then records it: a stop or kill mid-copy leaves only a part file,
- * removed at the next start. What is recorded is also held in memory, so the boot services look
- * assets up on their event loops without the database.
+ * and one between the link and the record an unrecorded file, both removed at the next start. That
+ * order (file before record; on removal, record before file) means a recorded asset always has its
+ * file; the other order could leave a record whose file a crash never wrote. What is recorded is also
+ * held in memory, so the boot services look assets up on their event loops without the database.
+ * The file to add is checked by {@link AssetSource}: never one of the data folder's.
  */
 public final class AssetStore {
     public static final String FOLDER = "assets";
     private static final int COPY_CHUNK = 1 << 20;
     private static final String PART = ".part-";
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AssetStore.class);
+    private final Path dataDir;
     private final Path dir;
     private final AssetRepository repository;
     /** By name; replaced whole after each write that succeeded. */
@@ -41,6 +46,7 @@ public final class AssetStore {
     private final Set<String> adding = new HashSet<>();
 
     public AssetStore(Path dataDir, AssetRepository repository) {
+        this.dataDir = dataDir;
         this.dir = dataDir.resolve(FOLDER);
         this.repository = repository;
         reload();
@@ -70,6 +76,14 @@ public final class AssetStore {
     }
 
     /**
+     * Where {@code source} really is, when it may be added: a regular file outside the data folder
+     * (see {@link AssetSource}); refused with an {@link IllegalArgumentException} otherwise.
+     */
+    public Path checkSource(Path source) throws IOException {
+        return AssetSource.check(source, dataDir);
+    }
+
+    /**
      * Claims {@code name} for an add: checked, free, and no other add of it running. Close the
      * claim when the add ended, whatever the outcome.
      */
@@ -95,15 +109,17 @@ public final class AssetStore {
      * cancels the add (it then throws {@link CancellationException}, leaving nothing behind).
      */
     public Asset add(String name, AssetKind kind, Path source, VolumeStore.CopyProgress progress) throws IOException {
-        AssetKind k = kind != null ? kind : kindOf(source);
+        Path real = checkSource(source);
         Files.createDirectories(dir);
         Path target = dir.resolve(name);
         Path part = dir.resolve("." + name + PART + java.util.UUID.randomUUID());
         MessageDigest sha256 = sha256();
         long size;
+        AssetKind k = kind;
         try {
-            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+            try (FileChannel in = AssetSource.open(real);
                  FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                if (k == null) k = kindOf(in, source);
                 size = in.size();
                 ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
                 long done = 0;
@@ -149,6 +165,30 @@ public final class AssetStore {
         Files.deleteIfExists(fileOf(a));
     }
 
+    /**
+     * Deletes the files in the asset folder named like an asset that no record names: what a crash
+     * between linking an add's file into place and recording it (or between removing a record and its
+     * file) left. Unserved as they are (HTTP serves recorded names only), they would block an add of
+     * that name. Call once the database is this process's, before any add.
+     */
+    public int removeUnrecorded() {
+        if (!Files.isDirectory(dir)) return 0;
+        int n = 0;
+        try (var files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (!Asset.isValidName(name) || byName.containsKey(name)) continue;
+                if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                Files.delete(f);
+                log.warn("removed {}: an asset file with no record (an add or a removal was cut off)", f);
+                n++;
+            }
+        } catch (IOException e) {
+            log.warn("could not clean the asset folder {}: {}", dir, e.toString()); // a later start tries again
+        }
+        return n;
+    }
+
     /** Deletes the part files of adds a stop or kill interrupted; call once the database is this process's. */
     public int removeStaleParts() {
         if (!Files.isDirectory(dir)) return 0;
@@ -166,10 +206,15 @@ public final class AssetStore {
      * ISO 9660 volume descriptor "CD001" at 0x8001), else by its name; refused when neither says.
      */
     public static AssetKind kindOf(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (has(ch, 0x202, "HdrS")) return AssetKind.KERNEL;
-            if (has(ch, 0x8001, "CD001")) return AssetKind.ISO;
+        try (FileChannel ch = AssetSource.open(file)) {
+            return kindOf(ch, file);
         }
+    }
+
+    /** {@link #kindOf(Path)} of an open file, named {@code file}. */
+    private static AssetKind kindOf(FileChannel ch, Path file) throws IOException {
+        if (has(ch, 0x202, "HdrS")) return AssetKind.KERNEL;
+        if (has(ch, 0x8001, "CD001")) return AssetKind.ISO;
         AssetKind byName = AssetKind.guess(file.getFileName().toString());
         if (byName != null) return byName;
         throw new IllegalArgumentException("cannot tell what " + file.getFileName() + " is: say it with --kind (kernel,"

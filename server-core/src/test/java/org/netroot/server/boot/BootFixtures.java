@@ -63,6 +63,6 @@ final class BootFixtures {
     }
 
     static String script(Client client) {
-        return IpxeScript.write(plan(client), client.name() + " (" + client.mac() + ")", REQUEST.selfUrl());
+        return IpxeScript.write(plan(client), client.name() + " (" + client.mac() + ")", REQUEST.retryUrl());
     }
 }

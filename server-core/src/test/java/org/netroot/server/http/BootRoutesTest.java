@@ -47,17 +47,53 @@ class BootRoutesTest {
             return now;
         }
     });
+    static final String PLAIN_MAC = "52:54:00:00:00:03";
     final Client chap = new Client("c2", MAC, "v2", null, null, null, "chap-secret-12", null, null, null);
+    final Client plain = new Client("p3", PLAIN_MAC, "v3", null, null, null, null, null, null, null);
+    /** Who the routes told of a served script ("name from address"): what moves an install along. */
+    final List<String> served = new CopyOnWriteArrayList<>();
 
     BootRoutes routes() {
-        return new BootRoutes(new BootPlanner(mac -> mac.equals(MAC) ? Optional.of(chap) : Optional.empty(),
+        return new BootRoutes(new BootPlanner(mac -> mac.equals(MAC) ? Optional.of(chap)
+                : mac.equals(PLAIN_MAC) ? Optional.of(plain) : Optional.empty(),
                 AssetCatalog.EMPTY, InstallPhases.NONE, 3260), peers, new AssetResolver(tmp), new AssetResolver(tmp),
-                events::add, nanos::get);
+                events::add, nanos::get).servedTo((c, plan, from) -> served.add(c.name() + " from " + from.getHostAddress()));
     }
 
     BootRoutes.Answer get(BootRoutes routes, String from) throws Exception {
-        return routes.answer("GET", "/boot/" + MAC + ".ipxe", null, "http://10.0.0.1", "10.0.0.1",
-                InetAddress.getByName(from));
+        return get(routes, "/boot/" + MAC + ".ipxe", from);
+    }
+
+    BootRoutes.Answer get(BootRoutes routes, String path, String from) throws Exception {
+        return routes.answer("GET", path, null, "http://10.0.0.1", "10.0.0.1", InetAddress.getByName(from));
+    }
+
+    @Test
+    void aFailedScriptRetriesAtAUrlOfItsOwnWhichTellsNoOneOfABoot() throws Exception {
+        peers.learn(InetAddress.getByName("10.0.0.7"), PLAIN_MAC);
+        BootRoutes routes = routes();
+        BootRoutes.Script first = assertInstanceOf(BootRoutes.Script.class, get(routes, "/boot/" + PLAIN_MAC + ".ipxe",
+                "10.0.0.7"));
+        assertTrue(first.body().contains("chain --replace http://10.0.0.1/boot/" + PLAIN_MAC + "/retry.ipxe\n"), first.body());
+        assertEquals(List.of("p3 from 10.0.0.7"), served);
+        BootRoutes.Script retry = assertInstanceOf(BootRoutes.Script.class, get(routes, "/boot/" + PLAIN_MAC + "/retry.ipxe",
+                "10.0.0.7"));
+        assertEquals(first.body(), retry.body(), "the same plan");
+        assertEquals(List.of("p3 from 10.0.0.7"), served, "a retry is no new boot");
+        assertTrue(events.getLast().detail().startsWith("retry: "), events.getLast().detail());
+    }
+
+    @Test
+    void aScriptFetchedFromElsewhereThanDhcpSawTheMacIsServedButMovesNothing() throws Exception {
+        peers.learn(InetAddress.getByName("10.0.0.7"), PLAIN_MAC);
+        BootRoutes routes = routes();
+        assertInstanceOf(BootRoutes.Script.class, get(routes, "/boot/" + PLAIN_MAC + ".ipxe", "10.0.0.66"));
+        assertEquals(List.of(), served, "anyone may type a MAC into a URL");
+        assertTrue(peers.vouchedAddressOf(PLAIN_MAC, Duration.ofHours(1)).isEmpty(), "nor vouches for a sighting");
+        assertInstanceOf(BootRoutes.Script.class, get(routes, "/boot/" + PLAIN_MAC + ".ipxe", "10.0.0.7"));
+        assertEquals(List.of("p3 from 10.0.0.7"), served);
+        assertEquals(InetAddress.getByName("10.0.0.7"), peers.vouchedAddressOf(PLAIN_MAC, Duration.ofHours(1)).orElseThrow(),
+                "the machine DHCP saw fetched its script from there: the sighting is vouched for");
     }
 
     @Test

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +24,10 @@ import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
 import org.netroot.server.store.VolumeRepository;
 
-/** Who may use which export: each client's volume at the address DHCP saw it at or its reserved one, no one else. */
+/**
+ * Who may use which export: each client's volume at the address Netroot leased it or its reserved one
+ * (full DHCP), at the address it booted from (proxy DHCP), no one else.
+ */
 class ClientExportCatalogTest {
     static final String PC1_MAC = "52:54:00:00:00:01";
     static final String PC2_MAC = "52:54:00:00:00:02";
@@ -29,15 +37,36 @@ class ClientExportCatalogTest {
     Database db;
     ClientRepository clients;
     VolumeStore volumes;
-    final PeerDirectory peers = new PeerDirectory();
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    final PeerDirectory peers = new PeerDirectory(new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    });
+    static final Duration LEASE = Duration.ofHours(12);
+    /** Full DHCP mode, leases of {@link #LEASE}. */
     ClientExportCatalog catalog;
+    /** Proxy DHCP mode: the router leases. */
+    ClientExportCatalog proxy;
 
     @BeforeEach
     void open() throws Exception {
         db = Database.open(dir);
         clients = new ClientRepository(db);
         volumes = new VolumeStore(dir, new VolumeRepository(db));
-        catalog = new ClientExportCatalog(clients.directory(), peers, volumes);
+        catalog = new ClientExportCatalog(clients.directory(), peers, volumes, ClientAddressRule.fullDhcp(LEASE));
+        proxy = new ClientExportCatalog(clients.directory(), peers, volumes, ClientAddressRule.otherServerLeases());
         volumes.create("pc1-disk", 1 << 20, "raw");
         volumes.create("pc2-disk", 2 << 20, "qcow2");
         clients.add(client("pc1", PC1_MAC, "pc1-disk", null));
@@ -75,7 +104,7 @@ class ClientExportCatalogTest {
         peers.learn(ip("10.0.0.5"), PC1_MAC);
         ExportCatalog.Lookup fromStranger = catalog.find("pc1-disk", ip("10.0.0.9"));
         assertEquals(ExportCatalog.Status.REFUSED, fromStranger.status());
-        assertTrue(fromStranger.reason().contains("which DHCP last gave or saw at 10.0.0.5, not 10.0.0.9"), fromStranger.reason());
+        assertTrue(fromStranger.reason().contains("which Netroot's DHCP leased 10.0.0.5, not 10.0.0.9"), fromStranger.reason());
         assertEquals(PC1_MAC, fromStranger.mac(), "an unknown address: most likely the client itself, elsewhere");
         ExportCatalog.Lookup fromPc2 = catalog.find("pc1-disk", ip("10.0.0.2"));
         assertTrue(fromPc2.reason().contains("its reserved address") || fromPc2.reason().contains("not 10.0.0.2"), fromPc2.reason());
@@ -83,6 +112,79 @@ class ClientExportCatalogTest {
         assertEquals(PC2_MAC, catalog.find("pc1-disk", ip("10.0.0.3")).mac(), "pc2 asked for pc1's disk: pc2's timeline");
         ExportCatalog.Lookup unseen = catalog.find("pc2-disk", ip("10.0.0.8"));
         assertTrue(unseen.reason().contains("its reserved address is 10.0.0.2"), unseen.reason());
+    }
+
+    @Test
+    void inFullModeALeaseVouchesForItsLeaseTimeOnlyRenewalsKeepItUp() throws Exception {
+        peers.learn(ip("10.0.0.1"), PC1_MAC);
+        now = now.plus(LEASE.minusMinutes(1));
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status());
+        peers.learn(ip("10.0.0.1"), PC1_MAC); // the client renews at half time: seen again
+        now = now.plus(LEASE.minusMinutes(1));
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status());
+        now = now.plus(Duration.ofMinutes(2));
+        ExportCatalog.Lookup expired = catalog.find("pc1-disk", ip("10.0.0.1"));
+        assertEquals(ExportCatalog.Status.REFUSED, expired.status(), "a lease not renewed: the address may be another's");
+        assertTrue(expired.reason().contains("ran out"), expired.reason());
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc2-disk", ip("10.0.0.2")).status(),
+                "a reservation in full mode: no other MAC gets that address");
+    }
+
+    @Test
+    void inProxyModeAReservationProvesNothingAndADhcpClaimOnlyOnceTheScriptCameFromThere() throws Exception {
+        ExportCatalog.Lookup reserved = proxy.find("pc2-disk", ip("10.0.0.2"));
+        assertEquals(ExportCatalog.Status.REFUSED, reserved.status(), "the router, not Netroot, leases 10.0.0.2");
+        assertTrue(reserved.reason().contains("reserved addresses count in full DHCP mode only"), reserved.reason());
+
+        // a forged REQUEST: pc1's chaddr, the attacker's address in option 50
+        peers.learn(ip("10.0.0.66"), PC1_MAC);
+        assertEquals(ExportCatalog.Status.REFUSED, proxy.find("pc1-disk", ip("10.0.0.66")).status(),
+                "a broadcast claim alone opens no disk");
+        assertTrue(proxy.visibleTo(ip("10.0.0.66")).isEmpty());
+        assertEquals(ExportCatalog.Status.UNKNOWN, proxy.find("", ip("10.0.0.66")).status());
+
+        peers.learn(ip("10.0.0.1"), PC1_MAC); // pc1 boots: its DHCP, then its script over TCP from there
+        peers.scriptFetched(ip("10.0.0.1"), PC1_MAC);
+        assertEquals(ExportCatalog.Status.FOUND, proxy.find("pc1-disk", ip("10.0.0.1")).status());
+        peers.scriptFetched(ip("10.0.0.66"), PC1_MAC); // the script fetched from elsewhere vouches for nothing
+        assertEquals(ExportCatalog.Status.REFUSED, proxy.find("pc1-disk", ip("10.0.0.66")).status());
+        assertEquals(ExportCatalog.Status.FOUND, proxy.find("pc1-disk", ip("10.0.0.1")).status());
+        peers.learn(ip("10.0.0.66"), PC1_MAC); // a forged claim after the boot: pc1's vouched address is gone
+        assertEquals(ExportCatalog.Status.REFUSED, proxy.find("pc1-disk", ip("10.0.0.66")).status(),
+                "the claimant still has no script fetched from its address");
+    }
+
+    @Test
+    void withDhcpOffOnlyAReservedAddressCountsWhateverDhcpClaims() throws Exception {
+        ClientExportCatalog off = new ClientExportCatalog(clients.directory(), peers, volumes,
+                ClientAddressRule.reservedAddressesOnly());
+        assertEquals(ExportCatalog.Status.FOUND, off.find("pc2-disk", ip("10.0.0.2")).status(),
+                "the admin's reservation: the one word on where pc2 is with no DHCP of Netroot's");
+        assertEquals(ExportCatalog.Status.REFUSED, off.find("pc2-disk", ip("10.0.0.9")).status());
+        peers.learn(ip("10.0.0.1"), PC1_MAC);
+        peers.scriptFetched(ip("10.0.0.1"), PC1_MAC);
+        ExportCatalog.Lookup unreserved = off.find("pc1-disk", ip("10.0.0.1"));
+        assertEquals(ExportCatalog.Status.REFUSED, unreserved.status(), "a sighting proves nothing without DHCP");
+        assertTrue(unreserved.reason().contains("--ip ADDRESS"), "the refusal says how: " + unreserved.reason());
+    }
+
+    @Test
+    void inProxyModeTheBootAddressExpiresAnHourAfterItsLastUse() throws Exception {
+        peers.learn(ip("10.0.0.1"), PC1_MAC);
+        peers.scriptFetched(ip("10.0.0.1"), PC1_MAC);
+        now = now.plus(Duration.ofMinutes(50));
+        ExportCatalog.Lookup used = proxy.find("pc1-disk", ip("10.0.0.1"));
+        assertEquals(ExportCatalog.Status.FOUND, used.status(), "its initramfs connects");
+        now = now.plus(Duration.ofHours(30)); // a connection of a day and more ends
+        proxy.ended(used.export(), ip("10.0.0.1"));
+        now = now.plus(Duration.ofMinutes(59));
+        assertEquals(ExportCatalog.Status.FOUND, proxy.find("pc1-disk", ip("10.0.0.1")).status(), "it reconnects");
+        now = now.plus(Duration.ofMinutes(61));
+        assertEquals(ExportCatalog.Status.REFUSED, proxy.find("pc1-disk", ip("10.0.0.1")).status(),
+                "an hour unused: it boots again first");
+        peers.scriptFetched(ip("10.0.0.1"), PC1_MAC);
+        assertEquals(ExportCatalog.Status.REFUSED, proxy.find("pc1-disk", ip("10.0.0.1")).status(),
+                "a script fetch without a fresh DHCP sighting vouches for nothing");
     }
 
     @Test

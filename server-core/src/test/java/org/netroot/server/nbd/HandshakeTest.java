@@ -191,14 +191,17 @@ class HandshakeTest {
     }
 
     @Test
-    void unknownExportsAnswerErrUnknownOtherAddressesErrPolicy() {
+    void unknownExportsAndOtherAddressesExportsGetTheSameNeutralAnswerTheEventTheDetail() {
         Handshake h = handshake("a");
         RecordingReplies.OptionReply unknown = replies(option(h, NbdProtocol.OPT_GO, RawNbdClient.goData("nope"))).get(0);
-        assertEquals(NbdProtocol.REP_ERR_UNKNOWN, unknown.type());
-        RecordingReplies.OptionReply policy = replies(option(h, NbdProtocol.OPT_INFO, RawNbdClient.goData("other-disk"))).get(0);
-        assertEquals(NbdProtocol.REP_ERR_POLICY, policy.type());
-        assertTrue(policy.text().contains("not for 127.0.0.1"), policy.text());
+        RecordingReplies.OptionReply other = replies(option(h, NbdProtocol.OPT_INFO, RawNbdClient.goData("other-disk"))).get(0);
+        for (RecordingReplies.OptionReply r : List.of(unknown, other)) {
+            assertEquals(NbdProtocol.REP_ERR_UNKNOWN, r.type(), "no hint whether the name exists");
+            assertEquals(Handshake.NOT_AVAILABLE, r.text());
+        }
         assertEquals(2, refusals.size(), refusals.toString());
+        assertTrue(refusals.get(1).startsWith("52:54:00:00:00:09 NBD from 127.0.0.1 refused: not for 127.0.0.1"),
+                "the detail goes to the owner's timeline: " + refusals);
     }
 
     @Test

@@ -22,6 +22,8 @@ import org.netroot.server.store.VolumeRepository;
  */
 final class NbdLab implements AutoCloseable {
     static final String LOOPBACK = "127.0.0.1";
+    /** Netroot leases the addresses (for an hour): a client's reserved address counts. */
+    static final ClientAddressRule FULL_DHCP = ClientAddressRule.fullDhcp(java.time.Duration.ofHours(1));
 
     final Database db;
     final ClientRepository clients;
@@ -36,7 +38,7 @@ final class NbdLab implements AutoCloseable {
         clients = new ClientRepository(db);
         volumes = new VolumeStore(dir, new VolumeRepository(db));
         service = new NbdService(new NbdSettings((InetAddress) null, 0),
-                new ClientExportCatalog(clients.directory(), peers, volumes), events::add, errors);
+                new ClientExportCatalog(clients.directory(), peers, volumes, FULL_DHCP), events::add, errors);
         service.start();
     }
 

@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -199,8 +200,13 @@ class QemuNbdPeerTest {
         Client far = lab.addClient("pc2", "52:54:00:00:00:02", 4 << 20, "raw", "10.99.0.2");
         Processes.Result r = qemuIo(lab.url(far), "read 0 4k");
         assertNotEquals(0, r.exitCode(), r.all());
-        assertTrue(r.all().contains("not 127.0.0.1"), r.all());
-        assertTrue(lab.awaitEvent(BootEventType.NBD_REFUSED, "volume pc2-disk is the disk of client pc2"), lab.events.toString());
+        assertTrue(r.all().contains("export not available to this address"), r.all());
+        for (String secret : List.of("pc2", far.mac(), "10.99.0.2")) {
+            assertFalse(r.all().replace("pc2-disk", "").contains(secret), "qemu is not told " + secret + ":\n" + r.all());
+        }
+        assertTrue(lab.awaitEvent(BootEventType.NBD_REFUSED, "volume pc2-disk is the disk of client pc2 (" + far.mac()
+                + ")"), lab.events.toString());
+        assertTrue(lab.events.toString().contains("its reserved address is 10.99.0.2"), lab.events.toString());
         assertTrue(lab.volumes.openVolumes().find(far.volumeName()).isEmpty(), "a refused client opens nothing");
     }
 }

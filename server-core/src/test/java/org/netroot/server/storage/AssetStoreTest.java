@@ -112,4 +112,62 @@ class AssetStoreTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> AssetStore.kindOf(Files.write(tmp.resolve("mystery"), new byte[10]))).getMessage().contains("--kind"));
     }
+
+    @Test
+    void aFileOfTheDataFolderIsNeverAddedWhetherNamedByItsPathALinkOrAHardLink() throws Exception {
+        Path data = tmp.resolve("data");
+        try (Database db = Database.open(data)) {
+            AssetStore store = new AssetStore(data, new AssetRepository(db));
+            Path volume = Files.write(Files.createDirectories(data.resolve("volumes")).resolve("pc1.img"), new byte[4096]);
+            Path token = Files.writeString(data.resolve("control.json"), "{\"token\":\"secret\"}");
+            Path viaLink = Files.createSymbolicLink(tmp.resolve("innocent.img"), token);
+            Path linkedFolder = Files.createSymbolicLink(tmp.resolve("elsewhere"), data.resolve("volumes"));
+            Path hardLink = Files.createLink(tmp.resolve("copy.img"), volume);
+            for (Path p : List.of(volume, token, viaLink, linkedFolder.resolve("pc1.img"), hardLink,
+                    data.resolve("volumes/../control.json"))) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+                    try (AutoCloseable claim = store.reserve("stolen")) {
+                        store.add("stolen", AssetKind.ROOT_IMAGE, p, (done, total) -> true);
+                    }
+                }, p.toString());
+                assertTrue(e.getMessage().contains("is a file of Netroot's data folder"), e.getMessage());
+            }
+            assertTrue(store.list().isEmpty());
+            assertFalse(Files.exists(data.resolve("assets/stolen")));
+
+            Path kernel = file("vmlinuz-6.1", 4096, 3);
+            Path named = Files.createSymbolicLink(tmp.resolve("vmlinuz"), kernel); // as /boot/vmlinuz is
+            assertEquals(kernel.toRealPath(), store.checkSource(named), "a link outside is followed to its file");
+            try (AutoCloseable claim = store.reserve("k")) {
+                assertEquals(4096, store.add("k", AssetKind.KERNEL, named, (done, total) -> true).sizeBytes());
+            }
+            assertThrows(java.io.IOException.class, () -> AssetSource.open(named).close(),
+                    "the checked real path is opened without following a link put in its place");
+        }
+    }
+
+    @Test
+    void aFileACrashLeftUnrecordedIsRemovedAtStartAndItsNameIsFreeAgain() throws Exception {
+        Path data = tmp.resolve("data");
+        Path source = file("initrd.img", 4096, 4);
+        try (Database db = Database.open(data)) {
+            AssetStore store = new AssetStore(data, new AssetRepository(db));
+            try (AutoCloseable claim = store.reserve("kept")) {
+                store.add("kept", null, source, (done, total) -> true);
+            }
+            Files.write(data.resolve("assets/orphan"), new byte[10]); // linked into place, then killed before the record
+            Files.createDirectories(data.resolve("assets/not-a-file"));
+        }
+        try (Database db = Database.open(data)) {
+            AssetStore store = new AssetStore(data, new AssetRepository(db));
+            assertEquals(1, store.removeUnrecorded());
+            assertFalse(Files.exists(data.resolve("assets/orphan")));
+            assertTrue(Files.exists(data.resolve("assets/kept")), "a recorded asset keeps its file");
+            assertTrue(Files.isDirectory(data.resolve("assets/not-a-file")), "only files an add leaves are removed");
+            try (AutoCloseable claim = store.reserve("orphan")) {
+                assertEquals(4096, store.add("orphan", null, source, (done, total) -> true).sizeBytes(),
+                        "the name is free for an add again");
+            }
+        }
+    }
 }
