@@ -9,6 +9,7 @@ import org.netroot.server.api.BootOptions;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.Volume;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.boot.CmdlineTemplate;
 import org.netroot.server.storage.OpenVolumes;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientDirectory;
@@ -121,13 +122,8 @@ public final class ClientExportCatalog implements ExportCatalog {
         if (!c.chap()) return true;
         BootOptions b = c.boot();
         if (b == null) return false;
-        return mountsOverNbd(b.kernel() == null ? null : b.kernel().cmdline())
-                || mountsOverNbd(b.ramdisk() == null ? null : b.ramdisk().cmdline());
-    }
-
-    private static boolean mountsOverNbd(String cmdline) {
-        return cmdline != null && (cmdline.strip().startsWith("nbd-root") || cmdline.contains("${nbd-export}")
-                || cmdline.contains("${nbd-server}"));
+        return CmdlineTemplate.usesNbd(b.kernel() == null ? null : b.kernel().cmdline())
+                || CmdlineTemplate.usesNbd(b.ramdisk() == null ? null : b.ramdisk().cmdline());
     }
 
     private Optional<NbdExport> export(Client c) {

@@ -32,6 +32,7 @@ class HandOverTest {
     @Test
     void aKernelWhoseRootIsItsVolumeIsNotHandedOver() {
         for (String cmdline : new String[] {"debian-iscsi", "dracut-iscsi", "nbd-root", "console=ttyS0 nbdroot=10.0.0.1/x",
+                "root=/dev/nbd0 netroot=nbd:10.0.0.1:pc1-disk",
                 "ip=dhcp root=/dev/sda1 netroot=iscsi:${server}::::${target-iqn}", "root=/dev/nbd0 x=${nbd-export}"}) {
             Client c = BootFixtures.client(BootMode.KERNEL,
                     BootOptions.NONE.withKernel(new KernelBoot("vmlinuz", "initrd.img", cmdline)));
