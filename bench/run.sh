@@ -7,8 +7,9 @@
 #   BENCH_ONLY=dhcp bench/run.sh  # the DHCP storm only (bench/dhcp.sh: perfdhcp vs Netroot, dnsmasq, Kea)
 #   BENCH_ONLY=many bench/run.sh  # 200 simulated clients booting at once (bench/many.sh)
 #   BENCH_ONLY=newuser bench/run.sh  # the new user path through the app (bench/new-user.sh; not in the default set)
+#   BENCH_ONLY=kernel bench/run.sh   # kernel mode, power-on to the kernel's first line (bench/boot.sh; not in the default set)
 #
-# Knobs (environment): BENCH_ONLY (tftp,http,boot,dhcp,many,newuser; BENCH_DHCP_* in bench/dhcp.sh, BENCH_MANY_* in bench/many.sh), BENCH_TFTP_REPS (5), BENCH_HTTP_REPS (9), BENCH_HTTP_GETS (8 GETs per sample),
+# Knobs (environment): BENCH_ONLY (tftp,http,boot,dhcp,many,newuser,kernel; BENCH_DHCP_* in bench/dhcp.sh, BENCH_MANY_* in bench/many.sh, BENCH_BOOT_* in bench/boot.sh), BENCH_TFTP_REPS (5), BENCH_HTTP_REPS (9), BENCH_HTTP_GETS (8 GETs per sample),
 # BENCH_BOOT_REPS (3), BENCH_SIZE_MIB (64), BENCH_OUT (docs/benchmarks.md).
 #
 # Topology (198.18.0.0/15, RFC 2544 benchmarking space, never leaves the namespaces):
@@ -34,6 +35,8 @@ SIZE_MIB=${BENCH_SIZE_MIB:-64}
 OUT=${BENCH_OUT:-$REPO/docs/benchmarks.md}
 # the new user path alone needs none of the servers below and leaves the rest of the report as it is
 if [ "$ONLY" = newuser ]; then exec env BENCH_NEWUSER_OUT="$OUT" "$REPO/bench/new-user.sh"; fi
+# so does the kernel-mode boot (its own namespaces and servers)
+if [ "$ONLY" = kernel ]; then exec env BENCH_BOOT_OUT="$OUT" "$REPO/bench/boot.sh"; fi
 TAG="nrb$$"
 W=$(mktemp -d /dev/shm/netroot-bench.XXXXXX)   # tmpfs: the disk is not part of what we measure
 NS_C="${TAG}c"; NS_N="${TAG}n"; NS_R="${TAG}r"
@@ -572,14 +575,17 @@ write_report() {
   tv=$(tgtd --version 2>&1 | head -1)
   mkdir -p "$(dirname "$OUT")"
   # bench/app.sh's section (the control center), bench/new-user.sh's, bench/tftp-cpu.sh's, bench/volumes.sh's,
-  # bench/iscsi.sh's and bench/nbd.sh's are kept as they were
+  # bench/iscsi.sh's, bench/nbd.sh's, bench/boot.sh's and the installer's (written by hand) are kept as they were
   local app_section="" newuser_section="" tftpcpu_section="" volumes_section="" iscsi_section="" nbd_section=""
+  local boot_section="" packaging_section=""
   [ -f "$OUT" ] && tftpcpu_section=$(awk '/tftp-cpu:begin/,/tftp-cpu:end/' "$OUT")
   [ -f "$OUT" ] && app_section=$(awk '/app-bench:begin/,/app-bench:end/' "$OUT")
   [ -f "$OUT" ] && newuser_section=$(awk '/new-user:begin/,/new-user:end/' "$OUT")
   [ -f "$OUT" ] && volumes_section=$(awk '/volumes-bench:begin/,/volumes-bench:end/' "$OUT")
   [ -f "$OUT" ] && iscsi_section=$(awk '/iscsi-bench:begin/,/iscsi-bench:end/' "$OUT")
   [ -f "$OUT" ] && nbd_section=$(awk '/nbd-bench:begin/,/nbd-bench:end/' "$OUT")
+  [ -f "$OUT" ] && boot_section=$(awk '/boot-bench:begin/,/boot-bench:end/' "$OUT")
+  [ -f "$OUT" ] && packaging_section=$(awk '/packaging:begin/,/packaging:end/' "$OUT")
   {
     echo "# Netroot benchmarks"
     echo
@@ -644,6 +650,8 @@ write_report() {
     if [ -n "$volumes_section" ]; then echo; echo "$volumes_section"; fi
     if [ -n "$iscsi_section" ]; then echo; echo "$iscsi_section"; fi
     if [ -n "$nbd_section" ]; then echo; echo "$nbd_section"; fi
+    if [ -n "$boot_section" ]; then echo; echo "$boot_section"; fi
+    if [ -n "$packaging_section" ]; then echo; echo "$packaging_section"; fi
   } >"$OUT"
   log "wrote $OUT"
 }
@@ -670,4 +678,6 @@ want many && bench_many
 write_report "$STARTED" "$LOAD0"
 # the new user path (opt-in: BENCH_ONLY=newuser) rewrites its own section of the report
 if want newuser; then BENCH_NEWUSER_OUT="$OUT" "$REPO/bench/new-user.sh" || log "new user path: bench/new-user.sh failed"; fi
+# and the kernel-mode boot (opt-in: BENCH_ONLY=...,kernel) its own
+if want kernel; then BENCH_BOOT_OUT="$OUT" "$REPO/bench/boot.sh" || log "kernel-mode boot: bench/boot.sh failed"; fi
 cat "$OUT"

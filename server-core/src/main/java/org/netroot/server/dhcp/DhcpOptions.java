@@ -36,6 +36,8 @@ public final class DhcpOptions {
     public static final int CLIENT_NDI = 94;
     public static final int CLIENT_UUID = 97;
     public static final int IPXE_ENCAPSULATED = 175;
+    /** Inside option 175: iPXE's "no ProxyDHCP" flag (iPXE's DHCP_EB_NO_PXEDHCP, 175.176). */
+    public static final int IPXE_NO_PXEDHCP = 176;
     public static final int END = 255;
 
     private final Map<Integer, byte[]> values;

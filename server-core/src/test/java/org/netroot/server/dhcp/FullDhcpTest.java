@@ -335,6 +335,32 @@ class FullDhcpTest {
         assertEquals("HTTPClient", http.options().string(DhcpOptions.VENDOR_CLASS));
     }
 
+    /**
+     * iPXE waits for a ProxyDHCP offer after an offer without PXEClient unless 175.176 says there is none
+     * (iPXE's dhcp.c: no_pxedhcp); a full-mode server is the boot server, so iPXE is told, in the offer
+     * (where iPXE reads it) and the ACK alike. Firmware and plain clients never see option 175.
+     */
+    @Test
+    void iPxeIsToldNotToWaitForAProxyDhcpOfferAndNobodyElseGetsOption175() throws Exception {
+        rangeEnd = "198.18.0.120"; // six clients
+        build();
+        byte[] noProxyDhcp = {(byte) 176, 1, 1};
+        DhcpPacket offer = send(ClientPackets.biosIpxeRom(PC1, 1)).orElseThrow();
+        assertEquals(DhcpMessageType.OFFER, offer.messageType());
+        assertArrayEquals(noProxyDhcp, offer.options().bytes(DhcpOptions.IPXE_ENCAPSULATED));
+        DhcpPacket ack = send(ClientPackets.biosIpxeRom(PC1, 3).address(50, offer.yiaddr().getHostAddress())
+                .address(54, "198.18.0.1")).orElseThrow();
+        assertEquals(DhcpMessageType.ACK, ack.messageType());
+        assertArrayEquals(noProxyDhcp, ack.options().bytes(DhcpOptions.IPXE_ENCAPSULATED));
+        assertArrayEquals(noProxyDhcp, send(ClientPackets.ipxeEfi(PC2, 1)).orElseThrow().options()
+                .bytes(DhcpOptions.IPXE_ENCAPSULATED));
+        for (ClientPackets notIpxe : List.of(ClientPackets.biosFirmware("52:54:00:00:01:03", 1),
+                ClientPackets.ovmfX64("52:54:00:00:01:04", 1), ClientPackets.httpBoot("52:54:00:00:01:05", 1),
+                ClientPackets.plainLinux("52:54:00:00:01:06", 1))) {
+            assertFalse(send(notIpxe).orElseThrow().options().has(DhcpOptions.IPXE_ENCAPSULATED));
+        }
+    }
+
     @Test
     void uefiHttpBootIsOfferedAndAckedAnAddressAndTheIpxeBinaryByUrl() throws Exception {
         DhcpPacket offer = send(ClientPackets.httpBoot(PC1, 1)).orElseThrow();
