@@ -85,8 +85,8 @@ final class ClientCommand {
             "Boot modes (--boot): sanboot (its volume over iSCSI), install (an installer onto its volume), kernel"
                     + " (a kernel and initrd from the asset library), ramdisk (a root image into RAM), menu (an iPXE"
                     + " menu of its choices), local (exit to the next boot device), ignore (no answer at all).",
-            "Command-line templates (--cmdline) use ${mac} ${ip} ${server} ${client} ${target-iqn} ${initiator-iqn}"
-                    + " ${volume} ${nbd-export} ${nbd-server} ${iscsi-port} ${http} (ramdisk also ${root-image-url}),"
+            "Command-line templates (--cmdline) use $${mac} $${ip} $${server} $${client} $${target-iqn} $${initiator-iqn}"
+                    + " $${volume} $${nbd-export} $${nbd-server} $${iscsi-port} $${http} (ramdisk also $${root-image-url}),"
                     + " or name a shipped one, optionally followed by more arguments: debian-iscsi, dracut-iscsi,"
                     + " nbd-root, live-fetch, dracut-live."})
     static final class Edit implements Callable<Integer> {

@@ -62,6 +62,17 @@ class BootModesCliTest {
     }
 
     @Test
+    void theHelpNamesEveryTemplateVariableLiterally() {
+        CliRun r = CliRun.of("client", "edit", "--help");
+        assertEquals(0, r.code(), r.err());
+        String help = r.out().replaceAll("\\s+", " ");
+        for (String v : org.netroot.server.boot.CmdlineTemplate.VARIABLES) {
+            assertTrue(help.contains("${" + v + "}"), "${" + v + "} in:\n" + r.out()); // picocli expands ${...} unless $$-escaped
+        }
+        assertTrue(help.contains("${root-image-url}") && !help.contains("null null"), r.out());
+    }
+
+    @Test
     void everyModeIsSetFromTheCommandLineAndShown() throws Exception {
         library();
         CliRun kernel = ok("client", "edit", "pc1", "--boot", "kernel", "--kernel", "vmlinuz", "--initrd", "initrd.img",
