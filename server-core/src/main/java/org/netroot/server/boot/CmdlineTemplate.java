@@ -98,13 +98,13 @@ public final class CmdlineTemplate {
     /**
      * Whether the setting mounts its root from the client's volume over NBD: the shipped nbd-root, or
      * a line naming the NBD export or server; {@code nbdroot=} (nbd-client's initramfs) and dracut's
-     * {@code netroot=nbd:} written by hand count too.
+     * {@code netroot=nbd:} or {@code root=nbd:} written by hand count too.
      */
     public static boolean usesNbd(String setting) {
         if (setting == null) return false;
         String t = resolve(setting);
         return t.contains("${nbd-export}") || t.contains("${nbd-server}") || t.contains("nbdroot=")
-                || t.contains("netroot=nbd:");
+                || t.contains("netroot=nbd:") || t.contains("root=nbd:");
     }
 
     /**

@@ -29,8 +29,11 @@ import org.netroot.server.events.BootEventSink;
  * </ol>
  * Any other mode's script forgets the phase: an install set up again starts with its installer.
  * Only scripts the client itself fetched count: once an install began, from the address that
- * fetched its first script of the install (anyone can type a MAC into a URL); the HTTP routes also
- * leave out a request from elsewhere than where DHCP just saw the MAC, and a failed script's retry.
+ * fetched its first script of the install (anyone can type a MAC into a URL), or from where DHCP has
+ * just seen the MAC (the client's address changed: that address is pinned from then on); the HTTP
+ * routes leave out a request from elsewhere than where DHCP just saw the MAC. A failed script's retry
+ * may start an install (the machine waited in a retry loop while the admin set the mode) or end one
+ * (another mode), never move it on: a failed installer is no boot.
  * Decisions are in memory (scripts are answered on event loops); the phase is stored through
  * {@link Store} (off the caller's thread) and read back at start.
  */
@@ -78,9 +81,11 @@ public final class InstallProgress implements InstallPhases, Consumer<BootEvent>
 
     /**
      * A script was served to {@code client}, fetched from {@code from}: called on the event loop, so
-     * only memory and a queued write.
+     * only memory and a queued write. {@code dhcpSawItThere}: DHCP saw the client's MAC at
+     * {@code from} moments ago; {@code retry}: the failed script's retry URL.
      */
-    public synchronized void served(Client client, BootPlan plan, InetAddress from) {
+    public synchronized void served(Client client, BootPlan plan, InetAddress from, boolean dhcpSawItThere,
+                                    boolean retry) {
         String name = client.name();
         if (!(plan instanceof BootPlan.Install install)) {
             if (phases.remove(name) != null) store.save(name, null);
@@ -88,9 +93,17 @@ public final class InstallProgress implements InstallPhases, Consumer<BootEvent>
             fetchedFrom.remove(name);
             return;
         }
-        InetAddress bound = fetchedFrom.putIfAbsent(name, from);
-        if (bound != null && !bound.equals(from)) return; // someone else asked for this client's script
+        InetAddress bound = fetchedFrom.get(name);
+        if (bound != null && !bound.equals(from) && !dhcpSawItThere) return; // someone else asked for this client's script
         Phase before = phases.get(name);
+        if (retry) {
+            if (before == null && !install.volumeFirst()) { // a waiting machine's first installer: the install starts
+                fetchedFrom.put(name, from);
+                set(name, Phase.INSTALLER);
+            }
+            return;
+        }
+        fetchedFrom.put(name, from);
         if (!install.volumeFirst()) {
             set(name, Phase.INSTALLER);
         } else if (before == Phase.VOLUME_TRIED) {
@@ -146,8 +159,8 @@ public final class InstallProgress implements InstallPhases, Consumer<BootEvent>
     /** Hears of every plan served to a client, and which address fetched it. */
     @FunctionalInterface
     public interface ScriptServed {
-        ScriptServed NONE = (c, p, from) -> { };
+        ScriptServed NONE = (c, p, from, dhcpSawItThere, retry) -> { };
 
-        void served(Client client, BootPlan plan, InetAddress from);
+        void served(Client client, BootPlan plan, InetAddress from, boolean dhcpSawItThere, boolean retry);
     }
 }

@@ -106,8 +106,9 @@ public final class PeerDirectory {
             vouched = same ? before.vouchedAt() : null;
             forgotten = remember(address, mac, now, write ? now : before.storedAt(), vouched);
             if (!write) return;
+            // queued under the lock, as vouch() queues its row: the writer keeps the order they were decided in
+            store(new PeerAddress(mac, address.getHostAddress(), now, vouched), forgotten);
         }
-        store(new PeerAddress(mac, address.getHostAddress(), now, vouched), forgotten);
     }
 
     /** Writes {@code seen} (and forgets {@code forgotten}, when not null) on the store writer. */
@@ -190,6 +191,18 @@ public final class PeerDirectory {
     public synchronized void stillUsedFrom(InetAddress address, String mac) {
         Sighting s = mac == null ? null : byMac.get(mac);
         if (s == null || !s.address().equals(address) || s.vouchedAt() == null) return;
+        vouch(mac, s);
+    }
+
+    /**
+     * The MAC's volume was used from {@code address} under a lease Netroot's own DHCP gave (full mode):
+     * that use vouches for the sighting, so an nbdroot kernel, which never renews its lease, keeps its
+     * disk while it uses it and may reconnect after a blip or a restart. Only the caller knows the lease
+     * was Netroot's: the NBD address rule.
+     */
+    public synchronized void leaseUsedFrom(InetAddress address, String mac) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || !s.address().equals(address)) return;
         vouch(mac, s);
     }
 

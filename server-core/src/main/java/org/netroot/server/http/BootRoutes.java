@@ -179,23 +179,18 @@ public final class BootRoutes {
                 case RETRY -> "retry: ";
             };
             events.record(BootEvent.of(mac, BootEventType.SCRIPT_SERVED, as + plan.summary()));
-            if (request != Request.RETRY && fromWhereDhcpSawIt(mac, peer)) {
-                client.ifPresent(c -> served.served(c, plan, peer));
+            // what may move the client's install along: a request from where DHCP saw its MAC recently (a PXE
+            // boot does its DHCP seconds before); one DHCP did not see lately (no DHCP service here) is left
+            // to the install's own rule, the address that began it
+            Optional<InetAddress> dhcpSaw = peers.recentAddressOf(mac);
+            if (dhcpSaw.isEmpty() || dhcpSaw.get().equals(peer)) {
+                client.ifPresent(c -> served.served(c, plan, peer, dhcpSaw.isPresent(), request == Request.RETRY));
             }
             String handsOver = HandOver.afterScript(plan);
             if (handsOver != null) events.record(BootEvent.of(mac, BootEventType.HANDED_OVER, handsOver));
         }
         String who = client.map(c -> c.name() + " (" + mac + ")").orElse(null);
         return new Script(IpxeScript.write(plan, who, ctx.retryUrl()));
-    }
-
-    /**
-     * A request that may move the client's install along: from the address DHCP saw its MAC at
-     * recently, when DHCP did (a PXE boot does its DHCP seconds before); a MAC DHCP did not see lately
-     * (no DHCP service here) leaves it to the install's own rule, the address that began it.
-     */
-    private boolean fromWhereDhcpSawIt(String mac, InetAddress peer) {
-        return peers.recentAddressOf(mac).map(peer::equals).orElse(true);
     }
 
     /** Who hears of every plan served to a client (see {@link #served}). */

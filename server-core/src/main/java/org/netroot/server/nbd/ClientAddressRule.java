@@ -65,14 +65,18 @@ public final class ClientAddressRule {
         if (reservationsOnly) return c.reservedIp() != null && c.reservedIp().strip().equals(peer.getHostAddress());
         if (leasesAddresses()) {
             if (c.reservedIp() != null && c.reservedIp().strip().equals(peer.getHostAddress())) return true;
-            return peers.addressSeenWithin(c.mac(), leaseTime).filter(peer::equals).isPresent();
+            if (peers.addressSeenWithin(c.mac(), leaseTime).filter(peer::equals).isPresent()) return true;
+            // an nbdroot kernel never renews its lease: its use since vouches for the address it was leased
+            // (as long as no other MAC took that address, which ends the sighting)
+            return peers.vouchedAddressOf(c.mac(), UNATTENDED).filter(peer::equals).isPresent();
         }
         return peers.vouchedAddressOf(c.mac(), UNATTENDED).filter(peer::equals).isPresent();
     }
 
-    /** A connection {@link #isAt} allowed used the volume: proxy-mode trust is renewed by use. */
+    /** A connection {@link #isAt} allowed used the volume: trust in the address is renewed by use. */
     void used(Client c, InetAddress peer, PeerDirectory peers) {
-        if (!leasesAddresses()) peers.stillUsedFrom(peer, c.mac());
+        if (leasesAddresses()) peers.leaseUsedFrom(peer, c.mac());
+        else if (!reservationsOnly) peers.stillUsedFrom(peer, c.mac());
     }
 
     /** Where the client is believed to be, for a refusal's detail (the admin's eyes only). */

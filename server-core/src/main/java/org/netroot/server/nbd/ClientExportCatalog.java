@@ -76,7 +76,7 @@ public final class ClientExportCatalog implements ExportCatalog {
     }
 
     @Override
-    public void ended(NbdExport export, InetAddress peer) {
+    public void used(NbdExport export, InetAddress peer) {
         clients.byMac(export.mac()).ifPresent(c -> addresses.used(c, peer, peers));
     }
 

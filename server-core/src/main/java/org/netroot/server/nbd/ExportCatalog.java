@@ -22,8 +22,11 @@ public interface ExportCatalog {
      */
     OpenVolumes.Attachment attach(NbdExport export, OpenVolumes.User user) throws IOException;
 
-    /** A connection from {@code peer} that used {@code export} ended: what it proves of the peer may be renewed. */
-    default void ended(NbdExport export, InetAddress peer) {
+    /**
+     * A connection from {@code peer} is using {@code export} (every few minutes while it does, and at its
+     * end): what it proves of the peer may be renewed, so a root disk in use for days may reconnect.
+     */
+    default void used(NbdExport export, InetAddress peer) {
     }
 
     /** The answer to {@link #find}. */

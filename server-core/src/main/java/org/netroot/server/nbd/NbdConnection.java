@@ -45,6 +45,12 @@ public final class NbdConnection implements OpenVolumes.User {
     private volatile boolean disconnecting;
     private volatile boolean evicted;
     private final AtomicBoolean released = new AtomicBoolean();
+    /**
+     * How often a connection in use tells the catalog (which renews the peer's trust, see
+     * {@link ExportCatalog#used}): well within the hour a proxy-mode address stays trusted unused.
+     */
+    static final long USE_REPORTED_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+    private final AtomicLong lastUseReported = new AtomicLong(System.nanoTime());
     private final AtomicLong lastDiskFullEvent = new AtomicLong(System.nanoTime() - DISK_FULL_EVENT_EVERY_NANOS);
 
     /** @param refusalEvents lets one refusal event per address through per period: a client retrying must not flood */
@@ -127,6 +133,12 @@ public final class NbdConnection implements OpenVolumes.User {
     }
 
     private void finished(Request r) {
+        long now = System.nanoTime();
+        long last = lastUseReported.get();
+        if (now - last > USE_REPORTED_EVERY_NANOS && lastUseReported.compareAndSet(last, now)) {
+            Handshake.Session s = session;
+            if (s != null) catalog.used(s.export(), peer.getAddress());
+        }
         inFlightBytes.addAndGet(-cost(r));
         if (inFlight.decrementAndGet() == 0) {
             if (disconnecting) out.close();
@@ -164,7 +176,7 @@ public final class NbdConnection implements OpenVolumes.User {
         Handshake.Session s = session;
         if (s == null || !released.compareAndSet(false, true)) return;
         s.handle().release(this);
-        catalog.ended(s.export(), peer.getAddress());
+        catalog.used(s.export(), peer.getAddress());
         Transmission t = transmission;
         long bytes = t == null ? 0 : t.bytesRead() + t.bytesWritten();
         String how = evicted ? "the volume was taken over" : disconnecting ? "NBD_CMD_DISC"

@@ -54,8 +54,9 @@ final class ServiceWiring {
      * reservations are the only word.
      */
     static ClientAddressRule nbdAddressRule(ServerConfig config) {
-        if (config.dhcpMode() == DhcpMode.OFF) return ClientAddressRule.reservedAddressesOnly();
-        return config.dhcpMode() == DhcpMode.FULL && !config.interfaces().isEmpty()
+        // no interface: no DHCP service runs either (serve's --interface: none means DHCP off)
+        if (config.dhcpMode() == DhcpMode.OFF || config.interfaces().isEmpty()) return ClientAddressRule.reservedAddressesOnly();
+        return config.dhcpMode() == DhcpMode.FULL
                 ? ClientAddressRule.fullDhcp(java.time.Duration.ofSeconds(config.leaseSeconds()))
                 : ClientAddressRule.otherServerLeases();
     }

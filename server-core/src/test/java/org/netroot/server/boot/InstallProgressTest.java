@@ -55,13 +55,13 @@ class InstallProgressTest {
     /** What a script request gets, and the routes telling the progress it was served. */
     private BootPlan.Install script() {
         BootPlan p = planner.plan(REQUEST);
-        progress.served(client.get(), p, HERE);
+        progress.served(client.get(), p, HERE, false, false);
         return assertInstanceOf(BootPlan.Install.class, p);
     }
 
     private BootPlan.Install installerAgain() {
         BootPlan p = planner.installerAgain(REQUEST);
-        progress.served(client.get(), p, HERE);
+        progress.served(client.get(), p, HERE, false, false);
         return assertInstanceOf(BootPlan.Install.class, p);
     }
 
@@ -116,16 +116,43 @@ class InstallProgressTest {
         installing(true);
         script(); // the installer, fetched from HERE: the install's address
         for (int i = 0; i < 3; i++) {
-            progress.served(client.get(), planner.plan(REQUEST), ELSEWHERE); // someone typing the MAC into a URL
+            progress.served(client.get(), planner.plan(REQUEST), ELSEWHERE, false, false); // someone typing the MAC into a URL
         }
         assertEquals(InstallProgress.Phase.INSTALLER, stored.get("pc1"), "nothing moved");
-        progress.served(client.get(), planner.installerAgain(REQUEST), ELSEWHERE);
+        progress.served(client.get(), planner.installerAgain(REQUEST), ELSEWHERE, false, false);
         assertTrue(switched.isEmpty());
         assertTrue(script().volumeFirst(), "the client itself moves it on");
         assertEquals(InstallProgress.Phase.VOLUME_TRIED, stored.get("pc1"));
-        progress.served(client.get(), planner.plan(REQUEST), ELSEWHERE);
+        progress.served(client.get(), planner.plan(REQUEST), ELSEWHERE, false, false);
         assertTrue(switched.isEmpty(), "a stranger's request is no boot of the volume");
         script();
+        assertEquals(List.of("pc1"), switched);
+    }
+
+    @Test
+    void aRetryMayStartAnInstallButNeverMovesItOn() {
+        installing(true);
+        // the machine waited in the retry loop (not set up yet) while the admin chose install mode
+        progress.served(client.get(), planner.plan(REQUEST), HERE, true, true);
+        assertEquals(InstallProgress.Phase.INSTALLER, stored.get("pc1"), "its installer was handed out: the install began");
+        progress.served(client.get(), planner.plan(REQUEST), HERE, true, true); // the installer failed: iPXE retries
+        assertEquals(InstallProgress.Phase.INSTALLER, stored.get("pc1"), "a failed installer is no step on");
+        assertTrue(script().volumeFirst(), "the installer rebooted: the volume first");
+        progress.served(client.get(), planner.plan(REQUEST), HERE, true, true);
+        progress.served(client.get(), planner.plan(REQUEST), HERE, true, true);
+        assertTrue(switched.isEmpty(), "retries of a failed volume boot are no boot of the volume");
+        assertEquals(InstallProgress.Phase.VOLUME_TRIED, stored.get("pc1"));
+    }
+
+    @Test
+    void aClientWhoseAddressChangedMovesItOnFromWhereDhcpSawIt() {
+        installing(true);
+        script(); // from HERE
+        progress.served(client.get(), planner.plan(REQUEST), ELSEWHERE, true, false); // its new lease: DHCP saw it there
+        assertEquals(InstallProgress.Phase.VOLUME_TRIED, stored.get("pc1"), "the client's own request, at its new address");
+        script(); // HERE is no longer the client's address, and DHCP does not vouch for it
+        assertTrue(switched.isEmpty(), "the old address moves nothing once the install re-pinned");
+        progress.served(client.get(), planner.plan(REQUEST), ELSEWHERE, false, false);
         assertEquals(List.of("pc1"), switched);
     }
 
@@ -150,7 +177,7 @@ class InstallProgressTest {
         assertTrue(progress.volumeFirst(client.get()));
         client.set(client.get().withBoot(BootMode.SANBOOT, null));
         BootPlan sanboot = planner.plan(REQUEST);
-        progress.served(client.get(), sanboot, HERE);
+        progress.served(client.get(), sanboot, HERE, false, false);
         assertTrue(stored.isEmpty());
         installing(true);
         assertFalse(script().volumeFirst());

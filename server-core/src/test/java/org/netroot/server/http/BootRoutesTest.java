@@ -57,7 +57,8 @@ class BootRoutesTest {
         return new BootRoutes(new BootPlanner(mac -> mac.equals(MAC) ? Optional.of(chap)
                 : mac.equals(PLAIN_MAC) ? Optional.of(plain) : Optional.empty(),
                 AssetCatalog.EMPTY, InstallPhases.NONE, 3260), peers, new AssetResolver(tmp), new AssetResolver(tmp),
-                events::add, nanos::get).servedTo((c, plan, from) -> served.add(c.name() + " from " + from.getHostAddress()));
+                events::add, nanos::get).servedTo((c, plan, from, dhcpSawItThere, retry) -> served.add(c.name()
+                + " from " + from.getHostAddress() + (dhcpSawItThere ? " (DHCP saw it there)" : "") + (retry ? ", retry" : "")));
     }
 
     BootRoutes.Answer get(BootRoutes routes, String from) throws Exception {
@@ -75,11 +76,12 @@ class BootRoutesTest {
         BootRoutes.Script first = assertInstanceOf(BootRoutes.Script.class, get(routes, "/boot/" + PLAIN_MAC + ".ipxe",
                 "10.0.0.7"));
         assertTrue(first.body().contains("chain --replace http://10.0.0.1/boot/" + PLAIN_MAC + "/retry.ipxe\n"), first.body());
-        assertEquals(List.of("p3 from 10.0.0.7"), served);
+        assertEquals(List.of("p3 from 10.0.0.7 (DHCP saw it there)"), served);
         BootRoutes.Script retry = assertInstanceOf(BootRoutes.Script.class, get(routes, "/boot/" + PLAIN_MAC + "/retry.ipxe",
                 "10.0.0.7"));
         assertEquals(first.body(), retry.body(), "the same plan");
-        assertEquals(List.of("p3 from 10.0.0.7"), served, "a retry is no new boot");
+        assertEquals(List.of("p3 from 10.0.0.7 (DHCP saw it there)", "p3 from 10.0.0.7 (DHCP saw it there), retry"), served,
+                "told as a retry: it may start an install, never move one on (InstallProgressTest)");
         assertTrue(events.getLast().detail().startsWith("retry: "), events.getLast().detail());
     }
 
@@ -91,7 +93,7 @@ class BootRoutesTest {
         assertEquals(List.of(), served, "anyone may type a MAC into a URL");
         assertTrue(peers.vouchedAddressOf(PLAIN_MAC, Duration.ofHours(1)).isEmpty(), "nor vouches for a sighting");
         assertInstanceOf(BootRoutes.Script.class, get(routes, "/boot/" + PLAIN_MAC + ".ipxe", "10.0.0.7"));
-        assertEquals(List.of("p3 from 10.0.0.7"), served);
+        assertEquals(List.of("p3 from 10.0.0.7 (DHCP saw it there)"), served);
         assertEquals(InetAddress.getByName("10.0.0.7"), peers.vouchedAddressOf(PLAIN_MAC, Duration.ofHours(1)).orElseThrow(),
                 "the machine DHCP saw fetched its script from there: the sighting is vouched for");
     }

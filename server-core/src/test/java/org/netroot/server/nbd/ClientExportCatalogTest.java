@@ -115,17 +115,27 @@ class ClientExportCatalogTest {
     }
 
     @Test
-    void inFullModeALeaseVouchesForItsLeaseTimeOnlyRenewalsKeepItUp() throws Exception {
+    void inFullModeALeaseVouchesForItsLeaseTimeThenOnlyRenewalsOrUseKeepItUp() throws Exception {
         peers.learn(ip("10.0.0.1"), PC1_MAC);
         now = now.plus(LEASE.minusMinutes(1));
         assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status());
         peers.learn(ip("10.0.0.1"), PC1_MAC); // the client renews at half time: seen again
         now = now.plus(LEASE.minusMinutes(1));
-        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status());
+        ExportCatalog.Lookup used = catalog.find("pc1-disk", ip("10.0.0.1"));
+        assertEquals(ExportCatalog.Status.FOUND, used.status());
         now = now.plus(Duration.ofMinutes(2));
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status(),
+                "the lease ran out unrenewed (an nbdroot kernel never renews), but the disk was in use from there");
+        catalog.used(used.export(), ip("10.0.0.1")); // its connection, every few minutes while in use
+        now = now.plus(ClientAddressRule.UNATTENDED.plusMinutes(1));
         ExportCatalog.Lookup expired = catalog.find("pc1-disk", ip("10.0.0.1"));
-        assertEquals(ExportCatalog.Status.REFUSED, expired.status(), "a lease not renewed: the address may be another's");
+        assertEquals(ExportCatalog.Status.REFUSED, expired.status(), "no lease, no use for an hour: the address may be another's");
         assertTrue(expired.reason().contains("ran out"), expired.reason());
+        peers.learn(ip("10.0.0.7"), PC1_MAC);
+        catalog.find("pc1-disk", ip("10.0.0.7"));
+        peers.learn(ip("10.0.0.7"), "52:54:00:00:00:77"); // its address went to another machine
+        assertEquals(ExportCatalog.Status.REFUSED, catalog.find("pc1-disk", ip("10.0.0.7")).status(),
+                "a vouch by use ends with the sighting");
         assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc2-disk", ip("10.0.0.2")).status(),
                 "a reservation in full mode: no other MAC gets that address");
     }
@@ -176,7 +186,7 @@ class ClientExportCatalogTest {
         ExportCatalog.Lookup used = proxy.find("pc1-disk", ip("10.0.0.1"));
         assertEquals(ExportCatalog.Status.FOUND, used.status(), "its initramfs connects");
         now = now.plus(Duration.ofHours(30)); // a connection of a day and more ends
-        proxy.ended(used.export(), ip("10.0.0.1"));
+        proxy.used(used.export(), ip("10.0.0.1"));
         now = now.plus(Duration.ofMinutes(59));
         assertEquals(ExportCatalog.Status.FOUND, proxy.find("pc1-disk", ip("10.0.0.1")).status(), "it reconnects");
         now = now.plus(Duration.ofMinutes(61));
