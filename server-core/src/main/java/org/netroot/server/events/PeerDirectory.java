@@ -59,6 +59,7 @@ public final class PeerDirectory {
     private final Clock clock;
     private final int maxPeers;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - 120_000_000_000L);
+    private volatile NeighbourTable neighbours = NeighbourTable.NONE;
 
     /** In memory only (tests, tools). */
     public PeerDirectory() {
@@ -181,6 +182,7 @@ public final class PeerDirectory {
     public synchronized void scriptFetched(InetAddress address, String mac) {
         Sighting s = mac == null ? null : byMac.get(mac);
         if (s == null || !s.address().equals(address) || s.seenAt().plus(RECENT).isBefore(clock.instant())) return;
+        if (contradicted(address, mac)) return; // another machine's frames come from there
         vouch(mac, s);
     }
 
@@ -220,6 +222,30 @@ public final class PeerDirectory {
             return Optional.empty();
         }
         return Optional.of(s.address());
+    }
+
+    /** Asks {@code table} whether a TCP peer really is the MAC it claims (see {@link #contradicted}). */
+    public PeerDirectory checkingLinksWith(NeighbourTable table) {
+        this.neighbours = table;
+        return this;
+    }
+
+    /**
+     * Whether the link layer says a machine other than {@code mac} sits at {@code address}: the
+     * kernel's neighbour entry for a connected peer names only other MACs. A forged DHCP claim (another
+     * machine's MAC, the forger's address) is caught here unless the forger spoofs its MAC on the wire
+     * too. No entry (another system, a peer behind a router, loopback) contradicts nothing.
+     */
+    public boolean contradicted(InetAddress address, String mac) {
+        return linkShowsInstead(address, mac).isPresent();
+    }
+
+    /** The MACs the link layer shows at {@code address} when none of them is {@code mac} (see {@link #contradicted}). */
+    public Optional<String> linkShowsInstead(InetAddress address, String mac) {
+        if (address == null || mac == null) return Optional.empty();
+        java.util.Set<String> there = neighbours.macsAt(address);
+        if (there.isEmpty() || there.contains(mac.toLowerCase(java.util.Locale.ROOT))) return Optional.empty();
+        return Optional.of(String.join(", ", there));
     }
 
     /** True when DHCP has seen this MAC at some address. */

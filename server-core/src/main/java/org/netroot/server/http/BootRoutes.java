@@ -158,7 +158,7 @@ public final class BootRoutes {
                     + (peers.recentAddressOf(mac).isPresent() ? "" : " stale");
             if (chapRefusalEvents.allow(mac + " " + knownAs)) {
                 events.record(BootEvent.of(mac, BootEventType.ERROR, "refused the script of CHAP client " + c.name()
-                        + " (it carries the secret) to " + peer.getHostAddress() + ": " + whyRefused(mac)));
+                        + " (it carries the secret) to " + peer.getHostAddress() + ": " + whyRefused(mac, peer)));
             }
             return new Failure(403, "the script of " + mac + " is served only to the address DHCP gave or saw"
                     + " that MAC at within the last " + PeerDirectory.RECENT.toMinutes() + " minutes");
@@ -206,10 +206,15 @@ public final class BootRoutes {
      * URL, and an old address may belong to another machine by now.
      */
     private boolean mayReceiveSecrets(String mac, InetAddress peer) {
-        return peers.recentAddressOf(mac).filter(a -> a.equals(peer)).isPresent();
+        return peers.recentAddressOf(mac).filter(a -> a.equals(peer)).isPresent() && !peers.contradicted(peer, mac);
     }
 
-    private String whyRefused(String mac) {
+    private String whyRefused(String mac, InetAddress peer) {
+        Optional<String> other = peers.linkShowsInstead(peer, mac);
+        if (other.isPresent()) {
+            return "the network shows another machine (" + other.get() + ") at " + peer.getHostAddress()
+                    + ", not " + mac + ": a forged DHCP request with this client's MAC?";
+        }
         Optional<InetAddress> known = peers.addressOf(mac);
         if (known.isEmpty()) {
             return "DHCP has not seen " + mac + " at any address yet; boot it through Netroot's DHCP (proxy or full)"

@@ -62,6 +62,11 @@ public final class ClientAddressRule {
 
     /** Whether a connection from {@code peer} is {@code c}. */
     boolean isAt(Client c, InetAddress peer, PeerDirectory peers) {
+        if (peers.contradicted(peer, c.mac())) return false; // the link layer shows another machine there
+        return addressFits(c, peer, peers);
+    }
+
+    private boolean addressFits(Client c, InetAddress peer, PeerDirectory peers) {
         if (reservationsOnly) return c.reservedIp() != null && c.reservedIp().strip().equals(peer.getHostAddress());
         if (leasesAddresses()) {
             if (c.reservedIp() != null && c.reservedIp().strip().equals(peer.getHostAddress())) return true;

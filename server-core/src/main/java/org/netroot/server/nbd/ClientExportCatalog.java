@@ -100,6 +100,12 @@ public final class ClientExportCatalog implements ExportCatalog {
 
     /** The admin's detail (a boot event and the log): the peer itself is told nothing of it. */
     private String refusal(Client c, InetAddress peer) {
+        Optional<String> other = peers.linkShowsInstead(peer, c.mac());
+        if (other.isPresent()) {
+            return "volume " + c.volumeName() + " is the disk of client " + c.name() + " (" + c.mac() + "), but the network"
+                    + " shows another machine (" + other.get() + ") at " + peer.getHostAddress() + ": refused (a forged"
+                    + " DHCP request with the client's MAC?)";
+        }
         return "volume " + c.volumeName() + " is the disk of client " + c.name() + " (" + c.mac() + "), "
                 + addresses.whereKnown(c, peers) + ", not " + peer.getHostAddress() + ": NBD serves a client's volume"
                 + " only at its own address. Boot it through Netroot's DHCP" + (addresses.leasesAddresses()

@@ -20,6 +20,7 @@ import org.netroot.server.events.ChangeFeed;
 import org.netroot.server.events.ClientActivityTracker;
 import org.netroot.server.api.ChangeType;
 import org.netroot.server.dhcp.DhcpService;
+import org.netroot.server.events.NeighbourTable;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.store.BootEventRepository;
 import org.netroot.server.store.ClientDirectory;
@@ -60,7 +61,7 @@ public final class NetrootServer implements AutoCloseable {
         this.writer = new StoreWriter(db);
         try {
             ClientDirectory clients = new ClientRepository(db).directory();
-            this.peers = new PeerDirectory(new PeerAddressRepository(db), writer);
+            this.peers = new PeerDirectory(new PeerAddressRepository(db), writer).checkingLinksWith(NeighbourTable.system());
             this.bus = new BootEventBus(new BootEventRepository(db),
                     mac -> clients.byMac(mac).map(Client::name).orElse(null));
             this.control = new LocalControl(db, false, config.dataDir(), this::status, services);

@@ -130,4 +130,19 @@ class BootRoutesTest {
         peers.learn(InetAddress.getByName("10.0.0.5"), MAC); // it boots again: DHCP first
         assertInstanceOf(BootRoutes.Script.class, get(routes(), "10.0.0.5"));
     }
+
+    @Test
+    void aForgedDhcpClaimGetsNoSecretsWhenTheLinkShowsAnotherMachineThere() throws Exception {
+        // the forger broadcast a REQUEST with the CHAP client's MAC and its own address; its frames carry its own MAC
+        peers.checkingLinksWith(a -> a.getHostAddress().equals("10.0.0.66") ? java.util.Set.of("02:00:00:00:00:66")
+                : a.getHostAddress().equals("10.0.0.5") ? java.util.Set.of(MAC) : java.util.Set.of());
+        peers.learn(InetAddress.getByName("10.0.0.66"), MAC);
+        BootRoutes.Failure refused = assertInstanceOf(BootRoutes.Failure.class, get(routes(), "10.0.0.66"));
+        assertEquals(403, refused.status());
+        assertTrue(events.getLast().detail().contains("the network shows another machine (02:00:00:00:00:66) at 10.0.0.66"),
+                events.getLast().detail());
+        assertTrue(peers.vouchedAddressOf(MAC, Duration.ofHours(1)).isEmpty(), "nor is the forged sighting vouched for");
+        peers.learn(InetAddress.getByName("10.0.0.5"), MAC); // the real client: its own frames from its address
+        assertTrue(assertInstanceOf(BootRoutes.Script.class, get(routes(), "10.0.0.5")).body().contains("chap-secret-12"));
+    }
 }

@@ -179,6 +179,24 @@ class ClientExportCatalogTest {
     }
 
     @Test
+    void aForgerThatAlsoFetchesTheScriptIsRefusedWhenTheLinkShowsItsOwnMac() throws Exception {
+        peers.checkingLinksWith(a -> a.getHostAddress().equals("10.0.0.66") ? java.util.Set.of("02:00:00:00:00:66")
+                : java.util.Set.of());
+        peers.learn(ip("10.0.0.66"), PC1_MAC); // a forged REQUEST: pc1's chaddr, the forger's address
+        peers.scriptFetched(ip("10.0.0.66"), PC1_MAC); // and pc1's script fetched over TCP from that address
+        ExportCatalog.Lookup proxied = proxy.find("pc1-disk", ip("10.0.0.66"));
+        assertEquals(ExportCatalog.Status.REFUSED, proxied.status());
+        assertTrue(proxied.reason().contains("shows another machine (02:00:00:00:00:66)"), proxied.reason());
+        assertEquals(ExportCatalog.Status.REFUSED, catalog.find("pc1-disk", ip("10.0.0.66")).status(),
+                "full mode: the forged lease is no better");
+        peers.learn(ip("10.0.0.1"), PC1_MAC); // the real pc1, whose address the table has no entry for
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status(),
+                "only a contradiction refuses; no entry changes nothing");
+        peers.checkingLinksWith(a -> java.util.Set.of(PC1_MAC));
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status(), "nor does its own MAC");
+    }
+
+    @Test
     void inProxyModeTheBootAddressExpiresAnHourAfterItsLastUse() throws Exception {
         peers.learn(ip("10.0.0.1"), PC1_MAC);
         peers.scriptFetched(ip("10.0.0.1"), PC1_MAC);
