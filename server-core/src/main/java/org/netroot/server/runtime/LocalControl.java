@@ -592,7 +592,8 @@ public final class LocalControl implements NetrootControl {
                 Path real = assets.checkSource(source);
                 if (!Files.isReadable(real)) throw new IllegalArgumentException("cannot read " + file + " (permissions)");
                 size = Files.size(real);
-                if (kind == null) org.netroot.server.storage.AssetStore.kindOf(real); // refused now, not in the job
+                // refused now, not in the job; by the name given, as the job will (a link named root.squashfs)
+                if (kind == null) org.netroot.server.storage.AssetStore.kindOf(real, source);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
             }

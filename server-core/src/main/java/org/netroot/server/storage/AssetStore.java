@@ -206,8 +206,13 @@ public final class AssetStore {
      * ISO 9660 volume descriptor "CD001" at 0x8001), else by its name; refused when neither says.
      */
     public static AssetKind kindOf(Path file) throws IOException {
-        try (FileChannel ch = AssetSource.open(file)) {
-            return kindOf(ch, file);
+        return kindOf(file, file);
+    }
+
+    /** {@link #kindOf(Path)} of the file at {@code real}, by the name it was given ({@code named}: a link's). */
+    public static AssetKind kindOf(Path real, Path named) throws IOException {
+        try (FileChannel ch = AssetSource.open(real)) {
+            return kindOf(ch, named);
         }
     }
 
