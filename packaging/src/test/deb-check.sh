@@ -3,21 +3,30 @@
 #   1. dpkg -c lists what a user needs and no build leftovers; lintian (when installed) reports no error;
 #      the runtime holds every JDK module jdeps says the jars need.
 #   2. In a Debian 12 chroot (mmdebstrap, cached) inside its own mount, PID and network namespaces, so
-#      this machine is not changed: dpkg -i; the user, group and data folder are there; systemd-analyze
-#      verify accepts the unit; the server runs as the unit would run it (its ExecStart, as its User, with
-#      its AmbientCapabilities and UMask, through setpriv: systemd is not PID 1 here), serving DHCP on a
-#      dummy interface; `netroot status` answers a member of group netroot and tells anyone else how to
-#      get the right; a client and its volume are made; the server's RSS when idle is measured.
+#      this machine is not changed: dpkg -i stops at a non-system user or group netroot (someone's
+#      account is not taken over) and finishes once it is gone; the user, group and data folder are
+#      there; systemd-analyze verify accepts the unit; the server runs as the unit would run it (its
+#      ExecStart, as its User, with its AmbientCapabilities and UMask, through setpriv: systemd is not
+#      PID 1 here), serving proxy DHCP on a veth; `netroot status` answers a member of group netroot and
+#      tells anyone else how to get the right; a client and its volume are made; the server's RSS when
+#      idle is measured. A real PC boots from the installed server: QEMU (BIOS, the e1000's iPXE ROM) on
+#      the LAN at the veth's other end, whose DHCP is a dnsmasq "router" beside the server's proxy DHCP:
+#      PXE, iPXE, the client's script, sanboot of its volume over iSCSI, whose boot sector (the lab's,
+#      server-core/src/test/resources/lab/bootsector.asm) prints on the serial port and writes a marker
+#      to the volume.
 #   3. An upgrade to a rebuilt package (the same files, a higher version) keeps the client and the
-#      volume's bytes, and the new server opens them; remove keeps the data and the user; purge removes
-#      the package's files, /var/lib/netroot and the user and group netroot.
+#      volume's bytes, and the new server opens them and boots the PC again; remove keeps the data and
+#      the user; purge removes the package's files, /var/lib/netroot and the user and group netroot.
 #
-#   deb-check.sh DEB            (root; needs mmdebstrap, unshare, ip, systemd-analyze; lintian if installed)
+#   deb-check.sh DEB            (root; needs mmdebstrap, unshare, ip, systemd-analyze; lintian if installed;
+#                                the PC's boot needs qemu-system-x86_64, ipxe-qemu, nasm and dnsmasq, and is
+#                                skipped without them, or with NETROOT_DEB_CHECK_BOOT=no)
 # Without root it says so and exits 0 (like the lab tests, which skip). NETROOT_DEB_CHECK_CACHE: where the
 # chroot's tarball is kept (default /var/cache/netroot-lab, shared with LinuxRootLabTest).
 set -euo pipefail
 deb=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
+boot_sector_source="$here/../../../server-core/src/test/resources/lab/bootsector.asm"
 cache=${NETROOT_DEB_CHECK_CACHE:-/var/cache/netroot-lab}
 tarball="$cache/debian12-packaging-v2.tar"
 log() { printf '%s deb-check: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -29,12 +38,32 @@ if [ "${2:-}" = --in-namespace ]; then
   version=$(dpkg-deb -f "$deb" Version)
   unit="$R/usr/lib/systemd/system/netroot-server.service"
   mount --make-rprivate /
+  mount -t proc proc /proc # this PID namespace's: nsenter finds its processes by PID
   ip link set lo up
   # the network the server's DHCP serves (proxy mode): SO_BINDTODEVICE and port 67 need its capabilities
   ip link add nr0 type veth peer name nr0-peer
   ip addr add 198.18.5.1/24 dev nr0
   ip link set nr0 up
   ip link set nr0-peer up
+  boot=${NETROOT_DEB_CHECK_BOOT:-yes}
+  if [ "$boot" = yes ]; then
+    # The LAN at nr0's other end, in a network namespace of its own (held by a sleep): bridge lan0 joins
+    # nr0-peer and the PC's tap; the home router's dnsmasq on it (198.18.5.2) hands out addresses only.
+    unshare --net sleep infinity &
+    lan_pid=$!
+    lan() { nsenter --target "$lan_pid" --net "$@"; }
+    for _ in $(seq 1 50); do [ "$(readlink /proc/$lan_pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.1; done
+    ip link set nr0-peer netns "$lan_pid"
+    lan ip link set lo up
+    lan ip link add lan0 type bridge
+    lan ip link set nr0-peer master lan0
+    lan ip tuntap add dev tap0 mode tap
+    lan ip link set tap0 master lan0
+    lan ip addr add 198.18.5.2/24 dev lan0
+    for dev in nr0-peer tap0 lan0; do lan ip link set "$dev" up; done
+    lan dnsmasq --no-daemon --port=0 --conf-file=/dev/null --interface=lan0 --bind-interfaces --pid-file= --log-dhcp \
+      --dhcp-range=198.18.5.100,198.18.5.199,12h --dhcp-leasefile="$work/router.leases" > "$work/router.log" 2>&1 &
+  fi
   mkdir -p "$R"
   tar -C "$R" -xf "$tarball"
   mount -t proc proc "$R/proc"
@@ -46,7 +75,24 @@ if [ "${2:-}" = --in-namespace ]; then
 
   log "dpkg -i $(basename "$deb") in the chroot"
   cp "$deb" "$R/tmp/netroot.deb"
-  in_root dpkg -i /tmp/netroot.deb > "$work/install.log" 2>&1 || { cat "$work/install.log" >&2; fail "dpkg -i"; }
+  # A person's account that happens to be called netroot is not taken over: the install stops and says
+  # why, the account is left as it was; once it is gone, dpkg --configure finishes the install.
+  in_root adduser --disabled-password --gecos '' --quiet netroot
+  account=$(in_root getent passwd netroot)
+  in_root dpkg -i /tmp/netroot.deb > "$work/refused.log" 2>&1 && fail "postinst took over the non-system user netroot: $(cat "$work/refused.log")"
+  grep -q "a user named netroot exists and is not a system user" "$work/refused.log" \
+    || fail "postinst did not say why it stopped: $(cat "$work/refused.log")"
+  [ "$(in_root getent passwd netroot)" = "$account" ] || fail "postinst changed the user netroot: $(in_root getent passwd netroot)"
+  in_root deluser --quiet --remove-home netroot >> "$work/refused.log" 2>&1 # (it warns that cron is not there)
+  ! in_root getent group netroot >/dev/null || in_root delgroup --quiet netroot
+  # nor a group of people called netroot: its members would get the service's control token
+  in_root addgroup --quiet netroot
+  in_root dpkg --configure netroot > "$work/refused.log" 2>&1 && fail "postinst took over the non-system group netroot"
+  grep -q "a group named netroot exists and is not a system group" "$work/refused.log" \
+    || fail "postinst did not say why it stopped: $(cat "$work/refused.log")"
+  ! in_root getent passwd netroot >/dev/null || fail "postinst made a user netroot beside a non-system group netroot"
+  in_root delgroup --quiet netroot
+  in_root dpkg --configure netroot > "$work/install.log" 2>&1 || { cat "$work/install.log" >&2; fail "dpkg -i"; }
   grep -q "sudo adduser YOUR-USER netroot" "$work/install.log" || fail "postinst did not tell the admin to join group netroot: $(cat "$work/install.log")"
   in_root getent passwd netroot | grep -q ':/var/lib/netroot:/usr/sbin/nologin$' || fail "no system user netroot: $(in_root getent passwd netroot)"
   in_root getent group netroot >/dev/null || fail "no group netroot"
@@ -89,6 +135,26 @@ if [ "${2:-}" = --in-namespace ]; then
     for _ in $(seq 1 60); do kill -0 "$server_pid" 2>/dev/null || { wait "$server_pid" || true; return 0; }; sleep 1; done
     fail "the server did not stop within 60 s of SIGTERM"
   }
+  # Powers the PC pc1 on (BIOS, its e1000's iPXE ROM, TCG as the lab runs it) on tap0 and waits until its
+  # boot sector, loaded from the volume over iSCSI, has printed its lines and left QEMU through
+  # isa-debug-exit (status 33: it ran to its end). Its address comes from the router, the rest from the server.
+  boot_pc() {
+    local serial="$work/serial-$1.log" started=$SECONDS rc=0
+    log "boot $1: a QEMU PC on the LAN boots client pc1's volume"
+    lan timeout 240 qemu-system-x86_64 -accel tcg -display none -monitor none -m 256 -no-reboot \
+      -serial "file:$serial" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+      -netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0,mac=52:54:00:15:00:01 \
+      -boot n > "$work/qemu-$1.log" 2>&1 || rc=$?
+    local marker="NETROOT-LAB-MARKER-LBA2 written by the boot sector for iqn.2026-01.org.netroot:pc1"
+    local written; written=$(dd if="$volume_file" bs=512 skip=2 count=1 status=none | tr -d '\0')
+    if [ "$rc" != 33 ] || ! grep -q "LBA1: NETROOT-LAB-LBA1 known string 7f3a" "$serial" || [ "$written" != "$marker" ]; then
+      printf -- '--- serial ---\n%s\n--- QEMU ---\n%s\n--- router (dnsmasq) ---\n%s\n--- server ---\n%s\n' "$(cat "$serial")" \
+        "$(cat "$work/qemu-$1.log")" "$(tail -40 "$work/router.log")" "$(tail -60 "$work/server-$1.log")" >&2
+      fail "boot $1: QEMU's exit status $rc (33: the boot sector ran to its end), LBA 2 holds '$written'"
+    fi
+    grep -q "52:54:00:15:00:01" "$work/router.leases" || fail "boot $1: the PC's address did not come from the router"
+    log "boot $1: the PC booted its volume over iSCSI in $((SECONDS - started)) s (the boot sector read LBA 1 and wrote its marker)"
+  }
 
   # What the app's setup saves: proxy DHCP on nr0 (the service reads it; its ExecStart names no interface)
   printf '{"interfaces":["nr0"],"dhcpMode":"PROXY"}\n' > "$R/var/lib/netroot/settings.json"
@@ -109,14 +175,23 @@ if [ "${2:-}" = --in-namespace ]; then
   printf '%s\n' "$denied" | grep -q "join it (\`sudo adduser bob netroot\`), then log out and in again" \
     || fail "bob is not told how to get the right: $denied"
   [ "$(in_root stat -c '%G %a' /var/lib/netroot/control.json)" = "netroot 640" ] || fail "control.json: $(in_root stat -c '%U:%G %a' /var/lib/netroot/control.json)"
-  head -c 1048576 /dev/urandom > "$R/srv/pc1.img" && chmod 0644 "$R/srv/pc1.img"
+  if [ "$boot" = yes ]; then
+    # the lab's BIOS disk (BootDisks.biosDisk): the boot sector, LBA 1's known string, 16 MiB (iPXE's
+    # INT 13h geometry has no cylinder on a disk under 8 MiB)
+    nasm -f bin -o "$work/bootsector.bin" "$boot_sector_source"
+    truncate -s 16M "$R/srv/pc1.img"
+    dd if="$work/bootsector.bin" of="$R/srv/pc1.img" conv=notrunc status=none
+    printf 'NETROOT-LAB-LBA1 known string 7f3a\0' | dd of="$R/srv/pc1.img" bs=512 seek=1 conv=notrunc status=none
+  else
+    head -c 1048576 /dev/urandom > "$R/srv/pc1.img"
+  fi
+  chmod 0644 "$R/srv/pc1.img"
   as_user alice netroot volume create pc1-disk --from /srv/pc1.img > "$work/cli.log" 2>&1 || { cat "$work/cli.log" >&2; fail "volume create"; }
   as_user alice netroot client add pc1 --mac 52:54:00:15:00:01 --volume pc1-disk > "$work/cli.log" 2>&1 || { cat "$work/cli.log" >&2; fail "client add"; }
   volume_file="$R/var/lib/netroot/volumes/pc1-disk.img"
   [ "$(in_root stat -c '%U %a' /var/lib/netroot/volumes/pc1-disk.img)" = "netroot 600" ] \
     || fail "the volume file is $(in_root stat -c '%U:%G %a' /var/lib/netroot/volumes/pc1-disk.img): UMask?"
-  sum_before=$(sha256sum < "$volume_file")
-  [ "$sum_before" = "$(sha256sum < "$R/srv/pc1.img")" ] || fail "the volume does not hold the image"
+  [ "$(sha256sum < "$volume_file")" = "$(sha256sum < "$R/srv/pc1.img")" ] || fail "the volume does not hold the image"
   mib() { awk -v k="$1:" '$1 == k {printf "%d", $2 / 1024}' "$R/proc/$server_pid/status"; }
   rss_start=$(mib VmRSS)
   sleep "${NETROOT_DEB_CHECK_IDLE:-75}" # G1 gives memory back after a quiet minute (G1PeriodicGCInterval)
@@ -124,6 +199,12 @@ if [ "${2:-}" = --in-namespace ]; then
   echo "server RSS: $rss_start MiB when ready, $(mib VmRSS) MiB idle after ${NETROOT_DEB_CHECK_IDLE:-75} s" \
     "($(mib RssAnon) MiB of it its own memory, $(mib RssFile) MiB mapped files)" > "$work/rss.txt"
   log "$(cat "$work/rss.txt")"
+  if [ "$boot" = yes ]; then
+    boot_pc 1
+    echo "server RSS after the PC's boot: $(mib VmRSS) MiB" >> "$work/rss.txt"
+    log "$(tail -1 "$work/rss.txt")"
+  fi
+  sum_before=$(sha256sum < "$volume_file")
   stop_server
   grep -q "ERROR" "$work/server-1.log" && fail "the server logged errors: $(grep ERROR "$work/server-1.log")"
 
@@ -136,11 +217,14 @@ if [ "${2:-}" = --in-namespace ]; then
   [ "$(in_root dpkg-query -W -f '${Version}' netroot)" = "$version+check1" ] || fail "the upgrade did not install"
   grep -q "sudo adduser" "$work/upgrade.log" && fail "an upgrade repeats the first install's message"
   [ "$(sha256sum < "$volume_file")" = "$sum_before" ] || fail "the upgrade changed the volume's bytes"
+  # the marker the first boot wrote is wiped: the boot after the upgrade must write it again
+  [ "$boot" = yes ] && dd if=/dev/zero of="$volume_file" bs=512 seek=2 count=1 conv=notrunc status=none
   start_server 2
   clients=$(as_user alice netroot client list 2>&1) || fail "client list after the upgrade: $clients"
   printf '%s\n' "$clients" | grep -q "pc1.*52:54:00:15:00:01.*pc1-disk" || fail "the client is gone after the upgrade: $clients"
   volumes=$(as_user alice netroot volume list 2>&1) || fail "volume list after the upgrade: $volumes"
   printf '%s\n' "$volumes" | grep -q "^pc1-disk" || fail "the volume is gone after the upgrade: $volumes"
+  [ "$boot" = yes ] && boot_pc 2
   stop_server
 
   log "remove keeps the data and the user; purge removes them"
@@ -204,6 +288,15 @@ fi
 missing=
 for tool in mmdebstrap unshare chroot setpriv ip systemd-analyze; do command -v "$tool" >/dev/null || missing="$missing $tool"; done
 [ -z "$missing" ] || fail "missing tools:$missing (Debian: mmdebstrap util-linux iproute2 systemd)"
+# the PC's boot: QEMU and its iPXE ROM, nasm for the boot sector, dnsmasq as the router (as the lab tests need)
+missing=
+for tool in qemu-system-x86_64 nasm dnsmasq nsenter timeout; do command -v "$tool" >/dev/null || missing="$missing $tool"; done
+[ -f /usr/lib/ipxe/qemu/efi-e1000.rom ] || missing="$missing efi-e1000.rom"
+[ -f "$boot_sector_source" ] || missing="$missing $boot_sector_source"
+if [ -n "$missing" ]; then
+  log "the PC's boot is not checked: missing$missing (Debian: qemu-system-x86 ipxe-qemu nasm dnsmasq-base)"
+  export NETROOT_DEB_CHECK_BOOT=no
+fi
 
 mkdir -p "$cache"
 if [ ! -s "$tarball" ]; then
