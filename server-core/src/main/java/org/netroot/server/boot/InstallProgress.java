@@ -82,7 +82,8 @@ public final class InstallProgress implements InstallPhases, Consumer<BootEvent>
     /**
      * A script was served to {@code client}, fetched from {@code from}: called on the event loop, so
      * only memory and a queued write. {@code dhcpSawItThere}: DHCP saw the client's MAC at
-     * {@code from} moments ago; {@code retry}: the failed script's retry URL.
+     * {@code from} moments ago (and the link layer does not show another machine there); {@code retry}:
+     * the failed script's retry URL.
      */
     public synchronized void served(Client client, BootPlan plan, InetAddress from, boolean dhcpSawItThere,
                                     boolean retry) {

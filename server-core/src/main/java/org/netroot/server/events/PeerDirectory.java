@@ -179,11 +179,13 @@ public final class PeerDirectory {
      * there) while DHCP's recent sighting put the MAC there too: the sighting is now vouched for.
      * Does nothing when DHCP saw the MAC elsewhere, long ago or never.
      */
-    public synchronized void scriptFetched(InetAddress address, String mac) {
-        Sighting s = mac == null ? null : byMac.get(mac);
-        if (s == null || !s.address().equals(address) || s.seenAt().plus(RECENT).isBefore(clock.instant())) return;
-        if (contradicted(address, mac)) return; // another machine's frames come from there
-        vouch(mac, s);
+    public void scriptFetched(InetAddress address, String mac) {
+        if (contradicted(address, mac)) return; // another machine's frames come from there (read outside the lock)
+        synchronized (this) {
+            Sighting s = mac == null ? null : byMac.get(mac);
+            if (s == null || !s.address().equals(address) || s.seenAt().plus(RECENT).isBefore(clock.instant())) return;
+            vouch(mac, s);
+        }
     }
 
     /**

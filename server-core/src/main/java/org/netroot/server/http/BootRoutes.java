@@ -182,9 +182,13 @@ public final class BootRoutes {
             // what may move the client's install along: a request from where DHCP saw its MAC recently (a PXE
             // boot does its DHCP seconds before); one DHCP did not see lately (no DHCP service here) is left
             // to the install's own rule, the address that began it
+            // (and never one the link layer shows another machine behind); what may move the install to a new
+            // address: DHCP saw the MAC there within the last two minutes (the boot's own DHCP, seconds before)
             Optional<InetAddress> dhcpSaw = peers.recentAddressOf(mac);
-            if (dhcpSaw.isEmpty() || dhcpSaw.get().equals(peer)) {
-                client.ifPresent(c -> served.served(c, plan, peer, dhcpSaw.isPresent(), request == Request.RETRY));
+            boolean fromThere = dhcpSaw.isPresent() && dhcpSaw.get().equals(peer) && !peers.contradicted(peer, mac);
+            if (dhcpSaw.isEmpty() || fromThere) {
+                boolean justNow = fromThere && peers.addressSeenWithin(mac, INSTALL_REPIN_WITHIN).filter(peer::equals).isPresent();
+                client.ifPresent(c -> served.served(c, plan, peer, justNow, request == Request.RETRY));
             }
             String handsOver = HandOver.afterScript(plan);
             if (handsOver != null) events.record(BootEvent.of(mac, BootEventType.HANDED_OVER, handsOver));
@@ -192,6 +196,9 @@ public final class BootRoutes {
         String who = client.map(c -> c.name() + " (" + mac + ")").orElse(null);
         return new Script(IpxeScript.write(plan, who, ctx.retryUrl()));
     }
+
+    /** How fresh a DHCP sighting must be to move a client's install to the address it was seen at. */
+    static final java.time.Duration INSTALL_REPIN_WITHIN = java.time.Duration.ofMinutes(2);
 
     /** Who hears of every plan served to a client (see {@link #served}). */
     public BootRoutes servedTo(ScriptServed listener) {

@@ -62,8 +62,8 @@ public final class ClientAddressRule {
 
     /** Whether a connection from {@code peer} is {@code c}. */
     boolean isAt(Client c, InetAddress peer, PeerDirectory peers) {
-        if (peers.contradicted(peer, c.mac())) return false; // the link layer shows another machine there
-        return addressFits(c, peer, peers);
+        // the cheap test first: the neighbour table is read only for the client whose address it is
+        return addressFits(c, peer, peers) && !peers.contradicted(peer, c.mac()); // the link shows another machine?
     }
 
     private boolean addressFits(Client c, InetAddress peer, PeerDirectory peers) {

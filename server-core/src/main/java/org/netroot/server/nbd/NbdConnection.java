@@ -133,16 +133,26 @@ public final class NbdConnection implements OpenVolumes.User {
     }
 
     private void finished(Request r) {
-        long now = System.nanoTime();
-        long last = lastUseReported.get();
-        if (now - last > USE_REPORTED_EVERY_NANOS && lastUseReported.compareAndSet(last, now)) {
-            Handshake.Session s = session;
-            if (s != null) catalog.used(s.export(), peer.getAddress());
-        }
         inFlightBytes.addAndGet(-cost(r));
         if (inFlight.decrementAndGet() == 0) {
             if (disconnecting) out.close();
             if (closed) releaseOnce();
+        }
+        reportUse();
+    }
+
+    /** At most every {@link #USE_REPORTED_EVERY_NANOS}: the catalog renews its trust in the peer. Never throws. */
+    private void reportUse() {
+        long now = System.nanoTime();
+        long last = lastUseReported.get();
+        if (now - last <= USE_REPORTED_EVERY_NANOS || !lastUseReported.compareAndSet(last, now)) return;
+        Handshake.Session s = session;
+        if (s == null) return;
+        try {
+            catalog.used(s.export(), peer.getAddress());
+        } catch (RuntimeException e) {
+            log.warn("NBD: could not note that {} still uses {}: {}", peer.getAddress().getHostAddress(),
+                    s.export().name(), e.toString());
         }
     }
 

@@ -132,6 +132,23 @@ class BootRoutesTest {
     }
 
     @Test
+    void onlyAFreshSightingTheLinkAgreesWithMayMoveAnInstallToItsAddress() throws Exception {
+        peers.checkingLinksWith(a -> a.getHostAddress().equals("10.0.0.66") ? java.util.Set.of("02:00:00:00:00:66")
+                : java.util.Set.of());
+        BootRoutes routes = routes();
+        peers.learn(InetAddress.getByName("10.0.0.66"), PLAIN_MAC); // a forged claim: p3's MAC, the forger's address
+        get(routes, "/boot/" + PLAIN_MAC + ".ipxe", "10.0.0.66");
+        assertEquals(List.of(), served, "the link layer shows another machine there: nothing may move");
+        peers.learn(InetAddress.getByName("10.0.0.7"), PLAIN_MAC);
+        now = now.plus(BootRoutes.INSTALL_REPIN_WITHIN.plusSeconds(1));
+        get(routes, "/boot/" + PLAIN_MAC + ".ipxe", "10.0.0.7");
+        assertEquals(List.of("p3 from 10.0.0.7"), served, "from where DHCP saw it, but not just now: it may not re-pin");
+        peers.learn(InetAddress.getByName("10.0.0.7"), PLAIN_MAC);
+        get(routes, "/boot/" + PLAIN_MAC + ".ipxe", "10.0.0.7");
+        assertEquals("p3 from 10.0.0.7 (DHCP saw it there)", served.getLast());
+    }
+
+    @Test
     void aForgedDhcpClaimGetsNoSecretsWhenTheLinkShowsAnotherMachineThere() throws Exception {
         // the forger broadcast a REQUEST with the CHAP client's MAC and its own address; its frames carry its own MAC
         peers.checkingLinksWith(a -> a.getHostAddress().equals("10.0.0.66") ? java.util.Set.of("02:00:00:00:00:66")

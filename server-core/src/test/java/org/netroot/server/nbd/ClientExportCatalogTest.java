@@ -126,7 +126,11 @@ class ClientExportCatalogTest {
         now = now.plus(Duration.ofMinutes(2));
         assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status(),
                 "the lease ran out unrenewed (an nbdroot kernel never renews), but the disk was in use from there");
+        now = now.plus(ClientAddressRule.UNATTENDED.minusMinutes(10));
         catalog.used(used.export(), ip("10.0.0.1")); // its connection, every few minutes while in use
+        now = now.plus(Duration.ofMinutes(20));
+        assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status(),
+                "over an hour after the last lookup: the connection's use renewed the trust");
         now = now.plus(ClientAddressRule.UNATTENDED.plusMinutes(1));
         ExportCatalog.Lookup expired = catalog.find("pc1-disk", ip("10.0.0.1"));
         assertEquals(ExportCatalog.Status.REFUSED, expired.status(), "no lease, no use for an hour: the address may be another's");
