@@ -36,8 +36,8 @@ REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$REPO/scripts/java-env.sh"
 CORE="$REPO/server-core/target"
 
-log() { printf '%s boot-bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=boot-bench
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "bench/boot.sh: run as root (network namespaces, tap devices)" >&2; exit 1; }
 for t in qemu-system-x86_64 dnsmasq nginx ip tar python3; do
@@ -68,9 +68,6 @@ TAG="nrbt$$"
 NS_C="${TAG}c"; NS_N="${TAG}n"; NS_R="${TAG}r"
 NR_IP=10.78.1.1; REF_IP=10.78.2.1
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) exit 1; if (NR % 2) printf "%.4f", a[(NR+1)/2]; else printf "%.4f", (a[NR/2]+a[NR/2+1])/2}'; }
-fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN {printf "%.*f", d, x}'; }
-calc() { awk "BEGIN {printf \"%.4f\", $1}"; }
 # (not for what runs in the background: $! must be the process itself, not a subshell running a function)
 inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
@@ -175,29 +172,7 @@ ln "$W/files/initrd" "$W/ref/www/initrd"
 sed -e "s|http://$NR_IP/assets/debian-kernel|http://$REF_IP/vmlinuz|" -e "s|http://$NR_IP/assets/debian-initrd|http://$REF_IP/initrd|" \
   -e "s|http://$NR_IP/boot/$MAC.ipxe|http://$REF_IP/boot.ipxe|" "$W/netroot.ipxe" >"$W/ref/www/boot.ipxe"
 grep -q "http://$NR_IP" "$W/ref/www/boot.ipxe" && die "Netroot's script has URLs this script does not map: $(cat "$W/netroot.ipxe")"
-cat >"$W/nginx/nginx.conf" <<EOF
-daemon off;
-user root;
-worker_processes 1;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log;
-events { worker_connections 64; }
-http {
-  sendfile on;
-  tcp_nopush on;
-  access_log off;
-  default_type application/octet-stream;
-  client_body_temp_path $W/nginx/body;
-  proxy_temp_path $W/nginx/proxy;
-  fastcgi_temp_path $W/nginx/fastcgi;
-  uwsgi_temp_path $W/nginx/uwsgi;
-  scgi_temp_path $W/nginx/scgi;
-  server {
-    listen $REF_IP:80;
-    root $W/ref/www;
-  }
-}
-EOF
+nginx_conf "$W/nginx" "$REF_IP:80" "root $W/ref/www;"
 ip netns exec "$NS_R" nginx -e "$W/nginx/error.log" -p "$W/nginx" -c "$W/nginx/nginx.conf" >"$W/nginx.log" 2>&1 &
 NGINX_PID=$!
 ip netns exec "$NS_R" dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=eth0 --bind-interfaces --pid-file= \
@@ -391,13 +366,4 @@ section() {
 }
 section >"$W/section.md"
 cat "$W/section.md"
-if [ "$OUT" != /dev/null ]; then
-  if [ -f "$OUT" ] && grep -q 'boot-bench:begin' "$OUT"; then
-    awk -v f="$W/section.md" '/boot-bench:begin/ {while ((getline l < f) > 0) print l; skip=1; next}
-         /boot-bench:end/ {skip=0; next} !skip' "$OUT" >"$W/out.md"
-  else
-    { [ -f "$OUT" ] && cat "$OUT" && echo; cat "$W/section.md"; } >"$W/out.md"
-  fi
-  cp "$W/out.md" "$OUT"
-  log "wrote $OUT"
-fi
+write_section boot-bench "$W/section.md" "$OUT"

@@ -31,8 +31,8 @@ REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$REPO/scripts/java-env.sh"
 CORE="$REPO/server-core/target"
 
-log() { printf '%s iscsi-bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=iscsi-bench
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 # the JVM's crash report (and the JIT's replay data, if it was the compiler that crashed), if there is
 # one, outside the folder the script removes and not in the working directory
 HS_ERR=/tmp/netroot-iscsi-bench-hs_err_pid%p.log
@@ -79,10 +79,6 @@ TGT_CTL=$((1000 + $$ % 9000))   # tgtd's control socket is a file, shared with o
 TGT_IQN=iqn.2026-01.org.bench:tgt
 RSS_LIMIT_MB=256
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) exit 1; if (NR % 2) printf "%.4f", a[(NR+1)/2]; else printf "%.4f", (a[NR/2]+a[NR/2+1])/2}'; }
-fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN {printf "%.*f", d, x}'; }
-calc() { awk "BEGIN {printf \"%.4f\", $1}"; }
-ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }          # utime+stime, all threads
 # CPU of this (sub)shell's children reaped so far, into K: read in the shell itself (a $(...) would be a new
 # process with children of its own)
 child_ticks() { local st f; read -r st <"/proc/$BASHPID/stat"; read -r -a f <<<"${st##*) }"; K=$((f[13] + f[14])); }
@@ -436,13 +432,4 @@ section() {
 }
 section >"$W/section.md"
 cat "$W/section.md"
-if [ "$OUT" != /dev/null ]; then
-  if [ -f "$OUT" ] && grep -q 'iscsi-bench:begin' "$OUT"; then
-    awk -v f="$W/section.md" '/iscsi-bench:begin/ {while ((getline l < f) > 0) print l; skip=1; next}
-         /iscsi-bench:end/ {skip=0; next} !skip' "$OUT" >"$W/out.md"
-  else
-    { [ -f "$OUT" ] && cat "$OUT" && echo; cat "$W/section.md"; } >"$W/out.md"
-  fi
-  cp "$W/out.md" "$OUT"
-  log "wrote $OUT"
-fi
+write_section iscsi-bench "$W/section.md" "$OUT"

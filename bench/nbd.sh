@@ -23,8 +23,8 @@ REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$REPO/scripts/java-env.sh"
 CORE="$REPO/server-core/target"
 
-log() { printf '%s nbd-bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=nbd-bench
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 for t in fio qemu-nbd qemu-img python3; do
   command -v "$t" >/dev/null || { echo "bench/nbd.sh: needs $t (Debian: fio, qemu-utils, python3)" >&2; exit 1; }
@@ -46,15 +46,10 @@ OUT=${BENCH_NBD_OUT:-$REPO/docs/benchmarks.md}
 WARM_SECS=2
 FIO_REPS=3
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) exit 1; if (NR % 2) printf "%.4f", a[(NR+1)/2]; else printf "%.4f", (a[NR/2]+a[NR/2+1])/2}'; }
-fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN {printf "%.*f", d, x}'; }
-calc() { awk "BEGIN {printf \"%.4f\", $1}"; }
-ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }          # utime+stime, all threads
 # CPU of this (sub)shell's children reaped so far, into K: read in the shell itself (a $(...) would be a new
 # process with children of its own)
 child_ticks() { local st f; read -r st <"/proc/$BASHPID/stat"; read -r -a f <<<"${st##*) }"; K=$((f[13] + f[14])); }
 HZ=$(getconf CLK_TCK)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
 NETROOT=("${JAVA[@]}" -cp "$CORE/classes:$CORE/lib/*" org.netroot.server.cli.NetrootCli)
@@ -255,13 +250,4 @@ section() {
 }
 section >"$W/section.md"
 cat "$W/section.md"
-if [ "$OUT" != /dev/null ]; then
-  if [ -f "$OUT" ] && grep -q 'nbd-bench:begin' "$OUT"; then
-    awk -v f="$W/section.md" '/nbd-bench:begin/ {while ((getline l < f) > 0) print l; skip=1; next}
-         /nbd-bench:end/ {skip=0; next} !skip' "$OUT" >"$W/out.md"
-  else
-    { [ -f "$OUT" ] && cat "$OUT" && echo; cat "$W/section.md"; } >"$W/out.md"
-  fi
-  cp "$W/out.md" "$OUT"
-  log "wrote $OUT"
-fi
+write_section nbd-bench "$W/section.md" "$OUT"

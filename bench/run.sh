@@ -51,8 +51,8 @@ LBA1_TEXT="NETROOT-BENCH-LBA1-OK"
 PIDS=()
 TGTD_PID=""
 
-log() { printf '%s bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=bench
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 # kills what still runs in the given namespaces and removes them (the DHCP and many-clients parts)
 ns_remove() {
   local ns p
@@ -120,9 +120,6 @@ MAIN_AT=$(git -C "$REPO" merge-base HEAD main 2>/dev/null | cut -c1-7 || true)
 [ -n "$MAIN_AT" ] && [ "$MAIN_AT" != "${COMMIT%% *}" ] && COMMIT+=", contains main $MAIN_AT"
 
 # ---------------------------------------------------------------- small helpers
-median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) exit 1; if (NR%2) printf "%.4f", a[(NR+1)/2]; else printf "%.4f", (a[NR/2]+a[NR/2+1])/2}'; }
-fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN {printf "%.*f", d, x}'; }
-calc() { awk "BEGIN {printf \"%.4f\", $1}"; }
 now() { echo "$EPOCHREALTIME"; }
 # CPU seconds (user+system, all threads) used so far by the given processes.
 cpu_of() {
@@ -198,30 +195,7 @@ start_dnsmasq_tftp() {
 }
 
 start_nginx() {
-  mkdir -p "$W/nginx"
-  cat >"$W/nginx/nginx.conf" <<EOF
-daemon off;
-user root;
-worker_processes 1;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log;
-events { worker_connections 64; }
-http {
-  sendfile on;
-  tcp_nopush on;
-  access_log off;
-  default_type application/octet-stream;
-  client_body_temp_path $W/nginx/body;
-  proxy_temp_path $W/nginx/proxy;
-  fastcgi_temp_path $W/nginx/fastcgi;
-  uwsgi_temp_path $W/nginx/uwsgi;
-  scgi_temp_path $W/nginx/scgi;
-  server {
-    listen $REF_IP:80;
-    location /files/ { alias $W/files/; }
-  }
-}
-EOF
+  nginx_conf "$W/nginx" "$REF_IP:80" "location /files/ { alias $W/files/; }"
   start_bg nginx "$NS_R" nginx -e "$W/nginx/error.log" -p "$W/nginx" -c "$W/nginx/nginx.conf"
 }
 

@@ -39,12 +39,8 @@ for t in iscsi-perf qemu-img; do
   command -v "$t" >/dev/null || { echo "bench/volumes.sh: needs $t (Debian: libiscsi-bin, qemu-utils)" >&2; exit 1; }
 done
 
-log() { printf '%s volumes-bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) exit 1; if (NR % 2) printf "%.4f", a[(NR+1)/2]; else printf "%.4f", (a[NR/2]+a[NR/2+1])/2}'; }
-fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN {printf "%.*f", d, x}'; }
-calc() { awk "BEGIN {printf \"%.4f\", $1}"; }
-ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
+BENCH_NAME=volumes-bench
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 HZ=$(getconf CLK_TCK)
 
 CORE="$REPO/server-core/target"
@@ -331,13 +327,4 @@ section() {
 }
 section >"$W/section.md"
 cat "$W/section.md"
-if [ "$OUT" != /dev/null ]; then
-  if [ -f "$OUT" ] && grep -q 'volumes-bench:begin' "$OUT"; then
-    awk -v f="$W/section.md" '/volumes-bench:begin/ {while ((getline l < f) > 0) print l; skip=1; next}
-         /volumes-bench:end/ {skip=0; next} !skip' "$OUT" >"$W/out.md"
-  else
-    { [ -f "$OUT" ] && cat "$OUT" && echo; cat "$W/section.md"; } >"$W/out.md"
-  fi
-  cp "$W/out.md" "$OUT"
-  log "wrote $OUT"
-fi
+write_section volumes-bench "$W/section.md" "$OUT"

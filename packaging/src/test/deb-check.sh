@@ -24,13 +24,35 @@
 # Without root it says so and exits 0 (like the lab tests, which skip). NETROOT_DEB_CHECK_CACHE: where the
 # chroot's tarball is kept (default /var/cache/netroot-lab, shared with LinuxRootLabTest).
 set -euo pipefail
-deb=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 boot_sector_source="$here/../../../server-core/src/test/resources/lab/bootsector.asm"
 cache=${NETROOT_DEB_CHECK_CACHE:-/var/cache/netroot-lab}
 tarball="$cache/debian12-packaging-v2.tar"
 log() { printf '%s deb-check: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
+
+# The chroot's Debian 12 system, built once per cache: as small as apt makes it, with what the package uses
+# or recommends for the server, and systemd (its units let systemd-analyze verify ours, its enable links show
+# that postinst enabled the service).
+chroot_tarball() {
+  [ -s "$tarball" ] && return 0
+  mkdir -p "$cache"
+  log "building the chroot with mmdebstrap (once per cache: $tarball)"
+  mmdebstrap --variant=minbase --mode=root --include=adduser,ipxe,systemd \
+    --customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*' \
+    --dpkgopt=force-unsafe-io --aptopt='Acquire::Languages "none"' \
+    bookworm "$cache/partial-packaging.tar" >&2
+  mv "$cache/partial-packaging.tar" "$tarball"
+}
+
+# deb-check.sh --prepare: only the chroot's tarball (run-tests starts it beside the Maven build on a machine
+# without the cache, so its minutes of download and unpacking overlap the tests)
+if [ "${1:-}" = --prepare ]; then
+  [ "$(id -u)" = 0 ] && command -v mmdebstrap >/dev/null || exit 0
+  chroot_tarball
+  exit 0
+fi
+deb=$(readlink -f "$1")
 
 # ---- inside the namespaces (the script runs itself there: step 2 and 3) ----
 if [ "${2:-}" = --in-namespace ]; then
@@ -305,17 +327,7 @@ if [ -n "$missing" ]; then
   export NETROOT_DEB_CHECK_BOOT=no
 fi
 
-mkdir -p "$cache"
-if [ ! -s "$tarball" ]; then
-  # a Debian 12 system as small as apt makes it, with what the package uses or recommends for the server,
-  # and systemd: its units let systemd-analyze verify ours, and its enable links show postinst enabled it
-  log "building the chroot with mmdebstrap (once per cache: $tarball)"
-  mmdebstrap --variant=minbase --mode=root --include=adduser,ipxe,systemd \
-    --customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*' \
-    --dpkgopt=force-unsafe-io --aptopt='Acquire::Languages "none"' \
-    bookworm "$cache/partial-packaging.tar" >&2
-  mv "$cache/partial-packaging.tar" "$tarball"
-fi
+chroot_tarball
 work=$(mktemp -d /var/tmp/netroot-deb-check.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # its own mount, PID and network namespaces: mounts, the server and the dummy interface end with it
