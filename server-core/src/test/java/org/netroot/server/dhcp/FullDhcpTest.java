@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +26,7 @@ import org.netroot.server.api.BootMode;
 import org.netroot.server.api.Client;
 import org.netroot.server.events.PeerDirectory;
 import org.netroot.server.service.InputErrors;
+import org.netroot.server.testing.TestClock;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
 import org.netroot.server.store.LeaseRepository;
@@ -556,28 +556,12 @@ class FullDhcpTest {
     @Test
     void aSpoofedMacDiscoverFloodDoesNotGrowTheOfferMemoryBeyondTheRange() {
         // REVIEW3 #6: offeredTo kept one entry per MAC ever offered; now a MAC whose hold another took is forgotten
-        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        TestClock clock = new TestClock();
         AddressPool pool = new AddressPool(DhcpPacket.ipv4("198.18.0.100"), DhcpPacket.ipv4("198.18.0.102"),
                 new LeaseRepository(db), writer, db.clientDirectory(), clock);
         for (int i = 0; i < 200; i++) {
             assertTrue(pool.offer(String.format("52:54:00:10:%02x:%02x", i >> 8, i & 0xff), null, BR0).isPresent());
-            now[0] = now[0].plus(AddressPool.OFFER_HOLD).plusSeconds(1); // the holds expire: addresses go round
+            clock.advance(AddressPool.OFFER_HOLD.plusSeconds(1)); // the holds expire: addresses go round
         }
         assertTrue(pool.macsWithAnOffer() <= 3, pool.macsWithAnOffer() + " MACs remembered for a range of 3");
     }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -19,13 +17,14 @@ import org.netroot.server.api.Client;
 import org.netroot.server.api.ClientActivity;
 import org.netroot.server.api.ClientActivity.State;
 import org.netroot.server.store.ClientDirectory;
+import org.netroot.server.testing.TestClock;
 
 /** A client's card state from its boot events, as the bus hands them out: no sockets, a clock the test moves. */
 class ClientActivityTrackerTest {
     static final String MAC = "52:54:00:00:00:01";
     static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-    private final MovingClock clock = new MovingClock();
+    private final TestClock clock = new TestClock(T0);
     private final List<ClientActivity> published = new CopyOnWriteArrayList<>();
     private final PeerDirectory peers = new PeerDirectory();
     private final ClientActivityTracker tracker = new ClientActivityTracker(
@@ -143,7 +142,7 @@ class ClientActivityTrackerTest {
 
     @Test
     void eventsOfMachinesThatAreNoClientAreIgnored() {
-        clock.at(0);
+        clock.set(T0.plusSeconds(0));
         tracker.firmware("52:54:00:00:00:99", "BIOS");
         tracker.accept(new BootEvent(1, T0, "52:54:00:00:00:99", null, BootEventType.DHCP_DISCOVER, "x", null, null));
         tracker.accept(new BootEvent(2, T0, null, null, BootEventType.ERROR, "tftp from nowhere", null, null));
@@ -152,40 +151,17 @@ class ClientActivityTrackerTest {
     }
 
     private void dhcp(long second, BootEventType type, String firmware) {
-        clock.at(second);
+        clock.set(T0.plusSeconds(second));
         tracker.firmware(MAC, firmware);
         event(second, type, "request");
     }
 
     private void event(long second, BootEventType type, String detail) {
-        clock.at(second);
+        clock.set(T0.plusSeconds(second));
         tracker.accept(new BootEvent(second + 1, T0.plusSeconds(second), MAC, "pc1", type, detail, null, null));
     }
 
     private ClientActivity last() {
         return published.get(published.size() - 1);
-    }
-
-    private static final class MovingClock extends Clock {
-        private volatile Instant now = T0;
-
-        void at(long second) {
-            now = T0.plusSeconds(second);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -7,11 +7,10 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.testing.TestClock;
 import org.netroot.server.store.Database;
 import org.netroot.server.store.PeerAddressRepository;
 import org.netroot.server.store.StoreWriter;
@@ -57,30 +56,6 @@ class PeerDirectoryTest {
         }
     }
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void theLeastRecentlySeenIsEvictedNotTheFirstLearned() throws Exception {
         PeerDirectory peers = new PeerDirectory(null, null, new TestClock(), 3);
@@ -106,7 +81,7 @@ class PeerDirectoryTest {
             assertEquals(ip("10.0.0.5"), peers.recentAddressOf("52:54:00:00:00:01").orElseThrow(),
                     "seen 50 minutes ago, not 100");
             writer.submit(() -> { }).join();
-            assertEquals(clock.now.minus(Duration.ofMinutes(50)), new PeerAddressRepository(db).all().getFirst().seenAt(),
+            assertEquals(clock.instant().minus(Duration.ofMinutes(50)), new PeerAddressRepository(db).all().getFirst().seenAt(),
                     "the store keeps the refreshed sighting, for the next start");
             clock.advance(Duration.ofMinutes(11));
             assertTrue(peers.recentAddressOf("52:54:00:00:00:01").isEmpty(), "an hour without DHCP: stale");

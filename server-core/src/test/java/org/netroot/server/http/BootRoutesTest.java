@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +19,7 @@ import org.netroot.server.boot.AssetCatalog;
 import org.netroot.server.boot.BootPlanner;
 import org.netroot.server.boot.InstallPhases;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.testing.TestClock;
 
 /** The script decisions, without Netty: who gets a CHAP client's script, and how often a refusal is recorded. */
 class BootRoutesTest {
@@ -30,23 +27,8 @@ class BootRoutesTest {
     @TempDir Path tmp;
     final List<BootEvent> events = new CopyOnWriteArrayList<>();
     final AtomicLong nanos = new AtomicLong();
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    final PeerDirectory peers = new PeerDirectory(new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    final TestClock clock = new TestClock();
+    final PeerDirectory peers = new PeerDirectory(clock);
     static final String PLAIN_MAC = "52:54:00:00:00:03";
     final Client chap = new Client("c2", MAC, "v2", null, null, null, "chap-secret-12", null, null, null);
     final Client plain = new Client("p3", PLAIN_MAC, "v3", null, null, null, null, null, null, null);
@@ -124,7 +106,7 @@ class BootRoutesTest {
     @Test
     void aSightingMoreThanAnHourOldNoLongerVouches() throws Exception {
         peers.learn(InetAddress.getByName("10.0.0.5"), MAC);
-        now = now.plus(Duration.ofMinutes(61)); // the address may be another machine's by now
+        clock.advance(Duration.ofMinutes(61)); // the address may be another machine's by now
         assertEquals(403, assertInstanceOf(BootRoutes.Failure.class, get(routes(), "10.0.0.5")).status());
         assertTrue(events.getLast().detail().contains("more than 60 minutes ago"), events.getLast().detail());
         peers.learn(InetAddress.getByName("10.0.0.5"), MAC); // it boots again: DHCP first
@@ -140,7 +122,7 @@ class BootRoutesTest {
         get(routes, "/boot/" + PLAIN_MAC + ".ipxe", "10.0.0.66");
         assertEquals(List.of(), served, "the link layer shows another machine there: nothing may move");
         peers.learn(InetAddress.getByName("10.0.0.7"), PLAIN_MAC);
-        now = now.plus(BootRoutes.INSTALL_REPIN_WITHIN.plusSeconds(1));
+        clock.advance(BootRoutes.INSTALL_REPIN_WITHIN.plusSeconds(1));
         get(routes, "/boot/" + PLAIN_MAC + ".ipxe", "10.0.0.7");
         assertEquals(List.of("p3 from 10.0.0.7"), served, "from where DHCP saw it, but not just now: it may not re-pin");
         peers.learn(InetAddress.getByName("10.0.0.7"), PLAIN_MAC);

@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.api.BootMode;
 import org.netroot.server.api.Client;
 import org.netroot.server.events.PeerDirectory;
+import org.netroot.server.testing.TestClock;
 import org.netroot.server.storage.VolumeStore;
 import org.netroot.server.store.ClientRepository;
 import org.netroot.server.store.Database;
@@ -37,23 +34,8 @@ class ClientExportCatalogTest {
     Database db;
     ClientRepository clients;
     VolumeStore volumes;
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    final PeerDirectory peers = new PeerDirectory(new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    final TestClock clock = new TestClock();
+    final PeerDirectory peers = new PeerDirectory(clock);
     static final Duration LEASE = Duration.ofHours(12);
     /** Full DHCP mode, leases of {@link #LEASE}. */
     ClientExportCatalog catalog;
@@ -117,21 +99,21 @@ class ClientExportCatalogTest {
     @Test
     void inFullModeALeaseVouchesForItsLeaseTimeThenOnlyRenewalsOrUseKeepItUp() throws Exception {
         peers.learn(ip("10.0.0.1"), PC1_MAC);
-        now = now.plus(LEASE.minusMinutes(1));
+        clock.advance(LEASE.minusMinutes(1));
         assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status());
         peers.learn(ip("10.0.0.1"), PC1_MAC); // the client renews at half time: seen again
-        now = now.plus(LEASE.minusMinutes(1));
+        clock.advance(LEASE.minusMinutes(1));
         ExportCatalog.Lookup used = catalog.find("pc1-disk", ip("10.0.0.1"));
         assertEquals(ExportCatalog.Status.FOUND, used.status());
-        now = now.plus(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status(),
                 "the lease ran out unrenewed (an nbdroot kernel never renews), but the disk was in use from there");
-        now = now.plus(ClientAddressRule.UNATTENDED.minusMinutes(10));
+        clock.advance(ClientAddressRule.UNATTENDED.minusMinutes(10));
         catalog.used(used.export(), ip("10.0.0.1")); // its connection, every few minutes while in use
-        now = now.plus(Duration.ofMinutes(20));
+        clock.advance(Duration.ofMinutes(20));
         assertEquals(ExportCatalog.Status.FOUND, catalog.find("pc1-disk", ip("10.0.0.1")).status(),
                 "over an hour after the last lookup: the connection's use renewed the trust");
-        now = now.plus(ClientAddressRule.UNATTENDED.plusMinutes(1));
+        clock.advance(ClientAddressRule.UNATTENDED.plusMinutes(1));
         ExportCatalog.Lookup expired = catalog.find("pc1-disk", ip("10.0.0.1"));
         assertEquals(ExportCatalog.Status.REFUSED, expired.status(), "no lease, no use for an hour: the address may be another's");
         assertTrue(expired.reason().contains("ran out"), expired.reason());
@@ -204,14 +186,14 @@ class ClientExportCatalogTest {
     void inProxyModeTheBootAddressExpiresAnHourAfterItsLastUse() throws Exception {
         peers.learn(ip("10.0.0.1"), PC1_MAC);
         peers.scriptFetched(ip("10.0.0.1"), PC1_MAC);
-        now = now.plus(Duration.ofMinutes(50));
+        clock.advance(Duration.ofMinutes(50));
         ExportCatalog.Lookup used = proxy.find("pc1-disk", ip("10.0.0.1"));
         assertEquals(ExportCatalog.Status.FOUND, used.status(), "its initramfs connects");
-        now = now.plus(Duration.ofHours(30)); // a connection of a day and more ends
+        clock.advance(Duration.ofHours(30)); // a connection of a day and more ends
         proxy.used(used.export(), ip("10.0.0.1"));
-        now = now.plus(Duration.ofMinutes(59));
+        clock.advance(Duration.ofMinutes(59));
         assertEquals(ExportCatalog.Status.FOUND, proxy.find("pc1-disk", ip("10.0.0.1")).status(), "it reconnects");
-        now = now.plus(Duration.ofMinutes(61));
+        clock.advance(Duration.ofMinutes(61));
         assertEquals(ExportCatalog.Status.REFUSED, proxy.find("pc1-disk", ip("10.0.0.1")).status(),
                 "an hour unused: it boots again first");
         peers.scriptFetched(ip("10.0.0.1"), PC1_MAC);
