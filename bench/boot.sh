@@ -98,12 +98,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-nr() { timeout 300 "${NETROOT[@]}" "$@" --data "$DATA" >>"$W/cli.log" 2>&1 || { tail -5 "$W/cli.log" >&2; die "netroot $* failed"; }; }
 
-STARTED=$(date -u '+%Y-%m-%d %H:%M')
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-T_START=$EPOCHREALTIME
-: >"$W/samples.md"
+run_started
 
 # ---------------------------------------------------------------- the kernel and initrd
 mkdir -p "$W/files"
@@ -153,12 +149,7 @@ nr client edit pc --boot kernel --kernel debian-kernel --initrd debian-initrd --
 ip netns exec "$NS_N" env NETROOT_JAVA_OPTS="${JAVA_OPTS[*]}" "$REPO/netroot" serve --data "$DATA" --interface eth0 \
   --dhcp full --range 10.78.1.100-10.78.1.200 --iscsi-port 0 --nbd-port 0 --control-port 0 >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 240); do
-  grep -q '^Netroot ready' "$W/serve.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.25
-done
-grep -q '^Netroot ready' "$W/serve.log" || { tail -20 "$W/serve.log" >&2; die "the server did not start"; }
+await_server "$W/serve.log" "$SERVER_PID"
 log "$(grep -m1 '^Netroot ready' "$W/serve.log") (pid $SERVER_PID)"
 SCRIPT_URL="http://$NR_IP/boot/$MAC.ipxe"
 inns "$NS_N" curl -sS --fail -m 10 -o "$W/netroot.ipxe" "$SCRIPT_URL" || die "no script at $SCRIPT_URL"

@@ -113,13 +113,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-nr() { timeout 300 "${NETROOT[@]}" "$@" --data "$DATA" >>"$W/cli.log" 2>&1 || { tail -5 "$W/cli.log" >&2; die "netroot $* failed"; }; }
 initiator() { echo "iqn.2026-01.org.netroot:initiator:$1"; }
 
-STARTED=$(date -u '+%Y-%m-%d %H:%M')
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-T_START=$EPOCHREALTIME
-: >"$W/samples.md"
+run_started
 
 # ---------------------------------------------------------------- the file, Netroot and tgt
 log "writing a ${GIB} GiB file of random data in $W ($FSTYPE)"
@@ -133,12 +129,7 @@ NETROOT_JAVA_OPTS="-XX:ErrorFile=$HS_ERR -XX:ReplayDataFile=$JIT_REPLAY ${JAVA_O
   --nbd-port 0 --control-port 0 >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
 disown "$SERVER_PID"
-for _ in $(seq 1 240); do
-  grep -q '^Netroot ready' "$W/serve.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.25
-done
-grep -q '^Netroot ready' "$W/serve.log" || { tail -20 "$W/serve.log" >&2; die "the server did not start"; }
+await_server "$W/serve.log" "$SERVER_PID"
 RSS_START_KB=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
 log "Netroot up (pid $SERVER_PID, iSCSI on port $NR_PORT); a shared raw volume and $MANY clients of it"
 # shared: the 150 clients all boot it; the single-initiator runs use the first of them

@@ -12,6 +12,30 @@ calc() { awk "BEGIN {printf \"%.4f\", $1}"; }
 ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# nr ARGS...: the netroot CLI (NETROOT, the command the script built) on the script's data folder (DATA),
+# its output in W/cli.log; a failure ends the run with the CLI's last lines.
+nr() { timeout 300 "${NETROOT[@]}" "$@" --data "$DATA" >>"$W/cli.log" 2>&1 || { tail -5 "$W/cli.log" >&2; die "netroot $* failed"; }; }
+
+# await_server LOG PID: waits up to a minute for "Netroot ready" in the server's LOG; ends the run with the
+# log's tail when the server ended or did not get ready.
+await_server() {
+  local log_file=$1 pid=$2
+  for _ in $(seq 1 240); do
+    grep -q '^Netroot ready' "$log_file" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  grep -q '^Netroot ready' "$log_file" || { tail -20 "$log_file" >&2; die "the server did not start"; }
+}
+
+# run_started: what every report's head says of the run (STARTED, LOAD0, T_START) and its empty W/samples.md.
+run_started() {
+  STARTED=$(date -u '+%Y-%m-%d %H:%M')
+  LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+  T_START=$EPOCHREALTIME
+  : >"$W/samples.md"
+}
+
 # write_section MARKER SECTION_FILE OUT: puts the section (which begins with "<!-- MARKER:begin" and ends with
 # "<!-- MARKER:end -->") into OUT in place of the old one, or at OUT's end; OUT /dev/null writes nothing.
 write_section() {

@@ -74,12 +74,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-nr() { timeout 300 "${NETROOT[@]}" "$@" --data "$DATA" >>"$W/cli.log" 2>&1 || { tail -5 "$W/cli.log" >&2; die "netroot $* failed"; }; }
 
-STARTED=$(date -u '+%Y-%m-%d %H:%M')
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-T_START=$EPOCHREALTIME
-: >"$W/samples.md"
+run_started
 
 # ---------------------------------------------------------------- the file, Netroot and qemu-nbd
 log "writing a $MIB MiB file of random data in $W ($FSTYPE)"
@@ -91,12 +87,7 @@ mkdir -p "$DATA"
 "$REPO/netroot" serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port 0 --nbd-port 0 \
   --control-port 0 >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 240); do
-  grep -q '^Netroot ready' "$W/serve.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.25
-done
-grep -q '^Netroot ready' "$W/serve.log" || { tail -20 "$W/serve.log" >&2; die "the server did not start"; }
+await_server "$W/serve.log" "$SERVER_PID"
 NR_PORT=$(awk '/NBD server listening on/ {print $NF; exit}' "$W/serve.log")
 [ -n "$NR_PORT" ] || die "no NBD port in the server's log"
 # a raw volume of the file, booted by a client whose reserved address is loopback: NBD serves a client's

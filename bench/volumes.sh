@@ -74,7 +74,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-nr() { timeout 300 "${NETROOT[@]}" "$@" --data "$DATA" >>"$W/cli.log" 2>&1 || { tail -5 "$W/cli.log" >&2; die "netroot $* failed"; }; }
 iqn() { echo "iqn.2026-01.org.netroot:$1"; }
 initiator() { echo "iqn.2026-01.org.netroot:initiator:$1"; }
 MACN=0
@@ -83,10 +82,7 @@ volume_client() { # volume: a client of the same name booting it, so its iSCSI t
   nr client add "$1" --mac "$(printf '02:6e:76:00:00:%02x' "$MACN")" --volume "$1" --no-chap # iscsi-perf logs in without CHAP
 }
 
-STARTED=$(date -u '+%Y-%m-%d %H:%M')
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-T_START=$EPOCHREALTIME
-: >"$W/samples.md"
+run_started
 
 # ---------------------------------------------------------------- golden data and the server
 log "writing a ${GIB} GiB golden image of random data in $W ($FSTYPE)"
@@ -97,12 +93,7 @@ mkdir -p "$DATA"
 "${NETROOT[@]}" serve --data "$DATA" --dhcp off --tftp-port 0 --http-port 0 --iscsi-port 0 --nbd-port 0 --control-port 0 \
   >"$W/serve.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 240); do
-  grep -q '^Netroot ready' "$W/serve.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.25
-done
-grep -q '^Netroot ready' "$W/serve.log" || { tail -20 "$W/serve.log" >&2; die "the server did not start"; }
+await_server "$W/serve.log" "$SERVER_PID"
 PORT=$(awk '/iSCSI portal listening/ {print $NF; exit}' "$W/serve.log")
 [ -n "$PORT" ] || die "no iSCSI port in the server's log"
 log "server up (pid $SERVER_PID, iSCSI on port $PORT); creating volumes through the CLI"
