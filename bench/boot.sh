@@ -161,7 +161,8 @@ ln "$W/files/vmlinuz" "$W/ref/www/vmlinuz"
 ln "$W/files/initrd" "$W/ref/www/initrd"
 # Netroot's script with nginx's URLs: the same commands, so the same work in iPXE
 sed -e "s|http://$NR_IP/assets/debian-kernel|http://$REF_IP/vmlinuz|" -e "s|http://$NR_IP/assets/debian-initrd|http://$REF_IP/initrd|" \
-  -e "s|http://$NR_IP/boot/$MAC.ipxe|http://$REF_IP/boot.ipxe|" "$W/netroot.ipxe" >"$W/ref/www/boot.ipxe"
+  -e "s|http://$NR_IP/boot/$MAC.ipxe|http://$REF_IP/boot.ipxe|" -e "s|http://$NR_IP/boot/$MAC/retry.ipxe|http://$REF_IP/boot.ipxe|" \
+  "$W/netroot.ipxe" >"$W/ref/www/boot.ipxe"
 grep -q "http://$NR_IP" "$W/ref/www/boot.ipxe" && die "Netroot's script has URLs this script does not map: $(cat "$W/netroot.ipxe")"
 nginx_conf "$W/nginx" "$REF_IP:80" "root $W/ref/www;"
 ip netns exec "$NS_R" nginx -e "$W/nginx/error.log" -p "$W/nginx" -c "$W/nginx/nginx.conf" >"$W/nginx.log" 2>&1 &
