@@ -45,12 +45,7 @@ for t in qemu-system-x86_64 dnsmasq nginx ip tar python3; do
 done
 UNDI=/usr/lib/ipxe/undionly.kpxe
 [ -f "$UNDI" ] || { echo "bench/boot.sh: needs $UNDI (Debian: ipxe)" >&2; exit 1; }
-if [ ! -d "$CORE/lib" ] || [ -n "$(find "$REPO/server-core/src/main" "$REPO/pom.xml" "$REPO/server-core/pom.xml" \
-    -newer "$CORE/lib" -print -quit 2>/dev/null)" ]; then
-  log "building server-core (./mvnw -B -q -DskipTests package -pl server-core -am)"
-  (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl server-core -am) >&2
-  touch "$CORE/lib"
-fi
+build_if_stale
 
 DIR=${BENCH_BOOT_DIR:-/dev/shm}
 REPS=${BENCH_BOOT_REPS:-5}

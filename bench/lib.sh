@@ -12,6 +12,17 @@ calc() { awk "BEGIN {printf \"%.4f\", $1}"; }
 ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# build_if_stale: builds server-core (REPO, CORE set by the script) when its lib/ is missing or older than
+# its sources or POMs, so a run always measures the checkout as it is.
+build_if_stale() {
+  if [ ! -d "$CORE/lib" ] || [ -n "$(find "$REPO/server-core/src/main" "$REPO/pom.xml" "$REPO/server-core/pom.xml" \
+      -newer "$CORE/lib" -print -quit 2>/dev/null)" ]; then
+    log "building server-core (./mvnw -B -q -DskipTests package -pl server-core -am)"
+    (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl server-core -am) >&2
+    touch "$CORE/lib"
+  fi
+}
+
 # nr ARGS...: the netroot CLI (NETROOT, the command the script built) on the script's data folder (DATA),
 # its output in W/cli.log; a failure ends the run with the CLI's last lines.
 nr() { timeout 300 "${NETROOT[@]}" "$@" --data "$DATA" >>"$W/cli.log" 2>&1 || { tail -5 "$W/cli.log" >&2; die "netroot $* failed"; }; }

@@ -30,12 +30,7 @@ for t in fio qemu-nbd qemu-img python3; do
   command -v "$t" >/dev/null || { echo "bench/nbd.sh: needs $t (Debian: fio, qemu-utils, python3)" >&2; exit 1; }
 done
 fio --enghelp 2>&1 | grep -qw nbd || { echo "bench/nbd.sh: this fio has no nbd engine (it needs libnbd)" >&2; exit 1; }
-if [ ! -d "$CORE/lib" ] || [ -n "$(find "$REPO/server-core/src/main" "$REPO/pom.xml" "$REPO/server-core/pom.xml" \
-    -newer "$CORE/lib" -print -quit 2>/dev/null)" ]; then
-  log "building server-core (./mvnw -B -q -DskipTests package -pl server-core -am)"
-  (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl server-core -am) >&2
-  touch "$CORE/lib"
-fi
+build_if_stale
 
 DIR=${BENCH_NBD_DIR:-/dev/shm}
 REPS=${BENCH_NBD_REPS:-5}
