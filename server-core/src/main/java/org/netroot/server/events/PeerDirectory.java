@@ -177,15 +177,13 @@ public final class PeerDirectory {
     /**
      * The MAC's script was fetched from {@code address} (a TCP connection, so from a machine really
      * there) while DHCP's recent sighting put the MAC there too: the sighting is now vouched for.
-     * Does nothing when DHCP saw the MAC elsewhere, long ago or never.
+     * Does nothing when DHCP saw the MAC elsewhere, long ago or never. The caller has asked the link
+     * layer first ({@link #contradicted}): another machine's frames from there vouch for nothing.
      */
-    public void scriptFetched(InetAddress address, String mac) {
-        if (contradicted(address, mac)) return; // another machine's frames come from there (read outside the lock)
-        synchronized (this) {
-            Sighting s = mac == null ? null : byMac.get(mac);
-            if (s == null || !s.address().equals(address) || s.seenAt().plus(RECENT).isBefore(clock.instant())) return;
-            vouch(mac, s);
-        }
+    public synchronized void scriptFetched(InetAddress address, String mac) {
+        Sighting s = mac == null ? null : byMac.get(mac);
+        if (s == null || !s.address().equals(address) || s.seenAt().plus(RECENT).isBefore(clock.instant())) return;
+        vouch(mac, s);
     }
 
     /**

@@ -150,7 +150,9 @@ public final class BootRoutes {
             }
             return new Failure(404, "no script for " + mac + ": it is ignored on purpose");
         }
-        if (client.isPresent() && client.get().usesChap() && !mayReceiveSecrets(mac, peer)) {
+        // the link layer's word on the peer, read once per request (a /proc read on the event loop)
+        boolean anotherMachineThere = peers.contradicted(peer, mac);
+        if (client.isPresent() && client.get().usesChap() && !mayReceiveSecrets(mac, peer, anotherMachineThere)) {
             Client c = client.get();
             // iPXE retries a refused script: one timeline entry a minute per MAC and what DHCP knows of
             // it (a new sighting is news to the admin), like the unknown machine's
@@ -164,7 +166,7 @@ public final class BootRoutes {
                     + " that MAC at within the last " + PeerDirectory.RECENT.toMinutes() + " minutes");
         }
         // a TCP connection from where DHCP just saw the MAC: the sighting is the machine's own (NBD in proxy mode needs it)
-        peers.scriptFetched(peer, mac);
+        if (!anotherMachineThere) peers.scriptFetched(peer, mac);
         BootPlan plan = installerAgain ? planner.installerAgain(ctx) : planner.plan(ctx);
         if (plan instanceof BootPlan.NotReady n) {
             // the machine retries every few seconds: one timeline entry a minute is enough
@@ -185,7 +187,7 @@ public final class BootRoutes {
             // (and never one the link layer shows another machine behind); what may move the install to a new
             // address: DHCP saw the MAC there within the last two minutes (the boot's own DHCP, seconds before)
             Optional<InetAddress> dhcpSaw = peers.recentAddressOf(mac);
-            boolean fromThere = dhcpSaw.isPresent() && dhcpSaw.get().equals(peer) && !peers.contradicted(peer, mac);
+            boolean fromThere = dhcpSaw.isPresent() && dhcpSaw.get().equals(peer) && !anotherMachineThere;
             if (dhcpSaw.isEmpty() || fromThere) {
                 boolean justNow = fromThere && peers.addressSeenWithin(mac, INSTALL_REPIN_WITHIN).filter(peer::equals).isPresent();
                 client.ifPresent(c -> served.served(c, plan, peer, justNow, request == Request.RETRY));
@@ -212,8 +214,8 @@ public final class BootRoutes {
      * request). A MAC DHCP never saw, or saw long ago, gets nothing: anyone can type a MAC into a
      * URL, and an old address may belong to another machine by now.
      */
-    private boolean mayReceiveSecrets(String mac, InetAddress peer) {
-        return peers.recentAddressOf(mac).filter(a -> a.equals(peer)).isPresent() && !peers.contradicted(peer, mac);
+    private boolean mayReceiveSecrets(String mac, InetAddress peer, boolean anotherMachineThere) {
+        return !anotherMachineThere && peers.recentAddressOf(mac).filter(a -> a.equals(peer)).isPresent();
     }
 
     private String whyRefused(String mac, InetAddress peer) {
