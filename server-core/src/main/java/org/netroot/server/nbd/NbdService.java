@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -277,6 +278,7 @@ public final class NbdService implements ManagedService {
         private final Framer framer;
         private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
         private NbdConnection connection;
+        private NettyOutput output;
         private io.netty.util.concurrent.ScheduledFuture<?> timeout;
         private volatile boolean holding;
         /** Quick requests go to the disk threads until then (System.nanoTime), after one was slow (event loop only). */
@@ -289,7 +291,8 @@ public final class NbdService implements ManagedService {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            connection = new NbdConnection(new NettyOutput(ctx), catalog, events, refusalEvents, remote);
+            output = new NettyOutput(ctx);
+            connection = new NbdConnection(output, catalog, events, refusalEvents, remote);
             connection.greet();
             timeout = ctx.executor().schedule(() -> {
                 if (!connection.inTransmission()) {
@@ -318,8 +321,14 @@ public final class NbdService implements ManagedService {
             dispatch(ctx, frame);
         }
 
-        /** One handshake message, answered on a disk thread; the framer waits for the answer. */
+        /**
+         * One handshake message, answered on a disk thread; the framer waits for the answer. Its replies
+         * are held until the framer reads in the phase they lead to: a client that sends its next message
+         * as soon as it has the replies (nbd-client sends NBD_OPT_ABORT and hangs up) must not find the
+         * framer still waiting, which would count its message as sent before the answer.
+         */
         private void handshake(ChannelHandlerContext ctx, ByteBuf frame, NbdFraming.Phase phase) {
+            output.holdReplies();
             Runnable answer = () -> {
                 Handshake.Step step;
                 try {
@@ -338,12 +347,19 @@ public final class NbdService implements ManagedService {
                 disk.execute(answer);
             } catch (RejectedExecutionException stopping) {
                 frame.release();
+                output.stopHolding().run();
                 ctx.close();
             }
         }
 
+        /**
+         * On the event loop: the framer moves on first, then the held replies leave. (Moving on may
+         * frame the next message at once, which holds its own replies: these were taken before.)
+         */
         private void answered(ChannelHandlerContext ctx, Handshake.Step step) {
+            Runnable replies = output.stopHolding();
             if (step == null) {
+                replies.run();
                 ctx.close();
                 return;
             }
@@ -353,12 +369,11 @@ public final class NbdService implements ManagedService {
                     timeout.cancel(false);
                     framer.resume(NbdFraming.Phase.TRANSMISSION);
                 }
-                case CLOSE -> { } // the connection flushes its replies and closes
-                case DROP -> {
-                    errors.dropped(NAME, ctx.channel().remoteAddress(), step.reason());
-                    framer.drop();
-                }
+                case CLOSE -> { } // the replies, then the close the connection asked for
+                case DROP -> errors.dropped(NAME, ctx.channel().remoteAddress(), step.reason());
             }
+            replies.run();
+            if (step.outcome() == Handshake.Outcome.DROP) framer.drop();
         }
 
         /** One request to the disk threads; NBD_CMD_DISC stops reading and closes once the others are answered. */
@@ -480,6 +495,12 @@ public final class NbdService implements ManagedService {
         private final ChannelHandlerContext ctx;
         private boolean flushQueued; // event loop only
         private final Runnable flush;
+        /**
+         * While a handshake message is answered: the replies (and a close) in order, to leave once the
+         * framer has moved on. Set on the event loop before the answer goes to a disk thread, filled
+         * there, sent on the event loop after (each hand-over is an executor's, so each sees the last).
+         */
+        private List<Runnable> held;
 
         NettyOutput(ChannelHandlerContext ctx) {
             this.ctx = ctx;
@@ -517,6 +538,10 @@ public final class NbdService implements ManagedService {
                     }
                 }
             };
+            if (held != null) {
+                held.add(write);
+                return;
+            }
             try {
                 if (ctx.executor().inEventLoop()) write.run(); // a request answered where it was read
                 else ctx.executor().execute(write);
@@ -527,11 +552,28 @@ public final class NbdService implements ManagedService {
 
         @Override
         public void close() {
+            Runnable close = () -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (held != null) {
+                held.add(close);
+                return;
+            }
             try {
-                ctx.executor().execute(() -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+                ctx.executor().execute(close);
             } catch (RejectedExecutionException stopping) {
                 ctx.channel().close();
             }
+        }
+
+        /** Replies from now on wait for {@link #sendHeldReplies}. On the event loop. */
+        void holdReplies() {
+            held = new ArrayList<>(2);
+        }
+
+        /** Stops holding; returns what sends the held replies, in order. On the event loop. */
+        Runnable stopHolding() {
+            List<Runnable> replies = held;
+            held = null;
+            return replies == null ? () -> { } : () -> replies.forEach(Runnable::run);
         }
     }
 

@@ -32,14 +32,27 @@ final class NbdLab implements AutoCloseable {
     final InputErrors errors = new InputErrors();
     final ConcurrentLinkedQueue<BootEvent> events = new ConcurrentLinkedQueue<>();
     final NbdService service;
+    /** Set by a test: recording each boot event takes this long (a slow timeline, a busy machine). */
+    volatile long eventMillis;
 
     NbdLab(Path dir) throws Exception {
         db = Database.open(dir);
         clients = new ClientRepository(db);
         volumes = new VolumeStore(dir, new VolumeRepository(db));
         service = new NbdService(new NbdSettings((InetAddress) null, 0),
-                new ClientExportCatalog(clients.directory(), peers, volumes, FULL_DHCP), events::add, errors);
+                new ClientExportCatalog(clients.directory(), peers, volumes, FULL_DHCP), this::record, errors);
         service.start();
+    }
+
+    private void record(BootEvent e) {
+        if (eventMillis > 0) {
+            try {
+                Thread.sleep(eventMillis);
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        events.add(e);
     }
 
     /** A client with a new volume {@code NAME-disk} of {@code format} ("raw" or "qcow2"), reserved address {@code ip}. */
