@@ -19,6 +19,7 @@ import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.feather.Feather;
 import org.netroot.app.AppContext;
+import org.netroot.app.ui.common.Columns;
 import org.netroot.app.ui.common.Formats;
 import org.netroot.app.ui.common.Icons;
 import org.netroot.app.ui.common.JobLine;
@@ -87,7 +88,7 @@ public final class AssetsView implements View {
         TableColumn<Asset, String> c = new TableColumn<>(title);
         c.setId("assets-col-" + id);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
-        return c;
+        return Columns.headerFits(c);
     }
 
     /** One line per add still copying: its name, a bar, bytes done of total, Cancel. */

@@ -16,6 +16,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.feather.Feather;
+import org.netroot.app.ui.common.Columns;
 import org.netroot.app.ui.common.Formats;
 import org.netroot.app.ui.common.Icons;
 import org.netroot.server.api.Snapshot;
@@ -153,6 +154,6 @@ final class SnapshotsDialog extends Dialog<Void> {
                 setText(empty || item == null ? null : text.apply(item));
             }
         });
-        return c;
+        return Columns.headerFits(c);
     }
 }

@@ -7,6 +7,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.Region;
 import org.kordamp.ikonli.feather.Feather;
+import org.netroot.app.ui.common.Columns;
 import org.netroot.app.ui.common.Formats;
 import org.netroot.app.ui.common.Icons;
 
@@ -22,7 +23,7 @@ import java.util.function.Function;
  */
 final class VolumesTable extends TableView<VolumeEntry> {
     private static final DateTimeFormatter CREATED =
-            DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withZone(ZoneId.systemDefault());
+            DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withZone(ZoneId.systemDefault());
 
     VolumesTable(VolumesViewModel viewModel) {
         super(viewModel.entries());
@@ -59,7 +60,7 @@ final class VolumesTable extends TableView<VolumeEntry> {
         c.setId("volumes-col-" + id);
         c.setCellValueFactory(f -> Bindings.createObjectBinding(() -> value.apply(f.getValue().row()),
                 f.getValue().rowProperty()));
-        return c;
+        return Columns.headerFits(c);
     }
 
     /**

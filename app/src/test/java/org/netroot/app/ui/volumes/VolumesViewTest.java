@@ -1,6 +1,7 @@
 package org.netroot.app.ui.volumes;
 
 import javafx.scene.control.Label;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,7 @@ import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +70,19 @@ class VolumesViewTest {
 
     private void select(FxRobot robot, String name) {
         new VolumesTableRobot(robot).select(name);
+    }
+
+    @Test
+    void everyColumnShowsItsWholeHeader(FxRobot robot) {
+        api.createVolume("spare", 8 * MIB, "raw");
+        Fx.await(WAIT, "the table shows the volume", () -> row(robot, "spare").isPresent());
+        List<String> cut = Fx.get(() -> robot.lookup("#volumes-table .column-header .label").queryAllAs(Label.class)
+                .stream()
+                .filter(l -> !l.getText().isEmpty())
+                .filter(l -> !((Text) l.lookup(".text")).getText().equals(l.getText()))
+                .map(l -> l.getText() + " shown as " + ((Text) l.lookup(".text")).getText())
+                .toList());
+        assertEquals(List.of(), cut, "a header cut to an ellipsis hides what its column holds");
     }
 
     @Test

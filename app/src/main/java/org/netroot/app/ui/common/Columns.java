@@ -1,0 +1,33 @@
+package org.netroot.app.ui.common;
+
+import javafx.scene.control.TableColumn;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
+
+/** Table columns as a reader needs them. */
+public final class Columns {
+    /** Room beside a header's text: the header cell's padding and the sort arrow. */
+    private static final double HEADER_ROOM = 30;
+
+    private Columns() {
+    }
+
+    /**
+     * The column never gets narrower than its header's text: a constrained table otherwise squeezes the
+     * short columns ("Format", "I/O") to an ellipsis to widen the long ones, and the reader cannot tell
+     * what a column holds.
+     */
+    public static <S, T> TableColumn<S, T> headerFits(TableColumn<S, T> column) {
+        column.setMinWidth(Math.ceil(headerTextWidth(column.getText()) + HEADER_ROOM));
+        return column;
+    }
+
+    /** The width of {@code title} in the header's font (the default font, bold; AtlantaFX's size). */
+    static double headerTextWidth(String title) {
+        Font base = Font.getDefault();
+        Text text = new Text(title);
+        text.setFont(Font.font(base.getFamily(), FontWeight.BOLD, Math.max(base.getSize(), 14)));
+        return text.getLayoutBounds().getWidth();
+    }
+}
