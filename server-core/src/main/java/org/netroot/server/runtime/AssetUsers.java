@@ -3,8 +3,6 @@ package org.netroot.server.runtime;
 import java.util.List;
 import java.util.Optional;
 import org.netroot.server.api.Asset;
-import org.netroot.server.api.AssetKind;
-import org.netroot.server.api.BootMode;
 import org.netroot.server.api.Client;
 
 /**
@@ -21,11 +19,11 @@ final class AssetUsers {
     static Optional<String> whyInUse(Asset asset, List<Client> clients) {
         String name = asset.name();
         for (Client c : clients) {
-            if (c.boot().assetsFor(c.bootMode()).contains(name)) {
+            if (asset.isBootedBy(c)) {
                 return Optional.of("asset " + name + " is what client " + c.name() + " boots (boot mode "
                         + c.bootMode().id() + "): give it another first (netroot client edit " + c.name() + " --boot ...)");
             }
-            if (asset.kind() == AssetKind.ISO && c.bootMode() == BootMode.MENU && c.volumeName() != null) {
+            if (asset.isOfferedByMenuOf(c)) {
                 return Optional.of("asset " + name + " is an install entry of client " + c.name() + "'s boot menu (a menu"
                         + " offers every ISO of the library), and an installer started from it reads it as it runs:"
                         + " switch " + c.name() + " to another boot mode first (netroot client edit " + c.name()

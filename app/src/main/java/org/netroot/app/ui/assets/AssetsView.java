@@ -51,6 +51,11 @@ public final class AssetsView implements View {
         table.getColumns().add(column("Kind", "kind", a -> a.kind().id()));
         table.getColumns().add(column("Size", "size", a -> Formats.bytes(a.sizeBytes())));
         table.getColumns().add(column("SHA-256", "sha", a -> AssetsViewModel.shortSha(a.sha256())));
+        TableColumn<Asset, String> usedBy = Columns.headerFits(new TableColumn<>("Used by"));
+        usedBy.setId("assets-col-used-by");
+        usedBy.setCellValueFactory(f -> Bindings.createStringBinding(
+                () -> AssetsViewModel.usedBy(f.getValue(), viewModel.clients()), viewModel.clients()));
+        table.getColumns().add(usedBy);
         root.setId("assets-view");
         root.setTop(toolbar());
         root.setCenter(table);

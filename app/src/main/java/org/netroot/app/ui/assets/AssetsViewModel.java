@@ -1,9 +1,11 @@
 package org.netroot.app.ui.assets;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.ListChangeListener;
@@ -14,6 +16,7 @@ import org.netroot.app.model.AppModel;
 import org.netroot.app.ui.common.Background;
 import org.netroot.server.api.Asset;
 import org.netroot.server.api.AssetKind;
+import org.netroot.server.api.Client;
 import org.netroot.server.api.Job;
 import org.netroot.server.api.NetrootControl;
 
@@ -49,6 +52,20 @@ public final class AssetsViewModel {
     /** The last action's failure in the server's words (null when it succeeded). */
     public StringProperty error() {
         return error;
+    }
+
+    /** The clients that boot with {@code asset} now, by name ("kiosk, thin-1"); blank when none (it may go). */
+    public static String usedBy(Asset asset, List<Client> clients) {
+        return clients.stream()
+                .filter(c -> asset.isBootedBy(c) || asset.isOfferedByMenuOf(c))
+                .map(c -> asset.isBootedBy(c) ? c.name() : c.name() + " (menu)")
+                .sorted()
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The clients, live: {@link #usedBy} follows them. */
+    public ObservableList<Client> clients() {
+        return model.clients();
     }
 
     /** The first 12 hex digits of a checksum: enough to tell two files apart by eye. */
