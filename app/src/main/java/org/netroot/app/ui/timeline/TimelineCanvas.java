@@ -163,14 +163,14 @@ final class TimelineCanvas extends Region {
         if (lanesBar.getValue() > lanesBar.getMax()) lanesBar.setValue(lanesBar.getMax());
         lanesBar.setVisible(lanesBar.getMax() > 0);
         long span = vm.window().spanMs();
-        long from = vm.rangeStartMs();
-        long to = Math.max(from + span, vm.rangeEndMs() - span);
-        timeBar.setMin(from);
-        timeBar.setMax(to);
-        timeBar.setVisibleAmount((double) span * (to - from) / Math.max(1, to - from + span));
+        TimeScroll time = TimeScroll.of(vm.rangeStartMs(), vm.rangeEndMs(), vm.window().startMs(), span);
+        timeBar.setMin(time.min());
+        timeBar.setMax(time.max());
+        timeBar.setVisibleAmount(time.visibleAmount());
         timeBar.setUnitIncrement(span / 10.0);
         timeBar.setBlockIncrement(span * 0.9);
-        timeBar.setValue(Math.max(from, Math.min(to, vm.window().startMs())));
+        timeBar.setValue(time.value());
+        timeBar.setVisible(time.needed());
         syncingBars = false;
     }
 
