@@ -9,24 +9,14 @@ import javafx.scene.control.Labeled;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TableCell;
 import javafx.scene.layout.VBox;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.netroot.app.AppShell;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.RawInitiator;
-import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.Client;
 import org.netroot.server.api.Job;
-import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Volume;
 import org.netroot.server.iscsi.IscsiService;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,40 +35,7 @@ import static org.netroot.app.ui.volumes.VolumesTableRobot.WAIT;
  * loopback: make golden, new overlay, reset (refused while a real iSCSI session has the overlay),
  * promote as a job, and a raw volume from the create dialog's format choice.
  */
-@ExtendWith(ApplicationExtension.class)
-class VolumesGoldenImagesViewTest {
-    static final long MIB = 1 << 20;
-
-    @TempDir
-    Path tmp;
-    private Stage stage;
-    private TestServer server;
-    private AppShell shell;
-    private NetrootControl api;
-    private VolumesViewFixture fixture;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-    }
-
-    @BeforeEach
-    void open(FxRobot robot) throws Exception {
-        fixture = VolumesViewFixture.open(stage, robot, tmp.resolve("data"));
-        server = fixture.server;
-        api = fixture.api;
-        shell = fixture.shell;
-    }
-
-    @AfterEach
-    void close() {
-        if (fixture != null) fixture.close();
-    }
-
-    private Volume apiVolume(String name) {
-        return api.volumes().stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
-    }
-
+class VolumesGoldenImagesViewTest extends VolumesViewTestBase {
     /** Which of the golden-image actions are enabled now, in toolbar order (golden, clone, reset, promote). */
     private static List<Boolean> enabled(FxRobot robot) {
         return Fx.get(() -> java.util.stream.Stream.of("#volume-golden", "#volume-clone", "#volume-reset", "#volume-promote")

@@ -4,24 +4,15 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.RawInitiator;
 import org.netroot.server.api.Client;
-import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Volume;
 import org.netroot.server.iscsi.IscsiService;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,34 +24,9 @@ import static org.netroot.app.ui.volumes.VolumesTableRobot.WAIT;
  * with "shared" ticked (its warning), the Shared badge with its tooltip, and Sharing… on an existing
  * volume, refused in the server's words while a real iSCSI session has it open.
  */
-@ExtendWith(ApplicationExtension.class)
-class VolumesSharedViewTest {
-    static final long MIB = 1 << 20;
-
-    @TempDir
-    Path tmp;
-    private Stage stage;
-    private NetrootControl api;
-    private VolumesViewFixture fixture;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-    }
-
-    @BeforeEach
-    void open(FxRobot robot) throws Exception {
-        fixture = VolumesViewFixture.open(stage, robot, tmp.resolve("data"));
-        api = fixture.api;
-    }
-
-    @AfterEach
-    void close() {
-        if (fixture != null) fixture.close();
-    }
-
+class VolumesSharedViewTest extends VolumesViewTestBase {
     private boolean apiShared(String name) {
-        return api.volumes().stream().filter(v -> v.name().equals(name)).findFirst().map(Volume::shared).orElseThrow();
+        return apiVolume(name).shared();
     }
 
     @Test

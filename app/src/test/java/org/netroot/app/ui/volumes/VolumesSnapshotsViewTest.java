@@ -5,26 +5,15 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.netroot.app.AppShell;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.RawInitiator;
-import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.Client;
-import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Snapshot;
 import org.netroot.server.api.Volume;
 import org.netroot.server.iscsi.IscsiService;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,36 +27,7 @@ import static org.netroot.app.ui.volumes.VolumesTableRobot.WAIT;
  * while a real iSCSI session has the volume open, roll back (refused while it is logged in, then
  * done: the bytes written since are gone), remove, and the dialog following changes made elsewhere.
  */
-@ExtendWith(ApplicationExtension.class)
-class VolumesSnapshotsViewTest {
-    static final long MIB = 1 << 20;
-
-    @TempDir
-    Path tmp;
-    private Stage stage;
-    private TestServer server;
-    private AppShell shell;
-    private NetrootControl api;
-    private VolumesViewFixture fixture;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-    }
-
-    @BeforeEach
-    void open(FxRobot robot) throws Exception {
-        fixture = VolumesViewFixture.open(stage, robot, tmp.resolve("data"));
-        server = fixture.server;
-        api = fixture.api;
-        shell = fixture.shell;
-    }
-
-    @AfterEach
-    void close() {
-        if (fixture != null) fixture.close();
-    }
-
+class VolumesSnapshotsViewTest extends VolumesViewTestBase {
     private List<String> apiSnapshots(String volume) {
         return api.snapshots(volume).stream().map(Snapshot::name).toList();
     }

@@ -2,23 +2,13 @@ package org.netroot.app.ui.volumes;
 
 import javafx.scene.control.Label;
 import javafx.scene.text.Text;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.netroot.app.AppShell;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.RawInitiator;
-import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.Client;
-import org.netroot.server.api.NetrootControl;
 import org.netroot.server.api.Volume;
 import org.netroot.server.iscsi.IscsiService;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,43 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Volumes view driven like a user, against a real server on loopback and a real iSCSI login. */
-@ExtendWith(ApplicationExtension.class)
-class VolumesViewTest {
-    static final long MIB = 1 << 20;
+class VolumesViewTest extends VolumesViewTestBase {
     static final Duration WAIT = Duration.ofSeconds(5);
-
-    @TempDir
-    Path tmp;
-    private Stage stage;
-    private TestServer server;
-    private AppShell shell;
-    private NetrootControl api;
-    private VolumesViewFixture fixture;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-    }
-
-    @BeforeEach
-    void open(FxRobot robot) throws Exception {
-        fixture = VolumesViewFixture.open(stage, robot, tmp.resolve("data"));
-        server = fixture.server;
-        api = fixture.api;
-        shell = fixture.shell;
-    }
-
-    @AfterEach
-    void close() {
-        if (fixture != null) fixture.close();
-    }
 
     private Optional<VolumeRow> row(FxRobot robot, String name) {
         return new VolumesTableRobot(robot).row(name);
     }
 
     private long apiSize(String name) {
-        return api.volumes().stream().filter(v -> v.name().equals(name)).findFirst().map(Volume::sizeBytes).orElse(-1L);
+        Volume v = apiVolume(name);
+        return v == null ? -1 : v.sizeBytes();
     }
 
     private void select(FxRobot robot, String name) {
