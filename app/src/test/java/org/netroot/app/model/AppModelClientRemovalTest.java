@@ -6,8 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.BootEvent;
@@ -49,8 +48,7 @@ class AppModelClientRemovalTest {
         try (NetrootControl api = Netroot.attach(data)) {
             api.addClient(Client.sanboot("pc1", "52:54:00:00:0e:01", null));
         }
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         server.server().events().record(BootEvent.of("52:54:00:00:0e:01", BootEventType.ERROR, "CHAP login refused"));
         Fx.await(Duration.ofSeconds(5), "pc1 failed in the window", () -> shell.model().clientActivity().stream()
                 .anyMatch(a -> a.clientName().equals("pc1") && a.state() == ClientActivity.State.FAILED));

@@ -6,8 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.ChangeType;
@@ -52,8 +51,7 @@ class AppModelServiceCountersTest {
     void aLateCountersChangeUpdatesTheCountersNotWhetherItRuns() throws Exception {
         Path data = tmp.resolve("counters");
         server = TestServer.start(data);
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         Fx.await(Duration.ofSeconds(10), "TFTP running in the window", () -> shell.model().status().get().services()
                 .stream().anyMatch(s -> s.name().equals("TFTP") && s.running()));
         ServerStatus.ServiceState running = Fx.get(() -> tftp(shell.model().status().get()));

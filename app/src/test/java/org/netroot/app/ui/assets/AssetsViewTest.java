@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.Asset;
@@ -68,8 +67,7 @@ class AssetsViewTest {
         for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) (i * 31);
         Path file = Files.write(tmp.resolve("vmlinuz-tiny"), bytes);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(WAIT, "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-assets");
         Fx.await(WAIT, "the Assets view", () -> robot.lookup("#asset-add").tryQuery().isPresent());
         @SuppressWarnings("unchecked")

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.AssetKind;
@@ -76,8 +75,7 @@ class ClientsViewBootTest {
             api.createVolume("pc1", 4 << 20, "raw");
             api.addClient(Client.sanboot("pc1", "52:54:00:00:0d:01", "pc1"));
         }
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-clients");
         Fx.await(Duration.ofSeconds(10), "pc1's card", () -> robot.lookup("#boot-pc1").tryQuery().isPresent());
         assertEquals("sanboot", text(robot, "#boot-pc1"));

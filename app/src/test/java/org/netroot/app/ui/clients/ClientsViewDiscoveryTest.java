@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.PxeDiscover;
 import org.netroot.app.testing.TestServer;
@@ -63,8 +62,7 @@ class ClientsViewDiscoveryTest {
         ServerConfig loopback = TestServer.loopback(data);
         server = TestServer.start(data, new ServerConfig(data, List.of("lo"), DhcpMode.PROXY, null, null, null,
                 dhcpPort, PxeDiscover.freeUdpPort(), 0, 0, 0, 0, loopback.ipxeDir(), null, 3600));
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-clients");
         Fx.await(Duration.ofSeconds(2), "the empty state says how clients arrive",
                 () -> robot.lookup("#clients-empty").query().isVisible());

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.RawInitiator;
 import org.netroot.app.testing.TestServer;
@@ -75,8 +74,7 @@ class ClientsViewInitiatorsTest {
                     .withInitiatorIqns(List.of(Client.defaultInitiatorIqn("node1"), MS_NODE1)));
             api.addClient(Client.sanboot("node2", "52:54:00:00:0c:02", null));
         }
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-clients");
         Fx.await(Duration.ofSeconds(10), "node1's card", () -> robot.lookup("#initiators-node1").tryQuery().isPresent());
 

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.BootEvent;
@@ -73,8 +72,7 @@ class ClientsViewVirtualTest {
             }
         }
         server.server().events().record(BootEvent.of(mac(CLIENTS - 1), BootEventType.ERROR, ERROR));
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-clients");
         Fx.await(Duration.ofSeconds(10), "the first client's card", () -> shown(robot, "#client-" + name(0)).isPresent());
 
@@ -118,8 +116,7 @@ class ClientsViewVirtualTest {
                 api.addClient(new Client(name(i), mac(i), null, null, null, null, null, null, null, null));
             }
         }
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-clients");
         Fx.await(Duration.ofSeconds(10), "the cards", () -> shown(robot, "#client-" + name(0)).isPresent());
         Fx.run(() -> robot.lookup("#add-client").query().requestFocus());
@@ -145,8 +142,7 @@ class ClientsViewVirtualTest {
             for (int i = 1; i <= 12; i++) api.addClient(new Client(name(i), mac(i), null, null, null, null, null, null,
                     null, null));
         }
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-clients");
         Fx.await(Duration.ofSeconds(10), "pc-003's card", () -> shown(robot, "#remove-" + name(3)).isPresent());
         Fx.run(() -> shown(robot, "#remove-" + name(3)).orElseThrow().requestFocus());
@@ -169,8 +165,7 @@ class ClientsViewVirtualTest {
             for (int i = 0; i < 12; i++) api.addClient(new Client(name(i), mac(i), null, null, null, null, null, null,
                     null, null));
         }
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-clients");
         Fx.await(Duration.ofSeconds(10), "pc-001's card", () -> shown(robot, "#state-" + name(1)).isPresent());
         Node card = shown(robot, "#client-" + name(1)).orElseThrow();

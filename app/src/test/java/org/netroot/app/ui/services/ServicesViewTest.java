@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
 import org.netroot.app.connection.ConnectionState;
 import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.dhcp.DhcpMode;
@@ -62,8 +63,7 @@ class ServicesViewTest {
         byte[] content = new byte[1500]; // three blocks, the last one short
         new Random(7).nextBytes(content);
         Files.write(data.resolveSibling(data.getFileName() + "-ipxe").resolve("hello.efi"), content);
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(WAIT, "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-services");
         Fx.await(WAIT, "TFTP card running", () -> "Running".equals(text(robot, "#service-tftp-state")));
         assertTrue(Fx.get(() -> ((Label) find("#service-control-address")).getText())
@@ -95,8 +95,7 @@ class ServicesViewTest {
         ServerConfig loopback = TestServer.loopback(data);
         server = TestServer.start(data, new ServerConfig(data, List.of(), DhcpMode.OFF, null, null, null, 0, 0, fixed, 0, 0, 0,
                 loopback.ipxeDir(), null, 3600)); // its iPXE folder is empty: the server warns
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(WAIT, "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-services");
         Fx.await(WAIT, "warnings shown", () -> visible(robot, "#services-warnings"));
         String warning = Fx.get(() -> ((atlantafx.base.controls.Message) find("#services-warnings")).getDescription());

@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.QemuPc;
 import org.netroot.app.testing.TestServer;
@@ -82,8 +81,7 @@ class TimelineRealBootTest {
             api.createVolume("lab-pc", 8L << 20);
             api.addClient(Client.sanboot("lab-pc", MAC, "lab-pc"));
         }
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-timeline");
         TimelineCanvas canvas = robot.lookup("#timeline-canvas").queryAs(TimelineCanvas.class);
 

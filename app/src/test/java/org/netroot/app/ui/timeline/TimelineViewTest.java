@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.BootEvent;
@@ -58,8 +57,7 @@ class TimelineViewTest {
             api.createVolume("pc1", 1 << 20);
             api.addClient(Client.sanboot("pc1", MAC, "pc1"));
         }
-        shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(Duration.ofSeconds(10), "attached", () -> shell.connection().state().get() == ConnectionState.SERVER);
+        shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-timeline");
         canvas = robot.lookup("#timeline-canvas").queryAs(TimelineCanvas.class);
     }
