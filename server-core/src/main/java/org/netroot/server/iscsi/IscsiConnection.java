@@ -112,6 +112,7 @@ public final class IscsiConnection implements OpenVolumes.User {
             }
             return;
         }
+        if (queued.takeWritesAborted()) dropPendingWrites(); // another session's PREEMPT AND ABORT (see admit)
         Bhs h = pdu.bhs();
         switch (h.opcode()) {
             case Bhs.SCSI_COMMAND -> {
@@ -246,7 +247,7 @@ public final class IscsiConnection implements OpenVolumes.User {
         unit.onDiskFull(this::diskFull);
         // SPC-4 5.13.11.2.4: another session's PREEMPT AND ABORT of this nexus aborts its task set. Called on
         // that session's thread, before its status goes out: the queue is made for that (see QueuedCommands)
-        unit.onTaskSetAborted(queued::abortAll);
+        unit.onTaskSetAborted(queued::abortTaskSet);
         event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn() + " with " + l.authentication
                 + (claim.claim() == OpenVolumes.Claim.REPLACED ? " (replacing its previous session)" : ""));
         return LoginStatus.SUCCESS;

@@ -2,6 +2,7 @@ package org.netroot.server.iscsi;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,6 +46,8 @@ final class QueuedCommands {
 
     /** By initiator task tag: the tags of outstanding tasks are unique (RFC 7143 §11.2.1.8). */
     private final Map<Integer, Entry> byTag = new HashMap<>();
+    /** Set by {@link #abortTaskSet} from any thread; the connection's thread takes it at its next PDU. */
+    private final AtomicBoolean writesAborted = new AtomicBoolean();
 
     /** A SCSI command with task tag {@code itt} goes to the command thread. */
     synchronized Entry add(int itt) {
@@ -83,6 +86,20 @@ final class QueuedCommands {
             if (abort(e, false)) n++;
         }
         return n;
+    }
+
+    /**
+     * This session's nexus was preempted with abort: every queued command goes, and so do the writes the
+     * connection holds waiting for their Data-Out, which only its own thread may touch: see {@link #takeWritesAborted}.
+     */
+    void abortTaskSet() {
+        abortAll();
+        writesAborted.set(true);
+    }
+
+    /** True once after {@link #abortTaskSet}: the connection then drops its writes waiting for Data-Out. */
+    boolean takeWritesAborted() {
+        return writesAborted.get() && writesAborted.getAndSet(false);
     }
 
     private boolean abort(Entry e, boolean alone) {

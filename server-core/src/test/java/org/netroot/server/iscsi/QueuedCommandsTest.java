@@ -51,6 +51,18 @@ class QueuedCommandsTest {
     }
 
     @Test
+    void aPreemptedTaskSetTellsTheConnectionOnceToDropItsWritesWaitingForData() {
+        QueuedCommands.Entry e = queue.add(1);
+        assertFalse(queue.takeWritesAborted());
+        queue.abortTaskSet();
+        assertFalse(e.start());
+        assertTrue(queue.takeWritesAborted());
+        assertFalse(queue.takeWritesAborted(), "once");
+        assertEquals(0, queue.taskManagement(request(2, Bhs.NO_TAG)));
+        assertFalse(queue.takeWritesAborted(), "task management drops them itself, in its turn");
+    }
+
+    @Test
     void aCommandDoneIsNoLongerThereToAbort() {
         QueuedCommands.Entry e = queue.add(5);
         assertTrue(e.start());

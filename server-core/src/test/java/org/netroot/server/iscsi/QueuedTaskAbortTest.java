@@ -134,6 +134,29 @@ class QueuedTaskAbortTest {
         }
     }
 
+    /** A write the preempted session started but whose Data-Out had not all come is aborted too (it never ran). */
+    @Test
+    void preemptAndAbortDropsTheWriteThePreemptedSessionIsStillSendingDataFor() throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            assertGood(command(a, prout(0, 0), 0, 0xa));
+            assertGood(command(b, prout(0, 0), 0, 0xb));
+            byte[] write10 = {0x2a, 0, 0, 0, 0, 9, 0, 0, 2, 0};   // WRITE(10) of blocks 9 and 10
+            int write = b.sendCommand(write10, SharedVolumeTest.block(0x77), 0, 1024); // the second block on R2T
+            Reply r2t = b.next();
+            assertEquals(0x31, r2t.opcode(), r2t.toString());
+            assertGood(command(a, prout(5, 1), 0xa, 0xb));          // PREEMPT AND ABORT node2
+            b.sendDataOut(write, r2t.int32(20), 512, SharedVolumeTest.block(0x78));
+
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply r = b.next();
+            assertEquals(tur, r.itt(), "the preempted write gets no response (it was " + write + "): " + r);
+            assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /** Holds the commands handed to command threads from now on, until released. */
