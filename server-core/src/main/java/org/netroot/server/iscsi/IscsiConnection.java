@@ -6,8 +6,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.scsi.DataIn;
@@ -71,6 +73,10 @@ public final class IscsiConnection implements OpenVolumes.User {
     private boolean holdsTarget;
     private int tsih;
     private final Map<Integer, PendingWrite> writes = new HashMap<>();
+    /** Commands waiting for the command thread: task management and PREEMPT AND ABORT take them back from any thread. */
+    private final QueuedCommands queued = new QueuedCommands();
+    /** Tags of commands an ABORT TASK took back before they started, until that request answers (this thread only). */
+    private final Set<Integer> abortedBeforeStart = new HashSet<>();
     private long pendingWriteBytes;
     private int nextTransferTag = 1;
     private long lastDiskFullEvent;
@@ -106,6 +112,7 @@ public final class IscsiConnection implements OpenVolumes.User {
             }
             return;
         }
+        if (queued.takeWritesAborted()) dropPendingWrites(); // another session's PREEMPT AND ABORT (see admit)
         Bhs h = pdu.bhs();
         switch (h.opcode()) {
             case Bhs.SCSI_COMMAND -> {
@@ -128,6 +135,21 @@ public final class IscsiConnection implements OpenVolumes.User {
             case Bhs.LOGIN -> reject(h, 0x04); // protocol error: login is over (§11.17.1)
             default -> reject(h, 0x05);        // SNACK: not supported at ErrorRecoveryLevel 0
         }
+    }
+
+    /** The commands of this connection that wait for its command thread (the Netty binding fills it). */
+    QueuedCommands queued() {
+        return queued;
+    }
+
+    /**
+     * A SCSI command aborted while it waited for the command thread, skipped in its place in the order: it
+     * neither runs nor answers and takes no StatSN, but its CmdSN counts as received (RFC 7143 §4.2.2.1: the
+     * window moves past it). {@code byAbortTask}: an ABORT TASK naming it, which then answers "function complete".
+     */
+    void abortedBeforeStart(Pdu pdu, boolean byAbortTask) {
+        if (closing || evicted || login != null) return;
+        if (acceptCmdSN(pdu.bhs()) && byAbortTask) abortedBeforeStart.add(pdu.bhs().itt());
     }
 
     /** The connection is gone (closed by either side): give back the volume and the target. */
@@ -223,6 +245,9 @@ public final class IscsiConnection implements OpenVolumes.User {
                 volume.shared(SharedUnit.class, SharedUnit::new), new InitiatorPort(initiatorName, isid));
         volume.addListener(unit); // a resize raises UNIT ATTENTION in this session
         unit.onDiskFull(this::diskFull);
+        // SPC-4 5.13.11.2.4: another session's PREEMPT AND ABORT of this nexus aborts its task set. Called on
+        // that session's thread, before its status goes out: the queue is made for that (see QueuedCommands)
+        unit.onTaskSetAborted(queued::abortTaskSet);
         event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn() + " with " + l.authentication
                 + (claim.claim() == OpenVolumes.Claim.REPLACED ? " (replacing its previous session)" : ""));
         return LoginStatus.SUCCESS;
@@ -468,10 +493,17 @@ public final class IscsiConnection implements OpenVolumes.User {
     }
 
     /**
-     * Task management (RFC 7143 §11.5). Commands run to completion in order, so the only tasks
-     * left to abort are writes still waiting for Data-Out. ABORT TASK of a task that already
-     * completed answers "task does not exist" (§11.6.1; libiscsi's AbortTaskSimpleAsync expects
-     * it). LOGICAL UNIT RESET and TARGET WARM RESET (the target has one unit) reset the unit:
+     * Task management (RFC 7143 §11.5). A started command runs to completion, so what is left to
+     * abort here are writes still waiting for Data-Out; commands still queued for the command thread
+     * were taken back when the request arrived ({@link QueuedCommands#taskManagement}) and skipped in
+     * their place ({@link #abortedBeforeStart}). This runs after them, in order, on the one thread
+     * that owns the connection's state: the answer takes its StatSN after the responses of the
+     * commands ahead of it, and for the tasks it aborted it comes once they are gone, with ExpCmdSN
+     * past them (SAM-5: "function complete" means the task no longer exists). ABORT TASK of a task
+     * that started, and so completed and answered before this runs, answers "task does not exist"
+     * (§11.6.1; libiscsi's AbortTaskSimpleAsync expects it): its response is true (a write did land),
+     * and suppressing it could not take back Data-In already on the wire.
+     * LOGICAL UNIT RESET and TARGET WARM RESET (the target has one unit) reset the unit:
      * its SPC-2 reservation ends and every session of the volume gets a unit attention. TARGET
      * COLD RESET does that and closes this connection after the answer (§11.5.1: the initiator
      * logs in again).
@@ -486,13 +518,17 @@ public final class IscsiConnection implements OpenVolumes.User {
                 if (w != null) {
                     forget(w);
                     w.buffer.release();
-                } else {
+                } else if (!abortedBeforeStart.remove(h.int32(20))) {
                     response = 1;
                 }
             }
-            case 2, 3, 4 -> dropPendingWrites();
+            case 2, 3, 4 -> {
+                dropPendingWrites();
+                abortedBeforeStart.clear();
+            }
             case 5, 6, 7 -> {
                 dropPendingWrites();
+                abortedBeforeStart.clear();
                 if (unit != null) unit.reset();
                 close = function == 7;
             }

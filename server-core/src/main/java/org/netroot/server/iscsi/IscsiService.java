@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
 import org.netroot.server.events.BootEventSink;
 import org.netroot.server.events.PeerDirectory;
@@ -84,6 +85,11 @@ public final class IscsiService implements ManagedService {
     private final AtomicInteger paused = new AtomicInteger();
     /** PDUs received (logins, SCSI commands, data): what the portal handled. */
     private final LongAdder pduCount = new LongAdder();
+    /**
+     * Tests only: each task handed to a command thread comes here as "hand it over now", to be run once,
+     * in order, maybe later (so a test can hold commands queued); null hands them over at once.
+     */
+    volatile Consumer<Runnable> handOff;
 
     public IscsiService(IscsiSettings settings, TargetCatalog targets, BootEventSink events, PeerDirectory peers,
                         InputErrors errors) {
@@ -374,6 +380,10 @@ public final class IscsiService implements ManagedService {
         private void handle(ChannelHandlerContext ctx, ByteBuf frame) {
             Pdu pdu = PduFraming.parse(frame.nioBuffer()); // the framer checked its lengths
             pduCount.increment();
+            int opcode = pdu.bhs().opcode();
+            // a task management request is immediate: the commands it aborts that still wait for the command
+            // thread go now, before they can start; the request itself answers in its turn, behind them
+            if (opcode == Bhs.TASK_MANAGEMENT) connection.queued().taskManagement(pdu.bhs());
             if (commandThread == null) {
                 receive(ctx, pdu, frame);
             } else if (onCommandThread == 0 && PduPlacement.quick(pdu.bhs()) && System.nanoTime() - slowUntil >= 0) {
@@ -382,8 +392,19 @@ public final class IscsiService implements ManagedService {
                 long took = System.nanoTime() - start;
                 if (took > PduPlacement.SLOW_NANOS) slowUntil = start + took + PduPlacement.BACK_OFF_NANOS;
             } else {
+                // a SCSI command waiting here may be aborted before it starts (task management, PREEMPT AND ABORT)
+                QueuedCommands.Entry queued = opcode == Bhs.SCSI_COMMAND ? connection.queued().add(pdu.bhs().itt()) : null;
                 onCommandThread(ctx, Math.max(frame.readableBytes(), PduPlacement.transferLength(pdu.bhs())), () -> {
-                    receive(ctx, pdu, frame);
+                    try {
+                        if (queued == null || queued.start()) {
+                            receive(ctx, pdu, frame);
+                        } else {
+                            connection.abortedBeforeStart(pdu, queued.abortedAlone());
+                            frame.release();
+                        }
+                    } finally {
+                        if (queued != null) connection.queued().done(queued);
+                    }
                     ctx.flush();
                 });
             }
@@ -393,7 +414,7 @@ public final class IscsiService implements ManagedService {
         private void onCommandThread(ChannelHandlerContext ctx, long bytes, Runnable task) {
             onCommandThread++;
             handedOffBytes += bytes;
-            commandThread.execute(() -> {
+            Runnable run = () -> {
                 try {
                     task.run();
                 } catch (Throwable t) { // as exceptionCaught would: the command has no answer, the initiator must not wait for it
@@ -415,7 +436,10 @@ public final class IscsiService implements ManagedService {
                         // the service is stopping: nothing runs on this event loop again
                     }
                 }
-            });
+            };
+            Consumer<Runnable> hook = handOff;
+            if (hook == null) commandThread.execute(run);
+            else hook.accept(() -> commandThread.execute(run));
         }
 
         /**

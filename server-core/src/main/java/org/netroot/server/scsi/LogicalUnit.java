@@ -54,6 +54,8 @@ public final class LogicalUnit implements CapacityListener {
     /** A capacity change this I_T nexus has not been told of yet (SAM-5 §5.14 unit attention). */
     private final AtomicBoolean capacityChanged = new AtomicBoolean();
     private volatile DiskFullListener diskFullListener = e -> { };
+    /** Aborts this session's tasks that have not started (another initiator's PREEMPT AND ABORT). */
+    private volatile Runnable taskSetAbort = () -> { };
 
     /** Told when a write fails because the host's disk is full (the transport turns it into an event). */
     @FunctionalInterface
@@ -76,10 +78,28 @@ public final class LogicalUnit implements CapacityListener {
         this.shared = shared;
         this.port = port;
         shared.attentions().attach(port);
+        shared.opened(this);
     }
 
     public void onDiskFull(DiskFullListener listener) {
         this.diskFullListener = listener;
+    }
+
+    /**
+     * How to abort this session's task set: the transport's commands queued and not started. Called
+     * when PERSISTENT RESERVE OUT PREEMPT AND ABORT preempts this nexus (SPC-4 §5.13.11.2.4), on the
+     * preempting session's thread and before its status is returned: {@code abort} must be thread-safe.
+     */
+    public void onTaskSetAborted(Runnable abort) {
+        this.taskSetAbort = abort;
+    }
+
+    InitiatorPort port() {
+        return port;
+    }
+
+    void abortTaskSet() {
+        taskSetAbort.run();
     }
 
     /**
@@ -95,7 +115,8 @@ public final class LogicalUnit implements CapacityListener {
     /**
      * LOGICAL UNIT RESET (and a target reset: the target has this one unit): the SPC-2 reservation
      * ends, persistent ones stay, and every session of the volume is told once, by a unit
-     * attention (SAM-5 §6.3.3). Commands here run to completion, so none is left to abort.
+     * attention (SAM-5 §6.3.3). Commands here run to completion: the transport drops those it
+     * has queued.
      */
     public void reset() {
         shared.reservations().reset();
@@ -122,6 +143,7 @@ public final class LogicalUnit implements CapacityListener {
     public void close() {
         if (!loggedOut) shared.reservations().nexusLost(port);
         shared.attentions().detach(port);
+        shared.closed(this);
     }
 
     private long blocks() {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The reservations of one logical unit: SPC-4 persistent reservations (PERSISTENT RESERVE IN and
@@ -44,6 +45,8 @@ final class Reservations {
     static final int PARAMETER_LIST_LENGTH = 24;
 
     private final UnitAttentions attentions;
+    /** Aborts the tasks of the ports a PREEMPT AND ABORT preempted. */
+    private final Consumer<List<InitiatorPort>> abortTaskSets;
     /** Registered ports and their keys, in the order they registered (READ KEYS lists them so). */
     private final Map<InitiatorPort, Long> registrations = new LinkedHashMap<>();
     /** Bumped by every REGISTER, CLEAR and PREEMPT that succeeds (SPC-4 §6.16.2). */
@@ -57,8 +60,9 @@ final class Reservations {
     /** Whether any reservation exists: every command asks, and nearly always the answer is no. */
     private volatile boolean reserved;
 
-    Reservations(UnitAttentions attentions) {
+    Reservations(UnitAttentions attentions, Consumer<List<InitiatorPort>> abortTaskSets) {
         this.attentions = attentions;
+        this.abortTaskSets = abortTaskSets;
     }
 
     /** How a command fares under a reservation it does not hold (SPC-4 §5.13.1 Table 66, SBC-4 §4.17 Table 13). */
@@ -249,7 +253,7 @@ final class Reservations {
             case RESERVE -> reserve(port, key, newType);
             case RELEASE -> release(port, key, newType);
             case CLEAR -> clear(port, key);
-            default -> preempt(port, key, serviceActionKey, newType);
+            default -> preempt(port, key, serviceActionKey, newType, sa == PREEMPT_AND_ABORT);
         };
         settle();
         return r;
@@ -338,9 +342,11 @@ final class Reservations {
      * PREEMPT and PREEMPT AND ABORT (SPC-4 §5.13.11.4): removes the registrations of {@code victimKey}
      * (never the preempting port's own) and, when that key is the holder's or the reservation is
      * an all-registrants one preempted with key 0, takes the reservation with {@code newType}.
-     * Commands here run to completion one at a time per session, so there is nothing left to abort.
+     * With {@code abort} the preempted ports' tasks are aborted too (SPC-4 §5.13.11.2.4, as by ABORT
+     * TASK SET, TAS=0: they vanish without status): those a transport holds queued, as a started
+     * command here runs to completion.
      */
-    private ScsiResult preempt(InitiatorPort port, long key, long victimKey, int newType) {
+    private ScsiResult preempt(InitiatorPort port, long key, long victimKey, int newType, boolean abort) {
         Long current = registrations.get(port);
         if (current == null || current != key) return ScsiResult.conflict();
         List<InitiatorPort> removed;
@@ -370,6 +376,7 @@ final class Reservations {
         }
         generation++;
         attentions.post(Sense.REGISTRATIONS_PREEMPTED, removed);
+        if (abort) abortTaskSets.accept(removed);
         return ScsiResult.good(0);
     }
 

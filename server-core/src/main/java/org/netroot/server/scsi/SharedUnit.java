@@ -1,5 +1,8 @@
 package org.netroot.server.scsi;
 
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -12,7 +15,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class SharedUnit {
     private final UnitAttentions attentions = new UnitAttentions();
-    private final Reservations reservations = new Reservations(attentions);
+    private final Reservations reservations = new Reservations(attentions, this::abortTaskSets);
+    /** The sessions' units open on this volume: PREEMPT AND ABORT reaches the preempted ones. */
+    private final Set<LogicalUnit> units = ConcurrentHashMap.newKeySet();
     /** Writes take the read side (they run side by side); read-modify-write commands the write side. */
     private final ReadWriteLock writeOrder = new ReentrantReadWriteLock();
 
@@ -26,5 +31,20 @@ public final class SharedUnit {
 
     ReadWriteLock writeOrder() {
         return writeOrder;
+    }
+
+    void opened(LogicalUnit unit) {
+        units.add(unit);
+    }
+
+    void closed(LogicalUnit unit) {
+        units.remove(unit);
+    }
+
+    /** Aborts the task sets of the sessions of {@code ports} (SPC-4 §5.13.11.2.4, preempting with abort). */
+    private void abortTaskSets(Collection<InitiatorPort> ports) {
+        for (LogicalUnit unit : units) {
+            if (ports.contains(unit.port())) unit.abortTaskSet();
+        }
     }
 }

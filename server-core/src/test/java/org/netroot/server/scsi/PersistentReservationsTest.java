@@ -278,6 +278,10 @@ class PersistentReservationsTest {
 
     @Test
     void preemptRemovesRegistrationsAndTakesTheReservation() {
+        int[] aborted = new int[3];
+        a.onTaskSetAborted(() -> aborted[0]++);
+        b.onTaskSetAborted(() -> aborted[1]++);
+        c.onTaskSetAborted(() -> aborted[2]++);
         assertTrue(register(a, 0x1111).isGood());
         assertTrue(register(b, 0x2222).isGood());
         int before = generation();
@@ -288,11 +292,13 @@ class PersistentReservationsTest {
         assertEquals(16, prin(b, 0, 16384).length, "one key left");
         assertEquals(0x2222, ByteBuffer.wrap(prin(b, 0, 16384)).getLong(8));
         assertSense(Sense.REGISTRATIONS_PREEMPTED, run(a, null, 0x00, 0, 0, 0, 0, 0));
+        assertArrayEquals(new int[3], aborted, "PREEMPT aborts no tasks");
 
         assertTrue(register(a, 0x1111).isGood());
         assertTrue(reserve(a, 0x1111, Reservations.WRITE_EXCLUSIVE).isGood());
         assertTrue(prout(b, Reservations.PREEMPT_AND_ABORT, Reservations.EXCLUSIVE_ACCESS, 0x2222, 0x1111, 0).isGood(),
                 "node2 takes over from the holder (a failover)");
+        assertArrayEquals(new int[] {1, 0, 0}, aborted, "PREEMPT AND ABORT aborts the preempted nexus's tasks, no other's");
         byte[] rr = prin(b, 1, 24);
         assertEquals(0x2222, ByteBuffer.wrap(rr).getLong(8));
         assertEquals(Reservations.EXCLUSIVE_ACCESS, rr[21]);

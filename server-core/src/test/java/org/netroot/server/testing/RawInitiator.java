@@ -190,6 +190,92 @@ public final class RawInitiator implements AutoCloseable {
         return r.header[2] & 0xff;
     }
 
+    /**
+     * Sends a Task Management Function Request as {@link #taskManagement} does, without waiting for its
+     * response (it may come after the answers of commands sent before it); returns its task tag.
+     */
+    public int sendTaskManagement(int function, int referencedTag) throws IOException {
+        int tag = itt++;
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x42);          // Task Management Function Request, immediate
+        h.put(1, (byte) (0x80 | function));
+        h.putInt(16, tag);
+        h.putInt(20, referencedTag);
+        h.putInt(24, cmdSN);
+        h.putInt(28, expStatSN);
+        h.putInt(32, -1);
+        send(h.array(), new byte[0]);
+        return tag;
+    }
+
+    /**
+     * Sends a SCSI command with {@code cdb} (up to 16 bytes), {@code dataOut} as its immediate data (up to
+     * 8192 bytes; null: none) and room for {@code dataIn} bytes back, without waiting; returns its task tag.
+     */
+    public int sendCommand(byte[] cdb, byte[] dataOut, int dataIn) throws IOException {
+        return sendCommand(cdb, dataOut, dataIn, dataOut == null ? 0 : dataOut.length);
+    }
+
+    /** As {@link #sendCommand(byte[], byte[], int)}, announcing {@code dataOutLength} bytes to write: the rest follows by {@link #sendDataOut}. */
+    public int sendCommand(byte[] cdb, byte[] dataOut, int dataIn, int dataOutLength) throws IOException {
+        byte[] data = dataOut == null ? new byte[0] : dataOut;
+        int tag = itt++;
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x01);          // SCSI Command
+        h.put(1, (byte) (0x81 | (dataOutLength > 0 ? 0x20 : 0) | (dataIn > 0 ? 0x40 : 0))); // F, W, R, simple task
+        h.putInt(4, data.length);
+        h.putInt(16, tag);
+        h.putInt(20, Math.max(dataOutLength, dataIn));
+        h.putInt(24, cmdSN++);
+        h.putInt(28, expStatSN);
+        h.put(32, cdb);
+        send(h.array(), data);
+        return tag;
+    }
+
+    /** A final Data-Out PDU of task {@code tag} answering the R2T with transfer tag {@code ttt}. */
+    public void sendDataOut(int tag, int ttt, int offset, byte[] data) throws IOException {
+        ByteBuffer h = ByteBuffer.allocate(BHS);
+        h.put(0, (byte) 0x05);          // SCSI Data-Out
+        h.put(1, (byte) 0x80);          // F
+        h.putInt(4, data.length);
+        h.putInt(16, tag);
+        h.putInt(20, ttt);
+        h.putInt(28, expStatSN);
+        h.putInt(36, 0);                // DataSN: first of this R2T's sequence
+        h.putInt(40, offset);
+        send(h.array(), data);
+    }
+
+    /** The CmdSN the next non-immediate command will carry. */
+    public int nextCmdSN() {
+        return cmdSN;
+    }
+
+    /** One PDU from the target as a test looks at it; {@code response} is byte 2 (iSCSI or TMF response). */
+    public record Reply(int opcode, int itt, int response, int status, int statSN, int expCmdSN, byte[] header, byte[] data) {
+        /** The 4-byte field at {@code offset} of the header (an R2T's Target Transfer Tag is at 20). */
+        public int int32(int offset) {
+            return ByteBuffer.wrap(header).getInt(offset);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("opcode 0x%02x itt %d response %d status %d StatSN %d ExpCmdSN %d", opcode, itt,
+                    response, status, statSN, expCmdSN);
+        }
+    }
+
+    /** The next PDU the target sends, whatever it is. */
+    public Reply next() throws IOException {
+        Response r = receive();
+        ByteBuffer rh = ByteBuffer.wrap(r.header);
+        int opcode = r.header[0] & 0x3f;
+        // status and responses take a StatSN; Data-In without status and R2T only show the next one
+        if (opcode != 0x31 && (opcode != 0x25 || (r.header[1] & 0x01) != 0)) expStatSN = rh.getInt(24) + 1;
+        return new Reply(opcode, rh.getInt(16), r.header[2] & 0xff, r.header[3] & 0xff, rh.getInt(24), rh.getInt(28), r.header, r.data);
+    }
+
     /** True once the target has closed this connection (reads end), false if it still answers within {@code millis}. */
     public boolean closedByTarget(int millis) throws IOException {
         socket.setSoTimeout(millis);

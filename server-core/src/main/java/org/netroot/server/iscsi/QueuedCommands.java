@@ -1,0 +1,110 @@
+package org.netroot.server.iscsi;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The SCSI commands of one connection handed to its command thread and not started yet: what task
+ * management (RFC 7143 §11.5) and PREEMPT AND ABORT can still take back. A command is either started
+ * or aborted, and one compare-and-set decides which, so the command thread and an abort from any
+ * thread (a task management request on the event loop, another session's PREEMPT AND ABORT on its
+ * own thread) never both win. A command that started runs to its end: a write to a file cannot be
+ * stopped halfway safely.
+ */
+final class QueuedCommands {
+    /** One queued SCSI command. */
+    static final class Entry {
+        private static final int QUEUED = 0;
+        private static final int STARTED = 1;
+        /** By an ABORT TASK naming it: that request answers "function complete" once the command is skipped. */
+        private static final int ABORTED_ALONE = 2;
+        /** With its task set (ABORT TASK SET, a reset, PREEMPT AND ABORT). */
+        private static final int ABORTED = 3;
+        final int itt;
+        private final AtomicInteger state = new AtomicInteger(QUEUED);
+
+        private Entry(int itt) {
+            this.itt = itt;
+        }
+
+        /** True when the command may run; false when it was aborted first: it is skipped and answers nothing. */
+        boolean start() {
+            return state.compareAndSet(QUEUED, STARTED);
+        }
+
+        /** True when an ABORT TASK naming this command took it back (see {@link #start}). */
+        boolean abortedAlone() {
+            return state.get() == ABORTED_ALONE;
+        }
+
+        private boolean abort(boolean alone) {
+            return state.compareAndSet(QUEUED, alone ? ABORTED_ALONE : ABORTED);
+        }
+    }
+
+    /** By initiator task tag: the tags of outstanding tasks are unique (RFC 7143 §11.2.1.8). */
+    private final Map<Integer, Entry> byTag = new HashMap<>();
+    /** Set by {@link #abortTaskSet} from any thread; the connection's thread takes it at its next PDU. */
+    private final AtomicBoolean writesAborted = new AtomicBoolean();
+
+    /** A SCSI command with task tag {@code itt} goes to the command thread. */
+    synchronized Entry add(int itt) {
+        Entry e = new Entry(itt);
+        byTag.put(itt, e);
+        return e;
+    }
+
+    /** The command of {@code e} ran or was skipped: nothing is left to abort. */
+    synchronized void done(Entry e) {
+        byTag.remove(e.itt, e);
+    }
+
+    /**
+     * A task management request arrived (it is immediate, RFC 7143 §11.5): aborts the queued commands it
+     * covers. ABORT TASK the one with its Referenced Task Tag; ABORT TASK SET, CLEAR TASK SET, LOGICAL
+     * UNIT RESET and the target resets this session's every queued command (the target has one logical
+     * unit). Other functions abort nothing here. Returns how many were aborted.
+     */
+    synchronized int taskManagement(Bhs request) {
+        int function = request.flags() & 0x7f;
+        return switch (function) {
+            case 1 -> {
+                Entry e = byTag.get(request.int32(20));
+                yield e != null && abort(e, true) ? 1 : 0;
+            }
+            case 2, 3, 5, 6, 7 -> abortAll();
+            default -> 0;
+        };
+    }
+
+    /** Aborts every queued command (ABORT TASK SET, or this session's nexus preempted with abort). */
+    synchronized int abortAll() {
+        int n = 0;
+        for (Entry e : byTag.values().toArray(Entry[]::new)) {
+            if (abort(e, false)) n++;
+        }
+        return n;
+    }
+
+    /**
+     * This session's nexus was preempted with abort: every queued command goes, and so do the writes the
+     * connection holds waiting for their Data-Out, which only its own thread may touch: see {@link #takeWritesAborted}.
+     */
+    void abortTaskSet() {
+        abortAll();
+        writesAborted.set(true);
+    }
+
+    /** True once after {@link #abortTaskSet}: the connection then drops its writes waiting for Data-Out. */
+    boolean takeWritesAborted() {
+        return writesAborted.get() && writesAborted.getAndSet(false);
+    }
+
+    private boolean abort(Entry e, boolean alone) {
+        if (!e.abort(alone)) return false;
+        byTag.remove(e.itt, e);
+        return true;
+    }
+}

@@ -1,0 +1,75 @@
+package org.netroot.server.iscsi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** What task management takes back from a connection's queue: only commands not started, and only those it covers. */
+class QueuedCommandsTest {
+    final QueuedCommands queue = new QueuedCommands();
+
+    static Bhs request(int function, int referencedTag) {
+        Bhs h = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | function);
+        h.itt(0x999).int32(20, referencedTag);
+        return h;
+    }
+
+    @Test
+    void abortTaskTakesBackOnlyTheQueuedCommandItNames() {
+        QueuedCommands.Entry running = queue.add(1);
+        QueuedCommands.Entry named = queue.add(2);
+        QueuedCommands.Entry other = queue.add(3);
+        assertTrue(running.start());
+        assertEquals(0, queue.taskManagement(request(1, 1)), "a started command runs to its end");
+        assertEquals(1, queue.taskManagement(request(1, 2)));
+        assertFalse(named.start(), "an aborted command never starts");
+        assertTrue(named.abortedAlone(), "its ABORT TASK answers function complete");
+        assertEquals(0, queue.taskManagement(request(1, 2)), "aborted once");
+        assertEquals(0, queue.taskManagement(request(1, 77)), "no such task");
+        assertTrue(other.start());
+    }
+
+    @Test
+    void taskSetFunctionsTakeBackEveryQueuedCommandAndOthersNone() {
+        for (int function : new int[] {4, 8, 9}) { // CLEAR ACA, TASK REASSIGN, unknown
+            queue.add(1);
+            assertEquals(0, queue.taskManagement(request(function, 1)), "function " + function);
+        }
+        for (int function : new int[] {2, 3, 5, 6, 7}) { // ABORT/CLEAR TASK SET, LUN, warm and cold reset
+            QueuedCommands.Entry started = queue.add(1);
+            started.start();
+            QueuedCommands.Entry a = queue.add(2);
+            QueuedCommands.Entry b = queue.add(3);
+            assertEquals(2, queue.taskManagement(request(function, Bhs.NO_TAG)), "function " + function);
+            assertFalse(a.start());
+            assertFalse(b.start());
+            assertFalse(a.abortedAlone(), "aborted with the task set, not by an ABORT TASK");
+            queue.done(started);
+        }
+    }
+
+    @Test
+    void aPreemptedTaskSetTellsTheConnectionOnceToDropItsWritesWaitingForData() {
+        QueuedCommands.Entry e = queue.add(1);
+        assertFalse(queue.takeWritesAborted());
+        queue.abortTaskSet();
+        assertFalse(e.start());
+        assertTrue(queue.takeWritesAborted());
+        assertFalse(queue.takeWritesAborted(), "once");
+        assertEquals(0, queue.taskManagement(request(2, Bhs.NO_TAG)));
+        assertFalse(queue.takeWritesAborted(), "task management drops them itself, in its turn");
+    }
+
+    @Test
+    void aCommandDoneIsNoLongerThereToAbort() {
+        QueuedCommands.Entry e = queue.add(5);
+        assertTrue(e.start());
+        queue.done(e);
+        QueuedCommands.Entry reused = queue.add(5); // the initiator may use a tag again once its task ended
+        queue.done(e);                            // a late done of the old one leaves the new one be
+        assertEquals(1, queue.abortAll());
+        assertFalse(reused.start());
+    }
+}

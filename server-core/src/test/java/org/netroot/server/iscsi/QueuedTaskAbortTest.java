@@ -1,0 +1,231 @@
+package org.netroot.server.iscsi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netroot.server.api.Client;
+import org.netroot.server.scsi.ScsiResult;
+import org.netroot.server.scsi.Sense;
+import org.netroot.server.testing.RawInitiator;
+import org.netroot.server.testing.RawInitiator.Reply;
+
+/**
+ * Tasks aborted while queued on the connection's command thread, over real sessions on loopback: by
+ * task management (ABORT TASK, ABORT TASK SET) and by another initiator's PERSISTENT RESERVE OUT
+ * PREEMPT AND ABORT. An aborted task never runs and never answers (SAM-5, RFC 7143 §11.5.1), its
+ * CmdSN still counts. The commands are held queued by {@link IscsiService#handOff}, so nothing here
+ * depends on how fast a disk is.
+ */
+class QueuedTaskAbortTest {
+    static final String NODE1 = "iqn.1991-05.com.microsoft:node1";
+    static final String NODE2 = "iqn.1991-05.com.microsoft:node2";
+    static final int TASK_MANAGEMENT_RESPONSE = 0x22;
+    static final int SCSI_RESPONSE = 0x21;
+
+    @TempDir Path dir;
+    IscsiLab lab;
+
+    @BeforeEach
+    void start() throws Exception {
+        lab = new IscsiLab(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        lab.close();
+    }
+
+    @Test
+    void abortTaskOfAQueuedWriteDropsItAndAnswersFunctionComplete() throws Exception {
+        Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 1 << 20);
+        try (RawInitiator i = RawInitiator.login(lab.service.port(), pc.initiatorIqn(), pc.targetIqn())) {
+            Gate gate = hold();
+            int sync = i.sendSynchronizeCache(); // goes to the command thread: what follows queues behind it
+            int write = i.sendWrite(5, SharedVolumeTest.block(0x5a));
+            int afterWrite = i.nextCmdSN();
+            int abort = i.sendTaskManagement(1, write);
+            gate.awaitHeld(3); // the request was handed on, so it was looked at
+            gate.release();
+
+            Reply synced = i.next();
+            assertEquals(sync, synced.itt(), "the command ahead still answers: " + synced);
+            assertEquals(ScsiResult.GOOD, synced.status());
+            Reply answer = i.next();
+            assertEquals(TASK_MANAGEMENT_RESPONSE, answer.opcode(), "no SCSI response for the aborted write: " + answer);
+            assertEquals(abort, answer.itt());
+            assertEquals(0, answer.response(), "function complete");
+            assertEquals(synced.statSN() + 1, answer.statSN(), "the aborted write took no StatSN");
+            assertEquals(afterWrite, answer.expCmdSN(), "its CmdSN counts as received: the window moved past it");
+
+            int later = i.sendWrite(6, SharedVolumeTest.block(0x66));
+            Reply written = i.next();
+            assertEquals(later, written.itt(), "later commands are answered: " + written);
+            assertEquals(ScsiResult.GOOD, written.status());
+            assertEquals(afterWrite + 1, written.expCmdSN());
+            assertEquals(answer.statSN() + 1, written.statSN());
+            assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 5), "the aborted write never reached the volume");
+            assertArrayEquals(SharedVolumeTest.block(0x66), block(lab.volumeFile(pc), 6));
+            assertEquals(1, i.taskManagement(1, write), "once gone, the task does not exist");
+        }
+    }
+
+    @Test
+    void abortTaskSetDropsEveryQueuedCommandOfTheSession() throws Exception {
+        Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 1 << 20);
+        try (RawInitiator i = RawInitiator.login(lab.service.port(), pc.initiatorIqn(), pc.targetIqn())) {
+            Gate gate = hold();
+            i.sendSynchronizeCache();
+            i.sendWrite(7, SharedVolumeTest.block(0x11));
+            i.sendWrite(8, SharedVolumeTest.block(0x22));
+            int afterWrites = i.nextCmdSN();
+            int abort = i.sendTaskManagement(2, -1); // ABORT TASK SET
+            gate.awaitHeld(4);
+            gate.release();
+
+            Reply answer = i.next();
+            assertEquals(TASK_MANAGEMENT_RESPONSE, answer.opcode(), "none of the queued commands answers: " + answer);
+            assertEquals(abort, answer.itt());
+            assertEquals(0, answer.response());
+            assertEquals(afterWrites, answer.expCmdSN());
+            assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 7 * 512, 9 * 512));
+            assertEquals(512, i.read(0, 1).length, "the session goes on");
+        }
+    }
+
+    /**
+     * A cluster failover: node1 fences node2 with PREEMPT AND ABORT while node2 has a write queued. SPC-4
+     * §5.13.11.2.4: the preempted nexus's tasks are aborted as by ABORT TASK SET (TAS=0: they vanish), and
+     * it hears of it by a unit attention on its next command.
+     */
+    @Test
+    void preemptAndAbortDropsThePreemptedSessionsQueuedWrite() throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            assertGood(command(a, prout(0, 0), 0, 0xa));            // REGISTER
+            assertGood(command(b, prout(0, 0), 0, 0xb));
+            assertGood(command(b, prout(1, 1), 0xb, 0));            // RESERVE, Write Exclusive
+            Gate gate = hold();
+            int write = b.sendWrite(9, SharedVolumeTest.block(0x77), true); // FUA: to the command thread
+            gate.awaitHeld(1);
+            gate.stopHolding(); // node1's command runs while node2's write stays queued
+            assertGood(command(a, prout(5, 1), 0xa, 0xb));          // PREEMPT AND ABORT node2, Write Exclusive
+            gate.release();
+
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply r = b.next();
+            assertEquals(tur, r.itt(), "the preempted write gets no response (it was " + write + "): " + r);
+            assertEquals(ScsiResult.CHECK_CONDITION, r.status());
+            assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the preempted write never lands");
+        }
+    }
+
+    /** A write the preempted session started but whose Data-Out had not all come is aborted too (it never ran). */
+    @Test
+    void preemptAndAbortDropsTheWriteThePreemptedSessionIsStillSendingDataFor() throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            assertGood(command(a, prout(0, 0), 0, 0xa));
+            assertGood(command(b, prout(0, 0), 0, 0xb));
+            byte[] write10 = {0x2a, 0, 0, 0, 0, 9, 0, 0, 2, 0};   // WRITE(10) of blocks 9 and 10
+            int write = b.sendCommand(write10, SharedVolumeTest.block(0x77), 0, 1024); // the second block on R2T
+            Reply r2t = b.next();
+            assertEquals(0x31, r2t.opcode(), r2t.toString());
+            assertGood(command(a, prout(5, 1), 0xa, 0xb));          // PREEMPT AND ABORT node2
+            b.sendDataOut(write, r2t.int32(20), 512, SharedVolumeTest.block(0x78));
+
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply r = b.next();
+            assertEquals(tur, r.itt(), "the preempted write gets no response (it was " + write + "): " + r);
+            assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** Holds the commands handed to command threads from now on, until released. */
+    Gate hold() {
+        Gate gate = new Gate();
+        lab.service.handOff = gate;
+        return gate;
+    }
+
+    /** PERSISTENT RESERVE OUT with service action {@code sa} and reservation type {@code type}, 24 bytes of parameters. */
+    static byte[] prout(int sa, int type) {
+        byte[] cdb = new byte[10];
+        cdb[0] = 0x5f;
+        cdb[1] = (byte) sa;
+        cdb[2] = (byte) type;
+        cdb[8] = 24;
+        return cdb;
+    }
+
+    static Reply command(RawInitiator i, byte[] proutCdb, long key, long serviceActionKey) throws IOException {
+        ByteBuffer params = ByteBuffer.allocate(24).putLong(0, key).putLong(8, serviceActionKey);
+        int tag = i.sendCommand(proutCdb, params.array(), 0);
+        Reply r = i.next();
+        assertEquals(tag, r.itt(), r.toString());
+        return r;
+    }
+
+    static void assertGood(Reply r) {
+        assertEquals(SCSI_RESPONSE, r.opcode(), r.toString());
+        assertEquals(ScsiResult.GOOD, r.status(), r.toString());
+    }
+
+    static byte[] block(Path file, long lba) throws IOException {
+        return Arrays.copyOfRange(Files.readAllBytes(file), (int) lba * 512, (int) lba * 512 + 512);
+    }
+
+    /** Keeps the hand-offs to command threads until {@link #release}, then lets them go in order. */
+    static final class Gate implements Consumer<Runnable> {
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean holding = true;
+
+        @Override
+        public synchronized void accept(Runnable handOver) {
+            if (holding) {
+                held.add(handOver);
+                notifyAll();
+            } else {
+                handOver.run();
+            }
+        }
+
+        synchronized void awaitHeld(int n) throws InterruptedException {
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (held.size() < n) {
+                long left = end - System.nanoTime();
+                assertTrue(left > 0, "only " + held.size() + " of " + n + " commands reached the command thread");
+                wait(Math.max(1, left / 1_000_000));
+            }
+        }
+
+        /** New hand-offs go straight through; those held stay. */
+        synchronized void stopHolding() {
+            holding = false;
+        }
+
+        synchronized void release() {
+            holding = false;
+            held.forEach(Runnable::run);
+            held.clear();
+        }
+    }
+}
