@@ -17,7 +17,12 @@ public final class AttachedApp {
     /** Opens the window (starting no server of its own) and waits until it is attached. */
     public static AppShell open(Stage stage, Path data) {
         AppShell shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-        Fx.await(ATTACH, "attached to the server of " + data, () -> shell.connection().state().get() == ConnectionState.SERVER);
+        try {
+            Fx.await(ATTACH, "attached to the server of " + data, () -> shell.connection().state().get() == ConnectionState.SERVER);
+        } catch (RuntimeException | AssertionError e) {
+            Fx.run(shell::close); // the caller never gets it to close: the next test would find it open
+            throw e;
+        }
         return shell;
     }
 }

@@ -6,10 +6,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.netroot.server.api.BootEvent;
 import org.netroot.server.api.BootEventType;
 import org.netroot.server.scsi.DataIn;
@@ -75,8 +73,12 @@ public final class IscsiConnection implements OpenVolumes.User {
     private final Map<Integer, PendingWrite> writes = new HashMap<>();
     /** Commands waiting for the command thread: task management and PREEMPT AND ABORT take them back from any thread. */
     private final QueuedCommands queued = new QueuedCommands();
-    /** Tags of commands an ABORT TASK took back before they started, until that request answers (this thread only). */
-    private final Set<Integer> abortedBeforeStart = new HashSet<>();
+    /**
+     * Commands an ABORT TASK took back before they started: the ABORT TASK's tag to the command's, until
+     * that request answers (this thread only). Keyed by the request, so one that never answers (dropped)
+     * leaves nothing another ABORT TASK of the same command tag could take for its own.
+     */
+    private final Map<Integer, Integer> abortedBeforeStart = new HashMap<>();
     private long pendingWriteBytes;
     private int nextTransferTag = 1;
     private long lastDiskFullEvent;
@@ -145,11 +147,12 @@ public final class IscsiConnection implements OpenVolumes.User {
     /**
      * A SCSI command aborted while it waited for the command thread, skipped in its place in the order: it
      * neither runs nor answers and takes no StatSN, but its CmdSN counts as received (RFC 7143 §4.2.2.1: the
-     * window moves past it). {@code byAbortTask}: an ABORT TASK naming it, which then answers "function complete".
+     * window moves past it). {@code abortTask}: the tag of the ABORT TASK that named it, which then answers
+     * "function complete"; null when its task set was aborted.
      */
-    void abortedBeforeStart(Pdu pdu, boolean byAbortTask) {
+    void abortedBeforeStart(Pdu pdu, Integer abortTask) {
         if (closing || evicted || login != null) return;
-        if (acceptCmdSN(pdu.bhs()) && byAbortTask) abortedBeforeStart.add(pdu.bhs().itt());
+        if (acceptCmdSN(pdu.bhs()) && abortTask != null) abortedBeforeStart.put(abortTask, pdu.bhs().itt());
     }
 
     /** The connection is gone (closed by either side): give back the volume and the target. */
@@ -518,7 +521,7 @@ public final class IscsiConnection implements OpenVolumes.User {
                 if (w != null) {
                     forget(w);
                     w.buffer.release();
-                } else if (!abortedBeforeStart.remove(h.int32(20))) {
+                } else if (!Integer.valueOf(h.int32(20)).equals(abortedBeforeStart.remove(h.itt()))) {
                     response = 1;
                 }
             }

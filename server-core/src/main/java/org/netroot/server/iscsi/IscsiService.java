@@ -291,6 +291,11 @@ public final class IscsiService implements ManagedService {
         /** null: everything on the event loop (-Dnetroot.iscsi.commandThreads=0) */
         private final EventExecutor commandThread;
         private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+        /**
+         * The SCSI commands among {@link #waiting}, registered as queued when they came: another session's
+         * PREEMPT AND ABORT takes them back too, though they have not reached the command thread yet.
+         */
+        private final java.util.IdentityHashMap<ByteBuf, QueuedCommands.Entry> waitingCommands = new java.util.IdentityHashMap<>();
         private IscsiConnection connection;
         /** Tasks given to the command thread and not yet known on the event loop to be done (event loop only). */
         private int onCommandThread;
@@ -326,6 +331,10 @@ public final class IscsiService implements ManagedService {
                     ctx.flush(); // what is queued must drain for the channel to become writable again
                 }
                 waiting.add(frame);
+                // the framer checked the BHS is whole: opcode in byte 0, initiator task tag at 16
+                if ((frame.getByte(frame.readerIndex()) & 0x3f) == Bhs.SCSI_COMMAND) {
+                    waitingCommands.put(frame, connection.queued().add(frame.getInt(frame.readerIndex() + 16)));
+                }
                 return;
             }
             busy = true;
@@ -378,35 +387,54 @@ public final class IscsiService implements ManagedService {
         }
 
         private void handle(ChannelHandlerContext ctx, ByteBuf frame) {
+            QueuedCommands.Entry waited = waitingCommands.remove(frame); // a SCSI command that waited in the socket's stead
             Pdu pdu = PduFraming.parse(frame.nioBuffer()); // the framer checked its lengths
             pduCount.increment();
             int opcode = pdu.bhs().opcode();
-            // a task management request is immediate: the commands it aborts that still wait for the command
-            // thread go now, before they can start; the request itself answers in its turn, behind them
-            if (opcode == Bhs.TASK_MANAGEMENT) connection.queued().taskManagement(pdu.bhs());
-            if (commandThread == null) {
-                receive(ctx, pdu, frame);
-            } else if (onCommandThread == 0 && PduPlacement.quick(pdu.bhs()) && System.nanoTime() - slowUntil >= 0) {
+            // an immediate task management request (as initiators send them) takes back the commands it aborts
+            // that have not started, before they can; the request itself answers in its turn, behind them. One
+            // that is not immediate may yet fall outside the CmdSN window: it acts only in its turn
+            if (opcode == Bhs.TASK_MANAGEMENT && pdu.bhs().immediate()) connection.queued().taskManagement(pdu.bhs());
+            if (commandThread == null || (onCommandThread == 0 && PduPlacement.quick(pdu.bhs())
+                    && System.nanoTime() - slowUntil >= 0)) {
+                if (waited != null && !waited.start()) {
+                    skip(pdu, frame, waited);
+                    return;
+                }
                 long start = System.nanoTime();
-                receive(ctx, pdu, frame);
+                try {
+                    receive(ctx, pdu, frame);
+                } finally {
+                    if (waited != null) connection.queued().done(waited);
+                }
                 long took = System.nanoTime() - start;
                 if (took > PduPlacement.SLOW_NANOS) slowUntil = start + took + PduPlacement.BACK_OFF_NANOS;
             } else {
                 // a SCSI command waiting here may be aborted before it starts (task management, PREEMPT AND ABORT)
-                QueuedCommands.Entry queued = opcode == Bhs.SCSI_COMMAND ? connection.queued().add(pdu.bhs().itt()) : null;
+                QueuedCommands.Entry queued = waited != null ? waited
+                        : opcode == Bhs.SCSI_COMMAND ? connection.queued().add(pdu.bhs().itt()) : null;
                 onCommandThread(ctx, Math.max(frame.readableBytes(), PduPlacement.transferLength(pdu.bhs())), () -> {
-                    try {
-                        if (queued == null || queued.start()) {
+                    if (queued != null && !queued.start()) {
+                        skip(pdu, frame, queued);
+                    } else {
+                        try {
                             receive(ctx, pdu, frame);
-                        } else {
-                            connection.abortedBeforeStart(pdu, queued.abortedAlone());
-                            frame.release();
+                        } finally {
+                            if (queued != null) connection.queued().done(queued);
                         }
-                    } finally {
-                        if (queued != null) connection.queued().done(queued);
                     }
                     ctx.flush();
                 });
+            }
+        }
+
+        /** A command aborted before it started: it takes its place in the order, runs and answers nothing. */
+        private void skip(Pdu pdu, ByteBuf frame, QueuedCommands.Entry aborted) {
+            try {
+                connection.abortedBeforeStart(pdu, aborted.abortedAlone() ? aborted.abortedBy() : null);
+            } finally {
+                frame.release();
+                connection.queued().done(aborted);
             }
         }
 
@@ -486,6 +514,7 @@ public final class IscsiService implements ManagedService {
                 paused.decrementAndGet();
                 waiting.forEach(ByteBuf::release);
                 waiting.clear();
+                waitingCommands.clear();
             }
             IscsiConnection closed = connection;
             if (closed != null) onCommandThreadAfterTheRest(ctx, closed::closed);

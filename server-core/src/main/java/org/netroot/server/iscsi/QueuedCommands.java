@@ -24,6 +24,8 @@ final class QueuedCommands {
         private static final int ABORTED = 3;
         final int itt;
         private final AtomicInteger state = new AtomicInteger(QUEUED);
+        /** The task tag of the ABORT TASK that took this command back (set before the state says so). */
+        private volatile int abortedBy;
 
         private Entry(int itt) {
             this.itt = itt;
@@ -39,7 +41,15 @@ final class QueuedCommands {
             return state.get() == ABORTED_ALONE;
         }
 
-        private boolean abort(boolean alone) {
+        /** The task tag of the ABORT TASK that took this command back; meaningful when {@link #abortedAlone}. */
+        int abortedBy() {
+            return abortedBy;
+        }
+
+        private boolean abort(boolean alone, int abortTaskTag) {
+            if (state.get() != QUEUED) return false;
+            // aborts come one at a time (QueuedCommands' monitor); only start() races them, and it reads no tag
+            abortedBy = abortTaskTag;
             return state.compareAndSet(QUEUED, alone ? ABORTED_ALONE : ABORTED);
         }
     }
@@ -72,7 +82,7 @@ final class QueuedCommands {
         return switch (function) {
             case 1 -> {
                 Entry e = byTag.get(request.int32(20));
-                yield e != null && abort(e, true) ? 1 : 0;
+                yield e != null && abort(e, true, request.itt()) ? 1 : 0;
             }
             case 2, 3, 5, 6, 7 -> abortAll();
             default -> 0;
@@ -83,7 +93,7 @@ final class QueuedCommands {
     synchronized int abortAll() {
         int n = 0;
         for (Entry e : byTag.values().toArray(Entry[]::new)) {
-            if (abort(e, false)) n++;
+            if (abort(e, false, 0)) n++;
         }
         return n;
     }
@@ -102,8 +112,8 @@ final class QueuedCommands {
         return writesAborted.get() && writesAborted.getAndSet(false);
     }
 
-    private boolean abort(Entry e, boolean alone) {
-        if (!e.abort(alone)) return false;
+    private boolean abort(Entry e, boolean alone, int abortTaskTag) {
+        if (!e.abort(alone, abortTaskTag)) return false;
         byTag.remove(e.itt, e);
         return true;
     }

@@ -353,13 +353,13 @@ public final class NbdService implements ManagedService {
         }
 
         /**
-         * On the event loop: the framer moves on first, then the held replies leave. (Moving on may
-         * frame the next message at once, which holds its own replies: these were taken before.)
+         * On the event loop: the held replies are written (their flush is a task queued behind this one,
+         * so nothing reaches the client before the framer has moved on below), then the framer moves on,
+         * which may frame and answer a message that came meanwhile: its replies follow these.
          */
         private void answered(ChannelHandlerContext ctx, Handshake.Step step) {
-            Runnable replies = output.stopHolding();
+            output.stopHolding().run();
             if (step == null) {
-                replies.run();
                 ctx.close();
                 return;
             }
@@ -370,10 +370,11 @@ public final class NbdService implements ManagedService {
                     framer.resume(NbdFraming.Phase.TRANSMISSION);
                 }
                 case CLOSE -> { } // the replies, then the close the connection asked for
-                case DROP -> errors.dropped(NAME, ctx.channel().remoteAddress(), step.reason());
+                case DROP -> {
+                    errors.dropped(NAME, ctx.channel().remoteAddress(), step.reason());
+                    framer.drop();
+                }
             }
-            replies.run();
-            if (step.outcome() == Handshake.Outcome.DROP) framer.drop();
         }
 
         /** One request to the disk threads; NBD_CMD_DISC stops reading and closes once the others are answered. */
@@ -500,7 +501,7 @@ public final class NbdService implements ManagedService {
          * framer has moved on. Set on the event loop before the answer goes to a disk thread, filled
          * there, sent on the event loop after (each hand-over is an executor's, so each sees the last).
          */
-        private List<Runnable> held;
+        private volatile List<Runnable> held;
 
         NettyOutput(ChannelHandlerContext ctx) {
             this.ctx = ctx;
@@ -538,10 +539,7 @@ public final class NbdService implements ManagedService {
                     }
                 }
             };
-            if (held != null) {
-                held.add(write);
-                return;
-            }
+            if (held != null && hold(write)) return;
             try {
                 if (ctx.executor().inEventLoop()) write.run(); // a request answered where it was read
                 else ctx.executor().execute(write);
@@ -553,10 +551,7 @@ public final class NbdService implements ManagedService {
         @Override
         public void close() {
             Runnable close = () -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            if (held != null) {
-                held.add(close);
-                return;
-            }
+            if (held != null && hold(close)) return; // an eviction may close from another connection's thread
             try {
                 ctx.executor().execute(close);
             } catch (RejectedExecutionException stopping) {
@@ -564,13 +559,20 @@ public final class NbdService implements ManagedService {
             }
         }
 
-        /** Replies from now on wait for {@link #sendHeldReplies}. On the event loop. */
-        void holdReplies() {
+        /** Adds {@code task} to the held ones; false when holding stopped meanwhile (then it runs as usual). */
+        private synchronized boolean hold(Runnable task) {
+            if (held == null) return false;
+            held.add(task);
+            return true;
+        }
+
+        /** Replies from now on wait for {@link #stopHolding}. On the event loop. */
+        synchronized void holdReplies() {
             held = new ArrayList<>(2);
         }
 
         /** Stops holding; returns what sends the held replies, in order. On the event loop. */
-        Runnable stopHolding() {
+        synchronized Runnable stopHolding() {
             List<Runnable> replies = held;
             held = null;
             return replies == null ? () -> { } : () -> replies.forEach(Runnable::run);

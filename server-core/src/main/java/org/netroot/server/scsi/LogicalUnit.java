@@ -171,6 +171,22 @@ public final class LogicalUnit implements CapacityListener {
     public ScsiResult execute(long lun, byte[] cdb, ByteBuffer dataOut, DataIn dataIn) {
         int op = cdb[0] & 0xff;
         if (lun != 0) return otherLun(op, cdb, dataIn);
+        Lock gate = shared.commandGate().readLock();
+        gate.lock();
+        ScsiResult result;
+        try {
+            result = executeChecked(op, cdb, dataOut, dataIn);
+        } finally {
+            gate.unlock();
+        }
+        // PREEMPT AND ABORT: the preempted sessions' commands that had started end before its status
+        if (op == 0x5f && (cdb[1] & 0x1f) == Reservations.PREEMPT_AND_ABORT && result.status() == 0) {
+            shared.awaitRunningCommands();
+        }
+        return result;
+    }
+
+    private ScsiResult executeChecked(int op, byte[] cdb, ByteBuffer dataOut, DataIn dataIn) {
         try {
             // SAM-5 §5.14 as Linux's initiator and LIO apply it: INQUIRY and REPORT LUNS run without
             // reporting the attention, REQUEST SENSE returns (and clears) it, anything else reports it

@@ -15,9 +15,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class SharedUnit {
     private final UnitAttentions attentions = new UnitAttentions();
-    private final Reservations reservations = new Reservations(attentions, this::abortTaskSets);
     /** The sessions' units open on this volume: PREEMPT AND ABORT reaches the preempted ones. */
     private final Set<LogicalUnit> units = ConcurrentHashMap.newKeySet();
+    private final Reservations reservations = new Reservations(attentions, this::abortTaskSets);
+    /**
+     * Every command holds the read side from its reservation check to its end; PREEMPT AND ABORT takes
+     * the write side once before its status, so no command of a preempted session that passed the check
+     * before the preemption (a write, say) completes after it (SPC-4 §5.13.11.2.4: the tasks end first).
+     */
+    private final ReadWriteLock commandGate = new ReentrantReadWriteLock();
     /** Writes take the read side (they run side by side); read-modify-write commands the write side. */
     private final ReadWriteLock writeOrder = new ReentrantReadWriteLock();
 
@@ -31,6 +37,16 @@ public final class SharedUnit {
 
     ReadWriteLock writeOrder() {
         return writeOrder;
+    }
+
+    ReadWriteLock commandGate() {
+        return commandGate;
+    }
+
+    /** Waits until every command that was running has ended. The caller holds no lock of this unit. */
+    void awaitRunningCommands() {
+        commandGate.writeLock().lock();
+        commandGate.writeLock().unlock();
     }
 
     void opened(LogicalUnit unit) {

@@ -37,6 +37,7 @@ class QueuedTaskAbortTest {
 
     @TempDir Path dir;
     IscsiLab lab;
+    Gate gate;
 
     @BeforeEach
     void start() throws Exception {
@@ -45,6 +46,7 @@ class QueuedTaskAbortTest {
 
     @AfterEach
     void stop() {
+        if (gate != null) gate.release(); // a test that failed while holding: what is held must run for the close
         lab.close();
     }
 
@@ -52,7 +54,7 @@ class QueuedTaskAbortTest {
     void abortTaskOfAQueuedWriteDropsItAndAnswersFunctionComplete() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 1 << 20);
         try (RawInitiator i = RawInitiator.login(lab.service.port(), pc.initiatorIqn(), pc.targetIqn())) {
-            Gate gate = hold();
+            hold();
             int sync = i.sendSynchronizeCache(); // goes to the command thread: what follows queues behind it
             int write = i.sendWrite(5, SharedVolumeTest.block(0x5a));
             int afterWrite = i.nextCmdSN();
@@ -86,7 +88,7 @@ class QueuedTaskAbortTest {
     void abortTaskSetDropsEveryQueuedCommandOfTheSession() throws Exception {
         Client pc = lab.addClient("pc1", "52:54:00:00:00:01", 1 << 20);
         try (RawInitiator i = RawInitiator.login(lab.service.port(), pc.initiatorIqn(), pc.targetIqn())) {
-            Gate gate = hold();
+            hold();
             i.sendSynchronizeCache();
             i.sendWrite(7, SharedVolumeTest.block(0x11));
             i.sendWrite(8, SharedVolumeTest.block(0x22));
@@ -118,7 +120,7 @@ class QueuedTaskAbortTest {
             assertGood(command(a, prout(0, 0), 0, 0xa));            // REGISTER
             assertGood(command(b, prout(0, 0), 0, 0xb));
             assertGood(command(b, prout(1, 1), 0xb, 0));            // RESERVE, Write Exclusive
-            Gate gate = hold();
+            hold();
             int write = b.sendWrite(9, SharedVolumeTest.block(0x77), true); // FUA: to the command thread
             gate.awaitHeld(1);
             gate.stopHolding(); // node1's command runs while node2's write stays queued
@@ -131,6 +133,38 @@ class QueuedTaskAbortTest {
             assertEquals(ScsiResult.CHECK_CONDITION, r.status());
             assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the preempted write never lands");
+        }
+    }
+
+    /**
+     * A write of the preempted session that had not even reached the command thread: its connection held
+     * it back (the command thread already had 8 MiB of its work, a long read), so it waited unread in the
+     * target's buffer. It is aborted too, and the read ahead of it with it.
+     */
+    @Test
+    void preemptAndAbortDropsAWriteThatWaitedBehindAPausedConnection() throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 16 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            assertGood(command(a, prout(0, 0), 0, 0xa));
+            assertGood(command(b, prout(0, 0), 0, 0xb));
+            hold();
+            int blocks = (int) (IscsiService.MAX_HANDED_OFF_BYTES / 512);
+            byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, (byte) (blocks >> 8), (byte) blocks, 0};
+            int read = b.sendCommand(read10, null, blocks * 512);
+            gate.awaitHeld(1);
+            int write = b.sendWrite(9, SharedVolumeTest.block(0x79)); // waits: the command thread holds 8 MiB
+            for (int i = 0; i < 400 && lab.service.pausedConnections() == 0; i++) Thread.sleep(25);
+            assertEquals(1, lab.service.pausedConnections(), "node2's write waits in the target's buffer");
+            gate.stopHolding(); // node1's command runs while node2's read stays queued and its write waits
+            assertGood(command(a, prout(5, 1), 0xa, 0xb));          // PREEMPT AND ABORT node2, Write Exclusive
+            gate.release();
+
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply r = b.next();
+            assertEquals(tur, r.itt(), "neither the read (" + read + ") nor the write (" + write + ") answers: " + r);
+            assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the waiting write never lands");
         }
     }
 
@@ -161,7 +195,7 @@ class QueuedTaskAbortTest {
 
     /** Holds the commands handed to command threads from now on, until released. */
     Gate hold() {
-        Gate gate = new Gate();
+        gate = new Gate();
         lab.service.handOff = gate;
         return gate;
     }

@@ -372,4 +372,41 @@ class PersistentReservationsTest {
         assertSense(Sense.RESET_OCCURRED, read(b));
         assertTrue(read(b).isGood(), "one condition of a kind waits, not one per reset");
     }
+
+    /**
+     * SPC-4 §5.13.11.2.4: PREEMPT AND ABORT ends the preempted nexus's tasks before its status. One that
+     * had started (here a READ held inside its data buffer's allocation, as a slow disk would hold it)
+     * ends first; the preemption's status waits for it.
+     */
+    @Test
+    void preemptAndAbortAnswersOnlyOnceThePreemptedSessionsRunningCommandEnded() throws Exception {
+        assertTrue(register(a, 0x1111).isGood());
+        assertTrue(register(b, 0x2222).isGood());
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+        Thread running = Thread.ofPlatform().start(() -> b.execute(0, read10, null, n -> {
+            inside.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ByteBuffer.allocate(n);
+        }));
+        try {
+            assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            java.util.concurrent.CompletableFuture<ScsiResult> preempt = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> prout(a, Reservations.PREEMPT_AND_ABORT, Reservations.WRITE_EXCLUSIVE, 0x1111, 0x2222, 0));
+            var gate = (java.util.concurrent.locks.ReentrantReadWriteLock) shared.commandGate();
+            for (int i = 0; i < 400 && !gate.hasQueuedThreads() && !preempt.isDone(); i++) Thread.sleep(25);
+            assertTrue(gate.hasQueuedThreads() && !preempt.isDone(), "the preemption waits for node2's running read");
+            finish.countDown();
+            assertTrue(preempt.get(10, java.util.concurrent.TimeUnit.SECONDS).isGood());
+        } finally {
+            finish.countDown();
+            running.join(10_000);
+        }
+        assertSense(Sense.REGISTRATIONS_PREEMPTED, read(b));
+    }
 }

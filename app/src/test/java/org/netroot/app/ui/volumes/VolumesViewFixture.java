@@ -1,11 +1,9 @@
 package org.netroot.app.ui.volumes;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import javafx.stage.Stage;
 import org.netroot.app.AppShell;
-import org.netroot.app.connection.ConnectionState;
-import org.netroot.app.connection.ServerStarter;
+import org.netroot.app.testing.AttachedApp;
 import org.netroot.app.testing.Fx;
 import org.netroot.app.testing.TestServer;
 import org.netroot.server.api.Netroot;
@@ -33,9 +31,7 @@ final class VolumesViewFixture implements AutoCloseable {
         AppShell shell = null;
         try {
             api = Netroot.attach(data);
-            shell = Fx.get(() -> AppShell.open(stage, data, ServerStarter.NONE));
-            AppShell opened = shell;
-            Fx.await(Duration.ofSeconds(10), "attached", () -> opened.connection().state().get() == ConnectionState.SERVER);
+            shell = AttachedApp.open(stage, data);
             robot.clickOn("#nav-volumes");
             return new VolumesViewFixture(server, api, shell);
         } catch (Exception | AssertionError e) {
