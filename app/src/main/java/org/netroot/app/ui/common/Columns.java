@@ -8,7 +8,9 @@ import javafx.scene.text.Text;
 /** Table columns as a reader needs them. */
 public final class Columns {
     /** Room beside a header's text: the header cell's padding and the sort arrow. */
-    private static final double HEADER_ROOM = 30;
+    private static final double HEADER_ROOM = 26;
+    /** Room beside a cell's text: its padding, and a pixel or two of rounding. */
+    private static final double CELL_ROOM = 20;
 
     private Columns() {
     }
@@ -20,6 +22,16 @@ public final class Columns {
      */
     public static <S, T> TableColumn<S, T> headerFits(TableColumn<S, T> column) {
         column.setMinWidth(Math.ceil(headerTextWidth(column.getText()) + HEADER_ROOM));
+        return column;
+    }
+
+    /** The column is never narrower than {@code widest}, a cell text it must show whole (a date, say). */
+    public static <S, T> TableColumn<S, T> fits(TableColumn<S, T> column, String widest) {
+        Text text = new Text(widest);
+        Font base = Font.getDefault();
+        text.setFont(Font.font(base.getFamily(), Math.max(base.getSize(), 14)));
+        column.setMinWidth(Math.max(column.getMinWidth(), Math.ceil(text.getLayoutBounds().getWidth() + CELL_ROOM)));
+        column.setPrefWidth(Math.max(column.getPrefWidth(), column.getMinWidth()));
         return column;
     }
 

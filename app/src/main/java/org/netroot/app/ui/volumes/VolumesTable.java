@@ -22,30 +22,44 @@ import java.util.function.Function;
  * virtual size, space on disk, snapshots (a tooltip lists them), attached client, I/O rate, created.
  */
 final class VolumesTable extends TableView<VolumeEntry> {
-    private static final DateTimeFormatter CREATED =
+    /** In sentences (a snapshot's time in a dialog): "Dec 1, 2026, 5:33 PM". */
+    private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withZone(ZoneId.systemDefault());
+    /** In the Created column, where width is short: "12/1/26, 5:33 PM". */
+    private static final DateTimeFormatter CREATED =
+            DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withZone(ZoneId.systemDefault());
 
     VolumesTable(VolumesViewModel viewModel) {
         super(viewModel.entries());
         setId("volumes-table");
-        setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         setPlaceholder(new Label("No volumes yet: create one, or import a disk image"));
-        getColumns().add(column("Name", "name", VolumeRow::name));
-        getColumns().add(badge(column("Image", "kind", VolumeRow::kind)));
-        getColumns().add(sharedBadge(column("Sharing", "shared", VolumeRow::sharedText)));
-        getColumns().add(column("Format", "format", VolumeRow::format));
-        getColumns().add(shown(column("Size", "size", VolumeRow::sizeBytes), Formats::bytes));
-        getColumns().add(shown(column("On disk", "used", VolumeRow::usedBytes), Formats::bytes));
-        getColumns().add(snapshots(column("Snapshots", "snapshots", VolumeRow::snapshots)));
+        // preferred widths share the window's 1200 px between what each column usually holds, and every
+        // column grows and shrinks in proportion; the minimums keep headers, sizes and times whole
+        String size = "999.9 GiB";
+        getColumns().add(wide(column("Name", "name", VolumeRow::name), 150));
+        getColumns().add(wide(badge(column("Image", "kind", VolumeRow::kind)), 175));
+        getColumns().add(wide(sharedBadge(column("Sharing", "shared", VolumeRow::sharedText)), 90));
+        getColumns().add(wide(column("Format", "format", VolumeRow::format), 70));
+        getColumns().add(Columns.fits(shown(column("Size", "size", VolumeRow::sizeBytes), Formats::bytes), size));
+        getColumns().add(Columns.fits(shown(column("On disk", "used", VolumeRow::usedBytes), Formats::bytes), size));
+        getColumns().add(wide(snapshots(column("Snapshots", "snapshots", VolumeRow::snapshots)), 115));
         // the client that has the volume open now (the Clients view says which client a volume belongs to)
-        getColumns().add(column("In use by", "client", r -> r.clientName() == null ? "" : r.clientName()));
+        getColumns().add(wide(column("In use by", "client", r -> r.clientName() == null ? "" : r.clientName()), 90));
         getColumns().add(column("I/O", "io", VolumesTable::io));
-        getColumns().add(shown(column("Created", "created", VolumeRow::createdAt), CREATED::format));
+        // the widest a creation time gets in this locale: two-digit month, day and hour
+        String widest = CREATED.format(java.time.LocalDateTime.of(2026, 12, 28, 22, 58).atZone(ZoneId.systemDefault()));
+        getColumns().add(Columns.fits(shown(column("Created", "created", VolumeRow::createdAt), CREATED::format), widest));
+    }
+
+    private static <T> TableColumn<VolumeEntry, T> wide(TableColumn<VolumeEntry, T> c, double preferred) {
+        c.setPrefWidth(Math.max(preferred, c.getMinWidth()));
+        return c;
     }
 
     /** An instant as people read it here (local time, medium length): created, snapshot taken. */
     static String when(java.time.Instant t) {
-        return CREATED.format(t);
+        return WHEN.format(t);
     }
 
     /** "read 12 MiB/s, write 1 MiB/s"; blank when idle. */

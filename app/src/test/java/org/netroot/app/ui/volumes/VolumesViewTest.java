@@ -1,6 +1,7 @@
 package org.netroot.app.ui.volumes;
 
 import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
 import javafx.scene.text.Text;
 import org.junit.jupiter.api.Test;
 import org.netroot.app.testing.Fx;
@@ -36,7 +37,7 @@ class VolumesViewTest extends VolumesViewTestBase {
     }
 
     @Test
-    void everyColumnShowsItsWholeHeader(FxRobot robot) {
+    void headersAndCreationTimesAreShownWhole(FxRobot robot) {
         api.createVolume("spare", 8 * MIB, "raw");
         Fx.await(WAIT, "the table shows the volume", () -> row(robot, "spare").isPresent());
         List<String> cut = Fx.get(() -> robot.lookup("#volumes-table .column-header .label").queryAllAs(Label.class)
@@ -46,6 +47,13 @@ class VolumesViewTest extends VolumesViewTestBase {
                 .map(l -> l.getText() + " shown as " + ((Text) l.lookup(".text")).getText())
                 .toList());
         assertEquals(List.of(), cut, "a header cut to an ellipsis hides what its column holds");
+        List<String> created = Fx.get(() -> robot.lookup("#volumes-table .table-cell").queryAllAs(TableCell.class).stream()
+                .filter(c -> c.getTableColumn() != null && "volumes-col-created".equals(c.getTableColumn().getId()))
+                .filter(c -> c.getText() != null && !c.getText().isEmpty())
+                .map(c -> c.getText() + " shown as " + ((Text) c.lookup(".text")).getText())
+                .toList());
+        assertEquals(1, created.size(), created.toString());
+        assertTrue(created.get(0).matches("(.*) shown as \\1"), "the creation time is shown whole: " + created);
     }
 
     @Test
