@@ -47,12 +47,15 @@ class VolumesViewTest extends VolumesViewTestBase {
                 .map(l -> l.getText() + " shown as " + ((Text) l.lookup(".text")).getText())
                 .toList());
         assertEquals(List.of(), cut, "a header cut to an ellipsis hides what its column holds");
-        List<String> created = Fx.get(() -> robot.lookup("#volumes-table .table-cell").queryAllAs(TableCell.class).stream()
+        // on the FX thread (Fx.await and Fx.get run it there)
+        java.util.function.Supplier<List<String>> createdCells = () -> robot.lookup("#volumes-table .table-cell")
+                .queryAllAs(TableCell.class).stream()
                 .filter(c -> c.getTableColumn() != null && "volumes-col-created".equals(c.getTableColumn().getId()))
-                .filter(c -> c.getText() != null && !c.getText().isEmpty())
+                .filter(c -> c.getText() != null && !c.getText().isEmpty() && c.lookup(".text") != null)
                 .map(c -> c.getText() + " shown as " + ((Text) c.lookup(".text")).getText())
-                .toList());
-        assertEquals(1, created.size(), created.toString());
+                .toList();
+        Fx.await(WAIT, "the creation time is on screen", () -> createdCells.get().size() == 1);
+        List<String> created = Fx.get(createdCells);
         assertTrue(created.get(0).matches("(.*) shown as \\1"), "the creation time is shown whole: " + created);
     }
 
