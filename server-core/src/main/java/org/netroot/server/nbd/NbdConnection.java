@@ -197,7 +197,7 @@ public final class NbdConnection implements OpenVolumes.User {
                         + " written)", (System.nanoTime() - startedNanos) / 1_000_000, bytes));
     }
 
-    private static long cost(Request r) {
+    static long cost(Request r) {
         return r.type() == NbdProtocol.CMD_READ || r.type() == NbdProtocol.CMD_WRITE ? r.length() : 0;
     }
 

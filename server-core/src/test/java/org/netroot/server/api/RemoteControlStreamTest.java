@@ -84,10 +84,11 @@ class RemoteControlStreamTest {
         Path data = tmp.resolve("data");
         try (NetrootServer ignored = NetrootServer.start(TestConfigs.loopback(data, tmp));
              RemoteControl api = RemoteControl.connect(data).orElseThrow()) {
-            api.streamHeadTimeout(Duration.ofMillis(300));
+            // the head itself must come within it: 300 ms was short for a server in this JVM on a loaded 2-CPU machine
+            api.streamHeadTimeout(Duration.ofSeconds(2));
             Recorder r = new Recorder();
             try (AutoCloseable sub = api.subscribe(0, r)) {
-                Thread.sleep(1000); // nothing happens for longer than the head timeout
+                Thread.sleep(3000); // nothing happens for longer than the head timeout
                 api.createVolume("v1", 1 << 20);
                 long deadline = System.currentTimeMillis() + 10_000;
                 while (r.events.isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(10);

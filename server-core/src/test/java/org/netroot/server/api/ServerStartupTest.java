@@ -187,7 +187,8 @@ class ServerStartupTest {
         ServerStartup.ServerLock stopping = ServerStartup.lock(data);
         Thread.ofVirtual().start(() -> {
             try {
-                Thread.sleep(600);
+                // the wait below must find the lock still held to say so: 600 ms was a short head start on a loaded machine
+                Thread.sleep(2000);
             } catch (InterruptedException ignored) {
                 // released either way
             }

@@ -108,7 +108,7 @@ class DhcpFirmwareTest {
                 // ended
             }
         });
-        await(l -> l.equals("READY true"), 20);
+        await(l -> l.equals("READY true"), 60); // a JVM that opens and migrates a database: seconds under CI load
 
         start(List.of("ip", "netns", "exec", s, "qemu-system-x86_64", "-accel", "tcg", "-display", "none", "-m", "256",
                 "-no-reboot", "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",

@@ -20,8 +20,13 @@ final class FixedCatalog implements ExportCatalog {
     final OpenVolumes volumes;
 
     FixedCatalog() {
-        volumes = new OpenVolumes(name -> RawFileBlockDevice.open(files.get(name), readOnly(name)),
-                name -> RawFileBlockDevice.open(files.get(name), false), name -> exports.get(name).export().shared());
+        this(device -> device);
+    }
+
+    /** Each volume's device as {@code wrap} makes it from the raw file's. */
+    FixedCatalog(java.util.function.UnaryOperator<org.netroot.server.storage.BlockDevice> wrap) {
+        volumes = new OpenVolumes(name -> wrap.apply(RawFileBlockDevice.open(files.get(name), readOnly(name))),
+                name -> wrap.apply(RawFileBlockDevice.open(files.get(name), false)), name -> exports.get(name).export().shared());
     }
 
     /** {@code file} exported as {@code e.name()} to {@code address} only. */

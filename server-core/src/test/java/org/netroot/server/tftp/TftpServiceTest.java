@@ -48,7 +48,10 @@ class TftpServiceTest {
         new Random(7).nextBytes(small);
         Files.write(root.resolve("small.bin"), small);
         peers.learn(InetAddress.getLoopbackAddress(), MAC);
-        TftpSettings settings = new TftpSettings(InetAddress.getLoopbackAddress(), 0, List.of(root), Duration.ofMillis(200), 2);
+        // a lock-step test client the scheduler holds back past the server's timeout times (retries + 1) loses its
+        // transfer: at 200 ms that is 600 ms, a stall a loaded 2-CPU CI machine can have; tests about retransmission
+        // itself set their own short timeout
+        TftpSettings settings = new TftpSettings(InetAddress.getLoopbackAddress(), 0, List.of(root), Duration.ofSeconds(2), 2);
         service = newService(settings);
         service.start();
     }
@@ -114,7 +117,8 @@ class TftpServiceTest {
     @Test
     void aSlowLockStepClientSkipsRetransmittedBlocks() throws Exception {
         service.stop();
-        service = newService(new TftpSettings(InetAddress.getLoopbackAddress(), 0, List.of(root), Duration.ofMillis(100), 10));
+        // 50 retries: the transfer survives a stall of seconds on a loaded machine on top of the 250 ms sleeps below
+        service = newService(new TftpSettings(InetAddress.getLoopbackAddress(), 0, List.of(root), Duration.ofMillis(100), 50));
         service.start();
         try (RawTftpPeer peer = new RawTftpPeer()) {
             peer.send(rrq("small.bin", Map.of("blksize", "512")), service.port());
@@ -247,7 +251,7 @@ class TftpServiceTest {
         service.stop();
         // the event sink failing while a refusal is recorded: a RuntimeException inside request handling
         service = new TftpService(new TftpSettings(InetAddress.getLoopbackAddress(), 0, List.of(root),
-                Duration.ofMillis(200), 2), e -> {
+                Duration.ofSeconds(2), 2), e -> {
                     if (e.type() == BootEventType.ERROR) throw new IllegalStateException("event store down");
                     events.add(e);
                 }, peers, errors);
@@ -303,6 +307,7 @@ class TftpServiceTest {
 
     @Test
     void silenceIsAnsweredByRetransmissionsThenGivenUp() throws Exception {
+        restartWithTimeout(Duration.ofMillis(200));
         try (RawTftpPeer peer = new RawTftpPeer()) {
             peer.send(rrq("small.bin", Map.of()), service.port());
             TftpPacket.Data first = (TftpPacket.Data) peer.receiveAny().packet();

@@ -64,7 +64,7 @@ class ClientsViewDiscoveryTest {
                 dhcpPort, PxeDiscover.freeUdpPort(), 0, 0, 0, 0, loopback.ipxeDir(), null, 3600));
         shell = AttachedApp.open(stage, data);
         robot.clickOn("#nav-clients");
-        Fx.await(Duration.ofSeconds(2), "the empty state says how clients arrive",
+        Fx.await(Duration.ofSeconds(10), "the empty state says how clients arrive", // the first load, not a target
                 () -> robot.lookup("#clients-empty").query().isVisible());
 
         PxeDiscover.send(MAC, dhcpPort);
