@@ -182,12 +182,12 @@ public final class NbdService implements ManagedService {
         handshakeTimeout = timeout;
     }
 
-    /** Connections whose requests wait because the client does not read its replies or has too many in flight. */
     /** Runs {@code task} on each network thread (tests: a network thread kept busy while the disk threads answer). */
     void onNetworkThreads(Runnable task) {
         group.forEach(loop -> loop.execute(task));
     }
 
+    /** Connections whose requests wait because the client does not read its replies or has too many in flight. */
     int pausedConnections() {
         return paused.get();
     }
