@@ -6,21 +6,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.ForwardingBlockDevice;
 
 /** A device whose reads wait until the test opens the gate, and are counted once done: what the server read, when. */
-final class GatedBlockDevice implements BlockDevice {
-    private final BlockDevice device;
+final class GatedBlockDevice extends ForwardingBlockDevice {
     private final CountDownLatch gate;
     final AtomicInteger reads = new AtomicInteger();
 
     GatedBlockDevice(BlockDevice device, CountDownLatch gate) {
-        this.device = device;
+        super(device);
         this.gate = gate;
-    }
-
-    @Override
-    public long sizeBytes() {
-        return device.sizeBytes();
     }
 
     @Override
@@ -31,42 +26,7 @@ final class GatedBlockDevice implements BlockDevice {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
-        device.read(offset, dst);
+        super.read(offset, dst);
         reads.incrementAndGet();
-    }
-
-    @Override
-    public void write(long offset, ByteBuffer src) throws IOException {
-        device.write(offset, src);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        device.flush();
-    }
-
-    @Override
-    public void resize(long newSizeBytes) throws IOException {
-        device.resize(newSizeBytes);
-    }
-
-    @Override
-    public void discard(long offset, long length) throws IOException {
-        device.discard(offset, length);
-    }
-
-    @Override
-    public long allocatedBytes() {
-        return device.allocatedBytes();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return device.readOnly();
-    }
-
-    @Override
-    public void close() throws IOException {
-        device.close();
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netroot.server.storage.BlockDevice;
+import org.netroot.server.storage.ForwardingBlockDevice;
 import org.netroot.server.storage.RawFileBlockDevice;
 
 /**
@@ -35,23 +36,18 @@ class AtomicAndMoreBlockCommandsTest {
     ByteBuffer dataIn;
 
     /** A raw device that counts flushes: FUA must reach the disk before GOOD. */
-    static final class FlushCounting implements BlockDevice {
-        final RawFileBlockDevice raw;
+    static final class FlushCounting extends ForwardingBlockDevice {
         final AtomicInteger flushes = new AtomicInteger();
 
         FlushCounting(RawFileBlockDevice raw) {
-            this.raw = raw;
+            super(raw);
         }
 
-        @Override public long sizeBytes() { return raw.sizeBytes(); }
-        @Override public void read(long offset, ByteBuffer dst) throws IOException { raw.read(offset, dst); }
-        @Override public void write(long offset, ByteBuffer src) throws IOException { raw.write(offset, src); }
-        @Override public void flush() throws IOException { flushes.incrementAndGet(); raw.flush(); }
-        @Override public void resize(long newSizeBytes) throws IOException { raw.resize(newSizeBytes); }
-        @Override public void discard(long offset, long length) throws IOException { raw.discard(offset, length); }
-        @Override public long allocatedBytes() { return raw.allocatedBytes(); }
-        @Override public boolean readOnly() { return raw.readOnly(); }
-        @Override public void close() throws IOException { raw.close(); }
+        @Override
+        public void flush() throws IOException {
+            flushes.incrementAndGet();
+            super.flush();
+        }
     }
 
     @BeforeEach
