@@ -173,16 +173,7 @@ public final class RawInitiator implements AutoCloseable {
      * 6 TARGET WARM RESET, 7 TARGET COLD RESET), as an immediate command, and returns its response code.
      */
     public int taskManagement(int function, int referencedTag) throws IOException {
-        int tag = itt++;
-        ByteBuffer h = ByteBuffer.allocate(BHS);
-        h.put(0, (byte) 0x42);          // Task Management Function Request, immediate
-        h.put(1, (byte) (0x80 | function));
-        h.putInt(16, tag);
-        h.putInt(20, referencedTag);
-        h.putInt(24, cmdSN);            // immediate: CmdSN does not advance
-        h.putInt(28, expStatSN);
-        h.putInt(32, -1);               // RefCmdSN: not used here
-        send(h.array(), new byte[0]);
+        sendTaskManagement(function, referencedTag);
         Response r = receive();
         int opcode = r.header[0] & 0x3f;
         if (opcode != 0x22) throw new IOException("unexpected opcode 0x" + Integer.toHexString(opcode) + " for a task management request");
@@ -201,9 +192,9 @@ public final class RawInitiator implements AutoCloseable {
         h.put(1, (byte) (0x80 | function));
         h.putInt(16, tag);
         h.putInt(20, referencedTag);
-        h.putInt(24, cmdSN);
+        h.putInt(24, cmdSN);            // immediate: CmdSN does not advance
         h.putInt(28, expStatSN);
-        h.putInt(32, -1);
+        h.putInt(32, -1);               // RefCmdSN: not used here
         send(h.array(), new byte[0]);
         return tag;
     }
