@@ -333,7 +333,7 @@ public final class IscsiService implements ManagedService {
                 waiting.add(frame);
                 // the framer checked the BHS is whole: opcode in byte 0, initiator task tag at 16
                 if ((frame.getByte(frame.readerIndex()) & 0x3f) == Bhs.SCSI_COMMAND) {
-                    waitingCommands.put(frame, connection.queued().add(frame.getInt(frame.readerIndex() + 16)));
+                    waitingCommands.put(frame, connection.queued().add(frame.getInt(frame.readerIndex() + 16), false));
                 }
                 return;
             }
@@ -388,6 +388,7 @@ public final class IscsiService implements ManagedService {
 
         private void handle(ChannelHandlerContext ctx, ByteBuf frame) {
             QueuedCommands.Entry waited = waitingCommands.remove(frame); // a SCSI command that waited in the socket's stead
+            if (waited != null) waited.handled(); // its turn: task management after it may take it back
             Pdu pdu = PduFraming.parse(frame.nioBuffer()); // the framer checked its lengths
             pduCount.increment();
             int opcode = pdu.bhs().opcode();
@@ -412,7 +413,7 @@ public final class IscsiService implements ManagedService {
             } else {
                 // a SCSI command waiting here may be aborted before it starts (task management, PREEMPT AND ABORT)
                 QueuedCommands.Entry queued = waited != null ? waited
-                        : opcode == Bhs.SCSI_COMMAND ? connection.queued().add(pdu.bhs().itt()) : null;
+                        : opcode == Bhs.SCSI_COMMAND ? connection.queued().add(pdu.bhs().itt(), true) : null;
                 onCommandThread(ctx, Math.max(frame.readableBytes(), PduPlacement.transferLength(pdu.bhs())), () -> {
                     if (queued != null && !queued.start()) {
                         skip(pdu, frame, queued);
@@ -514,6 +515,7 @@ public final class IscsiService implements ManagedService {
                 paused.decrementAndGet();
                 waiting.forEach(ByteBuf::release);
                 waiting.clear();
+                waitingCommands.values().forEach(connection.queued()::done);
                 waitingCommands.clear();
             }
             IscsiConnection closed = connection;

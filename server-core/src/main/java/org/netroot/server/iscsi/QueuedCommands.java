@@ -26,9 +26,20 @@ final class QueuedCommands {
         private final AtomicInteger state = new AtomicInteger(QUEUED);
         /** The task tag of the ABORT TASK that took this command back (set before the state says so). */
         private volatile int abortedBy;
+        /**
+         * Handled in its turn (queued for the command thread), not only read while its connection paused:
+         * a task management request aborts only the commands before it (RFC 7143 §11.5: lower CmdSN), and
+         * those still unread behind it are not yet handled when it is. Event loop only.
+         */
+        private boolean handled;
 
         private Entry(int itt) {
             this.itt = itt;
+        }
+
+        /** The command is handled in its turn: task management requests after it may abort it. Event loop only. */
+        void handled() {
+            handled = true;
         }
 
         /** True when the command may run; false when it was aborted first: it is skipped and answers nothing. */
@@ -59,9 +70,13 @@ final class QueuedCommands {
     /** Set by {@link #abortTaskSet} from any thread; the connection's thread takes it at its next PDU. */
     private final AtomicBoolean writesAborted = new AtomicBoolean();
 
-    /** A SCSI command with task tag {@code itt} goes to the command thread. */
-    synchronized Entry add(int itt) {
+    /**
+     * A SCSI command with task tag {@code itt} goes to the command thread ({@code handled}), or waits unread
+     * while its connection is paused (not yet {@link Entry#handled}): PREEMPT AND ABORT takes both back.
+     */
+    synchronized Entry add(int itt, boolean handled) {
         Entry e = new Entry(itt);
+        e.handled = handled;
         byTag.put(itt, e);
         return e;
     }
@@ -82,18 +97,22 @@ final class QueuedCommands {
         return switch (function) {
             case 1 -> {
                 Entry e = byTag.get(request.int32(20));
-                yield e != null && abort(e, true, request.itt()) ? 1 : 0;
+                yield e != null && e.handled && abort(e, true, request.itt()) ? 1 : 0;
             }
-            case 2, 3, 5, 6, 7 -> abortAll();
+            case 2, 3, 5, 6, 7 -> abortAll(true);
             default -> 0;
         };
     }
 
-    /** Aborts every queued command (ABORT TASK SET, or this session's nexus preempted with abort). */
+    /** Aborts every queued command (this session's nexus preempted with abort: those still unread too). */
     synchronized int abortAll() {
+        return abortAll(false);
+    }
+
+    private int abortAll(boolean handledOnly) {
         int n = 0;
         for (Entry e : byTag.values().toArray(Entry[]::new)) {
-            if (abort(e, false, 0)) n++;
+            if ((!handledOnly || e.handled) && abort(e, false, 0)) n++;
         }
         return n;
     }

@@ -171,17 +171,16 @@ public final class LogicalUnit implements CapacityListener {
     public ScsiResult execute(long lun, byte[] cdb, ByteBuffer dataOut, DataIn dataIn) {
         int op = cdb[0] & 0xff;
         if (lun != 0) return otherLun(op, cdb, dataIn);
-        Lock gate = shared.commandGate().readLock();
-        gate.lock();
+        int entered = shared.running().enter();
         ScsiResult result;
         try {
             result = executeChecked(op, cdb, dataOut, dataIn);
         } finally {
-            gate.unlock();
+            shared.running().exit(entered);
         }
         // PREEMPT AND ABORT: the preempted sessions' commands that had started end before its status
         if (op == 0x5f && (cdb[1] & 0x1f) == Reservations.PREEMPT_AND_ABORT && result.status() == 0) {
-            shared.awaitRunningCommands();
+            shared.running().awaitRunning();
         }
         return result;
     }

@@ -19,11 +19,11 @@ public final class SharedUnit {
     private final Set<LogicalUnit> units = ConcurrentHashMap.newKeySet();
     private final Reservations reservations = new Reservations(attentions, this::abortTaskSets);
     /**
-     * Every command holds the read side from its reservation check to its end; PREEMPT AND ABORT takes
-     * the write side once before its status, so no command of a preempted session that passed the check
-     * before the preemption (a write, say) completes after it (SPC-4 §5.13.11.2.4: the tasks end first).
+     * The commands running on the volume, from their reservation check to their end: PREEMPT AND ABORT
+     * waits for those running before its status, so no command of a preempted session that passed the
+     * check before the preemption (a write, say) completes after it (SPC-4 §5.13.11.2.4: the tasks end first).
      */
-    private final ReadWriteLock commandGate = new ReentrantReadWriteLock();
+    private final RunningCommands running = new RunningCommands();
     /** Writes take the read side (they run side by side); read-modify-write commands the write side. */
     private final ReadWriteLock writeOrder = new ReentrantReadWriteLock();
 
@@ -39,14 +39,8 @@ public final class SharedUnit {
         return writeOrder;
     }
 
-    ReadWriteLock commandGate() {
-        return commandGate;
-    }
-
-    /** Waits until every command that was running has ended. The caller holds no lock of this unit. */
-    void awaitRunningCommands() {
-        commandGate.writeLock().lock();
-        commandGate.writeLock().unlock();
+    RunningCommands running() {
+        return running;
     }
 
     void opened(LogicalUnit unit) {

@@ -18,9 +18,9 @@ class QueuedCommandsTest {
 
     @Test
     void abortTaskTakesBackOnlyTheQueuedCommandItNames() {
-        QueuedCommands.Entry running = queue.add(1);
-        QueuedCommands.Entry named = queue.add(2);
-        QueuedCommands.Entry other = queue.add(3);
+        QueuedCommands.Entry running = queue.add(1, true);
+        QueuedCommands.Entry named = queue.add(2, true);
+        QueuedCommands.Entry other = queue.add(3, true);
         assertTrue(running.start());
         assertEquals(0, queue.taskManagement(request(1, 1)), "a started command runs to its end");
         assertEquals(1, queue.taskManagement(request(1, 2)));
@@ -34,14 +34,14 @@ class QueuedCommandsTest {
     @Test
     void taskSetFunctionsTakeBackEveryQueuedCommandAndOthersNone() {
         for (int function : new int[] {4, 8, 9}) { // CLEAR ACA, TASK REASSIGN, unknown
-            queue.add(1);
+            queue.add(1, true);
             assertEquals(0, queue.taskManagement(request(function, 1)), "function " + function);
         }
         for (int function : new int[] {2, 3, 5, 6, 7}) { // ABORT/CLEAR TASK SET, LUN, warm and cold reset
-            QueuedCommands.Entry started = queue.add(1);
+            QueuedCommands.Entry started = queue.add(1, true);
             started.start();
-            QueuedCommands.Entry a = queue.add(2);
-            QueuedCommands.Entry b = queue.add(3);
+            QueuedCommands.Entry a = queue.add(2, true);
+            QueuedCommands.Entry b = queue.add(3, true);
             assertEquals(2, queue.taskManagement(request(function, Bhs.NO_TAG)), "function " + function);
             assertFalse(a.start());
             assertFalse(b.start());
@@ -52,7 +52,7 @@ class QueuedCommandsTest {
 
     @Test
     void aPreemptedTaskSetTellsTheConnectionOnceToDropItsWritesWaitingForData() {
-        QueuedCommands.Entry e = queue.add(1);
+        QueuedCommands.Entry e = queue.add(1, true);
         assertFalse(queue.takeWritesAborted());
         queue.abortTaskSet();
         assertFalse(e.start());
@@ -64,12 +64,31 @@ class QueuedCommandsTest {
 
     @Test
     void aCommandDoneIsNoLongerThereToAbort() {
-        QueuedCommands.Entry e = queue.add(5);
+        QueuedCommands.Entry e = queue.add(5, true);
         assertTrue(e.start());
         queue.done(e);
-        QueuedCommands.Entry reused = queue.add(5); // the initiator may use a tag again once its task ended
+        QueuedCommands.Entry reused = queue.add(5, true); // the initiator may use a tag again once its task ended
         queue.done(e);                            // a late done of the old one leaves the new one be
         assertEquals(1, queue.abortAll());
         assertFalse(reused.start());
+    }
+
+    /**
+     * A command read while its connection was paused, behind a task management request, comes after that
+     * request (a higher CmdSN): the request must not take it back (RFC 7143 §11.5). PREEMPT AND ABORT,
+     * which comes from another session, takes it all the same.
+     */
+    @Test
+    void taskManagementLeavesTheCommandsBehindItAndPreemptAndAbortTakesThemToo() {
+        QueuedCommands.Entry ahead = queue.add(1, true);
+        QueuedCommands.Entry behind = queue.add(2, false);
+        assertEquals(1, queue.taskManagement(request(2, Bhs.NO_TAG)), "ABORT TASK SET: the one ahead of it");
+        assertEquals(0, queue.taskManagement(request(1, 2)), "ABORT TASK of one sent after it: not yet");
+        assertFalse(ahead.start());
+        behind.handled();
+        assertEquals(1, queue.taskManagement(request(1, 2)), "once handled in its turn, a later request may");
+        QueuedCommands.Entry unread = queue.add(3, false);
+        queue.abortTaskSet();
+        assertFalse(unread.start(), "PREEMPT AND ABORT takes back what is still unread too");
     }
 }

@@ -398,9 +398,10 @@ class PersistentReservationsTest {
             assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
             java.util.concurrent.CompletableFuture<ScsiResult> preempt = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> prout(a, Reservations.PREEMPT_AND_ABORT, Reservations.WRITE_EXCLUSIVE, 0x1111, 0x2222, 0));
-            var gate = (java.util.concurrent.locks.ReentrantReadWriteLock) shared.commandGate();
-            for (int i = 0; i < 400 && !gate.hasQueuedThreads() && !preempt.isDone(); i++) Thread.sleep(25);
-            assertTrue(gate.hasQueuedThreads() && !preempt.isDone(), "the preemption waits for node2's running read");
+            RunningCommands commands = shared.running();
+            for (int i = 0; i < 400 && !commands.barrierWaiting() && !preempt.isDone(); i++) Thread.sleep(25);
+            assertTrue(commands.barrierWaiting() && !preempt.isDone(), "the preemption waits for node2's running read");
+            assertTrue(read(c).isGood(), "while it waits, other commands run: none waits behind it");
             finish.countDown();
             assertTrue(preempt.get(10, java.util.concurrent.TimeUnit.SECONDS).isGood());
         } finally {
