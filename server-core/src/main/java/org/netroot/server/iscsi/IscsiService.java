@@ -387,7 +387,8 @@ public final class IscsiService implements ManagedService {
         }
 
         private void handle(ChannelHandlerContext ctx, ByteBuf frame) {
-            QueuedCommands.Entry waited = waitingCommands.remove(frame); // a SCSI command that waited in the socket's stead
+            // a SCSI command that waited in the socket's stead (nearly always none: no lookup then)
+            QueuedCommands.Entry waited = waitingCommands.isEmpty() ? null : waitingCommands.remove(frame);
             if (waited != null) waited.handled(); // its turn: task management after it may take it back
             Pdu pdu = PduFraming.parse(frame.nioBuffer()); // the framer checked its lengths
             pduCount.increment();
@@ -398,16 +399,8 @@ public final class IscsiService implements ManagedService {
             if (opcode == Bhs.TASK_MANAGEMENT && pdu.bhs().immediate()) connection.queued().taskManagement(pdu.bhs());
             if (commandThread == null || (onCommandThread == 0 && PduPlacement.quick(pdu.bhs())
                     && System.nanoTime() - slowUntil >= 0)) {
-                if (waited != null && !waited.start()) {
-                    skip(pdu, frame, waited);
-                    return;
-                }
                 long start = System.nanoTime();
-                try {
-                    receive(ctx, pdu, frame);
-                } finally {
-                    if (waited != null) connection.queued().done(waited);
-                }
+                runOrSkip(ctx, pdu, frame, waited);
                 long took = System.nanoTime() - start;
                 if (took > PduPlacement.SLOW_NANOS) slowUntil = start + took + PduPlacement.BACK_OFF_NANOS;
             } else {
@@ -415,27 +408,31 @@ public final class IscsiService implements ManagedService {
                 QueuedCommands.Entry queued = waited != null ? waited
                         : opcode == Bhs.SCSI_COMMAND ? connection.queued().add(pdu.bhs().itt(), true) : null;
                 onCommandThread(ctx, Math.max(frame.readableBytes(), PduPlacement.transferLength(pdu.bhs())), () -> {
-                    if (queued != null && !queued.start()) {
-                        skip(pdu, frame, queued);
-                    } else {
-                        try {
-                            receive(ctx, pdu, frame);
-                        } finally {
-                            if (queued != null) connection.queued().done(queued);
-                        }
-                    }
+                    runOrSkip(ctx, pdu, frame, queued);
                     ctx.flush();
                 });
             }
         }
 
-        /** A command aborted before it started: it takes its place in the order, runs and answers nothing. */
-        private void skip(Pdu pdu, ByteBuf frame, QueuedCommands.Entry aborted) {
-            try {
-                connection.abortedBeforeStart(pdu, aborted.abortedAlone() ? aborted.abortedBy() : null);
-            } finally {
-                frame.release();
-                connection.queued().done(aborted);
+        /**
+         * Runs the PDU, unless it is a command that {@code entry} says was aborted before it started: that one
+         * takes its place in the order, runs and answers nothing (the abort already took its entry back).
+         */
+        private void runOrSkip(ChannelHandlerContext ctx, Pdu pdu, ByteBuf frame, QueuedCommands.Entry entry) {
+            if (entry == null) {
+                receive(ctx, pdu, frame);
+            } else if (entry.start()) {
+                try {
+                    receive(ctx, pdu, frame);
+                } finally {
+                    connection.queued().done(entry);
+                }
+            } else {
+                try {
+                    connection.abortedBeforeStart(pdu, entry.abortedAlone() ? entry.abortedBy() : null);
+                } finally {
+                    frame.release();
+                }
             }
         }
 

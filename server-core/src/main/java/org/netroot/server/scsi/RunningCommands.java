@@ -27,7 +27,7 @@ final class RunningCommands {
     /** The command that entered with {@code entered} ended. */
     void exit(int entered) {
         synchronized (monitor) {
-            if (--running[entered & 1] == 0) monitor.notifyAll();
+            if (--running[entered & 1] == 0 && barrierWaiting) monitor.notifyAll();
         }
     }
 

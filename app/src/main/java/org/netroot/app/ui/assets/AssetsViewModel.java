@@ -57,8 +57,8 @@ public final class AssetsViewModel {
     /** The clients that boot with {@code asset} now, by name ("kiosk, thin-1"); blank when none (it may go). */
     public static String usedBy(Asset asset, List<Client> clients) {
         return clients.stream()
-                .filter(c -> asset.isBootedBy(c) || asset.isOfferedByMenuOf(c))
-                .map(c -> asset.isBootedBy(c) ? c.name() : c.name() + " (menu)")
+                .map(c -> asset.isBootedBy(c) ? c.name() : asset.isOfferedByMenuOf(c) ? c.name() + " (menu)" : null)
+                .filter(java.util.Objects::nonNull)
                 .sorted()
                 .collect(Collectors.joining(", "));
     }

@@ -27,19 +27,22 @@ public final class Columns {
 
     /** The column is never narrower than {@code widest}, a cell text it must show whole (a date, say). */
     public static <S, T> TableColumn<S, T> fits(TableColumn<S, T> column, String widest) {
-        Text text = new Text(widest);
-        Font base = Font.getDefault();
-        text.setFont(Font.font(base.getFamily(), Math.max(base.getSize(), 14)));
-        column.setMinWidth(Math.max(column.getMinWidth(), Math.ceil(text.getLayoutBounds().getWidth() + CELL_ROOM)));
+        double width = textWidth(widest, FontWeight.NORMAL);
+        column.setMinWidth(Math.max(column.getMinWidth(), Math.ceil(width + CELL_ROOM)));
         column.setPrefWidth(Math.max(column.getPrefWidth(), column.getMinWidth()));
         return column;
     }
 
-    /** The width of {@code title} in the header's font (the default font, bold; AtlantaFX's size). */
+    /** The width of {@code title} in the header's font (bold). */
     static double headerTextWidth(String title) {
+        return textWidth(title, FontWeight.BOLD);
+    }
+
+    /** The width of {@code s} in the default font at AtlantaFX's size, of {@code weight}. */
+    private static double textWidth(String s, FontWeight weight) {
         Font base = Font.getDefault();
-        Text text = new Text(title);
-        text.setFont(Font.font(base.getFamily(), FontWeight.BOLD, Math.max(base.getSize(), 14)));
+        Text text = new Text(s);
+        text.setFont(Font.font(base.getFamily(), weight, Math.max(base.getSize(), 14)));
         return text.getLayoutBounds().getWidth();
     }
 }
