@@ -7,7 +7,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.RadioButton;
-import javafx.scene.control.TableCell;
 import javafx.scene.layout.VBox;
 import org.junit.jupiter.api.Test;
 import org.netroot.app.testing.Fx;
@@ -74,14 +73,12 @@ class VolumesGoldenImagesViewTest extends VolumesViewTestBase {
 
         assertTrue(apiVolume("base").golden(), "the API says golden");
         Fx.await(WAIT, "the row is golden", () -> t.row("base").map(VolumeRow::golden).orElse(false));
-        Fx.await(WAIT, "the badge is drawn", () -> t.cell(VolumeRow.GOLDEN_BADGE).tryQuery().isPresent());
-        TableCell<?, ?> cell = t.cell(VolumeRow.GOLDEN_BADGE).queryAs(TableCell.class);
-        Fx.run(() -> {
-            Label badge = (Label) cell.getGraphic();
-            assertEquals("Golden image", badge.getText());
-            assertTrue(badge.getStyleClass().containsAll(List.of("volume-badge", "golden")), badge.getStyleClass().toString());
-            assertTrue(badge.isVisible() && badge.getWidth() > 0, "laid out and shown");
+        List<String> badge = t.readBadgeCell(VolumeRow.GOLDEN_BADGE, cell -> {
+            Label label = (Label) cell.getGraphic();
+            return List.of(label.getText(), String.valueOf(label.getStyleClass().containsAll(
+                    List.of("volume-badge", "golden"))), String.valueOf(label.isVisible() && label.getWidth() > 0));
         });
+        assertEquals(List.of("Golden image", "true", "true"), badge, "the golden badge, styled, laid out and shown");
         Fx.await(WAIT, "the buttons follow the change without a reselect",
                 () -> robot.lookup("#volume-golden").queryButton().isDisabled());
         assertEquals(List.of(false, true, false, false), enabled(robot), "a golden image: only new overlay");

@@ -3,7 +3,6 @@ package org.netroot.app.ui.volumes;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableCell;
 import org.junit.jupiter.api.Test;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.netroot.app.testing.Fx;
@@ -55,17 +54,21 @@ class VolumesSharedViewTest extends VolumesViewTestBase {
         Fx.await(WAIT, "the badge is drawn", () -> t.cell(SharedVolumeText.BADGE).tryQuery().isPresent());
         assertEquals(1, Fx.get(() -> robot.lookup(".volume-badge.shared").queryAll().stream().filter(n -> n.isVisible()
                 && n.getScene() != null).count()), "one badge: solo has none");
-        TableCell<?, ?> cell = t.cell(SharedVolumeText.BADGE).queryAs(TableCell.class);
-        Fx.run(() -> {
-            Label badge = (Label) cell.getGraphic();
-            assertEquals("Shared", badge.getText(), "words, not only a colour");
-            assertTrue(badge.getGraphic() instanceof FontIcon, "and an icon");
-            assertTrue(badge.getWidth() >= badge.prefWidth(-1) - 0.5 && cell.getWidth() >= badge.getWidth(),
-                    "the whole badge fits its column");
-            String tip = cell.getTooltip().getText();
-            assertTrue(tip.contains("several clients may write this volume at once")
-                    && tip.contains("Only for cluster file systems"), tip);
+        SharedBadge badge = t.readBadgeCell(SharedVolumeText.BADGE, cell -> {
+            Label label = (Label) cell.getGraphic();
+            return new SharedBadge(label.getText(), label.getGraphic() instanceof FontIcon,
+                    label.getWidth() >= label.prefWidth(-1) - 0.5 && cell.getWidth() >= label.getWidth(),
+                    cell.getTooltip() == null ? "" : cell.getTooltip().getText());
         });
+        assertEquals("Shared", badge.text(), "words, not only a colour");
+        assertTrue(badge.icon(), "and an icon");
+        assertTrue(badge.fits(), "the whole badge fits its column");
+        assertTrue(badge.tip().contains("several clients may write this volume at once")
+                && badge.tip().contains("Only for cluster file systems"), badge.tip());
+    }
+
+    /** What the Shared cell showed, read in one FX turn. */
+    private record SharedBadge(String text, boolean icon, boolean fits, String tip) {
     }
 
     @Test

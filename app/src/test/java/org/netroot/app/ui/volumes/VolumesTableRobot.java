@@ -51,6 +51,23 @@ final class VolumesTableRobot {
         throw last;
     }
 
+    /**
+     * Reads the shown cell with {@code text} and a graphic (a badge) in one turn of the FX thread, waiting
+     * until there is one. A live-stream update between finding a cell and reading it can give that cell
+     * to another row (its text and graphic then cleared), so finding and reading happen together.
+     */
+    <T> T readBadgeCell(String text, java.util.function.Function<javafx.scene.control.TableCell<?, ?>, T> read) {
+        java.util.concurrent.atomic.AtomicReference<T> value = new java.util.concurrent.atomic.AtomicReference<>();
+        Fx.await(WAIT, "the " + text + " badge drawn", () -> cell(text).tryQuery()
+                .map(n -> (javafx.scene.control.TableCell<?, ?>) n)
+                .filter(c -> c.getGraphic() != null)
+                .map(c -> {
+                    value.set(read.apply(c));
+                    return true;
+                }).orElse(false));
+        return value.get();
+    }
+
     /** The shown cell with {@code text} (the table keeps hidden cells for measuring too: those cannot be clicked). */
     NodeQuery cell(String text) {
         return robot.lookup(".table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
