@@ -57,7 +57,7 @@ class ClientsViewDialogsTest {
         robot.clickOn("#nav-clients");
 
         robot.clickOn("#add-client");
-        Fx.await(Duration.ofSeconds(2), "the add dialog", () -> robot.lookup("#client-name").tryQuery().isPresent());
+        Fx.await(Duration.ofSeconds(5), "the add dialog", () -> robot.lookup("#client-name").tryQuery().isPresent());
         robot.clickOn("#client-name").write("desk");
         robot.clickOn("#client-mac").write("52:54:00:00:0b");
         assertTrue(Fx.get(() -> robot.lookup("#client-save").queryButton().isDisabled()), "an incomplete MAC");
@@ -88,7 +88,7 @@ class ClientsViewDialogsTest {
         }
         Fx.await(Duration.ofSeconds(5), "the other card", () -> robot.lookup("#client-other").tryQuery().isPresent());
         robot.clickOn("#edit-desk");
-        Fx.await(Duration.ofSeconds(2), "the edit dialog", () -> robot.lookup("#chap-on").tryQuery().isPresent());
+        Fx.await(Duration.ofSeconds(5), "the edit dialog", () -> robot.lookup("#chap-on").tryQuery().isPresent());
         assertTrue(Fx.get(() -> robot.lookup("#client-name").queryTextInputControl().isDisabled()), "no renaming");
         assertTrue(Fx.get(() -> robot.lookup("#chap-on").queryAs(javafx.scene.control.CheckBox.class).isSelected()),
                 "the box shows CHAP on");
@@ -112,7 +112,7 @@ class ClientsViewDialogsTest {
         Fx.await(Duration.ofSeconds(5), "the other card goes", () -> robot.lookup("#client-other").tryQuery().isEmpty());
 
         robot.clickOn("#remove-desk");
-        Fx.await(Duration.ofSeconds(2), "the confirmation", () -> robot.lookup("#confirm-remove").tryQuery().isPresent());
+        Fx.await(Duration.ofSeconds(5), "the confirmation", () -> robot.lookup("#confirm-remove").tryQuery().isPresent());
         String words = Fx.get(() -> robot.lookup("#remove-dialog").queryAs(javafx.scene.control.DialogPane.class)
                 .getContentText());
         assertTrue(words.contains("its volume desk stays"), words);

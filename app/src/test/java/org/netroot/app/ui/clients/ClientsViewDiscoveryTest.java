@@ -30,7 +30,8 @@ import org.testfx.framework.junit5.Start;
 
 /**
  * A real server answering DHCP on loopback: a PXE DISCOVER from a new MAC, sent by the test, shows a
- * discovered card within a second; adopting it through the dialog creates the client and its 32 GiB
+ * discovered card (how fast, target a second, is measured by bench/new-user.sh with a real QEMU PC, not
+ * here: a loaded CI machine is no stopwatch); adopting it through the dialog creates the client and its 32 GiB
  * volume (checked through the API) and the discovered card goes.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -56,7 +57,7 @@ class ClientsViewDiscoveryTest {
     }
 
     @Test
-    void aDiscoverShowsADiscoveredCardWithinASecondAndAdoptingItMakesAClient(FxRobot robot) throws Exception {
+    void aDiscoverShowsADiscoveredCardAndAdoptingItMakesAClient(FxRobot robot) throws Exception {
         Path data = tmp.resolve("discovery");
         int dhcpPort = PxeDiscover.freeUdpPort();
         ServerConfig loopback = TestServer.loopback(data);
@@ -68,13 +69,13 @@ class ClientsViewDiscoveryTest {
                 () -> robot.lookup("#clients-empty").query().isVisible());
 
         PxeDiscover.send(MAC, dhcpPort);
-        Fx.await(Duration.ofSeconds(1), "a discovered card within a second of the DISCOVER",
+        Fx.await(Duration.ofSeconds(10), "a discovered card for the DISCOVER",
                 () -> robot.lookup("#discovered-" + ID).tryQuery().isPresent());
         assertTrue(Fx.get(() -> robot.lookup("#discovered-" + ID).lookup(".label").queryAll().stream()
                 .anyMatch(n -> "UEFI (x64)".equals(((Label) n).getText()))), "firmware from option 93");
 
         robot.clickOn("#adopt-" + ID);
-        Fx.await(Duration.ofSeconds(2), "the adopt dialog, name suggested",
+        Fx.await(Duration.ofSeconds(5), "the adopt dialog, name suggested",
                 () -> robot.lookup("#client-name").tryQuery().isPresent());
         assertEquals("pc-5e0042", Fx.get(() -> robot.lookup("#client-name").queryTextInputControl().getText()));
         robot.clickOn("#client-name").push(KeyCode.CONTROL, KeyCode.A).write("lab-pc");

@@ -83,7 +83,7 @@ class ClientsViewInitiatorsTest {
                 "both names, iPXE's first");
         assertTrue(Fx.get(() -> names.getTooltip().getText()).endsWith(
                 "\niqn.2026-01.org.netroot:initiator:node1\n" + MS_NODE1), "and in the tooltip");
-        Fx.await(Duration.ofSeconds(2), "both lines laid out, inside the card", () -> {
+        Fx.await(Duration.ofSeconds(5), "both lines laid out, inside the card", () -> {
             Region card = (Region) robot.lookup("#client-node1").query();
             Node edit = robot.lookup("#edit-node1").query();
             return names.getHeight() >= 2 * names.getFont().getSize() && Math.abs(card.getHeight() - CardRows.CARD_HEIGHT) < 0.5

@@ -95,7 +95,7 @@ class ClientsViewVirtualTest {
         Label error = (Label) shown(robot, "#error-" + last).orElseThrow();
         // after the next layout pass: the card at its one height, inside its row, its facts and buttons whole;
         // the long error shows several lines and, where it has to end in "...", all of it is in its tooltip
-        Fx.await(Duration.ofSeconds(2), "the card at its full height", () -> box.getHeight() > 0
+        Fx.await(Duration.ofSeconds(5), "the card at its full height", () -> box.getHeight() > 0
                 && Math.abs(box.getHeight() - CardRows.CARD_HEIGHT) < 0.5
                 && box.getParent().getLayoutBounds().getHeight() >= box.getHeight() - 0.5
                 && error.getHeight() > 2 * error.getFont().getSize() * 1.2);
@@ -152,7 +152,7 @@ class ClientsViewVirtualTest {
             api.addClient(new Client(name(0), mac(0), null, null, null, null, null, null, null, null));
         }
         Fx.await(Duration.ofSeconds(5), "pc-000's card", () -> shown(robot, "#client-" + name(0)).isPresent());
-        Fx.await(Duration.ofSeconds(2), "the focus back on pc-003's Remove, not on the one now in its place",
+        Fx.await(Duration.ofSeconds(5), "the focus back on pc-003's Remove, not on the one now in its place",
                 () -> ("remove-" + name(3)).equals(stage.getScene().getFocusOwner() == null ? null
                         : stage.getScene().getFocusOwner().getId()));
     }

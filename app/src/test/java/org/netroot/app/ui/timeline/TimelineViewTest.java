@@ -97,7 +97,7 @@ class TimelineViewTest {
         Fx.await(Duration.ofSeconds(5), "the lane of pc1 is drawn with every phase",
                 () -> canvas.lastDrawn().stream().filter(b -> b.lane().equals("pc1")).count() == boot.size());
         robot.clickOn("#timeline-fit");
-        Fx.await(Duration.ofSeconds(2), "redrawn after fit", () -> !vm().followLive().get()
+        Fx.await(Duration.ofSeconds(5), "redrawn after fit", () -> !vm().followLive().get()
                 && canvas.lastDrawn().stream().anyMatch(b -> b.lane().equals("pc1") && b.width() > 20));
 
         List<DrawnBar> drawn = drawnOf("pc1");
@@ -116,24 +116,24 @@ class TimelineViewTest {
         robot.clickOn("#timeline-fit");
         BootEvent error = Fx.get(() -> vm().model().lane("pc1").phases().stream()
                 .filter(b -> b.phase() == BootPhase.FAILED).findFirst().orElseThrow().lastEvent());
-        Fx.await(Duration.ofSeconds(2), "the failed mark is drawn", () -> canvas.lastDrawn().stream()
+        Fx.await(Duration.ofSeconds(5), "the failed mark is drawn", () -> canvas.lastDrawn().stream()
                 .anyMatch(b -> b.phase() == BootPhase.FAILED) && canvas.locate(error) != null);
 
         Point2D mark = Fx.get(() -> canvas.canvas().localToScreen(canvas.locate(error)));
         robot.moveTo(mark);
-        Fx.await(Duration.ofSeconds(2), "the tooltip says what failed and the fix", () -> canvas.hoverText() != null
+        Fx.await(Duration.ofSeconds(5), "the tooltip says what failed and the fix", () -> canvas.hoverText() != null
                 && canvas.hoverText().contains("CHAP login refused: the secret in the client's settings is wrong")
                 && canvas.hoverText().contains("Fix: "));
 
         robot.clickOn(mark);
-        Fx.await(Duration.ofSeconds(2), "the click selects the failure", () -> error.equals(vm().selected().get()));
+        Fx.await(Duration.ofSeconds(5), "the click selects the failure", () -> error.equals(vm().selected().get()));
         String details = Fx.get(() -> robot.lookup("#timeline-details-headline").queryLabeled().getText() + "\n"
                 + robot.lookup("#timeline-details-fix").queryLabeled().getText());
         assertTrue(details.contains("CHAP login refused: the secret in the client's settings is wrong"), details);
         assertTrue(details.contains("Fix: the secret pc1 sent does not match"), details);
 
         robot.type(KeyCode.LEFT);
-        Fx.await(Duration.ofSeconds(2), "Left selects the lane's previous event",
+        Fx.await(Duration.ofSeconds(5), "Left selects the lane's previous event",
                 () -> vm().selected().get() != null && vm().selected().get().type() == BootEventType.ISCSI_FIRST_READ);
         assertEquals("First read", Fx.get(() -> robot.lookup("#timeline-details-headline").queryLabeled().getText()));
     }
