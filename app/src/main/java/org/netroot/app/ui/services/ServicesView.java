@@ -42,6 +42,7 @@ public final class ServicesView implements View {
         root.getStylesheets().add(ServicesView.class.getResource("/org/netroot/app/services.css").toExternalForm());
         ScrollPane scroll = new ScrollPane(cards);
         scroll.setFitToWidth(true);
+        cards.setPadding(new Insets(0, 12, 0, 0)); // the cards' right edge clear of the scroll bar, not under it
         scroll.getStyleClass().add("edge-to-edge");
         VBox.setVgrow(scroll, Priority.ALWAYS);
         root.getChildren().addAll(header(), warnings(), offline(), actionError(), scroll);
