@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.netroot.server.api.Client;
 import org.netroot.server.scsi.ScsiResult;
 import org.netroot.server.scsi.Sense;
@@ -194,10 +196,12 @@ class QueuedTaskAbortTest {
     /**
      * SAM-5 §7.7: a LOGICAL UNIT RESET aborts the tasks of every I_T nexus, not only the asking one's. node2's
      * queued write goes (TAS=0: no status), node2 hears of the reset by a unit attention on its next command,
-     * and node1's answer is "function complete", given once node2's task is gone (RFC 7143 §11.5.1).
+     * and node1's answer is "function complete", given once node2's task is gone (RFC 7143 §11.5.1). A TARGET
+     * WARM RESET does the same: the target has this one unit.
      */
-    @Test
-    void logicalUnitResetDropsTheOtherSessionsQueuedWrite() throws Exception {
+    @ParameterizedTest(name = "function {0}")
+    @ValueSource(ints = {5, 6}) // LOGICAL UNIT RESET, TARGET WARM RESET
+    void logicalUnitResetDropsTheOtherSessionsQueuedWrite(int function) throws Exception {
         Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
         try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
              RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
@@ -205,7 +209,7 @@ class QueuedTaskAbortTest {
             int write = b.sendWrite(9, SharedVolumeTest.block(0x77), true); // FUA: to the command thread
             gate.awaitHeld(1);
             gate.stopHolding(); // node1's request runs while node2's write stays queued
-            assertEquals(0, a.taskManagement(5, -1), "LOGICAL UNIT RESET: function complete");
+            assertEquals(0, a.taskManagement(function, -1), "function complete");
             gate.release();
 
             int tur = b.sendCommand(new byte[6], null, 0);
