@@ -248,8 +248,9 @@ public final class IscsiConnection implements OpenVolumes.User {
                 volume.shared(SharedUnit.class, SharedUnit::new), new InitiatorPort(initiatorName, isid));
         volume.addListener(unit); // a resize raises UNIT ATTENTION in this session
         unit.onDiskFull(this::diskFull);
-        // SPC-4 5.13.11.2.4: another session's PREEMPT AND ABORT of this nexus aborts its task set. Called on
-        // that session's thread, before its status goes out: the queue is made for that (see QueuedCommands)
+        // SPC-4 5.13.11.2.4: another session's PREEMPT AND ABORT of this nexus aborts its task set, and so
+        // does its LOGICAL UNIT RESET or target reset (SAM-5 7.7). Called on that session's thread, before its
+        // status or answer goes out: the queue is made for that (see QueuedCommands)
         unit.onTaskSetAborted(queued::abortTaskSet);
         event(BootEventType.ISCSI_LOGIN, initiatorName + " logged in to " + target.iqn() + " with " + l.authentication
                 + (claim.claim() == OpenVolumes.Claim.REPLACED ? " (replacing its previous session)" : ""));
@@ -507,8 +508,16 @@ public final class IscsiConnection implements OpenVolumes.User {
      * (§11.6.1; libiscsi's AbortTaskSimpleAsync expects it): its response is true (a write did land),
      * and suppressing it could not take back Data-In already on the wire.
      * LOGICAL UNIT RESET and TARGET WARM RESET (the target has one unit) reset the unit:
-     * its SPC-2 reservation ends and every session of the volume gets a unit attention. TARGET
-     * COLD RESET does that and closes this connection after the answer (§11.5.1: the initiator
+     * every other session of the volume loses its task set as by PREEMPT AND ABORT (SAM-5 §7.7: the
+     * tasks of every I_T nexus; TAS=0, so theirs end without status: queued commands are skipped,
+     * writes waiting for Data-Out dropped), its SPC-2 reservation ends and every session gets a unit
+     * attention; the answer waits until the commands running on the volume have ended (§11.5.1:
+     * the response comes once the affected tasks, third-party ones included, are gone). That wait
+     * is why task management never runs on the network thread ({@link PduPlacement}): it is this
+     * connection's command thread that waits, and the answer keeps its place in the order. Only
+     * with no command threads at all (-Dnetroot.iscsi.commandThreads=0, where flushes and
+     * PREEMPT AND ABORT wait on the network thread too) does the reset wait there. TARGET
+     * COLD RESET does all that and closes this connection after the answer (§11.5.1: the initiator
      * logs in again).
      */
     private void taskManagement(Bhs h) {
@@ -532,7 +541,7 @@ public final class IscsiConnection implements OpenVolumes.User {
             case 5, 6, 7 -> {
                 dropPendingWrites();
                 abortedBeforeStart.clear();
-                if (unit != null) unit.reset();
+                if (unit != null) unit.reset(); // the other sessions' task sets too; waits for their running commands
                 close = function == 7;
             }
             case 8 -> response = 4; // task reassign: ErrorRecoveryLevel 0

@@ -33,7 +33,9 @@ final class PduPlacement {
             // command ran. Small writes carry their data in the command (ImmediateData) and stay quick.
             case Bhs.DATA_OUT -> false;
             case Bhs.SCSI_COMMAND -> quickCommand(h);
-            default -> false; // login, text, logout, task management, SNACK: rare, and may touch the database
+            // login, text, logout, task management, SNACK: rare, and may touch the database; a reset waits
+            // for every running command of its volume (IscsiConnection.taskManagement)
+            default -> false;
         };
     }
 

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The SCSI commands of one connection handed to its command thread and not started yet: what task
  * management (RFC 7143 §11.5) and PREEMPT AND ABORT can still take back. A command is either started
  * or aborted, and one compare-and-set decides which, so the command thread and an abort from any
- * thread (a task management request on the event loop, another session's PREEMPT AND ABORT on its
- * own thread) never both win. A command that started runs to its end: a write to a file cannot be
- * stopped halfway safely.
+ * thread (a task management request on the event loop, another session's PREEMPT AND ABORT or
+ * LOGICAL UNIT RESET on its own thread) never both win. A command that started runs to its end: a
+ * write to a file cannot be stopped halfway safely.
  */
 final class QueuedCommands {
     /** One queued SCSI command. */
@@ -90,7 +90,8 @@ final class QueuedCommands {
      * A task management request arrived (it is immediate, RFC 7143 §11.5): aborts the queued commands it
      * covers. ABORT TASK the one with its Referenced Task Tag; ABORT TASK SET, CLEAR TASK SET, LOGICAL
      * UNIT RESET and the target resets this session's every queued command (the target has one logical
-     * unit). Other functions abort nothing here. Returns how many were aborted.
+     * unit); a reset takes the other sessions' too, in its turn (LogicalUnit.reset). Other functions
+     * abort nothing here. Returns how many were aborted.
      */
     synchronized int taskManagement(Bhs request) {
         int function = request.flags() & 0x7f;
@@ -104,7 +105,11 @@ final class QueuedCommands {
         };
     }
 
-    /** Aborts every queued command (this session's nexus preempted with abort: those still unread too). */
+    /**
+     * Aborts every queued command, those still unread too: this session's nexus was preempted with abort,
+     * or another session reset the unit. The §11.5 rule that spares commands behind the request binds only
+     * the session that sent it: for the others, every task that exists when the abort comes goes.
+     */
     synchronized int abortAll() {
         return abortAll(false);
     }
@@ -118,8 +123,9 @@ final class QueuedCommands {
     }
 
     /**
-     * This session's nexus was preempted with abort: every queued command goes, and so do the writes the
-     * connection holds waiting for their Data-Out, which only its own thread may touch: see {@link #takeWritesAborted}.
+     * This session's nexus was preempted with abort, or another session reset the unit: every queued command
+     * goes, and so do the writes the connection holds waiting for their Data-Out, which only its own thread
+     * may touch: see {@link #takeWritesAborted}.
      */
     void abortTaskSet() {
         abortAll();

@@ -54,7 +54,7 @@ public final class LogicalUnit implements CapacityListener {
     /** A capacity change this I_T nexus has not been told of yet (SAM-5 §5.14 unit attention). */
     private final AtomicBoolean capacityChanged = new AtomicBoolean();
     private volatile DiskFullListener diskFullListener = e -> { };
-    /** Aborts this session's tasks that have not started (another initiator's PREEMPT AND ABORT). */
+    /** Aborts this session's tasks that have not started (another initiator's PREEMPT AND ABORT or reset). */
     private volatile Runnable taskSetAbort = () -> { };
 
     /** Told when a write fails because the host's disk is full (the transport turns it into an event). */
@@ -87,8 +87,9 @@ public final class LogicalUnit implements CapacityListener {
 
     /**
      * How to abort this session's task set: the transport's commands queued and not started. Called
-     * when PERSISTENT RESERVE OUT PREEMPT AND ABORT preempts this nexus (SPC-4 §5.13.11.2.4), on the
-     * preempting session's thread and before its status is returned: {@code abort} must be thread-safe.
+     * when PERSISTENT RESERVE OUT PREEMPT AND ABORT preempts this nexus (SPC-4 §5.13.11.2.4) or another
+     * session resets the unit (SAM-5 §7.7), on that session's thread and before its status or answer
+     * is returned: {@code abort} must be thread-safe.
      */
     public void onTaskSetAborted(Runnable abort) {
         this.taskSetAbort = abort;
@@ -113,14 +114,25 @@ public final class LogicalUnit implements CapacityListener {
     }
 
     /**
-     * LOGICAL UNIT RESET (and a target reset: the target has this one unit): the SPC-2 reservation
-     * ends, persistent ones stay, and every session of the volume is told once, by a unit
-     * attention (SAM-5 §6.3.3). Commands here run to completion: the transport drops those it
-     * has queued.
+     * LOGICAL UNIT RESET (and a target reset: the target has this one unit), asked by this session:
+     * every task of every other session of the volume is aborted (SAM-5 §7.7), the SPC-2 reservation
+     * ends, persistent ones stay, and every session is told once, by a unit attention (SAM-5 §6.3.3).
+     * Commands here run to completion, so what can be aborted is what the transports still hold
+     * (see {@link #onTaskSetAborted}; this session's own are the caller's, RFC 7143 §11.5 limits them
+     * to those ahead of the request), and the started ones are waited for: returns once every
+     * command that was running on the volume has ended, so the initiator hears "function complete"
+     * only when no task of before the reset can still write (RFC 7143 §4.2.3.3). With TAS=0 (our
+     * Control mode page) the aborted tasks of other initiators end without status. May wait as long
+     * as a command runs (a SYNCHRONIZE CACHE): never on a network thread that serves other volumes.
+     * The attention is posted before the wait, so a command of another session that starts after the
+     * wait began (sent meanwhile, or a write whose last Data-Out was being read as the abort came)
+     * hears of the reset rather than running as if none had happened.
      */
     public void reset() {
+        shared.abortTaskSetsOtherThan(this);
         shared.reservations().reset();
         shared.attentions().postToAttached(Sense.RESET_OCCURRED);
+        shared.running().awaitRunning();
     }
 
     /** The session ended (the I_T nexus is gone): its SPC-2 reservation ends; its registrations stay (SPC-4 §5.13.1). */

@@ -2,11 +2,12 @@ package org.netroot.server.scsi;
 
 /**
  * The commands running on one unit, for a barrier that waits for those running when it was raised
- * (PREEMPT AND ABORT: the preempted sessions' started commands end before its status). A command never
- * waits here, not even while a barrier does: commands run inline on network threads that serve other
- * volumes too, which must not stall behind a long SYNCHRONIZE CACHE of this one. Each command enters the
- * current epoch; a barrier opens a new one and waits until the old one has emptied (as Linux's
- * percpu-rwsem, on one monitor: the commands of a volume are few at a time).
+ * (PREEMPT AND ABORT: the preempted sessions' started commands end before its status; a LOGICAL UNIT
+ * RESET: every session's, before its answer). A command never waits here, not even while a barrier
+ * does: commands run inline on network threads that serve other volumes too, which must not stall
+ * behind a long SYNCHRONIZE CACHE of this one. Each command enters the current epoch; a barrier opens
+ * a new one and waits until the old one has emptied (as Linux's percpu-rwsem, on one monitor: the
+ * commands of a volume are few at a time).
  */
 final class RunningCommands {
     private final Object monitor = new Object();

@@ -15,13 +15,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class SharedUnit {
     private final UnitAttentions attentions = new UnitAttentions();
-    /** The sessions' units open on this volume: PREEMPT AND ABORT reaches the preempted ones. */
+    /** The sessions' units open on this volume: PREEMPT AND ABORT reaches the preempted ones, a reset all of them. */
     private final Set<LogicalUnit> units = ConcurrentHashMap.newKeySet();
     private final Reservations reservations = new Reservations(attentions, this::abortTaskSets);
     /**
      * The commands running on the volume, from their reservation check to their end: PREEMPT AND ABORT
      * waits for those running before its status, so no command of a preempted session that passed the
      * check before the preemption (a write, say) completes after it (SPC-4 §5.13.11.2.4: the tasks end first).
+     * A LOGICAL UNIT RESET waits for them before its answer for the same reason (SAM-5 §7.7).
      */
     private final RunningCommands running = new RunningCommands();
     /** Writes take the read side (they run side by side); read-modify-write commands the write side. */
@@ -49,6 +50,18 @@ public final class SharedUnit {
 
     void closed(LogicalUnit unit) {
         units.remove(unit);
+    }
+
+    /**
+     * A LOGICAL UNIT RESET (or a target reset) from the session of {@code asker} aborts the task sets of
+     * every other session of the volume, as PREEMPT AND ABORT does those of the preempted ones (SAM-5 §7.7:
+     * all tasks of every I_T nexus). The asker's own are its transport's to abort: only those ahead of the
+     * request go there (RFC 7143 §11.5), and a command it queued behind the request must still run.
+     */
+    void abortTaskSetsOtherThan(LogicalUnit asker) {
+        for (LogicalUnit unit : units) {
+            if (unit != asker) unit.abortTaskSet();
+        }
     }
 
     /** Aborts the task sets of the sessions of {@code ports} (SPC-4 §5.13.11.2.4, preempting with abort). */

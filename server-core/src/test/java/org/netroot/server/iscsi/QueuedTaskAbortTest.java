@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.netroot.server.api.Client;
 import org.netroot.server.scsi.ScsiResult;
 import org.netroot.server.scsi.Sense;
@@ -24,9 +26,9 @@ import org.netroot.server.testing.RawInitiator.Reply;
 
 /**
  * Tasks aborted while queued on the connection's command thread, over real sessions on loopback: by
- * task management (ABORT TASK, ABORT TASK SET) and by another initiator's PERSISTENT RESERVE OUT
- * PREEMPT AND ABORT. An aborted task never runs and never answers (SAM-5, RFC 7143 §11.5.1), its
- * CmdSN still counts. The commands are held queued by {@link IscsiService#handOff}, so nothing here
+ * task management (ABORT TASK, ABORT TASK SET), by another initiator's PERSISTENT RESERVE OUT
+ * PREEMPT AND ABORT and by another initiator's LOGICAL UNIT RESET. An aborted task never runs and
+ * never answers (SAM-5, RFC 7143 §11.5.1), its CmdSN still counts. The commands are held queued by {@link IscsiService#handOff}, so nothing here
  * depends on how fast a disk is.
  */
 class QueuedTaskAbortTest {
@@ -188,6 +190,83 @@ class QueuedTaskAbortTest {
             assertEquals(tur, r.itt(), "the preempted write gets no response (it was " + write + "): " + r);
             assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
             assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
+        }
+    }
+
+    /**
+     * SAM-5 §7.7: a LOGICAL UNIT RESET aborts the tasks of every I_T nexus, not only the asking one's. node2's
+     * queued write goes (TAS=0: no status), node2 hears of the reset by a unit attention on its next command,
+     * and node1's answer is "function complete", given once node2's task is gone (RFC 7143 §11.5.1). A TARGET
+     * WARM RESET does the same: the target has this one unit.
+     */
+    @ParameterizedTest(name = "function {0}")
+    @ValueSource(ints = {5, 6}) // LOGICAL UNIT RESET, TARGET WARM RESET
+    void logicalUnitResetDropsTheOtherSessionsQueuedWrite(int function) throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            hold();
+            int write = b.sendWrite(9, SharedVolumeTest.block(0x77), true); // FUA: to the command thread
+            gate.awaitHeld(1);
+            gate.stopHolding(); // node1's request runs while node2's write stays queued
+            assertEquals(0, a.taskManagement(function, -1), "function complete");
+            gate.release();
+
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply r = b.next();
+            assertEquals(tur, r.itt(), "the write aborted by the reset gets no response (it was " + write + "): " + r);
+            assertEquals(ScsiResult.CHECK_CONDITION, r.status());
+            assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the aborted write never lands");
+            assertEquals(512, b.read(0, 1).length, "node2's session goes on");
+        }
+    }
+
+    /** node2's write still waiting for its Data-Out when node1 resets the unit is aborted too: its data never lands. */
+    @Test
+    void logicalUnitResetDropsTheOtherSessionsWriteWaitingForDataOut() throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            byte[] write10 = {0x2a, 0, 0, 0, 0, 9, 0, 0, 2, 0};   // WRITE(10) of blocks 9 and 10
+            int write = b.sendCommand(write10, SharedVolumeTest.block(0x77), 0, 1024); // the second block on R2T
+            Reply r2t = b.next();
+            assertEquals(0x31, r2t.opcode(), r2t.toString());
+            assertEquals(0, a.taskManagement(5, -1), "LOGICAL UNIT RESET: function complete");
+            b.sendDataOut(write, r2t.int32(20), 512, SharedVolumeTest.block(0x78));
+
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply r = b.next();
+            assertEquals(tur, r.itt(), "the write aborted by the reset gets no response (it was " + write + "): " + r);
+            assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
+        }
+    }
+
+    /**
+     * The asker's own commands sent behind its reset are not the reset's to abort (RFC 7143 §11.5: lower
+     * CmdSN only), though another session's reset would take them: node1's write queued after its own
+     * LOGICAL UNIT RESET is not aborted: it answers, after the reset's answer.
+     */
+    @Test
+    void logicalUnitResetKeepsTheAskersCommandsSentBehindIt() throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            hold();
+            int reset = a.sendTaskManagement(5, -1);
+            int write = a.sendWrite(9, SharedVolumeTest.block(0x55), true);
+            gate.awaitHeld(2);
+            gate.release();
+
+            Reply answer = a.next();
+            assertEquals(reset, answer.itt(), answer.toString());
+            assertEquals(TASK_MANAGEMENT_RESPONSE, answer.opcode());
+            assertEquals(0, answer.response());
+            Reply written = a.next();
+            assertEquals(write, written.itt(), "the write behind the reset answers: " + written);
+            assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(written.data(), 2, written.data().length)),
+                    "with the reset's unit attention, as every command after it");
         }
     }
 

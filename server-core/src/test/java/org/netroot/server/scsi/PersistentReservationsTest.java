@@ -410,4 +410,48 @@ class PersistentReservationsTest {
         }
         assertSense(Sense.REGISTRATIONS_PREEMPTED, read(b));
     }
+
+    /**
+     * SAM-5 §7.7: a LOGICAL UNIT RESET aborts the tasks of every other session (the asker's own are its
+     * transport's: RFC 7143 §11.5 spares what it sent behind the request) and returns, so the initiator
+     * hears "function complete", only once the commands running on the volume ended: here node2's READ,
+     * held inside its data buffer's allocation as a slow disk would hold it.
+     */
+    @Test
+    void resetAbortsTheOtherSessionsTaskSetsAndReturnsOnceTheirRunningCommandsEnded() throws Exception {
+        java.util.List<String> aborted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.onTaskSetAborted(() -> aborted.add("node1"));
+        b.onTaskSetAborted(() -> aborted.add("node2"));
+        c.onTaskSetAborted(() -> aborted.add("node1's second session"));
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+        Thread running = Thread.ofPlatform().start(() -> b.execute(0, read10, null, n -> {
+            inside.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ByteBuffer.allocate(n);
+        }));
+        try {
+            assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            java.util.concurrent.CompletableFuture<Void> reset = java.util.concurrent.CompletableFuture.runAsync(a::reset);
+            RunningCommands commands = shared.running();
+            for (int i = 0; i < 400 && !commands.barrierWaiting() && !reset.isDone(); i++) Thread.sleep(25);
+            assertTrue(commands.barrierWaiting() && !reset.isDone(), "the reset waits for node2's running read");
+            assertEquals(java.util.List.of("node1's second session", "node2"), aborted.stream().sorted().toList(),
+                    "every other session's task set is aborted, not the asker's");
+            assertSense(Sense.RESET_OCCURRED, read(c));
+            assertTrue(read(c).isGood(), "while it waits, other commands run (having heard of the reset): none waits behind it");
+            finish.countDown();
+            reset.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            finish.countDown();
+            running.join(10_000);
+        }
+        assertSense(Sense.RESET_OCCURRED, read(b));
+        assertSense(Sense.RESET_OCCURRED, read(a));
+    }
 }
