@@ -29,6 +29,15 @@ public final class TimeTicks {
         return STEPS_MS[STEPS_MS.length - 1] * Math.max(1, Math.round(minPixels * msPerPixel / STEPS_MS[STEPS_MS.length - 1]));
     }
 
+    /**
+     * Whether a label {@code labelWidth} wide, centred on its tick at {@code x}, lies whole between
+     * {@code left} and {@code right} (the plot's edges): one that would be cut, as "23:1" at the right
+     * edge, is left out; its tick mark still shows.
+     */
+    public static boolean labelFits(double x, double labelWidth, double left, double right) {
+        return x - labelWidth / 2 >= left && x + labelWidth / 2 <= right;
+    }
+
     public static List<Tick> ticks(TimeWindow window, double width, ZoneId zone) {
         long step = step(window.spanMs(), width, 110);
         long offset = zone.getRules().getOffset(Instant.ofEpochMilli(window.startMs())).getTotalSeconds() * 1000L;

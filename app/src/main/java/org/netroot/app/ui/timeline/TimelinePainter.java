@@ -24,6 +24,8 @@ import static org.netroot.app.ui.timeline.TimelineLayout.MIN_BAR_WIDTH;
  */
 final class TimelinePainter {
     private final Font font = Font.font(12);
+    /** Measures axis labels (FX thread, as all painting). */
+    private final javafx.scene.text.Text measure = new javafx.scene.text.Text();
     private List<DrawnBar> drawn = List.of();
 
     /** Colours from the theme: text, muted text, the accent ("now") and the background of odd lanes. */
@@ -123,6 +125,13 @@ final class TimelinePainter {
         }
     }
 
+    /** The width {@code text} takes in {@code font} (a canvas cannot measure its own text). */
+    private double textWidth(String text, Font font) {
+        measure.setFont(font);
+        measure.setText(text);
+        return measure.getLayoutBounds().getWidth();
+    }
+
     private void paintAxis(GraphicsContext g, double width, double height, double plotWidth, TimeWindow window,
                            long now, List<TimeTicks.Tick> ticks, Ink ink) {
         g.clearRect(0, 0, width, AXIS_HEIGHT);
@@ -136,7 +145,9 @@ final class TimelinePainter {
         for (TimeTicks.Tick t : ticks) {
             double x = Math.round(LABEL_WIDTH + window.x(t.atMs(), plotWidth)) + 0.5;
             g.strokeLine(x, AXIS_HEIGHT - 6, x, AXIS_HEIGHT);
-            if (x - LABEL_WIDTH > 30) g.fillText(t.label(), x, AXIS_HEIGHT / 2 - 1);
+            if (TimeTicks.labelFits(x, textWidth(t.label(), g.getFont()), LABEL_WIDTH + 2, width - 2)) {
+                g.fillText(t.label(), x, AXIS_HEIGHT / 2 - 1);
+            }
         }
         if (window.contains(now)) {
             double x = Math.round(LABEL_WIDTH + window.x(now, plotWidth)) + 0.5;
