@@ -84,8 +84,11 @@ final class VolumesTable extends TableView<VolumeEntry> {
     private static TableColumn<VolumeEntry, String> badge(TableColumn<VolumeEntry, String> c) {
         c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
             private final Label badge = new Label();
+            private final Tooltip what = new Tooltip();
 
             {
+                what.setWrapText(true);
+                what.setMaxWidth(360);
                 badge.getStyleClass().add("volume-badge");
                 setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
             }
@@ -99,9 +102,20 @@ final class VolumesTable extends TableView<VolumeEntry> {
                 badge.getStyleClass().removeAll("golden", "overlay");
                 if (show) badge.getStyleClass().add(item.equals(VolumeRow.GOLDEN_BADGE) ? "golden" : "overlay");
                 setGraphic(show ? badge : null);
+                what.setText(show ? imageTooltip(item) : "");
+                setTooltip(show ? what : null); // the column may cut a long golden image's name
             }
         });
         return c;
+    }
+
+    /** The image badge's tooltip: what the badge means, with the whole name the column may cut. */
+    static String imageTooltip(String kind) {
+        if (kind.equals(VolumeRow.GOLDEN_BADGE)) {
+            return "Golden image: read-only; overlays start from it and keep only their own changes";
+        }
+        return kind.substring(0, 1).toUpperCase() + kind.substring(1)
+                + ": reads what it has not changed from that golden image, and writes only to itself";
     }
 
     /**

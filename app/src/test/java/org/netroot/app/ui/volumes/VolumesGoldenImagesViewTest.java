@@ -76,9 +76,12 @@ class VolumesGoldenImagesViewTest extends VolumesViewTestBase {
         List<String> badge = t.readBadgeCell(VolumeRow.GOLDEN_BADGE, cell -> {
             Label label = (Label) cell.getGraphic();
             return List.of(label.getText(), String.valueOf(label.getStyleClass().containsAll(
-                    List.of("volume-badge", "golden"))), String.valueOf(label.isVisible() && label.getWidth() > 0));
+                    List.of("volume-badge", "golden"))), String.valueOf(label.isVisible() && label.getWidth() > 0),
+                    cell.getTooltip() == null ? "" : cell.getTooltip().getText());
         });
-        assertEquals(List.of("Golden image", "true", "true"), badge, "the golden badge, styled, laid out and shown");
+        assertEquals(List.of("Golden image", "true", "true",
+                        "Golden image: read-only; overlays start from it and keep only their own changes"), badge,
+                "the golden badge, styled, laid out and shown, and what it means");
         Fx.await(WAIT, "the buttons follow the change without a reselect",
                 () -> robot.lookup("#volume-golden").queryButton().isDisabled());
         assertEquals(List.of(false, true, false, false), enabled(robot), "a golden image: only new overlay");
@@ -123,6 +126,9 @@ class VolumesGoldenImagesViewTest extends VolumesViewTestBase {
         assertEquals(4 * MIB, overlay.sizeBytes());
         Fx.await(WAIT, "the row says overlay of base", () -> t.row("pc1-disk").map(VolumeRow::kind)
                 .orElse("").equals("overlay of base") && t.cell("overlay of base").tryQuery().isPresent());
+        String tip = t.readBadgeCell("overlay of base", c -> c.getTooltip() == null ? "" : c.getTooltip().getText());
+        assertTrue(tip.startsWith("Overlay of base: reads what it has not changed from that golden image"),
+                "the whole name, which the column may cut, and what an overlay is: " + tip);
         t.select("pc1-disk");
         assertEquals(List.of(false, false, true, true), enabled(robot), "an overlay: reset and promote");
 
