@@ -59,7 +59,7 @@ class VolumesSharedViewTest extends VolumesViewTestBase {
             return new SharedBadge(label.getText(), label.getGraphic() instanceof FontIcon,
                     label.getWidth() >= label.prefWidth(-1) - 0.5 && cell.getWidth() >= label.getWidth(),
                     cell.getTooltip() == null ? "" : cell.getTooltip().getText());
-        });
+        }, b -> b.icon() && b.fits() && !b.tip().isEmpty());
         assertEquals("Shared", badge.text(), "words, not only a colour");
         assertTrue(badge.icon(), "and an icon");
         assertTrue(badge.fits(), "the whole badge fits its column");

@@ -52,19 +52,27 @@ final class VolumesTableRobot {
     }
 
     /**
-     * Reads the shown cell with {@code text} and a graphic (a badge) in one turn of the FX thread, waiting
-     * until there is one. A live-stream update between finding a cell and reading it can give that cell
-     * to another row (its text and graphic then cleared), so finding and reading happen together.
+     * Reads the shown cell with {@code text} and a graphic (a badge) in one turn of the FX thread, until
+     * the read meets {@code expected}. A live-stream update between finding a cell and reading it can give
+     * that cell to another row (its text and graphic then cleared), so finding and reading happen
+     * together; a cell just reused may not be laid out yet, so a read that misses is made again. Returns
+     * the last read (null when no such cell was drawn) once {@link #WAIT} is over: the caller's
+     * assertions then say what was wrong.
      */
-    <T> T readBadgeCell(String text, java.util.function.Function<javafx.scene.control.TableCell<?, ?>, T> read) {
+    <T> T readBadgeCell(String text, java.util.function.Function<javafx.scene.control.TableCell<?, ?>, T> read,
+                        java.util.function.Predicate<T> expected) {
         java.util.concurrent.atomic.AtomicReference<T> value = new java.util.concurrent.atomic.AtomicReference<>();
-        Fx.await(WAIT, "the " + text + " badge drawn", () -> cell(text).tryQuery()
-                .map(n -> (javafx.scene.control.TableCell<?, ?>) n)
-                .filter(c -> c.getGraphic() != null)
-                .map(c -> {
-                    value.set(read.apply(c));
-                    return true;
-                }).orElse(false));
+        try {
+            Fx.await(WAIT, "the " + text + " badge drawn as expected", () -> cell(text).tryQuery()
+                    .map(n -> (javafx.scene.control.TableCell<?, ?>) n)
+                    .filter(c -> c.getGraphic() != null)
+                    .map(c -> {
+                        value.set(read.apply(c));
+                        return expected.test(value.get());
+                    }).orElse(false));
+        } catch (AssertionError timedOut) {
+            // the caller's assertions on the last read say what differs
+        }
         return value.get();
     }
 
