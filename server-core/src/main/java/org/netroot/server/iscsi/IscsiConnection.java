@@ -114,7 +114,8 @@ public final class IscsiConnection implements OpenVolumes.User {
             }
             return;
         }
-        if (queued.takeWritesAborted()) dropPendingWrites(); // another session's PREEMPT AND ABORT (see admit)
+        // another session's PREEMPT AND ABORT of this nexus, or its LOGICAL UNIT RESET or target reset (see admit)
+        if (queued.takeWritesAborted()) dropPendingWrites();
         Bhs h = pdu.bhs();
         switch (h.opcode()) {
             case Bhs.SCSI_COMMAND -> {

@@ -121,9 +121,16 @@ public final class LogicalUnit implements CapacityListener {
      * (see {@link #onTaskSetAborted}; this session's own are the caller's, RFC 7143 §11.5 limits them
      * to those ahead of the request), and the started ones are waited for: returns once every
      * command that was running on the volume has ended, so the initiator hears "function complete"
-     * only when no task of before the reset can still write (RFC 7143 §4.2.3.3). With TAS=0 (our
-     * Control mode page) the aborted tasks of other initiators end without status. May wait as long
-     * as a command runs (a SYNCHRONIZE CACHE): never on a network thread that serves other volumes.
+     * only when no task of before the reset can still write. We do not also wait, as RFC 7143
+     * §4.2.3.3 asks, for each affected session to acknowledge (ExpStatSN) the StatSN of its last
+     * response: the answer goes once the tasks are gone, not once their initiators know it. With
+     * TAS=0 (our Control mode page) the aborted tasks of other initiators end without status.
+     * May wait as long as the volume's longest running command (a SYNCHRONIZE CACHE of a large
+     * qcow2). It does not run on the network (event loop) thread, but on the asker's command
+     * thread; those threads are shared round-robin by many connections (Netty's
+     * DefaultEventExecutorGroup), so for that long the other connections on the same command
+     * thread, of other volumes too, wait with it (16 threads by default; with
+     * -Dnetroot.iscsi.commandThreads=0 the wait is on the network thread itself).
      * The attention is posted before the wait, so a command of another session that starts after the
      * wait began (sent meanwhile, or a write whose last Data-Out was being read as the abort came)
      * hears of the reset rather than running as if none had happened.

@@ -246,7 +246,9 @@ class QueuedTaskAbortTest {
     /**
      * The asker's own commands sent behind its reset are not the reset's to abort (RFC 7143 §11.5: lower
      * CmdSN only), though another session's reset would take them: node1's write queued after its own
-     * LOGICAL UNIT RESET is not aborted: it answers, after the reset's answer.
+     * LOGICAL UNIT RESET is not aborted: it answers, after the reset's answer. Its write queued ahead of
+     * the reset is aborted, silently (the asker's own task management: TAS does not apply), and node2
+     * hears of the reset by a unit attention.
      */
     @Test
     void logicalUnitResetKeepsTheAskersCommandsSentBehindIt() throws Exception {
@@ -254,19 +256,30 @@ class QueuedTaskAbortTest {
         try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
              RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
             hold();
+            int ahead = a.sendWrite(8, SharedVolumeTest.block(0x44), true); // FUA: to the command thread
             int reset = a.sendTaskManagement(5, -1);
             int write = a.sendWrite(9, SharedVolumeTest.block(0x55), true);
-            gate.awaitHeld(2);
+            gate.awaitHeld(3);
             gate.release();
 
             Reply answer = a.next();
-            assertEquals(reset, answer.itt(), answer.toString());
+            assertEquals(reset, answer.itt(), "the write ahead of the reset (" + ahead + ") gets no response: " + answer);
             assertEquals(TASK_MANAGEMENT_RESPONSE, answer.opcode());
             assertEquals(0, answer.response());
             Reply written = a.next();
             assertEquals(write, written.itt(), "the write behind the reset answers: " + written);
+            assertEquals(answer.statSN() + 1, written.statSN());
             assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(written.data(), 2, written.data().length)),
                     "with the reset's unit attention, as every command after it");
+            assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 8), "the write ahead of the reset never lands");
+
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply r = b.next();
+            assertEquals(tur, r.itt(), r.toString());
+            assertEquals(ScsiResult.CHECK_CONDITION, r.status());
+            byte[] sense = Arrays.copyOfRange(r.data(), 2, r.data().length);
+            assertEquals(Sense.RESET_OCCURRED, Sense.parse(sense), "the other session hears of the reset");
+            assertEquals(0x29, sense[12] & 0xff, "ASC 29h: power on, reset or bus device reset occurred");
         }
     }
 
