@@ -519,13 +519,16 @@ public final class IscsiConnection implements OpenVolumes.User {
      * with no command threads at all (-Dnetroot.iscsi.commandThreads=0, where flushes and
      * PREEMPT AND ABORT wait on the network thread too) does the reset wait there. TARGET
      * COLD RESET does all that and closes this connection after the answer (§11.5.1: the initiator
-     * logs in again).
+     * logs in again). ABORT TASK SET, CLEAR TASK SET and LOGICAL UNIT RESET addressed to a LUN other
+     * than 0 answer "LUN does not exist" (§11.6.1) and abort nothing.
      */
     private void taskManagement(Bhs h) {
         int function = h.flags() & 0x7f;
         int response = 0;
         boolean close = false;
+        if (QueuedCommands.toMissingLun(h)) function = -1; // answers 2 "LUN does not exist", aborts nothing
         switch (function) {
+            case -1 -> response = 2;
             case 1 -> {
                 PendingWrite w = writes.get(h.int32(20));
                 if (w != null) {

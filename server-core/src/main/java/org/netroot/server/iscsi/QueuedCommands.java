@@ -91,10 +91,12 @@ final class QueuedCommands {
      * covers. ABORT TASK the one with its Referenced Task Tag; ABORT TASK SET, CLEAR TASK SET, LOGICAL
      * UNIT RESET and the target resets this session's every queued command (the target has one logical
      * unit); a reset takes the other sessions' too, in its turn (LogicalUnit.reset). Other functions
-     * abort nothing here. Returns how many were aborted.
+     * abort nothing here, nor do those addressed to a LUN we do not have ({@link #toMissingLun}).
+     * Returns how many were aborted.
      */
     synchronized int taskManagement(Bhs request) {
         int function = request.flags() & 0x7f;
+        if (toMissingLun(request)) return 0;
         return switch (function) {
             case 1 -> {
                 Entry e = byTag.get(request.int32(20));
@@ -103,6 +105,16 @@ final class QueuedCommands {
             case 2, 3, 5, 6, 7 -> abortAll(true);
             default -> 0;
         };
+    }
+
+    /**
+     * True for a request whose function acts on the logical unit its LUN field names (ABORT TASK SET,
+     * CLEAR TASK SET, LOGICAL UNIT RESET) when that is not LUN 0, our only one (REPORT LUNS lists LUN 0
+     * alone): it answers "LUN does not exist" (RFC 7143 §11.6.1) and aborts nothing.
+     */
+    static boolean toMissingLun(Bhs request) {
+        int function = request.flags() & 0x7f;
+        return (function == 2 || function == 3 || function == 5) && request.lun() != 0;
     }
 
     /**

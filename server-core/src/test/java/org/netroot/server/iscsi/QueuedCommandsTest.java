@@ -51,6 +51,19 @@ class QueuedCommandsTest {
     }
 
     @Test
+    void taskSetFunctionsAddressedToAnotherLunTakeBackNothing() {
+        QueuedCommands.Entry e = queue.add(1, true);
+        for (int function : new int[] {2, 3, 5}) { // ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET
+            Bhs toLun1 = request(function, Bhs.NO_TAG).lunField(0x0001_0000_0000_0000L);
+            assertTrue(QueuedCommands.toMissingLun(toLun1), "function " + function);
+            assertEquals(0, queue.taskManagement(toLun1), "function " + function + " to LUN 1");
+        }
+        assertTrue(e.start(), "LUN 0's command was not the request's to abort");
+        assertFalse(QueuedCommands.toMissingLun(request(5, Bhs.NO_TAG).lunField(0x4000_0000_0000_0000L)),
+                "LUN 0 in flat addressing is LUN 0");
+    }
+
+    @Test
     void aPreemptedTaskSetTellsTheConnectionOnceToDropItsWritesWaitingForData() {
         QueuedCommands.Entry e = queue.add(1, true);
         assertFalse(queue.takeWritesAborted());

@@ -283,6 +283,44 @@ class QueuedTaskAbortTest {
         }
     }
 
+    /**
+     * ABORT TASK SET, CLEAR TASK SET and LOGICAL UNIT RESET act on the logical unit their LUN field names:
+     * addressed to LUN 1, which REPORT LUNS does not list, they answer "LUN does not exist" (RFC 7143
+     * §11.6.1) and abort nothing: the asker's write queued ahead and the other session's both land, and
+     * no one gets a reset unit attention.
+     */
+    @ParameterizedTest(name = "function {0}")
+    @ValueSource(ints = {2, 3, 5}) // ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET
+    void taskSetFunctionsAddressedToAMissingLunAnswerLunDoesNotExistAndAbortNothing(int function) throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            hold();
+            int other = b.sendWrite(8, SharedVolumeTest.block(0x88), true); // FUA: to the command thread
+            gate.awaitHeld(1);
+            int ahead = a.sendWrite(9, SharedVolumeTest.block(0x99), true);
+            gate.awaitHeld(2);
+            int request = a.sendTaskManagement(function, -1, 0x0001_0000_0000_0000L); // LUN 1, peripheral addressing
+            gate.awaitHeld(3);
+            gate.release();
+
+            Reply written = a.next();
+            assertEquals(ahead, written.itt(), "the write ahead of the request still answers: " + written);
+            assertEquals(ScsiResult.GOOD, written.status());
+            Reply answer = a.next();
+            assertEquals(TASK_MANAGEMENT_RESPONSE, answer.opcode(), answer.toString());
+            assertEquals(request, answer.itt());
+            assertEquals(2, answer.response(), "LUN does not exist");
+            Reply others = b.next();
+            assertEquals(other, others.itt(), others.toString());
+            assertEquals(ScsiResult.GOOD, others.status());
+            assertArrayEquals(SharedVolumeTest.block(0x88), block(lab.volumeFile(pc), 8));
+            assertArrayEquals(SharedVolumeTest.block(0x99), block(lab.volumeFile(pc), 9));
+            assertGood(command(a, new byte[6], null));
+            assertGood(command(b, new byte[6], null));
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /** Holds the commands handed to command threads from now on, until released. */
@@ -305,6 +343,14 @@ class QueuedTaskAbortTest {
     static Reply command(RawInitiator i, byte[] proutCdb, long key, long serviceActionKey) throws IOException {
         ByteBuffer params = ByteBuffer.allocate(24).putLong(0, key).putLong(8, serviceActionKey);
         int tag = i.sendCommand(proutCdb, params.array(), 0);
+        Reply r = i.next();
+        assertEquals(tag, r.itt(), r.toString());
+        return r;
+    }
+
+    /** Sends {@code cdb} with {@code dataOut} (null: none) and returns its answer. */
+    static Reply command(RawInitiator i, byte[] cdb, byte[] dataOut) throws IOException {
+        int tag = i.sendCommand(cdb, dataOut, 0);
         Reply r = i.next();
         assertEquals(tag, r.itt(), r.toString());
         return r;
