@@ -20,8 +20,13 @@ final class QueuedCommands {
         private static final int STARTED = 1;
         /** By an ABORT TASK naming it: that request answers "function complete" once the command is skipped. */
         private static final int ABORTED_ALONE = 2;
-        /** With its task set (ABORT TASK SET, a reset, PREEMPT AND ABORT). */
+        /** With its task set by its own session's task management (ABORT TASK SET, its reset): silently. */
         private static final int ABORTED = 3;
+        /**
+         * With its task set by another I_T nexus's action (PREEMPT AND ABORT of this nexus, another session's
+         * reset): TAS=1 (SAM-5 §5.6), so it ends with status TASK ABORTED, sent in its turn.
+         */
+        private static final int ABORTED_BY_ANOTHER_NEXUS = 4;
         final int itt;
         private final AtomicInteger state = new AtomicInteger(QUEUED);
         /** The task tag of the ABORT TASK that took this command back (set before the state says so). */
@@ -52,16 +57,21 @@ final class QueuedCommands {
             return state.get() == ABORTED_ALONE;
         }
 
+        /** True when another I_T nexus's action took this command back: it answers TASK ABORTED (see {@link #start}). */
+        boolean abortedByAnotherNexus() {
+            return state.get() == ABORTED_BY_ANOTHER_NEXUS;
+        }
+
         /** The task tag of the ABORT TASK that took this command back; meaningful when {@link #abortedAlone}. */
         int abortedBy() {
             return abortedBy;
         }
 
-        private boolean abort(boolean alone, int abortTaskTag) {
+        private boolean abort(int how, int abortTaskTag) {
             if (state.get() != QUEUED) return false;
             // aborts come one at a time (QueuedCommands' monitor); only start() races them, and it reads no tag
             abortedBy = abortTaskTag;
-            return state.compareAndSet(QUEUED, alone ? ABORTED_ALONE : ABORTED);
+            return state.compareAndSet(QUEUED, how);
         }
     }
 
@@ -100,9 +110,9 @@ final class QueuedCommands {
         return switch (function) {
             case 1 -> {
                 Entry e = byTag.get(request.int32(20));
-                yield e != null && e.handled && abort(e, true, request.itt()) ? 1 : 0;
+                yield e != null && e.handled && abort(e, Entry.ABORTED_ALONE, request.itt()) ? 1 : 0;
             }
-            case 2, 3, 5, 6, 7 -> abortAll(true);
+            case 2, 3, 5, 6, 7 -> abortAll(true, Entry.ABORTED);
             default -> 0;
         };
     }
@@ -120,16 +130,17 @@ final class QueuedCommands {
     /**
      * Aborts every queued command, those still unread too: this session's nexus was preempted with abort,
      * or another session reset the unit. The §11.5 rule that spares commands behind the request binds only
-     * the session that sent it: for the others, every task that exists when the abort comes goes.
+     * the session that sent it: for the others, every task that exists when the abort comes goes. Another
+     * nexus's action: each answers TASK ABORTED in its turn ({@link Entry#abortedByAnotherNexus}).
      */
     synchronized int abortAll() {
-        return abortAll(false);
+        return abortAll(false, Entry.ABORTED_BY_ANOTHER_NEXUS);
     }
 
-    private int abortAll(boolean handledOnly) {
+    private int abortAll(boolean handledOnly, int how) {
         int n = 0;
         for (Entry e : byTag.values().toArray(Entry[]::new)) {
-            if ((!handledOnly || e.handled) && abort(e, false, 0)) n++;
+            if ((!handledOnly || e.handled) && abort(e, how, 0)) n++;
         }
         return n;
     }
@@ -144,13 +155,16 @@ final class QueuedCommands {
         writesAborted.set(true);
     }
 
-    /** True once after {@link #abortTaskSet}: the connection then drops its writes waiting for Data-Out. */
+    /**
+     * True once after {@link #abortTaskSet}: the connection then answers its writes waiting for Data-Out with
+     * TASK ABORTED (another nexus aborted them) and drops them.
+     */
     boolean takeWritesAborted() {
         return writesAborted.get() && writesAborted.getAndSet(false);
     }
 
-    private boolean abort(Entry e, boolean alone, int abortTaskTag) {
-        if (!e.abort(alone, abortTaskTag)) return false;
+    private boolean abort(Entry e, int how, int abortTaskTag) {
+        if (!e.abort(how, abortTaskTag)) return false;
         byTag.remove(e.itt, e);
         return true;
     }

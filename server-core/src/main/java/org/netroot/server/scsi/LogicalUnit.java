@@ -124,7 +124,7 @@ public final class LogicalUnit implements CapacityListener {
      * only when no task of before the reset can still write. We do not also wait, as RFC 7143
      * §4.2.3.3 asks, for each affected session to acknowledge (ExpStatSN) the StatSN of its last
      * response: the answer goes once the tasks are gone, not once their initiators know it. With
-     * TAS=0 (our Control mode page) the aborted tasks of other initiators end without status.
+     * TAS=1 (our Control mode page) the aborted tasks of other initiators end with TASK ABORTED.
      * May wait as long as the volume's longest running command (a SYNCHRONIZE CACHE of a large
      * qcow2). It does not run on the network (event loop) thread, but on the asker's command
      * thread; those threads are shared round-robin by many connections (Netty's
@@ -873,6 +873,10 @@ public final class LogicalUnit implements CapacityListener {
         p[1] = 0x0a;
         if (!changeable) {
             p[3] = 0x10;                // queue algorithm modifier 1: unrestricted reordering
+            // TAS: a task aborted by another I_T nexus's reset or PREEMPT AND ABORT ends with TASK ABORTED
+            // (SAM-5 §5.6), as LIO's default emulate_tas=1; without it the initiator only finds out at its
+            // timeout, its ABORT TASK finds no task, and Linux escalates to a reset of its own
+            p[5] = 0x40;
             put16(p, 8, 0xffff);        // busy timeout: unlimited
         }
         return p;

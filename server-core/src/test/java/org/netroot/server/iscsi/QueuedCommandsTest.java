@@ -46,6 +46,7 @@ class QueuedCommandsTest {
             assertFalse(a.start());
             assertFalse(b.start());
             assertFalse(a.abortedAlone(), "aborted with the task set, not by an ABORT TASK");
+            assertFalse(a.abortedByAnotherNexus(), "by its own session's request: it answers nothing");
             queue.done(started);
         }
     }
@@ -69,6 +70,7 @@ class QueuedCommandsTest {
         assertFalse(queue.takeWritesAborted());
         queue.abortTaskSet();
         assertFalse(e.start());
+        assertTrue(e.abortedByAnotherNexus(), "another nexus's action: it answers TASK ABORTED");
         assertTrue(queue.takeWritesAborted());
         assertFalse(queue.takeWritesAborted(), "once");
         assertEquals(0, queue.taskManagement(request(2, Bhs.NO_TAG)));
