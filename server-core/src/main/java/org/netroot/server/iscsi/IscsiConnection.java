@@ -552,7 +552,7 @@ public final class IscsiConnection implements OpenVolumes.User {
                     response = 1;
                 }
             }
-            case 2, 3, 4 -> {
+            case 2, 3, 4 -> { // CLEAR TASK SET too only this session's: TST 001b, a task set per I_T nexus
                 dropPendingWrites();
                 abortedBeforeStart.clear();
             }

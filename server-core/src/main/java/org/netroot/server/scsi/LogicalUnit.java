@@ -872,6 +872,9 @@ public final class LogicalUnit implements CapacityListener {
         p[0] = 0x0a;
         p[1] = 0x0a;
         if (!changeable) {
+            // TST 001b: one task set per I_T nexus, as the transport keeps them (a queue per session); under
+            // 000b, one task set shared by all, CLEAR TASK SET would have to abort every nexus's tasks
+            p[2] = 0x20;
             p[3] = 0x10;                // queue algorithm modifier 1: unrestricted reordering
             // TAS: a task aborted by another I_T nexus's reset or PREEMPT AND ABORT ends with TASK ABORTED
             // (SAM-5 §5.6), as LIO's default emulate_tas=1; without it the initiator only finds out at its
