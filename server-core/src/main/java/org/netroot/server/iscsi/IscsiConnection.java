@@ -353,6 +353,7 @@ public final class IscsiConnection implements OpenVolumes.User {
         w.received = n;
         w.awaitingUnsolicited = (h.flags() & 0x80) == 0; // F=0: unsolicited Data-Out follows (§11.3.1)
         writes.put(h.itt(), w);
+        queued.writesWaiting(writes.size());
         advance(w);
     }
 
@@ -559,7 +560,14 @@ public final class IscsiConnection implements OpenVolumes.User {
             case 5, 6, 7 -> {
                 dropPendingWrites();
                 abortedBeforeStart.clear();
-                if (unit != null) unit.reset(); // the other sessions' task sets too; waits for their running commands
+                // the other sessions' task sets too; waits for their running commands
+                int othersAborted = unit == null ? 0 : unit.reset();
+                if (othersAborted > 0) {
+                    event(BootEventType.ISCSI_RESET, initiatorName + " reset " + target.iqn() + " ("
+                            + (function == 5 ? "LOGICAL UNIT RESET" : function == 6 ? "TARGET WARM RESET" : "TARGET COLD RESET")
+                            + "): " + othersAborted + (othersAborted == 1 ? " task" : " tasks")
+                            + " of other sessions of volume " + target.volumeName() + " aborted");
+                }
                 close = function == 7;
             }
             case 8 -> response = 4; // task reassign: ErrorRecoveryLevel 0
@@ -606,12 +614,14 @@ public final class IscsiConnection implements OpenVolumes.User {
         }
         writes.clear();
         pendingWriteBytes = 0;
+        queued.writesWaiting(0);
     }
 
     private void dropPendingWrites() {
         for (PendingWrite w : writes.values()) w.buffer.release();
         writes.clear();
         pendingWriteBytes = 0;
+        queued.writesWaiting(0);
     }
 
     private void text(Pdu pdu) throws MalformedPduException {
@@ -689,6 +699,7 @@ public final class IscsiConnection implements OpenVolumes.User {
     private void forget(PendingWrite w) {
         writes.remove(w.command.itt());
         pendingWriteBytes -= w.expected;
+        queued.writesWaiting(writes.size());
     }
 
     private void closeAfterFlush() {

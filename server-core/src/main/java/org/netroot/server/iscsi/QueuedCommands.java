@@ -79,6 +79,8 @@ final class QueuedCommands {
     private final Map<Integer, Entry> byTag = new HashMap<>();
     /** Set by {@link #abortTaskSet} from any thread; the connection's thread takes it at its next PDU. */
     private final AtomicBoolean writesAborted = new AtomicBoolean();
+    /** How many writes the connection holds waiting for their Data-Out: set on its thread, read by an abort (a count for events). */
+    private volatile int writesWaiting;
 
     /**
      * A SCSI command with task tag {@code itt} goes to the command thread ({@code handled}), or waits unread
@@ -148,11 +150,16 @@ final class QueuedCommands {
     /**
      * This session's nexus was preempted with abort, or another session reset the unit: every queued command
      * goes, and so do the writes the connection holds waiting for their Data-Out, which only its own thread
-     * may touch: see {@link #takeWritesAborted}.
+     * may touch: see {@link #takeWritesAborted}. Returns how many tasks that aborted (those writes counted as
+     * last told by {@link #writesWaiting(int)}).
      */
-    void abortTaskSet() {
-        abortAll();
-        writesAborted.set(true);
+    int abortTaskSet() {
+        return abortAll() + (writesAborted.getAndSet(true) ? 0 : writesWaiting); // writes already told of: once
+    }
+
+    /** The connection now holds {@code n} writes waiting for their Data-Out (its own thread). */
+    void writesWaiting(int n) {
+        writesWaiting = n;
     }
 
     /**

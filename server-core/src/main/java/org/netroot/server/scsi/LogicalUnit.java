@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.function.IntSupplier;
 import org.netroot.server.storage.BlockDevice;
 import org.netroot.server.storage.CapacityListener;
 import org.netroot.server.storage.DiskFullException;
@@ -55,7 +56,7 @@ public final class LogicalUnit implements CapacityListener {
     private final AtomicBoolean capacityChanged = new AtomicBoolean();
     private volatile DiskFullListener diskFullListener = e -> { };
     /** Aborts this session's tasks that have not started (another initiator's PREEMPT AND ABORT or reset). */
-    private volatile Runnable taskSetAbort = () -> { };
+    private volatile IntSupplier taskSetAbort = () -> 0;
 
     /** Told when a write fails because the host's disk is full (the transport turns it into an event). */
     @FunctionalInterface
@@ -89,9 +90,9 @@ public final class LogicalUnit implements CapacityListener {
      * How to abort this session's task set: the transport's commands queued and not started. Called
      * when PERSISTENT RESERVE OUT PREEMPT AND ABORT preempts this nexus (SPC-4 §5.13.11.2.4) or another
      * session resets the unit (SAM-5 §7.7), on that session's thread and before its status or answer
-     * is returned: {@code abort} must be thread-safe.
+     * is returned: {@code abort} must be thread-safe, and returns how many tasks it aborted.
      */
-    public void onTaskSetAborted(Runnable abort) {
+    public void onTaskSetAborted(IntSupplier abort) {
         this.taskSetAbort = abort;
     }
 
@@ -99,8 +100,8 @@ public final class LogicalUnit implements CapacityListener {
         return port;
     }
 
-    void abortTaskSet() {
-        taskSetAbort.run();
+    int abortTaskSet() {
+        return taskSetAbort.getAsInt();
     }
 
     /**
@@ -133,13 +134,15 @@ public final class LogicalUnit implements CapacityListener {
      * -Dnetroot.iscsi.commandThreads=0 the wait is on the network thread itself).
      * The attention is posted before the wait, so a command of another session that starts after the
      * wait began (sent meanwhile, or a write whose last Data-Out was being read as the abort came)
-     * hears of the reset rather than running as if none had happened.
+     * hears of the reset rather than running as if none had happened. Returns how many tasks of other
+     * sessions it aborted (a transport event: a cluster's nodes resetting each other show there).
      */
-    public void reset() {
-        shared.abortTaskSetsOtherThan(this);
+    public int reset() {
+        int othersAborted = shared.abortTaskSetsOtherThan(this);
         shared.reservations().reset();
         shared.attentions().postToAttached(Sense.RESET_OCCURRED);
         shared.running().awaitRunning();
+        return othersAborted;
     }
 
     /** The session ended (the I_T nexus is gone): its SPC-2 reservation ends; its registrations stay (SPC-4 §5.13.1). */

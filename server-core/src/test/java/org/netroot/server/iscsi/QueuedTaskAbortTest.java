@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
 import org.netroot.server.scsi.ScsiResult;
 import org.netroot.server.scsi.Sense;
@@ -234,6 +235,8 @@ class QueuedTaskAbortTest {
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the aborted write never lands");
             assertEquals(512, b.read(0, 1).length, "node2's session goes on");
         }
+        assertTrue(lab.awaitEvent(BootEventType.ISCSI_RESET, NODE1 + " reset " + pc.targetIqn() + " ("
+                + (function == 5 ? "LOGICAL UNIT RESET" : "TARGET WARM RESET") + "): 1 task of other sessions of volume "));
     }
 
     /** node2's write still waiting for its Data-Out when node1 resets the unit is aborted too (TASK ABORTED): its data never lands. */
@@ -256,6 +259,8 @@ class QueuedTaskAbortTest {
             assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
             assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
         }
+        assertTrue(lab.awaitEvent(BootEventType.ISCSI_RESET, "LOGICAL UNIT RESET): 1 task of other sessions"),
+                "the write waiting for its Data-Out counts");
     }
 
     /**

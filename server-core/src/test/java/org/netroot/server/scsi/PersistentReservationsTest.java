@@ -424,9 +424,18 @@ class PersistentReservationsTest {
     @Test
     void resetAbortsTheOtherSessionsTaskSetsAndReturnsOnceTheirRunningCommandsEnded() throws Exception {
         java.util.List<String> aborted = new java.util.concurrent.CopyOnWriteArrayList<>();
-        a.onTaskSetAborted(() -> aborted.add("node1"));
-        b.onTaskSetAborted(() -> aborted.add("node2"));
-        c.onTaskSetAborted(() -> aborted.add("node1's second session"));
+        a.onTaskSetAborted(() -> {
+            aborted.add("node1");
+            return 1;
+        });
+        b.onTaskSetAborted(() -> {
+            aborted.add("node2");
+            return 1;
+        });
+        c.onTaskSetAborted(() -> {
+            aborted.add("node1's second session");
+            return 1;
+        });
         java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
         byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
@@ -443,7 +452,7 @@ class PersistentReservationsTest {
         try {
             assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
             // its own platform thread: the common pool may have one thread (2 CPUs), and the reset blocks
-            java.util.concurrent.FutureTask<Void> reset = new java.util.concurrent.FutureTask<>(a::reset, null);
+            java.util.concurrent.FutureTask<Integer> reset = new java.util.concurrent.FutureTask<>(a::reset);
             resetting = Thread.ofPlatform().start(reset);
             RunningCommands commands = shared.running();
             for (int i = 0; i < 400 && !commands.barrierWaiting() && !reset.isDone(); i++) Thread.sleep(25);
@@ -453,7 +462,7 @@ class PersistentReservationsTest {
             assertSense(Sense.RESET_OCCURRED, read(c));
             assertTrue(read(c).isGood(), "while it waits, other commands run (having heard of the reset): none waits behind it");
             finish.countDown();
-            reset.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(2, reset.get(10, java.util.concurrent.TimeUnit.SECONDS), "the tasks the others' transports said they aborted");
         } finally {
             finish.countDown();
             running.join(10_000);
