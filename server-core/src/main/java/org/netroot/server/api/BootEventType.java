@@ -31,5 +31,11 @@ public enum BootEventType {
      * more of that boot (the detail says which).
      */
     HANDED_OVER,
+    /**
+     * An iSCSI initiator reset a shared volume (LOGICAL UNIT RESET or a target reset) and so aborted tasks
+     * of the volume's other sessions (they end with TASK ABORTED): on a cluster disk, nodes resetting each
+     * other in turn show up here. No step of a boot.
+     */
+    ISCSI_RESET,
     ERROR
 }

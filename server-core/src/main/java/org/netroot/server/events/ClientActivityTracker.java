@@ -136,7 +136,7 @@ public final class ClientActivityTracker implements Consumer<BootEvent>, Firmwar
                 t.state = State.BOOTED;
                 if (t.bootFinished == null) t.bootFinished = at;
             }
-            case IGNORED, BOOT_MODE_CHANGED -> { } // no step of a boot: the machine's state stays what it was
+            case IGNORED, BOOT_MODE_CHANGED, ISCSI_RESET -> { } // no step of a boot: the machine's state stays what it was
             case ERROR, NBD_REFUSED -> {
                 t.state = State.FAILED;
                 t.lastError = e.detail();

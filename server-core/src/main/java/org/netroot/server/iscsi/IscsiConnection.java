@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.netroot.server.api.BootEvent;
@@ -70,7 +71,8 @@ public final class IscsiConnection implements OpenVolumes.User {
     private volatile String coldResetBy;
     private boolean holdsTarget;
     private int tsih;
-    private final Map<Integer, PendingWrite> writes = new HashMap<>();
+    /** In the order the commands came: writes aborted by another nexus answer TASK ABORTED in that order. */
+    private final Map<Integer, PendingWrite> writes = new LinkedHashMap<>();
     /** Commands waiting for the command thread: task management and PREEMPT AND ABORT take them back from any thread. */
     private final QueuedCommands queued = new QueuedCommands();
     /**
@@ -114,7 +116,8 @@ public final class IscsiConnection implements OpenVolumes.User {
             }
             return;
         }
-        if (queued.takeWritesAborted()) dropPendingWrites(); // another session's PREEMPT AND ABORT (see admit)
+        // another session's PREEMPT AND ABORT of this nexus, or its LOGICAL UNIT RESET or target reset (see admit)
+        if (queued.takeWritesAborted()) abortPendingWritesForAnotherNexus();
         Bhs h = pdu.bhs();
         switch (h.opcode()) {
             case Bhs.SCSI_COMMAND -> {
@@ -146,13 +149,25 @@ public final class IscsiConnection implements OpenVolumes.User {
 
     /**
      * A SCSI command aborted while it waited for the command thread, skipped in its place in the order: it
-     * neither runs nor answers and takes no StatSN, but its CmdSN counts as received (RFC 7143 §4.2.2.1: the
-     * window moves past it). {@code abortTask}: the tag of the ABORT TASK that named it, which then answers
-     * "function complete"; null when its task set was aborted.
+     * does not run, but its CmdSN counts as received (RFC 7143 §4.2.2.1: the window moves past it).
+     * {@code abortTask}: the tag of the ABORT TASK that named it, which then answers "function complete";
+     * null when its task set was aborted. Aborted by this session's own task management, it answers nothing
+     * and takes no StatSN; {@code byAnotherNexus} (PREEMPT AND ABORT of this nexus, another session's
+     * reset), it answers TASK ABORTED here, in its turn (TAS=1, SAM-5 §5.6), so the initiator hears now
+     * rather than at its timeout.
      */
-    void abortedBeforeStart(Pdu pdu, Integer abortTask) {
+    void abortedBeforeStart(Pdu pdu, Integer abortTask, boolean byAnotherNexus) {
         if (closing || evicted || login != null) return;
-        if (acceptCmdSN(pdu.bhs()) && abortTask != null) abortedBeforeStart.put(abortTask, pdu.bhs().itt());
+        if (queued.takeWritesAborted()) abortPendingWritesForAnotherNexus(); // they came before this one
+        if (!acceptCmdSN(pdu.bhs())) return;
+        if (abortTask != null) abortedBeforeStart.put(abortTask, pdu.bhs().itt());
+        if (byAnotherNexus) taskAborted(pdu.bhs());
+    }
+
+    /** Status TASK ABORTED for the command of {@code h}, which did not run: no data, no sense. */
+    private void taskAborted(Bhs h) {
+        boolean read = (h.flags() & 0x40) != 0;
+        sendStatus(h, new ScsiResult(ScsiResult.TASK_ABORTED, null, 0), read ? h.int32(20) : 0, 0);
     }
 
     /** The connection is gone (closed by either side): give back the volume and the target. */
@@ -338,6 +353,7 @@ public final class IscsiConnection implements OpenVolumes.User {
         w.received = n;
         w.awaitingUnsolicited = (h.flags() & 0x80) == 0; // F=0: unsolicited Data-Out follows (§11.3.1)
         writes.put(h.itt(), w);
+        queued.writesWaiting(writes.size());
         advance(w);
     }
 
@@ -509,8 +525,8 @@ public final class IscsiConnection implements OpenVolumes.User {
      * and suppressing it could not take back Data-In already on the wire.
      * LOGICAL UNIT RESET and TARGET WARM RESET (the target has one unit) reset the unit:
      * every other session of the volume loses its task set as by PREEMPT AND ABORT (SAM-5 §7.7: the
-     * tasks of every I_T nexus; TAS=0, so theirs end without status: queued commands are skipped,
-     * writes waiting for Data-Out dropped), its SPC-2 reservation ends and every session gets a unit
+     * tasks of every I_T nexus; TAS=1, so each of theirs ends with TASK ABORTED: queued commands in
+     * their turn, writes waiting for Data-Out at that session's next PDU), its SPC-2 reservation ends and every session gets a unit
      * attention; the answer waits until the commands running on the volume have ended (§11.5.1:
      * the response comes once the affected tasks, third-party ones included, are gone). That wait
      * is why task management never runs on the network thread ({@link PduPlacement}): it is this
@@ -518,13 +534,16 @@ public final class IscsiConnection implements OpenVolumes.User {
      * with no command threads at all (-Dnetroot.iscsi.commandThreads=0, where flushes and
      * PREEMPT AND ABORT wait on the network thread too) does the reset wait there. TARGET
      * COLD RESET does all that and closes this connection after the answer (§11.5.1: the initiator
-     * logs in again).
+     * logs in again). ABORT TASK SET, CLEAR TASK SET and LOGICAL UNIT RESET addressed to a LUN other
+     * than 0 answer "LUN does not exist" (§11.6.1) and abort nothing.
      */
     private void taskManagement(Bhs h) {
         int function = h.flags() & 0x7f;
         int response = 0;
         boolean close = false;
+        if (QueuedCommands.toMissingLun(h)) function = -1; // answers 2 "LUN does not exist", aborts nothing
         switch (function) {
+            case -1 -> response = 2;
             case 1 -> {
                 PendingWrite w = writes.get(h.int32(20));
                 if (w != null) {
@@ -534,14 +553,21 @@ public final class IscsiConnection implements OpenVolumes.User {
                     response = 1;
                 }
             }
-            case 2, 3, 4 -> {
+            case 2, 3, 4 -> { // CLEAR TASK SET too only this session's: TST 001b, a task set per I_T nexus
                 dropPendingWrites();
                 abortedBeforeStart.clear();
             }
             case 5, 6, 7 -> {
                 dropPendingWrites();
                 abortedBeforeStart.clear();
-                if (unit != null) unit.reset(); // the other sessions' task sets too; waits for their running commands
+                // the other sessions' task sets too; waits for their running commands
+                int othersAborted = unit == null ? 0 : unit.reset();
+                if (othersAborted > 0) {
+                    event(BootEventType.ISCSI_RESET, initiatorName + " reset " + target.iqn() + " ("
+                            + (function == 5 ? "LOGICAL UNIT RESET" : function == 6 ? "TARGET WARM RESET" : "TARGET COLD RESET")
+                            + "): " + othersAborted + (othersAborted == 1 ? " task" : " tasks")
+                            + " of other sessions of volume " + target.volumeName() + " aborted");
+                }
                 close = function == 7;
             }
             case 8 -> response = 4; // task reassign: ErrorRecoveryLevel 0
@@ -577,10 +603,25 @@ public final class IscsiConnection implements OpenVolumes.User {
         out.close();
     }
 
+    /**
+     * Another nexus aborted this one's task set (see admit): each write still waiting for its Data-Out
+     * answers TASK ABORTED (TAS=1) and is dropped; Data-Out that comes later for it goes nowhere ({@link #dataOut}).
+     */
+    private void abortPendingWritesForAnotherNexus() {
+        for (PendingWrite w : writes.values()) {
+            w.buffer.release();
+            taskAborted(w.command);
+        }
+        writes.clear();
+        pendingWriteBytes = 0;
+        queued.writesWaiting(0);
+    }
+
     private void dropPendingWrites() {
         for (PendingWrite w : writes.values()) w.buffer.release();
         writes.clear();
         pendingWriteBytes = 0;
+        queued.writesWaiting(0);
     }
 
     private void text(Pdu pdu) throws MalformedPduException {
@@ -658,6 +699,7 @@ public final class IscsiConnection implements OpenVolumes.User {
     private void forget(PendingWrite w) {
         writes.remove(w.command.itt());
         pendingWriteBytes -= w.expected;
+        queued.writesWaiting(writes.size());
     }
 
     private void closeAfterFlush() {

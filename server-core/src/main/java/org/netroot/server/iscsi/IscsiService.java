@@ -416,7 +416,8 @@ public final class IscsiService implements ManagedService {
 
         /**
          * Runs the PDU, unless it is a command that {@code entry} says was aborted before it started: that one
-         * takes its place in the order, runs and answers nothing (the abort already took its entry back).
+         * takes its place in the order and does not run (the abort already took its entry back); it answers
+         * TASK ABORTED if another nexus aborted it, else nothing.
          */
         private void runOrSkip(ChannelHandlerContext ctx, Pdu pdu, ByteBuf frame, QueuedCommands.Entry entry) {
             if (entry == null) {
@@ -429,7 +430,8 @@ public final class IscsiService implements ManagedService {
                 }
             } else {
                 try {
-                    connection.abortedBeforeStart(pdu, entry.abortedAlone() ? entry.abortedBy() : null);
+                    connection.abortedBeforeStart(pdu, entry.abortedAlone() ? entry.abortedBy() : null,
+                            entry.abortedByAnotherNexus());
                 } finally {
                     frame.release();
                 }

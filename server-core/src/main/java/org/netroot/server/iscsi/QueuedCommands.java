@@ -20,8 +20,13 @@ final class QueuedCommands {
         private static final int STARTED = 1;
         /** By an ABORT TASK naming it: that request answers "function complete" once the command is skipped. */
         private static final int ABORTED_ALONE = 2;
-        /** With its task set (ABORT TASK SET, a reset, PREEMPT AND ABORT). */
+        /** With its task set by its own session's task management (ABORT TASK SET, its reset): silently. */
         private static final int ABORTED = 3;
+        /**
+         * With its task set by another I_T nexus's action (PREEMPT AND ABORT of this nexus, another session's
+         * reset): TAS=1 (SAM-5 §5.6), so it ends with status TASK ABORTED, sent in its turn.
+         */
+        private static final int ABORTED_BY_ANOTHER_NEXUS = 4;
         final int itt;
         private final AtomicInteger state = new AtomicInteger(QUEUED);
         /** The task tag of the ABORT TASK that took this command back (set before the state says so). */
@@ -52,16 +57,21 @@ final class QueuedCommands {
             return state.get() == ABORTED_ALONE;
         }
 
+        /** True when another I_T nexus's action took this command back: it answers TASK ABORTED (see {@link #start}). */
+        boolean abortedByAnotherNexus() {
+            return state.get() == ABORTED_BY_ANOTHER_NEXUS;
+        }
+
         /** The task tag of the ABORT TASK that took this command back; meaningful when {@link #abortedAlone}. */
         int abortedBy() {
             return abortedBy;
         }
 
-        private boolean abort(boolean alone, int abortTaskTag) {
+        private boolean abort(int how, int abortTaskTag) {
             if (state.get() != QUEUED) return false;
             // aborts come one at a time (QueuedCommands' monitor); only start() races them, and it reads no tag
             abortedBy = abortTaskTag;
-            return state.compareAndSet(QUEUED, alone ? ABORTED_ALONE : ABORTED);
+            return state.compareAndSet(QUEUED, how);
         }
     }
 
@@ -69,6 +79,8 @@ final class QueuedCommands {
     private final Map<Integer, Entry> byTag = new HashMap<>();
     /** Set by {@link #abortTaskSet} from any thread; the connection's thread takes it at its next PDU. */
     private final AtomicBoolean writesAborted = new AtomicBoolean();
+    /** How many writes the connection holds waiting for their Data-Out: set on its thread, read by an abort (a count for events). */
+    private volatile int writesWaiting;
 
     /**
      * A SCSI command with task tag {@code itt} goes to the command thread ({@code handled}), or waits unread
@@ -91,33 +103,46 @@ final class QueuedCommands {
      * covers. ABORT TASK the one with its Referenced Task Tag; ABORT TASK SET, CLEAR TASK SET, LOGICAL
      * UNIT RESET and the target resets this session's every queued command (the target has one logical
      * unit); a reset takes the other sessions' too, in its turn (LogicalUnit.reset). Other functions
-     * abort nothing here. Returns how many were aborted.
+     * abort nothing here, nor do those addressed to a LUN we do not have ({@link #toMissingLun}).
+     * Returns how many were aborted.
      */
     synchronized int taskManagement(Bhs request) {
         int function = request.flags() & 0x7f;
+        if (toMissingLun(request)) return 0;
         return switch (function) {
             case 1 -> {
                 Entry e = byTag.get(request.int32(20));
-                yield e != null && e.handled && abort(e, true, request.itt()) ? 1 : 0;
+                yield e != null && e.handled && abort(e, Entry.ABORTED_ALONE, request.itt()) ? 1 : 0;
             }
-            case 2, 3, 5, 6, 7 -> abortAll(true);
+            case 2, 3, 5, 6, 7 -> abortAll(true, Entry.ABORTED);
             default -> 0;
         };
     }
 
     /**
-     * Aborts every queued command, those still unread too: this session's nexus was preempted with abort,
-     * or another session reset the unit. The §11.5 rule that spares commands behind the request binds only
-     * the session that sent it: for the others, every task that exists when the abort comes goes.
+     * True for a request whose function acts on the logical unit its LUN field names (ABORT TASK SET,
+     * CLEAR TASK SET, LOGICAL UNIT RESET) when that is not LUN 0, our only one (REPORT LUNS lists LUN 0
+     * alone): it answers "LUN does not exist" (RFC 7143 §11.6.1) and aborts nothing.
      */
-    synchronized int abortAll() {
-        return abortAll(false);
+    static boolean toMissingLun(Bhs request) {
+        int function = request.flags() & 0x7f;
+        return (function == 2 || function == 3 || function == 5) && request.lun() != 0;
     }
 
-    private int abortAll(boolean handledOnly) {
+    /**
+     * Aborts every queued command, those still unread too: this session's nexus was preempted with abort,
+     * or another session reset the unit. The §11.5 rule that spares commands behind the request binds only
+     * the session that sent it: for the others, every task that exists when the abort comes goes. Another
+     * nexus's action: each answers TASK ABORTED in its turn ({@link Entry#abortedByAnotherNexus}).
+     */
+    synchronized int abortAll() {
+        return abortAll(false, Entry.ABORTED_BY_ANOTHER_NEXUS);
+    }
+
+    private int abortAll(boolean handledOnly, int how) {
         int n = 0;
         for (Entry e : byTag.values().toArray(Entry[]::new)) {
-            if ((!handledOnly || e.handled) && abort(e, false, 0)) n++;
+            if ((!handledOnly || e.handled) && abort(e, how, 0)) n++;
         }
         return n;
     }
@@ -125,20 +150,28 @@ final class QueuedCommands {
     /**
      * This session's nexus was preempted with abort, or another session reset the unit: every queued command
      * goes, and so do the writes the connection holds waiting for their Data-Out, which only its own thread
-     * may touch: see {@link #takeWritesAborted}.
+     * may touch: see {@link #takeWritesAborted}. Returns how many tasks that aborted (those writes counted as
+     * last told by {@link #writesWaiting(int)}).
      */
-    void abortTaskSet() {
-        abortAll();
-        writesAborted.set(true);
+    int abortTaskSet() {
+        return abortAll() + (writesAborted.getAndSet(true) ? 0 : writesWaiting); // writes already told of: once
     }
 
-    /** True once after {@link #abortTaskSet}: the connection then drops its writes waiting for Data-Out. */
+    /** The connection now holds {@code n} writes waiting for their Data-Out (its own thread). */
+    void writesWaiting(int n) {
+        writesWaiting = n;
+    }
+
+    /**
+     * True once after {@link #abortTaskSet}: the connection then answers its writes waiting for Data-Out with
+     * TASK ABORTED (another nexus aborted them) and drops them.
+     */
     boolean takeWritesAborted() {
         return writesAborted.get() && writesAborted.getAndSet(false);
     }
 
-    private boolean abort(Entry e, boolean alone, int abortTaskTag) {
-        if (!e.abort(alone, abortTaskTag)) return false;
+    private boolean abort(Entry e, int how, int abortTaskTag) {
+        if (!e.abort(how, abortTaskTag)) return false;
         byTag.remove(e.itt, e);
         return true;
     }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.function.IntSupplier;
 import org.netroot.server.storage.BlockDevice;
 import org.netroot.server.storage.CapacityListener;
 import org.netroot.server.storage.DiskFullException;
@@ -55,7 +56,7 @@ public final class LogicalUnit implements CapacityListener {
     private final AtomicBoolean capacityChanged = new AtomicBoolean();
     private volatile DiskFullListener diskFullListener = e -> { };
     /** Aborts this session's tasks that have not started (another initiator's PREEMPT AND ABORT or reset). */
-    private volatile Runnable taskSetAbort = () -> { };
+    private volatile IntSupplier taskSetAbort = () -> 0;
 
     /** Told when a write fails because the host's disk is full (the transport turns it into an event). */
     @FunctionalInterface
@@ -89,9 +90,9 @@ public final class LogicalUnit implements CapacityListener {
      * How to abort this session's task set: the transport's commands queued and not started. Called
      * when PERSISTENT RESERVE OUT PREEMPT AND ABORT preempts this nexus (SPC-4 §5.13.11.2.4) or another
      * session resets the unit (SAM-5 §7.7), on that session's thread and before its status or answer
-     * is returned: {@code abort} must be thread-safe.
+     * is returned: {@code abort} must be thread-safe, and returns how many tasks it aborted.
      */
-    public void onTaskSetAborted(Runnable abort) {
+    public void onTaskSetAborted(IntSupplier abort) {
         this.taskSetAbort = abort;
     }
 
@@ -99,8 +100,8 @@ public final class LogicalUnit implements CapacityListener {
         return port;
     }
 
-    void abortTaskSet() {
-        taskSetAbort.run();
+    int abortTaskSet() {
+        return taskSetAbort.getAsInt();
     }
 
     /**
@@ -121,18 +122,27 @@ public final class LogicalUnit implements CapacityListener {
      * (see {@link #onTaskSetAborted}; this session's own are the caller's, RFC 7143 §11.5 limits them
      * to those ahead of the request), and the started ones are waited for: returns once every
      * command that was running on the volume has ended, so the initiator hears "function complete"
-     * only when no task of before the reset can still write (RFC 7143 §4.2.3.3). With TAS=0 (our
-     * Control mode page) the aborted tasks of other initiators end without status. May wait as long
-     * as a command runs (a SYNCHRONIZE CACHE): never on a network thread that serves other volumes.
+     * only when no task of before the reset can still write. We do not also wait, as RFC 7143
+     * §4.2.3.3 asks, for each affected session to acknowledge (ExpStatSN) the StatSN of its last
+     * response: the answer goes once the tasks are gone, not once their initiators know it. With
+     * TAS=1 (our Control mode page) the aborted tasks of other initiators end with TASK ABORTED.
+     * May wait as long as the volume's longest running command (a SYNCHRONIZE CACHE of a large
+     * qcow2). It does not run on the network (event loop) thread, but on the asker's command
+     * thread; those threads are shared round-robin by many connections (Netty's
+     * DefaultEventExecutorGroup), so for that long the other connections on the same command
+     * thread, of other volumes too, wait with it (16 threads by default; with
+     * -Dnetroot.iscsi.commandThreads=0 the wait is on the network thread itself).
      * The attention is posted before the wait, so a command of another session that starts after the
      * wait began (sent meanwhile, or a write whose last Data-Out was being read as the abort came)
-     * hears of the reset rather than running as if none had happened.
+     * hears of the reset rather than running as if none had happened. Returns how many tasks of other
+     * sessions it aborted (a transport event: a cluster's nodes resetting each other show there).
      */
-    public void reset() {
-        shared.abortTaskSetsOtherThan(this);
+    public int reset() {
+        int othersAborted = shared.abortTaskSetsOtherThan(this);
         shared.reservations().reset();
         shared.attentions().postToAttached(Sense.RESET_OCCURRED);
         shared.running().awaitRunning();
+        return othersAborted;
     }
 
     /** The session ended (the I_T nexus is gone): its SPC-2 reservation ends; its registrations stay (SPC-4 §5.13.1). */
@@ -865,7 +875,14 @@ public final class LogicalUnit implements CapacityListener {
         p[0] = 0x0a;
         p[1] = 0x0a;
         if (!changeable) {
+            // TST 001b: one task set per I_T nexus, as the transport keeps them (a queue per session); under
+            // 000b, one task set shared by all, CLEAR TASK SET would have to abort every nexus's tasks
+            p[2] = 0x20;
             p[3] = 0x10;                // queue algorithm modifier 1: unrestricted reordering
+            // TAS: a task aborted by another I_T nexus's reset or PREEMPT AND ABORT ends with TASK ABORTED
+            // (SAM-5 §5.6), as LIO's default emulate_tas=1; without it the initiator only finds out at its
+            // timeout, its ABORT TASK finds no task, and Linux escalates to a reset of its own
+            p[5] = 0x40;
             put16(p, 8, 0xffff);        // busy timeout: unlimited
         }
         return p;

@@ -343,8 +343,8 @@ final class Reservations {
      * (never the preempting port's own) and, when that key is the holder's or the reservation is
      * an all-registrants one preempted with key 0, takes the reservation with {@code newType}.
      * With {@code abort} the preempted ports' tasks are aborted too (SPC-4 §5.13.11.2.4, as by ABORT
-     * TASK SET, TAS=0: they vanish without status): those a transport holds queued, as a started
-     * command here runs to completion.
+     * TASK SET by another nexus, TAS=1: each ends with TASK ABORTED): those a transport holds queued,
+     * as a started command here runs to completion.
      */
     private ScsiResult preempt(InitiatorPort port, long key, long victimKey, int newType, boolean abort) {
         Long current = registrations.get(port);

@@ -9,6 +9,11 @@ public record ScsiResult(int status, byte[] sense, int dataLength) {
     public static final int CHECK_CONDITION = 0x02;
     /** SAM-5: another I_T nexus holds a reservation that keeps this command out; no sense data. */
     public static final int RESERVATION_CONFLICT = 0x18;
+    /**
+     * SAM-5 §5.6: the task was aborted by another I_T nexus's action (a reset, PREEMPT AND ABORT) and the
+     * Control mode page's TAS bit is one; no sense data.
+     */
+    public static final int TASK_ABORTED = 0x40;
 
     public static ScsiResult good(int dataLength) {
         return new ScsiResult(GOOD, null, dataLength);

@@ -57,11 +57,14 @@ public final class SharedUnit {
      * every other session of the volume, as PREEMPT AND ABORT does those of the preempted ones (SAM-5 §7.7:
      * all tasks of every I_T nexus). The asker's own are its transport's to abort: only those ahead of the
      * request go there (RFC 7143 §11.5), and a command it queued behind the request must still run.
+     * Returns how many tasks of the others it aborted.
      */
-    void abortTaskSetsOtherThan(LogicalUnit asker) {
+    int abortTaskSetsOtherThan(LogicalUnit asker) {
+        int n = 0;
         for (LogicalUnit unit : units) {
-            if (unit != asker) unit.abortTaskSet();
+            if (unit != asker) n += unit.abortTaskSet();
         }
+        return n;
     }
 
     /** Aborts the task sets of the sessions of {@code ports} (SPC-4 §5.13.11.2.4, preempting with abort). */

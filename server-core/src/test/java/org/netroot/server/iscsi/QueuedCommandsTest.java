@@ -46,8 +46,22 @@ class QueuedCommandsTest {
             assertFalse(a.start());
             assertFalse(b.start());
             assertFalse(a.abortedAlone(), "aborted with the task set, not by an ABORT TASK");
+            assertFalse(a.abortedByAnotherNexus(), "by its own session's request: it answers nothing");
             queue.done(started);
         }
+    }
+
+    @Test
+    void taskSetFunctionsAddressedToAnotherLunTakeBackNothing() {
+        QueuedCommands.Entry e = queue.add(1, true);
+        for (int function : new int[] {2, 3, 5}) { // ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET
+            Bhs toLun1 = request(function, Bhs.NO_TAG).lunField(0x0001_0000_0000_0000L);
+            assertTrue(QueuedCommands.toMissingLun(toLun1), "function " + function);
+            assertEquals(0, queue.taskManagement(toLun1), "function " + function + " to LUN 1");
+        }
+        assertTrue(e.start(), "LUN 0's command was not the request's to abort");
+        assertFalse(QueuedCommands.toMissingLun(request(5, Bhs.NO_TAG).lunField(0x4000_0000_0000_0000L)),
+                "LUN 0 in flat addressing is LUN 0");
     }
 
     @Test
@@ -56,6 +70,7 @@ class QueuedCommandsTest {
         assertFalse(queue.takeWritesAborted());
         queue.abortTaskSet();
         assertFalse(e.start());
+        assertTrue(e.abortedByAnotherNexus(), "another nexus's action: it answers TASK ABORTED");
         assertTrue(queue.takeWritesAborted());
         assertFalse(queue.takeWritesAborted(), "once");
         assertEquals(0, queue.taskManagement(request(2, Bhs.NO_TAG)));

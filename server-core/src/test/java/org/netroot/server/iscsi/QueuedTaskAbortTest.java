@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.netroot.server.api.BootEventType;
 import org.netroot.server.api.Client;
 import org.netroot.server.scsi.ScsiResult;
 import org.netroot.server.scsi.Sense;
@@ -27,8 +28,9 @@ import org.netroot.server.testing.RawInitiator.Reply;
 /**
  * Tasks aborted while queued on the connection's command thread, over real sessions on loopback: by
  * task management (ABORT TASK, ABORT TASK SET), by another initiator's PERSISTENT RESERVE OUT
- * PREEMPT AND ABORT and by another initiator's LOGICAL UNIT RESET. An aborted task never runs and
- * never answers (SAM-5, RFC 7143 §11.5.1), its CmdSN still counts. The commands are held queued by {@link IscsiService#handOff}, so nothing here
+ * PREEMPT AND ABORT and by another initiator's LOGICAL UNIT RESET. An aborted task never runs and its
+ * CmdSN still counts. Aborted by its own session's task management it never answers (SAM-5, RFC 7143
+ * §11.5.1); aborted by another I_T nexus it answers TASK ABORTED, in its turn (TAS=1, SAM-5 §5.6). The commands are held queued by {@link IscsiService#handOff}, so nothing here
  * depends on how fast a disk is.
  */
 class QueuedTaskAbortTest {
@@ -111,8 +113,9 @@ class QueuedTaskAbortTest {
 
     /**
      * A cluster failover: node1 fences node2 with PREEMPT AND ABORT while node2 has a write queued. SPC-4
-     * §5.13.11.2.4: the preempted nexus's tasks are aborted as by ABORT TASK SET (TAS=0: they vanish), and
-     * it hears of it by a unit attention on its next command.
+     * §5.13.11.2.4: the preempted nexus's tasks are aborted as by ABORT TASK SET; another nexus aborted
+     * them, so each answers TASK ABORTED (TAS=1, SAM-5 §5.6), and it hears why by a unit attention on its
+     * next command.
      */
     @Test
     void preemptAndAbortDropsThePreemptedSessionsQueuedWrite() throws Exception {
@@ -129,9 +132,14 @@ class QueuedTaskAbortTest {
             assertGood(command(a, prout(5, 1), 0xa, 0xb));          // PREEMPT AND ABORT node2, Write Exclusive
             gate.release();
 
+            int afterWrite = b.nextCmdSN();
+            Reply aborted = b.next();
+            assertTaskAborted(write, aborted);
+            assertEquals(afterWrite, aborted.expCmdSN(), "its CmdSN counts as received");
             int tur = b.sendCommand(new byte[6], null, 0);
             Reply r = b.next();
-            assertEquals(tur, r.itt(), "the preempted write gets no response (it was " + write + "): " + r);
+            assertEquals(tur, r.itt(), r.toString());
+            assertEquals(aborted.statSN() + 1, r.statSN(), "the TASK ABORTED status took its StatSN");
             assertEquals(ScsiResult.CHECK_CONDITION, r.status());
             assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the preempted write never lands");
@@ -141,7 +149,7 @@ class QueuedTaskAbortTest {
     /**
      * A write of the preempted session that had not even reached the command thread: its connection held
      * it back (the command thread already had 8 MiB of its work, a long read), so it waited unread in the
-     * target's buffer. It is aborted too, and the read ahead of it with it.
+     * target's buffer. It is aborted too, and the read ahead of it with it: both answer TASK ABORTED, in order.
      */
     @Test
     void preemptAndAbortDropsAWriteThatWaitedBehindAPausedConnection() throws Exception {
@@ -162,15 +170,20 @@ class QueuedTaskAbortTest {
             assertGood(command(a, prout(5, 1), 0xa, 0xb));          // PREEMPT AND ABORT node2, Write Exclusive
             gate.release();
 
+            assertTaskAborted(read, b.next());
+            assertTaskAborted(write, b.next());
             int tur = b.sendCommand(new byte[6], null, 0);
             Reply r = b.next();
-            assertEquals(tur, r.itt(), "neither the read (" + read + ") nor the write (" + write + ") answers: " + r);
+            assertEquals(tur, r.itt(), r.toString());
             assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the waiting write never lands");
         }
     }
 
-    /** A write the preempted session started but whose Data-Out had not all come is aborted too (it never ran). */
+    /**
+     * A write the preempted session started but whose Data-Out had not all come is aborted too (it never ran):
+     * it answers TASK ABORTED when the session's next PDU comes, and its Data-Out goes nowhere.
+     */
     @Test
     void preemptAndAbortDropsTheWriteThePreemptedSessionIsStillSendingDataFor() throws Exception {
         Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
@@ -185,9 +198,10 @@ class QueuedTaskAbortTest {
             assertGood(command(a, prout(5, 1), 0xa, 0xb));          // PREEMPT AND ABORT node2
             b.sendDataOut(write, r2t.int32(20), 512, SharedVolumeTest.block(0x78));
 
+            assertTaskAborted(write, b.next());
             int tur = b.sendCommand(new byte[6], null, 0);
             Reply r = b.next();
-            assertEquals(tur, r.itt(), "the preempted write gets no response (it was " + write + "): " + r);
+            assertEquals(tur, r.itt(), "one answer for the write, none for its Data-Out: " + r);
             assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
             assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
         }
@@ -195,7 +209,7 @@ class QueuedTaskAbortTest {
 
     /**
      * SAM-5 §7.7: a LOGICAL UNIT RESET aborts the tasks of every I_T nexus, not only the asking one's. node2's
-     * queued write goes (TAS=0: no status), node2 hears of the reset by a unit attention on its next command,
+     * queued write goes (TAS=1: it answers TASK ABORTED), node2 hears why by a unit attention on its next command,
      * and node1's answer is "function complete", given once node2's task is gone (RFC 7143 §11.5.1). A TARGET
      * WARM RESET does the same: the target has this one unit.
      */
@@ -212,17 +226,20 @@ class QueuedTaskAbortTest {
             assertEquals(0, a.taskManagement(function, -1), "function complete");
             gate.release();
 
+            assertTaskAborted(write, b.next());
             int tur = b.sendCommand(new byte[6], null, 0);
             Reply r = b.next();
-            assertEquals(tur, r.itt(), "the write aborted by the reset gets no response (it was " + write + "): " + r);
+            assertEquals(tur, r.itt(), r.toString());
             assertEquals(ScsiResult.CHECK_CONDITION, r.status());
             assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the aborted write never lands");
             assertEquals(512, b.read(0, 1).length, "node2's session goes on");
         }
+        assertTrue(lab.awaitEvent(BootEventType.ISCSI_RESET, NODE1 + " reset " + pc.targetIqn() + " ("
+                + (function == 5 ? "LOGICAL UNIT RESET" : "TARGET WARM RESET") + "): 1 task of other sessions of volume "));
     }
 
-    /** node2's write still waiting for its Data-Out when node1 resets the unit is aborted too: its data never lands. */
+    /** node2's write still waiting for its Data-Out when node1 resets the unit is aborted too (TASK ABORTED): its data never lands. */
     @Test
     void logicalUnitResetDropsTheOtherSessionsWriteWaitingForDataOut() throws Exception {
         Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
@@ -235,18 +252,23 @@ class QueuedTaskAbortTest {
             assertEquals(0, a.taskManagement(5, -1), "LOGICAL UNIT RESET: function complete");
             b.sendDataOut(write, r2t.int32(20), 512, SharedVolumeTest.block(0x78));
 
+            assertTaskAborted(write, b.next());
             int tur = b.sendCommand(new byte[6], null, 0);
             Reply r = b.next();
-            assertEquals(tur, r.itt(), "the write aborted by the reset gets no response (it was " + write + "): " + r);
+            assertEquals(tur, r.itt(), "one answer for the write, none for its Data-Out: " + r);
             assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
             assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
         }
+        assertTrue(lab.awaitEvent(BootEventType.ISCSI_RESET, "LOGICAL UNIT RESET): 1 task of other sessions"),
+                "the write waiting for its Data-Out counts");
     }
 
     /**
      * The asker's own commands sent behind its reset are not the reset's to abort (RFC 7143 §11.5: lower
      * CmdSN only), though another session's reset would take them: node1's write queued after its own
-     * LOGICAL UNIT RESET is not aborted: it answers, after the reset's answer.
+     * LOGICAL UNIT RESET is not aborted: it answers, after the reset's answer. Its write queued ahead of
+     * the reset is aborted, silently (the asker's own task management: TAS does not apply), and node2
+     * hears of the reset by a unit attention.
      */
     @Test
     void logicalUnitResetKeepsTheAskersCommandsSentBehindIt() throws Exception {
@@ -254,19 +276,68 @@ class QueuedTaskAbortTest {
         try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
              RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
             hold();
+            int ahead = a.sendWrite(8, SharedVolumeTest.block(0x44), true); // FUA: to the command thread
             int reset = a.sendTaskManagement(5, -1);
             int write = a.sendWrite(9, SharedVolumeTest.block(0x55), true);
-            gate.awaitHeld(2);
+            gate.awaitHeld(3);
             gate.release();
 
             Reply answer = a.next();
-            assertEquals(reset, answer.itt(), answer.toString());
+            assertEquals(reset, answer.itt(), "the write ahead of the reset (" + ahead + ") gets no response: " + answer);
             assertEquals(TASK_MANAGEMENT_RESPONSE, answer.opcode());
             assertEquals(0, answer.response());
             Reply written = a.next();
             assertEquals(write, written.itt(), "the write behind the reset answers: " + written);
+            assertEquals(answer.statSN() + 1, written.statSN());
             assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(written.data(), 2, written.data().length)),
                     "with the reset's unit attention, as every command after it");
+            assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 8), "the write ahead of the reset never lands");
+
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply r = b.next();
+            assertEquals(tur, r.itt(), r.toString());
+            assertEquals(ScsiResult.CHECK_CONDITION, r.status());
+            byte[] sense = Arrays.copyOfRange(r.data(), 2, r.data().length);
+            assertEquals(Sense.RESET_OCCURRED, Sense.parse(sense), "the other session hears of the reset");
+            assertEquals(0x29, sense[12] & 0xff, "ASC 29h: power on, reset or bus device reset occurred");
+        }
+    }
+
+    /**
+     * ABORT TASK SET, CLEAR TASK SET and LOGICAL UNIT RESET act on the logical unit their LUN field names:
+     * addressed to LUN 1, which REPORT LUNS does not list, they answer "LUN does not exist" (RFC 7143
+     * §11.6.1) and abort nothing: the asker's write queued ahead and the other session's both land, and
+     * no one gets a reset unit attention.
+     */
+    @ParameterizedTest(name = "function {0}")
+    @ValueSource(ints = {2, 3, 5}) // ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET
+    void taskSetFunctionsAddressedToAMissingLunAnswerLunDoesNotExistAndAbortNothing(int function) throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            hold();
+            int other = b.sendWrite(8, SharedVolumeTest.block(0x88), true); // FUA: to the command thread
+            gate.awaitHeld(1);
+            int ahead = a.sendWrite(9, SharedVolumeTest.block(0x99), true);
+            gate.awaitHeld(2);
+            int request = a.sendTaskManagement(function, -1, 0x0001_0000_0000_0000L); // LUN 1, peripheral addressing
+            gate.awaitHeld(3);
+            gate.release();
+
+            Reply written = a.next();
+            assertEquals(ahead, written.itt(), "the write ahead of the request still answers: " + written);
+            assertEquals(ScsiResult.GOOD, written.status());
+            Reply answer = a.next();
+            assertEquals(TASK_MANAGEMENT_RESPONSE, answer.opcode(), answer.toString());
+            assertEquals(request, answer.itt());
+            assertEquals(2, answer.response(), "LUN does not exist");
+            Reply others = b.next();
+            assertEquals(other, others.itt(), others.toString());
+            assertEquals(ScsiResult.GOOD, others.status());
+            assertArrayEquals(SharedVolumeTest.block(0x88), block(lab.volumeFile(pc), 8));
+            assertArrayEquals(SharedVolumeTest.block(0x99), block(lab.volumeFile(pc), 9));
+            assertGood(command(a, new byte[6], null));
+            assertGood(command(b, new byte[6], null));
         }
     }
 
@@ -295,6 +366,22 @@ class QueuedTaskAbortTest {
         Reply r = i.next();
         assertEquals(tag, r.itt(), r.toString());
         return r;
+    }
+
+    /** Sends {@code cdb} with {@code dataOut} (null: none) and returns its answer. */
+    static Reply command(RawInitiator i, byte[] cdb, byte[] dataOut) throws IOException {
+        int tag = i.sendCommand(cdb, dataOut, 0);
+        Reply r = i.next();
+        assertEquals(tag, r.itt(), r.toString());
+        return r;
+    }
+
+    /** The SCSI Response of task {@code tag}: status TASK ABORTED, no sense data (SAM-5 §5.6, TAS=1). */
+    static void assertTaskAborted(int tag, Reply r) {
+        assertEquals(SCSI_RESPONSE, r.opcode(), r.toString());
+        assertEquals(tag, r.itt(), r.toString());
+        assertEquals(ScsiResult.TASK_ABORTED, r.status(), r.toString());
+        assertEquals(0, r.data().length, "no sense data: " + r);
     }
 
     static void assertGood(Reply r) {

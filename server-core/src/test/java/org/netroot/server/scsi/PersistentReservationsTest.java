@@ -394,10 +394,13 @@ class PersistentReservationsTest {
             }
             return ByteBuffer.allocate(n);
         }));
+        Thread preempting = null;
         try {
             assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
-            java.util.concurrent.CompletableFuture<ScsiResult> preempt = java.util.concurrent.CompletableFuture.supplyAsync(
+            // its own platform thread: the common pool may have one thread (2 CPUs), and the preemption blocks
+            java.util.concurrent.FutureTask<ScsiResult> preempt = new java.util.concurrent.FutureTask<>(
                     () -> prout(a, Reservations.PREEMPT_AND_ABORT, Reservations.WRITE_EXCLUSIVE, 0x1111, 0x2222, 0));
+            preempting = Thread.ofPlatform().start(preempt);
             RunningCommands commands = shared.running();
             for (int i = 0; i < 400 && !commands.barrierWaiting() && !preempt.isDone(); i++) Thread.sleep(25);
             assertTrue(commands.barrierWaiting() && !preempt.isDone(), "the preemption waits for node2's running read");
@@ -407,6 +410,7 @@ class PersistentReservationsTest {
         } finally {
             finish.countDown();
             running.join(10_000);
+            if (preempting != null) preempting.join(10_000);
         }
         assertSense(Sense.REGISTRATIONS_PREEMPTED, read(b));
     }
@@ -420,9 +424,18 @@ class PersistentReservationsTest {
     @Test
     void resetAbortsTheOtherSessionsTaskSetsAndReturnsOnceTheirRunningCommandsEnded() throws Exception {
         java.util.List<String> aborted = new java.util.concurrent.CopyOnWriteArrayList<>();
-        a.onTaskSetAborted(() -> aborted.add("node1"));
-        b.onTaskSetAborted(() -> aborted.add("node2"));
-        c.onTaskSetAborted(() -> aborted.add("node1's second session"));
+        a.onTaskSetAborted(() -> {
+            aborted.add("node1");
+            return 1;
+        });
+        b.onTaskSetAborted(() -> {
+            aborted.add("node2");
+            return 1;
+        });
+        c.onTaskSetAborted(() -> {
+            aborted.add("node1's second session");
+            return 1;
+        });
         java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
         byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
@@ -435,9 +448,12 @@ class PersistentReservationsTest {
             }
             return ByteBuffer.allocate(n);
         }));
+        Thread resetting = null;
         try {
             assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
-            java.util.concurrent.CompletableFuture<Void> reset = java.util.concurrent.CompletableFuture.runAsync(a::reset);
+            // its own platform thread: the common pool may have one thread (2 CPUs), and the reset blocks
+            java.util.concurrent.FutureTask<Integer> reset = new java.util.concurrent.FutureTask<>(a::reset);
+            resetting = Thread.ofPlatform().start(reset);
             RunningCommands commands = shared.running();
             for (int i = 0; i < 400 && !commands.barrierWaiting() && !reset.isDone(); i++) Thread.sleep(25);
             assertTrue(commands.barrierWaiting() && !reset.isDone(), "the reset waits for node2's running read");
@@ -446,10 +462,11 @@ class PersistentReservationsTest {
             assertSense(Sense.RESET_OCCURRED, read(c));
             assertTrue(read(c).isGood(), "while it waits, other commands run (having heard of the reset): none waits behind it");
             finish.countDown();
-            reset.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(2, reset.get(10, java.util.concurrent.TimeUnit.SECONDS), "the tasks the others' transports said they aborted");
         } finally {
             finish.countDown();
             running.join(10_000);
+            if (resetting != null) resetting.join(10_000);
         }
         assertSense(Sense.RESET_OCCURRED, read(b));
         assertSense(Sense.RESET_OCCURRED, read(a));

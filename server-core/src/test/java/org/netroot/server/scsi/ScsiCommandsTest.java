@@ -193,6 +193,12 @@ class ScsiCommandsTest {
         byte[] control10 = data(run(0x5a, 0, 0x0a, 0, 0, 0, 0, 0, 255, 0));
         assertEquals(8 + 8 + 12, control10.length);
         assertEquals(0x0a, control10[16]);
+        assertEquals(0x40, control10[16 + 5] & 0x40, "TAS: tasks aborted by another I_T nexus end with TASK ABORTED");
+        assertEquals(0x20, control10[16 + 2] & 0xe0, "TST 001b: a task set per I_T nexus (CLEAR TASK SET clears only the asker's)");
+        byte[] changeable = data(run(0x5a, 0x08, 0x4a, 0, 0, 0, 0, 0, 255, 0)); // PC 01b, DBD
+        assertEquals(0x0a, changeable[8]);
+        assertEquals(0, changeable[8 + 5], "TAS is not changeable (MODE SELECT changes nothing)");
+        assertEquals(0, changeable[8 + 2], "nor is TST");
         assertSense(Sense.INVALID_FIELD_IN_CDB, run(0x1a, 0, 0x19, 0, 255, 0));
         assertSense(Sense.SAVING_PARAMETERS_NOT_SUPPORTED, run(0x1a, 0, 0xc8, 0, 255, 0));
     }

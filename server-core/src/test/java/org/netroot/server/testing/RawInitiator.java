@@ -186,10 +186,16 @@ public final class RawInitiator implements AutoCloseable {
      * response (it may come after the answers of commands sent before it); returns its task tag.
      */
     public int sendTaskManagement(int function, int referencedTag) throws IOException {
+        return sendTaskManagement(function, referencedTag, 0);
+    }
+
+    /** As {@link #sendTaskManagement(int, int)}, addressed to the LUN of {@code lunField} (BHS bytes 8..15). */
+    public int sendTaskManagement(int function, int referencedTag, long lunField) throws IOException {
         int tag = itt++;
         ByteBuffer h = ByteBuffer.allocate(BHS);
         h.put(0, (byte) 0x42);          // Task Management Function Request, immediate
         h.put(1, (byte) (0x80 | function));
+        h.putLong(8, lunField);
         h.putInt(16, tag);
         h.putInt(20, referencedTag);
         h.putInt(24, cmdSN);            // immediate: CmdSN does not advance

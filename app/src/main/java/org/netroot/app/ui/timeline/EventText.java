@@ -36,6 +36,7 @@ public final class EventText {
             case NBD_REFUSED -> "NBD refused";
             case NBD_DISCONNECT -> "NBD disconnected";
             case HANDED_OVER -> "Handed over";
+            case ISCSI_RESET -> "iSCSI reset";
             case ERROR -> "Failed step";
         };
     }

@@ -97,7 +97,7 @@ public final class Lane {
             }
             case ISCSI_LOGOUT, NBD_DISCONNECT -> closeReading(e, at);
             case HANDED_OVER -> point(BootPhase.HANDED_OVER, e, at);
-            case IGNORED, BOOT_MODE_CHANGED -> { } // in the event list, no bar: nothing ran
+            case IGNORED, BOOT_MODE_CHANGED, ISCSI_RESET -> { } // in the event list, no bar: nothing ran
             case ERROR, NBD_REFUSED -> point(BootPhase.FAILED, e, at);
         }
     }
