@@ -553,10 +553,11 @@ public final class IscsiConnection implements OpenVolumes.User {
                     response = 1;
                 }
             }
-            case 2, 3, 4 -> { // CLEAR TASK SET too only this session's: TST 001b, a task set per I_T nexus
+            case 2, 3 -> { // CLEAR TASK SET too only this session's: TST 001b, a task set per I_T nexus
                 dropPendingWrites();
                 abortedBeforeStart.clear();
             }
+            case 4 -> { } // CLEAR ACA: no command sets NACA here (it is refused), so there is no ACA to clear
             case 5, 6, 7 -> {
                 dropPendingWrites();
                 abortedBeforeStart.clear();

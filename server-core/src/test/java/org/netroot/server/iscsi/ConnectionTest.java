@@ -585,6 +585,26 @@ class ConnectionTest {
     }
 
     @Test
+    void clearAcaWithNoAcaAnswersCompleteAndAbortsNothing() throws Exception {
+        loginLikeIpxe();
+        conn.receive(scsi(write10(0, 1), 0xa0, 512, null)); // waits for Data-Out
+        int write = itt;
+        assertEquals(Bhs.R2T, out.last().opcode());
+        int ttt = out.last().bhs().int32(20);
+        Bhs clearAca = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 4);
+        clearAca.itt(0x99d).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
+        conn.receive(Pdu.of(clearAca, new byte[0]));
+        assertEquals(Bhs.TASK_MANAGEMENT_RESPONSE, out.last().opcode());
+        assertEquals(0, out.last().bhs().byte2(), "function complete: there is no ACA to clear");
+        byte[] block = new byte[512];
+        Arrays.fill(block, (byte) 0x3c);
+        conn.receive(dataOut(write, ttt, 0, 0, block, true));
+        assertEquals(Bhs.SCSI_RESPONSE, out.last().opcode(), "the write waiting for its Data-Out was not aborted");
+        assertEquals(0, out.last().bhs().byte3());
+        assertArrayEquals(block, Arrays.copyOf(Files.readAllBytes(volume), 512), "and it landed");
+    }
+
+    @Test
     void logoutAnswersClosesAndFreesTheTarget() throws Exception {
         loginLikeIpxe();
         Bhs h = Bhs.of(Bhs.LOGOUT).immediate(true).flags(0x80);
