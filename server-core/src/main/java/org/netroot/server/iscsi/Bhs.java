@@ -122,10 +122,15 @@ public final class Bhs {
         return this;
     }
 
-    /** The LUN number in SAM-2 peripheral or flat addressing (the forms initiators use for LUN < 16384). */
+    /**
+     * The LUN number in SAM-2 peripheral or flat addressing (the forms initiators use for LUN < 16384).
+     * Another form (multi-level, logical unit or extended addressing) names no LUN here: the raw field,
+     * never 0, comes back.
+     */
     public long lun() {
         long raw = lunField();
         if ((raw & 0x0000_ffff_ffff_ffffL) != 0) return raw; // multi-level: no such LUN here
+        if ((b[8] & 0x80) != 0) return raw;                  // address method 10b or 11b: not LUN 0's forms
         return ((b[8] & 0x3f) << 8) | (b[9] & 0xff);
     }
 

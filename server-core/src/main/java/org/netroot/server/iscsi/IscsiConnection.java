@@ -81,6 +81,12 @@ public final class IscsiConnection implements OpenVolumes.User {
      * leaves nothing another ABORT TASK of the same command tag could take for its own.
      */
     private final Map<Integer, Integer> abortedBeforeStart = new HashMap<>();
+    /**
+     * Writes aborted by another nexus while the initiator still owed Data-Out, by task tag: their TASK
+     * ABORTED goes out once the last Data-Out of what was asked arrives (RFC 7143 §11.4.2: a response
+     * waits for the data PDU with the F bit); their data goes nowhere. Connection thread only.
+     */
+    private final Map<Integer, AbortedWrite> abortedWrites = new HashMap<>();
     private long pendingWriteBytes;
     private int nextTransferTag = 1;
     private long lastDiskFullEvent;
@@ -159,9 +165,16 @@ public final class IscsiConnection implements OpenVolumes.User {
     void abortedBeforeStart(Pdu pdu, Integer abortTask, boolean byAnotherNexus) {
         if (closing || evicted || login != null) return;
         if (queued.takeWritesAborted()) abortPendingWritesForAnotherNexus(); // they came before this one
-        if (!acceptCmdSN(pdu.bhs())) return;
-        if (abortTask != null) abortedBeforeStart.put(abortTask, pdu.bhs().itt());
-        if (byAnotherNexus) taskAborted(pdu.bhs());
+        Bhs h = pdu.bhs();
+        if (!acceptCmdSN(h)) return;
+        if (abortTask != null) abortedBeforeStart.put(abortTask, h.itt());
+        if (!byAnotherNexus) return;
+        boolean unsolicitedFollows = (h.flags() & 0x20) != 0 && (h.flags() & 0x80) == 0; // a write with F=0
+        if (unsolicitedFollows) {
+            abortedWrites.put(h.itt(), new AbortedWrite(h.copy(), true, false)); // its answer waits for that data
+        } else {
+            taskAborted(h);
+        }
     }
 
     /** Status TASK ABORTED for the command of {@code h}, which did not run: no data, no sense. */
@@ -177,6 +190,7 @@ public final class IscsiConnection implements OpenVolumes.User {
         if (tsih != 0) services.sessions().forget(tsih, this);
         for (PendingWrite w : writes.values()) w.buffer.release();
         writes.clear();
+        abortedWrites.clear();
         if (volume != null) {
             volume.removeListener(unit);
             unit.close();         // the I_T nexus is gone: its SPC-2 reservation with it
@@ -340,6 +354,7 @@ public final class IscsiConnection implements OpenVolumes.User {
             forget(reused);
             reused.buffer.release();
         }
+        abortedWrites.remove(h.itt());
         if (pendingWriteBytes + expected > MAX_PENDING_WRITE_BYTES) {
             sendStatus(h, new ScsiResult(TASK_SET_FULL, null, 0), 0, 0);
             return;
@@ -360,7 +375,11 @@ public final class IscsiConnection implements OpenVolumes.User {
     private void dataOut(Pdu pdu) throws MalformedPduException {
         Bhs h = pdu.bhs();
         PendingWrite w = writes.get(h.itt());
-        if (w == null) return; // aborted, or refused up front: its data goes nowhere
+        if (w == null) {
+            AbortedWrite aborted = abortedWrites.get(h.itt());
+            if (aborted != null && h.finalBit()) lastDataOfAbortedWrite(aborted, h);
+            return; // aborted, or refused up front: its data goes nowhere
+        }
         if (h.int32(36) != w.nextDataSN) {
             // a lost or repeated Data-Out: ErrorRecoveryLevel 0 cannot recover it, so the task ends
             // with CHECK CONDITION (the session survives); its remaining Data-Out is ignored
@@ -538,40 +557,45 @@ public final class IscsiConnection implements OpenVolumes.User {
      * than 0 answer "LUN does not exist" (§11.6.1) and abort nothing.
      */
     private void taskManagement(Bhs h) {
-        int function = h.flags() & 0x7f;
+        int function = TaskFunction.of(h);
         int response = 0;
         boolean close = false;
         if (QueuedCommands.toMissingLun(h)) function = -1; // answers 2 "LUN does not exist", aborts nothing
         switch (function) {
             case -1 -> response = 2;
-            case 1 -> {
-                PendingWrite w = writes.get(h.int32(20));
+            case TaskFunction.ABORT_TASK -> {
+                int tag = h.int32(20);
+                PendingWrite w = writes.get(tag);
                 if (w != null) {
                     forget(w);
                     w.buffer.release();
-                } else if (!Integer.valueOf(h.int32(20)).equals(abortedBeforeStart.remove(h.itt()))) {
+                } else if (abortedWrites.remove(tag) != null) {
+                    // aborted by another nexus and waiting for its last Data-Out: it goes without its TASK ABORTED
+                } else if (!Integer.valueOf(tag).equals(abortedBeforeStart.remove(h.itt()))) {
                     response = 1;
                 }
             }
-            case 2, 3 -> { // CLEAR TASK SET too only this session's: TST 001b, a task set per I_T nexus
+            case TaskFunction.ABORT_TASK_SET, TaskFunction.CLEAR_TASK_SET -> {
+                // CLEAR TASK SET too only this session's: TST 001b, a task set per I_T nexus
                 dropPendingWrites();
                 abortedBeforeStart.clear();
             }
-            case 4 -> { } // CLEAR ACA: no command sets NACA here (it is refused), so there is no ACA to clear
-            case 5, 6, 7 -> {
+            case TaskFunction.CLEAR_ACA -> { } // no command sets NACA here (it is refused): there is no ACA to clear
+            case TaskFunction.LOGICAL_UNIT_RESET, TaskFunction.TARGET_WARM_RESET, TaskFunction.TARGET_COLD_RESET -> {
                 dropPendingWrites();
                 abortedBeforeStart.clear();
                 // the other sessions' task sets too; waits for their running commands
                 int othersAborted = unit == null ? 0 : unit.reset();
                 if (othersAborted > 0) {
                     event(BootEventType.ISCSI_RESET, initiatorName + " reset " + target.iqn() + " ("
-                            + (function == 5 ? "LOGICAL UNIT RESET" : function == 6 ? "TARGET WARM RESET" : "TARGET COLD RESET")
+                            + (function == TaskFunction.LOGICAL_UNIT_RESET ? "LOGICAL UNIT RESET"
+                            : function == TaskFunction.TARGET_WARM_RESET ? "TARGET WARM RESET" : "TARGET COLD RESET")
                             + "): " + othersAborted + (othersAborted == 1 ? " task" : " tasks")
                             + " of other sessions of volume " + target.volumeName() + " aborted");
                 }
-                close = function == 7;
+                close = function == TaskFunction.TARGET_COLD_RESET;
             }
-            case 8 -> response = 4; // task reassign: ErrorRecoveryLevel 0
+            case TaskFunction.TASK_REASSIGN -> response = 4; // ErrorRecoveryLevel 0
             default -> response = 5;
         }
         Bhs r = response(Bhs.TASK_MANAGEMENT_RESPONSE, h, true);
@@ -611,16 +635,31 @@ public final class IscsiConnection implements OpenVolumes.User {
     private void abortPendingWritesForAnotherNexus() {
         for (PendingWrite w : writes.values()) {
             w.buffer.release();
-            taskAborted(w.command);
+            if (w.awaitingUnsolicited || w.r2tOutstanding) {
+                // the initiator is still sending this write's data: the answer waits for its last Data-Out
+                abortedWrites.put(w.command.itt(), new AbortedWrite(w.command, w.awaitingUnsolicited, w.r2tOutstanding));
+            } else {
+                taskAborted(w.command);
+            }
         }
         writes.clear();
         pendingWriteBytes = 0;
         queued.writesWaiting(0);
     }
 
+    /** A Data-Out with the F bit for a write aborted by another nexus: once nothing more is owed, its TASK ABORTED. */
+    private void lastDataOfAbortedWrite(AbortedWrite aborted, Bhs dataOut) {
+        if (dataOut.int32(20) == Bhs.NO_TAG) aborted.awaitingUnsolicited = false;
+        else aborted.r2tOutstanding = false;
+        if (aborted.awaitingUnsolicited || aborted.r2tOutstanding) return;
+        abortedWrites.remove(aborted.command.itt());
+        taskAborted(aborted.command);
+    }
+
     private void dropPendingWrites() {
         for (PendingWrite w : writes.values()) w.buffer.release();
         writes.clear();
+        abortedWrites.clear(); // this session's own abort: they end without the TASK ABORTED they waited to send
         pendingWriteBytes = 0;
         queued.writesWaiting(0);
     }
@@ -735,6 +774,19 @@ public final class IscsiConnection implements OpenVolumes.User {
         public ByteBuffer buffer(int length) {
             buffer = out.allocate(length);
             return buffer.nio();
+        }
+    }
+
+    /** A write aborted by another nexus whose Data-Out the initiator still sends: what it still owes. */
+    private static final class AbortedWrite {
+        final Bhs command;
+        boolean awaitingUnsolicited;
+        boolean r2tOutstanding;
+
+        AbortedWrite(Bhs command, boolean awaitingUnsolicited, boolean r2tOutstanding) {
+            this.command = command;
+            this.awaitingUnsolicited = awaitingUnsolicited;
+            this.r2tOutstanding = r2tOutstanding;
         }
     }
 

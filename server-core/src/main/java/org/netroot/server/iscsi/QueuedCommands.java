@@ -107,26 +107,28 @@ final class QueuedCommands {
      * Returns how many were aborted.
      */
     synchronized int taskManagement(Bhs request) {
-        int function = request.flags() & 0x7f;
         if (toMissingLun(request)) return 0;
-        return switch (function) {
-            case 1 -> {
+        return switch (TaskFunction.of(request)) {
+            case TaskFunction.ABORT_TASK -> {
                 Entry e = byTag.get(request.int32(20));
                 yield e != null && e.handled && abort(e, Entry.ABORTED_ALONE, request.itt()) ? 1 : 0;
             }
-            case 2, 3, 5, 6, 7 -> abortAll(true, Entry.ABORTED);
-            default -> 0;
+            case TaskFunction.ABORT_TASK_SET, TaskFunction.CLEAR_TASK_SET, TaskFunction.LOGICAL_UNIT_RESET,
+                 TaskFunction.TARGET_WARM_RESET, TaskFunction.TARGET_COLD_RESET -> abortAll(true, Entry.ABORTED);
+            default -> 0; // CLEAR ACA (there is no ACA here), TASK REASSIGN, unknown
         };
     }
 
     /**
      * True for a request whose function acts on the logical unit its LUN field names (ABORT TASK SET,
-     * CLEAR TASK SET, LOGICAL UNIT RESET) when that is not LUN 0, our only one (REPORT LUNS lists LUN 0
-     * alone): it answers "LUN does not exist" (RFC 7143 §11.6.1) and aborts nothing.
+     * CLEAR ACA, CLEAR TASK SET, LOGICAL UNIT RESET) when that is not LUN 0, our only one (REPORT LUNS
+     * lists LUN 0 alone): it answers "LUN does not exist" (RFC 7143 §11.6.1) and aborts nothing.
      */
     static boolean toMissingLun(Bhs request) {
-        int function = request.flags() & 0x7f;
-        return (function == 2 || function == 3 || function == 5) && request.lun() != 0;
+        int function = TaskFunction.of(request);
+        return (function == TaskFunction.ABORT_TASK_SET || function == TaskFunction.CLEAR_ACA
+                || function == TaskFunction.CLEAR_TASK_SET || function == TaskFunction.LOGICAL_UNIT_RESET)
+                && request.lun() != 0;
     }
 
     /**

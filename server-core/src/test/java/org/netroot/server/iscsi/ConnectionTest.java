@@ -591,7 +591,7 @@ class ConnectionTest {
         int write = itt;
         assertEquals(Bhs.R2T, out.last().opcode());
         int ttt = out.last().bhs().int32(20);
-        Bhs clearAca = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 4);
+        Bhs clearAca = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 3); // CLEAR ACA: 3 (RFC 7143 §11.5.1)
         clearAca.itt(0x99d).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
         conn.receive(Pdu.of(clearAca, new byte[0]));
         assertEquals(Bhs.TASK_MANAGEMENT_RESPONSE, out.last().opcode());
@@ -602,6 +602,25 @@ class ConnectionTest {
         assertEquals(Bhs.SCSI_RESPONSE, out.last().opcode(), "the write waiting for its Data-Out was not aborted");
         assertEquals(0, out.last().bhs().byte3());
         assertArrayEquals(block, Arrays.copyOf(Files.readAllBytes(volume), 512), "and it landed");
+    }
+
+    @Test
+    void clearTaskSetAbortsTheWriteWaitingForDataOut() throws Exception {
+        loginLikeIpxe();
+        conn.receive(scsi(write10(0, 1), 0xa0, 512, null)); // waits for Data-Out
+        int write = itt;
+        int ttt = out.last().bhs().int32(20);
+        Bhs clear = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 4); // CLEAR TASK SET: 4
+        clear.itt(0x99e).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
+        conn.receive(Pdu.of(clear, new byte[0]));
+        assertEquals(Bhs.TASK_MANAGEMENT_RESPONSE, out.last().opcode());
+        assertEquals(0, out.last().bhs().byte2(), "function complete");
+        assertEquals(out.allocated, out.released, "the aborted write's buffer is released");
+        byte[] block = new byte[512];
+        Arrays.fill(block, (byte) 0x3c);
+        conn.receive(dataOut(write, ttt, 0, 0, block, true));
+        assertEquals(Bhs.TASK_MANAGEMENT_RESPONSE, out.last().opcode(), "the aborted write answers nothing");
+        assertArrayEquals(new byte[512], Arrays.copyOf(Files.readAllBytes(volume), 512), "and nothing landed");
     }
 
     @Test

@@ -33,11 +33,11 @@ class QueuedCommandsTest {
 
     @Test
     void taskSetFunctionsTakeBackEveryQueuedCommandAndOthersNone() {
-        for (int function : new int[] {4, 8, 9}) { // CLEAR ACA, TASK REASSIGN, unknown
+        for (int function : new int[] {3, 8, 9}) { // CLEAR ACA (RFC 7143 §11.5.1: 3), TASK REASSIGN, unknown
             queue.add(1, true);
             assertEquals(0, queue.taskManagement(request(function, 1)), "function " + function);
         }
-        for (int function : new int[] {2, 3, 5, 6, 7}) { // ABORT/CLEAR TASK SET, LUN, warm and cold reset
+        for (int function : new int[] {2, 4, 5, 6, 7}) { // ABORT TASK SET, CLEAR TASK SET (4), LUN, warm and cold reset
             QueuedCommands.Entry started = queue.add(1, true);
             started.start();
             QueuedCommands.Entry a = queue.add(2, true);
@@ -54,7 +54,7 @@ class QueuedCommandsTest {
     @Test
     void taskSetFunctionsAddressedToAnotherLunTakeBackNothing() {
         QueuedCommands.Entry e = queue.add(1, true);
-        for (int function : new int[] {2, 3, 5}) { // ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET
+        for (int function : new int[] {2, 3, 4, 5}) { // ABORT TASK SET, CLEAR ACA, CLEAR TASK SET, LOGICAL UNIT RESET
             Bhs toLun1 = request(function, Bhs.NO_TAG).lunField(0x0001_0000_0000_0000L);
             assertTrue(QueuedCommands.toMissingLun(toLun1), "function " + function);
             assertEquals(0, queue.taskManagement(toLun1), "function " + function + " to LUN 1");
@@ -62,6 +62,10 @@ class QueuedCommandsTest {
         assertTrue(e.start(), "LUN 0's command was not the request's to abort");
         assertFalse(QueuedCommands.toMissingLun(request(5, Bhs.NO_TAG).lunField(0x4000_0000_0000_0000L)),
                 "LUN 0 in flat addressing is LUN 0");
+        assertTrue(QueuedCommands.toMissingLun(request(5, Bhs.NO_TAG).lunField(0x8000_0000_0000_0000L)),
+                "logical unit addressing (10b) is not a form of our LUN 0");
+        assertTrue(QueuedCommands.toMissingLun(request(5, Bhs.NO_TAG).lunField(0xc000_0000_0000_0000L)),
+                "nor is extended addressing (11b)");
     }
 
     @Test

@@ -264,6 +264,34 @@ class QueuedTaskAbortTest {
     }
 
     /**
+     * RFC 7143 §11.4.2: a response waits for the Data-Out with the F bit of what the initiator still owes.
+     * node2's write, aborted by node1's reset while node2 sends the R2T's data in two PDUs, answers TASK
+     * ABORTED only after the second (last) one: a command node2 sends between them is answered first.
+     */
+    @Test
+    void aWriteAbortedByAnotherNexusAnswersOnlyAfterItsLastDataOut() throws Exception {
+        Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
+        try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
+             RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
+            byte[] write10 = {0x2a, 0, 0, 0, 0, 9, 0, 0, 2, 0};   // WRITE(10) of blocks 9 and 10
+            int write = b.sendCommand(write10, SharedVolumeTest.block(0x77), 0, 1024); // the second block on R2T
+            Reply r2t = b.next();
+            assertEquals(0x31, r2t.opcode(), r2t.toString());
+            assertEquals(0, a.taskManagement(5, -1), "LOGICAL UNIT RESET: function complete");
+            byte[] half = Arrays.copyOf(SharedVolumeTest.block(0x78), 256);
+            b.sendDataOut(write, r2t.int32(20), 0, 512, half, false);
+            int tur = b.sendCommand(new byte[6], null, 0);
+            Reply first = b.next();
+            assertEquals(tur, first.itt(), "nothing for the write while its data is still coming: " + first);
+            assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(first.data(), 2, first.data().length)));
+            b.sendDataOut(write, r2t.int32(20), 1, 768, half, true);
+            assertTaskAborted(write, b.next());
+            assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
+            assertEquals(512, b.read(0, 1).length, "node2's session goes on");
+        }
+    }
+
+    /**
      * The asker's own commands sent behind its reset are not the reset's to abort (RFC 7143 §11.5: lower
      * CmdSN only), though another session's reset would take them: node1's write queued after its own
      * LOGICAL UNIT RESET is not aborted: it answers, after the reset's answer. Its write queued ahead of
@@ -310,7 +338,7 @@ class QueuedTaskAbortTest {
      * no one gets a reset unit attention.
      */
     @ParameterizedTest(name = "function {0}")
-    @ValueSource(ints = {2, 3, 5}) // ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET
+    @ValueSource(ints = {2, 3, 4, 5}) // ABORT TASK SET, CLEAR ACA, CLEAR TASK SET, LOGICAL UNIT RESET
     void taskSetFunctionsAddressedToAMissingLunAnswerLunDoesNotExistAndAbortNothing(int function) throws Exception {
         Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
         try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());

@@ -232,14 +232,19 @@ public final class RawInitiator implements AutoCloseable {
 
     /** A final Data-Out PDU of task {@code tag} answering the R2T with transfer tag {@code ttt}. */
     public void sendDataOut(int tag, int ttt, int offset, byte[] data) throws IOException {
+        sendDataOut(tag, ttt, 0, offset, data, true); // DataSN 0: first of this R2T's sequence
+    }
+
+    /** A Data-Out PDU of task {@code tag} for transfer tag {@code ttt}, number {@code dataSN} of its sequence; {@code last}: the F bit. */
+    public void sendDataOut(int tag, int ttt, int dataSN, int offset, byte[] data, boolean last) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(BHS);
         h.put(0, (byte) 0x05);          // SCSI Data-Out
-        h.put(1, (byte) 0x80);          // F
+        h.put(1, (byte) (last ? 0x80 : 0));
         h.putInt(4, data.length);
         h.putInt(16, tag);
         h.putInt(20, ttt);
         h.putInt(28, expStatSN);
-        h.putInt(36, 0);                // DataSN: first of this R2T's sequence
+        h.putInt(36, dataSN);
         h.putInt(40, offset);
         send(h.array(), data);
     }

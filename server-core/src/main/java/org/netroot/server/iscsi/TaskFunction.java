@@ -1,0 +1,24 @@
+package org.netroot.server.iscsi;
+
+/**
+ * The Function field of a Task Management Function Request (RFC 7143 §11.5.1), by name: the numbers
+ * are easy to swap (3 is CLEAR ACA, 4 CLEAR TASK SET), and a swap once left CLEAR TASK SET clearing nothing.
+ */
+final class TaskFunction {
+    static final int ABORT_TASK = 1;
+    static final int ABORT_TASK_SET = 2;
+    static final int CLEAR_ACA = 3;
+    static final int CLEAR_TASK_SET = 4;
+    static final int LOGICAL_UNIT_RESET = 5;
+    static final int TARGET_WARM_RESET = 6;
+    static final int TARGET_COLD_RESET = 7;
+    static final int TASK_REASSIGN = 8;
+
+    private TaskFunction() {
+    }
+
+    /** The function of a task management request. */
+    static int of(Bhs request) {
+        return request.flags() & 0x7f;
+    }
+}
