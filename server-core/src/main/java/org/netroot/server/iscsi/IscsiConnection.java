@@ -71,7 +71,7 @@ public final class IscsiConnection implements OpenVolumes.User {
     private volatile String coldResetBy;
     private boolean holdsTarget;
     private int tsih;
-    /** In the order the commands came: writes aborted by another nexus answer TASK ABORTED in that order. */
+    /** Writes waiting for Data-Out, in the order the commands came. */
     private final Map<Integer, PendingWrite> writes = new LinkedHashMap<>();
     /** Commands waiting for the command thread: task management and PREEMPT AND ABORT take them back from any thread. */
     private final QueuedCommands queued = new QueuedCommands();
@@ -84,9 +84,12 @@ public final class IscsiConnection implements OpenVolumes.User {
     /**
      * Writes aborted by another nexus while the initiator still owed Data-Out, by task tag: their TASK
      * ABORTED goes out once the last Data-Out of what was asked arrives (RFC 7143 §11.4.2: a response
-     * waits for the data PDU with the F bit); their data goes nowhere. Connection thread only.
+     * waits for the data PDU with the F bit); their data goes nowhere. Touched only where the connection's
+     * PDUs are handled, one at a time. At most {@link #MAX_ABORTED_WRITES}: past that an aborted write
+     * answers at once, so an initiator that never sends its last Data-Out cannot grow it.
      */
     private final Map<Integer, AbortedWrite> abortedWrites = new HashMap<>();
+    static final int MAX_ABORTED_WRITES = COMMAND_WINDOW;
     private long pendingWriteBytes;
     private int nextTransferTag = 1;
     private long lastDiskFullEvent;
@@ -159,8 +162,9 @@ public final class IscsiConnection implements OpenVolumes.User {
      * {@code abortTask}: the tag of the ABORT TASK that named it, which then answers "function complete";
      * null when its task set was aborted. Aborted by this session's own task management, it answers nothing
      * and takes no StatSN; {@code byAnotherNexus} (PREEMPT AND ABORT of this nexus, another session's
-     * reset), it answers TASK ABORTED here, in its turn (TAS=1, SAM-5 §5.6), so the initiator hears now
-     * rather than at its timeout.
+     * reset), it answers TASK ABORTED (TAS=1, SAM-5 §5.6), so the initiator hears now rather than at its
+     * timeout: here, in its turn, or for a write whose unsolicited Data-Out is still to come, once the
+     * last of it has (RFC 7143 §11.4.2).
      */
     void abortedBeforeStart(Pdu pdu, Integer abortTask, boolean byAnotherNexus) {
         if (closing || evicted || login != null) return;
@@ -169,12 +173,24 @@ public final class IscsiConnection implements OpenVolumes.User {
         if (!acceptCmdSN(h)) return;
         if (abortTask != null) abortedBeforeStart.put(abortTask, h.itt());
         if (!byAnotherNexus) return;
-        boolean unsolicitedFollows = (h.flags() & 0x20) != 0 && (h.flags() & 0x80) == 0; // a write with F=0
+        // a write with F=0 whose immediate data does not cover it: unsolicited Data-Out follows (§11.3.1)
+        int expected = h.int32(20);
+        boolean unsolicitedFollows = (h.flags() & 0x20) != 0 && (h.flags() & 0x80) == 0
+                && expected > 0 && pdu.data().remaining() < expected;
         if (unsolicitedFollows) {
-            abortedWrites.put(h.itt(), new AbortedWrite(h.copy(), true, false)); // its answer waits for that data
+            answerAfterItsData(new AbortedWrite(h.copy(), true, false));
         } else {
             taskAborted(h);
         }
+    }
+
+    /** A write aborted by another nexus with Data-Out still to come: its TASK ABORTED waits for the last of it, room allowing. */
+    private void answerAfterItsData(AbortedWrite w) {
+        if (abortedWrites.size() >= MAX_ABORTED_WRITES) {
+            taskAborted(w.command); // past the bound: at once, as a target that does not wait would
+            return;
+        }
+        abortedWrites.put(w.command.itt(), w);
     }
 
     /** Status TASK ABORTED for the command of {@code h}, which did not run: no data, no sense. */
@@ -327,6 +343,7 @@ public final class IscsiConnection implements OpenVolumes.User {
             reject(h, 0x09);
             return;
         }
+        abortedWrites.remove(h.itt()); // a task tag used again: that aborted write is gone for the initiator
         boolean write = (h.flags() & 0x20) != 0;
         int expected = h.int32(20);
         if (write && expected != 0) {
@@ -354,7 +371,6 @@ public final class IscsiConnection implements OpenVolumes.User {
             forget(reused);
             reused.buffer.release();
         }
-        abortedWrites.remove(h.itt());
         if (pendingWriteBytes + expected > MAX_PENDING_WRITE_BYTES) {
             sendStatus(h, new ScsiResult(TASK_SET_FULL, null, 0), 0, 0);
             return;
@@ -545,16 +561,16 @@ public final class IscsiConnection implements OpenVolumes.User {
      * LOGICAL UNIT RESET and TARGET WARM RESET (the target has one unit) reset the unit:
      * every other session of the volume loses its task set as by PREEMPT AND ABORT (SAM-5 §7.7: the
      * tasks of every I_T nexus; TAS=1, so each of theirs ends with TASK ABORTED: queued commands in
-     * their turn, writes waiting for Data-Out at that session's next PDU), its SPC-2 reservation ends and every session gets a unit
-     * attention; the answer waits until the commands running on the volume have ended (§11.5.1:
+     * their turn, writes waiting for Data-Out after the last Data-Out still coming), its SPC-2
+     * reservation ends and every session gets a unit attention; the answer waits until the commands running on the volume have ended (§11.5.1:
      * the response comes once the affected tasks, third-party ones included, are gone). That wait
      * is why task management never runs on the network thread ({@link PduPlacement}): it is this
      * connection's command thread that waits, and the answer keeps its place in the order. Only
      * with no command threads at all (-Dnetroot.iscsi.commandThreads=0, where flushes and
      * PREEMPT AND ABORT wait on the network thread too) does the reset wait there. TARGET
      * COLD RESET does all that and closes this connection after the answer (§11.5.1: the initiator
-     * logs in again). ABORT TASK SET, CLEAR TASK SET and LOGICAL UNIT RESET addressed to a LUN other
-     * than 0 answer "LUN does not exist" (§11.6.1) and abort nothing.
+     * logs in again). ABORT TASK SET, CLEAR ACA, CLEAR TASK SET and LOGICAL UNIT RESET addressed to a
+     * LUN other than 0 answer "LUN does not exist" (§11.6.1) and abort nothing.
      */
     private void taskManagement(Bhs h) {
         int function = TaskFunction.of(h);
@@ -629,17 +645,17 @@ public final class IscsiConnection implements OpenVolumes.User {
     }
 
     /**
-     * Another nexus aborted this one's task set (see admit): each write still waiting for its Data-Out
-     * answers TASK ABORTED (TAS=1) and is dropped; Data-Out that comes later for it goes nowhere ({@link #dataOut}).
+     * Another nexus aborted this one's task set (see admit): each write still waiting for its Data-Out is
+     * dropped and answers TASK ABORTED (TAS=1) once the Data-Out the initiator is still sending for it has
+     * come ({@link #lastDataOfAbortedWrite}); that data goes nowhere ({@link #dataOut}).
      */
     private void abortPendingWritesForAnotherNexus() {
         for (PendingWrite w : writes.values()) {
             w.buffer.release();
             if (w.awaitingUnsolicited || w.r2tOutstanding) {
-                // the initiator is still sending this write's data: the answer waits for its last Data-Out
-                abortedWrites.put(w.command.itt(), new AbortedWrite(w.command, w.awaitingUnsolicited, w.r2tOutstanding));
+                answerAfterItsData(new AbortedWrite(w.command, w.awaitingUnsolicited, w.r2tOutstanding));
             } else {
-                taskAborted(w.command);
+                taskAborted(w.command); // owes nothing (advance() leaves none such, but never wait for nothing)
             }
         }
         writes.clear();

@@ -623,6 +623,64 @@ class ConnectionTest {
         assertArrayEquals(new byte[512], Arrays.copyOf(Files.readAllBytes(volume), 512), "and nothing landed");
     }
 
+    /** TASK ABORTED (another nexus's abort, TAS=1) of a write whose Data-Out is still coming waits for the last of it (§11.4.2). */
+    @Test
+    void aSkippedWriteWithUnsolicitedDataToComeAnswersAfterTheLastOfIt() throws Exception {
+        loginWithImmediateData(65536);
+        byte[] first = new byte[512];
+        Pdu write = scsi(write10(0, 2), 0x20, 1024, first); // F=0: the second block comes as unsolicited Data-Out
+        conn.abortedBeforeStart(write, null, true); // skipped in its turn: another nexus aborted it
+        assertEquals(List.of(), out.take(), "nothing while its data is still coming");
+        conn.receive(dataOut(itt, Bhs.NO_TAG, 0, 512, new byte[512], true));
+        List<RecordingOutput.Sent> sent = out.take();
+        assertEquals(1, sent.size(), sent.toString());
+        assertEquals(Bhs.SCSI_RESPONSE, sent.get(0).opcode());
+        assertEquals(itt, sent.get(0).bhs().itt());
+        assertEquals(ScsiResult.TASK_ABORTED, sent.get(0).bhs().byte3());
+    }
+
+    @Test
+    void aWriteAbortedByAnotherNexusThenByItsOwnRequestAnswersOnlyThatRequest() throws Exception {
+        loginLikeIpxe();
+        conn.receive(scsi(write10(0, 1), 0xa0, 512, null)); // waits for Data-Out
+        int named = itt;
+        int namedTtt = out.last().bhs().int32(20);
+        conn.receive(scsi(write10(1, 1), 0xa0, 512, null));
+        int other = itt;
+        int otherTtt = out.last().bhs().int32(20);
+        out.take();
+        conn.queued().abortTaskSet(); // another nexus: both now wait for their last Data-Out to answer TASK ABORTED
+
+        Bhs abortTask = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 1);
+        abortTask.itt(0x9a0).int32(20, named).int32(24, cmdSN);
+        conn.receive(Pdu.of(abortTask, new byte[0]));
+        assertEquals(0, out.last().bhs().byte2(), "ABORT TASK of a write waiting to answer: function complete");
+        Bhs abortTaskSet = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 2);
+        abortTaskSet.itt(0x9a1).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
+        conn.receive(Pdu.of(abortTaskSet, new byte[0]));
+        assertEquals(0, out.last().bhs().byte2());
+        out.take();
+        conn.receive(dataOut(named, namedTtt, 0, 0, new byte[512], true));
+        conn.receive(dataOut(other, otherTtt, 0, 0, new byte[512], true));
+        assertEquals(List.of(), out.take(), "the session's own requests took both: no TASK ABORTED after their answers");
+        assertEquals(out.allocated, out.released, "no buffer kept");
+    }
+
+    @Test
+    void writesAbortedByAnotherNexusWaitForTheirDataOnlyUpToABound() throws Exception {
+        loginLikeIpxe();
+        int writes = IscsiConnection.MAX_ABORTED_WRITES + 2;
+        for (int i = 0; i < writes; i++) conn.receive(scsi(write10(i, 1), 0xa0, 512, null)); // each waits for Data-Out
+        out.take();
+        conn.queued().abortTaskSet();
+        conn.receive(scsi(new byte[6], 0x80, 0, null)); // the next PDU: the connection drops them
+        List<RecordingOutput.Sent> sent = out.take();
+        long answeredAtOnce = sent.stream().filter(x -> x.opcode() == Bhs.SCSI_RESPONSE
+                && x.bhs().byte3() == ScsiResult.TASK_ABORTED).count();
+        assertEquals(2, answeredAtOnce, "past the bound an aborted write answers at once: " + sent.size() + " sent");
+        assertEquals(out.allocated, out.released, "their buffers are released");
+    }
+
     @Test
     void logoutAnswersClosesAndFreesTheTarget() throws Exception {
         loginLikeIpxe();

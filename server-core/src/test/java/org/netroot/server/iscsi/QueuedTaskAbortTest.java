@@ -332,7 +332,7 @@ class QueuedTaskAbortTest {
     }
 
     /**
-     * ABORT TASK SET, CLEAR TASK SET and LOGICAL UNIT RESET act on the logical unit their LUN field names:
+     * ABORT TASK SET, CLEAR ACA, CLEAR TASK SET and LOGICAL UNIT RESET act on the logical unit their LUN field names:
      * addressed to LUN 1, which REPORT LUNS does not list, they answer "LUN does not exist" (RFC 7143
      * §11.6.1) and abort nothing: the asker's write queued ahead and the other session's both land, and
      * no one gets a reset unit attention.
