@@ -343,7 +343,8 @@ public final class IscsiConnection implements OpenVolumes.User {
             reject(h, 0x09);
             return;
         }
-        abortedWrites.remove(h.itt()); // a task tag used again: that aborted write is gone for the initiator
+        // a task tag used again: that aborted write is gone for the initiator (nearly always none: no lookup then)
+        if (!abortedWrites.isEmpty()) abortedWrites.remove(h.itt());
         boolean write = (h.flags() & 0x20) != 0;
         int expected = h.int32(20);
         if (write && expected != 0) {
@@ -604,9 +605,7 @@ public final class IscsiConnection implements OpenVolumes.User {
                 int othersAborted = unit == null ? 0 : unit.reset();
                 if (othersAborted > 0) {
                     event(BootEventType.ISCSI_RESET, initiatorName + " reset " + target.iqn() + " ("
-                            + (function == TaskFunction.LOGICAL_UNIT_RESET ? "LOGICAL UNIT RESET"
-                            : function == TaskFunction.TARGET_WARM_RESET ? "TARGET WARM RESET" : "TARGET COLD RESET")
-                            + "): " + othersAborted + (othersAborted == 1 ? " task" : " tasks")
+                            + TaskFunction.resetName(function) + "): " + othersAborted + (othersAborted == 1 ? " task" : " tasks")
                             + " of other sessions of volume " + target.volumeName() + " aborted");
                 }
                 close = function == TaskFunction.TARGET_COLD_RESET;

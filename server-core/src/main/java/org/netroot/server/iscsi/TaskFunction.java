@@ -17,6 +17,16 @@ final class TaskFunction {
     private TaskFunction() {
     }
 
+    /** How the spec names a reset function (LOGICAL UNIT RESET, TARGET WARM RESET, TARGET COLD RESET). */
+    static String resetName(int function) {
+        return switch (function) {
+            case LOGICAL_UNIT_RESET -> "LOGICAL UNIT RESET";
+            case TARGET_WARM_RESET -> "TARGET WARM RESET";
+            case TARGET_COLD_RESET -> "TARGET COLD RESET";
+            default -> throw new IllegalArgumentException("not a reset: function " + function);
+        };
+    }
+
     /** The function of a task management request. */
     static int of(Bhs request) {
         return request.flags() & 0x7f;

@@ -146,6 +146,13 @@ class ConnectionTest {
         return c;
     }
 
+    /** An immediate task management request of {@code function} with task tag {@code tag}, naming {@code referencedTag}. */
+    Pdu taskManagement(int function, int tag, int referencedTag) {
+        Bhs h = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | function);
+        h.itt(tag).int32(20, referencedTag).int32(24, cmdSN);
+        return Pdu.of(h, new byte[0]);
+    }
+
     Pdu dataOut(int taskTag, int ttt, int dataSN, int offset, byte[] data, boolean last) {
         Bhs h = Bhs.of(Bhs.DATA_OUT).flags(last ? 0x80 : 0);
         h.itt(taskTag).int32(20, ttt).int32(36, dataSN).int32(40, offset);
@@ -555,18 +562,14 @@ class ConnectionTest {
     void taskManagementAbortsWhatWaitsAndResetsTheUnit() throws Exception {
         loginLikeIpxe();
         conn.receive(scsi(write10(0, 8), 0xa0, 4096, null)); // waits for Data-Out
-        Bhs tm = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 1); // ABORT TASK
-        tm.itt(0x999).int32(20, itt).int32(24, cmdSN);
-        conn.receive(Pdu.of(tm, new byte[0]));
+        conn.receive(taskManagement(TaskFunction.ABORT_TASK, 0x999, itt));
         assertEquals(Bhs.TASK_MANAGEMENT_RESPONSE, out.last().opcode());
         assertEquals(0, out.last().bhs().byte2(), "function complete");
         assertEquals(out.allocated, out.released, "the aborted write's buffer is released");
-        conn.receive(Pdu.of(tm.copy().itt(0x99b), new byte[0]));
+        conn.receive(taskManagement(TaskFunction.ABORT_TASK, 0x99b, itt)); // the same task again
         assertEquals(1, out.last().bhs().byte2(), "RFC 7143 11.6.1: a task that ended already does not exist");
 
-        Bhs reset = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 5); // LOGICAL UNIT RESET
-        reset.itt(0x99a).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
-        conn.receive(Pdu.of(reset, new byte[0]));
+        conn.receive(taskManagement(TaskFunction.LOGICAL_UNIT_RESET, 0x99a, Bhs.NO_TAG));
         assertEquals(0, out.last().bhs().byte2());
         conn.receive(scsi(new byte[6], 0x80, 0, null)); // TEST UNIT READY
         RecordingOutput.Sent ua = out.last();
@@ -577,9 +580,7 @@ class ConnectionTest {
         conn.receive(scsi(new byte[6], 0x80, 0, null));
         assertEquals(0, out.last().bhs().byte3());
 
-        Bhs cold = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 7); // TARGET COLD RESET
-        cold.itt(0x99c).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
-        conn.receive(Pdu.of(cold, new byte[0]));
+        conn.receive(taskManagement(TaskFunction.TARGET_COLD_RESET, 0x99c, Bhs.NO_TAG));
         assertEquals(0, out.last().bhs().byte2());
         assertTrue(out.closed, "a cold reset ends the connection after its answer");
     }
@@ -591,9 +592,7 @@ class ConnectionTest {
         int write = itt;
         assertEquals(Bhs.R2T, out.last().opcode());
         int ttt = out.last().bhs().int32(20);
-        Bhs clearAca = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 3); // CLEAR ACA: 3 (RFC 7143 §11.5.1)
-        clearAca.itt(0x99d).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
-        conn.receive(Pdu.of(clearAca, new byte[0]));
+        conn.receive(taskManagement(TaskFunction.CLEAR_ACA, 0x99d, Bhs.NO_TAG));
         assertEquals(Bhs.TASK_MANAGEMENT_RESPONSE, out.last().opcode());
         assertEquals(0, out.last().bhs().byte2(), "function complete: there is no ACA to clear");
         byte[] block = new byte[512];
@@ -610,9 +609,7 @@ class ConnectionTest {
         conn.receive(scsi(write10(0, 1), 0xa0, 512, null)); // waits for Data-Out
         int write = itt;
         int ttt = out.last().bhs().int32(20);
-        Bhs clear = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 4); // CLEAR TASK SET: 4
-        clear.itt(0x99e).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
-        conn.receive(Pdu.of(clear, new byte[0]));
+        conn.receive(taskManagement(TaskFunction.CLEAR_TASK_SET, 0x99e, Bhs.NO_TAG));
         assertEquals(Bhs.TASK_MANAGEMENT_RESPONSE, out.last().opcode());
         assertEquals(0, out.last().bhs().byte2(), "function complete");
         assertEquals(out.allocated, out.released, "the aborted write's buffer is released");
@@ -651,13 +648,9 @@ class ConnectionTest {
         out.take();
         conn.queued().abortTaskSet(); // another nexus: both now wait for their last Data-Out to answer TASK ABORTED
 
-        Bhs abortTask = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 1);
-        abortTask.itt(0x9a0).int32(20, named).int32(24, cmdSN);
-        conn.receive(Pdu.of(abortTask, new byte[0]));
+        conn.receive(taskManagement(TaskFunction.ABORT_TASK, 0x9a0, named));
         assertEquals(0, out.last().bhs().byte2(), "ABORT TASK of a write waiting to answer: function complete");
-        Bhs abortTaskSet = Bhs.of(Bhs.TASK_MANAGEMENT).immediate(true).flags(0x80 | 2);
-        abortTaskSet.itt(0x9a1).int32(20, Bhs.NO_TAG).int32(24, cmdSN);
-        conn.receive(Pdu.of(abortTaskSet, new byte[0]));
+        conn.receive(taskManagement(TaskFunction.ABORT_TASK_SET, 0x9a1, Bhs.NO_TAG));
         assertEquals(0, out.last().bhs().byte2());
         out.take();
         conn.receive(dataOut(named, namedTtt, 0, 0, new byte[512], true));

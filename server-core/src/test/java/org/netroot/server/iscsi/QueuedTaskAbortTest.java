@@ -136,12 +136,10 @@ class QueuedTaskAbortTest {
             Reply aborted = b.next();
             assertTaskAborted(write, aborted);
             assertEquals(afterWrite, aborted.expCmdSN(), "its CmdSN counts as received");
-            int tur = b.sendCommand(new byte[6], null, 0);
-            Reply r = b.next();
-            assertEquals(tur, r.itt(), r.toString());
+            Reply r = testUnitReady(b, "");
             assertEquals(aborted.statSN() + 1, r.statSN(), "the TASK ABORTED status took its StatSN");
             assertEquals(ScsiResult.CHECK_CONDITION, r.status());
-            assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            assertEquals(Sense.REGISTRATIONS_PREEMPTED, sense(r));
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the preempted write never lands");
         }
     }
@@ -172,10 +170,8 @@ class QueuedTaskAbortTest {
 
             assertTaskAborted(read, b.next());
             assertTaskAborted(write, b.next());
-            int tur = b.sendCommand(new byte[6], null, 0);
-            Reply r = b.next();
-            assertEquals(tur, r.itt(), r.toString());
-            assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            Reply r = testUnitReady(b, "");
+            assertEquals(Sense.REGISTRATIONS_PREEMPTED, sense(r));
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the waiting write never lands");
         }
     }
@@ -191,19 +187,14 @@ class QueuedTaskAbortTest {
              RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
             assertGood(command(a, prout(0, 0), 0, 0xa));
             assertGood(command(b, prout(0, 0), 0, 0xb));
-            byte[] write10 = {0x2a, 0, 0, 0, 0, 9, 0, 0, 2, 0};   // WRITE(10) of blocks 9 and 10
-            int write = b.sendCommand(write10, SharedVolumeTest.block(0x77), 0, 1024); // the second block on R2T
-            Reply r2t = b.next();
-            assertEquals(0x31, r2t.opcode(), r2t.toString());
+            AwaitingData write = writeOfBlocks9And10AwaitingData(b);
             assertGood(command(a, prout(5, 1), 0xa, 0xb));          // PREEMPT AND ABORT node2
-            b.sendDataOut(write, r2t.int32(20), 512, SharedVolumeTest.block(0x78));
+            b.sendDataOut(write.tag(), write.ttt(), 512, SharedVolumeTest.block(0x78));
 
-            assertTaskAborted(write, b.next());
-            int tur = b.sendCommand(new byte[6], null, 0);
-            Reply r = b.next();
-            assertEquals(tur, r.itt(), "one answer for the write, none for its Data-Out: " + r);
-            assertEquals(Sense.REGISTRATIONS_PREEMPTED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
-            assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
+            assertTaskAborted(write.tag(), b.next());
+            Reply r = testUnitReady(b, "one answer for the write, none for its Data-Out");
+            assertEquals(Sense.REGISTRATIONS_PREEMPTED, sense(r));
+            assertArrayEquals(new byte[1024], blocks9And10(pc));
         }
     }
 
@@ -227,11 +218,9 @@ class QueuedTaskAbortTest {
             gate.release();
 
             assertTaskAborted(write, b.next());
-            int tur = b.sendCommand(new byte[6], null, 0);
-            Reply r = b.next();
-            assertEquals(tur, r.itt(), r.toString());
+            Reply r = testUnitReady(b, "");
             assertEquals(ScsiResult.CHECK_CONDITION, r.status());
-            assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
+            assertEquals(Sense.RESET_OCCURRED, sense(r));
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 9), "the aborted write never lands");
             assertEquals(512, b.read(0, 1).length, "node2's session goes on");
         }
@@ -245,19 +234,14 @@ class QueuedTaskAbortTest {
         Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
         try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
              RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
-            byte[] write10 = {0x2a, 0, 0, 0, 0, 9, 0, 0, 2, 0};   // WRITE(10) of blocks 9 and 10
-            int write = b.sendCommand(write10, SharedVolumeTest.block(0x77), 0, 1024); // the second block on R2T
-            Reply r2t = b.next();
-            assertEquals(0x31, r2t.opcode(), r2t.toString());
+            AwaitingData write = writeOfBlocks9And10AwaitingData(b);
             assertEquals(0, a.taskManagement(5, -1), "LOGICAL UNIT RESET: function complete");
-            b.sendDataOut(write, r2t.int32(20), 512, SharedVolumeTest.block(0x78));
+            b.sendDataOut(write.tag(), write.ttt(), 512, SharedVolumeTest.block(0x78));
 
-            assertTaskAborted(write, b.next());
-            int tur = b.sendCommand(new byte[6], null, 0);
-            Reply r = b.next();
-            assertEquals(tur, r.itt(), "one answer for the write, none for its Data-Out: " + r);
-            assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length)));
-            assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
+            assertTaskAborted(write.tag(), b.next());
+            Reply r = testUnitReady(b, "one answer for the write, none for its Data-Out");
+            assertEquals(Sense.RESET_OCCURRED, sense(r));
+            assertArrayEquals(new byte[1024], blocks9And10(pc));
         }
         assertTrue(lab.awaitEvent(BootEventType.ISCSI_RESET, "LOGICAL UNIT RESET): 1 task of other sessions"),
                 "the write waiting for its Data-Out counts");
@@ -273,20 +257,15 @@ class QueuedTaskAbortTest {
         Client pc = lab.addSharedClient("cluster", "52:54:00:00:00:01", 1 << 20, List.of(NODE1, NODE2));
         try (RawInitiator a = RawInitiator.login(lab.service.port(), NODE1, pc.targetIqn());
              RawInitiator b = RawInitiator.login(lab.service.port(), NODE2, pc.targetIqn())) {
-            byte[] write10 = {0x2a, 0, 0, 0, 0, 9, 0, 0, 2, 0};   // WRITE(10) of blocks 9 and 10
-            int write = b.sendCommand(write10, SharedVolumeTest.block(0x77), 0, 1024); // the second block on R2T
-            Reply r2t = b.next();
-            assertEquals(0x31, r2t.opcode(), r2t.toString());
+            AwaitingData write = writeOfBlocks9And10AwaitingData(b);
             assertEquals(0, a.taskManagement(5, -1), "LOGICAL UNIT RESET: function complete");
             byte[] half = Arrays.copyOf(SharedVolumeTest.block(0x78), 256);
-            b.sendDataOut(write, r2t.int32(20), 0, 512, half, false);
-            int tur = b.sendCommand(new byte[6], null, 0);
-            Reply first = b.next();
-            assertEquals(tur, first.itt(), "nothing for the write while its data is still coming: " + first);
-            assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(first.data(), 2, first.data().length)));
-            b.sendDataOut(write, r2t.int32(20), 1, 768, half, true);
-            assertTaskAborted(write, b.next());
-            assertArrayEquals(new byte[1024], Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512));
+            b.sendDataOut(write.tag(), write.ttt(), 0, 512, half, false);
+            Reply first = testUnitReady(b, "nothing for the write while its data is still coming");
+            assertEquals(Sense.RESET_OCCURRED, sense(first));
+            b.sendDataOut(write.tag(), write.ttt(), 1, 768, half, true);
+            assertTaskAborted(write.tag(), b.next());
+            assertArrayEquals(new byte[1024], blocks9And10(pc));
             assertEquals(512, b.read(0, 1).length, "node2's session goes on");
         }
     }
@@ -317,13 +296,11 @@ class QueuedTaskAbortTest {
             Reply written = a.next();
             assertEquals(write, written.itt(), "the write behind the reset answers: " + written);
             assertEquals(answer.statSN() + 1, written.statSN());
-            assertEquals(Sense.RESET_OCCURRED, Sense.parse(Arrays.copyOfRange(written.data(), 2, written.data().length)),
+            assertEquals(Sense.RESET_OCCURRED, sense(written),
                     "with the reset's unit attention, as every command after it");
             assertArrayEquals(new byte[512], block(lab.volumeFile(pc), 8), "the write ahead of the reset never lands");
 
-            int tur = b.sendCommand(new byte[6], null, 0);
-            Reply r = b.next();
-            assertEquals(tur, r.itt(), r.toString());
+            Reply r = testUnitReady(b, "");
             assertEquals(ScsiResult.CHECK_CONDITION, r.status());
             byte[] sense = Arrays.copyOfRange(r.data(), 2, r.data().length);
             assertEquals(Sense.RESET_OCCURRED, Sense.parse(sense), "the other session hears of the reset");
@@ -410,6 +387,36 @@ class QueuedTaskAbortTest {
         assertEquals(tag, r.itt(), r.toString());
         assertEquals(ScsiResult.TASK_ABORTED, r.status(), r.toString());
         assertEquals(0, r.data().length, "no sense data: " + r);
+    }
+
+    /** A TEST UNIT READY of {@code i} and its answer, checked to be that command's ({@code why}: what a mismatch means). */
+    static Reply testUnitReady(RawInitiator i, String why) throws IOException {
+        int tur = i.sendCommand(new byte[6], null, 0);
+        Reply r = i.next();
+        assertEquals(tur, r.itt(), why.isEmpty() ? r.toString() : why + ": " + r);
+        return r;
+    }
+
+    /** The sense data a reply carries (after its two-byte length). */
+    static Sense sense(Reply r) {
+        return Sense.parse(Arrays.copyOfRange(r.data(), 2, r.data().length));
+    }
+
+    /** A write of {@code i} waiting for its Data-Out: its task tag and the R2T's transfer tag. */
+    record AwaitingData(int tag, int ttt) {
+    }
+
+    /** WRITE(10) of blocks 9 and 10 with the first as immediate data: the second waits for Data-Out on the R2T. */
+    static AwaitingData writeOfBlocks9And10AwaitingData(RawInitiator i) throws IOException {
+        byte[] write10 = {0x2a, 0, 0, 0, 0, 9, 0, 0, 2, 0};
+        int write = i.sendCommand(write10, SharedVolumeTest.block(0x77), 0, 1024);
+        Reply r2t = i.next();
+        assertEquals(0x31, r2t.opcode(), r2t.toString());
+        return new AwaitingData(write, r2t.int32(20));
+    }
+
+    byte[] blocks9And10(Client pc) throws IOException {
+        return Arrays.copyOfRange(Files.readAllBytes(lab.volumeFile(pc)), 9 * 512, 11 * 512);
     }
 
     static void assertGood(Reply r) {

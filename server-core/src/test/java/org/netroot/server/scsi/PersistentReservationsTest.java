@@ -382,35 +382,16 @@ class PersistentReservationsTest {
     void preemptAndAbortAnswersOnlyOnceThePreemptedSessionsRunningCommandEnded() throws Exception {
         assertTrue(register(a, 0x1111).isGood());
         assertTrue(register(b, 0x2222).isGood());
-        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
-        byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
-        Thread running = Thread.ofPlatform().start(() -> b.execute(0, read10, null, n -> {
-            inside.countDown();
-            try {
-                finish.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ByteBuffer.allocate(n);
-        }));
-        Thread preempting = null;
-        try {
-            assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
-            // its own platform thread: the common pool may have one thread (2 CPUs), and the preemption blocks
-            java.util.concurrent.FutureTask<ScsiResult> preempt = new java.util.concurrent.FutureTask<>(
-                    () -> prout(a, Reservations.PREEMPT_AND_ABORT, Reservations.WRITE_EXCLUSIVE, 0x1111, 0x2222, 0));
-            preempting = Thread.ofPlatform().start(preempt);
-            RunningCommands commands = shared.running();
-            for (int i = 0; i < 400 && !commands.barrierWaiting() && !preempt.isDone(); i++) Thread.sleep(25);
-            assertTrue(commands.barrierWaiting() && !preempt.isDone(), "the preemption waits for node2's running read");
+        // resources close in reverse: the read is released before the preemption's thread is joined
+        try (OwnThread<ScsiResult> preempt = new OwnThread<>(
+                     () -> prout(a, Reservations.PREEMPT_AND_ABORT, Reservations.WRITE_EXCLUSIVE, 0x1111, 0x2222, 0));
+             HeldRead running = new HeldRead(b)) {
+            running.awaitInside();
+            preempt.start();
+            assertTrue(barrierWaitsFor(preempt), "the preemption waits for node2's running read");
             assertTrue(read(c).isGood(), "while it waits, other commands run: none waits behind it");
-            finish.countDown();
-            assertTrue(preempt.get(10, java.util.concurrent.TimeUnit.SECONDS).isGood());
-        } finally {
-            finish.countDown();
-            running.join(10_000);
-            if (preempting != null) preempting.join(10_000);
+            running.release();
+            assertTrue(preempt.get().isGood());
         }
         assertSense(Sense.REGISTRATIONS_PREEMPTED, read(b));
     }
@@ -436,39 +417,86 @@ class PersistentReservationsTest {
             aborted.add("node1's second session");
             return 1;
         });
-        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
-        byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
-        Thread running = Thread.ofPlatform().start(() -> b.execute(0, read10, null, n -> {
-            inside.countDown();
-            try {
-                finish.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ByteBuffer.allocate(n);
-        }));
-        Thread resetting = null;
-        try {
-            assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS));
-            // its own platform thread: the common pool may have one thread (2 CPUs), and the reset blocks
-            java.util.concurrent.FutureTask<Integer> reset = new java.util.concurrent.FutureTask<>(a::reset);
-            resetting = Thread.ofPlatform().start(reset);
-            RunningCommands commands = shared.running();
-            for (int i = 0; i < 400 && !commands.barrierWaiting() && !reset.isDone(); i++) Thread.sleep(25);
-            assertTrue(commands.barrierWaiting() && !reset.isDone(), "the reset waits for node2's running read");
+        try (OwnThread<Integer> reset = new OwnThread<>(a::reset); HeldRead running = new HeldRead(b)) {
+            running.awaitInside();
+            reset.start();
+            assertTrue(barrierWaitsFor(reset), "the reset waits for node2's running read");
             assertEquals(java.util.List.of("node1's second session", "node2"), aborted.stream().sorted().toList(),
                     "every other session's task set is aborted, not the asker's");
             assertSense(Sense.RESET_OCCURRED, read(c));
             assertTrue(read(c).isGood(), "while it waits, other commands run (having heard of the reset): none waits behind it");
-            finish.countDown();
-            assertEquals(2, reset.get(10, java.util.concurrent.TimeUnit.SECONDS), "the tasks the others' transports said they aborted");
-        } finally {
-            finish.countDown();
-            running.join(10_000);
-            if (resetting != null) resetting.join(10_000);
+            running.release();
+            assertEquals(2, reset.get(), "the tasks the others' transports said they aborted");
         }
         assertSense(Sense.RESET_OCCURRED, read(b));
         assertSense(Sense.RESET_OCCURRED, read(a));
+    }
+
+    /** True once the volume's barrier waits for its running commands while {@code call} has not returned (up to 10 s). */
+    private boolean barrierWaitsFor(OwnThread<?> call) throws InterruptedException {
+        RunningCommands commands = shared.running();
+        for (int i = 0; i < 400 && !commands.barrierWaiting() && !call.isDone(); i++) Thread.sleep(25);
+        return commands.barrierWaiting() && !call.isDone();
+    }
+
+    /** A READ of {@code unit} held inside its data buffer's allocation, as a slow disk would hold it, until released. */
+    private static final class HeldRead implements AutoCloseable {
+        private final java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        private final Thread thread;
+
+        HeldRead(LogicalUnit unit) {
+            byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+            thread = Thread.ofPlatform().start(() -> unit.execute(0, read10, null, n -> {
+                inside.countDown();
+                try {
+                    finish.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return ByteBuffer.allocate(n);
+            }));
+        }
+
+        void awaitInside() throws InterruptedException {
+            assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS), "the read started");
+        }
+
+        void release() {
+            finish.countDown();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            finish.countDown();
+            thread.join(10_000);
+        }
+    }
+
+    /** A call that blocks, on its own platform thread: the common pool may have one thread (2 CPUs). */
+    private static final class OwnThread<T> implements AutoCloseable {
+        private final java.util.concurrent.FutureTask<T> task;
+        private Thread thread;
+
+        OwnThread(java.util.concurrent.Callable<T> call) {
+            task = new java.util.concurrent.FutureTask<>(call);
+        }
+
+        void start() {
+            thread = Thread.ofPlatform().start(task);
+        }
+
+        boolean isDone() {
+            return task.isDone();
+        }
+
+        T get() throws Exception {
+            return task.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (thread != null) thread.join(10_000);
+        }
     }
 }

@@ -26,6 +26,11 @@ final class TimelinePainter {
     private final Font font = Font.font(12);
     /** Measures axis labels (FX thread, as all painting). */
     private final javafx.scene.text.Text measure = new javafx.scene.text.Text();
+    /**
+     * Axis label widths in {@link #font}, the one font painting uses: every repaint draws the same few
+     * labels again, and laying out text is the dear part of measuring it. Kept small: times move on.
+     */
+    private final java.util.Map<String, Double> labelWidths = new java.util.HashMap<>();
     private List<DrawnBar> drawn = List.of();
 
     /** Colours from the theme: text, muted text, the accent ("now") and the background of odd lanes. */
@@ -125,11 +130,16 @@ final class TimelinePainter {
         }
     }
 
-    /** The width {@code text} takes in {@code font} (a canvas cannot measure its own text). */
-    private double textWidth(String text, Font font) {
+    /** The width an axis label takes in {@link #font} (a canvas cannot measure its own text). */
+    private double labelWidth(String label) {
+        Double known = labelWidths.get(label);
+        if (known != null) return known;
+        if (labelWidths.size() >= 256) labelWidths.clear();
         measure.setFont(font);
-        measure.setText(text);
-        return measure.getLayoutBounds().getWidth();
+        measure.setText(label);
+        double width = measure.getLayoutBounds().getWidth();
+        labelWidths.put(label, width);
+        return width;
     }
 
     private void paintAxis(GraphicsContext g, double width, double height, double plotWidth, TimeWindow window,
@@ -145,7 +155,7 @@ final class TimelinePainter {
         for (TimeTicks.Tick t : ticks) {
             double x = Math.round(LABEL_WIDTH + window.x(t.atMs(), plotWidth)) + 0.5;
             g.strokeLine(x, AXIS_HEIGHT - 6, x, AXIS_HEIGHT);
-            if (TimeTicks.labelFits(x, textWidth(t.label(), g.getFont()), LABEL_WIDTH + 2, width - 2)) {
+            if (TimeTicks.labelFits(x, labelWidth(t.label()), LABEL_WIDTH + 2, width - 2)) {
                 g.fillText(t.label(), x, AXIS_HEIGHT / 2 - 1);
             }
         }
